@@ -1,0 +1,179 @@
+/*
+ * cli.c — the command table (name, handler, help) and helpers shared by the
+ * command handlers: errors, --help, opening the workspace, the clock.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../io/plan_yaml.h"
+
+const sp_command sp_commands[] = {
+    {"init", init_cmd, N_("create an empty workspace"),
+     N_("Usage: salesplan init [--db PATH]\n"
+        "Creates the workspace (a SQLite file, default ./salesplan.db) with the\n"
+        "current schema. An existing workspace is migrated, never emptied.\n"),
+     true},
+    {"check", check_cmd, N_("validate a plan file (SMART, sums, references, cycles)"),
+     N_("Usage: salesplan check FILE [--format table|json] [--as-of DATE]\n"
+        "Validates a plan file without touching the workspace and prints every\n"
+        "error as FILE:LINE:COL: message, then the S/M/A/R/T verdict of each goal.\n"
+        "With a workspace (--db) the Achievable check compares targets with last\n"
+        "year's actuals.\n"
+        "Exit status: 0 valid (warnings allowed), 1 errors, 2 bad usage or unreadable file.\n"),
+     false},
+    {"plan import", plan_import_cmd, N_("store a plan file as a new plan version"),
+     N_("Usage: salesplan plan import FILE [--reason TEXT]\n"
+        "Validates FILE (like 'check'); when valid and different from the latest\n"
+        "stored version, stores it as a new version. Old versions are kept.\n"),
+     true},
+    {"plan export", plan_export_cmd, N_("print a stored plan as YAML or JSON"),
+     N_("Usage: salesplan plan export [ID] [--version N] [--format yaml|json] [-o FILE]\n"
+        "Prints the plan (the only one, or ID / --plan) in the plan-file format.\n"
+        "The YAML output passes 'check' and imports back to the same plan.\n"),
+     false},
+    {"plan list", plan_list_cmd, N_("list the plans in the workspace"),
+     N_("Usage: salesplan plan list [--format table|json]\n"), false},
+    {"import", import_cmd, N_("import a CSV table (all or nothing)"),
+     N_("Usage: salesplan import TABLE FILE.csv [--encoding ENC] [--skip-bad REJECTS.csv] [--quiet]\n"
+        "TABLE is one of: reps customers leads deals activities invoices spend.\n"
+        "Reads UTF-8 (with or without BOM), UTF-16 and GB18030/GBK (detected, or\n"
+        "--encoding), comma or tab separated, RFC 4180 quoting. Headers are matched\n"
+        "case-blind with the aliases of common CRM exports and Chinese names.\n"
+        "Rows are upserted by id. A bad row stops the import: every bad row is\n"
+        "reported as FILE:LINE: column: why (up to 100) and nothing is written.\n"
+        "--skip-bad imports the good rows and writes the bad ones with the reason.\n"),
+     true},
+    {"kpi", kpi_cmd, N_("compute a metric for a period, filter and breakdown"),
+     N_("Usage: salesplan kpi METRIC --period P [--where KEY=VALUE]... [--by KEY,...]\n"
+        "                     [--as-of DATE] [--format table|json|csv] [--explain]\n"
+        "METRIC: revenue deals_won avg_deal_size new_customers new_customer_revenue\n"
+        "  new_customer_revenue_share renewal_rate leads qualified_leads\n"
+        "  lead_conversion_rate win_rate sales_cycle_days visits activities\n"
+        "  visits_per_rep gross_margin collection_rate collected pipeline\n"
+        "  weighted_pipeline active_customers tier_customers tier_revenue_share spend\n"
+        "P: 2026, 2026-H1, 2026-Q3, 2026-07, 2026-W27, 2026-03-01..2026-05-31, FY2026\n"
+        "KEY (--where): region industry size team rep product source tier category strategy\n"
+        "KEY (--by): month quarter week year day and the --where keys (up to 3)\n"
+        "Nothing dated after the as-of date (default: today) is counted.\n"),
+     false},
+};
+const size_t sp_ncommands = sizeof sp_commands / sizeof sp_commands[0];
+
+const sp_command *cli_find(const char *name)
+{
+    for (size_t i = 0; i < sp_ncommands; i++)
+        if (strcmp(sp_commands[i].name, name) == 0) return &sp_commands[i];
+    return NULL;
+}
+
+int cli_help(const sp_command *cmd)
+{
+    printf("%s\n\n%s", _(cmd->summary), _(cmd->usage));
+    printf("\n%s\n", _("Global options: --db PATH|URL, --plan ID, --lang zh|en, --help."));
+    return 0;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "salesplan %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s\n", _("Run with --help for usage."));
+    return 2;
+}
+
+int cli_fail(const sp_err *err)
+{
+    const char *s = buf_cstr(&err->msg);
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t n = nl ? (size_t)(nl - s) : strlen(s);
+        /* lines that already name a place (FILE:LINE…) are printed as-is */
+        const char *colon = memchr(s, ':', n);
+        bool located = colon && colon + 1 < s + n && colon[1] >= '0' && colon[1] <= '9';
+        fprintf(stderr, "%s%.*s\n", located ? "" : "salesplan: ", (int)n, s);
+        s += n + (nl ? 1 : 0);
+    }
+    int rc = err_exit_code(err);
+    return rc ? rc : 1;
+}
+
+sp_store *cli_open_store(sp_cli *cli, bool create)
+{
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(store_default_url(cli->db), create, &err);
+    if (!st) cli_fail(&err);
+    err_free(&err);
+    return st;
+}
+
+sp_plan *cli_load_plan(sp_cli *cli, sp_store *st, bool *failed)
+{
+    sp_err err = SP_ERR_INIT;
+    *failed = false;
+    const char *id = cli->plan_id;
+    sp_plan_info *infos = NULL;
+    size_t n = 0;
+    sp_plan *plan = NULL;
+    char *text = NULL;
+    if (!id) {
+        if (!st->ops->plan_list(st, &infos, &n, &err)) goto fail;
+        if (n == 0) goto done;
+        if (n > 1) {
+            err_set(&err, SP_EUSAGE, "%s", _("the workspace has several plans: name one with --plan ID"));
+            goto fail;
+        }
+        id = infos[0].id;
+    }
+    if (!st->ops->plan_get(st, id, 0, &text, &err)) goto fail;
+    plan = plan_yaml_parse(text, strlen(text), id, &err);
+    if (!plan) goto fail;
+done:
+    free(text);
+    plan_info_free(infos, n);
+    err_free(&err);
+    return plan;
+fail:
+    cli_fail(&err);
+    *failed = true;
+    plan = NULL;
+    goto done;
+}
+
+sp_day cli_today(const char *tz)
+{
+    const char *fake = getenv("SALESPLAN_TODAY"); /* tests pin the clock */
+    sp_day d;
+    const char *why;
+    if (fake && date_parse(fake, &d, &why)) return d;
+    time_t now = time(NULL);
+    /* the plan's zone: TZ set for this call only (single-threaded CLI) */
+    const char *old = getenv("TZ");
+    char *saved = old ? xstrdup(old) : NULL;
+    setenv("TZ", tz && *tz ? tz : "Asia/Shanghai", 1);
+    tzset();
+    struct tm tm;
+    localtime_r(&now, &tm);
+    if (saved) setenv("TZ", saved, 1);
+    else unsetenv("TZ");
+    tzset();
+    free(saved);
+    return day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+bool cli_is_tty(void) { return isatty(STDOUT_FILENO) == 1; }
+
+int cli_parse_format(const char *s, unsigned allowed)
+{
+    static const char *names[] = {"table", "json", "csv", "yaml", "md", "html"};
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
+        if (strcmp(s, names[i]) == 0 && (allowed & (1u << i))) return i;
+    return -1;
+}

@@ -1,0 +1,105 @@
+/*
+ * metrics.h — the metric engine of SPEC §6: every metric, filter and
+ * breakdown, computed over a dataset for a period and an as-of date.
+ *
+ * Pure: the caller loads the dataset (store->load with the spec from
+ * kpi_load_spec) and passes the as-of date; no clock is read here.
+ */
+#ifndef SP_METRICS_H
+#define SP_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan.h"
+#include "records.h"
+#include "value.h"
+
+#define KPI_MAX_BY 3
+
+/* A breakdown key: a time grain or a dimension. */
+typedef enum sp_bykey {
+    BY_MONTH, BY_QUARTER, BY_WEEK, BY_YEAR, BY_DAY,
+    BY_REGION, BY_INDUSTRY, BY_SIZE, BY_TEAM, BY_REP, BY_PRODUCT, BY_SOURCE, BY_TIER,
+    BY_CATEGORY, BY_STRATEGY,
+    BY_COUNT
+} sp_bykey;
+const char *bykey_name(sp_bykey k);
+int bykey_from_name(const char *name);      /* -1 when unknown */
+
+/* Tier levels in force (from the plan, or the defaults of SPEC §6). */
+typedef struct sp_tier_level {
+    const char *id;                          /* borrowed */
+    sp_money min;
+} sp_tier_level;
+
+typedef struct sp_kpi_query {
+    sp_metric metric;
+    sp_period period;
+    const char *period_text;                 /* as given, echoed in output */
+    sp_day as_of;
+    sp_filter where;                         /* borrowed */
+    sp_bykey by[KPI_MAX_BY];
+    size_t nby;
+    const sp_tier_level *tiers;              /* sorted by min descending */
+    size_t ntiers;
+    bool explain;                            /* collect the records behind */
+} sp_kpi_query;
+
+/* One computed value. Money and counts are exact integers (ival: fen or
+ * count); ratios, days and count/month are num/den. null when a denominator
+ * is zero. */
+typedef struct sp_kpi_value {
+    bool null;
+    int64_t ival;                            /* money (fen) or count */
+    double num, den;                         /* ratio-like units */
+} sp_kpi_value;
+
+/* kpi_value_double: the value in display units (major units for money). */
+double kpi_value_double(sp_metric m, const sp_kpi_value *v);
+
+typedef struct sp_kpi_row {
+    const char *key[KPI_MAX_BY];             /* labels, owned by the result pool */
+    sp_kpi_value value;
+} sp_kpi_row;
+
+/* One record behind a number (for --explain). */
+typedef struct sp_explain_row {
+    const char *table;                       /* "deals" */
+    const char *id;
+    sp_day date;
+    sp_money amount;                         /* 0 when the record has none */
+    const char *note;                        /* e.g. "won", "first won deal" */
+} sp_explain_row;
+
+typedef struct sp_kpi_result {
+    sp_metric metric;
+    sp_kpi_value total;                      /* over the whole filter/period */
+    sp_kpi_row *rows;                        /* sorted by the by keys */
+    size_t nrows;
+    sp_explain_row *explain;
+    size_t nexplain;
+    strpool_t *pool;
+} sp_kpi_result;
+
+/* kpi_load_spec: what the dataset must hold for q. */
+void kpi_load_spec(const sp_kpi_query *q, sp_load_spec *spec);
+/* kpi_compute: computes q over ds into res (zeroed by the caller; freed by
+ * kpi_result_free). ds must be indexed. Errors (bad filter value for the
+ * metric, e.g. `tier_customers` without a tier filter) go to err. */
+bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res, sp_err *err);
+void kpi_result_free(sp_kpi_result *res);
+
+/* T12M and tiers (SPEC §6) */
+/* customer_t12m: won revenue of each customer with d − 1 year < closed_on <= d;
+ * out[i] for ds->customers.v[i]; deals of customers absent from ds->customers
+ * are ignored. out has ds->customers.n elements. */
+void customer_t12m(const sp_dataset *ds, sp_day d, sp_money *out);
+/* tier_of: the level with the highest min <= t12m; NULL when none. */
+const char *tier_of(const sp_tier_level *tiers, size_t ntiers, sp_money t12m);
+/* tiers_from_plan: levels from the plan (or defaults when plan is NULL or
+ * has none), sorted by min descending; *out malloc'ed, ids borrowed. */
+void tiers_from_plan(const sp_plan *p, sp_tier_level **out, size_t *n);
+
+#endif

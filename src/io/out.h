@@ -1,0 +1,35 @@
+/*
+ * out.h — rendering results for the faces: aligned text tables (CJK-aware),
+ * and the kpi result as table, JSON (SPEC §6 shape) or CSV.
+ */
+#ifndef SP_OUT_H
+#define SP_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../core/metrics.h"
+#include "../util/util.h"
+
+/* A simple text table: add a header row, then rows; render pads each
+ * column to its display width (CJK double-width aware), numbers
+ * right-aligned where the column is marked numeric. */
+typedef struct sp_table_out sp_table_out;
+sp_table_out *tableout_new(size_t ncols);
+void tableout_free(sp_table_out *t);
+void tableout_numeric(sp_table_out *t, size_t col, bool numeric);
+/* tableout_row: adds a row of ncols strings (copied). */
+void tableout_row(sp_table_out *t, const char *const *cells);
+void tableout_render(const sp_table_out *t, buf_t *out);
+
+/* kpi_to_json: the SPEC §6 JSON object; where_* and by echo the query.
+ * Appends to out. */
+void kpi_to_json(const sp_kpi_query *q, const sp_kpi_result *r, buf_t *out);
+void kpi_to_csv(const sp_kpi_query *q, const sp_kpi_result *r, buf_t *out);
+void kpi_to_table(const sp_kpi_query *q, const sp_kpi_result *r, buf_t *out);
+/* kpi_explain_to_*: the records behind the number. */
+void kpi_explain_to_table(const sp_kpi_result *r, buf_t *out);
+/* kpi_format_value: display text of a value ("1,234.50", "40.0%", "—"). */
+void kpi_format_value(sp_metric m, const sp_kpi_value *v, buf_t *out);
+
+#endif

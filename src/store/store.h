@@ -1,0 +1,79 @@
+/*
+ * store.h — the workspace: one storage interface, several backends.
+ *
+ * A backend is a struct of function pointers with domain verbs (like SQLite's
+ * VFS). Callers never see SQL; no SQL text exists outside store/. Every verb
+ * returns false and fills *err on failure. Writes happen between begin() and
+ * commit(); a failed verb leaves the transaction to be rolled back by the
+ * caller. SQLite (store_sqlite.c) is the default; a PostgreSQL backend
+ * implements the same ops (planned, see docs/ARCHITECTURE.md).
+ */
+#ifndef SP_STORE_H
+#define SP_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/records.h"
+#include "../util/util.h"
+
+#define SP_SCHEMA_VERSION 1
+
+typedef struct sp_store sp_store;
+
+typedef struct sp_plan_info {
+    char *id, *name;
+    int version;            /* latest version */
+    char *created_at;       /* "YYYY-MM-DD HH:MM:SS" UTC of the latest version */
+    char *reason;           /* of the latest version, may be NULL */
+} sp_plan_info;
+
+typedef struct sp_store_ops {
+    const char *name;                                   /* "sqlite" */
+    void (*close)(sp_store *s);
+    bool (*begin)(sp_store *s, sp_err *err);
+    bool (*commit)(sp_store *s, sp_err *err);
+    void (*rollback)(sp_store *s);
+    /* upsert one record of table t (rec points to sp_rep, sp_customer, …
+     * matching t); replaces the row with the same id. */
+    bool (*upsert)(sp_store *s, sp_table t, const void *rec, sp_err *err);
+    /* load what spec wants into ds (strings interned into ds->pool), then
+     * dataset_index(ds). */
+    bool (*load)(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *err);
+    bool (*count)(sp_store *s, sp_table t, int64_t *n, sp_err *err);
+    /* plan_put: store text (canonical YAML) as a new version of plan_id when
+     * it differs from the latest; *version gets the latest version number,
+     * *changed whether a new one was written. reason may be NULL. */
+    bool (*plan_put)(sp_store *s, const char *plan_id, const char *name, const char *text,
+                     const char *reason, int *version, bool *changed, sp_err *err);
+    /* plan_get: text of version (0 = latest) of plan_id; *text malloc'ed,
+     * caller frees. SP_ENOTFOUND when absent. */
+    bool (*plan_get)(sp_store *s, const char *plan_id, int version, char **text, sp_err *err);
+    /* plan_list: one entry per plan id (latest version); *out malloc'ed,
+     * free with plan_info_free. */
+    bool (*plan_list)(sp_store *s, sp_plan_info **out, size_t *n, sp_err *err);
+    /* plan_versions: every version of plan_id, oldest first. */
+    bool (*plan_versions)(sp_store *s, const char *plan_id, sp_plan_info **out, size_t *n, sp_err *err);
+    bool (*schema_version)(sp_store *s, int *version, sp_err *err);
+} sp_store_ops;
+
+struct sp_store {
+    const sp_store_ops *ops;
+    char *url;              /* what was opened */
+};
+
+/* store_open: open (creating when create is true) the workspace named by
+ * url: a file path (SQLite) or postgres:// URL. Migrates an older schema in
+ * one transaction; refuses a newer one (SP_EINVAL with a clear message).
+ * Returns NULL on failure. */
+sp_store *store_open(const char *url, bool create, sp_err *err);
+void store_close(sp_store *s);
+/* store_default_url: --db value, else $SALESPLAN_DB, else "./salesplan.db". */
+const char *store_default_url(const char *db_opt);
+void plan_info_free(sp_plan_info *v, size_t n);
+
+/* backends */
+sp_store *store_sqlite_open(const char *path, bool create, sp_err *err);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * i18n.h — message catalogs for Simplified Chinese and English.
+ *
+ * Messages are written in English in the source as _("…") (or N_("…") where
+ * only marked). The Chinese catalog is po/zh_CN.po, compiled into the binary
+ * at build time (tools/po2c.py), so no locale needs to be installed and a
+ * threaded server can pick a language per request: tr_lang() is pure and
+ * thread-safe. The CLI sets the process language once, from
+ * LANGUAGE / LC_ALL / LC_MESSAGES / LANG (or --lang).
+ */
+#ifndef SP_I18N_H
+#define SP_I18N_H
+
+typedef enum sp_lang { LANG_EN, LANG_ZH, LANG_COUNT } sp_lang;
+
+/* tr_lang: the translation of msgid in lang (msgid itself when missing). */
+const char *tr_lang(sp_lang lang, const char *msgid);
+/* the process language (default English) */
+void i18n_set_lang(sp_lang lang);
+sp_lang i18n_lang(void);
+/* i18n_lang_from_env: zh when the first set of LANGUAGE, LC_ALL,
+ * LC_MESSAGES, LANG starts with "zh". */
+sp_lang i18n_lang_from_env(void);
+/* i18n_lang_parse: "zh", "zh-CN", "zh_CN.UTF-8" -> LANG_ZH; "en…" -> LANG_EN;
+ * -1 when neither. */
+int i18n_lang_parse(const char *s);
+/* i18n_lang_from_accept: the best of zh/en in an Accept-Language header. */
+sp_lang i18n_lang_from_accept(const char *header);
+
+#define _(s) tr_lang(i18n_lang(), s)
+#define N_(s) (s)
+
+#endif

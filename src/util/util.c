@@ -1,0 +1,367 @@
+/*
+ * util.c — allocation wrappers, buf_t, sp_err and small string helpers.
+ * Owns no global state.
+ */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+static void oom(void)
+{
+    fputs("salesplan: out of memory\n", stderr);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) oom();
+    return q;
+}
+
+void *xreallocarray(void *p, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size) oom();
+    return xrealloc(p, count * size);
+}
+
+char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(size_add(n, 1));
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    buf_t b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (!b.data) return xstrdup("");
+    return buf_detach(&b);
+}
+
+size_t size_add(size_t a, size_t b)
+{
+    if (a > SIZE_MAX - b) oom();
+    return a + b;
+}
+
+/* ---- buf ---- */
+
+void buf_reserve(buf_t *b, size_t extra)
+{
+    size_t need = size_add(size_add(b->len, extra), 1);
+    if (need <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    b->data = xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void buf_append(buf_t *b, const void *p, size_t n)
+{
+    buf_reserve(b, n);
+    if (n) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void buf_puts(buf_t *b, const char *s) { buf_append(b, s, strlen(s)); }
+void buf_putc(buf_t *b, char c) { buf_append(b, &c, 1); }
+
+void buf_vprintf(buf_t *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) return;
+    buf_reserve(b, (size_t)n);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void buf_printf(buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void buf_clear(buf_t *b)
+{
+    b->len = 0;
+    if (b->data) b->data[0] = '\0';
+}
+
+void buf_free(buf_t *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+const char *buf_cstr(const buf_t *b) { return b->data ? b->data : ""; }
+
+char *buf_detach(buf_t *b)
+{
+    char *p = b->data ? b->data : xstrdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
+/* ---- strpool: open addressing hash set of arena-allocated strings ---- */
+
+typedef struct pool_chunk {
+    struct pool_chunk *next;
+    size_t used, cap;
+    char data[];
+} pool_chunk;
+
+struct strpool {
+    const char **slots;
+    size_t nslots, count;
+    pool_chunk *chunks;
+};
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+strpool_t *strpool_new(void)
+{
+    strpool_t *p = xcalloc(1, sizeof *p);
+    p->nslots = 1024;
+    p->slots = xcalloc(p->nslots, sizeof *p->slots);
+    return p;
+}
+
+void strpool_free(strpool_t *p)
+{
+    if (!p) return;
+    pool_chunk *c = p->chunks;
+    while (c) {
+        pool_chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    free(p->slots);
+    free(p);
+}
+
+static char *pool_alloc(strpool_t *p, size_t n)
+{
+    if (!p->chunks || p->chunks->cap - p->chunks->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        pool_chunk *c = xmalloc(size_add(sizeof *c, cap));
+        c->used = 0;
+        c->cap = cap;
+        c->next = p->chunks;
+        p->chunks = c;
+    }
+    char *r = p->chunks->data + p->chunks->used;
+    p->chunks->used += n;
+    return r;
+}
+
+static void pool_grow(strpool_t *p)
+{
+    size_t n2 = p->nslots * 2;
+    const char **s2 = xcalloc(n2, sizeof *s2);
+    for (size_t i = 0; i < p->nslots; i++) {
+        const char *s = p->slots[i];
+        if (!s) continue;
+        size_t j = hash_bytes(s, strlen(s)) & (n2 - 1);
+        while (s2[j]) j = (j + 1) & (n2 - 1);
+        s2[j] = s;
+    }
+    free(p->slots);
+    p->slots = s2;
+    p->nslots = n2;
+}
+
+const char *strpool_intern(strpool_t *p, const char *s, size_t n)
+{
+    if (n == (size_t)-1) n = strlen(s);
+    if ((p->count + 1) * 2 > p->nslots) pool_grow(p);
+    size_t j = hash_bytes(s, n) & (p->nslots - 1);
+    while (p->slots[j]) {
+        const char *t = p->slots[j];
+        if (strncmp(t, s, n) == 0 && t[n] == '\0') return t;
+        j = (j + 1) & (p->nslots - 1);
+    }
+    char *c = pool_alloc(p, size_add(n, 1));
+    memcpy(c, s, n);
+    c[n] = '\0';
+    p->slots[j] = c;
+    p->count++;
+    return c;
+}
+
+size_t strpool_count(const strpool_t *p) { return p->count; }
+
+/* ---- errors ---- */
+
+void err_vset(sp_err *e, sp_errclass cls, const char *fmt, va_list ap)
+{
+    if (e->cls == SP_OK) e->cls = cls;
+    e->count++;
+    buf_vprintf(&e->msg, fmt, ap);
+    if (e->msg.len == 0 || e->msg.data[e->msg.len - 1] != '\n') buf_putc(&e->msg, '\n');
+}
+
+void err_set(sp_err *e, sp_errclass cls, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_vset(e, cls, fmt, ap);
+    va_end(ap);
+}
+
+void err_clear(sp_err *e)
+{
+    e->cls = SP_OK;
+    e->count = 0;
+    buf_clear(&e->msg);
+}
+
+void err_free(sp_err *e)
+{
+    buf_free(&e->msg);
+    e->cls = SP_OK;
+    e->count = 0;
+}
+
+int err_exit_code(const sp_err *e)
+{
+    switch (e->cls) {
+    case SP_OK: return 0;
+    case SP_EUSAGE: return 2;
+    default: return 1;
+    }
+}
+
+int err_http_status(const sp_err *e)
+{
+    static const int map[SP_ERRCLASS_COUNT] = {
+        [SP_OK] = 200,        [SP_EINVAL] = 400,    [SP_EUSAGE] = 400,
+        [SP_EFORBIDDEN] = 403, [SP_ENOTFOUND] = 404, [SP_ECONFLICT] = 409,
+        [SP_ETRANSIENT] = 503, [SP_EIO] = 500,       [SP_EINTERNAL] = 500,
+    };
+    return map[e->cls];
+}
+
+/* ---- strings ---- */
+
+bool str_eq(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    return strcmp(a, b) == 0;
+}
+
+bool str_ieq(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+    return *a == *b;
+}
+
+char *str_trim(char *s)
+{
+    size_t n = strlen(s);
+    for (;;) {
+        if (n && isspace((unsigned char)s[n - 1])) n--;
+        else if (n >= 3 && (unsigned char)s[n - 3] == 0xE3 && (unsigned char)s[n - 2] == 0x80 &&
+                 (unsigned char)s[n - 1] == 0x80) n -= 3;
+        else break;
+    }
+    s[n] = '\0';
+    size_t i = 0;
+    for (;;) {
+        if (isspace((unsigned char)s[i])) i++;
+        else if ((unsigned char)s[i] == 0xE3 && (unsigned char)s[i + 1] == 0x80 &&
+                 (unsigned char)s[i + 2] == 0x80) i += 3;
+        else break;
+    }
+    if (i) memmove(s, s + i, n - i + 1);
+    return s;
+}
+
+size_t utf8_width(const char *s)
+{
+    size_t w = 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        if (n <= 0) { p++; w++; continue; }
+        int cw = utf8proc_charwidth(cp);
+        w += cw > 0 ? (size_t)cw : 0;
+        p += n;
+    }
+    return w;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t i = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) return false;
+        i += (size_t)k;
+    }
+    return true;
+}
+
+size_t str_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return la > lb ? la : lb;
+    size_t prev[65], cur[65];
+    for (size_t j = 0; j <= lb; j++) prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        cur[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t d = prev[j] + 1, e2 = cur[j - 1] + 1;
+            cur[j] = c < d ? (c < e2 ? c : e2) : (d < e2 ? d : e2);
+        }
+        memcpy(prev, cur, sizeof prev);
+    }
+    return prev[lb];
+}
