@@ -2,8 +2,9 @@
 #   make deps       install every Debian package needed (idempotent; apt-get)
 #   make            build build/salesplan
 #   make demo       the main job: build, make a workspace from examples/, show it
-#   make test       every test suite (unit + integration + fuzz smoke)
-#   make test-asan  the whole suite under AddressSanitizer + UBSan
+#   make test       every test suite: unit + integration, the same under
+#                   AddressSanitizer + UBSan, and a short fuzz run (tools/test.sh)
+#   make test-asan  only the suites under AddressSanitizer + UBSan
 #   make bench      the scale benchmark (see bench/README.md)
 #   make fuzz       a longer fuzz run of every target
 
@@ -38,9 +39,8 @@ build: $(BUILD)/build.ninja
 demo: build
 	@bash tools/demo.sh $(BUILD)/salesplan
 
-test: build
-	meson test -C $(BUILD) --print-errorlogs
-	$(MAKE) --no-print-directory fuzz-smoke
+test:
+	bash tools/test.sh
 
 test-unit: build
 	meson test -C $(BUILD) --suite unit --print-errorlogs
@@ -50,7 +50,7 @@ $(ASAN_BUILD)/build.ninja:
 
 test-asan: $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  meson test -C $(ASAN_BUILD) --print-errorlogs
 
 $(FUZZ_BUILD)/build.ninja:

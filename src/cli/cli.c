@@ -177,3 +177,23 @@ int cli_parse_format(const char *s, unsigned allowed)
         if (strcmp(s, names[i]) == 0 && (allowed & (1u << i))) return i;
     return -1;
 }
+
+static int diag_cmp(const void *a, const void *b)
+{
+    const sp_diag *x = *(const sp_diag *const *)a, *y = *(const sp_diag *const *)b;
+    if (x->pos.line != y->pos.line) return x->pos.line < y->pos.line ? -1 : 1;
+    if (x->pos.col != y->pos.col) return x->pos.col < y->pos.col ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+void cli_print_diags(const char *file, const sp_check_result *res)
+{
+    const sp_diag **v = xcalloc(res->ndiags, sizeof *v);
+    for (size_t i = 0; i < res->ndiags; i++) v[i] = &res->diags[i];
+    qsort(v, res->ndiags, sizeof *v, diag_cmp);
+    for (size_t i = 0; i < res->ndiags; i++) {
+        const char *sev = v[i]->sev == SEV_ERROR ? _("error") : _("warning");
+        fprintf(stderr, "%s:%d:%d: %s: %s\n", file, v[i]->pos.line, v[i]->pos.col, sev, v[i]->msg);
+    }
+    free(v);
+}

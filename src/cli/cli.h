@@ -56,6 +56,9 @@ sp_plan *cli_load_plan(sp_cli *cli, sp_store *st, bool *failed);
 /* cli_today: today's date in the plan's time zone (tz may be NULL:
  * Asia/Shanghai). The only place the CLI reads the clock. */
 sp_day cli_today(const char *tz);
+/* cli_print_diags: prints the diagnostics of a check, sorted by position,
+ * as "FILE:LINE:COL: error: message" (or warning) to stderr. */
+void cli_print_diags(const char *file, const sp_check_result *res);
 /* cli_is_tty: stdout is a terminal. */
 bool cli_is_tty(void);
 

@@ -1,20 +1,206 @@
-/* placeholder: being written */
+/*
+ * cmd_plan.c — `salesplan plan import|export|list`: plan versions in the
+ * workspace. A plan is stored as its canonical YAML (io/plan_export.c), so
+ * an unchanged re-import is recognised and stores nothing.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/out.h"
+#include "../io/plan_export.h"
+#include "../io/plan_yaml.h"
 #include "cli.h"
+
 int plan_import_cmd(sp_cli *cli, int argc, char **argv)
 {
-    (void)cli; (void)argc; (void)argv;
-    fputs("not implemented yet\n", stderr);
-    return 1;
+    static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
+                                         {"quiet", no_argument, NULL, 'q'},
+                                         {NULL, 0, NULL, 0}};
+    const char *reason = NULL;
+    bool quiet = false;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "r:q", opts, NULL)) != -1) {
+        if (c == 'r') reason = optarg;
+        else if (c == 'q') quiet = true;
+        else return cli_usage_error("plan import", "%s", _("unknown option"));
+    }
+    if (optind + 1 != argc) return cli_usage_error("plan import", "%s", _("expects one plan FILE"));
+    const char *file = argv[optind];
+
+    sp_err err = SP_ERR_INIT;
+    sp_plan *plan = plan_yaml_load_file(file, &err);
+    if (!plan) {
+        int rc = cli_fail(&err);
+        err_free(&err);
+        return rc;
+    }
+    sp_check_result res = {0};
+    plan_check(plan, NULL, NULL, &res);
+    cli_print_diags(file, &res);
+    int rc = 0;
+    if (res.nerrors) {
+        fprintf(stderr, _("salesplan: %s has %zu error(s): nothing stored\n"), file, res.nerrors);
+        rc = 1;
+        goto out;
+    }
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) {
+        rc = 1;
+        goto out;
+    }
+    char *text = plan_export_yaml(plan);
+    int version = 0;
+    bool changed = false;
+    if (!st->ops->plan_put(st, plan->id, plan->name, text, reason, &version, &changed, &err)) {
+        rc = cli_fail(&err);
+    } else if (!quiet) {
+        if (changed) printf(_("plan %s stored as version %d\n"), plan->id, version);
+        else printf(_("plan %s unchanged (version %d)\n"), plan->id, version);
+    }
+    free(text);
+    store_close(st);
+out:
+    check_result_free(&res);
+    plan_free(plan);
+    err_free(&err);
+    return rc;
 }
+
 int plan_export_cmd(sp_cli *cli, int argc, char **argv)
 {
-    (void)cli; (void)argc; (void)argv;
-    fputs("not implemented yet\n", stderr);
-    return 1;
+    static const struct option opts[] = {{"version", required_argument, NULL, 'v'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
+    int version = 0, fmt = FMT_YAML;
+    const char *out = NULL;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "v:f:o:", opts, NULL)) != -1) {
+        if (c == 'v') {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 1000000)
+                return cli_usage_error("plan export", _("--version needs a version number, not '%s'"), optarg);
+            version = (int)v;
+        } else if (c == 'f') {
+            fmt = cli_parse_format(optarg, 1u << FMT_YAML | 1u << FMT_JSON);
+            if (fmt < 0) return cli_usage_error("plan export", _("unknown format '%s' (yaml, json)"), optarg);
+        } else if (c == 'o') {
+            out = optarg;
+        } else {
+            return cli_usage_error("plan export", "%s", _("unknown option"));
+        }
+    }
+    if (optind + 1 < argc) return cli_usage_error("plan export", "%s", _("expects at most one plan ID"));
+    if (optind < argc) cli->plan_id = argv[optind];
+
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_err err = SP_ERR_INIT;
+    int rc = 0;
+    char *text = NULL;
+    sp_plan *plan = NULL;
+    const char *id = cli->plan_id;
+    sp_plan_info *infos = NULL;
+    size_t n = 0;
+    if (!id) {
+        if (!st->ops->plan_list(st, &infos, &n, &err)) goto fail;
+        if (n != 1) {
+            err_set(&err, SP_EUSAGE, "%s",
+                    n ? _("the workspace has several plans: name one (salesplan plan export ID)")
+                      : _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
+            goto fail;
+        }
+        id = infos[0].id;
+    }
+    if (!st->ops->plan_get(st, id, version, &text, &err)) goto fail;
+    if (fmt == FMT_JSON) {
+        plan = plan_yaml_parse(text, strlen(text), id, &err);
+        if (!plan) goto fail;
+        free(text);
+        text = plan_export_json(plan);
+    }
+    FILE *f = out ? fopen(out, "w") : stdout;
+    if (!f) {
+        err_set(&err, SP_EIO, "%s: %s", out, strerror(errno));
+        goto fail;
+    }
+    fputs(text, f);
+    if (out && fclose(f) != 0) {
+        err_set(&err, SP_EIO, "%s: %s", out, strerror(errno));
+        goto fail;
+    }
+    goto done;
+fail:
+    rc = cli_fail(&err);
+done:
+    plan_info_free(infos, n);
+    plan_free(plan);
+    free(text);
+    store_close(st);
+    err_free(&err);
+    return rc;
 }
+
 int plan_list_cmd(sp_cli *cli, int argc, char **argv)
 {
-    (void)cli; (void)argc; (void)argv;
-    fputs("not implemented yet\n", stderr);
-    return 1;
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    int fmt = FMT_TABLE, c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
+        if (c == 'f') {
+            fmt = cli_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON);
+            if (fmt < 0) return cli_usage_error("plan list", _("unknown format '%s' (table, json)"), optarg);
+        } else {
+            return cli_usage_error("plan list", "%s", _("unknown option"));
+        }
+    }
+    if (optind < argc) return cli_usage_error("plan list", _("unexpected argument '%s'"), argv[optind]);
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_err err = SP_ERR_INIT;
+    sp_plan_info *v = NULL;
+    size_t n = 0;
+    int rc = 0;
+    if (!st->ops->plan_list(st, &v, &n, &err)) {
+        rc = cli_fail(&err);
+    } else if (fmt == FMT_JSON) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:s, s:s?}", "id", v[i].id, "name", v[i].name,
+                                                 "version", v[i].version, "created_at", v[i].created_at,
+                                                 "reason", v[i].reason));
+        json_t *o = json_pack("{s:o}", "plans", arr);
+        char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        puts(s);
+        free(s);
+        json_decref(o);
+    } else if (n == 0) {
+        puts(_("no plans yet: import one with 'salesplan plan import FILE'"));
+    } else {
+        sp_table_out *t = tableout_new(5);
+        const char *head[5] = {_("plan"), _("name"), _("version"), _("stored (UTC)"), _("reason")};
+        tableout_row(t, head);
+        tableout_numeric(t, 2, true);
+        for (size_t i = 0; i < n; i++) {
+            char ver[16];
+            snprintf(ver, sizeof ver, "%d", v[i].version);
+            const char *row[5] = {v[i].id, v[i].name, ver, v[i].created_at, v[i].reason ? v[i].reason : ""};
+            tableout_row(t, row);
+        }
+        buf_t b = BUF_INIT;
+        tableout_render(t, &b);
+        fputs(buf_cstr(&b), stdout);
+        buf_free(&b);
+        tableout_free(t);
+    }
+    plan_info_free(v, n);
+    store_close(st);
+    err_free(&err);
+    return rc;
 }

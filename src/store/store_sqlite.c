@@ -1,2 +1,700 @@
-/* placeholder: being written */
-#include "../util/util.h"
+/*
+ * store_sqlite.c — the SQLite backend of the store interface (store.h).
+ *
+ * Owns the SQLite schema and its numbered migrations (PRAGMA user_version),
+ * and every SQL statement of this backend. Opened with foreign keys on, WAL,
+ * a busy timeout, STRICT tables. Dates are stored as ISO text 'YYYY-MM-DD'
+ * (so the file is readable with the sqlite3 CLI), money as INTEGER fen,
+ * flags as INTEGER 0/1 (NULL = unknown). Every value is bound, never
+ * formatted into SQL text. Statements used per row are prepared once and
+ * cached in the handle.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../util/i18n.h"
+#include "store.h"
+
+/* ---- schema: migration N brings user_version from N-1 to N ---- */
+static const char *const migrations[] = {
+    /* 1: the CRM tables of SPEC §5 and the plan versions */
+    "CREATE TABLE reps("
+    "  rep_id TEXT PRIMARY KEY, name TEXT NOT NULL, team TEXT, role TEXT,"
+    "  region TEXT, industry TEXT, active INTEGER NOT NULL DEFAULT 1) STRICT;"
+    "CREATE TABLE customers("
+    "  customer_id TEXT PRIMARY KEY, name TEXT NOT NULL, region TEXT, industry TEXT,"
+    "  size TEXT, owner_rep_id TEXT, created_on TEXT) STRICT;"
+    "CREATE TABLE leads("
+    "  lead_id TEXT PRIMARY KEY, created_on TEXT NOT NULL, source TEXT, region TEXT,"
+    "  industry TEXT, size TEXT, owner_rep_id TEXT, qualified INTEGER NOT NULL DEFAULT 0,"
+    "  opportunity_id TEXT) STRICT;"
+    "CREATE INDEX leads_created ON leads(created_on);"
+    "CREATE TABLE deals("
+    "  deal_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, owner_rep_id TEXT, product TEXT,"
+    "  created_on TEXT NOT NULL, closed_on TEXT, stage TEXT NOT NULL, amount INTEGER NOT NULL,"
+    "  cost INTEGER, probability INTEGER, is_new_customer INTEGER, is_renewal INTEGER) STRICT;"
+    "CREATE INDEX deals_closed ON deals(closed_on);"
+    "CREATE INDEX deals_customer ON deals(customer_id);"
+    "CREATE TABLE activities("
+    "  activity_id TEXT PRIMARY KEY, occurred_on TEXT NOT NULL, rep_id TEXT NOT NULL,"
+    "  customer_id TEXT, kind TEXT NOT NULL DEFAULT 'other') STRICT;"
+    "CREATE INDEX activities_occurred ON activities(occurred_on);"
+    "CREATE TABLE invoices("
+    "  invoice_id TEXT PRIMARY KEY, deal_id TEXT, customer_id TEXT NOT NULL,"
+    "  issued_on TEXT NOT NULL, due_on TEXT NOT NULL, amount INTEGER NOT NULL,"
+    "  paid INTEGER NOT NULL DEFAULT 0, paid_on TEXT) STRICT;"
+    "CREATE INDEX invoices_due ON invoices(due_on);"
+    "CREATE TABLE spend("
+    "  spend_id TEXT PRIMARY KEY, spent_on TEXT NOT NULL, category TEXT NOT NULL,"
+    "  amount INTEGER NOT NULL, strategy_id TEXT, task_id TEXT, note TEXT) STRICT;"
+    "CREATE TABLE plans("
+    "  plan_id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;"
+    "CREATE TABLE plan_versions("
+    "  plan_id TEXT NOT NULL REFERENCES plans(plan_id), version INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL, reason TEXT, body TEXT NOT NULL,"
+    "  PRIMARY KEY(plan_id, version)) STRICT;",
+};
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+_Static_assert(NMIGRATIONS == SP_SCHEMA_VERSION, "one migration per schema version");
+
+/* Column lists of the CRM tables, in the order upsert binds and load reads. */
+static const char *const upsert_sql[TBL_COUNT] = {
+    [TBL_REPS] = "INSERT OR REPLACE INTO reps(rep_id,name,team,role,region,industry,active)"
+                 " VALUES(?,?,?,?,?,?,?)",
+    [TBL_CUSTOMERS] = "INSERT OR REPLACE INTO customers(customer_id,name,region,industry,size,"
+                      "owner_rep_id,created_on) VALUES(?,?,?,?,?,?,?)",
+    [TBL_LEADS] = "INSERT OR REPLACE INTO leads(lead_id,created_on,source,region,industry,size,"
+                  "owner_rep_id,qualified,opportunity_id) VALUES(?,?,?,?,?,?,?,?,?)",
+    [TBL_DEALS] = "INSERT OR REPLACE INTO deals(deal_id,customer_id,owner_rep_id,product,created_on,"
+                  "closed_on,stage,amount,cost,probability,is_new_customer,is_renewal)"
+                  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+    [TBL_ACTIVITIES] = "INSERT OR REPLACE INTO activities(activity_id,occurred_on,rep_id,customer_id,"
+                       "kind) VALUES(?,?,?,?,?)",
+    [TBL_INVOICES] = "INSERT OR REPLACE INTO invoices(invoice_id,deal_id,customer_id,issued_on,due_on,"
+                     "amount,paid,paid_on) VALUES(?,?,?,?,?,?,?,?)",
+    [TBL_SPEND] = "INSERT OR REPLACE INTO spend(spend_id,spent_on,category,amount,strategy_id,"
+                  "task_id,note) VALUES(?,?,?,?,?,?,?)",
+};
+
+/* Load queries: ?1/?2 are the from/to ISO dates of sp_load_spec. */
+static const char *const load_sql[TBL_COUNT] = {
+    [TBL_REPS] = "SELECT rep_id,name,team,role,region,industry,active FROM reps",
+    [TBL_CUSTOMERS] = "SELECT customer_id,name,region,industry,size,owner_rep_id,created_on"
+                      " FROM customers",
+    [TBL_LEADS] = "SELECT lead_id,created_on,source,region,industry,size,owner_rep_id,qualified,"
+                  "opportunity_id FROM leads WHERE created_on BETWEEN ?1 AND ?2",
+    [TBL_DEALS] = "SELECT deal_id,customer_id,owner_rep_id,product,created_on,closed_on,stage,amount,"
+                  "cost,probability,is_new_customer,is_renewal FROM deals"
+                  " WHERE created_on <= ?2 OR closed_on BETWEEN ?1 AND ?2",
+    [TBL_ACTIVITIES] = "SELECT activity_id,occurred_on,rep_id,customer_id,kind FROM activities"
+                       " WHERE occurred_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR kind = ?3)",
+    [TBL_INVOICES] = "SELECT invoice_id,deal_id,customer_id,issued_on,due_on,amount,paid,paid_on"
+                     " FROM invoices WHERE due_on BETWEEN ?1 AND ?2 OR paid_on BETWEEN ?1 AND ?2",
+    [TBL_SPEND] = "SELECT spend_id,spent_on,category,amount,strategy_id,task_id,note FROM spend"
+                  " WHERE spent_on BETWEEN ?1 AND ?2",
+};
+
+typedef struct sq_store {
+    sp_store base;
+    sqlite3 *db;
+    sqlite3_stmt *upsert[TBL_COUNT];
+} sq_store;
+
+static sq_store *SQ(sp_store *s) { return (sq_store *)s; }
+
+/* sq_error: records the SQLite error of db with a context, mapping the
+ * result code to an error class. */
+static bool sq_error(sqlite3 *db, int rc, const char *what, sp_err *err)
+{
+    sp_errclass cls = SP_EINTERNAL;
+    int prim = rc & 0xff;
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) cls = SP_ETRANSIENT;
+    else if (prim == SQLITE_CONSTRAINT) cls = SP_ECONFLICT;
+    else if (prim == SQLITE_CANTOPEN || prim == SQLITE_READONLY || prim == SQLITE_IOERR ||
+             prim == SQLITE_FULL) cls = SP_EIO;
+    else if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT) cls = SP_EINVAL;
+    err_set(err, cls, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    return false;
+}
+
+static bool sq_exec(sqlite3 *db, const char *sql, sp_err *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        err_set(err, rc == SQLITE_BUSY ? SP_ETRANSIENT : SP_EINTERNAL, "sqlite: %s",
+                msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        return false;
+    }
+    return true;
+}
+
+/* ---- binding helpers ---- */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s && *s) sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st, i);
+}
+
+static void bind_day(sqlite3_stmt *st, int i, sp_day d)
+{
+    if (d == SP_DAY_NONE) {
+        sqlite3_bind_null(st, i);
+        return;
+    }
+    char b[16];
+    day_format(d, b);
+    sqlite3_bind_text(st, i, b, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_tri(sqlite3_stmt *st, int i, sp_tri t)
+{
+    if (t < 0) sqlite3_bind_null(st, i);
+    else sqlite3_bind_int(st, i, t);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i, sp_dataset *ds)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t || !*t) return NULL;
+    return strpool_intern(ds->pool, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
+/* col_day: fast parse of the stored 'YYYY-MM-DD' text. */
+static sp_day col_day(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t || sqlite3_column_bytes(st, i) != 10) return SP_DAY_NONE;
+    int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+    int m = (t[5] - '0') * 10 + (t[6] - '0');
+    int d = (t[8] - '0') * 10 + (t[9] - '0');
+    return day_from_ymd(y, m, d);
+}
+
+static sp_tri col_tri(sqlite3_stmt *st, int i)
+{
+    if (sqlite3_column_type(st, i) == SQLITE_NULL) return -1;
+    return sqlite3_column_int(st, i) ? 1 : 0;
+}
+
+static int enum_index(const char *s, const char *(*namefn)(int), int count, int dflt)
+{
+    if (!s) return dflt;
+    for (int i = 0; i < count; i++)
+        if (strcmp(s, namefn(i)) == 0) return i;
+    return dflt;
+}
+
+static const char *role_name_i(int i) { return role_name((sp_role)i); }
+static const char *size_name_i(int i) { return size_name((sp_size)i); }
+static const char *stage_name_i(int i) { return stage_name((sp_stage)i); }
+static const char *kind_name_i(int i) { return actkind_name((sp_actkind)i); }
+
+/* ---- ops ---- */
+
+static void sq_close(sp_store *s)
+{
+    sq_store *q = SQ(s);
+    for (int i = 0; i < TBL_COUNT; i++) sqlite3_finalize(q->upsert[i]);
+    sqlite3_close(q->db);
+    free(s->url);
+    free(q);
+}
+
+static bool sq_begin(sp_store *s, sp_err *err) { return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err); }
+static bool sq_commit(sp_store *s, sp_err *err) { return sq_exec(SQ(s)->db, "COMMIT", err); }
+
+static void sq_rollback(sp_store *s)
+{
+    if (!sqlite3_get_autocommit(SQ(s)->db)) sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    if (!q->upsert[t]) {
+        int rc = sqlite3_prepare_v3(q->db, upsert_sql[t], -1, SQLITE_PREPARE_PERSISTENT, &q->upsert[t], NULL);
+        if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
+    }
+    sqlite3_stmt *st = q->upsert[t];
+    switch (t) {
+    case TBL_REPS: {
+        const sp_rep *r = rec;
+        bind_text(st, 1, r->id);
+        bind_text(st, 2, r->name);
+        bind_text(st, 3, r->team);
+        bind_text(st, 4, r->role ? role_name(r->role) : NULL);
+        bind_text(st, 5, r->region);
+        bind_text(st, 6, r->industry);
+        sqlite3_bind_int(st, 7, r->active ? 1 : 0);
+        break;
+    }
+    case TBL_CUSTOMERS: {
+        const sp_customer *r = rec;
+        bind_text(st, 1, r->id);
+        bind_text(st, 2, r->name);
+        bind_text(st, 3, r->region);
+        bind_text(st, 4, r->industry);
+        bind_text(st, 5, r->size ? size_name(r->size) : NULL);
+        bind_text(st, 6, r->owner);
+        bind_day(st, 7, r->created_on);
+        break;
+    }
+    case TBL_LEADS: {
+        const sp_lead *r = rec;
+        bind_text(st, 1, r->id);
+        bind_day(st, 2, r->created_on);
+        bind_text(st, 3, r->source);
+        bind_text(st, 4, r->region);
+        bind_text(st, 5, r->industry);
+        bind_text(st, 6, r->size ? size_name(r->size) : NULL);
+        bind_text(st, 7, r->owner);
+        sqlite3_bind_int(st, 8, r->qualified ? 1 : 0);
+        bind_text(st, 9, r->opportunity_id);
+        break;
+    }
+    case TBL_DEALS: {
+        const sp_deal *r = rec;
+        bind_text(st, 1, r->id);
+        bind_text(st, 2, r->customer_id);
+        bind_text(st, 3, r->owner);
+        bind_text(st, 4, r->product);
+        bind_day(st, 5, r->created_on);
+        bind_day(st, 6, r->closed_on);
+        bind_text(st, 7, stage_name(r->stage));
+        sqlite3_bind_int64(st, 8, r->amount);
+        if (r->has_cost) sqlite3_bind_int64(st, 9, r->cost);
+        else sqlite3_bind_null(st, 9);
+        if (r->probability >= 0) sqlite3_bind_int(st, 10, r->probability);
+        else sqlite3_bind_null(st, 10);
+        bind_tri(st, 11, r->is_new_customer);
+        bind_tri(st, 12, r->is_renewal);
+        break;
+    }
+    case TBL_ACTIVITIES: {
+        const sp_activity *r = rec;
+        bind_text(st, 1, r->id);
+        bind_day(st, 2, r->occurred_on);
+        bind_text(st, 3, r->rep);
+        bind_text(st, 4, r->customer_id);
+        bind_text(st, 5, actkind_name(r->kind));
+        break;
+    }
+    case TBL_INVOICES: {
+        const sp_invoice *r = rec;
+        bind_text(st, 1, r->id);
+        bind_text(st, 2, r->deal_id);
+        bind_text(st, 3, r->customer_id);
+        bind_day(st, 4, r->issued_on);
+        bind_day(st, 5, r->due_on);
+        sqlite3_bind_int64(st, 6, r->amount);
+        sqlite3_bind_int64(st, 7, r->paid);
+        bind_day(st, 8, r->paid_on);
+        break;
+    }
+    case TBL_SPEND: {
+        const sp_spend *r = rec;
+        bind_text(st, 1, r->id);
+        bind_day(st, 2, r->spent_on);
+        bind_text(st, 3, r->category);
+        sqlite3_bind_int64(st, 4, r->amount);
+        bind_text(st, 5, r->strategy_id);
+        bind_text(st, 6, r->task_id);
+        bind_text(st, 7, r->note);
+        break;
+    }
+    default:
+        err_set(err, SP_EINTERNAL, "upsert: bad table %d", (int)t);
+        return false;
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE) return sq_error(q->db, rc, table_name(t), err);
+    return true;
+}
+
+/* load_table: runs load_sql[t] over [from, to] and pushes every row. */
+static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(q->db, load_sql[t], -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
+    if (sqlite3_bind_parameter_count(st) >= 2) {
+        char from[16] = "0000-01-01", to[16] = "9999-12-31";
+        if (spec->from[t] > SP_DAY_MIN) day_format(spec->from[t], from);
+        if (spec->to[t] < SP_DAY_MAX) day_format(spec->to[t], to);
+        sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+        if (t == TBL_ACTIVITIES) {
+            if (spec->act_kind >= 0) bind_text(st, 3, actkind_name((sp_actkind)spec->act_kind));
+            else sqlite3_bind_null(st, 3);
+        }
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        switch (t) {
+        case TBL_REPS: {
+            sp_rep r = {0};
+            r.id = col_text(st, 0, ds);
+            r.name = col_text(st, 1, ds);
+            r.team = col_text(st, 2, ds);
+            r.role = (sp_role)enum_index((const char *)sqlite3_column_text(st, 3), role_name_i, ROLE_COUNT, ROLE_NONE);
+            r.region = col_text(st, 4, ds);
+            r.industry = col_text(st, 5, ds);
+            r.active = sqlite3_column_int(st, 6) != 0;
+            dataset_push_rep(ds, &r);
+            break;
+        }
+        case TBL_CUSTOMERS: {
+            sp_customer r = {0};
+            r.id = col_text(st, 0, ds);
+            r.name = col_text(st, 1, ds);
+            r.region = col_text(st, 2, ds);
+            r.industry = col_text(st, 3, ds);
+            r.size = (sp_size)enum_index((const char *)sqlite3_column_text(st, 4), size_name_i, SIZE_COUNT, SIZE_NONE);
+            r.owner = col_text(st, 5, ds);
+            r.created_on = col_day(st, 6);
+            dataset_push_customer(ds, &r);
+            break;
+        }
+        case TBL_LEADS: {
+            sp_lead r = {0};
+            r.id = col_text(st, 0, ds);
+            r.created_on = col_day(st, 1);
+            r.source = col_text(st, 2, ds);
+            r.region = col_text(st, 3, ds);
+            r.industry = col_text(st, 4, ds);
+            r.size = (sp_size)enum_index((const char *)sqlite3_column_text(st, 5), size_name_i, SIZE_COUNT, SIZE_NONE);
+            r.owner = col_text(st, 6, ds);
+            r.qualified = sqlite3_column_int(st, 7) != 0;
+            r.opportunity_id = col_text(st, 8, ds);
+            dataset_push_lead(ds, &r);
+            break;
+        }
+        case TBL_DEALS: {
+            sp_deal r = {0};
+            r.id = col_text(st, 0, ds);
+            r.customer_id = col_text(st, 1, ds);
+            r.owner = col_text(st, 2, ds);
+            r.product = col_text(st, 3, ds);
+            r.created_on = col_day(st, 4);
+            r.closed_on = col_day(st, 5);
+            r.stage = (sp_stage)enum_index((const char *)sqlite3_column_text(st, 6), stage_name_i, STAGE_COUNT, STAGE_OPEN);
+            r.amount = sqlite3_column_int64(st, 7);
+            r.has_cost = sqlite3_column_type(st, 8) != SQLITE_NULL;
+            r.cost = r.has_cost ? sqlite3_column_int64(st, 8) : 0;
+            r.probability = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : (int8_t)sqlite3_column_int(st, 9);
+            r.is_new_customer = col_tri(st, 10);
+            r.is_renewal = col_tri(st, 11);
+            dataset_push_deal(ds, &r);
+            break;
+        }
+        case TBL_ACTIVITIES: {
+            sp_activity r = {0};
+            r.id = col_text(st, 0, ds);
+            r.occurred_on = col_day(st, 1);
+            r.rep = col_text(st, 2, ds);
+            r.customer_id = col_text(st, 3, ds);
+            r.kind = (sp_actkind)enum_index((const char *)sqlite3_column_text(st, 4), kind_name_i, ACT_KIND_COUNT, ACT_OTHER);
+            dataset_push_activity(ds, &r);
+            break;
+        }
+        case TBL_INVOICES: {
+            sp_invoice r = {0};
+            r.id = col_text(st, 0, ds);
+            r.deal_id = col_text(st, 1, ds);
+            r.customer_id = col_text(st, 2, ds);
+            r.issued_on = col_day(st, 3);
+            r.due_on = col_day(st, 4);
+            r.amount = sqlite3_column_int64(st, 5);
+            r.paid = sqlite3_column_int64(st, 6);
+            r.paid_on = col_day(st, 7);
+            dataset_push_invoice(ds, &r);
+            break;
+        }
+        case TBL_SPEND: {
+            sp_spend r = {0};
+            r.id = col_text(st, 0, ds);
+            r.spent_on = col_day(st, 1);
+            r.category = col_text(st, 2, ds);
+            r.amount = sqlite3_column_int64(st, 3);
+            r.strategy_id = col_text(st, 4, ds);
+            r.task_id = col_text(st, 5, ds);
+            r.note = col_text(st, 6, ds);
+            dataset_push_spend(ds, &r);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    bool ok = rc == SQLITE_DONE;
+    if (!ok) sq_error(q->db, rc, table_name(t), err);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    /* one read transaction: a consistent snapshot across tables */
+    if (!sq_exec(q->db, "BEGIN", err)) return false;
+    bool ok = true;
+    for (int t = 0; t < TBL_COUNT && ok; t++)
+        if (spec->want[t]) ok = load_table(q, (sp_table)t, spec, ds, err);
+    sq_exec(q->db, ok ? "COMMIT" : "ROLLBACK", err);
+    if (ok) dataset_index(ds);
+    return ok;
+}
+
+static bool sq_count(sp_store *s, sp_table t, int64_t *n, sp_err *err)
+{
+    static const char *const sql[TBL_COUNT] = {
+        "SELECT count(*) FROM reps",       "SELECT count(*) FROM customers",
+        "SELECT count(*) FROM leads",      "SELECT count(*) FROM deals",
+        "SELECT count(*) FROM activities", "SELECT count(*) FROM invoices",
+        "SELECT count(*) FROM spend",
+    };
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(SQ(s)->db, sql[t], -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(SQ(s)->db, rc, "prepare", err);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return sq_error(SQ(s)->db, rc, "count", err);
+    return true;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+static bool sq_plan_put(sp_store *s, const char *plan_id, const char *name, const char *text,
+                        const char *reason, int *version, bool *changed, sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st = NULL;
+    int rc;
+    *changed = false;
+    *version = 0;
+    if (!sq_exec(db, "BEGIN IMMEDIATE", err)) return false;
+    rc = sqlite3_prepare_v2(db, "SELECT version, body FROM plan_versions WHERE plan_id = ?1"
+                                " ORDER BY version DESC LIMIT 1", -1, &st, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *version = sqlite3_column_int(st, 0);
+        const char *body = (const char *)sqlite3_column_text(st, 1);
+        if (body && strcmp(body, text) == 0) {
+            sqlite3_finalize(st);
+            return sq_exec(db, "COMMIT", err);
+        }
+    } else if (rc != SQLITE_DONE) {
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = sqlite3_prepare_v2(db, "INSERT INTO plans(plan_id, name, created_at) VALUES(?1, ?2, datetime('now'))"
+                                " ON CONFLICT(plan_id) DO UPDATE SET name = excluded.name", -1, &st, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name ? name : plan_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) goto fail;
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = sqlite3_prepare_v2(db, "INSERT INTO plan_versions(plan_id, version, created_at, reason, body)"
+                                " VALUES(?1, ?2, datetime('now'), ?3, ?4)", -1, &st, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, *version + 1);
+    bind_text(st, 3, reason);
+    sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) goto fail;
+    sqlite3_finalize(st);
+    *version += 1;
+    *changed = true;
+    return sq_exec(db, "COMMIT", err);
+fail:
+    sq_error(db, rc, "plan", err);
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return false;
+}
+
+static bool sq_plan_get(sp_store *s, const char *plan_id, int version, char **text, sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "SELECT body FROM plan_versions WHERE plan_id = ?1"
+                                    " AND (?2 = 0 OR version = ?2) ORDER BY version DESC LIMIT 1",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+    sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, version);
+    rc = sqlite3_step(st);
+    bool ok = false;
+    if (rc == SQLITE_ROW) {
+        *text = dup_col(st, 0);
+        ok = true;
+    } else if (rc == SQLITE_DONE) {
+        if (version) err_set(err, SP_ENOTFOUND, _("plan '%s' has no version %d"), plan_id, version);
+        else err_set(err, SP_ENOTFOUND, _("no plan '%s' in the workspace"), plan_id);
+    } else {
+        sq_error(db, rc, "plan", err);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/* plan_query: rows of (plan_id, name, version, created_at, reason). */
+static bool plan_query(sqlite3 *db, const char *sql, const char *arg, sp_plan_info **out, size_t *n,
+                       sp_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+    if (arg) sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
+        sp_plan_info *p = &(*out)[(*n)++];
+        p->id = dup_col(st, 0);
+        p->name = dup_col(st, 1);
+        p->version = sqlite3_column_int(st, 2);
+        p->created_at = dup_col(st, 3);
+        p->reason = dup_col(st, 4);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return sq_error(db, rc, "plan", err);
+    return true;
+}
+
+static bool sq_plan_list(sp_store *s, sp_plan_info **out, size_t *n, sp_err *err)
+{
+    return plan_query(SQ(s)->db,
+                      "SELECT p.plan_id, p.name, v.version, v.created_at, v.reason FROM plans p"
+                      " JOIN plan_versions v ON v.plan_id = p.plan_id AND v.version ="
+                      " (SELECT max(version) FROM plan_versions WHERE plan_id = p.plan_id)"
+                      " ORDER BY p.plan_id",
+                      NULL, out, n, err);
+}
+
+static bool sq_plan_versions(sp_store *s, const char *plan_id, sp_plan_info **out, size_t *n, sp_err *err)
+{
+    return plan_query(SQ(s)->db,
+                      "SELECT p.plan_id, p.name, v.version, v.created_at, v.reason FROM plans p"
+                      " JOIN plan_versions v ON v.plan_id = p.plan_id WHERE p.plan_id = ?1"
+                      " ORDER BY v.version",
+                      plan_id, out, n, err);
+}
+
+static bool get_user_version(sqlite3 *db, int *v, sp_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "schema", err);
+    rc = sqlite3_step(st);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return sq_error(db, rc, "schema", err);
+    return true;
+}
+
+static bool sq_schema_version(sp_store *s, int *version, sp_err *err)
+{
+    return get_user_version(SQ(s)->db, version, err);
+}
+
+static const sp_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .upsert = sq_upsert,
+    .load = sq_load,
+    .count = sq_count,
+    .plan_put = sq_plan_put,
+    .plan_get = sq_plan_get,
+    .plan_list = sq_plan_list,
+    .plan_versions = sq_plan_versions,
+    .schema_version = sq_schema_version,
+};
+
+/* migrate: brings the schema from its version to SP_SCHEMA_VERSION in one
+ * transaction; refuses a workspace newer than this binary. */
+static bool migrate(sqlite3 *db, const char *path, sp_err *err)
+{
+    if (!sq_exec(db, "BEGIN IMMEDIATE", err)) return false;
+    int v;
+    if (!get_user_version(db, &v, err)) goto fail;
+    if (v > SP_SCHEMA_VERSION) {
+        err_set(err, SP_EINVAL,
+                _("%s: the workspace has schema version %d, newer than this salesplan understands (%d); "
+                  "use a newer salesplan"),
+                path, v, SP_SCHEMA_VERSION);
+        goto fail;
+    }
+    for (int i = v; i < SP_SCHEMA_VERSION; i++) {
+        if (!sq_exec(db, migrations[i], err)) goto fail;
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+        if (!sq_exec(db, pragma, err)) goto fail;
+    }
+    return sq_exec(db, "COMMIT", err);
+fail:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return false;
+}
+
+sp_store *store_sqlite_open(const char *path, bool create, sp_err *err)
+{
+    struct stat sb;
+    if (!create && stat(path, &sb) != 0) {
+        err_set(err, SP_EUSAGE, _("no workspace at %s: run 'salesplan init' (or 'salesplan demo') first, or name one with --db"),
+                path);
+        return NULL;
+    }
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        err_set(err, SP_EIO, "%s: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_extended_result_codes(db, 1);
+    /* journal_mode fails on a file that is not a database: say so clearly */
+    if (!sq_exec(db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                     " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", err) ||
+        !migrate(db, path, err)) {
+        if (err->count == 1 && strstr(buf_cstr(&err->msg), "not a database")) {
+            err_clear(err);
+            err_set(err, SP_EINVAL, _("%s is not a salesplan workspace (not a SQLite database)"), path);
+        }
+        sqlite3_close(db);
+        return NULL;
+    }
+    sq_store *q = xcalloc(1, sizeof *q);
+    q->base.ops = &sqlite_ops;
+    q->base.url = xstrdup(path);
+    q->db = db;
+    return &q->base;
+}

@@ -1,12 +1,273 @@
-/* placeholder test: being written */
+/*
+ * test_store.c — the store contract on the SQLite backend: schema creation
+ * and refusal of newer schemas, upsert/load round trips of every table,
+ * load ranges, transactions that roll back, plan versions.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-static void placeholder(void **state) { (void)state; }
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static char dbpath[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dbpath, sizeof dbpath, "/tmp/sp-test-store-%d.db", (int)getpid());
+    unlink(dbpath);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char p[300];
+    unlink(dbpath);
+    snprintf(p, sizeof p, "%s-wal", dbpath);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", dbpath);
+    unlink(p);
+    return 0;
+}
+
+static sp_day D(const char *s)
+{
+    sp_day d;
+    const char *why;
+    assert_true(date_parse(s, &d, &why));
+    return d;
+}
+
+static void test_open_requires_init(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    assert_null(store_open(dbpath, false, &err));
+    assert_int_equal(err.cls, SP_EUSAGE);
+    assert_non_null(strstr(buf_cstr(&err.msg), "salesplan init"));
+    err_free(&err);
+    sp_store *st = store_open(dbpath, true, &err);
+    assert_non_null(st);
+    int v = 0;
+    assert_true(st->ops->schema_version(st, &v, &err));
+    assert_int_equal(v, SP_SCHEMA_VERSION);
+    store_close(st);
+    /* reopening an existing workspace migrates nothing and works */
+    st = store_open(dbpath, false, &err);
+    assert_non_null(st);
+    store_close(st);
+    err_free(&err);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(dbpath, true, &err);
+    assert_non_null(st);
+    store_close(st);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", SP_SCHEMA_VERSION + 1);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_null(store_open(dbpath, false, &err));
+    assert_int_equal(err.cls, SP_EINVAL);
+    assert_non_null(strstr(buf_cstr(&err.msg), "newer"));
+    err_free(&err);
+}
+
+static void test_not_a_database(void **state)
+{
+    (void)state;
+    FILE *f = fopen(dbpath, "w");
+    assert_non_null(f);
+    fputs("this is not sqlite, just some text that is long enough to be a header......\n", f);
+    fclose(f);
+    sp_err err = SP_ERR_INIT;
+    assert_null(store_open(dbpath, false, &err));
+    assert_non_null(strstr(buf_cstr(&err.msg), "not a salesplan workspace"));
+    err_free(&err);
+}
+
+static void test_roundtrip_all_tables(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(dbpath, true, &err);
+    assert_non_null(st);
+    assert_true(st->ops->begin(st, &err));
+    sp_rep rep = {.id = "r1", .name = "王强", .team = "mfg", .region = "华东", .role = ROLE_LEADER, .active = true};
+    assert_true(st->ops->upsert(st, TBL_REPS, &rep, &err));
+    sp_customer cu = {.id = "c1", .name = "甲公司", .region = "华东", .industry = "制造业", .size = SIZE_LARGE,
+                      .owner = "r1", .created_on = D("2024-02-29")};
+    assert_true(st->ops->upsert(st, TBL_CUSTOMERS, &cu, &err));
+    sp_lead le = {.id = "l1", .created_on = D("2026-01-02"), .source = "web", .qualified = true,
+                  .opportunity_id = "d1", .owner = "r1", .size = SIZE_SMALL};
+    assert_true(st->ops->upsert(st, TBL_LEADS, &le, &err));
+    sp_deal de = {.id = "d1", .customer_id = "c1", .owner = "r1", .product = "erp", .created_on = D("2026-01-05"),
+                  .closed_on = D("2026-03-01"), .stage = STAGE_WON, .amount = INT64_MAX, .has_cost = true,
+                  .cost = 0, .probability = -1, .is_new_customer = -1, .is_renewal = 1};
+    assert_true(st->ops->upsert(st, TBL_DEALS, &de, &err));
+    sp_deal de2 = {.id = "d2", .customer_id = "c1", .created_on = D("2026-02-01"), .closed_on = SP_DAY_NONE,
+                   .stage = STAGE_OPEN, .amount = 12345, .probability = 40, .is_new_customer = 0, .is_renewal = -1};
+    assert_true(st->ops->upsert(st, TBL_DEALS, &de2, &err));
+    sp_activity ac = {.id = "a1", .occurred_on = D("2026-03-02"), .rep = "r1", .customer_id = "c1", .kind = ACT_VISIT};
+    assert_true(st->ops->upsert(st, TBL_ACTIVITIES, &ac, &err));
+    sp_activity ac2 = {.id = "a2", .occurred_on = D("2026-05-02"), .rep = "r1", .kind = ACT_CALL};
+    assert_true(st->ops->upsert(st, TBL_ACTIVITIES, &ac2, &err));
+    sp_invoice in = {.id = "i1", .customer_id = "c1", .issued_on = D("2026-03-01"), .due_on = D("2026-04-01"),
+                     .paid_on = SP_DAY_NONE, .amount = 100, .paid = 0};
+    assert_true(st->ops->upsert(st, TBL_INVOICES, &in, &err));
+    sp_spend sp = {.id = "s1", .spent_on = D("2026-03-03"), .category = "marketing", .amount = -5, .note = "退款"};
+    assert_true(st->ops->upsert(st, TBL_SPEND, &sp, &err));
+    /* upsert replaces by id */
+    de2.amount = 54321;
+    assert_true(st->ops->upsert(st, TBL_DEALS, &de2, &err));
+    assert_true(st->ops->commit(st, &err));
+
+    int64_t n = 0;
+    assert_true(st->ops->count(st, TBL_DEALS, &n, &err));
+    assert_int_equal(n, 2);
+
+    sp_load_spec spec;
+    load_spec_init(&spec);
+    for (int t = 0; t < TBL_COUNT; t++) load_spec_want(&spec, (sp_table)t, SP_DAY_MIN, SP_DAY_MAX);
+    sp_dataset *ds = dataset_new();
+    assert_true(st->ops->load(st, &spec, ds, &err));
+    assert_int_equal(ds->reps.n, 1);
+    assert_string_equal(ds->reps.v[0].name, "王强");
+    assert_int_equal(ds->reps.v[0].role, ROLE_LEADER);
+    assert_int_equal(ds->customers.n, 1);
+    assert_int_equal(ds->customers.v[0].created_on, D("2024-02-29"));
+    assert_int_equal(ds->customers.v[0].size, SIZE_LARGE);
+    assert_int_equal(ds->leads.v[0].size, SIZE_SMALL);
+    assert_true(ds->leads.v[0].qualified);
+    assert_int_equal(ds->deals.n, 2);
+    const sp_deal *d1 = ds->deals.v[0].id[1] == '1' ? &ds->deals.v[0] : &ds->deals.v[1];
+    const sp_deal *d2 = d1 == &ds->deals.v[0] ? &ds->deals.v[1] : &ds->deals.v[0];
+    assert_true(d1->amount == INT64_MAX);
+    assert_true(d1->has_cost);
+    assert_int_equal(d1->probability, -1);
+    assert_int_equal(d1->is_new_customer, -1);
+    assert_int_equal(d1->is_renewal, 1);
+    assert_int_equal(d1->stage, STAGE_WON);
+    assert_int_equal(d2->amount, 54321);
+    assert_int_equal(d2->closed_on, SP_DAY_NONE);
+    assert_false(d2->has_cost);
+    assert_int_equal(d2->probability, 40);
+    assert_int_equal(ds->activities.n, 2);
+    assert_int_equal(ds->invoices.v[0].paid_on, SP_DAY_NONE);
+    assert_int_equal(ds->spend.v[0].amount, -5);
+    /* interning: the same text shares one pointer; lookups work */
+    const char *c1 = dataset_intern(ds, "c1");
+    assert_ptr_equal(c1, d1->customer_id);
+    assert_non_null(dataset_customer(ds, c1));
+    dataset_free(ds);
+
+    /* ranges and the activity kind filter */
+    load_spec_init(&spec);
+    load_spec_want(&spec, TBL_ACTIVITIES, D("2026-03-01"), D("2026-03-31"));
+    ds = dataset_new();
+    assert_true(st->ops->load(st, &spec, ds, &err));
+    assert_int_equal(ds->activities.n, 1);
+    assert_int_equal(ds->deals.n, 0);
+    dataset_free(ds);
+    load_spec_init(&spec);
+    spec.act_kind = ACT_CALL;
+    load_spec_want(&spec, TBL_ACTIVITIES, SP_DAY_MIN, SP_DAY_MAX);
+    ds = dataset_new();
+    assert_true(st->ops->load(st, &spec, ds, &err));
+    assert_int_equal(ds->activities.n, 1);
+    assert_int_equal(ds->activities.v[0].kind, ACT_CALL);
+    dataset_free(ds);
+    store_close(st);
+    err_free(&err);
+}
+
+static void test_rollback_writes_nothing(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(dbpath, true, &err);
+    assert_non_null(st);
+    assert_true(st->ops->begin(st, &err));
+    sp_spend sp = {.id = "s1", .spent_on = 20000, .category = "x", .amount = 1};
+    assert_true(st->ops->upsert(st, TBL_SPEND, &sp, &err));
+    st->ops->rollback(st);
+    int64_t n = -1;
+    assert_true(st->ops->count(st, TBL_SPEND, &n, &err));
+    assert_int_equal(n, 0);
+    /* a required column missing is a constraint error, mapped to a class */
+    assert_true(st->ops->begin(st, &err));
+    sp_spend bad = {.id = "s2", .spent_on = 20000, .category = NULL, .amount = 1};
+    assert_false(st->ops->upsert(st, TBL_SPEND, &bad, &err));
+    assert_int_equal(err.cls, SP_ECONFLICT);
+    st->ops->rollback(st);
+    store_close(st);
+    err_free(&err);
+}
+
+static void test_plan_versions(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(dbpath, true, &err);
+    int v = 0;
+    bool changed = false;
+    assert_true(st->ops->plan_put(st, "fy", "计划", "a: 1\n", NULL, &v, &changed, &err));
+    assert_int_equal(v, 1);
+    assert_true(changed);
+    assert_true(st->ops->plan_put(st, "fy", "计划", "a: 1\n", "again", &v, &changed, &err));
+    assert_int_equal(v, 1);
+    assert_false(changed);
+    assert_true(st->ops->plan_put(st, "fy", "计划2", "a: 2\n", "调整", &v, &changed, &err));
+    assert_int_equal(v, 2);
+    assert_true(changed);
+    char *text = NULL;
+    assert_true(st->ops->plan_get(st, "fy", 0, &text, &err));
+    assert_string_equal(text, "a: 2\n");
+    free(text);
+    assert_true(st->ops->plan_get(st, "fy", 1, &text, &err));
+    assert_string_equal(text, "a: 1\n");
+    free(text);
+    assert_false(st->ops->plan_get(st, "fy", 3, &text, &err));
+    assert_int_equal(err.cls, SP_ENOTFOUND);
+    err_clear(&err);
+    sp_plan_info *info;
+    size_t n;
+    assert_true(st->ops->plan_list(st, &info, &n, &err));
+    assert_int_equal(n, 1);
+    assert_int_equal(info[0].version, 2);
+    assert_string_equal(info[0].name, "计划2");
+    assert_string_equal(info[0].reason, "调整");
+    plan_info_free(info, n);
+    assert_true(st->ops->plan_versions(st, "fy", &info, &n, &err));
+    assert_int_equal(n, 2);
+    assert_null(info[0].reason);
+    plan_info_free(info, n);
+    store_close(st);
+    err_free(&err);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(placeholder)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_requires_init, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roundtrip_all_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_versions, setup, teardown),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
