@@ -1,3 +1,52 @@
 #!/usr/bin/env bash
-# placeholder: being written
-exit 0
+# cli.sh — the command-line conventions: --help on every command, --version,
+# exit codes, a clear error without a workspace, languages.
+. "$(dirname "$0")/lib.sh"
+
+expect_rc 0 "--version" "$SP" --version
+contains "--version prints the version" "$OUT" "salesplan 0."
+expect_rc 0 "--help" "$SP" --help
+contains "--help lists kpi" "$OUT" "kpi"
+expect_rc 2 "no command is a usage error" "$SP"
+expect_rc 2 "unknown command" "$SP" frobnicate
+contains "unknown command is named" "$ERR" "frobnicate"
+
+# every command in the table answers --help with exit 0 and a Usage line
+for cmd in init check "plan import" "plan export" "plan list" import kpi; do
+  # shellcheck disable=SC2086
+  expect_rc 0 "$cmd --help" "$SP" $cmd --help
+  contains "$cmd --help shows usage" "$OUT" "Usage: salesplan $cmd"
+done
+expect_rc 0 "plan --help lists the sub-commands" "$SP" plan --help
+contains "plan group lists import" "$OUT" "plan import"
+
+# no workspace: a clear message, exit 2, nothing created
+expect_rc 2 "kpi without a workspace" "$SP" kpi revenue --period 2026
+contains "missing workspace names init" "$ERR" "salesplan init"
+[ ! -e "$SALESPLAN_DB" ] && ok "no workspace file was created" || not_ok "a workspace file was created"
+
+expect_rc 0 "init" "$SP" init
+contains "init reports the schema" "$OUT" "schema version"
+expect_rc 0 "init again keeps the workspace" "$SP" init --quiet
+expect_rc 0 "--db names another workspace" "$SP" --db "$WORK/other.db" init --quiet
+[ -f "$WORK/other.db" ] && ok "--db file created" || not_ok "--db file missing"
+
+# not a database
+echo "hello, this is not a database at all, just a text file with some length" >"$WORK/junk.db"
+expect_rc 1 "a file that is not a workspace" "$SP" --db "$WORK/junk.db" plan list
+contains "not a workspace is said" "$ERR" "not a salesplan workspace"
+
+# a workspace from the future is refused
+"$SP" --db "$WORK/future.db" init --quiet
+sqlite3 "$WORK/future.db" "PRAGMA user_version = 999"
+expect_rc 1 "a newer workspace is refused" "$SP" --db "$WORK/future.db" plan list
+contains "newer schema is explained" "$ERR" "newer than this salesplan"
+
+# Chinese: LANG and --lang
+LANG=zh_CN.UTF-8 expect_rc 0 "help in Chinese (LANG)" "$SP" --help
+contains "Chinese overview" "$OUT" "命令"
+expect_rc 0 "help in Chinese (--lang zh)" "$SP" --lang zh kpi --help
+contains "Chinese kpi help" "$OUT" "用法"
+expect_rc 2 "unknown --lang" "$SP" --lang fr --help
+
+finish
