@@ -54,7 +54,8 @@ test-asan: $(ASAN_BUILD)/build.ninja
 	  meson test -C $(ASAN_BUILD) --print-errorlogs
 
 $(FUZZ_BUILD)/build.ninja:
-	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Db_lundef=false -Dbuildtype=debug
+	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Db_lundef=false -Dbuildtype=debug \
+      -Db_sanitize=address,undefined -Dc_args=-fsanitize=fuzzer-no-link
 
 fuzz-smoke: $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)

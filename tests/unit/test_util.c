@@ -1,12 +1,335 @@
-/* placeholder test: being written */
+/*
+ * test_util.c — unit tests of src/util/util.c: allocation helpers, the
+ * growable buffer, the string pool, error values and the small string
+ * helpers (trim incl. U+3000, display width with CJK, edit distance).
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-static void placeholder(void **state) { (void)state; }
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+/* ---- buf ---- */
+
+static void test_buf_basic(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    assert_string_equal(buf_cstr(&b), "");
+    assert_null(b.data);
+    buf_puts(&b, "hello");
+    buf_putc(&b, ' ');
+    buf_append(&b, "world!!", 5);
+    assert_int_equal(b.len, 11);
+    assert_string_equal(buf_cstr(&b), "hello world");
+    buf_printf(&b, " %d-%s", 42, "x");
+    assert_string_equal(buf_cstr(&b), "hello world 42-x");
+    assert_int_equal(b.len, strlen("hello world 42-x"));
+    buf_append(&b, NULL, 0);
+    assert_int_equal(b.len, 16);
+    buf_clear(&b);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(buf_cstr(&b), "");
+    assert_non_null(b.data);   /* memory kept */
+    buf_printf(&b, "%s", "");
+    assert_string_equal(buf_cstr(&b), "");
+    buf_free(&b);
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(b.cap, 0);
+}
+
+static void test_buf_grow(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    size_t want = 0;
+    for (int i = 0; i < 5000; i++) {
+        buf_printf(&b, "%d,", i);
+        char tmp[16];
+        want += (size_t)snprintf(tmp, sizeof tmp, "%d,", i);
+        assert_true(b.cap > b.len);
+        assert_int_equal(b.data[b.len], '\0');
+    }
+    assert_int_equal(b.len, want);
+    assert_int_equal(strlen(b.data), want);
+    assert_memory_equal(b.data, "0,1,2,3,", 8);
+    assert_memory_equal(b.data + want - 5, "4999,", 5);
+    /* a big single append */
+    char *big = xmalloc(100000);
+    memset(big, 'z', 100000);
+    buf_append(&b, big, 100000);
+    assert_int_equal(b.len, want + 100000);
+    assert_int_equal(b.data[b.len - 1], 'z');
+    assert_int_equal(b.data[b.len], '\0');
+    free(big);
+    buf_free(&b);
+}
+
+static void test_buf_detach(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    char *s = buf_detach(&b);   /* empty: a fresh "" */
+    assert_string_equal(s, "");
+    free(s);
+    buf_puts(&b, "abc");
+    s = buf_detach(&b);
+    assert_string_equal(s, "abc");
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    free(s);
+    buf_puts(&b, "again");   /* usable after detach */
+    assert_string_equal(buf_cstr(&b), "again");
+    buf_free(&b);
+}
+
+static void test_alloc_helpers(void **state)
+{
+    (void)state;
+    char *s = xstrdup("héllo");
+    assert_string_equal(s, "héllo");
+    free(s);
+    s = xstrndup("abcdef", 3);
+    assert_string_equal(s, "abc");
+    free(s);
+    s = xasprintf("%s=%d", "n", 7);
+    assert_string_equal(s, "n=7");
+    free(s);
+    s = xasprintf("%s", "");
+    assert_string_equal(s, "");
+    free(s);
+    int *v = xcalloc(10, sizeof *v);
+    for (int i = 0; i < 10; i++) assert_int_equal(v[i], 0);
+    v = xreallocarray(v, 1000, sizeof *v);
+    v[999] = 5;
+    free(v);
+    void *z = xmalloc(0);   /* never NULL */
+    assert_non_null(z);
+    free(z);
+    assert_int_equal(size_add(3, 4), 7);
+    assert_int_equal(size_add(SIZE_MAX - 1, 1), SIZE_MAX);
+}
+
+/* ---- strpool ---- */
+
+static void test_strpool(void **state)
+{
+    (void)state;
+    strpool_t *p = strpool_new();
+    const char *a = strpool_intern(p, "alpha", (size_t)-1);
+    const char *b = strpool_intern(p, "alphabet", 5);   /* prefix: "alpha" */
+    assert_ptr_equal(a, b);
+    assert_string_equal(a, "alpha");
+    const char *c = strpool_intern(p, "alphabet", (size_t)-1);
+    assert_ptr_not_equal(a, c);
+    assert_string_equal(c, "alphabet");
+    const char *e = strpool_intern(p, "", 0);
+    assert_string_equal(e, "");
+    assert_ptr_equal(e, strpool_intern(p, "", (size_t)-1));
+    assert_int_equal(strpool_count(p), 3);
+    /* the pooled copy is independent of the caller's buffer */
+    char tmp[8] = "华东";
+    const char *h = strpool_intern(p, tmp, (size_t)-1);
+    tmp[0] = 'x';
+    assert_string_equal(h, "华东");
+    assert_ptr_equal(h, strpool_intern(p, "华东", (size_t)-1));
+    assert_int_equal(strpool_count(p), 4);
+    strpool_free(p);
+    strpool_free(NULL);
+}
+
+/* many strings: forces the slot table to grow and chunks to chain */
+static void test_strpool_many(void **state)
+{
+    (void)state;
+    strpool_t *p = strpool_new();
+    enum { N = 20000 };
+    const char **ptrs = xcalloc(N, sizeof *ptrs);
+    char key[64];
+    for (int i = 0; i < N; i++) {
+        snprintf(key, sizeof key, "key-%d-%s", i, i % 3 ? "xxxxxxxxxxxxxxxxxxxx" : "y");
+        ptrs[i] = strpool_intern(p, key, (size_t)-1);
+    }
+    assert_int_equal(strpool_count(p), N);
+    for (int i = 0; i < N; i++) {
+        snprintf(key, sizeof key, "key-%d-%s", i, i % 3 ? "xxxxxxxxxxxxxxxxxxxx" : "y");
+        assert_ptr_equal(strpool_intern(p, key, (size_t)-1), ptrs[i]);
+        assert_string_equal(ptrs[i], key);
+    }
+    assert_int_equal(strpool_count(p), N);
+    /* a string bigger than a chunk */
+    char *big = xmalloc(200001);
+    memset(big, 'q', 200000);
+    big[200000] = '\0';
+    const char *bp = strpool_intern(p, big, (size_t)-1);
+    assert_int_equal(strlen(bp), 200000);
+    assert_ptr_equal(bp, strpool_intern(p, big, 200000));
+    free(big);
+    free(ptrs);
+    strpool_free(p);
+}
+
+/* ---- errors ---- */
+
+static void test_err(void **state)
+{
+    (void)state;
+    sp_err e = SP_ERR_INIT;
+    assert_true(err_ok(&e));
+    assert_int_equal(err_exit_code(&e), 0);
+    assert_int_equal(err_http_status(&e), 200);
+    err_set(&e, SP_ENOTFOUND, "%s:%d:%d: no such goal", "plan.yaml", 3, 5);
+    assert_false(err_ok(&e));
+    err_set(&e, SP_EINVAL, "second\n");
+    assert_int_equal(e.cls, SP_ENOTFOUND);   /* first class wins */
+    assert_int_equal(e.count, 2);
+    assert_string_equal(buf_cstr(&e.msg), "plan.yaml:3:5: no such goal\nsecond\n");
+    assert_int_equal(err_exit_code(&e), 1);
+    assert_int_equal(err_http_status(&e), 404);
+    err_clear(&e);
+    assert_true(err_ok(&e));
+    assert_int_equal(e.count, 0);
+    assert_string_equal(buf_cstr(&e.msg), "");
+    err_set(&e, SP_EUSAGE, "bad flag");
+    assert_int_equal(err_exit_code(&e), 2);
+    assert_int_equal(err_http_status(&e), 400);
+    err_free(&e);
+    assert_true(err_ok(&e));
+    assert_null(e.msg.data);
+
+    static const struct {
+        sp_errclass c;
+        int exit, http;
+    } map[] = {
+        {SP_OK, 0, 200},          {SP_EINVAL, 1, 400},    {SP_EUSAGE, 2, 400},
+        {SP_EFORBIDDEN, 1, 403},  {SP_ENOTFOUND, 1, 404}, {SP_ECONFLICT, 1, 409},
+        {SP_ETRANSIENT, 1, 503},  {SP_EIO, 1, 500},       {SP_EINTERNAL, 1, 500},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        sp_err x = SP_ERR_INIT;
+        x.cls = map[i].c;
+        assert_int_equal(err_exit_code(&x), map[i].exit);
+        assert_int_equal(err_http_status(&x), map[i].http);
+    }
+}
+
+/* ---- strings ---- */
+
+static void test_str_eq(void **state)
+{
+    (void)state;
+    assert_true(str_eq("a", "a"));
+    assert_false(str_eq("a", "b"));
+    assert_false(str_eq("a", NULL));
+    assert_false(str_eq(NULL, "a"));
+    assert_true(str_eq(NULL, NULL));
+    assert_true(str_ieq("Revenue", "rEVENUE"));
+    assert_false(str_ieq("Revenue", "Revenues"));
+    assert_false(str_ieq("abc", "ab"));
+    assert_true(str_ieq("", ""));
+    assert_false(str_ieq(NULL, "x"));
+    assert_true(str_ieq(NULL, NULL));
+    assert_true(str_ieq("华东", "华东"));
+}
+
+static void test_str_trim(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"", ""},
+        {"   ", ""},
+        {"abc", "abc"},
+        {"  abc  ", "abc"},
+        {"\t\r\nabc\n", "abc"},
+        {"a b", "a b"},
+        {"\xE3\x80\x80" "华东" "\xE3\x80\x80", "华东"},
+        {"\xE3\x80\x80\xE3\x80\x80", ""},
+        {" \xE3\x80\x80 x \xE3\x80\x80 ", "x"},
+        {"a\xE3\x80\x80" "b", "a\xE3\x80\x80" "b"},   /* inner spaces kept */
+        {"\xE3\x80", "\xE3\x80"},                     /* truncated sequence kept */
+        {"\xE3", "\xE3"},
+        {"x\xE3\x80", "x\xE3\x80"},
+        {"中文", "中文"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = xstrdup(cases[i].in);
+        char *r = str_trim(s);
+        assert_ptr_equal(r, s);
+        assert_string_equal(r, cases[i].want);
+        free(s);
+    }
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_width(""), 0);
+    assert_int_equal(utf8_width("abc"), 3);
+    assert_int_equal(utf8_width("华东"), 4);
+    assert_int_equal(utf8_width("华东 region"), 11);
+    assert_int_equal(utf8_width("销售计划2026"), 12);
+    assert_int_equal(utf8_width("，"), 2);          /* full-width comma */
+    assert_int_equal(utf8_width("ｱ"), 1);           /* half-width katakana */
+    assert_int_equal(utf8_width("é"), 1);
+    assert_int_equal(utf8_width("e\xCC\x81"), 1);   /* combining accent: 0 */
+    assert_int_equal(utf8_width("¥100"), 4);
+    assert_true(utf8_valid("", 0));
+    assert_true(utf8_valid("abc", 3));
+    assert_true(utf8_valid("华东", strlen("华东")));
+    assert_false(utf8_valid("\xE5\x8D", 2));        /* truncated */
+    assert_false(utf8_valid("\xFF", 1));
+    assert_false(utf8_valid("\xC0\xAF", 2));        /* overlong '/' */
+    assert_false(utf8_valid("\xED\xA0\x80", 3));    /* surrogate */
+    assert_true(utf8_valid("a\0b", 3));             /* NUL is valid UTF-8 */
+    assert_true(utf8_valid("华东", 3));             /* only the first char */
+    assert_false(utf8_valid("华东", 4));
+}
+
+static void test_str_distance(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *a, *b;
+        size_t d;
+    } cases[] = {
+        {"", "", 0},          {"a", "", 1},            {"", "abc", 3},
+        {"abc", "abc", 0},    {"kitten", "sitting", 3}, {"flaw", "lawn", 2},
+        {"revenue", "revenu", 1}, {"revenue", "revnue", 1}, {"status", "statsu", 2},
+        {"abc", "xyz", 3},  {"abc", "cba", 2},      {"intention", "execution", 5},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_int_equal(str_distance(cases[i].a, cases[i].b), cases[i].d);
+        assert_int_equal(str_distance(cases[i].b, cases[i].a), cases[i].d);
+    }
+    /* long strings: bounded work, a distance no smaller than the length gap */
+    char *l1 = xmalloc(201), *l2 = xmalloc(11);
+    memset(l1, 'a', 200);
+    l1[200] = '\0';
+    memset(l2, 'a', 10);
+    l2[10] = '\0';
+    assert_true(str_distance(l1, l2) >= 190);
+    free(l1);
+    free(l2);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(placeholder)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf_basic),     cmocka_unit_test(test_buf_grow),
+        cmocka_unit_test(test_buf_detach),    cmocka_unit_test(test_alloc_helpers),
+        cmocka_unit_test(test_strpool),       cmocka_unit_test(test_strpool_many),
+        cmocka_unit_test(test_err),           cmocka_unit_test(test_str_eq),
+        cmocka_unit_test(test_str_trim),      cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_str_distance),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
