@@ -223,3 +223,49 @@ const sp_customer *dataset_customer(const sp_dataset *ds, const char *id)
     size_t i;
     return ptrmap_get(ds->customer_by_id, id, &i) ? &ds->customers.v[i] : NULL;
 }
+
+/* ---- tracking records (tracking.h) ---- */
+#include "tracking.h"
+
+static const char *const task_status_names[TASK_STATUS_COUNT] = {"todo", "doing", "done", "blocked"};
+
+const char *task_status_name(sp_task_status s)
+{
+    return (unsigned)s < TASK_STATUS_COUNT ? task_status_names[s] : "";
+}
+
+int task_status_from_name(const char *s)
+{
+    for (int i = 0; i < TASK_STATUS_COUNT; i++)
+        if (s && strcmp(s, task_status_names[i]) == 0) return i;
+    return -1;
+}
+
+void task_states_free(sp_task_state *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].task_id);
+        free(v[i].updated_at);
+    }
+    free(v);
+}
+
+void reviews_free(sp_review *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].plan_id);
+        free(v[i].period_text);
+        free(v[i].goal_id);
+        free(v[i].cause);
+        free(v[i].lesson);
+        free(v[i].action);
+        free(v[i].created_at);
+    }
+    free(v);
+}
+
+void actuals_free(sp_actual *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) free(v[i].goal_id);
+    free(v);
+}

@@ -16,9 +16,10 @@
 #include <stdint.h>
 
 #include "../core/records.h"
+#include "../core/tracking.h"
 #include "../util/util.h"
 
-#define SP_SCHEMA_VERSION 1
+#define SP_SCHEMA_VERSION 2
 
 typedef struct sp_store sp_store;
 
@@ -56,6 +57,24 @@ typedef struct sp_store_ops {
     /* plan_versions: every version of plan_id, oldest first. */
     bool (*plan_versions)(sp_store *s, const char *plan_id, sp_plan_info **out, size_t *n, sp_err *err);
     bool (*schema_version)(sp_store *s, int *version, sp_err *err);
+
+    /* ---- tracking (schema 2) ---- */
+    /* task_set: status and progress of task_id of plan_id (one transaction). */
+    bool (*task_set)(sp_store *s, const char *plan_id, const char *task_id, sp_task_status status,
+                     int progress, sp_err *err);
+    /* task_states: every stored state of plan_id; free with task_states_free. */
+    bool (*task_states)(sp_store *s, const char *plan_id, sp_task_state **out, size_t *n, sp_err *err);
+    /* review_add: stores r (id and created_at are assigned); *id gets the id. */
+    bool (*review_add)(sp_store *s, const sp_review *r, int64_t *id, sp_err *err);
+    /* review_list: reviews of plan_id, oldest first; period NULL = all. */
+    bool (*review_list)(sp_store *s, const char *plan_id, const char *period, sp_review **out, size_t *n,
+                        sp_err *err);
+    /* actual_set: the manual actual of goal_id on a day (replaces that day's). */
+    bool (*actual_set)(sp_store *s, const char *plan_id, const char *goal_id, sp_day on, int64_t value,
+                       sp_err *err);
+    /* actual_list: manual actuals of plan_id (goal_id NULL = all), by day. */
+    bool (*actual_list)(sp_store *s, const char *plan_id, const char *goal_id, sp_actual **out, size_t *n,
+                        sp_err *err);
 } sp_store_ops;
 
 struct sp_store {

@@ -56,6 +56,19 @@ static const char *const migrations[] = {
     "  plan_id TEXT NOT NULL REFERENCES plans(plan_id), version INTEGER NOT NULL,"
     "  created_at TEXT NOT NULL, reason TEXT, body TEXT NOT NULL,"
     "  PRIMARY KEY(plan_id, version)) STRICT;",
+    /* 2: tracking — task states, review records, manual actuals */
+    "CREATE TABLE task_states("
+    "  plan_id TEXT NOT NULL REFERENCES plans(plan_id), task_id TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('todo','doing','done','blocked')),"
+    "  progress INTEGER NOT NULL CHECK (progress BETWEEN 0 AND 100), updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY(plan_id, task_id)) STRICT;"
+    "CREATE TABLE reviews("
+    "  review_id INTEGER PRIMARY KEY, plan_id TEXT NOT NULL REFERENCES plans(plan_id),"
+    "  period TEXT NOT NULL, goal_id TEXT, cause TEXT, lesson TEXT, action TEXT,"
+    "  plan_version INTEGER, created_at TEXT NOT NULL) STRICT;"
+    "CREATE TABLE actuals("
+    "  plan_id TEXT NOT NULL REFERENCES plans(plan_id), goal_id TEXT NOT NULL, on_day TEXT NOT NULL,"
+    "  value INTEGER NOT NULL, PRIMARY KEY(plan_id, goal_id, on_day)) STRICT;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -621,6 +634,166 @@ static bool sq_schema_version(sp_store *s, int *version, sp_err *err)
     return get_user_version(SQ(s)->db, version, err);
 }
 
+/* ---- tracking ---- */
+
+/* run_write: steps a prepared write statement once and finalizes it. */
+static bool run_write(sqlite3 *db, sqlite3_stmt *st, int rc, sp_err *err)
+{
+    if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return sq_error(db, rc, "write", err);
+    return true;
+}
+
+static bool sq_task_set(sp_store *s, const char *plan_id, const char *task_id, sp_task_status status,
+                        int progress, sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "INSERT INTO task_states(plan_id, task_id, status, progress, updated_at)"
+                                    " VALUES(?1, ?2, ?3, ?4, datetime('now')) ON CONFLICT(plan_id, task_id)"
+                                    " DO UPDATE SET status = excluded.status, progress = excluded.progress,"
+                                    " updated_at = excluded.updated_at", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, task_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, task_status_name(status), -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, progress);
+    }
+    return run_write(db, st, rc, err);
+}
+
+static bool sq_task_states(sp_store *s, const char *plan_id, sp_task_state **out, size_t *n, sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st;
+    *out = NULL;
+    *n = 0;
+    int rc = sqlite3_prepare_v2(db, "SELECT task_id, status, progress, updated_at FROM task_states"
+                                    " WHERE plan_id = ?1 ORDER BY task_id", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+    sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
+        sp_task_state *t = &(*out)[(*n)++];
+        t->task_id = dup_col(st, 0);
+        int k = task_status_from_name((const char *)sqlite3_column_text(st, 1));
+        t->status = k < 0 ? TASK_TODO : (sp_task_status)k;
+        t->progress = sqlite3_column_int(st, 2);
+        t->updated_at = dup_col(st, 3);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return sq_error(db, rc, "task_states", err);
+    return true;
+}
+
+static bool sq_review_add(sp_store *s, const sp_review *r, int64_t *id, sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "INSERT INTO reviews(plan_id, period, goal_id, cause, lesson, action,"
+                                    " plan_version, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, datetime('now'))",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_text(st, 1, r->plan_id);
+        bind_text(st, 2, r->period_text);
+        bind_text(st, 3, r->goal_id);
+        bind_text(st, 4, r->cause);
+        bind_text(st, 5, r->lesson);
+        bind_text(st, 6, r->action);
+        if (r->plan_version > 0) sqlite3_bind_int(st, 7, r->plan_version);
+        else sqlite3_bind_null(st, 7);
+    }
+    if (!run_write(db, st, rc, err)) return false;
+    *id = sqlite3_last_insert_rowid(db);
+    return true;
+}
+
+static bool sq_review_list(sp_store *s, const char *plan_id, const char *period, sp_review **out, size_t *n,
+                           sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st;
+    *out = NULL;
+    *n = 0;
+    int rc = sqlite3_prepare_v2(db, "SELECT review_id, plan_id, period, goal_id, cause, lesson, action,"
+                                    " plan_version, created_at FROM reviews WHERE plan_id = ?1"
+                                    " AND (?2 IS NULL OR period = ?2) ORDER BY review_id", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+    sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
+    bind_text(st, 2, period);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
+        sp_review *r = &(*out)[(*n)++];
+        r->id = sqlite3_column_int64(st, 0);
+        r->plan_id = dup_col(st, 1);
+        r->period_text = dup_col(st, 2);
+        r->goal_id = dup_col(st, 3);
+        r->cause = dup_col(st, 4);
+        r->lesson = dup_col(st, 5);
+        r->action = dup_col(st, 6);
+        r->plan_version = sqlite3_column_int(st, 7);
+        r->created_at = dup_col(st, 8);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return sq_error(db, rc, "reviews", err);
+    return true;
+}
+
+static bool sq_actual_set(sp_store *s, const char *plan_id, const char *goal_id, sp_day on, int64_t value,
+                          sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "INSERT INTO actuals(plan_id, goal_id, on_day, value) VALUES(?1, ?2, ?3, ?4)"
+                                    " ON CONFLICT(plan_id, goal_id, on_day) DO UPDATE SET value = excluded.value",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, goal_id, -1, SQLITE_STATIC);
+        bind_day(st, 3, on);
+        sqlite3_bind_int64(st, 4, value);
+    }
+    return run_write(db, st, rc, err);
+}
+
+static bool sq_actual_list(sp_store *s, const char *plan_id, const char *goal_id, sp_actual **out, size_t *n,
+                           sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st;
+    *out = NULL;
+    *n = 0;
+    int rc = sqlite3_prepare_v2(db, "SELECT goal_id, on_day, value FROM actuals WHERE plan_id = ?1"
+                                    " AND (?2 IS NULL OR goal_id = ?2) ORDER BY goal_id, on_day", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+    sqlite3_bind_text(st, 1, plan_id, -1, SQLITE_STATIC);
+    bind_text(st, 2, goal_id);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xreallocarray(*out, cap, sizeof **out);
+        }
+        sp_actual *a = &(*out)[(*n)++];
+        a->goal_id = dup_col(st, 0);
+        a->on = col_day(st, 1);
+        a->value = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return sq_error(db, rc, "actuals", err);
+    return true;
+}
+
 static const sp_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -635,6 +808,12 @@ static const sp_store_ops sqlite_ops = {
     .plan_list = sq_plan_list,
     .plan_versions = sq_plan_versions,
     .schema_version = sq_schema_version,
+    .task_set = sq_task_set,
+    .task_states = sq_task_states,
+    .review_add = sq_review_add,
+    .review_list = sq_review_list,
+    .actual_set = sq_actual_set,
+    .actual_list = sq_actual_list,
 };
 
 /* migrate: brings the schema from its version to SP_SCHEMA_VERSION in one

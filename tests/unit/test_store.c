@@ -259,6 +259,97 @@ static void test_plan_versions(void **state)
     err_free(&err);
 }
 
+/* A workspace made by an older binary (schema 1: no tracking tables) is
+ * migrated on open, keeping its data. */
+static void test_migrate_from_v1(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(dbpath, true, &err);
+    assert_non_null(st);
+    int v = 0;
+    bool changed;
+    assert_true(st->ops->plan_put(st, "fy", "p", "x: 1\n", NULL, &v, &changed, &err));
+    store_close(st);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE task_states; DROP TABLE reviews; DROP TABLE actuals;"
+                                      " PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    st = store_open(dbpath, false, &err);
+    assert_non_null(st);
+    assert_true(st->ops->schema_version(st, &v, &err));
+    assert_int_equal(v, SP_SCHEMA_VERSION);
+    assert_true(st->ops->task_set(st, "fy", "t1", TASK_DOING, 40, &err));
+    char *text = NULL;
+    assert_true(st->ops->plan_get(st, "fy", 0, &text, &err));
+    assert_string_equal(text, "x: 1\n");
+    free(text);
+    store_close(st);
+    err_free(&err);
+}
+
+static void test_tracking(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(dbpath, true, &err);
+    int v;
+    bool changed;
+    assert_true(st->ops->plan_put(st, "fy", "p", "x: 1\n", NULL, &v, &changed, &err));
+    assert_true(st->ops->task_set(st, "fy", "b", TASK_DOING, 30, &err));
+    assert_true(st->ops->task_set(st, "fy", "a", TASK_DONE, 100, &err));
+    assert_true(st->ops->task_set(st, "fy", "b", TASK_BLOCKED, 50, &err));
+    /* a task state of an unknown plan violates the foreign key */
+    assert_false(st->ops->task_set(st, "nope", "a", TASK_DONE, 100, &err));
+    assert_int_equal(err.cls, SP_ECONFLICT);
+    err_clear(&err);
+    /* progress out of range is refused by the schema */
+    assert_false(st->ops->task_set(st, "fy", "a", TASK_DONE, 101, &err));
+    err_clear(&err);
+    sp_task_state *ts;
+    size_t n;
+    assert_true(st->ops->task_states(st, "fy", &ts, &n, &err));
+    assert_int_equal(n, 2);
+    assert_string_equal(ts[0].task_id, "a");
+    assert_int_equal(ts[1].status, TASK_BLOCKED);
+    assert_int_equal(ts[1].progress, 50);
+    task_states_free(ts, n);
+
+    sp_review r = {.plan_id = "fy", .period_text = "2026-10", .goal_id = "revenue", .cause = "大客户延期",
+                   .action = "Q4 加大拜访"};
+    int64_t id1, id2;
+    assert_true(st->ops->review_add(st, &r, &id1, &err));
+    r.period_text = "2026-11";
+    r.goal_id = NULL;
+    r.plan_version = 1;
+    assert_true(st->ops->review_add(st, &r, &id2, &err));
+    assert_true(id2 > id1);
+    sp_review *rv;
+    assert_true(st->ops->review_list(st, "fy", "2026-10", &rv, &n, &err));
+    assert_int_equal(n, 1);
+    assert_string_equal(rv[0].cause, "大客户延期");
+    assert_null(rv[0].lesson);
+    assert_int_equal(rv[0].plan_version, 0);
+    reviews_free(rv, n);
+    assert_true(st->ops->review_list(st, "fy", NULL, &rv, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(rv[1].plan_version, 1);
+    reviews_free(rv, n);
+
+    assert_true(st->ops->actual_set(st, "fy", "nps", D("2026-10-31"), 4200, &err));
+    assert_true(st->ops->actual_set(st, "fy", "nps", D("2026-09-30"), 4000, &err));
+    assert_true(st->ops->actual_set(st, "fy", "nps", D("2026-10-31"), 4300, &err));
+    sp_actual *av;
+    assert_true(st->ops->actual_list(st, "fy", "nps", &av, &n, &err));
+    assert_int_equal(n, 2);
+    assert_int_equal(av[0].on, D("2026-09-30"));
+    assert_int_equal(av[1].value, 4300);
+    actuals_free(av, n);
+    store_close(st);
+    err_free(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +359,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_roundtrip_all_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plan_versions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tracking, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
