@@ -50,7 +50,7 @@ const sp_command sp_commands[] = {
      true},
     {"kpi", kpi_cmd, N_("compute a metric for a period, filter and breakdown"),
      N_("Usage: salesplan kpi METRIC --period P [--where KEY=VALUE]... [--by KEY,...]\n"
-        "                     [--as-of DATE] [--format table|json|csv] [--explain]\n"
+        "                     [--as-of DATE] [--format table|json|csv] [--explain] [--limit N]\n"
         "METRIC: revenue deals_won avg_deal_size new_customers new_customer_revenue\n"
         "  new_customer_revenue_share renewal_rate leads qualified_leads\n"
         "  lead_conversion_rate win_rate sales_cycle_days visits activities\n"
@@ -59,8 +59,59 @@ const sp_command sp_commands[] = {
         "P: 2026, 2026-H1, 2026-Q3, 2026-07, 2026-W27, 2026-03-01..2026-05-31, FY2026\n"
         "KEY (--where): region industry size team rep product source tier category strategy\n"
         "KEY (--by): month quarter week year day and the --where keys (up to 3)\n"
-        "Nothing dated after the as-of date (default: today) is counted.\n"),
+        "The same --where key given twice means either value; different keys must all match.\n"
+        "Nothing dated after the as-of date (default: today) is counted.\n"
+        "--explain lists the records behind the number (at most --limit, default 1000).\n"),
      false},
+    {"status", status_cmd, N_("every goal: target, actual, pace, projection, status"),
+     N_("Usage: salesplan status [--plan ID] [--as-of DATE] [--goal ID] [--format table|json|csv]\n"
+        "For every goal and every child of a split: target, actual, expected to date,\n"
+        "projection, attainment and status (not_started, on_track, at_risk, off_track,\n"
+        "achieved, missed); per-month goals month by month; revenue goals with\n"
+        "pipeline coverage and forecast.\n"),
+     false},
+    {"alerts", alerts_cmd, N_("stale follow-ups, overdue tasks, off-pace goals, budget overruns, reviews due"),
+     N_("Usage: salesplan alerts [--rep ID] [--kind KIND] [--as-of DATE] [--format table|json|csv]\n"
+        "KIND: stale_followup task_overdue goal_off_pace budget_overrun tier_review_due\n"),
+     false},
+    {"tasks", tasks_cmd, N_("the task plan: status, overdue, critical path, Gantt chart, load"),
+     N_("Usage: salesplan tasks [--owner ID] [--overdue] [--critical] [--gantt] [--load]\n"
+        "                       [--as-of DATE] [--format table|json|csv]\n"),
+     false},
+    {"task set", task_set_cmd, N_("set a task's status and progress"),
+     N_("Usage: salesplan task set TASK_ID --status todo|doing|done|blocked [--progress N]\n"),
+     true},
+    {"funnel", funnel_cmd, N_("reverse funnel: what a revenue goal needs per month"),
+     N_("Usage: salesplan funnel --goal ID [--as-of DATE] [--format table|json]\n"),
+     false},
+    {"tiers", tiers_cmd, N_("customers and revenue per tier, movements, reviews due"),
+     N_("Usage: salesplan tiers [--as-of DATE] [--since DATE] [--format table|json|csv]\n"),
+     false},
+    {"budget", budget_cmd, N_("budget per category: allocated, committed, spent, remaining"),
+     N_("Usage: salesplan budget [--as-of DATE] [--format table|json|csv]\n"),
+     false},
+    {"review add", review_add_cmd, N_("record a monthly review"),
+     N_("Usage: salesplan review add --period P [--goal ID] [--cause TEXT] [--lesson TEXT]\n"
+        "                            [--action TEXT] [--plan-version N]\n"),
+     true},
+    {"review list", review_list_cmd, N_("list review records"),
+     N_("Usage: salesplan review list [--period P] [--format table|json]\n"),
+     false},
+    {"actual", actual_cmd, N_("enter the actual of a manual goal"),
+     N_("Usage: salesplan actual GOAL VALUE --on DATE\n"),
+     true},
+    {"plan versions", plan_versions_cmd, N_("list the stored versions of a plan"),
+     N_("Usage: salesplan plan versions [ID] [--format table|json]\n"),
+     false},
+    {"plan diff", plan_diff_cmd, N_("what changed between two plan versions"),
+     N_("Usage: salesplan plan diff V1 V2 [--format table|json]\n"),
+     false},
+    {"report", report_cmd, N_("the monthly review pack (Markdown or HTML)"),
+     N_("Usage: salesplan report --period P [--as-of DATE] [--format md|html] [-o FILE]\n"),
+     false},
+    {"demo", demo_cmd, N_("make a demo workspace with the example plan and a year of data"),
+     N_("Usage: salesplan demo [--db PATH] [--scale N] [--lang zh|en] [--seed N]\n"),
+     true},
 };
 const size_t sp_ncommands = sizeof sp_commands / sizeof sp_commands[0];
 

@@ -75,5 +75,21 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv);
 int plan_list_cmd(sp_cli *cli, int argc, char **argv);
 int import_cmd(sp_cli *cli, int argc, char **argv);
 int kpi_cmd(sp_cli *cli, int argc, char **argv);
+/* tracking commands (issue: status, alerts, tasks, funnel, tiers, budget,
+ * reviews, actuals, plan versions/diff, report, demo) */
+int status_cmd(sp_cli *cli, int argc, char **argv);
+int funnel_cmd(sp_cli *cli, int argc, char **argv);
+int alerts_cmd(sp_cli *cli, int argc, char **argv);
+int tiers_cmd(sp_cli *cli, int argc, char **argv);
+int budget_cmd(sp_cli *cli, int argc, char **argv);
+int tasks_cmd(sp_cli *cli, int argc, char **argv);
+int task_set_cmd(sp_cli *cli, int argc, char **argv);
+int review_add_cmd(sp_cli *cli, int argc, char **argv);
+int review_list_cmd(sp_cli *cli, int argc, char **argv);
+int actual_cmd(sp_cli *cli, int argc, char **argv);
+int plan_versions_cmd(sp_cli *cli, int argc, char **argv);
+int plan_diff_cmd(sp_cli *cli, int argc, char **argv);
+int report_cmd(sp_cli *cli, int argc, char **argv);
+int demo_cmd(sp_cli *cli, int argc, char **argv);
 
 #endif
