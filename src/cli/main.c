@@ -118,5 +118,5 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return cli_help(cmd);
     }
     /* argv for the handler: argv[0] = command name */
-    return cmd->fn(&cli, argc - skip + 1, argv + skip - 1);
+    return cmd->fn(&cli, argc - skip, argv + skip);
 }

@@ -81,6 +81,7 @@ typedef struct sp_kpi_result {
     sp_explain_row *explain;
     size_t nexplain;
     strpool_t *pool;
+    size_t nexplain_total;                   /* records behind the number (explain holds at most 1000) */
 } sp_kpi_result;
 
 /* kpi_load_spec: what the dataset must hold for q. */
@@ -90,6 +91,12 @@ void kpi_load_spec(const sp_kpi_query *q, sp_load_spec *spec);
  * metric, e.g. `tier_customers` without a tier filter) go to err. */
 bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res, sp_err *err);
 void kpi_result_free(sp_kpi_result *res);
+/* kpi_query_check: validates q before any data is loaded: a computable
+ * metric, filter keys that apply to it (product: deal metrics; source: lead
+ * metrics; category/strategy: spend only), known size and tier values,
+ * --by keys that apply (one time key at most), and the tier filter that
+ * tier_customers / tier_revenue_share need. Problems go to err (SP_EUSAGE). */
+bool kpi_query_check(const sp_kpi_query *q, sp_err *err);
 
 /* T12M and tiers (SPEC §6) */
 /* customer_t12m: won revenue of each customer with d − 1 year < closed_on <= d;

@@ -21,6 +21,8 @@ void tableout_numeric(sp_table_out *t, size_t col, bool numeric);
 /* tableout_row: adds a row of ncols strings (copied). */
 void tableout_row(sp_table_out *t, const char *const *cells);
 void tableout_render(const sp_table_out *t, buf_t *out);
+/* tableout_rule: draw a dashed rule before the next row added (e.g. a total). */
+void tableout_rule(sp_table_out *t);
 
 /* kpi_to_json: the SPEC §6 JSON object; where_* and by echo the query.
  * Appends to out. */

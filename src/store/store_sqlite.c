@@ -846,7 +846,7 @@ sp_store *store_sqlite_open(const char *path, bool create, sp_err *err)
 {
     struct stat sb;
     if (!create && stat(path, &sb) != 0) {
-        err_set(err, SP_EUSAGE, _("no workspace at %s: run 'salesplan init' (or 'salesplan demo') first, or name one with --db"),
+        err_set(err, SP_ENOTFOUND, _("no workspace at %s: run 'salesplan init' (or 'salesplan demo') first, or name one with --db"),
                 path);
         return NULL;
     }

