@@ -179,6 +179,15 @@ static const char *col_text(sqlite3_stmt *st, int i, sp_dataset *ds)
     return strpool_intern(ds->pool, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 
+/* col_copy: like col_text for values that need no interning (unique ids,
+ * names, notes): copied into the pool, not shared. */
+static const char *col_copy(sqlite3_stmt *st, int i, sp_dataset *ds)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    if (!t || !*t) return NULL;
+    return strpool_copy(ds->pool, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+}
+
 /* col_day: fast parse of the stored 'YYYY-MM-DD' text. */
 static sp_day col_day(sqlite3_stmt *st, int i)
 {
@@ -367,7 +376,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         case TBL_CUSTOMERS: {
             sp_customer r = {0};
             r.id = col_text(st, 0, ds);
-            r.name = col_text(st, 1, ds);
+            r.name = col_copy(st, 1, ds);
             r.region = col_text(st, 2, ds);
             r.industry = col_text(st, 3, ds);
             r.size = (sp_size)enum_index((const char *)sqlite3_column_text(st, 4), size_name_i, SIZE_COUNT, SIZE_NONE);
@@ -378,7 +387,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         }
         case TBL_LEADS: {
             sp_lead r = {0};
-            r.id = col_text(st, 0, ds);
+            r.id = col_copy(st, 0, ds);
             r.created_on = col_day(st, 1);
             r.source = col_text(st, 2, ds);
             r.region = col_text(st, 3, ds);
@@ -386,13 +395,13 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
             r.size = (sp_size)enum_index((const char *)sqlite3_column_text(st, 5), size_name_i, SIZE_COUNT, SIZE_NONE);
             r.owner = col_text(st, 6, ds);
             r.qualified = sqlite3_column_int(st, 7) != 0;
-            r.opportunity_id = col_text(st, 8, ds);
+            r.opportunity_id = col_copy(st, 8, ds);
             dataset_push_lead(ds, &r);
             break;
         }
         case TBL_DEALS: {
             sp_deal r = {0};
-            r.id = col_text(st, 0, ds);
+            r.id = col_copy(st, 0, ds);
             r.customer_id = col_text(st, 1, ds);
             r.owner = col_text(st, 2, ds);
             r.product = col_text(st, 3, ds);
@@ -410,7 +419,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         }
         case TBL_ACTIVITIES: {
             sp_activity r = {0};
-            r.id = col_text(st, 0, ds);
+            r.id = col_copy(st, 0, ds);
             r.occurred_on = col_day(st, 1);
             r.rep = col_text(st, 2, ds);
             r.customer_id = col_text(st, 3, ds);
@@ -420,8 +429,8 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         }
         case TBL_INVOICES: {
             sp_invoice r = {0};
-            r.id = col_text(st, 0, ds);
-            r.deal_id = col_text(st, 1, ds);
+            r.id = col_copy(st, 0, ds);
+            r.deal_id = col_copy(st, 1, ds);
             r.customer_id = col_text(st, 2, ds);
             r.issued_on = col_day(st, 3);
             r.due_on = col_day(st, 4);
@@ -433,13 +442,13 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         }
         case TBL_SPEND: {
             sp_spend r = {0};
-            r.id = col_text(st, 0, ds);
+            r.id = col_copy(st, 0, ds);
             r.spent_on = col_day(st, 1);
             r.category = col_text(st, 2, ds);
             r.amount = sqlite3_column_int64(st, 3);
             r.strategy_id = col_text(st, 4, ds);
             r.task_id = col_text(st, 5, ds);
-            r.note = col_text(st, 6, ds);
+            r.note = col_copy(st, 6, ds);
             dataset_push_spend(ds, &r);
             break;
         }
@@ -851,7 +860,7 @@ sp_store *store_sqlite_open(const char *path, bool create, sp_err *err)
         return NULL;
     }
     sqlite3 *db = NULL;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path, &db, flags, NULL);
     if (rc != SQLITE_OK) {
         err_set(err, SP_EIO, "%s: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));

@@ -136,7 +136,9 @@ char *buf_detach(buf_t *b)
     return p;
 }
 
-/* ---- strpool: open addressing hash set of arena-allocated strings ---- */
+/* ---- strpool: open addressing hash set of arena-allocated strings ----
+ * Each slot caches the string's hash and length, so a probe compares two
+ * integers before it touches the bytes. */
 
 typedef struct pool_chunk {
     struct pool_chunk *next;
@@ -144,19 +146,37 @@ typedef struct pool_chunk {
     char data[];
 } pool_chunk;
 
+typedef struct pool_slot {
+    const char *s;       /* NULL = empty */
+    uint32_t hash;
+    uint32_t len;
+} pool_slot;
+
 struct strpool {
-    const char **slots;
+    pool_slot *slots;
     size_t nslots, count;
     pool_chunk *chunks;
 };
 
+/* hash_bytes: a 64-bit multiply-mix hash reading 8 bytes at a time. */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
+    const uint64_t m = 0x9E3779B97F4A7C15ULL;
+    uint64_t h = (uint64_t)n * m;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * m;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
     }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * m;
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    h ^= h >> 32;
     return h;
 }
 
@@ -199,13 +219,12 @@ static char *pool_alloc(strpool_t *p, size_t n)
 static void pool_grow(strpool_t *p)
 {
     size_t n2 = p->nslots * 2;
-    const char **s2 = xcalloc(n2, sizeof *s2);
+    pool_slot *s2 = xcalloc(n2, sizeof *s2);
     for (size_t i = 0; i < p->nslots; i++) {
-        const char *s = p->slots[i];
-        if (!s) continue;
-        size_t j = hash_bytes(s, strlen(s)) & (n2 - 1);
-        while (s2[j]) j = (j + 1) & (n2 - 1);
-        s2[j] = s;
+        if (!p->slots[i].s) continue;
+        size_t j = p->slots[i].hash & (n2 - 1);
+        while (s2[j].s) j = (j + 1) & (n2 - 1);
+        s2[j] = p->slots[i];
     }
     free(p->slots);
     p->slots = s2;
@@ -215,22 +234,32 @@ static void pool_grow(strpool_t *p)
 const char *strpool_intern(strpool_t *p, const char *s, size_t n)
 {
     if (n == (size_t)-1) n = strlen(s);
+    if (n > UINT32_MAX) abort(); /* strings this long never reach the pool */
     if ((p->count + 1) * 2 > p->nslots) pool_grow(p);
-    size_t j = hash_bytes(s, n) & (p->nslots - 1);
-    while (p->slots[j]) {
-        const char *t = p->slots[j];
-        if (strncmp(t, s, n) == 0 && t[n] == '\0') return t;
+    uint32_t h = (uint32_t)hash_bytes(s, n);
+    size_t j = h & (p->nslots - 1);
+    while (p->slots[j].s) {
+        const pool_slot *t = &p->slots[j];
+        if (t->hash == h && t->len == n && memcmp(t->s, s, n) == 0) return t->s;
         j = (j + 1) & (p->nslots - 1);
     }
     char *c = pool_alloc(p, size_add(n, 1));
     memcpy(c, s, n);
     c[n] = '\0';
-    p->slots[j] = c;
+    p->slots[j] = (pool_slot){c, h, (uint32_t)n};
     p->count++;
     return c;
 }
 
 size_t strpool_count(const strpool_t *p) { return p->count; }
+
+const char *strpool_copy(strpool_t *p, const char *s, size_t n)
+{
+    char *c = pool_alloc(p, size_add(n, 1));
+    memcpy(c, s, n);
+    c[n] = '\0';
+    return c;
+}
 
 /* ---- errors ---- */
 

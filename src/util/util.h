@@ -62,6 +62,10 @@ void strpool_free(strpool_t *p);
  * as the pool. n == (size_t)-1 means strlen(s). */
 const char *strpool_intern(strpool_t *p, const char *s, size_t n);
 size_t strpool_count(const strpool_t *p);
+/* strpool_copy: a copy of s[0..n) in the pool's memory WITHOUT interning
+ * (for values known to be unique, like record ids: cheaper, and equal
+ * strings do not share a pointer). Lives as long as the pool. */
+const char *strpool_copy(strpool_t *p, const char *s, size_t n);
 
 /* ---- errors as values ---- */
 typedef enum sp_errclass {
