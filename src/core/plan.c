@@ -1,2 +1,288 @@
-/* placeholder: being written */
-#include "../util/util.h"
+/*
+ * plan.c — the plan model of SPEC §4: construction, defaults, freeing,
+ * lookups, and the static vocabularies shared by every layer (the metric
+ * table of SPEC §6, units, filter dimensions).
+ *
+ * Pure: no I/O. Owns every string of an sp_plan (freed by plan_free). The
+ * semantic checks live in plan_check.c; the YAML reading in io/plan_yaml.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+/* The metrics of SPEC §6, indexed by sp_metric. */
+const sp_metric_info sp_metrics[MET_COUNT] = {
+    [MET_REVENUE] = {"revenue", UNIT_MONEY, true},
+    [MET_DEALS_WON] = {"deals_won", UNIT_COUNT, true},
+    [MET_AVG_DEAL_SIZE] = {"avg_deal_size", UNIT_MONEY, false},
+    [MET_NEW_CUSTOMERS] = {"new_customers", UNIT_COUNT, true},
+    [MET_NEW_CUSTOMER_REVENUE] = {"new_customer_revenue", UNIT_MONEY, true},
+    [MET_NEW_CUSTOMER_REVENUE_SHARE] = {"new_customer_revenue_share", UNIT_RATIO, false},
+    [MET_RENEWAL_RATE] = {"renewal_rate", UNIT_RATIO, false},
+    [MET_LEADS] = {"leads", UNIT_COUNT, true},
+    [MET_QUALIFIED_LEADS] = {"qualified_leads", UNIT_COUNT, true},
+    [MET_LEAD_CONVERSION_RATE] = {"lead_conversion_rate", UNIT_RATIO, false},
+    [MET_WIN_RATE] = {"win_rate", UNIT_RATIO, false},
+    [MET_SALES_CYCLE_DAYS] = {"sales_cycle_days", UNIT_DAYS, false},
+    [MET_VISITS] = {"visits", UNIT_COUNT, true},
+    [MET_ACTIVITIES] = {"activities", UNIT_COUNT, true},
+    [MET_VISITS_PER_REP] = {"visits_per_rep", UNIT_COUNT_PER_MONTH, false},
+    [MET_GROSS_MARGIN] = {"gross_margin", UNIT_RATIO, false},
+    [MET_COLLECTION_RATE] = {"collection_rate", UNIT_RATIO, false},
+    [MET_COLLECTED] = {"collected", UNIT_MONEY, true},
+    [MET_PIPELINE] = {"pipeline", UNIT_MONEY, false},
+    [MET_WEIGHTED_PIPELINE] = {"weighted_pipeline", UNIT_MONEY, false},
+    [MET_ACTIVE_CUSTOMERS] = {"active_customers", UNIT_COUNT, false},
+    [MET_TIER_CUSTOMERS] = {"tier_customers", UNIT_COUNT, false},
+    [MET_TIER_REVENUE_SHARE] = {"tier_revenue_share", UNIT_RATIO, false},
+    [MET_SPEND] = {"spend", UNIT_MONEY, true},
+    [MET_MANUAL] = {"manual", UNIT_MANUAL, false},
+};
+
+int metric_from_name(const char *name)
+{
+    if (!name) return -1;
+    for (int i = 0; i < MET_COUNT; i++)
+        if (strcmp(sp_metrics[i].name, name) == 0) return i;
+    return -1;
+}
+
+static const char *const unit_names[UNIT_KIND_COUNT] = {
+    [UNIT_MONEY] = "money",
+    [UNIT_COUNT] = "count",
+    [UNIT_RATIO] = "ratio",
+    [UNIT_DAYS] = "days",
+    [UNIT_COUNT_PER_MONTH] = "count/month",
+    [UNIT_MANUAL] = "manual",
+};
+
+const char *unit_name(sp_unit u) { return (unsigned)u < UNIT_KIND_COUNT ? unit_names[u] : "?"; }
+
+static const char *const dim_names[DIM_COUNT] = {
+    [DIM_REGION] = "region", [DIM_INDUSTRY] = "industry", [DIM_SIZE] = "size",
+    [DIM_TEAM] = "team",     [DIM_REP] = "rep",           [DIM_PRODUCT] = "product",
+    [DIM_SOURCE] = "source", [DIM_TIER] = "tier",         [DIM_CATEGORY] = "category",
+    [DIM_STRATEGY] = "strategy",
+};
+
+const char *dim_name(sp_dim d) { return (unsigned)d < DIM_COUNT ? dim_names[d] : "?"; }
+
+int dim_from_name(const char *name)
+{
+    if (!name) return -1;
+    for (int i = 0; i < DIM_COUNT; i++)
+        if (strcmp(dim_names[i], name) == 0) return i;
+    return -1;
+}
+
+/* plan_set_defaults: the defaults of SPEC §4/§6. Replaces currency and
+ * timezone only when unset (they are owned strings). */
+void plan_set_defaults(sp_plan *p)
+{
+    if (!p->currency) p->currency = xstrdup("CNY");
+    if (!p->timezone) p->timezone = xstrdup("Asia/Shanghai");
+    p->fiscal_year_start = 1;
+    p->pacing = PACING_LINEAR;
+    p->max_growth = SP_RATIO_ONE / 2;
+    p->period.first = SP_DAY_NONE;
+    p->period.last = SP_DAY_NONE;
+    p->alerts.stale_followup_days = 7;
+    p->alerts.escalate_after_days = 14;
+    p->alerts.goal_off_pace_below = SP_RATIO_ONE * 9 / 10;
+    p->alerts.budget_overrun_above = SP_RATIO_ONE;
+    p->alerts.task_overdue = true;
+    p->alerts.tier_review_due = true;
+}
+
+/* plan_new: a zeroed plan with the defaults set; free with plan_free. */
+sp_plan *plan_new(void)
+{
+    sp_plan *p = xcalloc(1, sizeof *p);
+    plan_set_defaults(p);
+    return p;
+}
+
+/* plan_default_tiers: the default tier levels of SPEC §6 (allocates
+ * p->tiers) when the plan has none. */
+void plan_default_tiers(sp_plan *p)
+{
+    if (p->ntiers) return;
+    static const struct {
+        const char *id, *name;
+        sp_money min;
+        int review;
+    } def[] = {
+        {"strategic", "Strategic", (sp_money)1000000 * 100, 30},
+        {"key", "Key", (sp_money)500000 * 100, 0},
+        {"potential", "Potential", 0, 0},
+    };
+    size_t n = sizeof def / sizeof def[0];
+    p->tiers = xcalloc(n, sizeof *p->tiers);
+    for (size_t i = 0; i < n; i++) {
+        p->tiers[i].id = xstrdup(def[i].id);
+        p->tiers[i].name = xstrdup(def[i].name);
+        p->tiers[i].min = def[i].min;
+        p->tiers[i].review_every_days = def[i].review;
+    }
+    p->ntiers = n;
+}
+
+static void free_strv(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+static void free_filter(sp_filter *f)
+{
+    for (size_t i = 0; i < f->n; i++) free(f->kv[i].value);
+    free(f->kv);
+}
+
+/* free_goal: releases what a goal owns (not the goal struct itself). */
+static void free_goal(sp_goal *g)
+{
+    free(g->id);
+    free(g->name);
+    free(g->target_text);
+    free(g->period_text);
+    free(g->owner);
+    free_strv(g->supports, g->nsupports);
+    free_filter(&g->filter);
+    for (size_t i = 0; i < g->nchildren; i++) free_goal(&g->children[i]);
+    free(g->children);
+}
+
+void plan_free(sp_plan *p)
+{
+    if (!p) return;
+    free(p->id);
+    free(p->name);
+    free(p->currency);
+    free(p->timezone);
+    free(p->period_text);
+    for (size_t i = 0; i < p->ngroups; i++) {
+        sp_group *g = &p->groups[i];
+        free(g->id);
+        free(g->name);
+        free_filter(&g->focus);
+        for (size_t j = 0; j < g->nmembers; j++) {
+            free(g->members[j].id);
+            free(g->members[j].name);
+        }
+        free(g->members);
+    }
+    free(p->groups);
+    for (size_t i = 0; i < p->ngoals; i++) free_goal(&p->goals[i]);
+    free(p->goals);
+    for (size_t i = 0; i < p->npest; i++) {
+        free(p->pest[i].id);
+        free(p->pest[i].text);
+    }
+    free(p->pest);
+    for (size_t i = 0; i < p->npersonas; i++) {
+        sp_persona *x = &p->personas[i];
+        free(x->id);
+        free(x->industry);
+        free(x->premium_text);
+        free_strv(x->pains, x->npains);
+        free_strv(x->decision_chain, x->ndecision_chain);
+    }
+    free(p->personas);
+    for (size_t i = 0; i < p->ncapabilities; i++) {
+        free(p->capabilities[i].id);
+        free(p->capabilities[i].text);
+    }
+    free(p->capabilities);
+    for (size_t i = 0; i < p->nstrategies; i++) {
+        sp_strategy *s = &p->strategies[i];
+        free(s->id);
+        free(s->name);
+        free_strv(s->goals, s->ngoals);
+        free_strv(s->answers, s->nanswers);
+    }
+    free(p->strategies);
+    for (size_t i = 0; i < p->ntasks; i++) {
+        sp_task *t = &p->tasks[i];
+        free(t->id);
+        free(t->strategy);
+        free(t->name);
+        free(t->owner);
+        free(t->deliverable);
+        free(t->budget_category);
+        free_strv(t->collaborators, t->ncollaborators);
+        free_strv(t->depends_on, t->ndepends_on);
+        free_strv(t->resources, t->nresources);
+    }
+    free(p->tasks);
+    for (size_t i = 0; i < p->nbudget_cats; i++) {
+        free(p->budget_cats[i].id);
+        free(p->budget_cats[i].name);
+    }
+    free(p->budget_cats);
+    for (size_t i = 0; i < p->ntiers; i++) {
+        free(p->tiers[i].id);
+        free(p->tiers[i].name);
+    }
+    free(p->tiers);
+    for (size_t i = 0; i < p->alerts.nstale_by_tier; i++) free(p->alerts.stale_by_tier[i].tier);
+    free(p->alerts.stale_by_tier);
+    for (size_t i = 0; i < p->nnotify; i++) {
+        free(p->notify[i].kind);
+        free(p->notify[i].url);
+        free(p->notify[i].secret_env);
+        free(p->notify[i].to);
+    }
+    free(p->notify);
+    free(p->source_name);
+    free(p);
+}
+
+static size_t count_goals(const sp_goal *g, size_t n)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n; i++) c += 1 + count_goals(g[i].children, g[i].nchildren);
+    return c;
+}
+
+size_t plan_goal_count(const sp_plan *p) { return count_goals(p->goals, p->ngoals); }
+
+static void walk_goals(const sp_goal *g, size_t n, sp_goal_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < n; i++) {
+        fn(&g[i], ctx);
+        walk_goals(g[i].children, g[i].nchildren, fn, ctx);
+    }
+}
+
+void plan_goal_walk(const sp_plan *p, sp_goal_fn fn, void *ctx) { walk_goals(p->goals, p->ngoals, fn, ctx); }
+
+static const sp_goal *find_goal(const sp_goal *g, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (str_eq(g[i].id, id)) return &g[i];
+        const sp_goal *c = find_goal(g[i].children, g[i].nchildren, id);
+        if (c) return c;
+    }
+    return NULL;
+}
+
+const sp_goal *plan_find_goal(const sp_plan *p, const char *id)
+{
+    if (!p || !id) return NULL;
+    return find_goal(p->goals, p->ngoals, id);
+}
+
+const sp_member *plan_find_member(const sp_plan *p, const char *id, const sp_group **group)
+{
+    if (group) *group = NULL;
+    if (!p || !id) return NULL;
+    for (size_t i = 0; i < p->ngroups; i++)
+        for (size_t j = 0; j < p->groups[i].nmembers; j++)
+            if (str_eq(p->groups[i].members[j].id, id)) {
+                if (group) *group = &p->groups[i];
+                return &p->groups[i].members[j];
+            }
+    return NULL;
+}

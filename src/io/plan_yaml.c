@@ -1,2 +1,1463 @@
-/* placeholder: being written */
-#include "../util/util.h"
+/*
+ * plan_yaml.c — reads a plan file (SPEC §4, YAML 1.2, UTF-8) into the core
+ * model of core/plan.h.
+ *
+ * Owns: the mapping from YAML nodes (libfyaml document tree) to sp_plan, the
+ * per-place key vocabularies with their "did you mean", the structural
+ * checks (types, value syntax of SPEC §3, enum vocabularies, required keys,
+ * duplicate ids) and goal inheritance. Every problem is collected with its
+ * position; at the end they are sorted by position and appended to the
+ * caller's sp_err as "FILE:LINE:COL: message" lines. Semantic checks across
+ * items (references, sums, cycles, SMART) are core/plan_check.c's, not here.
+ *
+ * Bounds: files up to 16 MiB; nesting is bounded by libfyaml's depth limit;
+ * at most MAX_REPORTED problems are listed (then a count of the rest).
+ */
+#include <errno.h>
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/i18n.h"
+#include "plan_yaml.h"
+
+#define PLAN_MAX_BYTES ((size_t)16 * 1024 * 1024)
+#define MAX_REPORTED 500
+#define MAXK 16
+
+/* ---- collected problems ---- */
+typedef struct perr {
+    sp_pos pos;
+    size_t seq;
+    char *msg;
+} perr;
+
+/* A set of ids of one kind (open addressing, string keys borrowed from the
+ * plan being built) remembering where each was first seen. */
+typedef struct idset {
+    const char **keys;
+    sp_pos *pos;
+    size_t n, cap;
+} idset;
+
+enum { IDS_GOAL, IDS_TASK, IDS_STRATEGY, IDS_GROUP, IDS_MEMBER, IDS_ANALYSIS, IDS_CATEGORY, IDS_TIER, IDS_NOTIFY, IDS_COUNT };
+
+typedef struct ctx {
+    const char *src;
+    perr *errs;
+    size_t nerrs, cap;
+    sp_plan *p;
+    int fy;                  /* fiscal_year_start, read before any period */
+    idset ids[IDS_COUNT];
+} ctx;
+
+static void add_err(ctx *c, sp_pos pos, const char *fmt, ...) SP_PRINTF(3, 4);
+
+/* add_err: records one problem at pos (message formatted into a new
+ * allocation, freed by finish()). */
+static void add_err(ctx *c, sp_pos pos, const char *fmt, ...)
+{
+    if (c->nerrs == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        c->errs = xreallocarray(c->errs, c->cap, sizeof *c->errs);
+    }
+    buf_t b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    c->errs[c->nerrs].pos = pos;
+    c->errs[c->nerrs].seq = c->nerrs;
+    c->errs[c->nerrs].msg = buf_detach(&b);
+    c->nerrs++;
+}
+
+static int perr_cmp(const void *a, const void *b)
+{
+    const perr *x = a, *y = b;
+    if (x->pos.line != y->pos.line) return x->pos.line < y->pos.line ? -1 : 1;
+    if (x->pos.col != y->pos.col) return x->pos.col < y->pos.col ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* flush_errs: sorts the problems by position and appends them to err. */
+static void flush_errs(ctx *c, sp_err *err)
+{
+    qsort(c->errs, c->nerrs, sizeof *c->errs, perr_cmp);
+    for (size_t i = 0; i < c->nerrs; i++) {
+        if (i < MAX_REPORTED) {
+            if (c->errs[i].pos.line > 0)
+                err_set(err, SP_EINVAL, "%s:%d:%d: %s", c->src, c->errs[i].pos.line, c->errs[i].pos.col,
+                        c->errs[i].msg);
+            else
+                err_set(err, SP_EINVAL, "%s: %s", c->src, c->errs[i].msg);
+        }
+        free(c->errs[i].msg);
+    }
+    if (c->nerrs > MAX_REPORTED)
+        err_set(err, SP_EINVAL, _("%s: %zu more problems not shown"), c->src, c->nerrs - MAX_REPORTED);
+    free(c->errs);
+    c->errs = NULL;
+    c->nerrs = c->cap = 0;
+}
+
+/* ---- id sets ---- */
+static size_t str_hash(const char *s)
+{
+    size_t h = 1469598103934665603u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* idset_add: true when id is new; false (with *first set) when seen. */
+static bool idset_add(idset *s, const char *id, sp_pos pos, sp_pos *first)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 64;
+        const char **nk = xcalloc(ncap, sizeof *nk);
+        sp_pos *np = xcalloc(ncap, sizeof *np);
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->keys[i]) continue;
+            size_t j = str_hash(s->keys[i]) & (ncap - 1);
+            while (nk[j]) j = (j + 1) & (ncap - 1);
+            nk[j] = s->keys[i];
+            np[j] = s->pos[i];
+        }
+        free(s->keys);
+        free(s->pos);
+        s->keys = nk;
+        s->pos = np;
+        s->cap = ncap;
+    }
+    size_t j = str_hash(id) & (s->cap - 1);
+    while (s->keys[j]) {
+        if (strcmp(s->keys[j], id) == 0) {
+            *first = s->pos[j];
+            return false;
+        }
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->keys[j] = id;
+    s->pos[j] = pos;
+    s->n++;
+    return true;
+}
+
+static void idset_free(idset *s)
+{
+    free(s->keys);
+    free(s->pos);
+}
+
+/* ---- node helpers ---- */
+static sp_pos mark_pos(const struct fy_mark *m)
+{
+    sp_pos p = {0, 0};
+    if (m) {
+        p.line = m->line + 1;
+        p.col = m->column + 1;
+    }
+    return p;
+}
+
+/* node_pos: where a node starts: a scalar's token; a mapping's first key;
+ * a sequence's first item; fb for an empty collection or a missing node. */
+static sp_pos node_pos(struct fy_node *n, sp_pos fb)
+{
+    for (int guard = 0; n && guard < 1000; guard++) {
+        if (fy_node_is_scalar(n)) {
+            struct fy_token *t = fy_node_get_scalar_token(n);
+            sp_pos p = t ? mark_pos(fy_token_start_mark(t)) : fb;
+            return p.line ? p : fb;
+        }
+        void *it = NULL;
+        if (fy_node_is_mapping(n)) {
+            struct fy_node_pair *pr = fy_node_mapping_iterate(n, &it);
+            n = pr ? fy_node_pair_key(pr) : NULL;
+        } else if (fy_node_is_sequence(n)) {
+            n = fy_node_sequence_iterate(n, &it);
+        } else {
+            break;
+        }
+    }
+    return fb;
+}
+
+/* is_null: a missing value, or a plain null scalar ("", "~", "null"). */
+static bool is_null(struct fy_node *n)
+{
+    if (!n) return true;
+    if (!fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN) return false;
+    size_t len = 0;
+    const char *s = fy_node_get_scalar(n, &len);
+    if (!s || len == 0) return true;
+    return (len == 1 && s[0] == '~') ||
+           (len == 4 && (memcmp(s, "null", 4) == 0 || memcmp(s, "Null", 4) == 0 || memcmp(s, "NULL", 4) == 0));
+}
+
+static const char *node_kind(struct fy_node *n)
+{
+    if (is_null(n)) return N_("nothing");
+    if (fy_node_is_alias(n)) return N_("an alias");
+    if (fy_node_is_mapping(n)) return N_("a mapping");
+    if (fy_node_is_sequence(n)) return N_("a list");
+    return N_("a single value");
+}
+
+/* ---- mappings with a fixed key vocabulary ---- */
+typedef struct mapf {
+    const char *const *keys;
+    size_t nkeys;
+    struct fy_node *v[MAXK];
+    sp_pos kpos[MAXK];
+    bool has[MAXK];
+    sp_pos pos;              /* the mapping's own position */
+} mapf;
+
+/* did_you_mean: the closest key of keys within edit distance 2, or NULL. */
+static const char *did_you_mean(const char *word, const char *const *keys, size_t n)
+{
+    const char *best = NULL;
+    size_t bd = 3;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = str_distance(word, keys[i]);
+        if (d < bd) {
+            bd = d;
+            best = keys[i];
+        }
+    }
+    return best;
+}
+
+static void unknown_word(ctx *c, sp_pos pos, const char *what, const char *word, const char *const *known, size_t n)
+{
+    const char *dm = did_you_mean(word, known, n);
+    if (dm) add_err(c, pos, _("unknown %s '%s' (did you mean '%s'?)"), _(what), word, dm);
+    else add_err(c, pos, _("unknown %s '%s'"), _(what), word);
+}
+
+/* scalar_dup: a scalar's text as a new C string; NULL (with an error) when it
+ * contains a NUL character. */
+static char *scalar_dup(ctx *c, struct fy_node *n, sp_pos pos)
+{
+    size_t len = 0;
+    const char *s = fy_node_get_scalar(n, &len);
+    if (!s) return xstrdup("");
+    if (memchr(s, '\0', len)) {
+        add_err(c, pos, "%s", _("text contains a NUL character"));
+        return NULL;
+    }
+    return xstrndup(s, len);
+}
+
+/* map_read: reads mapping node n against the key vocabulary keys into m.
+ * Reports a non-mapping, unknown keys (with a suggestion) and non-text keys.
+ * Returns false when n is not a mapping. */
+static bool map_read(ctx *c, struct fy_node *n, sp_pos fb, const char *what, const char *const *keys, size_t nkeys,
+                     mapf *m)
+{
+    memset(m, 0, sizeof *m);
+    m->keys = keys;
+    m->nkeys = nkeys;
+    m->pos = node_pos(n, fb);
+    if (!n || !fy_node_is_mapping(n)) {
+        add_err(c, m->pos, _("%s: expected a mapping, got %s"), what, _(node_kind(n)));
+        return false;
+    }
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(n, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(pr);
+        sp_pos kp = node_pos(k, m->pos);
+        if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k)) {
+            add_err(c, kp, _("%s: keys must be plain words"), what);
+            continue;
+        }
+        char *ks = scalar_dup(c, k, kp);
+        if (!ks) continue;
+        size_t i;
+        for (i = 0; i < nkeys; i++)
+            if (strcmp(keys[i], ks) == 0) break;
+        if (i == nkeys) {
+            unknown_word(c, kp, N_("key"), ks, keys, nkeys);
+        } else {
+            m->v[i] = fy_node_pair_value(pr);
+            m->kpos[i] = kp;
+            m->has[i] = true;
+        }
+        free(ks);
+    }
+    return true;
+}
+
+static size_t key_index(const mapf *m, const char *key)
+{
+    for (size_t i = 0; i < m->nkeys; i++)
+        if (strcmp(m->keys[i], key) == 0) return i;
+    abort(); /* programming error: a key missing from its vocabulary */
+}
+
+static bool fhas(const mapf *m, const char *key) { return m->has[key_index(m, key)]; }
+static struct fy_node *fget(const mapf *m, const char *key) { return m->v[key_index(m, key)]; }
+
+/* fpos: the position of key's value (the key's own when the value is empty),
+ * or the mapping's position when the key is absent. */
+static sp_pos fpos(const mapf *m, const char *key)
+{
+    size_t i = key_index(m, key);
+    if (!m->has[i]) return m->pos;
+    return node_pos(m->v[i], m->kpos[i]);
+}
+
+static void missing(ctx *c, const mapf *m, const char *what, const char *key)
+{
+    add_err(c, m->pos, _("%s: missing key '%s'"), what, key);
+}
+
+/* ---- typed values ---- */
+
+/* get_text: the value of key as a new string in *out (replacing and freeing
+ * any earlier value). Absent: false without error unless required. Errors:
+ * not a single value, null, empty (when nonempty), a NUL byte. */
+static bool get_text(ctx *c, const mapf *m, const char *what, const char *key, bool required, bool nonempty,
+                     char **out)
+{
+    if (!fhas(m, key)) {
+        if (required) missing(c, m, what, key);
+        return false;
+    }
+    struct fy_node *n = fget(m, key);
+    sp_pos pos = fpos(m, key);
+    if (is_null(n) || !fy_node_is_scalar(n) || fy_node_is_alias(n)) {
+        add_err(c, pos, _("%s: '%s' expects a single value, got %s"), what, key, _(node_kind(n)));
+        return false;
+    }
+    char *s = scalar_dup(c, n, pos);
+    if (!s) return false;
+    if (nonempty && s[strspn(s, " \t")] == '\0') {
+        add_err(c, pos, _("%s: '%s' must not be empty"), what, key);
+        free(s);
+        return false;
+    }
+    free(*out);
+    *out = s;
+    return true;
+}
+
+/* get_scalar: like get_text but into a temporary the caller frees. */
+static char *get_scalar(ctx *c, const mapf *m, const char *what, const char *key, bool required)
+{
+    char *s = NULL;
+    get_text(c, m, what, key, required, true, &s);
+    return s;
+}
+
+/* parse_int: a whole number of decimal digits (optional sign '-' when
+ * allow_neg) into *out; false when malformed or beyond ±10^15. */
+static bool parse_int(const char *s, bool allow_neg, int64_t *out)
+{
+    bool neg = false;
+    if (*s == '-' && allow_neg) {
+        neg = true;
+        s++;
+    } else if (*s == '+') {
+        s++;
+    }
+    if (!*s) return false;
+    int64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return false;
+        v = v * 10 + (*s - '0');
+        if (v > 1000000000000000) return false;
+    }
+    *out = neg ? -v : v;
+    return true;
+}
+
+/* parse_hundredths: a decimal with at most 2 fraction digits, as hundredths
+ * ("12.5" -> 1250). */
+static bool parse_hundredths(const char *s, bool allow_neg, int64_t *out)
+{
+    const char *dot = strchr(s, '.');
+    char ip[32];
+    size_t il = dot ? (size_t)(dot - s) : strlen(s);
+    if (il == 0 || il >= sizeof ip) return false;
+    memcpy(ip, s, il);
+    ip[il] = '\0';
+    int64_t whole;
+    if (!parse_int(ip, allow_neg, &whole) || ip[il - 1] == '-' || ip[il - 1] == '+') return false;
+    int64_t frac = 0;
+    if (dot) {
+        const char *f = dot + 1;
+        size_t fl = strlen(f);
+        if (fl == 0 || fl > 2) return false;
+        for (size_t i = 0; i < fl; i++) {
+            if (f[i] < '0' || f[i] > '9') return false;
+            frac = frac * 10 + (f[i] - '0');
+        }
+        if (fl == 1) frac *= 10;
+    }
+    bool neg = s[0] == '-';
+    int64_t a = (neg ? -whole : whole) * 100 + frac;
+    *out = neg ? -a : a;
+    return true;
+}
+
+/* get_int: key's value as a whole number in [lo, hi]. */
+static bool get_int(ctx *c, const mapf *m, const char *what, const char *key, bool required, int64_t lo, int64_t hi,
+                    int64_t *out)
+{
+    char *s = get_scalar(c, m, what, key, required);
+    if (!s) return false;
+    int64_t v;
+    bool ok = parse_int(s, lo < 0, &v) && v >= lo && v <= hi;
+    if (!ok) add_err(c, fpos(m, key), _("%s: '%s' expects a whole number from %lld to %lld, got '%s'"), what, key,
+                     (long long)lo, (long long)hi, s);
+    else *out = v;
+    free(s);
+    return ok;
+}
+
+static bool get_intv(ctx *c, const mapf *m, const char *what, const char *key, bool required, int lo, int hi, int *out)
+{
+    int64_t v;
+    if (!get_int(c, m, what, key, required, lo, hi, &v)) return false;
+    *out = (int)v;
+    return true;
+}
+
+static bool get_bool(ctx *c, const mapf *m, const char *what, const char *key, bool *out)
+{
+    char *s = get_scalar(c, m, what, key, false);
+    if (!s) return false;
+    bool ok = true;
+    if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) *out = true;
+    else if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")) *out = false;
+    else {
+        add_err(c, fpos(m, key), _("%s: '%s' expects true or false, got '%s'"), what, key, s);
+        ok = false;
+    }
+    free(s);
+    return ok;
+}
+
+/* get_enum: key's value as an index into names (n of them), or -1. */
+static int get_enum(ctx *c, const mapf *m, const char *what, const char *key, bool required, const char *const *names,
+                    size_t n)
+{
+    char *s = get_scalar(c, m, what, key, required);
+    if (!s) return -1;
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && strcmp(names[i], s) == 0) {
+            free(s);
+            return (int)i;
+        }
+    buf_t b = BUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && names[i][0]) buf_printf(&b, "%s%s", b.len ? " | " : "", names[i]);
+    const char *dm = did_you_mean(s, names, n);
+    if (dm && *dm)
+        add_err(c, fpos(m, key), _("%s: unknown %s '%s' (did you mean '%s'?); expected %s"), what, key, s, dm,
+                buf_cstr(&b));
+    else add_err(c, fpos(m, key), _("%s: unknown %s '%s'; expected %s"), what, key, s, buf_cstr(&b));
+    buf_free(&b);
+    free(s);
+    return -1;
+}
+
+static bool get_money(ctx *c, const mapf *m, const char *what, const char *key, bool required, sp_money *out)
+{
+    char *s = get_scalar(c, m, what, key, required);
+    if (!s) return false;
+    const char *why = NULL;
+    sp_money v;
+    bool ok = money_parse(s, &v, &why);
+    if (!ok) add_err(c, fpos(m, key), _("%s: '%s' is not an amount of money: '%s' (%s)"), what, key, s, why ? _(why) : "");
+    else if (v < 0) {
+        add_err(c, fpos(m, key), _("%s: '%s' must not be negative"), what, key);
+        ok = false;
+    } else *out = v;
+    free(s);
+    return ok;
+}
+
+static bool get_ratio(ctx *c, const mapf *m, const char *what, const char *key, bool required, sp_ratio *out)
+{
+    char *s = get_scalar(c, m, what, key, required);
+    if (!s) return false;
+    const char *why = NULL;
+    sp_ratio v;
+    bool ok = ratio_parse(s, &v, &why);
+    if (!ok) add_err(c, fpos(m, key), _("%s: '%s' is not a ratio: '%s' (%s)"), what, key, s, why ? _(why) : "");
+    else if (v < 0) {
+        add_err(c, fpos(m, key), _("%s: '%s' must not be negative"), what, key);
+        ok = false;
+    } else *out = v;
+    free(s);
+    return ok;
+}
+
+static bool get_date(ctx *c, const mapf *m, const char *what, const char *key, bool required, sp_day *out)
+{
+    char *s = get_scalar(c, m, what, key, required);
+    if (!s) return false;
+    const char *why = NULL;
+    sp_day v;
+    bool ok = date_parse(s, &v, &why);
+    if (!ok) add_err(c, fpos(m, key), _("%s: '%s' is not a date (YYYY-MM-DD): '%s' (%s)"), what, key, s,
+                     why ? _(why) : "");
+    else *out = v;
+    free(s);
+    return ok;
+}
+
+/* get_period: key's value as a period; the text goes to *text (new). */
+static bool get_period(ctx *c, const mapf *m, const char *what, const char *key, bool required, char **text,
+                       sp_period *out)
+{
+    char *s = get_scalar(c, m, what, key, required);
+    if (!s) return false;
+    const char *why = NULL;
+    sp_period v;
+    if (!period_parse(s, c->fy, &v, &why)) {
+        add_err(c, fpos(m, key), _("%s: '%s' is not a period: '%s' (%s)"), what, key, s, why ? _(why) : "");
+        free(s);
+        return false;
+    }
+    free(*text);
+    *text = s;
+    *out = v;
+    return true;
+}
+
+/* get_list: key's value as a list of texts (new array of new strings). */
+static bool get_list(ctx *c, const mapf *m, const char *what, const char *key, char ***out, size_t *nout)
+{
+    if (!fhas(m, key)) return false;
+    struct fy_node *n = fget(m, key);
+    sp_pos pos = fpos(m, key);
+    if (is_null(n)) return false;
+    if (!fy_node_is_sequence(n)) {
+        add_err(c, pos, _("%s: '%s' expects a list, got %s"), what, key, _(node_kind(n)));
+        return false;
+    }
+    int cnt = fy_node_sequence_item_count(n);
+    if (cnt <= 0) return true;
+    char **v = xcalloc((size_t)cnt, sizeof *v);
+    size_t k = 0;
+    void *it = NULL;
+    struct fy_node *item;
+    bool ok = true;
+    while ((item = fy_node_sequence_iterate(n, &it)) != NULL && k < (size_t)cnt) {
+        sp_pos ip = node_pos(item, pos);
+        if (is_null(item) || !fy_node_is_scalar(item) || fy_node_is_alias(item)) {
+            add_err(c, ip, _("%s: items of '%s' must be text, got %s"), what, key, _(node_kind(item)));
+            ok = false;
+            continue;
+        }
+        char *s = scalar_dup(c, item, ip);
+        if (!s) {
+            ok = false;
+            continue;
+        }
+        if (s[strspn(s, " \t")] == '\0') {
+            add_err(c, ip, _("%s: items of '%s' must not be empty"), what, key);
+            free(s);
+            ok = false;
+            continue;
+        }
+        v[k++] = s;
+    }
+    *out = v;
+    *nout = k;
+    return ok;
+}
+
+/* check_id: registers id in set kind; a repeat is an error at pos. */
+static void check_id(ctx *c, int kind, const char *id, sp_pos pos, const char *what)
+{
+    sp_pos first;
+    if (!idset_add(&c->ids[kind], id, pos, &first))
+        add_err(c, pos, _("duplicate %s id '%s' (first at line %d, column %d)"), _(what), id, first.line, first.col);
+}
+
+/* get_id: the required id of an item; registered for duplicates. */
+static bool get_id(ctx *c, const mapf *m, const char *what, int kind, char **out)
+{
+    if (!get_text(c, m, what, "id", true, true, out)) return false;
+    check_id(c, kind, *out, fpos(m, "id"), what);
+    return true;
+}
+
+/* seq_items: the items of a list-valued key; returns the count (0 when
+ * absent, null or not a list — the latter reported). */
+static int seq_items(ctx *c, struct fy_node *n, sp_pos pos, const char *what)
+{
+    if (is_null(n)) return 0;
+    if (!fy_node_is_sequence(n)) {
+        add_err(c, pos, _("'%s' expects a list, got %s"), what, _(node_kind(n)));
+        return 0;
+    }
+    int cnt = fy_node_sequence_item_count(n);
+    return cnt > 0 ? cnt : 0;
+}
+
+/* ---- filters ---- */
+static const char *const dim_keys[] = {"region", "industry", "size", "team", "rep", "product",
+                                       "source", "tier", "category", "strategy"};
+static const char *const size_words[] = {"", "small", "medium", "large"};
+
+/* read_filter: a mapping of filter dimensions to values into *f (new
+ * array). allow_spend admits the spend-only dims category and strategy. */
+static bool read_filter(ctx *c, struct fy_node *n, sp_pos fb, const char *what, bool allow_spend, sp_filter *f)
+{
+    sp_pos pos = node_pos(n, fb);
+    f->kv = NULL;
+    f->n = 0;
+    if (is_null(n)) return true;
+    if (!fy_node_is_mapping(n)) {
+        add_err(c, pos, _("%s: expected a mapping of filter keys, got %s"), what, _(node_kind(n)));
+        return false;
+    }
+    int cnt = fy_node_mapping_item_count(n);
+    if (cnt <= 0) return true;
+    f->kv = xcalloc((size_t)cnt, sizeof *f->kv);
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    bool ok = true;
+    size_t nd = allow_spend ? DIM_COUNT : DIM_CATEGORY;
+    while ((pr = fy_node_mapping_iterate(n, &it)) != NULL && f->n < (size_t)cnt) {
+        struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+        sp_pos kp = node_pos(k, pos);
+        if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k)) {
+            add_err(c, kp, _("%s: keys must be plain words"), what);
+            ok = false;
+            continue;
+        }
+        char *ks = scalar_dup(c, k, kp);
+        if (!ks) {
+            ok = false;
+            continue;
+        }
+        int d = dim_from_name(ks);
+        if (d < 0 || (size_t)d >= nd) {
+            if (d >= 0) add_err(c, kp, _("%s: filter key '%s' applies to the spend metric only"), what, ks);
+            else unknown_word(c, kp, N_("filter key"), ks, dim_keys, nd);
+            free(ks);
+            ok = false;
+            continue;
+        }
+        free(ks);
+        sp_pos vp = node_pos(v, kp);
+        if (is_null(v) || !fy_node_is_scalar(v) || fy_node_is_alias(v)) {
+            add_err(c, vp, _("%s: filter '%s' expects text, got %s"), what, dim_name((sp_dim)d), _(node_kind(v)));
+            ok = false;
+            continue;
+        }
+        char *vs = scalar_dup(c, v, vp);
+        if (!vs) {
+            ok = false;
+            continue;
+        }
+        if (!*vs) {
+            add_err(c, vp, _("%s: filter '%s' must not be empty"), what, dim_name((sp_dim)d));
+            free(vs);
+            ok = false;
+            continue;
+        }
+        if (d == DIM_SIZE && strcmp(vs, "small") && strcmp(vs, "medium") && strcmp(vs, "large")) {
+            add_err(c, vp, _("%s: unknown size '%s'; expected small | medium | large"), what, vs);
+            free(vs);
+            ok = false;
+            continue;
+        }
+        f->kv[f->n].dim = (sp_dim)d;
+        f->kv[f->n].value = vs;
+        f->kv[f->n].pos = vp;
+        f->n++;
+    }
+    return ok;
+}
+
+/* ---- the plan section ---- */
+static const char *const plan_keys[] = {"id",       "name", "period", "currency", "timezone", "fiscal_year_start",
+                                        "pacing"};
+static const char *const pacing_words[] = {"linear", "seasonal"};
+
+static bool plan_id_ok(const char *s)
+{
+    if (!*s) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-')) return false;
+    return true;
+}
+
+static void read_plan(ctx *c, struct fy_node *n, sp_pos fb)
+{
+    static const char *W = "plan";
+    mapf m;
+    if (!map_read(c, n, fb, W, plan_keys, sizeof plan_keys / sizeof *plan_keys, &m)) return;
+    sp_plan *p = c->p;
+    if (get_text(c, &m, W, "id", true, true, &p->id) && !plan_id_ok(p->id))
+        add_err(c, fpos(&m, "id"), _("plan: id '%s' may hold only a-z, 0-9, '_' and '-'"), p->id);
+    get_text(c, &m, W, "name", true, true, &p->name);
+    /* fiscal_year_start was read first (read_fiscal); report its errors here */
+    int fy;
+    if (get_intv(c, &m, W, "fiscal_year_start", false, 1, 12, &fy)) p->fiscal_year_start = fy;
+    get_period(c, &m, W, "period", false, &p->period_text, &p->period);
+    char *cur = NULL;
+    if (get_text(c, &m, W, "currency", false, true, &cur)) {
+        bool ok = strlen(cur) == 3;
+        for (size_t i = 0; ok && i < 3; i++) ok = cur[i] >= 'A' && cur[i] <= 'Z';
+        if (!ok) {
+            add_err(c, fpos(&m, "currency"), _("plan: currency '%s' is not a 3-letter code such as CNY"), cur);
+            free(cur);
+        } else {
+            free(p->currency);
+            p->currency = cur;
+        }
+    }
+    char *tz = NULL;
+    if (get_text(c, &m, W, "timezone", false, true, &tz)) {
+        if (strpbrk(tz, " \t\"'\\")) {
+            add_err(c, fpos(&m, "timezone"), _("plan: '%s' is not a time zone name such as Asia/Shanghai"), tz);
+            free(tz);
+        } else {
+            free(p->timezone);
+            p->timezone = tz;
+        }
+    }
+    int pc = get_enum(c, &m, W, "pacing", false, pacing_words, 2);
+    if (pc >= 0) p->pacing = (sp_pacing)pc;
+}
+
+/* read_fiscal: fiscal_year_start from the plan mapping, quietly, before any
+ * period is parsed (whatever the key order). */
+static void read_fiscal(ctx *c, struct fy_node *plan)
+{
+    if (!plan || !fy_node_is_mapping(plan)) return;
+    void *it = NULL;
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(plan, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+        if (!k || !fy_node_is_scalar(k) || !v || !fy_node_is_scalar(v)) continue;
+        size_t kl = 0, vl = 0;
+        const char *ks = fy_node_get_scalar(k, &kl);
+        const char *vs = fy_node_get_scalar(v, &vl);
+        if (!ks || kl != 17 || memcmp(ks, "fiscal_year_start", 17) != 0 || !vs || vl == 0 || vl > 2) continue;
+        char tmp[3] = {0};
+        memcpy(tmp, vs, vl);
+        int64_t x;
+        if (parse_int(tmp, false, &x) && x >= 1 && x <= 12) c->fy = (int)x;
+    }
+}
+
+/* ---- team ---- */
+static const char *const team_keys[] = {"groups"};
+static const char *const group_keys[] = {"id", "name", "focus", "members"};
+static const char *const member_keys[] = {"id", "name", "role", "capacity"};
+static const char *const capacity_keys[] = {"visits_per_month"};
+static const char *const role_words[] = {"", "leader", "rep", "presales", "manager"};
+
+static void read_member(ctx *c, struct fy_node *n, sp_pos fb, sp_member *mb)
+{
+    static const char *W = "member";
+    mapf m;
+    if (!map_read(c, n, fb, W, member_keys, 4, &m)) return;
+    mb->pos = m.pos;
+    get_id(c, &m, W, IDS_MEMBER, &mb->id);
+    get_text(c, &m, W, "name", false, false, &mb->name);
+    int r = get_enum(c, &m, W, "role", false, role_words, 5);
+    if (r > 0) mb->role = (sp_role)r;
+    if (fhas(&m, "capacity")) {
+        mapf cm;
+        if (map_read(c, fget(&m, "capacity"), fpos(&m, "capacity"), "capacity", capacity_keys, 1, &cm)) {
+            int64_t v;
+            if (get_int(c, &cm, "capacity", "visits_per_month", false, 0, 100000, &v)) {
+                mb->has_visits_capacity = true;
+                mb->visits_per_month = v;
+            }
+        }
+    }
+}
+
+static void read_group(ctx *c, struct fy_node *n, sp_pos fb, sp_group *g)
+{
+    static const char *W = "group";
+    mapf m;
+    if (!map_read(c, n, fb, W, group_keys, 4, &m)) return;
+    g->pos = m.pos;
+    get_id(c, &m, W, IDS_GROUP, &g->id);
+    get_text(c, &m, W, "name", false, false, &g->name);
+    if (fhas(&m, "focus")) read_filter(c, fget(&m, "focus"), fpos(&m, "focus"), "focus", false, &g->focus);
+    if (fhas(&m, "members")) {
+        struct fy_node *ms = fget(&m, "members");
+        int cnt = seq_items(c, ms, fpos(&m, "members"), "members");
+        if (cnt > 0) {
+            g->members = xcalloc((size_t)cnt, sizeof *g->members);
+            void *it = NULL;
+            struct fy_node *item;
+            while ((item = fy_node_sequence_iterate(ms, &it)) != NULL && g->nmembers < (size_t)cnt)
+                read_member(c, item, fpos(&m, "members"), &g->members[g->nmembers++]);
+        }
+    }
+}
+
+static void read_team(ctx *c, struct fy_node *n, sp_pos fb)
+{
+    mapf m;
+    if (!map_read(c, n, fb, "team", team_keys, 1, &m)) return;
+    if (!fhas(&m, "groups")) return;
+    struct fy_node *gs = fget(&m, "groups");
+    int cnt = seq_items(c, gs, fpos(&m, "groups"), "groups");
+    if (cnt <= 0) return;
+    sp_plan *p = c->p;
+    p->groups = xcalloc((size_t)cnt, sizeof *p->groups);
+    void *it = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(gs, &it)) != NULL && p->ngroups < (size_t)cnt)
+        read_group(c, item, fpos(&m, "groups"), &p->groups[p->ngroups++]);
+}
+
+/* ---- goals ---- */
+static const char *const goal_keys[] = {"id",        "name",   "type",     "metric", "target", "period",
+                                        "owner",     "direction", "per",   "supports", "filter", "children"};
+static const char *const type_words[] = {"result", "process"};
+static const char *const dir_words[] = {"at_least", "at_most"};
+static const char *const per_words[] = {"month"};
+
+
+/* parse_target: text s in the unit of metric; false with an error. */
+static bool parse_target(ctx *c, sp_pos pos, sp_metric met, const char *s, int64_t *out)
+{
+    const char *why = NULL;
+    sp_unit u = sp_metrics[met].unit;
+    bool ok = false;
+    switch (u) {
+    case UNIT_MONEY:
+        ok = money_parse(s, out, &why);
+        if (ok && *out < 0) ok = false, why = N_("negative");
+        break;
+    case UNIT_RATIO:
+        ok = ratio_parse(s, out, &why);
+        if (ok && *out < 0) ok = false, why = N_("negative");
+        break;
+    case UNIT_COUNT:
+        ok = parse_int(s, false, out);
+        if (!ok) why = N_("expected a whole number");
+        break;
+    case UNIT_DAYS:
+    case UNIT_COUNT_PER_MONTH:
+        ok = parse_hundredths(s, false, out);
+        if (!ok) why = N_("expected a number with at most 2 decimals");
+        break;
+    case UNIT_MANUAL:
+    case UNIT_KIND_COUNT:
+        ok = parse_hundredths(s, true, out);
+        if (!ok) why = N_("expected a number with at most 2 decimals");
+        break;
+    }
+    if (!ok)
+        add_err(c, pos, _("goal: target '%s' is not a %s value for metric %s (%s)"), s, unit_name(u),
+                sp_metrics[met].name, why ? _(why) : "");
+    return ok;
+}
+
+/* merge_filter: g->filter = parent's filter with own's values overriding
+ * the same dimensions and own's new dimensions appended; frees own. */
+static void merge_filter(sp_filter *dst, const sp_filter *parent, sp_filter *own)
+{
+    size_t n = size_add(parent->n, own->n);
+    sp_filter f = {NULL, 0};
+    if (n) f.kv = xcalloc(n, sizeof *f.kv);
+    for (size_t i = 0; i < parent->n; i++) {
+        const sp_filter_kv *src = &parent->kv[i];
+        for (size_t j = 0; j < own->n; j++)
+            if (own->kv[j].dim == src->dim) src = &own->kv[j];
+        f.kv[f.n] = *src;
+        f.kv[f.n].value = xstrdup(src->value);
+        f.n++;
+    }
+    for (size_t j = 0; j < own->n; j++) {
+        bool seen = false;
+        for (size_t i = 0; i < parent->n; i++) seen = seen || parent->kv[i].dim == own->kv[j].dim;
+        if (seen) continue;
+        f.kv[f.n] = own->kv[j];
+        f.kv[f.n].value = xstrdup(own->kv[j].value);
+        f.n++;
+    }
+    for (size_t j = 0; j < own->n; j++) free(own->kv[j].value);
+    free(own->kv);
+    own->kv = NULL;
+    own->n = 0;
+    *dst = f;
+}
+
+static void read_goal(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_goal *g);
+
+/* read_goal: one goal (and its children, recursively) into g, inheriting
+ * from parent (NULL for a top-level goal). A bad metric leaves g->metric =
+ * MET_COUNT so that the target is not parsed against the wrong unit. */
+static void read_goal(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_goal *g)
+{
+    static const char *W = "goal";
+    mapf m;
+    g->parent = parent;
+    g->metric = MET_COUNT;
+    if (!map_read(c, n, fb, W, goal_keys, sizeof goal_keys / sizeof *goal_keys, &m)) return;
+    g->pos = m.pos;
+    get_id(c, &m, W, IDS_GOAL, &g->id);
+    g->name_given = get_text(c, &m, W, "name", false, false, &g->name);
+
+    int t = get_enum(c, &m, W, "type", false, type_words, 2);
+    g->has_type = fhas(&m, "type");
+    if (t >= 0) g->type = (sp_goal_type)t;
+    else if (!g->has_type && parent) g->type = parent->type;
+
+    g->has_metric = fhas(&m, "metric");
+    if (g->has_metric) {
+        const char *metric_names[MET_COUNT];
+        for (int i = 0; i < MET_COUNT; i++) metric_names[i] = sp_metrics[i].name;
+        int mt = get_enum(c, &m, W, "metric", true, metric_names, MET_COUNT);
+        if (mt >= 0) g->metric = (sp_metric)mt;
+        g->pos_metric = fpos(&m, "metric");
+    } else if (parent) {
+        g->metric = parent->metric;
+        g->pos_metric = parent->pos_metric;
+    } else {
+        missing(c, &m, W, "metric");
+    }
+
+    g->has_owner = fhas(&m, "owner");
+    if (g->has_owner) {
+        get_text(c, &m, W, "owner", false, true, &g->owner);
+        g->pos_owner = fpos(&m, "owner");
+    } else if (parent && parent->owner) {
+        g->owner = xstrdup(parent->owner);
+        g->pos_owner = parent->pos_owner;
+    }
+
+    g->has_direction = fhas(&m, "direction");
+    int d = get_enum(c, &m, W, "direction", false, dir_words, 2);
+    if (d >= 0) g->direction = (sp_direction)d;
+    else if (!g->has_direction && parent) g->direction = parent->direction;
+
+    g->has_per = fhas(&m, "per");
+    if (g->has_per) g->per_month = get_enum(c, &m, W, "per", false, per_words, 1) == 0;
+    else if (parent) g->per_month = parent->per_month;
+
+    g->has_filter = fhas(&m, "filter");
+    sp_filter own = {NULL, 0};
+    if (g->has_filter)
+        read_filter(c, fget(&m, "filter"), fpos(&m, "filter"), W, g->metric == MET_SPEND, &own);
+
+    g->has_period = fhas(&m, "period");
+    if (g->has_period) {
+        get_period(c, &m, W, "period", true, &g->period_text, &g->period);
+        g->pos_period = fpos(&m, "period");
+    } else if (parent) {
+        g->period_text = parent->period_text ? xstrdup(parent->period_text) : NULL;
+        g->period = parent->period;
+        g->pos_period = parent->pos_period;
+    } else {
+        missing(c, &m, W, "period");
+    }
+
+    g->has_target = fhas(&m, "target");
+    if (g->has_target) {
+        g->pos_target = fpos(&m, "target");
+        if (get_text(c, &m, W, "target", true, true, &g->target_text) && g->metric < MET_COUNT)
+            g->has_target = parse_target(c, g->pos_target, g->metric, g->target_text, &g->target);
+    } else {
+        missing(c, &m, W, "target");
+    }
+
+    get_list(c, &m, W, "supports", &g->supports, &g->nsupports);
+
+    /* the default name of a child: "<parent name> <period or filter>" */
+    if (!g->name_given && parent) {
+        buf_t b = BUF_INIT;
+        buf_puts(&b, parent->name ? parent->name : (parent->id ? parent->id : ""));
+        if (g->has_period && g->period_text) {
+            buf_printf(&b, " %s", g->period_text);
+        } else if (own.n) {
+            for (size_t i = 0; i < own.n; i++) buf_printf(&b, " %s", own.kv[i].value);
+        } else if (g->id) {
+            buf_printf(&b, " %s", g->id);
+        }
+        g->name = buf_detach(&b);
+    }
+    if (parent) merge_filter(&g->filter, &parent->filter, &own);
+    else g->filter = own;
+
+    if (fhas(&m, "children")) {
+        struct fy_node *cs = fget(&m, "children");
+        int cnt = seq_items(c, cs, fpos(&m, "children"), "children");
+        if (cnt > 0) {
+            g->children = xcalloc((size_t)cnt, sizeof *g->children);
+            void *it = NULL;
+            struct fy_node *item;
+            while ((item = fy_node_sequence_iterate(cs, &it)) != NULL && g->nchildren < (size_t)cnt)
+                read_goal(c, item, fpos(&m, "children"), g, &g->children[g->nchildren++]);
+        }
+    }
+}
+
+static void read_goals(ctx *c, struct fy_node *n, sp_pos fb)
+{
+    int cnt = seq_items(c, n, node_pos(n, fb), "goals");
+    if (cnt <= 0) return;
+    sp_plan *p = c->p;
+    p->goals = xcalloc((size_t)cnt, sizeof *p->goals);
+    void *it = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(n, &it)) != NULL && p->ngoals < (size_t)cnt)
+        read_goal(c, item, fb, NULL, &p->goals[p->ngoals++]);
+}
+
+/* fix_parents: sets parent pointers after every array is final, and turns
+ * the internal "bad metric" marker back into a valid enum value. */
+static void fix_parents(sp_goal *gs, size_t n, sp_goal *parent)
+{
+    for (size_t i = 0; i < n; i++) {
+        gs[i].parent = parent;
+        if (gs[i].metric >= MET_COUNT) gs[i].metric = MET_MANUAL;
+        fix_parents(gs[i].children, gs[i].nchildren, &gs[i]);
+    }
+}
+
+/* ---- analysis ---- */
+static const char *const analysis_keys[] = {"pest", "personas", "capabilities"};
+static const char *const pest_keys[] = {"id", "factor", "effect", "impact", "text"};
+static const char *const persona_keys[] = {"id", "industry", "size", "pains", "decision_chain", "premium"};
+static const char *const cap_keys[] = {"id", "kind", "text"};
+static const char *const factor_words[] = {"political", "economic", "social", "technological"};
+static const char *const effect_words[] = {"opportunity", "threat"};
+static const char *const capkind_words[] = {"strength", "weakness", "constraint"};
+
+static void read_pest(ctx *c, struct fy_node *n, sp_pos fb, sp_pest *x)
+{
+    static const char *W = "pest";
+    mapf m;
+    if (!map_read(c, n, fb, W, pest_keys, 5, &m)) return;
+    x->pos = m.pos;
+    get_id(c, &m, W, IDS_ANALYSIS, &x->id);
+    int f = get_enum(c, &m, W, "factor", true, factor_words, 4);
+    if (f >= 0) x->factor = (sp_pest_factor)f;
+    int e = get_enum(c, &m, W, "effect", true, effect_words, 2);
+    if (e >= 0) x->effect = (sp_effect)e;
+    get_intv(c, &m, W, "impact", false, 1, 5, &x->impact);
+    get_text(c, &m, W, "text", false, false, &x->text);
+}
+
+/* parse_premium: "20%..30%" or a single ratio. */
+static bool parse_premium(const char *s, sp_ratio *lo, sp_ratio *hi)
+{
+    const char *dd = strstr(s, "..");
+    const char *why;
+    if (!dd) {
+        if (!ratio_parse(s, lo, &why) || *lo < 0) return false;
+        *hi = *lo;
+        return true;
+    }
+    char *a = xstrndup(s, (size_t)(dd - s));
+    bool ok = ratio_parse(a, lo, &why) && ratio_parse(dd + 2, hi, &why) && *lo >= 0 && *lo <= *hi;
+    free(a);
+    return ok;
+}
+
+static void read_persona(ctx *c, struct fy_node *n, sp_pos fb, sp_persona *x)
+{
+    static const char *W = "persona";
+    mapf m;
+    if (!map_read(c, n, fb, W, persona_keys, 6, &m)) return;
+    x->pos = m.pos;
+    get_id(c, &m, W, IDS_ANALYSIS, &x->id);
+    get_text(c, &m, W, "industry", false, false, &x->industry);
+    int s = get_enum(c, &m, W, "size", false, size_words, 4);
+    if (s > 0) x->size = (sp_size)s;
+    get_list(c, &m, W, "pains", &x->pains, &x->npains);
+    get_list(c, &m, W, "decision_chain", &x->decision_chain, &x->ndecision_chain);
+    if (get_text(c, &m, W, "premium", false, true, &x->premium_text)) {
+        if (parse_premium(x->premium_text, &x->premium_lo, &x->premium_hi)) x->has_premium = true;
+        else add_err(c, fpos(&m, "premium"), _("persona: premium '%s' is not a ratio or a range like 20%%..30%%"),
+                     x->premium_text);
+    }
+}
+
+static void read_capability(ctx *c, struct fy_node *n, sp_pos fb, sp_capability *x)
+{
+    static const char *W = "capability";
+    mapf m;
+    if (!map_read(c, n, fb, W, cap_keys, 3, &m)) return;
+    x->pos = m.pos;
+    get_id(c, &m, W, IDS_ANALYSIS, &x->id);
+    int k = get_enum(c, &m, W, "kind", true, capkind_words, 3);
+    if (k >= 0) x->kind = (sp_cap_kind)k;
+    get_text(c, &m, W, "text", false, false, &x->text);
+}
+
+/* READ_LIST: reads the list node N into the array ARR / count NARR with
+ * reader FN (one item per element, array sized up front). */
+#define READ_LIST(c, N, pos, what, ARR, NARR, FN)                                         \
+    do {                                                                                  \
+        int cnt_ = seq_items((c), (N), (pos), (what));                                    \
+        if (cnt_ > 0) {                                                                   \
+            (ARR) = xcalloc((size_t)cnt_, sizeof *(ARR));                                 \
+            void *it_ = NULL;                                                             \
+            struct fy_node *item_;                                                        \
+            while ((item_ = fy_node_sequence_iterate((N), &it_)) != NULL && (NARR) < (size_t)cnt_) \
+                FN((c), item_, (pos), &(ARR)[(NARR)++]);                                  \
+        }                                                                                 \
+    } while (0)
+
+static void read_analysis(ctx *c, struct fy_node *n, sp_pos fb)
+{
+    mapf m;
+    if (!map_read(c, n, fb, "analysis", analysis_keys, 3, &m)) return;
+    sp_plan *p = c->p;
+    if (fhas(&m, "pest")) READ_LIST(c, fget(&m, "pest"), fpos(&m, "pest"), "pest", p->pest, p->npest, read_pest);
+    if (fhas(&m, "personas"))
+        READ_LIST(c, fget(&m, "personas"), fpos(&m, "personas"), "personas", p->personas, p->npersonas, read_persona);
+    if (fhas(&m, "capabilities"))
+        READ_LIST(c, fget(&m, "capabilities"), fpos(&m, "capabilities"), "capabilities", p->capabilities,
+                  p->ncapabilities, read_capability);
+}
+
+/* ---- strategies and tasks ---- */
+static const char *const strategy_keys[] = {"id", "category", "name", "goals", "answers", "priority"};
+static const char *const strat_words[] = {"market", "product", "customer", "channel"};
+static const char *const task_keys[] = {"id",        "strategy",  "name",        "owner",  "collaborators",
+                                        "start",     "due",       "depends_on",  "milestone", "deliverable",
+                                        "budget",    "resources"};
+static const char *const task_budget_keys[] = {"category", "amount"};
+
+static void read_strategy(ctx *c, struct fy_node *n, sp_pos fb, sp_strategy *s)
+{
+    static const char *W = "strategy";
+    mapf m;
+    if (!map_read(c, n, fb, W, strategy_keys, 6, &m)) return;
+    s->pos = m.pos;
+    get_id(c, &m, W, IDS_STRATEGY, &s->id);
+    int k = get_enum(c, &m, W, "category", true, strat_words, 4);
+    if (k >= 0) s->category = (sp_strategy_cat)k;
+    get_text(c, &m, W, "name", false, false, &s->name);
+    get_list(c, &m, W, "goals", &s->goals, &s->ngoals);
+    get_list(c, &m, W, "answers", &s->answers, &s->nanswers);
+    get_intv(c, &m, W, "priority", false, 1, 1000, &s->priority);
+}
+
+static void read_task(ctx *c, struct fy_node *n, sp_pos fb, sp_task *t)
+{
+    static const char *W = "task";
+    mapf m;
+    t->start = t->due = SP_DAY_NONE;
+    if (!map_read(c, n, fb, W, task_keys, sizeof task_keys / sizeof *task_keys, &m)) return;
+    t->pos = m.pos;
+    get_id(c, &m, W, IDS_TASK, &t->id);
+    get_text(c, &m, W, "strategy", false, true, &t->strategy);
+    get_text(c, &m, W, "name", false, false, &t->name);
+    get_text(c, &m, W, "owner", true, true, &t->owner);
+    get_list(c, &m, W, "collaborators", &t->collaborators, &t->ncollaborators);
+    get_date(c, &m, W, "start", true, &t->start);
+    t->pos_start = fpos(&m, "start");
+    get_date(c, &m, W, "due", true, &t->due);
+    t->pos_due = fpos(&m, "due");
+    get_list(c, &m, W, "depends_on", &t->depends_on, &t->ndepends_on);
+    get_bool(c, &m, W, "milestone", &t->milestone);
+    get_text(c, &m, W, "deliverable", false, false, &t->deliverable);
+    if (fhas(&m, "budget")) {
+        mapf bm;
+        if (map_read(c, fget(&m, "budget"), fpos(&m, "budget"), "task budget", task_budget_keys, 2, &bm)) {
+            bool a = get_text(c, &bm, "task budget", "category", true, true, &t->budget_category);
+            bool b = get_money(c, &bm, "task budget", "amount", true, &t->budget_amount);
+            t->has_budget = a && b;
+        }
+    }
+    get_list(c, &m, W, "resources", &t->resources, &t->nresources);
+}
+
+/* ---- budget, tiers, alerts, notify, check ---- */
+static const char *const budget_keys[] = {"total", "categories"};
+static const char *const cat_keys[] = {"id", "name", "share"};
+static const char *const tier_keys[] = {"id", "name", "min", "review_every_days"};
+static const char *const alert_keys[] = {"stale_followup_days", "escalate_after_days", "goal_off_pace_below",
+                                         "budget_overrun_above", "task_overdue", "tier_review_due"};
+static const char *const notify_keys[] = {"kind", "url", "secret_env", "to", "to_owner"};
+static const char *const notify_words[] = {"feishu", "dingtalk", "wecom", "slack", "webhook", "email"};
+static const char *const check_keys[] = {"max_growth"};
+
+static void read_category(ctx *c, struct fy_node *n, sp_pos fb, sp_budget_cat *x)
+{
+    static const char *W = "budget category";
+    mapf m;
+    if (!map_read(c, n, fb, W, cat_keys, 3, &m)) return;
+    x->pos = m.pos;
+    get_id(c, &m, W, IDS_CATEGORY, &x->id);
+    get_text(c, &m, W, "name", false, false, &x->name);
+    get_ratio(c, &m, W, "share", false, &x->share);
+}
+
+static void read_budget(ctx *c, struct fy_node *n, sp_pos fb)
+{
+    mapf m;
+    if (!map_read(c, n, fb, "budget", budget_keys, 2, &m)) return;
+    sp_plan *p = c->p;
+    p->has_budget = true;
+    get_money(c, &m, "budget", "total", false, &p->budget_total);
+    if (fhas(&m, "categories"))
+        READ_LIST(c, fget(&m, "categories"), fpos(&m, "categories"), "categories", p->budget_cats, p->nbudget_cats,
+                  read_category);
+}
+
+static void read_tier(ctx *c, struct fy_node *n, sp_pos fb, sp_tier *x)
+{
+    static const char *W = "tier";
+    mapf m;
+    if (!map_read(c, n, fb, W, tier_keys, 4, &m)) return;
+    x->pos = m.pos;
+    get_id(c, &m, W, IDS_TIER, &x->id);
+    get_text(c, &m, W, "name", false, false, &x->name);
+    get_money(c, &m, W, "min", true, &x->min);
+    get_intv(c, &m, W, "review_every_days", false, 1, 3660, &x->review_every_days);
+}
+
+/* read_stale: stale_followup_days as a number or a map tier -> days. */
+static void read_stale(ctx *c, const mapf *m)
+{
+    static const char *W = "alerts";
+    struct fy_node *n = fget(m, "stale_followup_days");
+    sp_alerts_cfg *a = &c->p->alerts;
+    if (n && fy_node_is_mapping(n)) {
+        int cnt = fy_node_mapping_item_count(n);
+        if (cnt <= 0) return;
+        a->stale_by_tier = xcalloc((size_t)cnt, sizeof *a->stale_by_tier);
+        void *it = NULL;
+        struct fy_node_pair *pr;
+        sp_pos base = fpos(m, "stale_followup_days");
+        while ((pr = fy_node_mapping_iterate(n, &it)) != NULL && a->nstale_by_tier < (size_t)cnt) {
+            struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
+            sp_pos kp = node_pos(k, base), vp = node_pos(v, kp);
+            if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k) || is_null(k)) {
+                add_err(c, kp, _("%s: keys must be plain words"), W);
+                continue;
+            }
+            char *ks = scalar_dup(c, k, kp);
+            if (!ks) continue;
+            char *vs = (v && fy_node_is_scalar(v) && !fy_node_is_alias(v)) ? scalar_dup(c, v, vp) : NULL;
+            int64_t d;
+            if (!vs || !parse_int(vs, false, &d) || d < 1 || d > 3660) {
+                add_err(c, vp, _("alerts: stale_followup_days of tier '%s' expects a whole number from 1 to 3660"),
+                        ks);
+                free(ks);
+                free(vs);
+                continue;
+            }
+            free(vs);
+            a->stale_by_tier[a->nstale_by_tier].tier = ks;
+            a->stale_by_tier[a->nstale_by_tier].days = (int)d;
+            a->nstale_by_tier++;
+        }
+        return;
+    }
+    get_intv(c, m, W, "stale_followup_days", false, 1, 3660, &a->stale_followup_days);
+}
+
+static void read_alerts(ctx *c, struct fy_node *n, sp_pos fb)
+{
+    static const char *W = "alerts";
+    mapf m;
+    if (!map_read(c, n, fb, W, alert_keys, 6, &m)) return;
+    sp_alerts_cfg *a = &c->p->alerts;
+    if (fhas(&m, "stale_followup_days")) read_stale(c, &m);
+    get_intv(c, &m, W, "escalate_after_days", false, 1, 3660, &a->escalate_after_days);
+    get_ratio(c, &m, W, "goal_off_pace_below", false, &a->goal_off_pace_below);
+    get_ratio(c, &m, W, "budget_overrun_above", false, &a->budget_overrun_above);
+    get_bool(c, &m, W, "task_overdue", &a->task_overdue);
+    get_bool(c, &m, W, "tier_review_due", &a->tier_review_due);
+}
+
+static void read_notify(ctx *c, struct fy_node *n, sp_pos fb, sp_notify *x)
+{
+    static const char *W = "notify";
+    mapf m;
+    if (!map_read(c, n, fb, W, notify_keys, 5, &m)) return;
+    x->pos = m.pos;
+    int k = get_enum(c, &m, W, "kind", true, notify_words, 6);
+    if (k >= 0) x->kind = xstrdup(notify_words[k]);
+    get_text(c, &m, W, "url", false, true, &x->url);
+    get_text(c, &m, W, "secret_env", false, true, &x->secret_env);
+    get_text(c, &m, W, "to", false, true, &x->to);
+    get_bool(c, &m, W, "to_owner", &x->to_owner);
+    if (k >= 0 && k != 5 && !fhas(&m, "url")) add_err(c, m.pos, _("notify: kind '%s' needs a url"), notify_words[k]);
+    if (k == 5 && !fhas(&m, "to") && !x->to_owner)
+        add_err(c, m.pos, "%s", _("notify: kind 'email' needs 'to' or 'to_owner: true'"));
+    if (x->url && strncmp(x->url, "https://", 8) != 0 && strncmp(x->url, "http://", 7) != 0)
+        add_err(c, fpos(&m, "url"), _("notify: url '%s' must start with https:// or http://"), x->url);
+}
+
+static void read_check(ctx *c, struct fy_node *n, sp_pos fb)
+{
+    mapf m;
+    if (!map_read(c, n, fb, "check", check_keys, 1, &m)) return;
+    get_ratio(c, &m, "check", "max_growth", false, &c->p->max_growth);
+}
+
+/* ---- the document ---- */
+static const char *const top_keys[] = {"plan",  "team",  "goals",  "analysis", "strategies", "tasks",
+                                       "budget", "tiers", "alerts", "notify",   "check"};
+
+static void read_root(ctx *c, struct fy_node *root)
+{
+    sp_pos one = {1, 1};
+    mapf m;
+    if (!map_read(c, root, one, "plan file", top_keys, sizeof top_keys / sizeof *top_keys, &m)) return;
+    sp_plan *p = c->p;
+    read_fiscal(c, fget(&m, "plan"));
+    if (fhas(&m, "plan")) read_plan(c, fget(&m, "plan"), m.kpos[0]);
+    else add_err(c, m.pos, "%s", _("missing key 'plan'"));
+    if (fhas(&m, "team")) read_team(c, fget(&m, "team"), fpos(&m, "team"));
+    if (fhas(&m, "goals")) read_goals(c, fget(&m, "goals"), fpos(&m, "goals"));
+    if (fhas(&m, "analysis")) read_analysis(c, fget(&m, "analysis"), fpos(&m, "analysis"));
+    if (fhas(&m, "strategies"))
+        READ_LIST(c, fget(&m, "strategies"), fpos(&m, "strategies"), "strategies", p->strategies, p->nstrategies,
+                  read_strategy);
+    if (fhas(&m, "tasks")) READ_LIST(c, fget(&m, "tasks"), fpos(&m, "tasks"), "tasks", p->tasks, p->ntasks, read_task);
+    if (fhas(&m, "budget")) read_budget(c, fget(&m, "budget"), fpos(&m, "budget"));
+    if (fhas(&m, "tiers")) READ_LIST(c, fget(&m, "tiers"), fpos(&m, "tiers"), "tiers", p->tiers, p->ntiers, read_tier);
+    if (fhas(&m, "alerts")) read_alerts(c, fget(&m, "alerts"), fpos(&m, "alerts"));
+    if (fhas(&m, "notify"))
+        READ_LIST(c, fget(&m, "notify"), fpos(&m, "notify"), "notify", p->notify, p->nnotify, read_notify);
+    if (fhas(&m, "check")) read_check(c, fget(&m, "check"), fpos(&m, "check"));
+}
+
+/* reject_aliases: anchors and aliases are not part of the plan format
+ * (aliases would let a small file expand hugely); reports each one. Runs
+ * before any scalar text is read: libfyaml 0.7.12 leaks the unescaped text
+ * of an anchored mapping key read with fy_node_get_scalar. */
+static void reject_aliases(ctx *c, struct fy_node *n, int depth)
+{
+    if (!n || depth > 200) return;
+    if (fy_node_get_anchor(n)) {
+        add_err(c, node_pos(n, (sp_pos){1, 1}), "%s", _("anchors (&name) are not supported in a plan file"));
+        return;
+    }
+    if (fy_node_is_alias(n)) {
+        /* libfyaml marks an alias at its name, after the '*' */
+        sp_pos pos = node_pos(n, (sp_pos){1, 1});
+        if (pos.col > 1) pos.col--;
+        add_err(c, pos, "%s", _("aliases (*name) are not supported in a plan file"));
+        return;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        struct fy_node_pair *pr;
+        while ((pr = fy_node_mapping_iterate(n, &it)) != NULL) {
+            reject_aliases(c, fy_node_pair_key(pr), depth + 1);
+            reject_aliases(c, fy_node_pair_value(pr), depth + 1);
+        }
+    } else if (fy_node_is_sequence(n)) {
+        struct fy_node *x;
+        while ((x = fy_node_sequence_iterate(n, &it)) != NULL) reject_aliases(c, x, depth + 1);
+    }
+}
+
+sp_plan *plan_yaml_parse(const char *text, size_t len, const char *source_name, sp_err *err)
+{
+    const char *src = source_name ? source_name : "<plan>";
+    if (len > PLAN_MAX_BYTES) {
+        err_set(err, SP_EINVAL, _("%s: a plan file may hold at most 16 MiB"), src);
+        return NULL;
+    }
+    if (!utf8_valid(text, len) || memchr(text, '\0', len)) {
+        err_set(err, SP_EINVAL, _("%s: not valid UTF-8"), src);
+        return NULL;
+    }
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.src = src;
+    c.fy = 1;
+
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dc);
+    if (!diag) {
+        err_set(err, SP_EINTERNAL, "%s: %s", src, _("cannot set up the YAML parser"));
+        return NULL;
+    }
+    fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg pc;
+    memset(&pc, 0, sizeof pc);
+    pc.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
+                                         FYPCF_JSON_NONE);
+    pc.diag = diag;
+    struct fy_document *doc = fy_document_build_from_string(&pc, len ? text : "", len);
+
+    /* YAML syntax errors: report them all and stop */
+    void *it = NULL;
+    struct fy_diag_error *de;
+    while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
+        if (de->type < FYET_ERROR) continue;
+        sp_pos pos = {de->line > 0 ? de->line : 1, de->column > 0 ? de->column : 1};
+        add_err(&c, pos, "%s", de->msg ? de->msg : _("YAML syntax error"));
+    }
+    /* an empty stream (nothing but comments) builds no document */
+    if (c.nerrs == 0 && (!doc || !fy_document_root(doc)))
+        add_err(&c, (sp_pos){1, 1}, "%s", _("the plan file is empty"));
+    if (c.nerrs == 0 && fy_diag_got_error(diag)) add_err(&c, (sp_pos){1, 1}, "%s", _("YAML syntax error"));
+    sp_plan *p = NULL;
+    if (c.nerrs == 0) {
+        struct fy_node *root = fy_document_root(doc);
+        reject_aliases(&c, root, 0);
+        if (c.nerrs == 0) {
+            p = plan_new();
+            p->source_name = xstrdup(src);
+            c.p = p;
+            read_root(&c, root);
+            fix_parents(p->goals, p->ngoals, NULL);
+        }
+    }
+    if (doc) fy_document_destroy(doc);
+    fy_diag_destroy(diag);
+    for (int i = 0; i < IDS_COUNT; i++) idset_free(&c.ids[i]);
+    if (c.nerrs) {
+        flush_errs(&c, err);
+        plan_free(p);
+        return NULL;
+    }
+    free(c.errs);
+    return p;
+}
+
+sp_plan *plan_yaml_load_file(const char *path, sp_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    buf_t b = BUF_INIT;
+    bool too_big = false;
+    for (;;) {
+        buf_reserve(&b, 65536);
+        size_t got = fread(b.data + b.len, 1, 65536, f);
+        b.len += got;
+        b.data[b.len] = '\0';
+        if (b.len > PLAN_MAX_BYTES) {
+            too_big = true;
+            break;
+        }
+        if (got < 65536) break;
+    }
+    int rerr = ferror(f) ? errno : 0;
+    fclose(f);
+    sp_plan *p = NULL;
+    if (rerr) err_set(err, SP_EIO, "%s: %s", path, strerror(rerr ? rerr : EIO));
+    else if (too_big) err_set(err, SP_EINVAL, _("%s: a plan file may hold at most 16 MiB"), path);
+    else p = plan_yaml_parse(b.data ? b.data : "", b.len, path, err);
+    buf_free(&b);
+    return p;
+}
