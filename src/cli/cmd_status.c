@@ -1,0 +1,462 @@
+/*
+ * cmd_status.c — `salesplan status [--plan ID] [--as-of DATE] [--goal ID]
+ * [--format table|json|csv]`: every goal of the plan (SPEC §7) with target,
+ * actual, expected to date, projection, attainment, status and pacing;
+ * children of splits under their parent; per-month goals month by month;
+ * revenue goals with pipeline coverage and forecast.
+ *
+ * Owns: option parsing, loading (plan, manual actuals, one dataset load for
+ * every goal) and the three renderings. The numbers come from core/pace.c;
+ * money is printed from integer fen (money_format), never through a double.
+ * Colour only when stdout is a terminal and NO_COLOR is unset.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/metrics.h"
+#include "../core/pace.h"
+#include "../io/out.h"
+#include "cli.h"
+
+#define BAR_CELLS 20
+
+/* ---- value text ---- */
+
+/* num_machine: q in unit u for JSON/CSV ("" when null): money "1234.50",
+ * counts integers, ratios as fractions, days / count-per-month / manual as
+ * decimals. */
+static void num_machine(sp_unit u, sp_qty q, buf_t *out)
+{
+    char b[64];
+    if (q.null) return;
+    switch (u) {
+    case UNIT_MONEY: buf_puts(out, money_format(qty_round(q), b)); break;
+    case UNIT_COUNT: buf_printf(out, "%" PRId64, qty_round(q)); break;
+    case UNIT_RATIO: buf_puts(out, qty_decimal(q, SP_RATIO_ONE, 6, true, b)); break;
+    default: buf_puts(out, qty_decimal(q, 100, 2, true, b)); break;
+    }
+}
+
+/* frac_machine: a plain fraction (attainment, coverage), 4 decimals. */
+static void frac_machine(sp_qty q, buf_t *out)
+{
+    char b[64];
+    if (!q.null) buf_puts(out, qty_decimal(q, 1, 4, true, b));
+}
+
+/* num_display: q in unit u for the terminal ("—" when null). */
+static void num_display(sp_unit u, sp_qty q, buf_t *out)
+{
+    char b[64];
+    if (q.null) {
+        buf_puts(out, "—");
+        return;
+    }
+    switch (u) {
+    case UNIT_MONEY: buf_puts(out, money_format_grouped(qty_round(q), b)); break;
+    case UNIT_COUNT: buf_printf(out, "%" PRId64, qty_round(q)); break;
+    case UNIT_RATIO: buf_printf(out, "%s%%", qty_decimal(q, 10000, 1, false, b)); break;
+    default: buf_puts(out, qty_decimal(q, 100, 2, true, b)); break;
+    }
+}
+
+/* pct_display: a fraction as a percentage with one decimal ("87.3%"). */
+static void pct_display(sp_qty q, buf_t *out)
+{
+    char b[64];
+    if (q.null) {
+        buf_puts(out, "—");
+        return;
+    }
+    sp_qty p = q;
+    if (q.den % 100 == 0) p = qty_make(q.num, q.den / 100);
+    else if (q.num < INT64_MAX / 100 && q.num > INT64_MIN / 100) p = qty_make(q.num * 100, q.den);
+    else p = qty_int(q.num / q.den * 100);
+    buf_printf(out, "%s%%", qty_decimal(p, 1, 1, false, b));
+}
+
+static sp_unit goal_unit(const sp_goal *g) { return sp_metrics[g->metric].unit; }
+
+/* ---- JSON ---- */
+
+static void json_str(buf_t *out, const char *s)
+{
+    buf_putc(out, '"');
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': buf_puts(out, "\\\""); break;
+        case '\\': buf_puts(out, "\\\\"); break;
+        case '\n': buf_puts(out, "\\n"); break;
+        case '\r': buf_puts(out, "\\r"); break;
+        case '\t': buf_puts(out, "\\t"); break;
+        default:
+            if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
+            else buf_putc(out, (char)*p);
+        }
+    }
+    buf_putc(out, '"');
+}
+
+static void json_num(buf_t *out, const char *key, sp_unit u, sp_qty q)
+{
+    buf_printf(out, ", \"%s\": ", key);
+    if (q.null) buf_puts(out, "null");
+    else num_machine(u, q, out);
+}
+
+static void json_frac(buf_t *out, const char *key, sp_qty q)
+{
+    buf_printf(out, ", \"%s\": ", key);
+    if (q.null) buf_puts(out, "null");
+    else frac_machine(q, out);
+}
+
+static void json_goal(const sp_goal_pace *v, size_t n, size_t i, buf_t *out)
+{
+    const sp_goal_pace *gp = &v[i];
+    const sp_goal *g = gp->goal;
+    sp_unit u = goal_unit(g);
+    char b[64];
+    buf_puts(out, "{\"id\": ");
+    json_str(out, g->id);
+    buf_puts(out, ", \"name\": ");
+    json_str(out, g->name);
+    buf_puts(out, ", \"metric\": ");
+    json_str(out, sp_metrics[g->metric].name);
+    buf_puts(out, ", \"unit\": ");
+    json_str(out, unit_name(u));
+    buf_puts(out, ", \"period\": ");
+    json_str(out, g->period_text);
+    buf_puts(out, ", \"direction\": ");
+    json_str(out, g->direction == DIR_AT_MOST ? "at_most" : "at_least");
+    json_num(out, "target", u, gp->target);
+    json_num(out, "actual", u, gp->actual);
+    json_num(out, "expected", u, gp->expected);
+    json_num(out, "projection", u, gp->projection);
+    json_frac(out, "attainment", gp->attainment);
+    buf_puts(out, ", \"status\": ");
+    json_str(out, goal_status_name(gp->status));
+    buf_puts(out, ", \"pacing\": ");
+    json_str(out, gp->pacing == PACING_SEASONAL ? "seasonal" : "linear");
+    if (gp->is_revenue) {
+        json_num(out, "pipeline", UNIT_MONEY, gp->pipeline);
+        json_frac(out, "pipeline_coverage", gp->pipeline_coverage);
+        json_num(out, "forecast", UNIT_MONEY, gp->forecast);
+    }
+    if (g->per_month) {
+        buf_puts(out, ", \"current_month\": ");
+        json_str(out, grain_label(GRAIN_MONTH, gp->current.first, b));
+        buf_puts(out, ", \"months\": [");
+        for (size_t k = 0; k < gp->nmonths; k++) {
+            const sp_month_pace *m = &gp->months[k];
+            buf_puts(out, k ? ", {\"month\": " : "{\"month\": ");
+            json_str(out, grain_label(GRAIN_MONTH, m->month.first, b));
+            json_num(out, "actual", u, m->actual);
+            buf_printf(out, ", \"met\": %s}", m->met < 0 ? "null" : (m->met ? "true" : "false"));
+        }
+        buf_printf(out, "], \"months_met\": %d", gp->months_met);
+    }
+    buf_puts(out, ", \"children\": [");
+    bool first = true;
+    for (size_t k = i + 1; k < n; k++) {
+        if (v[k].parent != i) continue;
+        if (!first) buf_puts(out, ", ");
+        first = false;
+        json_goal(v, n, k, out);
+    }
+    buf_puts(out, "]}");
+}
+
+static void render_json(const sp_plan *plan, sp_day as_of, const sp_goal_pace *v, size_t n, size_t root,
+                        buf_t *out)
+{
+    char db[16];
+    buf_puts(out, "{\"plan\": ");
+    json_str(out, plan->id);
+    buf_puts(out, ", \"as_of\": ");
+    json_str(out, day_format(as_of, db));
+    buf_puts(out, ", \"goals\": [");
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (root != SIZE_MAX ? i != root : v[i].parent != SIZE_MAX) continue;
+        if (!first) buf_puts(out, ", ");
+        first = false;
+        json_goal(v, n, i, out);
+    }
+    buf_puts(out, "]}\n");
+}
+
+/* ---- CSV ---- */
+
+static void csv_cell(buf_t *out, const char *s, bool label)
+{
+    s = s ? s : "";
+    bool defuse = label && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                            s[0] == '\r');
+    bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
+    if (!quote) {
+        buf_puts(out, s);
+        return;
+    }
+    buf_putc(out, '"');
+    if (defuse) buf_putc(out, '\'');
+    for (; *s; s++) {
+        if (*s == '"') buf_putc(out, '"');
+        buf_putc(out, *s);
+    }
+    buf_putc(out, '"');
+}
+
+/* in_scope: goal i is root or one of its descendants (root SIZE_MAX: all). */
+static bool in_scope(const sp_goal_pace *v, size_t i, size_t root)
+{
+    if (root == SIZE_MAX) return true;
+    for (size_t k = i; k != SIZE_MAX; k = v[k].parent)
+        if (k == root) return true;
+    return false;
+}
+
+static void render_csv(const sp_goal_pace *v, size_t n, size_t root, buf_t *out)
+{
+    buf_puts(out, "id,parent,name,metric,period,target,actual,expected,projection,attainment,status,pacing,"
+                  "pipeline_coverage,forecast,months_met\r\n");
+    for (size_t i = 0; i < n; i++) {
+        if (!in_scope(v, i, root)) continue;
+        const sp_goal_pace *gp = &v[i];
+        const sp_goal *g = gp->goal;
+        sp_unit u = goal_unit(g);
+        csv_cell(out, g->id, true);
+        buf_putc(out, ',');
+        if (gp->parent != SIZE_MAX) csv_cell(out, v[gp->parent].goal->id, true);
+        buf_putc(out, ',');
+        csv_cell(out, g->name, true);
+        buf_putc(out, ',');
+        csv_cell(out, sp_metrics[g->metric].name, false);
+        buf_putc(out, ',');
+        csv_cell(out, g->period_text, false);
+        sp_qty nums[4] = {gp->target, gp->actual, gp->expected, gp->projection};
+        for (int k = 0; k < 4; k++) {
+            buf_putc(out, ',');
+            num_machine(u, nums[k], out);
+        }
+        buf_putc(out, ',');
+        frac_machine(gp->attainment, out);
+        buf_printf(out, ",%s,%s,", goal_status_name(gp->status), gp->pacing == PACING_SEASONAL ? "seasonal" : "linear");
+        if (gp->is_revenue) frac_machine(gp->pipeline_coverage, out);
+        buf_putc(out, ',');
+        if (gp->is_revenue) num_machine(UNIT_MONEY, gp->forecast, out);
+        buf_putc(out, ',');
+        if (g->per_month) buf_printf(out, "%d", gp->months_met);
+        buf_puts(out, "\r\n");
+    }
+}
+
+/* ---- table ---- */
+
+static const char *const status_labels[GOAL_STATUS_COUNT] = {
+    N_("not started"), N_("on track"), N_("at risk"), N_("off track"), N_("achieved"), N_("missed"),
+};
+
+static const char *status_colour(sp_goal_status s)
+{
+    switch (s) {
+    case GOAL_ON_TRACK:
+    case GOAL_ACHIEVED: return "\033[32m";
+    case GOAL_AT_RISK: return "\033[33m";
+    case GOAL_OFF_TRACK:
+    case GOAL_MISSED: return "\033[31m";
+    default: return "\033[2m";
+    }
+}
+
+/* bar: BAR_CELLS cells, filled in proportion to attainment (capped at 1). */
+static void bar(sp_qty att, buf_t *out)
+{
+    int64_t filled = 0;
+    if (!att.null && att.num > 0) {
+        if (qty_cmp(att, qty_int(1)) >= 0) filled = BAR_CELLS;
+        else filled = (int64_t)((__int128)att.num * BAR_CELLS / att.den);
+    }
+    for (int64_t i = 0; i < BAR_CELLS; i++) buf_puts(out, i < filled ? "█" : "░");
+}
+
+static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *v, size_t n, size_t root,
+                         buf_t *out)
+{
+    char db[16], b[64];
+    bool colour = cli_is_tty() && !getenv("NO_COLOR");
+    buf_printf(out, "%s · %s · %s %s\n\n", plan->id, plan->name ? plan->name : "", _("as of"), day_format(as_of, db));
+    enum { NC = 10 };
+    sp_table_out *t = tableout_new(NC);
+    for (size_t k = 3; k <= 7; k++) tableout_numeric(t, k, true);
+    const char *head[NC] = {_("goal"),       _("name"),       _("period"),   _("target"), _("actual"),
+                            _("expected"),   _("projection"), _("attainment"), _("progress"), _("status")};
+    tableout_row(t, head);
+    buf_t cells[NC];
+    for (size_t k = 0; k < NC; k++) memset(&cells[k], 0, sizeof cells[k]);
+    for (size_t i = 0; i < n; i++) {
+        if (!in_scope(v, i, root)) continue;
+        const sp_goal_pace *gp = &v[i];
+        const sp_goal *g = gp->goal;
+        sp_unit u = goal_unit(g);
+        for (size_t k = 0; k < NC; k++) buf_clear(&cells[k]);
+        int depth = gp->depth - (root != SIZE_MAX ? v[root].depth : 0);
+        for (int d = 0; d < depth; d++) buf_puts(&cells[0], "  ");
+        buf_puts(&cells[0], g->id);
+        buf_puts(&cells[1], g->name ? g->name : "");
+        buf_puts(&cells[2], g->period_text ? g->period_text : "");
+        if (g->per_month) buf_printf(&cells[2], " (%s %s)", _("per month"), grain_label(GRAIN_MONTH, gp->current.first, b));
+        num_display(u, gp->target, &cells[3]);
+        num_display(u, gp->actual, &cells[4]);
+        num_display(u, gp->expected, &cells[5]);
+        num_display(u, gp->projection, &cells[6]);
+        pct_display(gp->attainment, &cells[7]);
+        bar(gp->attainment, &cells[8]);
+        if (colour) buf_puts(&cells[9], status_colour(gp->status));
+        buf_puts(&cells[9], _(status_labels[gp->status]));
+        if (colour) buf_puts(&cells[9], "\033[0m");
+        const char *row[NC];
+        for (size_t k = 0; k < NC; k++) row[k] = buf_cstr(&cells[k]);
+        tableout_row(t, row);
+    }
+    tableout_render(t, out);
+    tableout_free(t);
+    for (size_t k = 0; k < NC; k++) buf_free(&cells[k]);
+
+    /* notes: revenue pipelines, months of per-month goals, pacing */
+    bool sep = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!in_scope(v, i, root)) continue;
+        const sp_goal_pace *gp = &v[i];
+        const sp_goal *g = gp->goal;
+        bool rev_note = gp->is_revenue && !gp->pipeline.null;
+        if (!rev_note && !g->per_month && !(plan->pacing == PACING_SEASONAL && gp->pacing != PACING_SEASONAL &&
+                                                   sp_metrics[g->metric].additive))
+            continue;
+        if (!sep) buf_putc(out, '\n');
+        sep = true;
+        if (gp->is_revenue && !gp->pipeline.null) {
+            buf_t p = BUF_INIT, c = BUF_INIT, f = BUF_INIT;
+            num_display(UNIT_MONEY, gp->pipeline, &p);
+            if (gp->pipeline_coverage.null) buf_puts(&c, "—");
+            else buf_printf(&c, "%s×", qty_decimal(gp->pipeline_coverage, 1, 2, false, b));
+            num_display(UNIT_MONEY, gp->forecast, &f);
+            buf_printf(out, "%s: %s %s, %s %s, %s %s\n", g->id, _("pipeline"), buf_cstr(&p), _("coverage"),
+                       buf_cstr(&c), _("forecast"), buf_cstr(&f));
+            buf_free(&p);
+            buf_free(&c);
+            buf_free(&f);
+        }
+        if (g->per_month) {
+            buf_printf(out, _("%s: %d of %zu months met:"), g->id, gp->months_met, gp->nmonths);
+            for (size_t k = 0; k < gp->nmonths; k++) {
+                const sp_month_pace *m = &gp->months[k];
+                buf_t a = BUF_INIT;
+                num_display(goal_unit(g), m->actual, &a);
+                buf_printf(out, " %s %s%s", grain_label(GRAIN_MONTH, m->month.first, b), buf_cstr(&a),
+                           m->met < 0 ? "…" : (m->met ? "✓" : "✗"));
+                buf_free(&a);
+            }
+            buf_putc(out, '\n');
+        }
+        if (plan->pacing == PACING_SEASONAL && gp->pacing != PACING_SEASONAL && sp_metrics[g->metric].additive &&
+            g->metric != MET_MANUAL)
+            buf_printf(out, _("%s: no history for the same period last year: linear pacing used\n"), g->id);
+    }
+}
+
+/* ---- the command ---- */
+
+int status_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"goal", required_argument, NULL, 'g'},
+                                         {NULL, 0, NULL, 0}};
+    const char *as_of_s = NULL, *goal_id = NULL;
+    int format = FMT_TABLE, c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "a:f:g:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a': as_of_s = optarg; break;
+        case 'g': goal_id = optarg; break;
+        case 'f':
+            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_CSV));
+            if (format < 0) return cli_usage_error("status", _("unknown format '%s' (table, json, csv)"), optarg);
+            break;
+        default: return cli_usage_error("status", _("unknown option '%s'"), argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
+    sp_day as_of = 0;
+    const char *why = NULL;
+    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
+        return cli_usage_error("status", _("bad --as-of date '%s': %s"), as_of_s, _(why));
+
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    bool failed = false;
+    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    if (failed) {
+        store_close(st);
+        return 1;
+    }
+    if (!plan) {
+        fprintf(stderr, "salesplan: %s\n",
+                _("the workspace has no plan yet: run 'salesplan plan import FILE' first"));
+        store_close(st);
+        return 1;
+    }
+    int rc = 0;
+    if (!as_of_s) as_of = cli_today(plan->timezone);
+    if (goal_id && !plan_find_goal(plan, goal_id)) {
+        rc = cli_usage_error("status", _("no goal '%s' in plan %s"), goal_id, plan->id);
+        plan_free(plan);
+        store_close(st);
+        return rc;
+    }
+
+    sp_err err = SP_ERR_INIT;
+    sp_tier_level *tiers = NULL;
+    size_t ntiers = 0, nmanual = 0, n = 0;
+    tiers_from_plan(plan, &tiers, &ntiers);
+    sp_actual *manual = NULL;
+    sp_goal_pace *v = NULL;
+    sp_dataset *ds = dataset_new();
+    sp_load_spec spec;
+    pace_load_spec(plan, tiers, ntiers, as_of, &spec);
+    if (!st->ops->actual_list(st, plan->id, NULL, &manual, &nmanual, &err) || !st->ops->load(st, &spec, ds, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    sp_pace_ctx ctx = {plan, ds, tiers, ntiers, manual, nmanual, as_of};
+    if (!pace_evaluate(&ctx, &v, &n, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    size_t root = SIZE_MAX;
+    for (size_t i = 0; goal_id && i < n; i++)
+        if (strcmp(v[i].goal->id, goal_id) == 0) root = i;
+
+    buf_t out = BUF_INIT;
+    switch (format) {
+    case FMT_JSON: render_json(plan, as_of, v, n, root, &out); break;
+    case FMT_CSV: render_csv(v, n, root, &out); break;
+    default: render_table(plan, as_of, v, n, root, &out); break;
+    }
+    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    if (fflush(stdout) != 0) rc = 1;
+    buf_free(&out);
+done:
+    goal_paces_free(v, n);
+    actuals_free(manual, nmanual);
+    dataset_free(ds);
+    free(tiers);
+    err_free(&err);
+    plan_free(plan);
+    store_close(st);
+    return rc;
+}
