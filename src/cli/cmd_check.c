@@ -188,14 +188,14 @@ static size_t goal_depth(const sp_goal *g)
 /* render_table: the SMART table (one row per goal; the reasons of the
  * letters that did not pass in the last column, one per line) and a
  * summary line, to stdout. */
-static void render_table(const char *file, const sp_plan *plan, const sp_check_result *res)
+static void render_table(const char *file, const sp_check_result *res)
 {
     sp_table_out *t = tableout_new(7);
     const char *head[7] = {_("goal"), "S", "M", "A", "R", "T", _("notes")};
     tableout_row(t, head);
     for (size_t i = 0; i < res->nsmart; i++) {
         const sp_smart *sm = &res->smart[i];
-        const sp_goal *g = plan_find_goal(plan, sm->goal_id);
+        const sp_goal *g = sm->goal;
         buf_t name = BUF_INIT;
         for (size_t d = g ? goal_depth(g) : 0; d > 0; d--) buf_puts(&name, "  ");
         buf_puts(&name, sm->goal_id ? sm->goal_id : "?");
@@ -247,7 +247,7 @@ static json_t *diag_json(int line, int col, const char *msg)
 
 /* print_json: the whole result as one JSON document to stdout. errors may
  * come pre-built (parse errors); then res is NULL. */
-static void print_json(const char *file, const sp_plan *plan, const sp_check_result *res, json_t *parse_errors)
+static void print_json(const char *file, const sp_check_result *res, json_t *parse_errors)
 {
     json_t *root = json_object();
     json_object_set_new(root, "file", json_string(file));
@@ -264,7 +264,7 @@ static void print_json(const char *file, const sp_plan *plan, const sp_check_res
         free(v);
         for (size_t i = 0; i < res->nsmart; i++) {
             const sp_smart *sm = &res->smart[i];
-            const sp_goal *g = plan ? plan_find_goal(plan, sm->goal_id) : NULL;
+            const sp_goal *g = sm->goal;
             json_t *o = json_object();
             json_object_set_new(o, "id", json_string(sm->goal_id ? sm->goal_id : ""));
             if (g && g->name) json_object_set_new(o, "name", json_string(g->name));
@@ -374,7 +374,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
             rc = 2;
         } else {
             print_err_lines(&err);
-            if (format == FMT_JSON) print_json(file, NULL, NULL, parse_error_lines(file, &err));
+            if (format == FMT_JSON) print_json(file, NULL, parse_error_lines(file, &err));
         }
         err_free(&err);
         return rc;
@@ -387,8 +387,8 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
     memset(&res, 0, sizeof res);
     plan_check(plan, h.ds ? history_cb : NULL, &h, &res);
     cli_print_diags(file, &res);
-    if (format == FMT_JSON) print_json(file, plan, &res, NULL);
-    else render_table(file, plan, &res);
+    if (format == FMT_JSON) print_json(file, &res, NULL);
+    else render_table(file, &res);
     int rc = res.nerrors ? 1 : 0;
     if (fflush(stdout) != 0) rc = 1;
     check_result_free(&res);

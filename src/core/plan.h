@@ -290,6 +290,7 @@ typedef enum sp_verdict { VERDICT_PASS, VERDICT_WARN, VERDICT_FAIL, VERDICT_UNKN
 
 typedef struct sp_smart {
     const char *goal_id;             /* borrowed from the plan */
+    const struct sp_goal *goal;      /* the goal itself, borrowed */
     sp_verdict v[SMART_COUNT];
     char *reason[SMART_COUNT];       /* owned, English */
 } sp_smart;

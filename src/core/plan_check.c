@@ -658,6 +658,7 @@ static void smart_goal(chk *c, size_t gi, sp_smart *sm, sp_history_fn history, v
     const sp_plan *p = c->p;
     const sp_goal *g = c->goalv[gi];
     sm->goal_id = g->id;
+    sm->goal = g;
     verdict_acc acc[SMART_COUNT];
     memset(acc, 0, sizeof acc);
     char s1[48], s2[48];
