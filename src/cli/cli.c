@@ -20,10 +20,17 @@ const sp_command sp_commands[] = {
      true},
     {"check", check_cmd, N_("validate a plan file (SMART, sums, references, cycles)"),
      N_("Usage: salesplan check FILE [--format table|json] [--as-of DATE]\n"
-        "Validates a plan file without touching the workspace and prints every\n"
-        "error as FILE:LINE:COL: message, then the S/M/A/R/T verdict of each goal.\n"
-        "With a workspace (--db) the Achievable check compares targets with last\n"
-        "year's actuals.\n"
+        "Validates a plan file without changing the workspace. Every problem is\n"
+        "printed to stderr as FILE:LINE:COL: error|warning: message, then the\n"
+        "S/M/A/R/T verdict of each goal (pass, fail, warning, unknown) with the\n"
+        "reasons. Checked: references (owners, collaborators, strategies, budget\n"
+        "categories, dependencies, analysis items), additive splits summing to the\n"
+        "parent, periods, budget shares (100%) and task budgets, task dates and\n"
+        "dependency cycles.\n"
+        "With a workspace (--db, SALESPLAN_DB or ./salesplan.db) the Achievable\n"
+        "check compares each target with the same period last year (as of --as-of,\n"
+        "default today); growth above check.max_growth (default 50%) fails.\n"
+        "--format json prints {file, valid, errors, warnings, goals} on stdout.\n"
         "Exit status: 0 valid (warnings allowed), 1 errors, 2 bad usage or unreadable file.\n"),
      false},
     {"plan import", plan_import_cmd, N_("store a plan file as a new plan version"),
@@ -39,14 +46,17 @@ const sp_command sp_commands[] = {
     {"plan list", plan_list_cmd, N_("list the plans in the workspace"),
      N_("Usage: salesplan plan list [--format table|json]\n"), false},
     {"import", import_cmd, N_("import a CSV table (all or nothing)"),
-     N_("Usage: salesplan import TABLE FILE.csv [--encoding ENC] [--skip-bad REJECTS.csv] [--quiet]\n"
+     N_("Usage: salesplan import TABLE FILE.csv [--encoding ENC] [--skip-bad REJECTS.csv]\n"
+        "                        [--delimiter C|tab] [--quiet]\n"
         "TABLE is one of: reps customers leads deals activities invoices spend.\n"
         "Reads UTF-8 (with or without BOM), UTF-16 and GB18030/GBK (detected, or\n"
         "--encoding), comma or tab separated, RFC 4180 quoting. Headers are matched\n"
-        "case-blind with the aliases of common CRM exports and Chinese names.\n"
+        "case-blind with the aliases of common CRM exports and Chinese names\n"
+        "(docs/IMPORT.md lists them). FILE '-' reads standard input.\n"
         "Rows are upserted by id. A bad row stops the import: every bad row is\n"
         "reported as FILE:LINE: column: why (up to 100) and nothing is written.\n"
-        "--skip-bad imports the good rows and writes the bad ones with the reason.\n"),
+        "--skip-bad imports the good rows and writes the bad ones with the reason.\n"
+        "Exit status: 0 imported, 1 bad data or unreadable file, 2 bad usage.\n"),
      true},
     {"kpi", kpi_cmd, N_("compute a metric for a period, filter and breakdown"),
      N_("Usage: salesplan kpi METRIC --period P [--where KEY=VALUE]... [--by KEY,...]\n"
@@ -72,39 +82,71 @@ const sp_command sp_commands[] = {
      false},
     {"alerts", alerts_cmd, N_("stale follow-ups, overdue tasks, off-pace goals, budget overruns, reviews due"),
      N_("Usage: salesplan alerts [--rep ID] [--kind KIND] [--as-of DATE] [--format table|json|csv]\n"
-        "KIND: stale_followup task_overdue goal_off_pace budget_overrun tier_review_due\n"),
+        "KIND: stale_followup task_overdue goal_off_pace budget_overrun tier_review_due\n"
+        "Stale follow-ups: customers with a deal open on the as-of date (default today)\n"
+        "whose last activity is more than alerts.stale_followup_days ago (per tier when\n"
+        "the plan says so), stalest first; past escalate_after_days also to the owner's\n"
+        "team leader. Thresholds and enabled kinds come from the plan; without a plan:\n"
+        "7 days and the default tiers, and task, goal and budget alerts are skipped.\n"
+        "--rep ID: only alerts addressed to ID (including escalations to ID).\n"
+        "Exit status 0 whether or not there are alerts.\n"),
      false},
     {"tasks", tasks_cmd, N_("the task plan: status, overdue, critical path, Gantt chart, load"),
      N_("Usage: salesplan tasks [--owner ID] [--overdue] [--critical] [--gantt] [--load]\n"
-        "                       [--as-of DATE] [--format table|json|csv]\n"),
+        "                       [--as-of DATE] [--format table|json|csv]\n"
+        "Every task of the plan with its status and progress ('task set'), overdue days\n"
+        "(not done and due before the as-of date, default today), slack and the\n"
+        "critical path (finish-to-start dependencies, durations from start/due).\n"
+        "--owner ID: tasks ID owns or collaborates on. --overdue: only overdue tasks.\n"
+        "--critical: only the critical path, in order. --gantt: a text Gantt chart.\n"
+        "--load: tasks active per person and ISO week (owned, collaborating); more\n"
+        "than 3 owned in a week is flagged.\n"),
      false},
     {"task set", task_set_cmd, N_("set a task's status and progress"),
-     N_("Usage: salesplan task set TASK_ID --status todo|doing|done|blocked [--progress N]\n"),
+     N_("Usage: salesplan task set TASK_ID --status todo|doing|done|blocked [--progress N]\n"
+        "N is 0 to 100 (default 100 for done, else 0). The state is kept by task id\n"
+        "across plan versions.\n"),
      true},
     {"funnel", funnel_cmd, N_("reverse funnel: what a revenue goal needs per month"),
      N_("Usage: salesplan funnel --goal ID [--as-of DATE] [--format table|json]\n"),
      false},
     {"tiers", tiers_cmd, N_("customers and revenue per tier, movements, reviews due"),
-     N_("Usage: salesplan tiers [--as-of DATE] [--since DATE] [--format table|json|csv]\n"),
+     N_("Usage: salesplan tiers [--as-of DATE] [--since DATE] [--format table|json|csv]\n"
+        "Customers and trailing-12-month won revenue per tier as of DATE (default today);\n"
+        "with --since, each customer's tier then and now: counts per from -> to pair and\n"
+        "the upgrades and downgrades (50 on screen, all in JSON); the strategic customers\n"
+        "with no visit or meeting within review_every_days.\n"),
      false},
     {"budget", budget_cmd, N_("budget per category: allocated, committed, spent, remaining"),
-     N_("Usage: salesplan budget [--as-of DATE] [--format table|json|csv]\n"),
+     N_("Usage: salesplan budget [--as-of DATE] [--format table|json|csv]\n"
+        "Per budget category of the plan: share, allocated (total x share), committed\n"
+        "(task budgets), spent (spend in the plan's period up to DATE, default today),\n"
+        "remaining, used % and overrun (over alerts.budget_overrun_above); spend per\n"
+        "strategy; totals. Needs a plan with a budget section.\n"),
      false},
     {"review add", review_add_cmd, N_("record a monthly review"),
      N_("Usage: salesplan review add --period P [--goal ID] [--cause TEXT] [--lesson TEXT]\n"
-        "                            [--action TEXT] [--plan-version N]\n"),
+        "                            [--action TEXT] [--plan-version N]\n"
+        "Records a review: causes of misses, lessons from over-achievement, actions\n"
+        "decided (at least one), optionally about one goal and pointing at the plan\n"
+        "version it led to. Prints the new review's id.\n"),
      true},
     {"review list", review_list_cmd, N_("list review records"),
      N_("Usage: salesplan review list [--period P] [--format table|json]\n"),
      false},
     {"actual", actual_cmd, N_("enter the actual of a manual goal"),
-     N_("Usage: salesplan actual GOAL VALUE --on DATE\n"),
+     N_("Usage: salesplan actual GOAL VALUE --on DATE\n"
+        "For goals with metric manual only: VALUE is a number with at most 2 decimals\n"
+        "(the unit of the goal's target). A second value on the same day replaces it.\n"),
      true},
     {"plan versions", plan_versions_cmd, N_("list the stored versions of a plan"),
      N_("Usage: salesplan plan versions [ID] [--format table|json]\n"),
      false},
     {"plan diff", plan_diff_cmd, N_("what changed between two plan versions"),
-     N_("Usage: salesplan plan diff V1 V2 [--format table|json]\n"),
+     N_("Usage: salesplan plan diff V1 V2 [--format table|json]\n"
+        "Lists what changed from version V1 to V2 of the plan (--plan or the only one):\n"
+        "plan fields, team, goals (every level of a split), analysis, strategies,\n"
+        "tasks, budget total and shares, tiers, alert thresholds, notify channels.\n"),
      false},
     {"report", report_cmd, N_("the monthly review pack (Markdown or HTML)"),
      N_("Usage: salesplan report --period P [--as-of DATE] [--format md|html] [-o FILE]\n"),

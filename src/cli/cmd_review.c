@@ -1,0 +1,230 @@
+/*
+ * cmd_review.c — `salesplan review add|list`: the monthly review record of
+ * SPEC §1 step 6 (causes of misses, lessons from over-achievement,
+ * adjustments decided), kept per plan in the workspace and optionally
+ * pointing at the plan version the review led to. Validation of the input
+ * (period, goal, version, text sizes) happens here; storage is the store's
+ * review_add / review_list.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/out.h"
+#include "cli.h"
+
+#define REVIEW_TEXT_MAX 4000   /* bytes per cause / lesson / action */
+
+/* check_text: NULL/valid when text is acceptable; else prints a usage
+ * error and returns false. */
+static bool check_text(const char *opt, const char *s)
+{
+    if (!s) return true;
+    size_t n = strlen(s);
+    if (n > REVIEW_TEXT_MAX) {
+        cli_usage_error("review add", _("%s is longer than %d bytes"), opt, REVIEW_TEXT_MAX);
+        return false;
+    }
+    if (!utf8_valid(s, n)) {
+        cli_usage_error("review add", _("%s is not valid UTF-8"), opt);
+        return false;
+    }
+    return true;
+}
+
+int review_add_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"period", required_argument, NULL, 'p'},
+                                         {"goal", required_argument, NULL, 'g'},
+                                         {"cause", required_argument, NULL, 'c'},
+                                         {"lesson", required_argument, NULL, 'l'},
+                                         {"action", required_argument, NULL, 'a'},
+                                         {"plan-version", required_argument, NULL, 'v'},
+                                         {NULL, 0, NULL, 0}};
+    const char *period = NULL, *goal = NULL, *cause = NULL, *lesson = NULL, *action = NULL;
+    int version = 0, c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "p:g:c:l:a:v:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': period = optarg; break;
+        case 'g': goal = optarg; break;
+        case 'c': cause = *optarg ? optarg : NULL; break;
+        case 'l': lesson = *optarg ? optarg : NULL; break;
+        case 'a': action = *optarg ? optarg : NULL; break;
+        case 'v': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 1000000)
+                return cli_usage_error("review add", _("--plan-version needs a version number, not '%s'"), optarg);
+            version = (int)v;
+            break;
+        }
+        default: return cli_usage_error("review add", "%s", _("unknown option"));
+        }
+    }
+    if (optind < argc) return cli_usage_error("review add", _("unexpected argument '%s'"), argv[optind]);
+    if (!period) return cli_usage_error("review add", "%s", _("--period is required (e.g. 2026-10)"));
+    if (!cause && !lesson && !action)
+        return cli_usage_error("review add", "%s", _("give at least one of --cause, --lesson, --action"));
+    if (!check_text("--cause", cause) || !check_text("--lesson", lesson) || !check_text("--action", action))
+        return 2;
+
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    bool failed = false;
+    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    sp_err err = SP_ERR_INIT;
+    sp_plan_info *vers = NULL;
+    size_t nvers = 0;
+    int rc = 0;
+    if (!plan) {
+        rc = 1;
+        if (!failed) fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
+        goto done;
+    }
+    sp_period pp;
+    const char *why = NULL;
+    if (!period_parse(period, plan->fiscal_year_start, &pp, &why)) {
+        rc = cli_usage_error("review add", _("--period '%s' is not a period (%s)"), period, why ? _(why) : "");
+        goto done;
+    }
+    if (goal && !plan_find_goal(plan, goal)) {
+        fprintf(stderr, _("salesplan: plan %s has no goal '%s'\n"), plan->id, goal);
+        rc = 1;
+        goto done;
+    }
+    if (version) {
+        if (!st->ops->plan_versions(st, plan->id, &vers, &nvers, &err)) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+        bool found = false;
+        for (size_t i = 0; i < nvers; i++)
+            if (vers[i].version == version) found = true;
+        if (!found) {
+            fprintf(stderr, _("salesplan: plan %s has no version %d\n"), plan->id, version);
+            rc = 1;
+            goto done;
+        }
+    }
+    sp_review r = {0};
+    r.plan_id = plan->id;
+    r.period_text = (char *)period;
+    r.goal_id = (char *)goal;
+    r.cause = (char *)cause;
+    r.lesson = (char *)lesson;
+    r.action = (char *)action;
+    r.plan_version = version;
+    int64_t id = 0;
+    if (!st->ops->begin(st, &err) || !st->ops->review_add(st, &r, &id, &err) || !st->ops->commit(st, &err)) {
+        st->ops->rollback(st);
+        rc = cli_fail(&err);
+        goto done;
+    }
+    printf(_("review %lld recorded\n"), (long long)id);
+done:
+    plan_info_free(vers, nvers);
+    plan_free(plan);
+    store_close(st);
+    err_free(&err);
+    return rc;
+}
+
+int review_list_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"period", required_argument, NULL, 'p'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    const char *period = NULL;
+    int fmt = FMT_TABLE, c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "p:f:", opts, NULL)) != -1) {
+        if (c == 'p') {
+            period = optarg;
+        } else if (c == 'f') {
+            fmt = cli_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON);
+            if (fmt < 0) return cli_usage_error("review list", _("unknown format '%s' (table, json)"), optarg);
+        } else {
+            return cli_usage_error("review list", "%s", _("unknown option"));
+        }
+    }
+    if (optind < argc) return cli_usage_error("review list", _("unexpected argument '%s'"), argv[optind]);
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    bool failed = false;
+    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    sp_err err = SP_ERR_INIT;
+    sp_review *v = NULL;
+    size_t n = 0;
+    int rc = 0;
+    if (!plan) {
+        rc = 1;
+        if (!failed) fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
+        goto done;
+    }
+    if (period) {
+        sp_period pp;
+        const char *why = NULL;
+        if (!period_parse(period, plan->fiscal_year_start, &pp, &why)) {
+            rc = cli_usage_error("review list", _("--period '%s' is not a period (%s)"), period, why ? _(why) : "");
+            goto done;
+        }
+    }
+    if (!st->ops->review_list(st, plan->id, period, &v, &n, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (fmt == FMT_JSON) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *o = json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)v[i].id, "period",
+                                  v[i].period_text, "goal", v[i].goal_id, "cause", v[i].cause, "lesson",
+                                  v[i].lesson, "action", v[i].action);
+            json_object_set_new(o, "plan_version", v[i].plan_version > 0 ? json_integer(v[i].plan_version)
+                                                                         : json_null());
+            json_object_set_new(o, "created_at", v[i].created_at ? json_string(v[i].created_at) : json_null());
+            json_array_append_new(arr, o);
+        }
+        json_t *o = json_pack("{s:s, s:o}", "plan", plan->id, "reviews", arr);
+        char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        puts(s);
+        free(s);
+        json_decref(o);
+    } else if (n == 0) {
+        puts(_("no review records yet: add one with 'salesplan review add'"));
+    } else {
+        sp_table_out *t = tableout_new(8);
+        const char *head[8] = {_("id"),     _("period"), _("goal"),         _("cause"),
+                               _("lesson"), _("action"), _("plan version"), _("recorded (UTC)")};
+        tableout_row(t, head);
+        tableout_numeric(t, 0, true);
+        tableout_numeric(t, 6, true);
+        for (size_t i = 0; i < n; i++) {
+            char id[24], ver[16];
+            snprintf(id, sizeof id, "%lld", (long long)v[i].id);
+            if (v[i].plan_version > 0) snprintf(ver, sizeof ver, "%d", v[i].plan_version);
+            else ver[0] = '\0';
+            const char *row[8] = {id,
+                                  v[i].period_text ? v[i].period_text : "",
+                                  v[i].goal_id ? v[i].goal_id : "",
+                                  v[i].cause ? v[i].cause : "",
+                                  v[i].lesson ? v[i].lesson : "",
+                                  v[i].action ? v[i].action : "",
+                                  ver,
+                                  v[i].created_at ? v[i].created_at : ""};
+            tableout_row(t, row);
+        }
+        buf_t b = BUF_INIT;
+        tableout_render(t, &b);
+        fputs(buf_cstr(&b), stdout);
+        buf_free(&b);
+        tableout_free(t);
+    }
+done:
+    reviews_free(v, n);
+    plan_free(plan);
+    store_close(st);
+    err_free(&err);
+    return rc;
+}

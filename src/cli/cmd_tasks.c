@@ -1,0 +1,622 @@
+/*
+ * cmd_tasks.c — `salesplan tasks` and `salesplan task set` (SPEC §1 step 4):
+ * the plan's tasks with their stored status and progress, what is overdue,
+ * slack and the critical path (core/schedule.c), a text Gantt chart and
+ * each person's load per ISO week; and setting a task's status.
+ *
+ * Task states live in the workspace keyed by plan id and task id, so they
+ * survive a new plan version that keeps the task's id. This file only
+ * parses options, joins plan + schedule + states into rows and renders
+ * (table, JSON, CSV, Gantt, load). No clock except cli_today().
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/schedule.h"
+#include "../io/csv_read.h"
+#include "../io/out.h"
+#include "cli.h"
+
+#define LOAD_LIMIT 3          /* more owned active tasks in a week than this is flagged */
+#define GANTT_NAME_MAX 28     /* display columns of the name column at most */
+
+static const char *const status_labels[TASK_STATUS_COUNT] = {N_("todo"), N_("doing"), N_("done"), N_("blocked")};
+
+/* One task as shown: the plan's task, its schedule and its stored state. */
+typedef struct task_row {
+    const sp_task *t;
+    const sp_sched_task *s;
+    sp_task_status status;
+    int progress;
+    bool overdue;
+    int32_t days_overdue;
+} task_row;
+
+static bool is_collaborator(const sp_task *t, const char *who)
+{
+    for (size_t i = 0; i < t->ncollaborators; i++)
+        if (str_eq(t->collaborators[i], who)) return true;
+    return false;
+}
+
+static bool use_colour(void)
+{
+    return cli_is_tty() && getenv("NO_COLOR") == NULL;
+}
+
+static const char *day_text(sp_day d, char *buf) { return day_format(d, buf); }
+
+/* join: the strings v[0..n) joined by sep into a new allocation. */
+static char *join(char *const *v, size_t n, const char *sep)
+{
+    buf_t b = BUF_INIT;
+    buf_puts(&b, "");
+    for (size_t i = 0; i < n; i++) {
+        if (i) buf_puts(&b, sep);
+        buf_puts(&b, v[i]);
+    }
+    return buf_detach(&b);
+}
+
+/* ---- the task list ---- */
+
+static void render_table(const sp_plan *plan, const sp_schedule *s, const task_row *rows, size_t n, sp_day as_of,
+                         buf_t *out)
+{
+    enum { NC = 12 };
+    sp_table_out *t = tableout_new(NC);
+    const char *head[NC] = {_("id"),     _("task"),     _("owner"),   _("strategy"), _("start"), _("due"),
+                            _("status"), _("progress"), _("overdue"), _("slack"),    _("flags"), _("depends on")};
+    tableout_row(t, head);
+    tableout_numeric(t, 7, true);
+    tableout_numeric(t, 9, true);
+    for (size_t i = 0; i < n; i++) {
+        const task_row *r = &rows[i];
+        char start[16], due[16], prog[16], over[48], slack[16];
+        snprintf(prog, sizeof prog, "%d%%", r->progress);
+        if (r->overdue) snprintf(over, sizeof over, _("%d day(s)"), (int)r->days_overdue);
+        else over[0] = '\0';
+        snprintf(slack, sizeof slack, "%d", (int)r->s->slack);
+        buf_t flags = BUF_INIT;
+        buf_puts(&flags, "");
+        if (r->s->critical) buf_puts(&flags, _("critical"));
+        if (r->t->milestone) buf_printf(&flags, "%s%s", flags.len ? ", " : "", _("milestone"));
+        if (r->s->late_start) buf_printf(&flags, "%s%s", flags.len ? ", " : "", _("late start"));
+        char *deps = join(r->t->depends_on, r->t->ndepends_on, ", ");
+        const char *row[NC] = {r->t->id, r->t->name ? r->t->name : "", r->t->owner ? r->t->owner : "",
+                               r->t->strategy ? r->t->strategy : "", day_text(r->t->start, start),
+                               day_text(r->t->due, due), _(status_labels[r->status]), prog, over, slack,
+                               buf_cstr(&flags), deps};
+        tableout_row(t, row);
+        free(deps);
+        buf_free(&flags);
+    }
+    if (n) tableout_render(t, out);
+    else buf_printf(out, "%s\n", _("no tasks match"));
+    tableout_free(t);
+    char a[16], e[16];
+    buf_printf(out, _("as of %s; plan %s ends %s\n"), day_text(as_of, a), plan->id,
+               s->end == SP_DAY_NONE ? "—" : day_text(s->end, e));
+    if (s->ncritical) {
+        buf_printf(out, "%s: ", _("critical path"));
+        for (size_t i = 0; i < s->ncritical; i++)
+            buf_printf(out, "%s%s", i ? " → " : "", s->t[s->critical[i]].task->id);
+        buf_putc(out, '\n');
+    }
+}
+
+static json_t *json_strings(char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) json_array_append_new(a, json_string(v[i]));
+    return a;
+}
+
+static json_t *json_day(sp_day d)
+{
+    char b[16];
+    return d == SP_DAY_NONE ? json_null() : json_string(day_format(d, b));
+}
+
+static void render_json(const sp_plan *plan, const sp_schedule *s, const task_row *rows, size_t n, sp_day as_of,
+                        buf_t *out)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const task_row *r = &rows[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(r->t->id));
+        json_object_set_new(o, "name", r->t->name ? json_string(r->t->name) : json_null());
+        json_object_set_new(o, "owner", r->t->owner ? json_string(r->t->owner) : json_null());
+        json_object_set_new(o, "collaborators", json_strings(r->t->collaborators, r->t->ncollaborators));
+        json_object_set_new(o, "strategy", r->t->strategy ? json_string(r->t->strategy) : json_null());
+        json_object_set_new(o, "start", json_day(r->t->start));
+        json_object_set_new(o, "due", json_day(r->t->due));
+        json_object_set_new(o, "scheduled_start", json_day(r->s->es));
+        json_object_set_new(o, "scheduled_finish", json_day(r->s->ef));
+        json_object_set_new(o, "status", json_string(task_status_name(r->status)));
+        json_object_set_new(o, "progress", json_integer(r->progress));
+        json_object_set_new(o, "overdue", json_boolean(r->overdue));
+        json_object_set_new(o, "days_overdue", json_integer(r->days_overdue));
+        json_object_set_new(o, "slack", json_integer(r->s->slack));
+        json_object_set_new(o, "critical", json_boolean(r->s->critical));
+        json_object_set_new(o, "late_start", json_boolean(r->s->late_start));
+        json_object_set_new(o, "milestone", json_boolean(r->t->milestone));
+        json_object_set_new(o, "depends_on", json_strings(r->t->depends_on, r->t->ndepends_on));
+        json_array_append_new(arr, o);
+    }
+    json_t *cp = json_array();
+    for (size_t i = 0; i < s->ncritical; i++) json_array_append_new(cp, json_string(s->t[s->critical[i]].task->id));
+    json_t *root = json_object();
+    json_object_set_new(root, "plan", json_string(plan->id));
+    json_object_set_new(root, "as_of", json_day(as_of));
+    json_object_set_new(root, "tasks", arr);
+    json_object_set_new(root, "critical_path", cp);
+    json_object_set_new(root, "end", json_day(s->end));
+    char *txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    buf_printf(out, "%s\n", txt);
+    free(txt);
+    json_decref(root);
+}
+
+static void csv_row(buf_t *out, const char *const *cells, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i) buf_putc(out, ',');
+        csv_write_field(out, cells[i]);
+    }
+    buf_puts(out, "\r\n");
+}
+
+static void render_csv(const task_row *rows, size_t n, buf_t *out)
+{
+    enum { NC = 15 };
+    const char *head[NC] = {"id",      "name",     "owner",        "strategy", "start",
+                            "due",     "status",   "progress",     "overdue",  "days_overdue",
+                            "slack",   "critical", "milestone",    "depends_on", "collaborators"};
+    csv_row(out, head, NC);
+    for (size_t i = 0; i < n; i++) {
+        const task_row *r = &rows[i];
+        char start[16], due[16], prog[16], days[16], slack[16];
+        snprintf(prog, sizeof prog, "%d", r->progress);
+        snprintf(days, sizeof days, "%d", (int)r->days_overdue);
+        snprintf(slack, sizeof slack, "%d", (int)r->s->slack);
+        char *deps = join(r->t->depends_on, r->t->ndepends_on, ";");
+        char *coll = join(r->t->collaborators, r->t->ncollaborators, ";");
+        const char *cells[NC] = {r->t->id, r->t->name, r->t->owner, r->t->strategy, day_text(r->t->start, start),
+                                 day_text(r->t->due, due), task_status_name(r->status), prog,
+                                 r->overdue ? "1" : "0", days, slack, r->s->critical ? "1" : "0",
+                                 r->t->milestone ? "1" : "0", deps, coll};
+        csv_row(out, cells, NC);
+        free(deps);
+        free(coll);
+    }
+}
+
+/* ---- Gantt chart ---- */
+
+/* put_fit: s padded (or cut with "…") to exactly width display columns. */
+static void put_fit(buf_t *b, const char *s, size_t width)
+{
+    size_t total = utf8_width(s);
+    size_t room = total > width ? (width ? width - 1 : 0) : width;
+    size_t w = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 1;
+        char cp[8] = {0};
+        size_t k = 0;
+        while (k < n && p[k]) {
+            cp[k] = (char)p[k];
+            k++;
+        }
+        size_t cw = utf8_width(cp);
+        if (w + cw > room) break;
+        buf_append(b, cp, k);
+        w += cw;
+        p += k;
+    }
+    if (total > width && width) {
+        buf_puts(b, "…");
+        w++;
+    }
+    for (; w < width; w++) buf_putc(b, ' ');
+}
+
+/* gantt_columns: the time axis over [lo, hi]: one period per column, by
+ * day when the span is under 6 weeks, by ISO week up to two years, else by
+ * month. Returns a new array of *n periods; *grain gets the grain. */
+static sp_period *gantt_columns(sp_day lo, sp_day hi, size_t *n, sp_grain *grain)
+{
+    sp_grain g = hi - lo + 1 < 42 ? GRAIN_DAY : (hi - lo) / 7 < 104 ? GRAIN_WEEK : GRAIN_MONTH;
+    size_t cap = 16, k = 0;
+    sp_period *v = xcalloc(cap, sizeof *v);
+    for (sp_period p = grain_bucket(g, lo); p.first <= hi; p = grain_bucket(g, p.last + 1)) {
+        if (k == cap) {
+            cap *= 2;
+            v = xreallocarray(v, cap, sizeof *v);
+        }
+        v[k++] = p;
+    }
+    *n = k;
+    *grain = g;
+    return v;
+}
+
+static void render_gantt(const sp_schedule *s, const task_row *rows, size_t n, sp_day as_of, buf_t *out)
+{
+    (void)s;
+    if (n == 0) {
+        buf_printf(out, "%s\n", _("no tasks match"));
+        return;
+    }
+    sp_day lo = rows[0].s->es, hi = rows[0].s->ef;
+    size_t namew = 4;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].s->es < lo) lo = rows[i].s->es;
+        if (rows[i].s->ef > hi) hi = rows[i].s->ef;
+        size_t w = utf8_width(rows[i].t->name ? rows[i].t->name : rows[i].t->id);
+        if (w > namew) namew = w;
+    }
+    if (namew > GANTT_NAME_MAX) namew = GANTT_NAME_MAX;
+    size_t ncol;
+    sp_grain g;
+    sp_period *cols = gantt_columns(lo, hi, &ncol, &g);
+    bool colour = use_colour();
+    char a[16], b[16], c[16];
+    const char *unit = g == GRAIN_DAY ? _("one column = one day")
+                       : g == GRAIN_WEEK ? _("one column = one ISO week")
+                                         : _("one column = one month");
+    buf_printf(out, _("Gantt chart %s … %s, %s, as of %s\n"), day_text(cols[0].first, a),
+               day_text(cols[ncol - 1].last, b), unit, day_text(as_of, c));
+    /* axis labels (two characters each): the day of month on Mondays (by
+     * day), the month where a month begins, taking a week's month from its
+     * Thursday as ISO does (by week), each quarter's first month (by
+     * month). Labels are at least 4 columns apart, except possibly the
+     * first two: then the first is dropped (the title gives the start). */
+    bool *label = xcalloc(ncol, sizeof *label);
+    int *val = xcalloc(ncol, sizeof *val);
+    int prev_m = 0;
+    for (size_t k = 0; k < ncol; k++) {
+        int y, m, d;
+        day_to_ymd(g == GRAIN_WEEK ? cols[k].first + 3 : cols[k].first, &y, &m, &d);
+        if (g == GRAIN_DAY) label[k] = k == 0 || day_weekday(cols[k].first) == 1, val[k] = d;
+        else if (g == GRAIN_WEEK) label[k] = k == 0 || m != prev_m, val[k] = m;
+        else label[k] = k == 0 || (m - 1) % 3 == 0, val[k] = m;
+        prev_m = m;
+    }
+    if (ncol > 1 && label[1]) label[0] = false;
+    buf_puts(out, "  ");
+    for (size_t k = 0; k < namew + 1; k++) buf_putc(out, ' ');
+    for (size_t k = 0; k < ncol; k++) {
+        if (label[k] && k + 1 < ncol) {
+            buf_printf(out, "%02d", val[k]);
+            k++;
+        } else {
+            buf_putc(out, ' ');
+        }
+    }
+    buf_putc(out, '\n');
+    free(label);
+    free(val);
+    for (size_t i = 0; i < n; i++) {
+        const task_row *r = &rows[i];
+        bool crit = r->s->critical;
+        buf_putc(out, crit && !colour ? '!' : ' ');
+        buf_putc(out, ' ');
+        put_fit(out, r->t->name ? r->t->name : r->t->id, namew);
+        buf_putc(out, ' ');
+        if (crit && colour) buf_puts(out, "\033[31m");
+        for (size_t k = 0; k < ncol; k++) {
+            bool on = r->s->es <= cols[k].last && r->s->ef >= cols[k].first;
+            if (r->t->milestone && period_contains(cols[k], r->s->ef)) buf_puts(out, "◆");
+            else if (on) buf_puts(out, "█");
+            else if (period_contains(cols[k], as_of)) buf_putc(out, '|');
+            else buf_putc(out, ' ');
+        }
+        if (crit && colour) buf_puts(out, "\033[0m");
+        buf_printf(out, "  %s %s %s %d%%", r->t->id, r->t->owner ? r->t->owner : "", _(status_labels[r->status]),
+                   r->progress);
+        if (r->overdue) buf_printf(out, " %s", _("overdue"));
+        buf_putc(out, '\n');
+    }
+    buf_printf(out, _("█ scheduled  ◆ milestone  | today  %s critical path\n"),
+               colour ? _("red =") : "!");
+    free(cols);
+}
+
+/* ---- load per person and ISO week ---- */
+
+typedef struct load_cell {
+    const char *who;
+    sp_day week;      /* Monday */
+    int owned, collab;
+} load_cell;
+
+static int str_ptr_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* compute_load: for every person (task owners and collaborators, by id)
+ * and every ISO week of the shown tasks' scheduled span, the number of
+ * tasks active that week that they own and that they collaborate on;
+ * weeks with neither are left out. Only person `only` when non-NULL.
+ * Returns a new array of *n cells, by person then week. */
+static load_cell *compute_load(const task_row *rows, size_t n, const char *only, size_t *nout)
+{
+    *nout = 0;
+    if (n == 0) return NULL;
+    const char **people = NULL;
+    size_t np = 0, capp = 0;
+    sp_day lo = rows[0].s->es, hi = rows[0].s->ef;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].s->es < lo) lo = rows[i].s->es;
+        if (rows[i].s->ef > hi) hi = rows[i].s->ef;
+        for (size_t k = 0; k <= rows[i].t->ncollaborators; k++) {
+            const char *who = k == 0 ? rows[i].t->owner : rows[i].t->collaborators[k - 1];
+            if (!who || (only && strcmp(who, only) != 0)) continue;
+            bool seen = false;
+            for (size_t j = 0; j < np && !seen; j++) seen = strcmp(people[j], who) == 0;
+            if (seen) continue;
+            if (np == capp) {
+                capp = capp ? capp * 2 : 8;
+                people = xreallocarray(people, capp, sizeof *people);
+            }
+            people[np++] = who;
+        }
+    }
+    if (np) qsort(people, np, sizeof *people, str_ptr_cmp);
+    load_cell *v = NULL;
+    size_t cap = 0;
+    sp_period first = grain_bucket(GRAIN_WEEK, lo);
+    for (size_t p = 0; p < np; p++) {
+        for (sp_day w = first.first; w <= hi; w += 7) {
+            load_cell cell = {people[p], w, 0, 0};
+            for (size_t i = 0; i < n; i++) {
+                if (rows[i].s->es > w + 6 || rows[i].s->ef < w) continue;
+                if (str_eq(rows[i].t->owner, people[p])) cell.owned++;
+                else if (is_collaborator(rows[i].t, people[p])) cell.collab++;
+            }
+            if (!cell.owned && !cell.collab) continue;
+            if (*nout == cap) {
+                cap = cap ? cap * 2 : 32;
+                v = xreallocarray(v, cap, sizeof *v);
+            }
+            v[(*nout)++] = cell;
+        }
+    }
+    free(people);
+    return v;
+}
+
+static void render_load(const sp_plan *plan, const load_cell *v, size_t n, int fmt, sp_day as_of, buf_t *out)
+{
+    if (fmt == FMT_JSON) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            char wk[16];
+            const sp_member *m = plan_find_member(plan, v[i].who, NULL);
+            json_t *o = json_object();
+            json_object_set_new(o, "owner", json_string(v[i].who));
+            json_object_set_new(o, "name", m && m->name ? json_string(m->name) : json_null());
+            json_object_set_new(o, "week", json_string(grain_label(GRAIN_WEEK, v[i].week, wk)));
+            json_object_set_new(o, "week_start", json_day(v[i].week));
+            json_object_set_new(o, "tasks", json_integer(v[i].owned));
+            json_object_set_new(o, "collaborating", json_integer(v[i].collab));
+            json_object_set_new(o, "overloaded", json_boolean(v[i].owned > LOAD_LIMIT));
+            json_array_append_new(arr, o);
+        }
+        json_t *root = json_object();
+        json_object_set_new(root, "plan", json_string(plan->id));
+        json_object_set_new(root, "as_of", json_day(as_of));
+        json_object_set_new(root, "limit", json_integer(LOAD_LIMIT));
+        json_object_set_new(root, "load", arr);
+        char *txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        buf_printf(out, "%s\n", txt);
+        free(txt);
+        json_decref(root);
+        return;
+    }
+    if (fmt == FMT_CSV) {
+        const char *head[7] = {"owner", "name", "week", "week_start", "tasks", "collaborating", "overloaded"};
+        csv_row(out, head, 7);
+    }
+    sp_table_out *t = fmt == FMT_TABLE ? tableout_new(6) : NULL;
+    if (t) {
+        const char *head[6] = {_("owner"), _("name"), _("week"), _("tasks owned"), _("collaborating"), ""};
+        tableout_row(t, head);
+        tableout_numeric(t, 3, true);
+        tableout_numeric(t, 4, true);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char wk[16], ws[16], own[16], col[16];
+        const sp_member *m = plan_find_member(plan, v[i].who, NULL);
+        grain_label(GRAIN_WEEK, v[i].week, wk);
+        snprintf(own, sizeof own, "%d", v[i].owned);
+        snprintf(col, sizeof col, "%d", v[i].collab);
+        bool over = v[i].owned > LOAD_LIMIT;
+        if (t) {
+            const char *row[6] = {v[i].who, m && m->name ? m->name : "", wk, own, col, over ? _("overloaded") : ""};
+            tableout_row(t, row);
+        } else {
+            const char *row[7] = {v[i].who, m && m->name ? m->name : "", wk, day_text(v[i].week, ws), own, col,
+                                  over ? "1" : "0"};
+            csv_row(out, row, 7);
+        }
+    }
+    if (t) {
+        if (n) tableout_render(t, out);
+        else buf_printf(out, "%s\n", _("no tasks match"));
+        buf_printf(out, _("overloaded: more than %d owned tasks active in the week\n"), LOAD_LIMIT);
+        tableout_free(t);
+    }
+}
+
+int tasks_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"owner", required_argument, NULL, 'o'},
+                                         {"overdue", no_argument, NULL, 'O'},
+                                         {"critical", no_argument, NULL, 'c'},
+                                         {"gantt", no_argument, NULL, 'g'},
+                                         {"load", no_argument, NULL, 'l'},
+                                         {"as-of", required_argument, NULL, 'a'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    const char *owner = NULL, *as_of_text = NULL;
+    bool only_overdue = false, only_critical = false, gantt = false, load = false, fmt_given = false;
+    int fmt = FMT_TABLE, c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "o:Ocgla:f:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o': owner = optarg; break;
+        case 'O': only_overdue = true; break;
+        case 'c': only_critical = true; break;
+        case 'g': gantt = true; break;
+        case 'l': load = true; break;
+        case 'a': as_of_text = optarg; break;
+        case 'f':
+            fmt = cli_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV);
+            if (fmt < 0) return cli_usage_error("tasks", _("unknown format '%s' (table, json, csv)"), optarg);
+            fmt_given = true;
+            break;
+        default: return cli_usage_error("tasks", "%s", _("unknown option"));
+        }
+    }
+    if (optind < argc) return cli_usage_error("tasks", _("unexpected argument '%s'"), argv[optind]);
+    if (gantt && load) return cli_usage_error("tasks", "%s", _("--gantt and --load are separate views: pick one"));
+    if (gantt && fmt_given && fmt != FMT_TABLE)
+        return cli_usage_error("tasks", "%s", _("--gantt draws text on the terminal: it takes no --format"));
+    sp_day as_of = SP_DAY_NONE;
+    if (as_of_text) {
+        const char *why = NULL;
+        if (!date_parse(as_of_text, &as_of, &why))
+            return cli_usage_error("tasks", _("--as-of '%s' is not a date YYYY-MM-DD (%s)"), as_of_text,
+                                   why ? _(why) : "");
+    }
+
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    bool failed = false;
+    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    sp_err err = SP_ERR_INIT;
+    sp_schedule s = {0};
+    sp_task_state *states = NULL;
+    size_t nstates = 0;
+    task_row *rows = NULL;
+    int rc = 0;
+    if (!plan) {
+        rc = 1;
+        if (!failed) fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
+        goto done;
+    }
+    if (as_of == SP_DAY_NONE) as_of = cli_today(plan->timezone);
+    if (!schedule_compute(plan, &s, &err) || !st->ops->task_states(st, plan->id, &states, &nstates, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    /* rows: plan order, or the critical path's order */
+    size_t nsel = only_critical ? s.ncritical : s.n, n = 0;
+    rows = xcalloc(nsel ? nsel : 1, sizeof *rows);
+    for (size_t k = 0; k < nsel; k++) {
+        const sp_sched_task *sk = &s.t[only_critical ? s.critical[k] : k];
+        task_row r = {sk->task, sk, TASK_TODO, 0, false, 0};
+        for (size_t j = 0; j < nstates; j++)
+            if (str_eq(states[j].task_id, r.t->id)) r.status = states[j].status, r.progress = states[j].progress;
+        if (r.status != TASK_DONE && r.t->due != SP_DAY_NONE && r.t->due < as_of) {
+            r.overdue = true;
+            r.days_overdue = as_of - r.t->due;
+        }
+        if (only_overdue && !r.overdue) continue;
+        /* --owner: owned, or collaborated on (the load view filters people instead) */
+        if (owner && !load && !str_eq(r.t->owner, owner) && !is_collaborator(r.t, owner)) continue;
+        rows[n++] = r;
+    }
+    buf_t out = BUF_INIT;
+    if (load) {
+        size_t nl = 0;
+        load_cell *lv = compute_load(rows, n, owner, &nl);
+        render_load(plan, lv, nl, fmt, as_of, &out);
+        free(lv);
+    } else if (gantt) {
+        render_gantt(&s, rows, n, as_of, &out);
+    } else if (fmt == FMT_JSON) {
+        render_json(plan, &s, rows, n, as_of, &out);
+    } else if (fmt == FMT_CSV) {
+        render_csv(rows, n, &out);
+    } else {
+        render_table(plan, &s, rows, n, as_of, &out);
+    }
+    fputs(buf_cstr(&out), stdout);
+    buf_free(&out);
+done:
+    free(rows);
+    task_states_free(states, nstates);
+    schedule_free(&s);
+    plan_free(plan);
+    store_close(st);
+    err_free(&err);
+    return rc;
+}
+
+int task_set_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"status", required_argument, NULL, 's'},
+                                         {"progress", required_argument, NULL, 'p'},
+                                         {NULL, 0, NULL, 0}};
+    int status = -1, progress = -1, c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "s:p:", opts, NULL)) != -1) {
+        if (c == 's') {
+            status = task_status_from_name(optarg);
+            if (status < 0)
+                return cli_usage_error("task set", _("unknown status '%s' (todo, doing, done, blocked)"), optarg);
+        } else if (c == 'p') {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 0 || v > 100)
+                return cli_usage_error("task set", _("--progress needs a whole number from 0 to 100, not '%s'"),
+                                       optarg);
+            progress = (int)v;
+        } else {
+            return cli_usage_error("task set", "%s", _("unknown option"));
+        }
+    }
+    if (optind + 1 != argc) return cli_usage_error("task set", "%s", _("expects one TASK_ID"));
+    if (status < 0) return cli_usage_error("task set", "%s", _("--status is required (todo, doing, done, blocked)"));
+    const char *id = argv[optind];
+    if (progress < 0) progress = status == TASK_DONE ? 100 : 0;
+
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    bool failed = false;
+    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    sp_err err = SP_ERR_INIT;
+    int rc = 0;
+    if (!plan) {
+        rc = 1;
+        if (!failed) fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
+        goto done;
+    }
+    bool found = false;
+    for (size_t i = 0; i < plan->ntasks && !found; i++) found = str_eq(plan->tasks[i].id, id);
+    if (!found) {
+        fprintf(stderr, _("salesplan: the current version of plan %s has no task '%s'\n"), plan->id, id);
+        rc = 1;
+        goto done;
+    }
+    if (!st->ops->begin(st, &err) || !st->ops->task_set(st, plan->id, id, (sp_task_status)status, progress, &err) ||
+        !st->ops->commit(st, &err)) {
+        st->ops->rollback(st);
+        rc = cli_fail(&err);
+        goto done;
+    }
+    printf(_("task %s: %s, %d%%\n"), id, _(status_labels[status]), progress);
+done:
+    plan_free(plan);
+    store_close(st);
+    err_free(&err);
+    return rc;
+}
