@@ -39,6 +39,16 @@ const char *csv_encoding(const sp_csv *c);
 void csv_progress(const sp_csv *c, size_t *done, size_t *total);
 void csv_close(sp_csv *c);
 
+/* csv_open_mem_chunked: csv_open_mem reading the buffer chunk bytes at a
+ * time (0: the default 1 MiB), so tests and the fuzzer can put chunk
+ * boundaries inside multibyte sequences, quotes and CRLF pairs. */
+sp_csv *csv_open_mem_chunked(const char *data, size_t len, const char *name, const sp_csv_opts *opts,
+                             size_t chunk, sp_err *err);
+/* csv_delimiter: the delimiter in use (detected or given). */
+char csv_delimiter(const sp_csv *c);
+/* csv_name: the name used in messages (the path). */
+const char *csv_name(const sp_csv *c);
+
 /* csv_write_field: appends one field to out, quoted when needed (RFC 4180),
  * defusing formula injection (a leading = + - @ gets a leading '). */
 void csv_write_field(buf_t *out, const char *s);

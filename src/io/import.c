@@ -1,2 +1,836 @@
-/* placeholder: being written */
-#include "../util/util.h"
+/*
+ * import.c — CSV import of the seven CRM tables (SPEC §5).
+ *
+ * Owns: the column spec of each table (canonical name, required or not, value
+ * parser, accepted header aliases — the table docs/IMPORT.md documents), the
+ * mapping of a file's header onto those columns, the parsing of one record
+ * into an sp_rep / sp_customer / … struct, and the all-or-nothing transaction
+ * around the upserts. It reads through csv_read.h and writes only through the
+ * store ops; it never touches SQL.
+ *
+ * One pass: rows are upserted inside one transaction as they validate; the
+ * first bad row stops the writing (validation goes on to list up to 100 bad
+ * rows) and the transaction is rolled back at the end. Nothing of the file is
+ * held in memory beyond the current record.
+ */
+#include "import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../util/i18n.h"
+
+#define MAX_LISTED_ERRORS 100
+
+typedef enum ptype {
+    P_TEXT,
+    P_MONEY,
+    P_DATE,
+    P_BOOL,   /* bool, default kept when empty */
+    P_TRI,    /* sp_tri, -1 when empty */
+    P_STAGE,
+    P_ROLE,
+    P_SIZE,
+    P_KIND,
+    P_PROB,   /* int8_t 0..100, -1 when empty */
+} ptype;
+
+typedef struct colspec {
+    const char *name;     /* canonical column */
+    bool required;
+    ptype type;
+    size_t off;           /* offset of the field in the record struct */
+    int flag_off;         /* offset of a bool set when the value is present, or -1 */
+    const char *aliases;  /* further accepted headers, '|' separated */
+} colspec;
+
+#define COL(T, name, req, type, field, aliases) {name, req, type, offsetof(T, field), -1, aliases}
+
+/* Header aliases shared by several tables. */
+#define A_REGION "区域|地区|大区|所属区域|Territory|Region Name|Sales Region"
+#define A_INDUSTRY "行业|所属行业|Industry Name|Sector"
+#define A_SIZE "规模|客户规模|企业规模|Company Size|Customer Size|Account Size"
+#define A_OWNER                                                                                   \
+    "owner|owner_id|负责人|销售|销售编号|负责销售|所属销售|Salesperson|Sales Person|Owner ID|"     \
+    "Owner Name|Assigned To|User|Deal owner|Deal - Owner|Opportunity Owner|Account Owner|"      \
+    "Company owner|Contact owner|Lead Owner|HubSpot Owner|Organization - Owner"
+#define A_CUSTOMER_ID                                                                             \
+    "客户编号|客户ID|客户代码|Customer ID|Account ID|Company ID|Associated Company ID|"           \
+    "Organization - ID|Organization ID|Org ID|Partner ID|Customer Code"
+/* a reference to a customer from another table: Odoo's "Customer" column */
+#define A_CUSTOMER_REF A_CUSTOMER_ID "|Customer|客户"
+#define A_CREATED                                                                                 \
+    "created|创建日期|创建时间|建档日期|录入日期|Created Date|Create Date|Created on|Creation Date|" \
+    "Date Created|Deal - Deal created|Lead - Lead created|Organization - Organization created"
+
+static const colspec rep_cols[] = {
+    COL(sp_rep, "rep_id", true, P_TEXT, id,
+        "id|销售编号|销售ID|员工编号|工号|rep|User ID|Employee ID|Salesperson ID|Owner ID"),
+    COL(sp_rep, "name", true, P_TEXT, name, "姓名|名字|销售姓名|Full Name|Rep Name|User Name"),
+    COL(sp_rep, "team", false, P_TEXT, team, "团队|小组|销售团队|销售组|Sales Team|Group"),
+    COL(sp_rep, "role", false, P_ROLE, role, "角色|职位|Position|Title"),
+    COL(sp_rep, "region", false, P_TEXT, region, A_REGION),
+    COL(sp_rep, "industry", false, P_TEXT, industry, A_INDUSTRY),
+    COL(sp_rep, "active", false, P_BOOL, active, "是否在职|在职|是否有效|is_active|Enabled|Status"),
+};
+
+static const colspec customer_cols[] = {
+    COL(sp_customer, "customer_id", true, P_TEXT, id, "id|" A_CUSTOMER_ID "|Record ID"),
+    COL(sp_customer, "name", true, P_TEXT, name,
+        "客户名称|客户|名称|公司名称|客户全称|Customer Name|Customer|Account Name|Company Name|"
+        "Organization - Name|Organization Name|Display Name"),
+    COL(sp_customer, "region", false, P_TEXT, region, A_REGION),
+    COL(sp_customer, "industry", false, P_TEXT, industry, A_INDUSTRY),
+    COL(sp_customer, "size", false, P_SIZE, size, A_SIZE),
+    COL(sp_customer, "owner_rep_id", false, P_TEXT, owner, A_OWNER),
+    COL(sp_customer, "created_on", false, P_DATE, created_on, A_CREATED),
+};
+
+static const colspec lead_cols[] = {
+    COL(sp_lead, "lead_id", true, P_TEXT, id, "id|线索编号|线索ID|Lead ID|Record ID|Lead - ID"),
+    COL(sp_lead, "created_on", true, P_DATE, created_on, A_CREATED "|日期|Date"),
+    COL(sp_lead, "source", false, P_TEXT, source,
+        "来源|线索来源|渠道|Lead Source|Source|Original Source|Lead - Source|Channel"),
+    COL(sp_lead, "region", false, P_TEXT, region, A_REGION),
+    COL(sp_lead, "industry", false, P_TEXT, industry, A_INDUSTRY),
+    COL(sp_lead, "size", false, P_SIZE, size, A_SIZE),
+    COL(sp_lead, "owner_rep_id", false, P_TEXT, owner, A_OWNER),
+    COL(sp_lead, "qualified", false, P_BOOL, qualified,
+        "是否有效|是否合格|有效|合格|是否有效线索|is_qualified|Qualified Lead|MQL|SQL"),
+    COL(sp_lead, "opportunity_id", false, P_TEXT, opportunity_id,
+        "商机编号|商机ID|Opportunity ID|Converted Opportunity ID|deal_id|Deal ID"),
+};
+
+static const colspec deal_cols[] = {
+    COL(sp_deal, "deal_id", true, P_TEXT, id,
+        "id|商机编号|商机ID|Opportunity ID|Deal ID|Deal - ID|Record ID|Opportunity"),
+    COL(sp_deal, "customer_id", true, P_TEXT, customer_id, A_CUSTOMER_REF),
+    COL(sp_deal, "owner_rep_id", false, P_TEXT, owner, A_OWNER),
+    COL(sp_deal, "product", false, P_TEXT, product,
+        "产品|产品名称|产品线|Product|Product Name|Product Line|Products|Deal - Product"),
+    COL(sp_deal, "created_on", true, P_DATE, created_on, A_CREATED "|立项日期"),
+    COL(sp_deal, "closed_on", false, P_DATE, closed_on,
+        "成交日期|关闭日期|结单日期|赢单日期|Close Date|Closed Date|Closed on|Date Closed|"
+        "Deal - Won time|Deal - Deal closed on|Deal - Close date|Won Date"),
+    COL(sp_deal, "stage", true, P_STAGE, stage,
+        "阶段|销售阶段|商机阶段|状态|Stage Name|Deal Stage|Deal - Status|Deal - Stage|Status|"
+        "Pipeline Stage"),
+    COL(sp_deal, "amount", true, P_MONEY, amount,
+        "金额|商机金额|合同金额|成交金额|Amount|Deal - Value|Value|Expected Revenue|Amount (CNY)|"
+        "Deal Amount|Opportunity Amount|Total"),
+    {"cost", false, P_MONEY, offsetof(sp_deal, cost), (int)offsetof(sp_deal, has_cost), "成本|Cost|Deal Cost"},
+    COL(sp_deal, "probability", false, P_PROB, probability,
+        "赢率|概率|成交概率|赢单率|Probability (%)|Deal probability|Deal - Probability|"
+        "Win Probability"),
+    COL(sp_deal, "is_new_customer", false, P_TRI, is_new_customer,
+        "是否新客户|新客户|New Customer|New Business|is_new"),
+    COL(sp_deal, "is_renewal", false, P_TRI, is_renewal, "是否续约|续约|Renewal|is_renew"),
+};
+
+static const colspec activity_cols[] = {
+    COL(sp_activity, "activity_id", true, P_TEXT, id,
+        "id|活动编号|活动ID|拜访编号|记录编号|Activity ID|Activity - ID|Engagement ID|Record ID"),
+    COL(sp_activity, "occurred_on", true, P_DATE, occurred_on,
+        "日期|活动日期|拜访日期|发生日期|Date|Activity Date|Activity - Due date|"
+        "Activity - Done time|Completed Date|Due Date"),
+    COL(sp_activity, "rep_id", true, P_TEXT, rep,
+        "rep|销售编号|负责人|销售|执行人|拜访人|Owner|Owner ID|Assigned To|Activity Owner|"
+        "Activity - Assigned to user|Activity - User|User|Salesperson"),
+    COL(sp_activity, "customer_id", false, P_TEXT, customer_id, A_CUSTOMER_REF),
+    COL(sp_activity, "kind", false, P_KIND, kind,
+        "类型|活动类型|方式|Type|Activity Type|Activity - Type|Engagement Type"),
+};
+
+static const colspec invoice_cols[] = {
+    COL(sp_invoice, "invoice_id", true, P_TEXT, id,
+        "id|发票编号|发票号|发票号码|Invoice ID|Invoice Number|Number"),
+    COL(sp_invoice, "deal_id", false, P_TEXT, deal_id,
+        "商机编号|商机ID|合同编号|Opportunity ID|Deal ID|Deal - ID"),
+    COL(sp_invoice, "customer_id", true, P_TEXT, customer_id, A_CUSTOMER_REF),
+    COL(sp_invoice, "issued_on", true, P_DATE, issued_on,
+        "开票日期|发票日期|日期|Invoice Date|Issue Date|Issued on|Date"),
+    COL(sp_invoice, "due_on", true, P_DATE, due_on, "到期日|到期日期|应收日期|Due Date|Due on|Payment Due"),
+    COL(sp_invoice, "amount", true, P_MONEY, amount,
+        "金额|发票金额|开票金额|Invoice Amount|Total|Amount Total"),
+    COL(sp_invoice, "paid", false, P_MONEY, paid,
+        "已付金额|回款金额|已回款|已收金额|Amount Paid|Paid Amount"),
+    COL(sp_invoice, "paid_on", false, P_DATE, paid_on, "回款日期|付款日期|收款日期|Payment Date|Paid Date"),
+};
+
+static const colspec spend_cols[] = {
+    COL(sp_spend, "spend_id", true, P_TEXT, id, "id|费用编号|费用ID|报销单号|Expense ID"),
+    COL(sp_spend, "spent_on", true, P_DATE, spent_on, "费用日期|日期|发生日期|Date|Expense Date"),
+    COL(sp_spend, "category", true, P_TEXT, category, "类别|费用类别|类型|科目|Type|Expense Category"),
+    COL(sp_spend, "amount", true, P_MONEY, amount, "金额|费用金额|Expense Amount|Total"),
+    COL(sp_spend, "strategy_id", false, P_TEXT, strategy_id, "策略|策略编号|Strategy"),
+    COL(sp_spend, "task_id", false, P_TEXT, task_id, "任务|任务编号|Task"),
+    COL(sp_spend, "note", false, P_TEXT, note, "备注|说明|Notes|Description|Memo|Comment"),
+};
+
+static const struct {
+    const colspec *cols;
+    size_t n;
+} table_specs[TBL_COUNT] = {
+    [TBL_REPS] = {rep_cols, sizeof rep_cols / sizeof rep_cols[0]},
+    [TBL_CUSTOMERS] = {customer_cols, sizeof customer_cols / sizeof customer_cols[0]},
+    [TBL_LEADS] = {lead_cols, sizeof lead_cols / sizeof lead_cols[0]},
+    [TBL_DEALS] = {deal_cols, sizeof deal_cols / sizeof deal_cols[0]},
+    [TBL_ACTIVITIES] = {activity_cols, sizeof activity_cols / sizeof activity_cols[0]},
+    [TBL_INVOICES] = {invoice_cols, sizeof invoice_cols / sizeof invoice_cols[0]},
+    [TBL_SPEND] = {spend_cols, sizeof spend_cols / sizeof spend_cols[0]},
+};
+
+/* ---- enum values: canonical value, then its aliases ('|' separated,
+ * written in normalized form — see norm_key — so they are compared as
+ * they are) ---- */
+typedef struct enumval {
+    int value;
+    const char *words;
+} enumval;
+
+static const enumval stage_words[] = {
+    {STAGE_WON, "won|win|closedwon|赢单|成交|已成交|赢|签约|已签约|已赢单|成功"},
+    {STAGE_LOST, "lost|lose|closedlost|输单|丢单|已输单|已丢单|输|失败|流失|丢失|已关闭未成交"},
+    {STAGE_OPEN, "open|进行中|跟进中|未关闭|新建|初步接洽|需求确认|需求分析|方案报价|报价|谈判|商务谈判|"
+                 "意向|验证|prospecting|qualification|needsanalysis|valueproposition|"
+                 "iddecisionmakers|perceptionanalysis|proposal|proposalpricequote|"
+                 "pricequote|negotiation|negotiationreview|appointmentscheduled|qualifiedtobuy|"
+                 "presentationscheduled|decisionmakerboughtin|contractsent|new|qualified|"
+                 "proposition|lead|leadin|contactmade|demoscheduled|proposalmade|"
+                 "negotiationsstarted|inprogress|pending|active"},
+};
+static const enumval role_words[] = {
+    {ROLE_LEADER, "leader|组长|团队负责人|主管|teamlead|teamleader|lead|队长"},
+    {ROLE_REP, "rep|销售|销售代表|客户经理|sales|salesrep|ae|accountexecutive|bdr|sdr"},
+    {ROLE_PRESALES, "presales|售前|售前工程师|解决方案|se|salesengineer|solutionengineer|"
+                    "solutionsengineer|solutionconsultant"},
+    {ROLE_MANAGER, "manager|经理|销售经理|总监|销售总监|salesmanager|director|salesdirector|vp"},
+};
+static const enumval size_words[] = {
+    {SIZE_SMALL, "small|小|小型|小微|s|smb|sme"},
+    {SIZE_MEDIUM, "medium|中|中型|m|mid|midmarket|mm"},
+    {SIZE_LARGE, "large|大|大型|l|enterprise|ent|ka|大客户"},
+};
+static const enumval kind_words[] = {
+    {ACT_VISIT, "visit|拜访|上门|上门拜访|面访|走访|onsite|inperson|fieldvisit"},
+    {ACT_CALL, "call|电话|通话|致电|phone|phonecall|calls"},
+    {ACT_EMAIL, "email|邮件|电邮|mail|emails"},
+    {ACT_MEETING, "meeting|会议|开会|会面|meetings|meet|demo|演示"},
+    {ACT_OTHER, "other|其他|其它|note|task|deadline|lunch|微信|wechat"},
+};
+static const char *const bool_true = "1|是|true|yes|y|t|有效|合格|在职|对|√|✓|x|active|enabled";
+static const char *const bool_false = "0|否|false|no|n|f|无效|不合格|离职|错|×|inactive|disabled";
+
+/* ---- normalization ---- */
+
+/* norm_key: header/value comparison key into out (cap bytes): ASCII lower
+ * case, without white space and the punctuation " _-.()/:#*" that CRM
+ * exports vary on (and the full-width space and parentheses). */
+static void norm_key(const char *in, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        unsigned char ch = (unsigned char)in[i];
+        if (ch == 0xE3 && i + 2 < n && (unsigned char)in[i + 1] == 0x80 && (unsigned char)in[i + 2] == 0x80) {
+            i += 2;
+            continue;
+        }
+        if (ch == 0xEF && i + 2 < n && (unsigned char)in[i + 1] == 0xBC &&
+            ((unsigned char)in[i + 2] == 0x88 || (unsigned char)in[i + 2] == 0x89)) {
+            i += 2; /* （ ） */
+            continue;
+        }
+        switch (ch) {
+        case ' ': case '\t': case '\r': case '\n': case '_': case '-': case '.': case '(': case ')':
+        case '/': case ':': case '#': case '*':
+            continue;
+        default: break;
+        }
+        out[o++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    out[o] = '\0';
+}
+
+/* in_list: whether key (normalized) equals one of the '|' separated words
+ * of list (normalized the same way). */
+static bool in_list(const char *key, const char *list)
+{
+    char w[128];
+    while (*list) {
+        const char *bar = strchr(list, '|');
+        size_t n = bar ? (size_t)(bar - list) : strlen(list);
+        norm_key(list, n, w, sizeof w);
+        if (strcmp(w, key) == 0) return true;
+        list += n + (bar ? 1 : 0);
+    }
+    return false;
+}
+
+static int match_column(sp_table t, const char *header)
+{
+    char key[256];
+    norm_key(header, strlen(header), key, sizeof key);
+    if (!*key) return -1;
+    const colspec *cols = table_specs[t].cols;
+    /* canonical names first, so "id" of one column never shadows another's name */
+    for (size_t i = 0; i < table_specs[t].n; i++) {
+        char w[64];
+        norm_key(cols[i].name, strlen(cols[i].name), w, sizeof w);
+        if (strcmp(w, key) == 0) return (int)i;
+    }
+    for (size_t i = 0; i < table_specs[t].n; i++)
+        if (in_list(key, cols[i].aliases)) return (int)i;
+    return -1;
+}
+
+const char *import_canonical_column(sp_table t, const char *header)
+{
+    if ((unsigned)t >= TBL_COUNT || !header) return NULL;
+    int i = match_column(t, header);
+    return i < 0 ? NULL : table_specs[t].cols[i].name;
+}
+
+const char *import_column_aliases(sp_table t, const char *column)
+{
+    if ((unsigned)t >= TBL_COUNT || !column) return NULL;
+    for (size_t i = 0; i < table_specs[t].n; i++)
+        if (strcmp(table_specs[t].cols[i].name, column) == 0) return table_specs[t].cols[i].aliases;
+    return NULL;
+}
+
+/* ---- header mapping ---- */
+
+struct sp_import_cols {
+    sp_table table;
+    char *file;
+    size_t nheader;
+    char **header;       /* the header cells as written (trimmed) */
+    int pos[32];         /* spec index -> field index, -1 when absent */
+};
+
+void import_cols_free(sp_import_cols *m)
+{
+    if (!m) return;
+    for (size_t i = 0; i < m->nheader; i++) free(m->header[i]);
+    free(m->header);
+    free(m->file);
+    free(m);
+}
+
+sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char *file, FILE *notes,
+                                sp_err *err)
+{
+    if ((unsigned)t >= TBL_COUNT) {
+        err_set(err, SP_EUSAGE, "%s", _("unknown table"));
+        return NULL;
+    }
+    sp_import_cols *m = xcalloc(1, sizeof *m);
+    m->table = t;
+    m->file = xstrdup(file ? file : "<input>");
+    m->nheader = n;
+    m->header = xcalloc(n ? n : 1, sizeof *m->header);
+    for (int i = 0; i < 32; i++) m->pos[i] = -1;
+    const colspec *cols = table_specs[t].cols;
+    for (size_t i = 0; i < n; i++) {
+        char *h = xstrdup(header[i]);
+        str_trim(h);
+        m->header[i] = h;
+        if (!*h) continue;
+        int k = match_column(t, h);
+        if (k < 0) {
+            if (notes)
+                fprintf(notes, _("salesplan: %s: column '%s' ignored (not a column of %s)\n"), m->file, h,
+                        table_name(t));
+        } else if (m->pos[k] >= 0) {
+            if (notes)
+                fprintf(notes, _("salesplan: %s: column '%s' ignored (%s is already read from '%s')\n"),
+                        m->file, h, cols[k].name, m->header[m->pos[k]]);
+        } else {
+            m->pos[k] = (int)i;
+        }
+    }
+    bool ok = true;
+    for (size_t k = 0; k < table_specs[t].n; k++) {
+        if (!cols[k].required || m->pos[k] >= 0) continue;
+        char alias[512];
+        size_t len = strlen(cols[k].aliases);
+        /* the first few aliases, for the hint */
+        const char *a = cols[k].aliases;
+        size_t cut = 0, bars = 0;
+        while (cut < len && bars < 4) {
+            if (a[cut] == '|') bars++;
+            if (bars < 4) cut++;
+        }
+        if (cut >= sizeof alias) cut = sizeof alias - 1;
+        memcpy(alias, a, cut);
+        alias[cut] = '\0';
+        for (char *s = alias; *s; s++)
+            if (*s == '|') *s = ',';
+        err_set(err, SP_EINVAL, _("%s: missing required column '%s' (also accepted: %s…; see docs/IMPORT.md)"),
+                m->file, cols[k].name, alias);
+        ok = false;
+    }
+    if (!ok) {
+        import_cols_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+size_t import_cols_count(const sp_import_cols *m) { return m->nheader; }
+
+/* ---- values ---- */
+
+/* trim: trims ASCII white space (and U+3000) of s in place; returns the
+ * start (no copying). */
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' ||
+           ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80))
+        s += *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' ? 1 : 3;
+    size_t n = strlen(s);
+    for (;;) {
+        if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
+        else if (n >= 3 && (unsigned char)s[n - 3] == 0xE3 && (unsigned char)s[n - 2] == 0x80 &&
+                 (unsigned char)s[n - 1] == 0x80) n -= 3;
+        else break;
+    }
+    s[n] = '\0';
+    return s;
+}
+
+/* in_words: whether key equals one of the '|' separated, already
+ * normalized words of list. */
+static bool in_words(const char *key, size_t klen, const char *list)
+{
+    for (const char *w = list;;) {
+        const char *bar = strchr(w, '|');
+        size_t n = bar ? (size_t)(bar - w) : strlen(w);
+        if (n == klen && memcmp(w, key, n) == 0) return true;
+        if (!bar) return false;
+        w = bar + 1;
+    }
+}
+
+static int enum_lookup(const char *s, const enumval *words, size_t n)
+{
+    /* fast path: the canonical word as written (the first of each list) */
+    for (size_t i = 0; i < n; i++) {
+        const char *w = words[i].words;
+        const char *bar = strchr(w, '|');
+        size_t wl = bar ? (size_t)(bar - w) : strlen(w);
+        if (strncmp(s, w, wl) == 0 && s[wl] == '\0') return words[i].value;
+    }
+    char key[128];
+    size_t len = strlen(s);
+    if (len >= sizeof key) return -1;
+    norm_key(s, len, key, sizeof key);
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < n; i++)
+        if (in_words(key, klen, words[i].words)) return words[i].value;
+    return -1;
+}
+
+/* bool_lookup: 1 / 0 for the yes/no words, -1 otherwise. */
+static int bool_lookup(const char *s)
+{
+    /* fast path for the common one-byte forms */
+    if (s[0] && !s[1]) {
+        switch (s[0]) {
+        case '1': case 'y': case 'Y': case 't': case 'T': return 1;
+        case '0': case 'n': case 'N': case 'f': case 'F': return 0;
+        default: break;
+        }
+    }
+    char key[64];
+    size_t len = strlen(s);
+    if (len >= sizeof key) return -1;
+    norm_key(s, len, key, sizeof key);
+    if (in_words(key, strlen(key), bool_true)) return 1;
+    if (in_words(key, strlen(key), bool_false)) return 0;
+    return -1;
+}
+
+/* prob_parse: "40", "40%", "40.5" (rounded), "0.4" (a fraction below 1
+ * means that share); 0..100. */
+static bool prob_parse(const char *s, int *out)
+{
+    long ip = 0, frac = 0, scale = 1;
+    int digits = 0;
+    bool dot = false, pct = false;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        ip = ip * 10 + (*p - '0');
+        if (ip > 1000) return false;
+    }
+    if (*p == '.') {
+        dot = true;
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+            if (scale < 1000) frac = frac * 10 + (*p - '0'), scale *= 10;
+    }
+    while (*p == ' ') p++;
+    if (*p == '%') pct = true, p++;
+    else if (strncmp(p, "\xEF\xBC\x85", 3) == 0) pct = true, p += 3; /* ％ */
+    if (*p || digits == 0) return false;
+    long milli = ip * 1000 + frac * (1000 / scale); /* value in thousandths */
+    if (!pct && dot && ip == 0) milli *= 100;        /* 0.4 -> 40 */
+    long v = (milli + 500) / 1000;
+    if (v < 0 || v > 100) return false;
+    *out = (int)v;
+    return true;
+}
+
+/* quote_value: at most 40 bytes of s (cut at a character boundary) into
+ * buf for messages. */
+static const char *quote_value(const char *s, char *buf, size_t cap)
+{
+    size_t n = strlen(s);
+    size_t lim = cap - 4 < 40 ? cap - 4 : 40;
+    if (n <= lim) return s;
+    n = lim;
+    while (n && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
+    memcpy(buf, s, n);
+    memcpy(buf + n, "…", sizeof "…");
+    return buf;
+}
+
+static void problem(buf_t *why, const char *col, const char *fmt, ...) SP_PRINTF(3, 4);
+static void problem(buf_t *why, const char *col, const char *fmt, ...)
+{
+    va_list ap;
+    buf_printf(why, "%s: ", col);
+    va_start(ap, fmt);
+    buf_vprintf(why, fmt, ap);
+    va_end(ap);
+    buf_putc(why, '\n');
+}
+
+/* rec_defaults: the values of empty optional columns (records.h). */
+static void rec_defaults(sp_table t, sp_any_record *r)
+{
+    memset(r, 0, sizeof *r);
+    switch (t) {
+    case TBL_REPS: r->rep.active = true; break;
+    case TBL_CUSTOMERS: r->customer.created_on = SP_DAY_NONE; break;
+    case TBL_LEADS: r->lead.created_on = SP_DAY_NONE; break;
+    case TBL_DEALS:
+        r->deal.created_on = r->deal.closed_on = SP_DAY_NONE;
+        r->deal.probability = -1;
+        r->deal.is_new_customer = r->deal.is_renewal = -1;
+        break;
+    case TBL_ACTIVITIES: r->activity.occurred_on = SP_DAY_NONE; r->activity.kind = ACT_OTHER; break;
+    case TBL_INVOICES:
+        r->invoice.issued_on = r->invoice.due_on = r->invoice.paid_on = SP_DAY_NONE;
+        break;
+    case TBL_SPEND: r->spend.spent_on = SP_DAY_NONE; break;
+    default: break;
+    }
+}
+
+bool import_parse_row(const sp_import_cols *m, char **fields, size_t n, sp_any_record *rec, buf_t *why)
+{
+    sp_table t = m->table;
+    const colspec *cols = table_specs[t].cols;
+    size_t start = why->len;
+    char qb[64];
+    rec_defaults(t, rec);
+    char *base = (char *)rec;
+    if (n > m->nheader) {
+        for (size_t i = m->nheader; i < n; i++) {
+            if (*trim(fields[i])) {
+                problem(why, _("row"), _("%zu fields, but the header has %zu"), n, m->nheader);
+                break;
+            }
+        }
+    }
+    for (size_t k = 0; k < table_specs[t].n; k++) {
+        const colspec *cs = &cols[k];
+        int fi = m->pos[k];
+        if (fi < 0) continue;
+        const char *col = m->header[fi];
+        char *v = (size_t)fi < n ? trim(fields[fi]) : NULL;
+        if (!v || !*v) {
+            if (cs->required) problem(why, col, "%s", _("required value is empty"));
+            continue;
+        }
+        void *dst = base + cs->off;
+        const char *reason = NULL;
+        switch (cs->type) {
+        case P_TEXT: *(const char **)dst = v; break;
+        case P_MONEY: {
+            sp_money mv;
+            if (!money_parse(v, &mv, &reason)) {
+                problem(why, col, _("not an amount '%s' (%s)"), quote_value(v, qb, sizeof qb), _(reason));
+                break;
+            }
+            *(sp_money *)dst = mv;
+            if (cs->flag_off >= 0) *(bool *)(base + cs->flag_off) = true;
+            break;
+        }
+        case P_DATE: {
+            sp_day d;
+            if (!date_parse_loose(v, &d, &reason)) {
+                problem(why, col, _("not a date '%s' (%s)"), quote_value(v, qb, sizeof qb), _(reason));
+                break;
+            }
+            *(sp_day *)dst = d;
+            break;
+        }
+        case P_BOOL:
+        case P_TRI: {
+            int b = bool_lookup(v);
+            if (b < 0) {
+                problem(why, col, _("not a yes/no value '%s' (1/0, 是/否, true/false, yes/no, y/n)"),
+                        quote_value(v, qb, sizeof qb));
+                break;
+            }
+            if (cs->type == P_BOOL) *(bool *)dst = b == 1;
+            else *(sp_tri *)dst = (sp_tri)b;
+            break;
+        }
+        case P_STAGE: {
+            int e = enum_lookup(v, stage_words, sizeof stage_words / sizeof stage_words[0]);
+            if (e < 0) problem(why, col, _("unknown stage '%s' (open, won, lost)"), quote_value(v, qb, sizeof qb));
+            else *(sp_stage *)dst = (sp_stage)e;
+            break;
+        }
+        case P_ROLE: {
+            int e = enum_lookup(v, role_words, sizeof role_words / sizeof role_words[0]);
+            if (e < 0)
+                problem(why, col, _("unknown role '%s' (leader, rep, presales, manager)"),
+                        quote_value(v, qb, sizeof qb));
+            else *(sp_role *)dst = (sp_role)e;
+            break;
+        }
+        case P_SIZE: {
+            int e = enum_lookup(v, size_words, sizeof size_words / sizeof size_words[0]);
+            if (e < 0)
+                problem(why, col, _("unknown size '%s' (small, medium, large)"), quote_value(v, qb, sizeof qb));
+            else *(sp_size *)dst = (sp_size)e;
+            break;
+        }
+        case P_KIND: {
+            int e = enum_lookup(v, kind_words, sizeof kind_words / sizeof kind_words[0]);
+            if (e < 0)
+                problem(why, col, _("unknown kind '%s' (visit, call, email, meeting, other)"),
+                        quote_value(v, qb, sizeof qb));
+            else *(sp_actkind *)dst = (sp_actkind)e;
+            break;
+        }
+        case P_PROB: {
+            int pv;
+            if (!prob_parse(v, &pv))
+                problem(why, col, _("not a probability '%s' (0 to 100, or like 40%%)"),
+                        quote_value(v, qb, sizeof qb));
+            else *(int8_t *)dst = (int8_t)pv;
+            break;
+        }
+        }
+    }
+    return why->len == start;
+}
+
+/* ---- the import ---- */
+
+static double now_sec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* group: "1,234,567" into buf (>= 32 bytes). */
+static const char *group(size_t n, char *buf)
+{
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%zu", n);
+    size_t o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0) buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static void show_progress(sp_table t, const sp_csv *c, size_t rows)
+{
+    size_t done, total;
+    csv_progress(c, &done, &total);
+    int pct = total ? (int)(done >= total ? 100 : (double)done * 100.0 / (double)total) : 0;
+    char b[32];
+    fprintf(stderr, _("\rimporting %s: %d%% (%s rows)"), table_name(t), pct, group(rows, b));
+    fflush(stderr);
+}
+
+/* all_empty: whether every field is empty or white space (a blank row of a
+ * spreadsheet export). */
+static bool all_empty(char **f, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (const char *s = f[i]; *s; s++)
+            if (*s != ' ' && *s != '\t') return false;
+    return true;
+}
+
+/* write_reject: the original fields, then line and reason, as one CSV row. */
+static void write_reject(buf_t *out, char **f, size_t n, size_t ncols, size_t line, const char *reason)
+{
+    for (size_t i = 0; i < ncols; i++) {
+        if (i) buf_putc(out, ',');
+        csv_write_field(out, i < n ? f[i] : "");
+    }
+    buf_printf(out, "%s%zu,", ncols ? "," : "", line);
+    csv_write_field(out, reason);
+    buf_puts(out, "\r\n");
+}
+
+bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts, FILE *notes,
+                    sp_import_stats *stats, sp_import_info *info, sp_err *err)
+{
+    sp_import_stats dummy_stats;
+    if (!stats) stats = &dummy_stats;
+    memset(stats, 0, sizeof *stats);
+    if (info) memset(info, 0, sizeof *info);
+    if ((unsigned)t >= TBL_COUNT) {
+        err_set(err, SP_EUSAGE, "%s", _("unknown table"));
+        return false;
+    }
+    sp_csv *c = csv_open(path, opts ? &opts->csv : NULL, err);
+    if (!c) return false;
+    if (info) {
+        snprintf(info->encoding, sizeof info->encoding, "%s", csv_encoding(c));
+        info->delimiter = csv_delimiter(c);
+    }
+    bool ok = false, in_tx = false;
+    sp_import_cols *m = NULL;
+    FILE *rej = NULL;
+    buf_t why = BUF_INIT, rbuf = BUF_INIT, reason = BUF_INIT;
+    bool truncated = false;
+    char **f;
+    size_t n;
+    int r = csv_next(c, &f, &n, err);
+    if (r < 0) goto out;
+    if (r == 0) {
+        err_set(err, SP_EINVAL, _("%s: the file is empty (no header line)"), path);
+        goto out;
+    }
+    m = import_cols_new(t, f, n, path, notes, err);
+    if (!m) goto out;
+    if (opts && opts->skip_bad) {
+        rej = fopen(opts->skip_bad, "wb");
+        if (!rej) {
+            err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
+            goto out;
+        }
+        buf_puts(&rbuf, "\xEF\xBB\xBF"); /* so that spreadsheets read it as UTF-8 */
+        for (size_t i = 0; i < m->nheader; i++) {
+            if (i) buf_putc(&rbuf, ',');
+            csv_write_field(&rbuf, m->header[i]);
+        }
+        buf_puts(&rbuf, m->nheader ? ",line,reason\r\n" : "line,reason\r\n");
+    }
+    if (!st->ops->begin(st, err)) goto out;
+    in_tx = true;
+    bool progress = opts && opts->progress;
+    double last = progress ? now_sec() : 0;
+    size_t bad = 0;
+    sp_any_record rec;
+    for (;;) {
+        r = csv_next(c, &f, &n, err);
+        if (r < 0) goto out;
+        if (r == 0) break;
+        if (all_empty(f, n)) continue;
+        stats->rows++;
+        if (progress && (stats->rows & 4095) == 0) {
+            double now = now_sec();
+            if (now - last >= 0.2) {
+                show_progress(t, c, stats->rows);
+                last = now;
+            }
+        }
+        size_t line = csv_line(c);
+        buf_clear(&why);
+        if (!import_parse_row(m, f, n, &rec, &why)) {
+            bad++;
+            stats->rejected++;
+            /* one "FILE:LINE: column: why" per problem; the reject reason
+             * joins them with "; " */
+            buf_clear(&reason);
+            for (const char *s = buf_cstr(&why); *s;) {
+                const char *nl = strchr(s, '\n');
+                if (err->count < MAX_LISTED_ERRORS)
+                    err_set(err, SP_EINVAL, "%s:%zu: %.*s", path, line, (int)(nl - s), s);
+                else
+                    truncated = true;
+                if (reason.len) buf_puts(&reason, "; ");
+                buf_append(&reason, s, (size_t)(nl - s));
+                s = nl + 1;
+            }
+            if (rej) {
+                write_reject(&rbuf, f, n, m->nheader, line, buf_cstr(&reason));
+                if (rbuf.len >= (1u << 16)) {
+                    if (fwrite(rbuf.data, 1, rbuf.len, rej) != rbuf.len) {
+                        err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
+                        goto out;
+                    }
+                    buf_clear(&rbuf);
+                }
+            }
+            continue;
+        }
+        if (bad && !rej) continue; /* will roll back: validate only */
+        sp_err serr = SP_ERR_INIT;
+        if (!st->ops->upsert(st, t, &rec, &serr)) {
+            err_clear(err);
+            err_set(err, serr.cls, "%s:%zu: %s: %s", path, line, _("could not store the row"),
+                    buf_cstr(&serr.msg));
+            err_free(&serr);
+            goto out;
+        }
+        stats->imported++;
+    }
+    if (progress) {
+        show_progress(t, c, stats->rows);
+        fputc('\n', stderr);
+    }
+    if (bad && !rej) {
+        if (truncated) err_set(err, SP_EINVAL, _("%s: … (only the first %d problems are listed)"), path,
+                               MAX_LISTED_ERRORS);
+        err_set(err, SP_EINVAL, _("%s: %zu bad row(s): nothing was imported"), path, bad);
+        stats->imported = 0;
+        goto out;
+    }
+    if (rej) {
+        if (fwrite(rbuf.data, 1, rbuf.len, rej) != rbuf.len || fflush(rej) != 0) {
+            err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
+            goto out;
+        }
+        if (bad) err_clear(err); /* the bad rows are in the rejects file */
+    }
+    if (!st->ops->commit(st, err)) goto out;
+    in_tx = false;
+    ok = true;
+out:
+    if (in_tx) st->ops->rollback(st);
+    if (!ok) stats->imported = 0;
+    if (rej && fclose(rej) != 0 && ok) {
+        err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
+        ok = false;
+    }
+    buf_free(&why);
+    buf_free(&rbuf);
+    buf_free(&reason);
+    import_cols_free(m);
+    csv_close(c);
+    return ok;
+}
+
+bool import_file(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
+                 sp_import_stats *stats, sp_err *err)
+{
+    return import_file_ex(st, t, path, opts, stderr, stats, NULL, err);
+}

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../core/records.h"
 #include "../store/store.h"
@@ -29,6 +30,48 @@ typedef struct sp_import_stats {
  * that file with a "reason" column. */
 bool import_file(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
                  sp_import_stats *stats, sp_err *err);
+
+/* sp_import_info: what import_file_ex found out about the file. */
+typedef struct sp_import_info {
+    char encoding[32];       /* "UTF-8", "GB18030", "UTF-16LE", … */
+    char delimiter;          /* ',' or '\t' (or ';') */
+} sp_import_info;
+
+/* import_file_ex: import_file, printing notes (ignored columns) to notes
+ * (NULL: none) and filling *info (may be NULL). */
+bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts, FILE *notes,
+                    sp_import_stats *stats, sp_import_info *info, sp_err *err);
+
+/* One parsed record of any table (which member is meant follows the table). */
+typedef union sp_any_record {
+    sp_rep rep;
+    sp_customer customer;
+    sp_lead lead;
+    sp_deal deal;
+    sp_activity activity;
+    sp_invoice invoice;
+    sp_spend spend;
+} sp_any_record;
+
+/* The mapping of a file's header onto the columns of a table. */
+typedef struct sp_import_cols sp_import_cols;
+/* import_cols_new: maps the header cells (matched case-blind, trimmed, with
+ * aliases) of table t. Unknown and duplicate columns are ignored with a note
+ * on notes (NULL: silent). A missing required column is an error naming
+ * file and column (SP_EINVAL): NULL. Free with import_cols_free. */
+sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char *file, FILE *notes,
+                                sp_err *err);
+void import_cols_free(sp_import_cols *m);
+/* import_cols_count: the number of header cells. */
+size_t import_cols_count(const sp_import_cols *m);
+/* import_parse_row: parses one record (fields are trimmed in place; string
+ * members of *rec point into them, NULL when empty). Returns true when
+ * valid; otherwise appends one "column: why\n" line per problem to why
+ * (column = the header cell as written). */
+bool import_parse_row(const sp_import_cols *m, char **fields, size_t n, sp_any_record *rec, buf_t *why);
+/* import_column_aliases: the '|' separated aliases of a canonical column
+ * (for docs and tests); NULL when t has no such column. */
+const char *import_column_aliases(sp_table t, const char *column);
 
 /* import_alias_table: for docs/tests, the canonical column of a header as
  * matched (case-blind, aliases); NULL when unknown. */

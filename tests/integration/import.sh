@@ -1,3 +1,136 @@
 #!/usr/bin/env bash
-# placeholder: being written
-exit 0
+# import.sh — `salesplan import` end to end: every table from the fixtures of
+# tests/data/csv (UTF-8 BOM, GBK, UTF-16LE tab-separated, CRLF, quoted commas
+# and newlines, 万/亿 amounts, every date form, the export headers of
+# Salesforce, HubSpot, Pipedrive and Odoo, Chinese headers), a bad file
+# refused whole, --skip-bad, a missing column, a missing file, an unknown
+# table, and re-import as upsert. Values are checked in the workspace with
+# the sqlite3 CLI; expected values are worked out by hand from SPEC §3.
+# (lib.sh runs with `set -uo pipefail`, not -e: expect_rc needs the commands
+# under test to fail without ending the script.)
+. "$(dirname "$0")/lib.sh"
+set -o pipefail
+
+D=$SRCDIR/tests/data/csv
+q() { sqlite3 "$SALESPLAN_DB" "$1"; }
+# eq DESC GOT WANT
+eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', wanted '$3')"; fi; }
+
+expect_rc 0 "init" "$SP" init --quiet
+
+# ---- each table ----
+expect_rc 0 "reps: Chinese headers, UTF-8 BOM, CRLF" "$SP" import reps "$D/reps_zh_bom_crlf.csv"
+contains "reps: summary names count, file and encoding" "$OUT" "reps: 4 rows imported from $D/reps_zh_bom_crlf.csv (UTF-8)"
+eq "reps: count" "$(q 'select count(*) from reps')" 4
+eq "reps: R1 name/team/role/region/active" "$(q "select name||'/'||team||'/'||role||'/'||region||'/'||active from reps where rep_id='R1'")" "张伟/华东一组/leader/华东/1"
+eq "reps: roles of R2 R3 R4" "$(q "select group_concat(role, ' ') from (select role from reps where rep_id in ('R2','R3','R4') order by rep_id)")" "rep presales manager"
+eq "reps: R4 not active (否), no industry" "$(q "select active||'/'||ifnull(industry,'NULL') from reps where rep_id='R4'")" "0/NULL"
+
+expect_rc 0 "customers: GBK detected" "$SP" import customers "$D/customers_gbk.csv"
+contains "customers: encoding reported" "$OUT" "(GB18030)"
+eq "customers: count" "$(q 'select count(*) from customers')" 3
+eq "customers: GBK name with a quoted comma" "$(q "select name from customers where customer_id='C2'")" "广州某某商贸, 有限公司"
+eq "customers: sizes" "$(q "select group_concat(size, ' ') from (select size from customers order by customer_id)")" "large small medium"
+eq "customers: dates 2025-03-01, 2025/4/2, 2025年5月6日" "$(q "select group_concat(created_on, ' ') from (select created_on from customers order by customer_id)")" "2025-03-01 2025-04-02 2025-05-06"
+expect_rc 0 "customers: GBK named with --encoding" "$SP" import customers "$D/customers_gbk.csv" --encoding GBK
+contains "customers: --encoding is reported" "$OUT" "(GBK)"
+
+expect_rc 0 "leads: UTF-16LE, tab separated" "$SP" import leads "$D/leads_utf16le.tsv"
+contains "leads: encoding reported" "$OUT" "(UTF-16LE)"
+eq "leads: count" "$(q 'select count(*) from leads')" 3
+eq "leads: L1" "$(q "select created_on||'/'||source||'/'||size||'/'||qualified||'/'||opportunity_id from leads where lead_id='L1'")" "2026-01-05/展会/large/1/D1"
+eq "leads: L2 empty size, not qualified" "$(q "select ifnull(size,'NULL')||'/'||qualified||'/'||ifnull(opportunity_id,'NULL') from leads where lead_id='L2'")" "NULL/0/NULL"
+eq "leads: L3 date with a time, 小型" "$(q "select created_on||'/'||size||'/'||qualified from leads where lead_id='L3'")" "2026-01-07/small/1"
+
+expect_rc 0 "deals: Salesforce headers" "$SP" import deals "$D/deals_salesforce.csv"
+contains "deals: the unknown column is noted" "$ERR" "Opportunity Name"
+eq "deals: D1 1,200,000.50 -> fen, 2026/7/15, ISO time, Closed Won" "$(q "select amount||'/'||closed_on||'/'||created_on||'/'||stage||'/'||probability||'/'||product from deals where deal_id='D1'")" "120000050/2026-07-15/2026-03-01/won/100/平台"
+eq "deals: D2 5万, no close date, offset time, Prospecting=open, 20%" "$(q "select amount||'/'||ifnull(closed_on,'NULL')||'/'||created_on||'/'||stage||'/'||probability from deals where deal_id='D2'")" "5000000/NULL/2026-04-02/open/20"
+eq "deals: D3 1.5万, Excel serial 46218, 2026年5月6日, Closed Lost" "$(q "select amount||'/'||closed_on||'/'||created_on||'/'||stage from deals where deal_id='D3'")" "1500000/2026-07-15/2026-05-06/lost"
+
+expect_rc 0 "deals: HubSpot headers" "$SP" import deals "$D/deals_hubspot.csv"
+eq "deals: HubSpot rows" "$(q "select group_concat(deal_id||':'||customer_id||':'||owner_rep_id||':'||stage||':'||amount||':'||ifnull(closed_on,'-'), ' ') from (select * from deals where deal_id like 'H%' order by deal_id)")" "H1:C1:R1:won:3000000:2026-06-30 H2:C3:R2:open:1200000:-"
+expect_rc 0 "deals: Pipedrive headers" "$SP" import deals "$D/deals_pipedrive.csv"
+eq "deals: Pipedrive rows" "$(q "select group_concat(deal_id||':'||customer_id||':'||stage||':'||amount||':'||ifnull(closed_on,'-')||':'||created_on, ' ') from (select * from deals where deal_id like 'P%' order by deal_id)")" "P1:C2:won:800000:2026-05-05:2026-04-01 P2:C2:lost:2500000:-:2026-04-02"
+expect_rc 0 "deals: Odoo headers" "$SP" import deals "$D/deals_odoo.csv"
+eq "deals: Odoo rows" "$(q "select group_concat(deal_id||':'||customer_id||':'||owner_rep_id||':'||stage||':'||amount||':'||ifnull(closed_on,'-'), ' ') from (select * from deals where deal_id like 'O%' order by deal_id)")" "O1:C1:R1:won:2000000:2026-02-20 O2:C3:R2:open:100000:-"
+expect_rc 0 "deals: Chinese headers, 万 and 亿" "$SP" import deals "$D/deals_zh.csv"
+eq "deals: Z1 1.2亿, cost 3000万, 是/否" "$(q "select amount||'/'||cost||'/'||is_new_customer||'/'||is_renewal||'/'||stage from deals where deal_id='Z1'")" "12000000000/3000000000/1/0/won"
+eq "deals: Z2 5000万, 40%, 进行中" "$(q "select amount||'/'||ifnull(cost,'NULL')||'/'||probability||'/'||stage||'/'||is_renewal from deals where deal_id='Z2'")" "5000000000/NULL/40/open/1"
+eq "deals: Z3 丢单, empty flags are NULL" "$(q "select stage||'/'||amount||'/'||ifnull(is_new_customer,'NULL')||'/'||ifnull(is_renewal,'NULL') from deals where deal_id='Z3'")" "lost/10000000/NULL/NULL"
+eq "deals: count" "$(q 'select count(*) from deals')" 12
+
+expect_rc 0 "activities: CRLF, Chinese kinds" "$SP" import activities "$D/activities_crlf.csv"
+eq "activities: rows" "$(q "select group_concat(activity_id||':'||occurred_on||':'||rep_id||':'||ifnull(customer_id,'-')||':'||kind, ' ') from (select * from activities order by activity_id)")" "A1:2026-07-01:R1:C1:visit A2:2026-07-02:R2:C3:call A3:2026-07-02:R3:C2:email A4:2026-07-04:R1:-:meeting"
+
+expect_rc 0 "invoices: every date form" "$SP" import invoices "$D/invoices.csv"
+eq "invoices: I1" "$(q "select deal_id||'/'||issued_on||'/'||due_on||'/'||amount||'/'||paid||'/'||paid_on from invoices where invoice_id='I1'")" "D1/2026-07-15/2026-08-14/120000050/60000000/2026-08-01"
+eq "invoices: I2 年月日, ISO Z, 亿, empty paid is 0" "$(q "select issued_on||'/'||due_on||'/'||amount||'/'||paid||'/'||ifnull(paid_on,'NULL') from invoices where invoice_id='I2'")" "2026-02-01/2026-03-03/12000000000/0/NULL"
+eq "invoices: I3 serials and 2026.08.01" "$(q "select ifnull(deal_id,'NULL')||'/'||issued_on||'/'||due_on||'/'||amount||'/'||paid||'/'||paid_on from invoices where invoice_id='I3'")" "NULL/2026-07-15/2026-08-14/10000/10000/2026-08-01"
+
+expect_rc 0 "spend: quoted commas and newlines" "$SP" import spend "$D/spend.csv"
+eq "spend: S1 3.5万 and a quoted comma" "$(q "select amount||'/'||strategy_id||'/'||task_id||'/'||note from spend where spend_id='S1'")" "3500000/ST1/T1/展会, 上海"
+eq "spend: S2 note keeps its newline" "$(q "select note from spend where spend_id='S2'")" "两行
+备注"
+eq "spend: count" "$(q 'select count(*) from spend')" 3
+
+# ---- a bad file is refused whole ----
+before=$(q 'select count(*) from deals')
+expect_rc 1 "bad file refused" "$SP" import deals "$D/deals_bad.csv"
+contains "bad line 3 named (date)" "$ERR" "deals_bad.csv:3: created_on: not a date '2026-13-01'"
+contains "bad line 5 named (stage)" "$ERR" "deals_bad.csv:5: stage: unknown stage 'maybe'"
+contains "bad line 6 named (empty id)" "$ERR" "deals_bad.csv:6: deal_id: required value is empty"
+contains "bad line 6 named (amount)" "$ERR" "deals_bad.csv:6: amount: not an amount"
+contains "nothing imported is said" "$ERR" "nothing was imported"
+case $ERR in *"deals_bad.csv:2:"* | *"deals_bad.csv:4:"*) not_ok "good lines are not named" ;; *) ok "good lines are not named" ;; esac
+eq "bad file: deal count unchanged" "$(q 'select count(*) from deals')" "$before"
+eq "bad file: its good rows are not written" "$(q "select count(*) from deals where deal_id in ('B1','B3')")" 0
+
+# ---- --skip-bad ----
+expect_rc 0 "--skip-bad imports the good rows" "$SP" import deals "$D/deals_bad.csv" --skip-bad "$WORK/rejects.csv"
+contains "--skip-bad summary" "$OUT" "deals: 2 rows imported"
+contains "--skip-bad names the rejects" "$OUT" "3 bad rows written to $WORK/rejects.csv"
+eq "--skip-bad: good rows written" "$(q "select group_concat(deal_id||':'||amount, ' ') from (select * from deals where deal_id like 'B%' order by deal_id)")" "B1:10000 B3:30000"
+rej=$(sed '1s/^\xEF\xBB\xBF//' "$WORK/rejects.csv" | tr -d '\r')
+contains "rejects: header with line and reason" "$rej" "deal_id,customer_id,created_on,stage,amount,line,reason"
+contains "rejects: line 3 with its reason" "$rej" "B2,C1,2026-13-01,won,100,3,"
+contains "rejects: line 5 with its reason" "$rej" "B4,C1,2026-01-04,maybe,100,5,\"stage: unknown stage 'maybe' (open, won, lost)\""
+contains "rejects: formula defused" "$rej" ",C1,2026-01-05,won,\"'=2+3\",6,"
+eq "rejects: header + 3 rows" "$(printf '%s\n' "$rej" | wc -l)" 4
+
+cp "$D/deals_bad.csv" "$WORK/self.csv"
+expect_rc 2 "--skip-bad onto the input is refused" "$SP" import deals "$WORK/self.csv" --skip-bad "$WORK/./self.csv"
+check "the input is left alone" cmp "$D/deals_bad.csv" "$WORK/self.csv"
+
+# ---- structural problems ----
+before=$(q 'select count(*) from deals')
+expect_rc 1 "missing required column" "$SP" import deals "$D/deals_no_stage.csv"
+contains "missing column names file and column" "$ERR" "deals_no_stage.csv: missing required column 'stage'"
+eq "missing column: nothing written" "$(q 'select count(*) from deals')" "$before"
+expect_rc 1 "nonexistent file" "$SP" import deals "$WORK/no-such.csv"
+contains "nonexistent file: path named" "$ERR" "$WORK/no-such.csv"
+expect_rc 2 "unknown table" "$SP" import dealz "$D/deals_zh.csv"
+contains "unknown table named" "$ERR" "dealz"
+expect_rc 2 "unknown encoding" "$SP" import deals "$D/deals_zh.csv" --encoding NOPE-1
+expect_rc 2 "no FILE" "$SP" import deals
+printf 'deal_id,customer_id,created_on,stage,amount\nQ1,C1,2026-01-01,won,"open quote\n' >"$WORK/unterminated.csv"
+expect_rc 1 "unterminated quote" "$SP" import deals "$WORK/unterminated.csv"
+contains "unterminated quote names the record's line" "$ERR" "unterminated.csv:2:"
+printf 'deal_id,customer_id,created_on,stage,amount\nX1,C1,2026-01-01,won,1\n' | iconv -t UTF-16BE >"$WORK/be.csv"
+expect_rc 0 "UTF-16BE without BOM detected" "$SP" import deals "$WORK/be.csv"
+eq "UTF-16BE row" "$(q "select amount from deals where deal_id='X1'")" 100
+
+# ---- re-import upserts ----
+before=$(q 'select count(*) from deals')
+expect_rc 0 "re-import" "$SP" import deals "$D/deals_update.csv"
+eq "re-import: count unchanged" "$(q 'select count(*) from deals')" "$before"
+eq "re-import: value updated" "$(q "select amount from deals where deal_id='D1'")" 200000000
+expect_rc 0 "re-import the same file twice" "$SP" import deals "$D/deals_zh.csv" --quiet
+eq "--quiet prints nothing" "$OUT" ""
+eq "re-import twice: count unchanged" "$(q 'select count(*) from deals')" "$before"
+
+# ---- language ----
+expect_rc 1 "errors in Chinese" "$SP" --lang zh import deals "$D/deals_no_stage.csv"
+contains "Chinese message" "$ERR" "缺少必需的列 'stage'"
+
+finish
