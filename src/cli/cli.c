@@ -149,10 +149,29 @@ const sp_command sp_commands[] = {
         "tasks, budget total and shares, tiers, alert thresholds, notify channels.\n"),
      false},
     {"report", report_cmd, N_("the monthly review pack (Markdown or HTML)"),
-     N_("Usage: salesplan report --period P [--as-of DATE] [--format md|html] [-o FILE]\n"),
+     N_("Usage: salesplan report --period P [--as-of DATE] [--format md|html] [-o FILE]\n"
+        "The review pack of period P (2026-10, 2026-Q3, ...) as of DATE (default: the\n"
+        "last day of P, or today while P runs): goals with status, revenue by team,\n"
+        "revenue month by month, the reverse funnel, customer tiers, alerts, overdue\n"
+        "tasks, budget burn and the review notes recorded for P. Markdown by default;\n"
+        "--format html writes one self-contained, printable page with SVG charts.\n"
+        "-o FILE writes the pack to FILE instead of standard output.\n"),
      false},
     {"demo", demo_cmd, N_("make a demo workspace with the example plan and a year of data"),
-     N_("Usage: salesplan demo [--db PATH] [--scale N] [--lang zh|en] [--seed N]\n"),
+     N_("Usage: salesplan demo [--db PATH] [--scale N] [--lang zh|en] [--seed N] [--as-of DATE]\n"
+        "                      [--force] [--quiet]\n"
+        "\n"
+        "Creates a workspace with the example plan (two versions) and synthetic CRM data\n"
+        "fitted to it, from 2025-01-01 up to today (or --as-of): seasonal revenue, reps\n"
+        "ahead and behind, goals on and off track, stale follow-ups, an overdue task,\n"
+        "a budget category near overrun, review records. The same seed gives the same data.\n"
+        "\n"
+        "  --scale N     multiply the record counts by N (1: about 30,000 records)\n"
+        "  --seed N      seed of the generator (default 1)\n"
+        "  --lang zh|en  language of the plan and the data (default: the interface language)\n"
+        "  --as-of DATE  last day of the data (default: today in the plan's time zone)\n"
+        "  --force       replace a workspace that already holds data\n"
+        "  --quiet       print nothing on success\n"),
      true},
 };
 const size_t sp_ncommands = sizeof sp_commands / sizeof sp_commands[0];

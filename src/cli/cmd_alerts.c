@@ -1,0 +1,532 @@
+/*
+ * cmd_alerts.c — `salesplan alerts [--rep ID] [--kind KIND] [--as-of DATE]
+ * [--format table|json|csv]`: the alerts of SPEC §8.
+ *
+ * Parses the options, loads the plan (defaults without one), the task
+ * states and the records the core asks for (alerts_load_spec), calls
+ * alerts_compute and renders: a table grouped by kind with counts (CJK
+ * aligned), the JSON object of SPEC §8, or one CSV row per alert. Exit 0
+ * even when alerts exist. No business rule lives here.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/alerts.h"
+#include "../core/pace.h"
+#include "../io/out.h"
+#include "cli.h"
+
+/* json_str: s as a JSON string literal; null for NULL. */
+static void json_str(buf_t *out, const char *s)
+{
+    if (!s) {
+        buf_puts(out, "null");
+        return;
+    }
+    buf_putc(out, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': buf_puts(out, "\\\""); break;
+        case '\\': buf_puts(out, "\\\\"); break;
+        case '\n': buf_puts(out, "\\n"); break;
+        case '\r': buf_puts(out, "\\r"); break;
+        case '\t': buf_puts(out, "\\t"); break;
+        default:
+            if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
+            else buf_putc(out, (char)*p);
+        }
+    }
+    buf_putc(out, '"');
+}
+
+static void json_day(buf_t *out, sp_day d)
+{
+    char b[16];
+    if (d == SP_DAY_NONE) buf_puts(out, "null");
+    else json_str(out, day_format(d, b));
+}
+
+static void json_money(buf_t *out, sp_money m)
+{
+    char b[32];
+    buf_puts(out, money_format(m, b));
+}
+
+/* csv_text: a CSV cell, quoted when needed; a leading = + - @ is defused
+ * with a quote character (formula injection). */
+static void csv_text(buf_t *out, const char *s)
+{
+    if (!s) return;
+    bool defuse = strchr("=+-@", s[0]) != NULL && s[0];
+    bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote) buf_putc(out, '"');
+    if (defuse) buf_putc(out, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') buf_putc(out, '"');
+        buf_putc(out, *p);
+    }
+    if (quote) buf_putc(out, '"');
+}
+
+static const char *const kind_titles[ALERT_KIND_COUNT] = {
+    N_("Stale follow-ups"), N_("Overdue tasks"), N_("Goals off pace"), N_("Budget overruns"),
+    N_("Strategic reviews due"),
+};
+
+/* rep_label: "r001 王强" when the rep's name is known. Appends to b. */
+static void rep_label(buf_t *b, const sp_plan *plan, const sp_dataset *ds, const char *id)
+{
+    if (!id) return;
+    buf_puts(b, id);
+    const sp_rep *r = dataset_rep(ds, id); /* interned ids: one lookup */
+    const char *name = r ? r->name : NULL;
+    for (size_t i = 0; i < ds->reps.n && !r && !name; i++)
+        if (str_eq(ds->reps.v[i].id, id)) name = ds->reps.v[i].name;
+    if (!name && plan) {
+        const sp_member *m = plan_find_member(plan, id, NULL);
+        if (m) name = m->name;
+    }
+    if (name) buf_printf(b, " %s", name);
+}
+
+static const char *task_name(const sp_plan *plan, const char *id)
+{
+    for (size_t i = 0; plan && i < plan->ntasks; i++)
+        if (str_eq(plan->tasks[i].id, id)) return plan->tasks[i].name;
+    return NULL;
+}
+
+static const char *category_name(const sp_plan *plan, const char *id)
+{
+    for (size_t i = 0; plan && i < plan->nbudget_cats; i++)
+        if (str_eq(plan->budget_cats[i].id, id)) return plan->budget_cats[i].name;
+    return NULL;
+}
+
+static const char *status_label(const char *s)
+{
+    if (str_eq(s, "at_risk")) return _("at risk");
+    if (str_eq(s, "off_track")) return _("off track");
+    if (str_eq(s, "todo")) return _("todo");
+    if (str_eq(s, "doing")) return _("doing");
+    if (str_eq(s, "blocked")) return _("blocked");
+    return s;
+}
+
+/* render_table: one section per computed kind: a heading with the count,
+ * then an aligned table. */
+static void render_table(const sp_alerts_result *r, const sp_plan *plan, const sp_dataset *ds, sp_day as_of,
+                         bool colour, buf_t *out)
+{
+    char db[16], mb[48], mb2[48];
+    buf_printf(out, _("Alerts as of %s: %zu"), day_format(as_of, db), r->n);
+    buf_putc(out, '\n');
+    size_t i = 0;
+    for (int k = 0; k < ALERT_KIND_COUNT; k++) {
+        if (!r->enabled[k]) continue;
+        buf_putc(out, '\n');
+        if (colour) buf_puts(out, "\033[1m");
+        buf_printf(out, "%s (%zu)", _(kind_titles[k]), r->count[k]);
+        if (colour) buf_puts(out, "\033[0m");
+        buf_putc(out, '\n');
+        while (i < r->n && (int)r->v[i].kind < k) i++;
+        if (r->count[k] == 0) continue;
+        sp_table_out *t = NULL;
+        buf_t c1 = BUF_INIT, c2 = BUF_INIT;
+        switch ((sp_alert_kind)k) {
+        case ALERT_STALE_FOLLOWUP: {
+            const char *h[] = {_("Owner"), _("Customer"), _("Name"), _("Last touch"), _("Days"), _("Tier"),
+                               _("Escalated to")};
+            t = tableout_new(7);
+            tableout_numeric(t, 4, true);
+            tableout_row(t, h);
+            break;
+        }
+        case ALERT_TASK_OVERDUE: {
+            const char *h[] = {_("Owner"), _("Task"), _("Name"), _("Due"), _("Days overdue"), _("Status")};
+            t = tableout_new(6);
+            tableout_numeric(t, 4, true);
+            tableout_row(t, h);
+            break;
+        }
+        case ALERT_GOAL_OFF_PACE: {
+            const char *h[] = {_("Owner"), _("Goal"), _("Name"), _("Status"), _("Attainment")};
+            t = tableout_new(5);
+            tableout_numeric(t, 4, true);
+            tableout_row(t, h);
+            break;
+        }
+        case ALERT_BUDGET_OVERRUN: {
+            const char *h[] = {_("Category"), _("Name"), _("Allocated"), _("Spent"), _("Used")};
+            t = tableout_new(5);
+            for (size_t c = 2; c < 5; c++) tableout_numeric(t, c, true);
+            tableout_row(t, h);
+            break;
+        }
+        case ALERT_TIER_REVIEW_DUE: {
+            const char *h[] = {_("Owner"), _("Customer"), _("Name"), _("Last visit/meeting"), _("Days")};
+            t = tableout_new(5);
+            tableout_numeric(t, 4, true);
+            tableout_row(t, h);
+            break;
+        }
+        default: break;
+        }
+        for (; i < r->n && (int)r->v[i].kind == k; i++) {
+            const sp_alert *x = &r->v[i];
+            char days[24], tb[16];
+            snprintf(days, sizeof days, "%d", (int)x->days);
+            buf_clear(&c1);
+            buf_clear(&c2);
+            rep_label(&c1, plan, ds, x->owner);
+            switch ((sp_alert_kind)k) {
+            case ALERT_STALE_FOLLOWUP: {
+                const sp_customer *c = dataset_customer(ds, x->customer_id);
+                if (x->escalated) rep_label(&c2, plan, ds, x->leader);
+                const char *row[] = {buf_cstr(&c1), x->customer_id, c ? c->name : NULL,
+                                     x->last_touch == SP_DAY_NONE ? _("none") : day_format(x->last_touch, tb),
+                                     days, x->tier ? x->tier : "—", buf_cstr(&c2)};
+                tableout_row(t, row);
+                break;
+            }
+            case ALERT_TASK_OVERDUE: {
+                const char *row[] = {buf_cstr(&c1), x->task_id, task_name(plan, x->task_id), day_format(x->due, tb),
+                                     days, status_label(x->status)};
+                tableout_row(t, row);
+                break;
+            }
+            case ALERT_GOAL_OFF_PACE: {
+                const sp_goal *g = plan ? plan_find_goal(plan, x->goal_id) : NULL;
+                char at[32] = "—";
+                if (x->has_attainment) snprintf(at, sizeof at, "%.1f%%", x->attainment * 100.0);
+                const char *row[] = {buf_cstr(&c1), x->goal_id, g ? g->name : NULL, status_label(x->status), at};
+                tableout_row(t, row);
+                break;
+            }
+            case ALERT_BUDGET_OVERRUN: {
+                char used[32] = "—";
+                if (x->allocated) snprintf(used, sizeof used, "%.1f%%", (double)x->spent * 100.0 / (double)x->allocated);
+                const char *row[] = {x->category, category_name(plan, x->category),
+                                     money_format_grouped(x->allocated, mb), money_format_grouped(x->spent, mb2), used};
+                tableout_row(t, row);
+                break;
+            }
+            case ALERT_TIER_REVIEW_DUE: {
+                const sp_customer *c = dataset_customer(ds, x->customer_id);
+                const char *row[] = {buf_cstr(&c1), x->customer_id, c ? c->name : NULL,
+                                     x->last_touch == SP_DAY_NONE ? _("never") : day_format(x->last_touch, tb),
+                                     x->days < 0 ? "—" : days};
+                tableout_row(t, row);
+                break;
+            }
+            default: break;
+            }
+        }
+        tableout_render(t, out);
+        tableout_free(t);
+        buf_free(&c1);
+        buf_free(&c2);
+    }
+}
+
+static void json_to(buf_t *out, const sp_alert *x)
+{
+    buf_puts(out, ", \"to\": [");
+    if (x->owner) json_str(out, x->owner);
+    if (x->escalated && x->leader) {
+        if (x->owner) buf_puts(out, ", ");
+        json_str(out, x->leader);
+    }
+    buf_putc(out, ']');
+}
+
+/* render_json: {"as_of": …, "counts": {…}, "alerts": […]} (SPEC §8). */
+static void render_json(const sp_alerts_result *r, sp_day as_of, buf_t *out)
+{
+    buf_puts(out, "{\"as_of\": ");
+    json_day(out, as_of);
+    buf_puts(out, ", \"counts\": {");
+    bool first = true;
+    for (int k = 0; k < ALERT_KIND_COUNT; k++) {
+        if (!r->enabled[k]) continue;
+        if (!first) buf_puts(out, ", ");
+        first = false;
+        json_str(out, alert_kind_name((sp_alert_kind)k));
+        buf_printf(out, ": %zu", r->count[k]);
+    }
+    buf_puts(out, "}, \"alerts\": [");
+    for (size_t i = 0; i < r->n; i++) {
+        const sp_alert *x = &r->v[i];
+        buf_puts(out, i ? ",\n  " : "\n  ");
+        buf_puts(out, "{\"kind\": ");
+        json_str(out, alert_kind_name(x->kind));
+        buf_puts(out, ", \"owner\": ");
+        json_str(out, x->owner);
+        switch (x->kind) {
+        case ALERT_STALE_FOLLOWUP:
+        case ALERT_TIER_REVIEW_DUE:
+            buf_puts(out, ", \"customer_id\": ");
+            json_str(out, x->customer_id);
+            buf_puts(out, ", \"last_touch\": ");
+            json_day(out, x->last_touch);
+            if (x->days < 0) buf_puts(out, ", \"days\": null");
+            else buf_printf(out, ", \"days\": %d", (int)x->days);
+            buf_puts(out, ", \"tier\": ");
+            json_str(out, x->tier);
+            if (x->kind == ALERT_STALE_FOLLOWUP)
+                buf_printf(out, ", \"escalated\": %s", x->escalated ? "true" : "false");
+            break;
+        case ALERT_TASK_OVERDUE:
+            buf_puts(out, ", \"task_id\": ");
+            json_str(out, x->task_id);
+            buf_puts(out, ", \"due\": ");
+            json_day(out, x->due);
+            buf_printf(out, ", \"days\": %d, \"status\": ", (int)x->days);
+            json_str(out, x->status);
+            break;
+        case ALERT_GOAL_OFF_PACE:
+            buf_puts(out, ", \"goal_id\": ");
+            json_str(out, x->goal_id);
+            buf_puts(out, ", \"status\": ");
+            json_str(out, x->status);
+            if (x->has_attainment) buf_printf(out, ", \"attainment\": %.6g", x->attainment);
+            else buf_puts(out, ", \"attainment\": null");
+            break;
+        case ALERT_BUDGET_OVERRUN:
+            buf_puts(out, ", \"category\": ");
+            json_str(out, x->category);
+            buf_puts(out, ", \"allocated\": ");
+            json_money(out, x->allocated);
+            buf_puts(out, ", \"spent\": ");
+            json_money(out, x->spent);
+            break;
+        default: break;
+        }
+        json_to(out, x);
+        buf_putc(out, '}');
+    }
+    buf_puts(out, r->n ? "\n]}\n" : "]}\n");
+}
+
+/* render_csv: one row per alert with every field (empty when not relevant). */
+static void render_csv(const sp_alerts_result *r, buf_t *out)
+{
+    buf_puts(out, "kind,owner,to,escalated,customer_id,task_id,goal_id,category,status,last_touch,due,days,"
+                  "allocated,spent\n");
+    for (size_t i = 0; i < r->n; i++) {
+        const sp_alert *x = &r->v[i];
+        char b[32];
+        buf_puts(out, alert_kind_name(x->kind));
+        buf_putc(out, ',');
+        csv_text(out, x->owner);
+        buf_putc(out, ',');
+        buf_t to = BUF_INIT;
+        if (x->owner) buf_puts(&to, x->owner);
+        if (x->escalated && x->leader) buf_printf(&to, "%s%s", x->owner ? ";" : "", x->leader);
+        csv_text(out, buf_cstr(&to));
+        buf_free(&to);
+        buf_puts(out, x->kind == ALERT_STALE_FOLLOWUP ? (x->escalated ? ",1," : ",0,") : ",,");
+        csv_text(out, x->customer_id);
+        buf_putc(out, ',');
+        csv_text(out, x->task_id);
+        buf_putc(out, ',');
+        csv_text(out, x->goal_id);
+        buf_putc(out, ',');
+        csv_text(out, x->category);
+        buf_putc(out, ',');
+        csv_text(out, x->status);
+        buf_putc(out, ',');
+        if (x->last_touch != SP_DAY_NONE) buf_puts(out, day_format(x->last_touch, b));
+        buf_putc(out, ',');
+        if (x->due != SP_DAY_NONE) buf_puts(out, day_format(x->due, b));
+        buf_putc(out, ',');
+        if (x->kind != ALERT_GOAL_OFF_PACE && x->kind != ALERT_BUDGET_OVERRUN && x->days >= 0)
+            buf_printf(out, "%d", (int)x->days);
+        buf_putc(out, ',');
+        if (x->kind == ALERT_BUDGET_OVERRUN) buf_puts(out, money_format(x->allocated, b));
+        buf_putc(out, ',');
+        if (x->kind == ALERT_BUDGET_OVERRUN) buf_puts(out, money_format(x->spent, b));
+        buf_putc(out, '\n');
+    }
+}
+
+/* goal_owner: the goal's owner, inherited from its parents (SPEC §4). */
+static const char *goal_owner(const sp_goal *g)
+{
+    for (; g; g = g->parent)
+        if (g->owner) return g->owner;
+    return NULL;
+}
+
+/* goal_statuses: the status of every goal of the plan from the pace engine
+ * (core/pace.h) over ds (loaded with pace_load_spec merged in). *out is
+ * malloc'ed (caller frees); its strings are borrowed from the plan or
+ * static. false with err when the engine fails. */
+static bool goal_statuses(const sp_plan *plan, const sp_dataset *ds, const sp_actual *manual, size_t nmanual,
+                          sp_day as_of, sp_goal_status_in **out, size_t *n, sp_err *err)
+{
+    sp_tier_level *tiers = NULL;
+    size_t ntiers = 0, np = 0;
+    tiers_from_plan(plan, &tiers, &ntiers);
+    sp_goal_pace *v = NULL;
+    sp_pace_ctx ctx = {plan, ds, tiers, ntiers, manual, nmanual, as_of};
+    *out = NULL;
+    *n = 0;
+    bool ok = pace_evaluate(&ctx, &v, &np, err);
+    if (ok) {
+        *out = xcalloc(np ? np : 1, sizeof **out);
+        for (size_t i = 0; i < np; i++) {
+            sp_goal_status_in *g = &(*out)[(*n)++];
+            g->goal_id = v[i].goal->id;
+            g->owner = goal_owner(v[i].goal);
+            g->status = goal_status_name(v[i].status);
+            g->has_attainment = !v[i].attainment.null && v[i].attainment.den != 0;
+            if (g->has_attainment) g->attainment = (double)v[i].attainment.num / (double)v[i].attainment.den;
+        }
+    }
+    goal_paces_free(v, np);
+    free(tiers);
+    return ok;
+}
+
+static bool rep_known(const sp_plan *plan, const sp_dataset *ds, const char *id)
+{
+    for (size_t i = 0; i < ds->reps.n; i++)
+        if (str_eq(ds->reps.v[i].id, id)) return true;
+    return plan && plan_find_member(plan, id, NULL) != NULL;
+}
+
+int alerts_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"rep", required_argument, NULL, 'r'},
+                                         {"kind", required_argument, NULL, 'k'},
+                                         {"as-of", required_argument, NULL, 'a'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    const char *rep = NULL, *as_of_s = NULL;
+    int format = FMT_TABLE, kind = -1, c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "r:k:a:f:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r': rep = optarg; break;
+        case 'k':
+            kind = alert_kind_from_name(optarg);
+            if (kind < 0) {
+                buf_t list = BUF_INIT;
+                for (int k = 0; k < ALERT_KIND_COUNT; k++)
+                    buf_printf(&list, "%s%s", k ? " " : "", alert_kind_name((sp_alert_kind)k));
+                int rc = cli_usage_error("alerts", _("unknown alert kind '%s' (one of: %s)"), optarg, buf_cstr(&list));
+                buf_free(&list);
+                return rc;
+            }
+            break;
+        case 'a': as_of_s = optarg; break;
+        case 'f':
+            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_CSV));
+            if (format < 0) return cli_usage_error("alerts", _("unknown format '%s' (table, json, csv)"), optarg);
+            break;
+        default: return cli_usage_error("alerts", _("unknown option '%s'"), argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_usage_error("alerts", _("unexpected argument '%s'"), argv[optind]);
+    sp_day as_of = 0;
+    const char *why = NULL;
+    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
+        return cli_usage_error("alerts", _("bad --as-of date '%s': %s"), as_of_s, _(why));
+
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    bool failed = false;
+    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    if (failed) {
+        store_close(st);
+        return 1;
+    }
+    if (!as_of_s) as_of = cli_today(plan ? plan->timezone : NULL);
+
+    int rc = 0;
+    sp_err err = SP_ERR_INIT;
+    sp_alerts_input in;
+    memset(&in, 0, sizeof in);
+    in.plan = plan;
+    in.as_of = as_of;
+    in.rep = rep;
+    in.kinds = kind >= 0 ? 1u << kind : 0;
+    unsigned en = alerts_enabled(plan) & (in.kinds ? in.kinds : ~0u);
+    sp_task_state *states = NULL;
+    size_t nstates = 0;
+    sp_goal_status_in *goals = NULL;
+    size_t ngoals = 0, nmanual = 0;
+    sp_actual *manual = NULL;
+    sp_dataset *ds = dataset_new();
+    sp_alerts_result res;
+    memset(&res, 0, sizeof res);
+
+    if (plan && (en & (1u << ALERT_TASK_OVERDUE)) && !st->ops->task_states(st, plan->id, &states, &nstates, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    bool want_goals = plan && (en & (1u << ALERT_GOAL_OFF_PACE));
+    sp_load_spec spec;
+    alerts_load_spec(plan, as_of, in.kinds, &spec);
+    if (want_goals) {
+        /* one load serves the alerts and the pace of every goal */
+        sp_tier_level *tiers = NULL;
+        size_t ntiers = 0;
+        tiers_from_plan(plan, &tiers, &ntiers);
+        sp_load_spec pspec;
+        pace_load_spec(plan, tiers, ntiers, as_of, &pspec);
+        pace_spec_union(&spec, &pspec);
+        free(tiers);
+        if (!st->ops->actual_list(st, plan->id, NULL, &manual, &nmanual, &err)) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+    }
+    if (!st->ops->load(st, &spec, ds, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    if (want_goals && !goal_statuses(plan, ds, manual, nmanual, as_of, &goals, &ngoals, &err)) {
+        /* the other alerts still matter: say why goals are missing, go on */
+        fprintf(stderr, "salesplan: %s\n", _("goal statuses could not be computed; goal_off_pace is skipped:"));
+        cli_fail(&err);
+        err_clear(&err);
+    }
+    in.states = states;
+    in.nstates = nstates;
+    in.goals = goals;
+    in.ngoals = ngoals;
+    if (rep && !rep_known(plan, ds, rep)) {
+        rc = cli_usage_error("alerts", _("unknown rep '%s'"), rep);
+        goto done;
+    }
+    in.ds = ds;
+    alerts_compute(&in, &res);
+    if (!plan && format == FMT_TABLE && kind != ALERT_STALE_FOLLOWUP && kind != ALERT_TIER_REVIEW_DUE)
+        fprintf(stderr, "%s\n",
+                _("note: the workspace has no plan: default thresholds are used and task, goal and budget "
+                  "alerts are skipped"));
+
+    buf_t out = BUF_INIT;
+    switch (format) {
+    case FMT_JSON: render_json(&res, as_of, &out); break;
+    case FMT_CSV: render_csv(&res, &out); break;
+    default: render_table(&res, plan, ds, as_of, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
+    }
+    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    if (fflush(stdout) != 0) rc = 1;
+    buf_free(&out);
+done:
+    alerts_result_free(&res);
+    dataset_free(ds);
+    task_states_free(states, nstates);
+    free(goals);
+    actuals_free(manual, nmanual);
+    err_free(&err);
+    plan_free(plan);
+    store_close(st);
+    return rc;
+}

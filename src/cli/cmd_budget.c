@@ -1,0 +1,275 @@
+/*
+ * cmd_budget.c — `salesplan budget [--as-of DATE] [--format table|json|csv]`:
+ * per budget category of the plan: share, allocated (total × share),
+ * committed (task budgets), spent (spend of the plan's period up to the
+ * as-of date), remaining, used % and the overrun flag (against
+ * alerts.budget_overrun_above); spend per strategy; a totals line.
+ *
+ * Needs a plan with a budget (a clear message and exit 1 otherwise). Parses,
+ * loads the spend (budget_load_spec), calls budget_compute and renders.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/budget.h"
+#include "../io/out.h"
+#include "cli.h"
+
+static void json_str(buf_t *out, const char *s)
+{
+    if (!s) {
+        buf_puts(out, "null");
+        return;
+    }
+    buf_putc(out, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': buf_puts(out, "\\\""); break;
+        case '\\': buf_puts(out, "\\\\"); break;
+        case '\n': buf_puts(out, "\\n"); break;
+        case '\r': buf_puts(out, "\\r"); break;
+        case '\t': buf_puts(out, "\\t"); break;
+        default:
+            if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
+            else buf_putc(out, (char)*p);
+        }
+    }
+    buf_putc(out, '"');
+}
+
+static void json_money(buf_t *out, sp_money m)
+{
+    char b[32];
+    buf_puts(out, money_format(m, b));
+}
+
+static void csv_text(buf_t *out, const char *s)
+{
+    if (!s) return;
+    bool defuse = s[0] && strchr("=+-@", s[0]) != NULL;
+    bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote) buf_putc(out, '"');
+    if (defuse) buf_putc(out, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') buf_putc(out, '"');
+        buf_putc(out, *p);
+    }
+    if (quote) buf_putc(out, '"');
+}
+
+/* share_text: ppm as "40%" / "12.5%". */
+static const char *share_text(sp_ratio r, char *b)
+{
+    return ratio_format_pct(r, b);
+}
+
+static void table_line(sp_table_out *t, const sp_budget_line *l, const char *id, const char *name, bool colour)
+{
+    char s[32], a[48], c[48], sp[48], rem[48], used[32];
+    double u;
+    if (budget_used(l->spent, l->allocated, &u)) snprintf(used, sizeof used, "%.1f%%", u * 100.0);
+    else snprintf(used, sizeof used, "—");
+    /* no colour inside cells: escape codes would break the alignment */
+    (void)colour;
+    const char *flag = l->overrun ? _("OVER") : "";
+    const char *row[] = {id,
+                         name,
+                         l->planned ? share_text(l->share, s) : "—",
+                         money_format_grouped(l->allocated, a),
+                         money_format_grouped(l->committed, c),
+                         money_format_grouped(l->spent, sp),
+                         money_format_grouped(l->remaining, rem),
+                         used,
+                         flag};
+    tableout_row(t, row);
+}
+
+static void render_table(const sp_budget_report *r, const sp_plan *plan, bool colour, buf_t *out)
+{
+    char db[16], tb[48], pb[16], pe[16];
+    buf_printf(out, _("Budget of plan %s as of %s: total %s, spend counted %s..%s"), plan->id,
+               day_format(r->as_of, db), money_format_grouped(r->total, tb), day_format(r->period.first, pb),
+               day_format(r->as_of < r->period.last ? r->as_of : r->period.last, pe));
+    buf_putc(out, '\n');
+    const char *h[] = {_("Category"), _("Name"), _("Share"), _("Allocated"), _("Committed"),
+                       _("Spent"), _("Remaining"), _("Used"), _("Overrun")};
+    sp_table_out *t = tableout_new(9);
+    for (size_t c = 2; c < 8; c++) tableout_numeric(t, c, true);
+    tableout_row(t, h);
+    for (size_t i = 0; i < r->nlines; i++) {
+        const sp_budget_line *l = &r->lines[i];
+        table_line(t, l, l->category, l->planned ? l->name : _("(not in the plan)"), colour);
+    }
+    tableout_rule(t);
+    table_line(t, &r->totals, _("Total"), "", colour);
+    tableout_render(t, out);
+    tableout_free(t);
+
+    buf_printf(out, "\n%s\n", _("Spend per strategy"));
+    const char *sh[] = {_("Strategy"), _("Name"), _("Spent")};
+    t = tableout_new(3);
+    tableout_numeric(t, 2, true);
+    tableout_row(t, sh);
+    for (size_t i = 0; i < r->nstrategies; i++) {
+        const sp_budget_strategy *s = &r->strategies[i];
+        char m[48];
+        const char *row[] = {s->strategy ? s->strategy : "—",
+                             s->strategy ? (s->name ? s->name : _("(not in the plan)")) : _("(no strategy)"),
+                             money_format_grouped(s->spent, m)};
+        tableout_row(t, row);
+    }
+    tableout_render(t, out);
+    tableout_free(t);
+}
+
+static void json_line(buf_t *out, const sp_budget_line *l)
+{
+    double u;
+    buf_printf(out, "\"share\": %.6g, \"allocated\": ", (double)l->share / SP_RATIO_ONE);
+    json_money(out, l->allocated);
+    buf_puts(out, ", \"committed\": ");
+    json_money(out, l->committed);
+    buf_puts(out, ", \"spent\": ");
+    json_money(out, l->spent);
+    buf_puts(out, ", \"remaining\": ");
+    json_money(out, l->remaining);
+    if (budget_used(l->spent, l->allocated, &u)) buf_printf(out, ", \"used\": %.6g", u);
+    else buf_puts(out, ", \"used\": null");
+    buf_printf(out, ", \"overrun\": %s", l->overrun ? "true" : "false");
+}
+
+static void render_json(const sp_budget_report *r, const sp_plan *plan, buf_t *out)
+{
+    char b[16];
+    buf_puts(out, "{\"plan\": ");
+    json_str(out, plan->id);
+    buf_puts(out, ", \"as_of\": ");
+    json_str(out, day_format(r->as_of, b));
+    buf_puts(out, ", \"period\": ");
+    json_str(out, plan->period_text);
+    buf_puts(out, ", \"total\": ");
+    json_money(out, r->total);
+    buf_printf(out, ", \"overrun_above\": %.6g, \"categories\": [", (double)plan->alerts.budget_overrun_above / SP_RATIO_ONE);
+    for (size_t i = 0; i < r->nlines; i++) {
+        const sp_budget_line *l = &r->lines[i];
+        buf_puts(out, i ? ",\n  " : "\n  ");
+        buf_puts(out, "{\"category\": ");
+        json_str(out, l->category);
+        buf_puts(out, ", \"name\": ");
+        json_str(out, l->name);
+        buf_printf(out, ", \"planned\": %s, ", l->planned ? "true" : "false");
+        json_line(out, l);
+        buf_putc(out, '}');
+    }
+    buf_puts(out, "\n], \"totals\": {");
+    json_line(out, &r->totals);
+    buf_puts(out, "}, \"strategies\": [");
+    for (size_t i = 0; i < r->nstrategies; i++) {
+        const sp_budget_strategy *s = &r->strategies[i];
+        buf_puts(out, i ? ", " : "");
+        buf_puts(out, "{\"strategy\": ");
+        json_str(out, s->strategy);
+        buf_puts(out, ", \"name\": ");
+        json_str(out, s->name);
+        buf_puts(out, ", \"spent\": ");
+        json_money(out, s->spent);
+        buf_putc(out, '}');
+    }
+    buf_puts(out, "]}\n");
+}
+
+static void csv_line(buf_t *out, const sp_budget_line *l, const char *id, const char *name)
+{
+    char b[32];
+    double u;
+    csv_text(out, id);
+    buf_putc(out, ',');
+    csv_text(out, name);
+    buf_printf(out, ",%.6g", (double)l->share / SP_RATIO_ONE);
+    buf_printf(out, ",%s", money_format(l->allocated, b));
+    buf_printf(out, ",%s", money_format(l->committed, b));
+    buf_printf(out, ",%s", money_format(l->spent, b));
+    buf_printf(out, ",%s,", money_format(l->remaining, b));
+    if (budget_used(l->spent, l->allocated, &u)) buf_printf(out, "%.6g", u);
+    buf_printf(out, ",%d\n", l->overrun ? 1 : 0);
+}
+
+static void render_csv(const sp_budget_report *r, buf_t *out)
+{
+    buf_puts(out, "category,name,share,allocated,committed,spent,remaining,used,overrun\n");
+    for (size_t i = 0; i < r->nlines; i++) csv_line(out, &r->lines[i], r->lines[i].category, r->lines[i].name);
+    csv_line(out, &r->totals, "total", NULL);
+}
+
+int budget_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    const char *as_of_s = NULL, *why = NULL;
+    int format = FMT_TABLE, c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "a:f:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a': as_of_s = optarg; break;
+        case 'f':
+            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_CSV));
+            if (format < 0) return cli_usage_error("budget", _("unknown format '%s' (table, json, csv)"), optarg);
+            break;
+        default: return cli_usage_error("budget", _("unknown option '%s'"), argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_usage_error("budget", _("unexpected argument '%s'"), argv[optind]);
+    sp_day as_of = 0;
+    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
+        return cli_usage_error("budget", _("bad --as-of date '%s': %s"), as_of_s, _(why));
+
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    bool failed = false;
+    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    if (failed) {
+        store_close(st);
+        return 1;
+    }
+    int rc = 0;
+    if (!plan || !plan->has_budget) {
+        fprintf(stderr, "salesplan: %s\n",
+                plan ? _("the plan has no budget section (budget: total and categories)")
+                     : _("no plan in the workspace: import one with 'salesplan plan import FILE'"));
+        plan_free(plan);
+        store_close(st);
+        return 1;
+    }
+    if (!as_of_s) as_of = cli_today(plan->timezone);
+
+    sp_err err = SP_ERR_INIT;
+    sp_dataset *ds = dataset_new();
+    sp_budget_report rep;
+    memset(&rep, 0, sizeof rep);
+    sp_load_spec spec;
+    budget_load_spec(plan, as_of, &spec);
+    if (!st->ops->load(st, &spec, ds, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    budget_compute(plan, ds, as_of, &rep);
+    buf_t out = BUF_INIT;
+    switch (format) {
+    case FMT_JSON: render_json(&rep, plan, &out); break;
+    case FMT_CSV: render_csv(&rep, &out); break;
+    default: render_table(&rep, plan, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
+    }
+    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    if (fflush(stdout) != 0) rc = 1;
+    buf_free(&out);
+done:
+    budget_report_free(&rep);
+    dataset_free(ds);
+    err_free(&err);
+    plan_free(plan);
+    store_close(st);
+    return rc;
+}

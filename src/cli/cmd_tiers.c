@@ -1,0 +1,358 @@
+/*
+ * cmd_tiers.c — `salesplan tiers [--as-of DATE] [--since DATE]
+ * [--format table|json|csv]`: customers and T12M won revenue per tier
+ * (SPEC §6), tier movements since a date (counts per from→to pair and the
+ * list of upgrades and downgrades: at most 50 on screen, all in JSON), and
+ * the strategic customers due a review (the tier_review_due rule of §8).
+ *
+ * Parses, loads the plan (tier levels; SPEC defaults without one) and the
+ * records (tiers_load_spec), calls tiers_compute and renders. CSV holds the
+ * per-tier rows only.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/alerts.h"
+#include "../io/out.h"
+#include "cli.h"
+
+#define TIERS_TABLE_MOVES 50
+
+static void json_str(buf_t *out, const char *s)
+{
+    if (!s) {
+        buf_puts(out, "null");
+        return;
+    }
+    buf_putc(out, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': buf_puts(out, "\\\""); break;
+        case '\\': buf_puts(out, "\\\\"); break;
+        case '\n': buf_puts(out, "\\n"); break;
+        case '\r': buf_puts(out, "\\r"); break;
+        case '\t': buf_puts(out, "\\t"); break;
+        default:
+            if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
+            else buf_putc(out, (char)*p);
+        }
+    }
+    buf_putc(out, '"');
+}
+
+static void json_day(buf_t *out, sp_day d)
+{
+    char b[16];
+    if (d == SP_DAY_NONE) buf_puts(out, "null");
+    else json_str(out, day_format(d, b));
+}
+
+static void json_money(buf_t *out, sp_money m)
+{
+    char b[32];
+    buf_puts(out, money_format(m, b));
+}
+
+static void csv_text(buf_t *out, const char *s)
+{
+    if (!s) return;
+    bool defuse = s[0] && strchr("=+-@", s[0]) != NULL;
+    bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote) buf_putc(out, '"');
+    if (defuse) buf_putc(out, '\'');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') buf_putc(out, '"');
+        buf_putc(out, *p);
+    }
+    if (quote) buf_putc(out, '"');
+}
+
+static const char *tier_name(const sp_plan *plan, const char *id)
+{
+    if (!id) return _("(no tier)");
+    for (size_t i = 0; plan && i < plan->ntiers; i++)
+        if (str_eq(plan->tiers[i].id, id)) return plan->tiers[i].name;
+    if (str_eq(id, "strategic")) return _("strategic");
+    if (str_eq(id, "key")) return _("key");
+    if (str_eq(id, "potential")) return _("potential");
+    return id;
+}
+
+/* share: part / whole as a fraction; false when whole is 0. */
+static bool share(sp_money part, sp_money whole, double *out)
+{
+    if (whole == 0) return false;
+    *out = (double)part / (double)whole;
+    return true;
+}
+
+static void render_table(const sp_tiers_report *r, const sp_plan *plan, const sp_dataset *ds, const sp_review_rule *rule,
+                         bool colour, buf_t *out)
+{
+    char db[16], mb[48], mb2[48], pct[32], num[32];
+    const char *B = colour ? "\033[1m" : "", *N = colour ? "\033[0m" : "";
+    buf_printf(out, "%s", B);
+    buf_printf(out, _("Customer tiers as of %s (T12M won revenue)"), day_format(r->as_of, db));
+    buf_printf(out, "%s\n", N);
+    const char *h[] = {_("Tier"), _("Name"), _("Minimum"), _("Customers"), _("T12M revenue"), _("Share")};
+    sp_table_out *t = tableout_new(6);
+    for (size_t c = 2; c < 6; c++) tableout_numeric(t, c, true);
+    tableout_row(t, h);
+    for (size_t i = 0; i < r->nrows; i++) {
+        const sp_tier_row *x = &r->rows[i];
+        double s;
+        if (share(x->t12m, r->t12m_total, &s)) snprintf(pct, sizeof pct, "%.1f%%", s * 100.0);
+        else snprintf(pct, sizeof pct, "—");
+        snprintf(num, sizeof num, "%zu", x->customers);
+        const char *row[] = {x->tier ? x->tier : "—", tier_name(plan, x->tier),
+                             x->tier ? money_format_grouped(x->min, mb) : "", num, money_format_grouped(x->t12m, mb2),
+                             pct};
+        tableout_row(t, row);
+    }
+    tableout_rule(t);
+    snprintf(num, sizeof num, "%zu", r->customers);
+    const char *tot[] = {_("Total"), "", "", num, money_format_grouped(r->t12m_total, mb2),
+                         r->t12m_total ? "100.0%" : "—"};
+    tableout_row(t, tot);
+    tableout_render(t, out);
+    tableout_free(t);
+
+    if (r->since != SP_DAY_NONE) {
+        buf_printf(out, "\n%s", B);
+        buf_printf(out, _("Movements since %s: %zu upgrades, %zu downgrades"), day_format(r->since, db), r->nupgrades,
+                   r->ndowngrades);
+        buf_printf(out, "%s\n", N);
+        const char *ph[] = {_("From"), _("To"), _("Customers")};
+        t = tableout_new(3);
+        tableout_numeric(t, 2, true);
+        tableout_row(t, ph);
+        for (size_t i = 0; i < r->npairs; i++) {
+            snprintf(num, sizeof num, "%zu", r->pairs[i].count);
+            const char *row[] = {r->pairs[i].from ? r->pairs[i].from : "—", r->pairs[i].to ? r->pairs[i].to : "—",
+                                 num};
+            tableout_row(t, row);
+        }
+        tableout_render(t, out);
+        tableout_free(t);
+        if (r->nmoves) {
+            buf_putc(out, '\n');
+            const char *mh[] = {_("Customer"), _("Name"), _("Change"), _("From"), _("To"), _("T12M then"),
+                                _("T12M now")};
+            t = tableout_new(7);
+            tableout_numeric(t, 5, true);
+            tableout_numeric(t, 6, true);
+            tableout_row(t, mh);
+            size_t shown = r->nmoves < TIERS_TABLE_MOVES ? r->nmoves : TIERS_TABLE_MOVES;
+            for (size_t i = 0; i < shown; i++) {
+                const sp_tier_move *m = &r->moves[i];
+                const sp_customer *c = dataset_customer(ds, m->customer_id);
+                const char *row[] = {m->customer_id, c ? c->name : NULL, m->upgrade ? _("up") : _("down"),
+                                     m->from ? m->from : "—", m->to ? m->to : "—",
+                                     money_format_grouped(m->t12m_since, mb), money_format_grouped(m->t12m_now, mb2)};
+                tableout_row(t, row);
+            }
+            tableout_render(t, out);
+            tableout_free(t);
+            if (shown < r->nmoves) {
+                buf_printf(out, _("… and %zu more (all of them with --format json)"), r->nmoves - shown);
+                buf_putc(out, '\n');
+            }
+        }
+    }
+
+    buf_printf(out, "\n%s", B);
+    buf_printf(out, _("Reviews due (%s, no visit or meeting in %d days): %zu"), rule->tier, rule->every_days,
+               r->nreviews);
+    buf_printf(out, "%s\n", N);
+    if (r->nreviews) {
+        const char *vh[] = {_("Owner"), _("Customer"), _("Name"), _("Last visit/meeting"), _("Days")};
+        t = tableout_new(5);
+        tableout_numeric(t, 4, true);
+        tableout_row(t, vh);
+        for (size_t i = 0; i < r->nreviews; i++) {
+            const sp_alert *x = &r->reviews[i];
+            const sp_customer *c = dataset_customer(ds, x->customer_id);
+            snprintf(num, sizeof num, "%d", (int)x->days);
+            const char *row[] = {x->owner, x->customer_id, c ? c->name : NULL,
+                                 x->last_touch == SP_DAY_NONE ? _("never") : day_format(x->last_touch, db),
+                                 x->days < 0 ? "—" : num};
+            tableout_row(t, row);
+        }
+        tableout_render(t, out);
+        tableout_free(t);
+    }
+}
+
+static void render_json(const sp_tiers_report *r, const sp_plan *plan, const sp_review_rule *rule, buf_t *out)
+{
+    buf_puts(out, "{\"as_of\": ");
+    json_day(out, r->as_of);
+    buf_puts(out, ", \"since\": ");
+    json_day(out, r->since);
+    buf_puts(out, ", \"tiers\": [");
+    for (size_t i = 0; i < r->nrows; i++) {
+        const sp_tier_row *x = &r->rows[i];
+        double s;
+        buf_puts(out, i ? ",\n  " : "\n  ");
+        buf_puts(out, "{\"tier\": ");
+        json_str(out, x->tier);
+        buf_puts(out, ", \"name\": ");
+        json_str(out, x->tier ? tier_name(plan, x->tier) : NULL);
+        buf_puts(out, ", \"min\": ");
+        if (x->tier) json_money(out, x->min);
+        else buf_puts(out, "null");
+        buf_printf(out, ", \"customers\": %zu, \"t12m_revenue\": ", x->customers);
+        json_money(out, x->t12m);
+        if (share(x->t12m, r->t12m_total, &s)) buf_printf(out, ", \"share\": %.6g}", s);
+        else buf_puts(out, ", \"share\": null}");
+    }
+    buf_printf(out, "\n], \"total\": {\"customers\": %zu, \"t12m_revenue\": ", r->customers);
+    json_money(out, r->t12m_total);
+    buf_puts(out, "}, \"movements\": ");
+    if (r->since == SP_DAY_NONE) {
+        buf_puts(out, "null");
+    } else {
+        buf_printf(out, "{\"upgrades\": %zu, \"downgrades\": %zu, \"pairs\": [", r->nupgrades, r->ndowngrades);
+        for (size_t i = 0; i < r->npairs; i++) {
+            buf_puts(out, i ? ", " : "");
+            buf_puts(out, "{\"from\": ");
+            json_str(out, r->pairs[i].from);
+            buf_puts(out, ", \"to\": ");
+            json_str(out, r->pairs[i].to);
+            buf_printf(out, ", \"count\": %zu}", r->pairs[i].count);
+        }
+        buf_puts(out, "], \"changes\": [");
+        for (size_t i = 0; i < r->nmoves; i++) {
+            const sp_tier_move *m = &r->moves[i];
+            buf_puts(out, i ? ",\n  " : "\n  ");
+            buf_puts(out, "{\"customer_id\": ");
+            json_str(out, m->customer_id);
+            buf_printf(out, ", \"change\": \"%s\", \"from\": ", m->upgrade ? "upgrade" : "downgrade");
+            json_str(out, m->from);
+            buf_puts(out, ", \"to\": ");
+            json_str(out, m->to);
+            buf_puts(out, ", \"t12m_since\": ");
+            json_money(out, m->t12m_since);
+            buf_puts(out, ", \"t12m_now\": ");
+            json_money(out, m->t12m_now);
+            buf_putc(out, '}');
+        }
+        buf_puts(out, "]}");
+    }
+    buf_puts(out, ", \"reviews_due\": {\"tier\": ");
+    json_str(out, rule->tier);
+    buf_printf(out, ", \"review_every_days\": %d, \"customers\": [", rule->every_days);
+    for (size_t i = 0; i < r->nreviews; i++) {
+        const sp_alert *x = &r->reviews[i];
+        buf_puts(out, i ? ",\n  " : "\n  ");
+        buf_puts(out, "{\"customer_id\": ");
+        json_str(out, x->customer_id);
+        buf_puts(out, ", \"owner\": ");
+        json_str(out, x->owner);
+        buf_puts(out, ", \"last_touch\": ");
+        json_day(out, x->last_touch);
+        if (x->days < 0) buf_puts(out, ", \"days\": null}");
+        else buf_printf(out, ", \"days\": %d}", (int)x->days);
+    }
+    buf_puts(out, "]}}\n");
+}
+
+static void render_csv(const sp_tiers_report *r, const sp_plan *plan, buf_t *out)
+{
+    char b[32];
+    buf_puts(out, "tier,name,min,customers,t12m_revenue,share\n");
+    for (size_t i = 0; i < r->nrows; i++) {
+        const sp_tier_row *x = &r->rows[i];
+        double s;
+        csv_text(out, x->tier);
+        buf_putc(out, ',');
+        if (x->tier) csv_text(out, tier_name(plan, x->tier));
+        buf_putc(out, ',');
+        if (x->tier) buf_puts(out, money_format(x->min, b));
+        buf_printf(out, ",%zu,%s,", x->customers, money_format(x->t12m, b));
+        if (share(x->t12m, r->t12m_total, &s)) buf_printf(out, "%.6g", s);
+        buf_putc(out, '\n');
+    }
+}
+
+int tiers_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
+                                         {"since", required_argument, NULL, 's'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {NULL, 0, NULL, 0}};
+    const char *as_of_s = NULL, *since_s = NULL, *why = NULL;
+    int format = FMT_TABLE, c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "a:s:f:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a': as_of_s = optarg; break;
+        case 's': since_s = optarg; break;
+        case 'f':
+            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_CSV));
+            if (format < 0) return cli_usage_error("tiers", _("unknown format '%s' (table, json, csv)"), optarg);
+            break;
+        default: return cli_usage_error("tiers", _("unknown option '%s'"), argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_usage_error("tiers", _("unexpected argument '%s'"), argv[optind]);
+    sp_day as_of = 0, since = SP_DAY_NONE;
+    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
+        return cli_usage_error("tiers", _("bad --as-of date '%s': %s"), as_of_s, _(why));
+    if (since_s && !date_parse(since_s, &since, &why))
+        return cli_usage_error("tiers", _("bad --since date '%s': %s"), since_s, _(why));
+
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    bool failed = false;
+    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    if (failed) {
+        store_close(st);
+        return 1;
+    }
+    if (!as_of_s) as_of = cli_today(plan ? plan->timezone : NULL);
+    int rc = 0;
+    if (since != SP_DAY_NONE && since > as_of) {
+        char b[16];
+        rc = cli_usage_error("tiers", _("--since %s is after the as-of date %s"), since_s, day_format(as_of, b));
+        plan_free(plan);
+        store_close(st);
+        return rc;
+    }
+
+    sp_err err = SP_ERR_INIT;
+    sp_tier_level *levels = NULL;
+    size_t nlevels = 0;
+    tiers_from_plan(plan, &levels, &nlevels);
+    sp_review_rule rule;
+    alerts_review_rule(plan, &rule);
+    sp_dataset *ds = dataset_new();
+    sp_tiers_report rep;
+    memset(&rep, 0, sizeof rep);
+    sp_load_spec spec;
+    tiers_load_spec(as_of, since, &spec);
+    if (!st->ops->load(st, &spec, ds, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
+    tiers_compute(ds, levels, nlevels, &rule, as_of, since, &rep);
+    buf_t out = BUF_INIT;
+    switch (format) {
+    case FMT_JSON: render_json(&rep, plan, &rule, &out); break;
+    case FMT_CSV: render_csv(&rep, plan, &out); break;
+    default: render_table(&rep, plan, ds, &rule, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
+    }
+    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    if (fflush(stdout) != 0) rc = 1;
+    buf_free(&out);
+done:
+    tiers_report_free(&rep);
+    dataset_free(ds);
+    free(levels);
+    err_free(&err);
+    plan_free(plan);
+    store_close(st);
+    return rc;
+}
