@@ -190,6 +190,52 @@ dash collection_rate collection_rate.sql collection_rate --period 2026
 dash tier_customers tier_strategic.sql tier_customers --period 2026 --where tier=strategic
 row "dashboard total" "$dash_s" "$dash_sm" "$dash_q" "$dash_qm" "$(ratio "$dash_s" "$dash_q")" ""
 
+# ------------------------------------------------------- status and alerts --
+# The tracking questions of a Monday morning, on the example plan: every
+# goal's actual (status) and the stale follow-ups (alerts), each against the
+# same question in plain SQL.
+echo "== status and alerts (plan examples/plan-zh.yaml)"
+"$bin" --db "$db" plan import "$root/examples/plan-zh.yaml" --quiet >/dev/null || failed=1
+timed status "$bin" --db "$db" status --as-of "$asof" --format json
+st=$T sm=$M sok=$OK
+timed sql-status sqlite3 -bail -batch -csv "$db" ".read $here/baseline/status.sql"
+qt=$T qm=$M qok=$OK
+note="salesplan or sqlite3 FAILED"
+if [ $sok = 1 ] && [ $qok = 1 ]; then
+  note=$(python3 - "$logs/status.out" "$logs/sql-status.out" <<'PY'
+import csv, json, sys
+goals = {}
+def walk(gs):
+    for g in gs:
+        goals[g["id"]] = g
+        walk(g.get("children") or [])
+walk(json.load(open(sys.argv[1], encoding="utf-8"))["goals"])
+bad = []
+for gid, want in csv.reader(open(sys.argv[2], encoding="utf-8")):
+    got = goals.get(gid, {}).get("actual")
+    if got is None or abs(float(got) - float(want)) > 0.0051:
+        bad.append("%s: %s vs %s" % (gid, got, want))
+print("same actuals (%d goals)" % len(goals) if not bad else "DIFFERS: " + "; ".join(bad[:3]))
+PY
+)
+fi
+row "status (every goal)" "$st" "$sm" "$qt" "$qm" "$(ratio "$st" "$qt")" "$note"
+timed alerts "$bin" --db "$db" alerts --kind stale_followup --as-of "$asof" --format json
+st=$T sm=$M sok=$OK
+timed sql-alerts sqlite3 -bail -batch -csv "$db" ".read $here/baseline/alerts_stale.sql"
+qt=$T qm=$M qok=$OK
+note="salesplan or sqlite3 FAILED"
+if [ $sok = 1 ] && [ $qok = 1 ]; then
+  note=$(python3 - "$logs/alerts.out" "$logs/sql-alerts.out" <<'PY'
+import json, sys
+got = sum(1 for a in json.load(open(sys.argv[1], encoding="utf-8"))["alerts"] if a["kind"] == "stale_followup")
+want = int(open(sys.argv[2]).read().strip())
+print("same count (%d)" % got if got == want else "DIFFERS: %d vs %d" % (got, want))
+PY
+)
+fi
+row "alerts --kind stale_followup" "$st" "$sm" "$qt" "$qm" "$(ratio "$st" "$qt")" "$note"
+
 # ---------------------------------------------------------------- results --
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)
