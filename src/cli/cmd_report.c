@@ -1,0 +1,114 @@
+/*
+ * cmd_report.c — `salesplan report --period P [--as-of DATE]
+ * [--format md|html] [-o FILE]`: the monthly review pack (SPEC §10).
+ *
+ * Owns: option parsing, the default as-of date (the last day of P, or
+ * today when P is not over), loading the plan and writing the pack (built
+ * by io/report.c) to stdout or to FILE.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/report.h"
+#include "cli.h"
+
+/* write_file: the whole buffer to path; false with a message on stderr. */
+static bool write_file(const char *path, const buf_t *b)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "salesplan: %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    size_t n = fwrite(b->data ? b->data : "", 1, b->len, f);
+    bool ok = n == b->len;
+    int e = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    if (!ok) fprintf(stderr, "salesplan: %s: %s\n", path, strerror(e));
+    return ok;
+}
+
+int report_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"period", required_argument, NULL, 'p'},
+                                         {"as-of", required_argument, NULL, 'a'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
+    const char *period_s = NULL, *as_of_s = NULL, *out_path = NULL;
+    int format = FMT_MD, c;
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "p:a:f:o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'p': period_s = optarg; break;
+        case 'a': as_of_s = optarg; break;
+        case 'o': out_path = optarg; break;
+        case 'f':
+            format = cli_parse_format(optarg, (1u << FMT_MD) | (1u << FMT_HTML));
+            if (format < 0) return cli_usage_error("report", _("unknown format '%s' (md, html)"), optarg);
+            break;
+        default: return cli_usage_error("report", _("unknown option '%s'"), argv[optind - 1]);
+        }
+    }
+    if (optind < argc) return cli_usage_error("report", _("unexpected argument '%s'"), argv[optind]);
+    if (!period_s) return cli_usage_error("report", "%s", _("--period is required (e.g. --period 2026-10)"));
+    const char *why = NULL;
+    sp_period period;
+    /* the shape is checked before the workspace is opened; the plan's fiscal
+     * year start is applied below */
+    if (!period_parse(period_s, 1, &period, &why))
+        return cli_usage_error("report", _("bad --period '%s': %s"), period_s, _(why));
+    sp_day as_of = 0;
+    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
+        return cli_usage_error("report", _("bad --as-of date '%s': %s"), as_of_s, _(why));
+    if (out_path && !*out_path) return cli_usage_error("report", "%s", _("-o needs a file name"));
+
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    bool failed = false;
+    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    if (failed) {
+        store_close(st);
+        return 1;
+    }
+    if (!plan) {
+        fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE' first"));
+        store_close(st);
+        return 1;
+    }
+    int rc = 0;
+    if (!period_parse(period_s, plan->fiscal_year_start, &period, &why)) {
+        rc = cli_usage_error("report", _("bad --period '%s': %s"), period_s, _(why));
+        plan_free(plan);
+        store_close(st);
+        return rc;
+    }
+    if (!as_of_s) {
+        sp_day today = cli_today(plan->timezone);
+        as_of = period.last < today ? period.last : today;
+    }
+
+    sp_report_opts o = {period_s, period, as_of, format == FMT_HTML ? REPORT_HTML : REPORT_MD};
+    sp_err err = SP_ERR_INIT;
+    buf_t out = BUF_INIT;
+    if (!report_build(st, plan, &o, &out, &err)) {
+        rc = cli_fail(&err);
+    } else if (out_path) {
+        if (!write_file(out_path, &out)) rc = 1;
+    } else {
+        fwrite(out.data ? out.data : "", 1, out.len, stdout);
+        if (fflush(stdout) != 0) rc = 1;
+    }
+    buf_free(&out);
+    err_free(&err);
+    plan_free(plan);
+    store_close(st);
+    return rc;
+}

@@ -1,0 +1,1476 @@
+/*
+ * report.c — the monthly review pack (SPEC §10): gathering and rendering.
+ *
+ * Owns: one dataset load covering every section, the calls into the core
+ * engines (pace for goal status, metrics for the team breakdown, the
+ * monthly revenue line and T12M tiers, funnel, alerts, budget), the task
+ * and review records from the store, and two renderings of the same
+ * gathered data: Markdown (pipe tables) and a self-contained HTML page
+ * (inline CSS, SVG charts drawn here, no scripts, no outside references).
+ * Money is printed from integer fen; doubles only place SVG shapes.
+ * Every text that reaches HTML goes through html_escape().
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/alerts.h"
+#include "../core/budget.h"
+#include "../core/funnel.h"
+#include "../core/metrics.h"
+#include "../core/pace.h"
+#include "../core/tracking.h"
+#include "../util/i18n.h"
+
+#define DEFAULT_VISITS_PER_MONTH 8
+
+/* ---- escaping ---- */
+
+void html_escape(buf_t *out, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        switch (*p) {
+        case '&': buf_puts(out, "&amp;"); break;
+        case '<': buf_puts(out, "&lt;"); break;
+        case '>': buf_puts(out, "&gt;"); break;
+        case '"': buf_puts(out, "&quot;"); break;
+        case '\'': buf_puts(out, "&#39;"); break;
+        default: buf_putc(out, *p);
+        }
+    }
+}
+
+void md_cell(buf_t *out, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        switch (*p) {
+        case '|': buf_puts(out, "\\|"); break;
+        case '<': buf_puts(out, "\\<"); break; /* no raw HTML when rendered */
+        case '\\': buf_puts(out, "\\\\"); break;
+        case '\r': break;
+        case '\n': buf_putc(out, ' '); break;
+        default: buf_putc(out, *p);
+        }
+    }
+}
+
+/* ---- number text ---- */
+
+/* num_display: q in unit u ("—" when null): money grouped, counts whole,
+ * ratios as percentages, days / count-per-month / manual as decimals. */
+static void num_display(sp_unit u, sp_qty q, buf_t *out)
+{
+    char b[64];
+    if (q.null) {
+        buf_puts(out, "—");
+        return;
+    }
+    switch (u) {
+    case UNIT_MONEY: buf_puts(out, money_format_grouped(qty_round(q), b)); break;
+    case UNIT_COUNT: buf_printf(out, "%" PRId64, qty_round(q)); break;
+    case UNIT_RATIO: buf_printf(out, "%s%%", qty_decimal(q, 10000, 1, false, b)); break;
+    default: buf_puts(out, qty_decimal(q, 100, 2, true, b)); break;
+    }
+}
+
+/* pct_display: a plain fraction as a percentage with one decimal. */
+static void pct_display(sp_qty q, buf_t *out)
+{
+    char b[64];
+    if (q.null) {
+        buf_puts(out, "—");
+        return;
+    }
+    sp_qty p;
+    if (q.den % 100 == 0) p = qty_make(q.num, q.den / 100);
+    else if (q.num < INT64_MAX / 100 && q.num > INT64_MIN / 100) p = qty_make(q.num * 100, q.den);
+    else p = qty_int(q.num / q.den * 100);
+    buf_printf(out, "%s%%", qty_decimal(p, 1, 1, false, b));
+}
+
+/* pct_of: part / whole as a percentage with one decimal ("—" when whole is 0). */
+static void pct_of(int64_t part, int64_t whole, buf_t *out)
+{
+    if (whole == 0) buf_puts(out, "—");
+    else pct_display(qty_make(part, whole), out);
+}
+
+static void money_display(sp_money m, buf_t *out)
+{
+    char b[48];
+    buf_puts(out, money_format_grouped(m, b));
+}
+
+static double qty_double(sp_qty q) { return q.null || q.den == 0 ? 0.0 : (double)q.num / (double)q.den; }
+
+/* ---- labels ---- */
+
+static const char *const status_labels[GOAL_STATUS_COUNT] = {
+    N_("not started"), N_("on track"), N_("at risk"), N_("off track"), N_("achieved"), N_("missed"),
+};
+
+static const char *const alert_labels[ALERT_KIND_COUNT] = {
+    N_("stale follow-ups"), N_("overdue tasks"), N_("goals off pace"), N_("budget overruns"),
+    N_("strategic reviews due"),
+};
+
+static const char *const task_labels[TASK_STATUS_COUNT] = {N_("to do"), N_("doing"), N_("done"), N_("blocked")};
+
+/* ---- gathered data ---- */
+
+typedef struct team_row {
+    const char *team;                /* borrowed from a kpi result pool; "" = none */
+    sp_money revenue;
+    int64_t deals;
+} team_row;
+
+typedef struct month_pt {
+    sp_day first, upto;              /* the month's first day, its last counted day */
+    sp_money actual, cum_actual, cum_target;
+} month_pt;
+
+typedef struct tier_line {
+    const char *id, *name;           /* NULL id: customers in no tier */
+    size_t customers;
+    sp_money t12m;
+} tier_line;
+
+typedef struct overdue_task {
+    const sp_task *task;
+    sp_task_status status;
+    int progress;
+    int32_t days;
+} overdue_task;
+
+typedef struct report_data {
+    const sp_plan *plan;
+    const sp_report_opts *o;
+    sp_goal_pace *goals;
+    size_t ngoals;
+    sp_kpi_result team_rev, team_deals;
+    team_row *teams;
+    size_t nteams;
+    sp_money teams_revenue;
+    int64_t teams_deals;
+    const sp_goal *rev_goal;         /* the first top-level revenue goal, or NULL */
+    sp_funnel_in fin;
+    sp_funnel_out fout;
+    month_pt *months;
+    size_t nmonths;                  /* months of the revenue goal's period started by as-of */
+    size_t nmonths_all;              /* every month of its period */
+    tier_line *tiers;
+    size_t ntiers;
+    size_t customers;
+    sp_money t12m_total;
+    sp_alerts_result alerts;
+    overdue_task *overdue;
+    size_t noverdue;
+    sp_budget_report budget;
+    sp_review *reviews;
+    size_t nreviews;
+    sp_dataset *ds;                  /* kept: results borrow its strings */
+} report_data;
+
+static void data_free(report_data *d)
+{
+    goal_paces_free(d->goals, d->ngoals);
+    kpi_result_free(&d->team_rev);
+    kpi_result_free(&d->team_deals);
+    free(d->teams);
+    free(d->months);
+    free(d->tiers);
+    alerts_result_free(&d->alerts);
+    free(d->overdue);
+    budget_report_free(&d->budget);
+    reviews_free(d->reviews, d->nreviews);
+    dataset_free(d->ds);
+}
+
+/* ---- gathering helpers ---- */
+
+/* applicable_filter: the keys of f that apply to metric m (the others are
+ * dropped: `product` does not apply to visits). out->kv is a new array of
+ * borrowed entries (caller frees out->kv). */
+static void applicable_filter(const sp_filter *f, sp_metric m, sp_period p, sp_day d, sp_filter *out)
+{
+    out->kv = xcalloc(f->n ? f->n : 1, sizeof *out->kv);
+    out->n = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        sp_kpi_query q;
+        memset(&q, 0, sizeof q);
+        q.metric = m;
+        q.period = p;
+        q.as_of = d;
+        q.where.kv = &f->kv[i];
+        q.where.n = 1;
+        sp_err e = SP_ERR_INIT;
+        if (kpi_query_check(&q, &e)) out->kv[out->n++] = f->kv[i];
+        err_free(&e);
+    }
+}
+
+/* plan_per_month: the plan's top-level goals of metric m per month (per:
+ * month targets as is, others divided by their months); goals that support
+ * root_id are preferred when any does. false when the plan has none. The
+ * same rule as `salesplan funnel`. */
+static bool plan_per_month(const sp_plan *p, sp_metric m, const char *root_id, double *out)
+{
+    bool any_support = false, found = false;
+    for (size_t i = 0; i < p->ngoals; i++) {
+        const sp_goal *g = &p->goals[i];
+        if (g->metric != m) continue;
+        for (size_t k = 0; k < g->nsupports; k++)
+            if (str_eq(g->supports[k], root_id)) any_support = true;
+    }
+    *out = 0;
+    for (size_t i = 0; i < p->ngoals; i++) {
+        const sp_goal *g = &p->goals[i];
+        if (g->metric != m) continue;
+        bool sup = false;
+        for (size_t k = 0; k < g->nsupports; k++)
+            if (str_eq(g->supports[k], root_id)) sup = true;
+        if (any_support && !sup) continue;
+        double months = pace_months_in(g->period);
+        double v = (double)g->target;
+        if (m == MET_VISITS_PER_REP) v /= 100.0;
+        if (!g->per_month && months > 0) v /= months;
+        if (m == MET_VISITS_PER_REP) {
+            size_t reps = 0;
+            for (size_t gi = 0; gi < p->ngroups; gi++)
+                for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++)
+                    if (p->groups[gi].members[mi].role == ROLE_REP) reps++;
+            v *= (double)reps;
+        }
+        *out += v;
+        found = true;
+    }
+    return found;
+}
+
+static double visit_capacity(const sp_plan *p)
+{
+    double c = 0;
+    for (size_t gi = 0; gi < p->ngroups; gi++)
+        for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++) {
+            const sp_member *m = &p->groups[gi].members[mi];
+            if (m->role != ROLE_REP) continue;
+            c += m->has_visits_capacity ? (double)m->visits_per_month : DEFAULT_VISITS_PER_MONTH;
+        }
+    return c;
+}
+
+static const char *goal_owner(const sp_goal *g)
+{
+    for (; g; g = g->parent)
+        if (g->owner) return g->owner;
+    return NULL;
+}
+
+enum { FQ_ACTUAL, FQ_WON, FQ_WON_AMOUNT, FQ_WIN_RATE, FQ_LEADS, FQ_CONVERSION, FQ_QUALIFIED, FQ_VISITS, FQ_COUNT };
+static const sp_metric fq_metric[FQ_COUNT] = {MET_REVENUE, MET_DEALS_WON, MET_REVENUE, MET_WIN_RATE,
+                                              MET_LEADS, MET_LEAD_CONVERSION_RATE, MET_QUALIFIED_LEADS, MET_VISITS};
+
+/* The queries the pack runs through the metric engine (besides pace). */
+typedef struct report_queries {
+    sp_kpi_query team_rev, team_deals, monthly;
+    sp_kpi_query fq[FQ_COUNT];
+    sp_filter ffilt[FQ_COUNT], mfilt;
+} report_queries;
+
+static void queries_free(report_queries *q)
+{
+    for (int i = 0; i < FQ_COUNT; i++) free(q->ffilt[i].kv);
+    free(q->mfilt.kv);
+}
+
+/* queries_init: fills every query for plan, period and as-of; tiers are the
+ * levels in force. */
+static void queries_init(report_queries *q, const report_data *d, const sp_tier_level *tiers, size_t ntiers)
+{
+    const sp_report_opts *o = d->o;
+    memset(q, 0, sizeof *q);
+    sp_kpi_query *t[2] = {&q->team_rev, &q->team_deals};
+    for (int i = 0; i < 2; i++) {
+        t[i]->metric = i == 0 ? MET_REVENUE : MET_DEALS_WON;
+        t[i]->period = o->period;
+        t[i]->period_text = o->period_text;
+        t[i]->as_of = o->as_of;
+        t[i]->by[0] = BY_TEAM;
+        t[i]->nby = 1;
+        t[i]->tiers = tiers;
+        t[i]->ntiers = ntiers;
+    }
+    const sp_goal *g = d->rev_goal;
+    if (!g) return;
+    q->monthly.metric = MET_REVENUE;
+    q->monthly.period = g->period;
+    q->monthly.period_text = g->period_text;
+    q->monthly.as_of = o->as_of;
+    applicable_filter(&g->filter, MET_REVENUE, g->period, o->as_of, &q->mfilt);
+    q->monthly.where = q->mfilt;
+    q->monthly.by[0] = BY_MONTH;
+    q->monthly.nby = 1;
+    q->monthly.tiers = tiers;
+    q->monthly.ntiers = ntiers;
+    sp_period t12 = {day_minus_year(o->as_of) + 1, o->as_of};
+    for (int i = 0; i < FQ_COUNT; i++) {
+        sp_period p = i == FQ_ACTUAL ? g->period : t12;
+        applicable_filter(&g->filter, fq_metric[i], p, o->as_of, &q->ffilt[i]);
+        q->fq[i].metric = fq_metric[i];
+        q->fq[i].period = p;
+        q->fq[i].as_of = o->as_of;
+        q->fq[i].where = q->ffilt[i];
+        q->fq[i].tiers = tiers;
+        q->fq[i].ntiers = ntiers;
+    }
+}
+
+static void spec_add_query(sp_load_spec *spec, const sp_kpi_query *q)
+{
+    sp_load_spec s;
+    kpi_load_spec(q, &s);
+    pace_spec_union(spec, &s);
+}
+
+static bool run_total(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_value *v, sp_err *err)
+{
+    sp_kpi_result r;
+    memset(&r, 0, sizeof r);
+    bool ok = kpi_compute(ds, q, &r, err);
+    if (ok) *v = r.total;
+    kpi_result_free(&r);
+    return ok;
+}
+
+static int team_cmp(const void *a, const void *b)
+{
+    const char *x = ((const team_row *)a)->team, *y = ((const team_row *)b)->team;
+    x = x ? x : "";
+    y = y ? y : "";
+    if (!*x || !*y) return (*x == 0) - (*y == 0);   /* no team last */
+    return strcmp(x, y);
+}
+
+/* gather_teams: merges the revenue and deals_won rows by team into d->teams,
+ * adds the reps' teams without a deal (zeros) and sorts by team (none last). */
+static void gather_teams(report_data *d, const sp_dataset *ds)
+{
+    size_t cap = size_add(d->team_rev.nrows + d->team_deals.nrows, ds->reps.n);
+    d->teams = xcalloc(cap ? cap : 1, sizeof *d->teams);
+    for (size_t i = 0; i < d->team_rev.nrows; i++) {
+        team_row *t = &d->teams[d->nteams++];
+        t->team = d->team_rev.rows[i].key[0];
+        t->revenue = d->team_rev.rows[i].value.ival;
+    }
+    for (size_t i = 0; i < d->team_deals.nrows; i++) {
+        const char *k = d->team_deals.rows[i].key[0];
+        size_t j = 0;
+        while (j < d->nteams && !str_eq(d->teams[j].team ? d->teams[j].team : "", k ? k : "")) j++;
+        if (j == d->nteams) d->teams[d->nteams++].team = k;
+        d->teams[j].deals = d->team_deals.rows[i].value.ival;
+    }
+    for (size_t i = 0; i < ds->reps.n; i++) {
+        const char *k = ds->reps.v[i].team;
+        if (!k || !*k) continue;
+        size_t j = 0;
+        while (j < d->nteams && !str_eq(d->teams[j].team, k)) j++;
+        if (j == d->nteams) d->teams[d->nteams++].team = k;
+    }
+    qsort(d->teams, d->nteams, sizeof *d->teams, team_cmp);
+    d->teams_revenue = d->team_rev.total.ival;
+    d->teams_deals = d->team_deals.total.ival;
+}
+
+/* gather_funnel: the inputs of funnel_compute, as `salesplan funnel` does. */
+static void gather_funnel(report_data *d, const sp_kpi_value *val)
+{
+    const sp_goal *g = d->rev_goal;
+    sp_day as_of = d->o->as_of;
+    sp_funnel_in *in = &d->fin;
+    memset(in, 0, sizeof *in);
+    in->target = g->target;
+    in->actual = as_of < g->period.first ? 0 : val[FQ_ACTUAL].ival;
+    if (as_of > g->period.last) in->months_left = 0;
+    else if (as_of < g->period.first) in->months_left = pace_months_in(g->period);
+    else {
+        sp_period rest = {as_of + 1, g->period.last};
+        in->months_left = rest.first <= rest.last ? pace_months_in(rest) : 0;
+        if (in->months_left < 1) in->months_left = 1;
+    }
+    in->won_deals = val[FQ_WON].ival;
+    in->won_amount = val[FQ_WON_AMOUNT].ival;
+    int64_t closed = (int64_t)val[FQ_WIN_RATE].den;
+    in->lost_deals = closed - (int64_t)val[FQ_WIN_RATE].num;
+    if (in->lost_deals < 0) in->lost_deals = 0;
+    in->leads = val[FQ_LEADS].ival;
+    in->leads_with_opp = val[FQ_CONVERSION].null ? 0 : (int64_t)val[FQ_CONVERSION].num;
+    in->qualified_leads = val[FQ_QUALIFIED].ival;
+    in->visits = val[FQ_VISITS].ival;
+    in->has_qualified_goal = plan_per_month(d->plan, MET_QUALIFIED_LEADS, g->id, &in->qualified_goal);
+    double v1 = 0, v2 = 0;
+    bool h1 = plan_per_month(d->plan, MET_VISITS, g->id, &v1);
+    bool h2 = plan_per_month(d->plan, MET_VISITS_PER_REP, g->id, &v2);
+    in->has_visits_goal = h1 || h2;
+    in->visits_goal = v1 + v2;
+    in->visit_capacity = visit_capacity(d->plan);
+    funnel_compute(in, &d->fout);
+}
+
+/* mul_div_round: a × b / c rounded half away from zero (c > 0). */
+static int64_t mul_div_round(int64_t a, int64_t b, int64_t c)
+{
+    __int128 n = (__int128)a * b;
+    __int128 q = n / c, r = n % c;
+    if (r < 0) r = -r;
+    if (2 * r >= c) q += n < 0 ? -1 : 1;
+    return (int64_t)q;
+}
+
+/* gather_months: the revenue goal's months started by as-of, with the
+ * month's actual, the cumulative actual and the cumulative linear target
+ * up to the month's last counted day (the as-of date in the current month). */
+static void gather_months(report_data *d, const sp_kpi_result *mr)
+{
+    const sp_goal *g = d->rev_goal;
+    sp_day as_of = d->o->as_of;
+    size_t all = 0;
+    for (sp_day m = g->period.first; m <= g->period.last; m = grain_bucket(GRAIN_MONTH, m).last + 1) all++;
+    d->nmonths_all = all;
+    d->months = xcalloc(all ? all : 1, sizeof *d->months);
+    sp_money cum = 0;
+    for (sp_day m = g->period.first; m <= g->period.last && m <= as_of; m = grain_bucket(GRAIN_MONTH, m).last + 1) {
+        month_pt *pt = &d->months[d->nmonths++];
+        sp_period b = grain_bucket(GRAIN_MONTH, m);
+        pt->first = m;
+        pt->upto = b.last < g->period.last ? b.last : g->period.last;
+        if (pt->upto > as_of) pt->upto = as_of;
+        char lab[16];
+        grain_label(GRAIN_MONTH, m, lab);
+        for (size_t i = 0; i < mr->nrows; i++)
+            if (mr->rows[i].key[0] && strcmp(mr->rows[i].key[0], lab) == 0) pt->actual = mr->rows[i].value.ival;
+        cum += pt->actual;
+        pt->cum_actual = cum;
+        sp_weight w = pace_linear_weight(g->period, pt->upto);
+        pt->cum_target = w.den > 0 ? mul_div_round(g->target, w.num, w.den) : 0;
+    }
+}
+
+/* gather_tiers: customers and T12M revenue per tier level as of D. */
+static void gather_tiers(report_data *d, const sp_dataset *ds, const sp_tier_level *levels, size_t nlevels)
+{
+    size_t nc = ds->customers.n;
+    sp_money *t12 = xcalloc(nc ? nc : 1, sizeof *t12);
+    customer_t12m(ds, d->o->as_of, t12);
+    d->tiers = xcalloc(nlevels + 1, sizeof *d->tiers);
+    d->ntiers = nlevels + 1;
+    for (size_t i = 0; i < nlevels; i++) {
+        d->tiers[i].id = levels[i].id;
+        for (size_t k = 0; k < d->plan->ntiers; k++)
+            if (str_eq(d->plan->tiers[k].id, levels[i].id)) d->tiers[i].name = d->plan->tiers[k].name;
+    }
+    for (size_t c = 0; c < nc; c++) {
+        const char *t = tier_of(levels, nlevels, t12[c]);
+        size_t i = 0;
+        while (i < nlevels && !str_eq(levels[i].id, t)) i++;
+        d->tiers[i].customers++;
+        d->tiers[i].t12m += t12[c];
+        d->customers++;
+        d->t12m_total += t12[c];
+    }
+    if (d->tiers[nlevels].customers == 0) d->ntiers = nlevels;
+    free(t12);
+}
+
+static int overdue_cmp(const void *a, const void *b)
+{
+    const overdue_task *x = a, *y = b;
+    if (x->days != y->days) return x->days > y->days ? -1 : 1;
+    return strcmp(x->task->id, y->task->id);
+}
+
+/* gather_overdue: tasks not done with due < D, most overdue first. */
+static void gather_overdue(report_data *d, const sp_task_state *states, size_t nstates)
+{
+    const sp_plan *p = d->plan;
+    d->overdue = xcalloc(p->ntasks ? p->ntasks : 1, sizeof *d->overdue);
+    for (size_t i = 0; i < p->ntasks; i++) {
+        const sp_task *t = &p->tasks[i];
+        sp_task_status s = TASK_TODO;
+        int progress = 0;
+        for (size_t k = 0; k < nstates; k++)
+            if (str_eq(states[k].task_id, t->id)) {
+                s = states[k].status;
+                progress = states[k].progress;
+            }
+        if (s == TASK_DONE || t->due == SP_DAY_NONE || t->due >= d->o->as_of) continue;
+        overdue_task *ov = &d->overdue[d->noverdue++];
+        ov->task = t;
+        ov->status = s;
+        ov->progress = progress;
+        ov->days = d->o->as_of - t->due;
+    }
+    qsort(d->overdue, d->noverdue, sizeof *d->overdue, overdue_cmp);
+}
+
+/* gather: every number of the pack into d (one dataset load). */
+static bool gather(sp_store *st, report_data *d, sp_err *err)
+{
+    const sp_plan *plan = d->plan;
+    sp_day as_of = d->o->as_of;
+    bool ok = false;
+    sp_tier_level *levels = NULL;
+    size_t nlevels = 0, nmanual = 0, nstates = 0;
+    sp_actual *manual = NULL;
+    sp_task_state *states = NULL;
+    sp_goal_status_in *gin = NULL;
+    sp_dataset *ds = d->ds = dataset_new();
+    report_queries q;
+    tiers_from_plan(plan, &levels, &nlevels);
+    for (size_t i = 0; i < plan->ngoals && !d->rev_goal; i++)
+        if (plan->goals[i].metric == MET_REVENUE) d->rev_goal = &plan->goals[i];
+    queries_init(&q, d, levels, nlevels);
+
+    sp_load_spec spec, s;
+    pace_load_spec(plan, levels, nlevels, as_of, &spec);
+    alerts_load_spec(plan, as_of, 0, &s);
+    pace_spec_union(&spec, &s);
+    budget_load_spec(plan, as_of, &s);
+    pace_spec_union(&spec, &s);
+    spec_add_query(&spec, &q.team_rev);
+    spec_add_query(&spec, &q.team_deals);
+    if (d->rev_goal) {
+        spec_add_query(&spec, &q.monthly);
+        for (int i = 0; i < FQ_COUNT; i++) spec_add_query(&spec, &q.fq[i]);
+    }
+    load_spec_want(&spec, TBL_CUSTOMERS, SP_DAY_MIN, SP_DAY_MAX);
+    load_spec_want(&spec, TBL_DEALS, day_minus_year(as_of) + 1, as_of);
+
+    if (!st->ops->actual_list(st, plan->id, NULL, &manual, &nmanual, err)) goto done;
+    if (!st->ops->task_states(st, plan->id, &states, &nstates, err)) goto done;
+    if (!st->ops->review_list(st, plan->id, d->o->period_text, &d->reviews, &d->nreviews, err)) goto done;
+    if (!st->ops->load(st, &spec, ds, err)) goto done;
+
+    /* 1. goals */
+    sp_pace_ctx ctx = {plan, ds, levels, nlevels, manual, nmanual, as_of};
+    if (!pace_evaluate(&ctx, &d->goals, &d->ngoals, err)) goto done;
+    /* 2. teams */
+    if (!kpi_compute(ds, &q.team_rev, &d->team_rev, err) || !kpi_compute(ds, &q.team_deals, &d->team_deals, err))
+        goto done;
+    gather_teams(d, ds);
+    /* 3. funnel and the monthly line */
+    if (d->rev_goal) {
+        sp_kpi_value val[FQ_COUNT];
+        memset(val, 0, sizeof val);
+        for (int i = 0; i < FQ_COUNT; i++)
+            if (!run_total(ds, &q.fq[i], &val[i], err)) goto done;
+        gather_funnel(d, val);
+        sp_kpi_result mr;
+        memset(&mr, 0, sizeof mr);
+        bool mok = kpi_compute(ds, &q.monthly, &mr, err);
+        if (mok) gather_months(d, &mr);
+        kpi_result_free(&mr);
+        if (!mok) goto done;
+    }
+    /* 4. tiers */
+    gather_tiers(d, ds, levels, nlevels);
+    /* 5. alerts (goal statuses from the pace engine above) */
+    gin = xcalloc(d->ngoals ? d->ngoals : 1, sizeof *gin);
+    for (size_t i = 0; i < d->ngoals; i++) {
+        gin[i].goal_id = d->goals[i].goal->id;
+        gin[i].owner = goal_owner(d->goals[i].goal);
+        gin[i].status = goal_status_name(d->goals[i].status);
+        gin[i].has_attainment = !d->goals[i].attainment.null && d->goals[i].attainment.den != 0;
+        if (gin[i].has_attainment) gin[i].attainment = qty_double(d->goals[i].attainment);
+    }
+    sp_alerts_input ain;
+    memset(&ain, 0, sizeof ain);
+    ain.ds = ds;
+    ain.plan = plan;
+    ain.as_of = as_of;
+    ain.states = states;
+    ain.nstates = nstates;
+    ain.goals = gin;
+    ain.ngoals = d->ngoals;
+    alerts_compute(&ain, &d->alerts);
+    /* 6. overdue tasks */
+    gather_overdue(d, states, nstates);
+    /* 7. budget */
+    budget_compute(plan, ds, as_of, &d->budget);
+    ok = true;
+done:
+    free(gin);
+    queries_free(&q);
+    task_states_free(states, nstates);
+    actuals_free(manual, nmanual);
+    free(levels);
+    return ok;
+}
+
+/* ---- shared text ---- */
+
+static sp_unit goal_unit(const sp_goal *g) { return sp_metrics[g->metric].unit; }
+
+/* goal_period_text: the period, and the month shown for per-month goals. */
+static void goal_period_text(const sp_goal_pace *gp, buf_t *out)
+{
+    char b[16];
+    buf_puts(out, gp->goal->period_text ? gp->goal->period_text : "");
+    if (gp->goal->per_month)
+        buf_printf(out, " (%s %s)", _("per month"), grain_label(GRAIN_MONTH, gp->current.first, b));
+}
+
+static const char *team_label(const char *t) { return t && *t ? t : _("(no team)"); }
+
+static const char *tier_label(const tier_line *t)
+{
+    if (!t->id) return _("(no tier)");
+    return t->name ? t->name : t->id;
+}
+
+/* A rendered table: header and rows of owned cell strings. The numeric
+ * flags right-align columns in both renderings. */
+typedef struct rtable {
+    size_t ncols, nrows;
+    char **cells;                    /* (nrows + 1) × ncols, header first */
+    const bool *numeric;
+    size_t indent_col;               /* SIZE_MAX: none */
+    int *indent;                     /* per row (children of splits) */
+} rtable;
+
+static rtable *rt_new(size_t ncols, const char *const *head, const bool *numeric)
+{
+    rtable *t = xcalloc(1, sizeof *t);
+    t->ncols = ncols;
+    t->numeric = numeric;
+    t->indent_col = SIZE_MAX;
+    t->cells = xcalloc(ncols, sizeof *t->cells);
+    t->indent = xcalloc(1, sizeof *t->indent);
+    for (size_t c = 0; c < ncols; c++) t->cells[c] = xstrdup(head[c]);
+    return t;
+}
+
+/* rt_row: adds a row; the cells are taken from bufs (each then cleared). */
+static void rt_row(rtable *t, buf_t *bufs, int indent)
+{
+    t->nrows++;
+    t->cells = xreallocarray(t->cells, size_add(t->nrows, 1) * t->ncols, sizeof *t->cells);
+    t->indent = xreallocarray(t->indent, size_add(t->nrows, 1), sizeof *t->indent);
+    t->indent[t->nrows] = indent;
+    for (size_t c = 0; c < t->ncols; c++) {
+        t->cells[t->nrows * t->ncols + c] = xstrdup(buf_cstr(&bufs[c]));
+        buf_clear(&bufs[c]);
+    }
+}
+
+static void rt_free(rtable *t)
+{
+    for (size_t i = 0; i < (t->nrows + 1) * t->ncols; i++) free(t->cells[i]);
+    free(t->cells);
+    free(t->indent);
+    free(t);
+}
+
+static void rt_md(const rtable *t, buf_t *out)
+{
+    for (size_t r = 0; r <= t->nrows; r++) {
+        buf_putc(out, '|');
+        for (size_t c = 0; c < t->ncols; c++) {
+            buf_putc(out, ' ');
+            if (r > 0 && c == t->indent_col)
+                for (int k = 0; k < t->indent[r]; k++) buf_puts(out, "↳ ");
+            md_cell(out, t->cells[r * t->ncols + c]);
+            buf_puts(out, " |");
+        }
+        buf_putc(out, '\n');
+        if (r == 0) {
+            buf_putc(out, '|');
+            for (size_t c = 0; c < t->ncols; c++) buf_puts(out, t->numeric && t->numeric[c] ? "---:|" : "---|");
+            buf_putc(out, '\n');
+        }
+    }
+    buf_putc(out, '\n');
+}
+
+static void rt_html(const rtable *t, buf_t *out)
+{
+    buf_puts(out, "<table>\n<thead><tr>");
+    for (size_t c = 0; c < t->ncols; c++) {
+        buf_puts(out, t->numeric && t->numeric[c] ? "<th class=\"n\">" : "<th>");
+        html_escape(out, t->cells[c]);
+        buf_puts(out, "</th>");
+    }
+    buf_puts(out, "</tr></thead>\n<tbody>\n");
+    for (size_t r = 1; r <= t->nrows; r++) {
+        buf_puts(out, "<tr>");
+        for (size_t c = 0; c < t->ncols; c++) {
+            buf_puts(out, t->numeric && t->numeric[c] ? "<td class=\"n\">" : "<td>");
+            if (c == t->indent_col && t->indent[r] > 0) buf_printf(out, "<span class=\"ind%d\"></span>", t->indent[r] > 3 ? 3 : t->indent[r]);
+            html_escape(out, t->cells[r * t->ncols + c]);
+            buf_puts(out, "</td>");
+        }
+        buf_puts(out, "</tr>\n");
+    }
+    buf_puts(out, "</tbody>\n</table>\n");
+}
+
+/* ---- the sections as tables (shared by both renderings) ---- */
+
+static rtable *goals_table(const report_data *d)
+{
+    enum { NC = 7 };
+    static const bool num[NC] = {false, false, false, true, true, true, false};
+    const char *head[NC] = {_("goal"), _("name"), _("period"), _("target"), _("actual"), _("attainment"), _("status")};
+    rtable *t = rt_new(NC, head, num);
+    t->indent_col = 0;
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < d->ngoals; i++) {
+        const sp_goal_pace *gp = &d->goals[i];
+        buf_puts(&c[0], gp->goal->id);
+        buf_puts(&c[1], gp->goal->name ? gp->goal->name : "");
+        goal_period_text(gp, &c[2]);
+        num_display(goal_unit(gp->goal), gp->target, &c[3]);
+        num_display(goal_unit(gp->goal), gp->actual, &c[4]);
+        pct_display(gp->attainment, &c[5]);
+        buf_puts(&c[6], _(status_labels[gp->status]));
+        rt_row(t, c, gp->depth);
+    }
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+static rtable *teams_table(const report_data *d)
+{
+    enum { NC = 3 };
+    static const bool num[NC] = {false, true, true};
+    const char *head[NC] = {_("team"), _("revenue"), _("deals won")};
+    rtable *t = rt_new(NC, head, num);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < d->nteams; i++) {
+        buf_puts(&c[0], team_label(d->teams[i].team));
+        money_display(d->teams[i].revenue, &c[1]);
+        buf_printf(&c[2], "%" PRId64, d->teams[i].deals);
+        rt_row(t, c, 0);
+    }
+    buf_puts(&c[0], _("Total"));
+    money_display(d->teams_revenue, &c[1]);
+    buf_printf(&c[2], "%" PRId64, d->teams_deals);
+    rt_row(t, c, 0);
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+static void cell_dbl(buf_t *b, bool has, double v)
+{
+    if (has) buf_printf(b, "%.1f", v);
+    else buf_puts(b, "—");
+}
+
+static rtable *funnel_table(const report_data *d)
+{
+    enum { NC = 4 };
+    static const bool num[NC] = {false, true, true, true};
+    const char *head[NC] = {_("needed per month"), _("need"), _("plan"), _("gap")};
+    const sp_funnel_in *in = &d->fin;
+    const sp_funnel_out *o = &d->fout;
+    rtable *t = rt_new(NC, head, num);
+    struct {
+        const char *label;
+        bool has;
+        double v;
+        bool has_plan;
+        double plan;
+        bool has_gap;
+        double gap;
+    } rows[] = {
+        {_("deals won"), o->has_deals, o->deals, false, 0, false, 0},
+        {_("opportunities closed"), o->has_opportunities, o->opportunities, false, 0, false, 0},
+        {_("leads"), o->has_leads, o->leads, false, 0, false, 0},
+        {_("qualified leads"), o->has_qualified, o->qualified_leads, in->has_qualified_goal, in->qualified_goal,
+         o->has_qualified_gap, o->qualified_gap},
+        {_("visits"), o->has_visits, o->visits, in->has_visits_goal, in->visits_goal, o->has_visits_gap,
+         o->visits_gap},
+        {_("visit capacity"), true, in->visit_capacity, false, 0, o->has_capacity_gap, o->capacity_gap},
+    };
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        buf_puts(&c[0], rows[i].label);
+        cell_dbl(&c[1], rows[i].has, rows[i].v);
+        if (i < 5) cell_dbl(&c[2], rows[i].has_plan, rows[i].plan);
+        cell_dbl(&c[3], rows[i].has_gap, rows[i].gap);
+        rt_row(t, c, 0);
+    }
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+static rtable *months_table(const report_data *d)
+{
+    enum { NC = 4 };
+    static const bool num[NC] = {false, true, true, true};
+    const char *head[NC] = {_("month"), _("revenue"), _("cumulative actual"), _("cumulative target")};
+    rtable *t = rt_new(NC, head, num);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    char b[16], e[16];
+    for (size_t i = 0; i < d->nmonths; i++) {
+        const month_pt *m = &d->months[i];
+        if (m->upto != grain_bucket(GRAIN_MONTH, m->first).last)
+            buf_printf(&c[0], _("%s (up to %s)"), grain_label(GRAIN_MONTH, m->first, b), day_format(m->upto, e));
+        else buf_puts(&c[0], grain_label(GRAIN_MONTH, m->first, b));
+        money_display(m->actual, &c[1]);
+        money_display(m->cum_actual, &c[2]);
+        money_display(m->cum_target, &c[3]);
+        rt_row(t, c, 0);
+    }
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+static rtable *tiers_table(const report_data *d)
+{
+    enum { NC = 4 };
+    static const bool num[NC] = {false, true, true, true};
+    const char *head[NC] = {_("tier"), _("customers"), _("T12M revenue"), _("share")};
+    rtable *t = rt_new(NC, head, num);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < d->ntiers; i++) {
+        const tier_line *l = &d->tiers[i];
+        buf_puts(&c[0], tier_label(l));
+        buf_printf(&c[1], "%zu", l->customers);
+        money_display(l->t12m, &c[2]);
+        pct_of(l->t12m, d->t12m_total, &c[3]);
+        rt_row(t, c, 0);
+    }
+    buf_puts(&c[0], _("Total"));
+    buf_printf(&c[1], "%zu", d->customers);
+    money_display(d->t12m_total, &c[2]);
+    pct_of(d->t12m_total, d->t12m_total, &c[3]);
+    rt_row(t, c, 0);
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+static rtable *alerts_table(const report_data *d)
+{
+    enum { NC = 2 };
+    static const bool num[NC] = {false, true};
+    const char *head[NC] = {_("alert"), _("count")};
+    rtable *t = rt_new(NC, head, num);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    size_t total = 0;
+    for (int k = 0; k < ALERT_KIND_COUNT; k++) {
+        buf_puts(&c[0], _(alert_labels[k]));
+        if (d->alerts.enabled[k]) buf_printf(&c[1], "%zu", d->alerts.count[k]);
+        else buf_puts(&c[1], _("off"));
+        total += d->alerts.enabled[k] ? d->alerts.count[k] : 0;
+        rt_row(t, c, 0);
+    }
+    buf_puts(&c[0], _("Total"));
+    buf_printf(&c[1], "%zu", total);
+    rt_row(t, c, 0);
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+static rtable *overdue_table(const report_data *d)
+{
+    enum { NC = 6 };
+    static const bool num[NC] = {false, false, false, false, true, false};
+    const char *head[NC] = {_("task"), _("name"), _("owner"), _("due"), _("days overdue"), _("status")};
+    rtable *t = rt_new(NC, head, num);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    char b[16];
+    for (size_t i = 0; i < d->noverdue; i++) {
+        const overdue_task *o = &d->overdue[i];
+        buf_puts(&c[0], o->task->id);
+        buf_puts(&c[1], o->task->name ? o->task->name : "");
+        buf_puts(&c[2], o->task->owner ? o->task->owner : "—");
+        buf_puts(&c[3], day_format(o->task->due, b));
+        buf_printf(&c[4], "%d", (int)o->days);
+        buf_puts(&c[5], _(task_labels[o->status]));
+        if (o->progress > 0) buf_printf(&c[5], " %d%%", o->progress);
+        rt_row(t, c, 0);
+    }
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+static void budget_used_text(const sp_budget_line *l, buf_t *out)
+{
+    pct_of(l->spent, l->allocated, out);
+    if (l->overrun) buf_printf(out, " %s", _("OVER"));
+}
+
+static rtable *budget_table(const report_data *d)
+{
+    enum { NC = 5 };
+    static const bool num[NC] = {false, false, true, true, true};
+    const char *head[NC] = {_("category"), _("name"), _("allocated"), _("spent"), _("used")};
+    rtable *t = rt_new(NC, head, num);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < d->budget.nlines; i++) {
+        const sp_budget_line *l = &d->budget.lines[i];
+        buf_puts(&c[0], l->category ? l->category : "—");
+        buf_puts(&c[1], l->name ? l->name : (l->planned ? "" : _("(not in the plan)")));
+        money_display(l->allocated, &c[2]);
+        money_display(l->spent, &c[3]);
+        budget_used_text(l, &c[4]);
+        rt_row(t, c, 0);
+    }
+    buf_puts(&c[0], _("Total"));
+    money_display(d->budget.totals.allocated, &c[2]);
+    money_display(d->budget.totals.spent, &c[3]);
+    budget_used_text(&d->budget.totals, &c[4]);
+    rt_row(t, c, 0);
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+static rtable *reviews_table(const report_data *d)
+{
+    enum { NC = 4 };
+    const char *head[NC] = {_("goal"), _("cause"), _("lesson"), _("action")};
+    rtable *t = rt_new(NC, head, NULL);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < d->nreviews; i++) {
+        const sp_review *r = &d->reviews[i];
+        buf_puts(&c[0], r->goal_id ? r->goal_id : "—");
+        buf_puts(&c[1], r->cause ? r->cause : "—");
+        buf_puts(&c[2], r->lesson ? r->lesson : "—");
+        buf_puts(&c[3], r->action ? r->action : "—");
+        rt_row(t, c, 0);
+    }
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+/* ---- section texts ---- */
+
+static void funnel_summary(const report_data *d, buf_t *out)
+{
+    char a[48], b[48], c[48];
+    buf_printf(out, _("target %s, actual %s, remaining %s over %.1f months\n"), money_format_grouped(d->fin.target, a),
+               money_format_grouped(d->fin.actual, b), money_format_grouped(d->fout.remaining, c),
+               d->fout.months_left);
+}
+
+static void funnel_notes(const report_data *d, buf_t *lines)
+{
+    const sp_funnel_out *o = &d->fout;
+    if (o->has_qualified_gap && o->qualified_gap > 0)
+        buf_printf(lines, _("the plan asks for %.1f fewer qualified leads a month than the funnel needs\n"),
+                   o->qualified_gap);
+    if (o->has_capacity_gap && o->capacity_gap > 0)
+        buf_printf(lines, _("the visits needed exceed the team's capacity by %.1f a month\n"), o->capacity_gap);
+    for (unsigned f = 1; f <= FUNNEL_PERIOD_OVER; f <<= 1)
+        if (o->missing & f) buf_printf(lines, "%s\n", _(funnel_missing_text(f)));
+}
+
+/* title parts */
+static void meta_line(const report_data *d, buf_t *out)
+{
+    char a[16], b[16], c[16];
+    buf_printf(out, _("Plan %s (%s) · period %s (%s..%s) · as of %s"), d->plan->id,
+               d->plan->name ? d->plan->name : "", d->o->period_text, day_format(d->o->period.first, a),
+               day_format(d->o->period.last, b), day_format(d->o->as_of, c));
+}
+
+/* ---- Markdown ---- */
+
+static void md_text_lines(const char *lines, buf_t *out)
+{
+    /* each line as a list item, escaped for tables is not needed here */
+    const char *p = lines;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        buf_puts(out, "- ");
+        buf_append(out, p, n);
+        buf_putc(out, '\n');
+        p += n + (e ? 1 : 0);
+    }
+}
+
+static void md_heading(buf_t *out, int level, const char *text)
+{
+    for (int i = 0; i < level; i++) buf_putc(out, '#');
+    buf_putc(out, ' ');
+    md_cell(out, text);
+    buf_puts(out, "\n\n");
+}
+
+static void render_md(const report_data *d, buf_t *out)
+{
+    buf_t t = BUF_INIT;
+    buf_printf(&t, _("Monthly review: %s"), d->o->period_text);
+    md_heading(out, 1, buf_cstr(&t));
+    buf_clear(&t);
+    meta_line(d, &t);
+    md_cell(out, buf_cstr(&t));
+    buf_puts(out, "\n\n");
+
+    md_heading(out, 2, _("Goals"));
+    rtable *rt = goals_table(d);
+    rt_md(rt, out);
+    rt_free(rt);
+
+    buf_clear(&t);
+    buf_printf(&t, _("Revenue by team (%s)"), d->o->period_text);
+    md_heading(out, 2, buf_cstr(&t));
+    rt = teams_table(d);
+    rt_md(rt, out);
+    rt_free(rt);
+
+    if (d->rev_goal) {
+        buf_clear(&t);
+        buf_printf(&t, _("Revenue month by month: %s"), d->rev_goal->id);
+        md_heading(out, 2, buf_cstr(&t));
+        if (d->nmonths == 0) buf_printf(out, "%s\n\n", _("The goal's period has not started yet."));
+        else {
+            rt = months_table(d);
+            rt_md(rt, out);
+            rt_free(rt);
+        }
+
+        buf_clear(&t);
+        buf_printf(&t, _("Reverse funnel: %s"), d->rev_goal->id);
+        md_heading(out, 2, buf_cstr(&t));
+        buf_clear(&t);
+        funnel_summary(d, &t);
+        md_text_lines(buf_cstr(&t), out);
+        buf_putc(out, '\n');
+        rt = funnel_table(d);
+        rt_md(rt, out);
+        rt_free(rt);
+        buf_clear(&t);
+        funnel_notes(d, &t);
+        if (t.len) {
+            md_text_lines(buf_cstr(&t), out);
+            buf_putc(out, '\n');
+        }
+    }
+
+    char db[16];
+    buf_clear(&t);
+    buf_printf(&t, _("Customer tiers (as of %s)"), day_format(d->o->as_of, db));
+    md_heading(out, 2, buf_cstr(&t));
+    rt = tiers_table(d);
+    rt_md(rt, out);
+    rt_free(rt);
+
+    md_heading(out, 2, _("Alerts"));
+    rt = alerts_table(d);
+    rt_md(rt, out);
+    rt_free(rt);
+
+    md_heading(out, 2, _("Overdue tasks"));
+    if (d->noverdue == 0) buf_printf(out, "%s\n\n", _("No overdue tasks."));
+    else {
+        rt = overdue_table(d);
+        rt_md(rt, out);
+        rt_free(rt);
+    }
+
+    md_heading(out, 2, _("Budget burn"));
+    if (!d->plan->has_budget && d->budget.nlines == 0) buf_printf(out, "%s\n\n", _("The plan has no budget."));
+    else {
+        rt = budget_table(d);
+        rt_md(rt, out);
+        rt_free(rt);
+    }
+
+    md_heading(out, 2, _("Review notes"));
+    if (d->nreviews == 0) buf_printf(out, "%s\n", _("No review notes for this period."));
+    else {
+        rt = reviews_table(d);
+        rt_md(rt, out);
+        rt_free(rt);
+    }
+    /* end with exactly one line break */
+    while (out->len > 1 && out->data[out->len - 1] == '\n' && out->data[out->len - 2] == '\n') out->data[--out->len] = '\0';
+    buf_free(&t);
+}
+
+/* ---- HTML: SVG charts ---- */
+
+static const char *status_fill(sp_goal_status s)
+{
+    switch (s) {
+    case GOAL_ON_TRACK:
+    case GOAL_ACHIEVED: return "#2e7d32";
+    case GOAL_AT_RISK: return "#f9a825";
+    case GOAL_OFF_TRACK:
+    case GOAL_MISSED: return "#c62828";
+    default: return "#9e9e9e";
+    }
+}
+
+/* svg_attainment: horizontal bars of every goal's attainment with a 100 %
+ * line; the scale runs to 150 % (or further, in 50 % steps, up to 300 %). */
+static void svg_attainment(const report_data *d, buf_t *out)
+{
+    const double left = 190, right = 70, top = 28, row = 26, bar_h = 16;
+    const double width = 760, plot_w = width - left - right;
+    double maxv = 1.5;
+    for (size_t i = 0; i < d->ngoals; i++) {
+        double a = qty_double(d->goals[i].attainment);
+        if (a > maxv) maxv = a;
+    }
+    if (maxv > 3.0) maxv = 3.0;
+    int steps = (int)(maxv * 2.0 + 0.999);
+    double scale = steps / 2.0;
+    double height = top + row * (double)d->ngoals + 46;
+    buf_printf(out,
+               "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\">\n<title>",
+               width, height, width, height);
+    html_escape(out, _("Attainment per goal"));
+    buf_puts(out, "</title>\n");
+    double plot_bottom = top + row * (double)d->ngoals;
+    /* grid and ticks */
+    for (int k = 0; k <= steps; k++) {
+        double x = left + plot_w * (k / 2.0) / scale;
+        buf_printf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x, top - 6, x,
+                   plot_bottom);
+        buf_printf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d%%</text>\n", x,
+                   plot_bottom + 16, k * 50);
+    }
+    for (size_t i = 0; i < d->ngoals; i++) {
+        const sp_goal_pace *gp = &d->goals[i];
+        double y = top + row * (double)i;
+        buf_printf(out, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\">", 6.0 + 12.0 * gp->depth, y + bar_h - 3);
+        html_escape(out, gp->goal->id);
+        buf_puts(out, "</text>\n");
+        buf_t pct = BUF_INIT;
+        pct_display(gp->attainment, &pct);
+        double a = qty_double(gp->attainment);
+        if (a < 0) a = 0;
+        if (a > scale) a = scale;
+        double w = plot_w * a / scale;
+        if (!gp->attainment.null)
+            buf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n", left, y, w,
+                       bar_h, status_fill(gp->status));
+        buf_printf(out, "<text class=\"val\" x=\"%.1f\" y=\"%.1f\">", left + w + 4, y + bar_h - 3);
+        html_escape(out, buf_cstr(&pct));
+        buf_puts(out, "</text>\n");
+        buf_free(&pct);
+    }
+    double x100 = left + plot_w / scale;
+    buf_printf(out, "<line class=\"target\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x100, top - 10,
+               x100, plot_bottom);
+    buf_printf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", x100, top - 14);
+    html_escape(out, _("target"));
+    buf_puts(out, "</text>\n");
+    buf_printf(out, "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", left + plot_w / 2,
+               plot_bottom + 36);
+    html_escape(out, _("attainment (actual / target)"));
+    buf_puts(out, "</text>\n</svg>\n");
+}
+
+/* nice_step: a 1-2-5 step of about range / 5. */
+static double nice_step(double range)
+{
+    if (range <= 0) return 1;
+    double raw = range / 5.0, p = 1;
+    while (p * 10 <= raw) p *= 10;
+    while (p > raw) p /= 10;
+    double m = raw / p;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+/* compact_money: a tick label for an amount in major units: "12M" / "1200万". */
+static void compact_money(double v, buf_t *out)
+{
+    const char *suffix = "";
+    double div = 1;
+    if (i18n_lang() == LANG_ZH) {
+        if (v >= 1e8) div = 1e8, suffix = "亿";
+        else if (v >= 1e4) div = 1e4, suffix = "万";
+    } else {
+        if (v >= 1e9) div = 1e9, suffix = "B";
+        else if (v >= 1e6) div = 1e6, suffix = "M";
+        else if (v >= 1e3) div = 1e3, suffix = "k";
+    }
+    double x = v / div;
+    if (x == (double)(int64_t)x) buf_printf(out, "%.0f%s", x, suffix);
+    else buf_printf(out, "%.1f%s", x, suffix);
+}
+
+/* svg_months: cumulative actual vs cumulative linear target of the revenue
+ * goal, month by month up to the as-of date. */
+static void svg_months(const report_data *d, buf_t *out)
+{
+    const double width = 760, height = 340, left = 80, right = 24, top = 34, bottom = 56;
+    const double pw = width - left - right, ph = height - top - bottom;
+    size_t n = d->nmonths;
+    double ymax = 0;
+    for (size_t i = 0; i < n; i++) {
+        double a = (double)d->months[i].cum_actual / 100.0, t = (double)d->months[i].cum_target / 100.0;
+        if (a > ymax) ymax = a;
+        if (t > ymax) ymax = t;
+    }
+    double step = nice_step(ymax);
+    double top_v = step * (double)(int64_t)(ymax / step + 0.999999);
+    if (top_v <= 0) top_v = step;
+    buf_printf(out,
+               "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\">\n<title>",
+               width, height, width, height);
+    html_escape(out, _("Cumulative revenue: actual vs target"));
+    buf_puts(out, "</title>\n");
+    for (double v = 0; v <= top_v + step / 2; v += step) {
+        double y = top + ph - ph * v / top_v;
+        buf_printf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", left, y,
+                   left + pw, y);
+        buf_printf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", left - 6, y + 4);
+        buf_t l = BUF_INIT;
+        compact_money(v, &l);
+        html_escape(out, buf_cstr(&l));
+        buf_free(&l);
+        buf_puts(out, "</text>\n");
+    }
+    size_t all = d->nmonths_all ? d->nmonths_all : 1;
+    double dx = pw / (double)all;
+    char lab[16];
+    for (size_t i = 0; i < all; i++) {
+        sp_day m = d->rev_goal->period.first;
+        for (size_t k = 0; k < i; k++) m = grain_bucket(GRAIN_MONTH, m).last + 1;
+        grain_label(GRAIN_MONTH, m, lab);
+        double x = left + dx * ((double)i + 1);
+        if (all <= 12 || i % ((all + 11) / 12) == 0)
+            buf_printf(out, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", x - dx / 2,
+                       top + ph + 16, lab + 5);
+    }
+    buf_printf(out, "<line class=\"axisline\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", left, top + ph,
+               left + pw, top + ph);
+    buf_printf(out, "<line class=\"axisline\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", left, top, left,
+               top + ph);
+    /* the two lines: point i at the end of month i (x of its right edge) */
+    for (int which = 0; which < 2; which++) {
+        buf_printf(out, "<polyline class=\"%s\" points=\"%.1f,%.1f", which ? "l-actual" : "l-target", left, top + ph);
+        for (size_t i = 0; i < n; i++) {
+            const month_pt *m = &d->months[i];
+            sp_period b = grain_bucket(GRAIN_MONTH, m->first);
+            double frac = (double)(m->upto - b.first + 1) / (double)(b.last - b.first + 1);
+            double x = left + dx * ((double)i + frac);
+            double v = (double)(which ? m->cum_actual : m->cum_target) / 100.0;
+            buf_printf(out, " %.1f,%.1f", x, top + ph - ph * v / top_v);
+        }
+        buf_puts(out, "\"/>\n");
+    }
+    for (size_t i = 0; i < n; i++) {
+        const month_pt *m = &d->months[i];
+        sp_period b = grain_bucket(GRAIN_MONTH, m->first);
+        double frac = (double)(m->upto - b.first + 1) / (double)(b.last - b.first + 1);
+        double x = left + dx * ((double)i + frac);
+        double v = (double)m->cum_actual / 100.0;
+        buf_printf(out, "<circle class=\"p-actual\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\"/>\n", x, top + ph - ph * v / top_v);
+    }
+    /* legend and axis labels */
+    buf_printf(out, "<line class=\"l-actual\" x1=\"%.1f\" y1=\"14\" x2=\"%.1f\" y2=\"14\"/>", left + 10, left + 40);
+    buf_printf(out, "<text class=\"tick\" x=\"%.1f\" y=\"18\">", left + 46);
+    html_escape(out, _("cumulative actual"));
+    buf_puts(out, "</text>\n");
+    buf_printf(out, "<line class=\"l-target\" x1=\"%.1f\" y1=\"14\" x2=\"%.1f\" y2=\"14\"/>", left + 230, left + 260);
+    buf_printf(out, "<text class=\"tick\" x=\"%.1f\" y=\"18\">", left + 266);
+    html_escape(out, _("cumulative target (linear)"));
+    buf_puts(out, "</text>\n");
+    buf_printf(out, "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", left + pw / 2,
+               height - 12);
+    html_escape(out, _("month"));
+    buf_puts(out, "</text>\n");
+    buf_printf(out, "<text class=\"axis\" transform=\"rotate(-90)\" x=\"%.1f\" y=\"16\" text-anchor=\"middle\">",
+               -(top + ph / 2));
+    html_escape(out, _("revenue"));
+    if (d->plan->currency) {
+        buf_puts(out, " (");
+        html_escape(out, d->plan->currency);
+        buf_putc(out, ')');
+    }
+    buf_puts(out, "</text>\n</svg>\n");
+}
+
+/* ---- HTML page ---- */
+
+static const char html_css[] =
+    "body{font-family:\"WenQuanYi Micro Hei\",\"Noto Sans CJK SC\",sans-serif;color:#212121;margin:24px auto;"
+    "max-width:980px;padding:0 16px;line-height:1.45}\n"
+    "h1{font-size:1.6em;margin-bottom:4px}h2{font-size:1.2em;border-bottom:2px solid #1565c0;padding-bottom:3px;"
+    "margin-top:28px}\n"
+    ".meta{color:#555}\n"
+    "table{border-collapse:collapse;width:auto;min-width:60%;margin:8px 0 12px;font-size:0.92em}\n"
+    "th,td{border:1px solid #cfd8dc;padding:4px 8px;text-align:left;vertical-align:top}\n"
+    "th{background:#eceff1}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    ".ind1{padding-left:1.2em}.ind2{padding-left:2.4em}.ind3{padding-left:3.6em}\n"
+    ".chart{max-width:100%;height:auto;display:block;margin:8px 0}\n"
+    ".chart text{font-family:\"WenQuanYi Micro Hei\",\"Noto Sans CJK SC\",sans-serif;font-size:12px;fill:#333}\n"
+    ".chart .axis{font-size:13px;fill:#111}\n"
+    ".chart .grid{stroke:#e0e0e0;stroke-width:1}\n"
+    ".chart .axisline{stroke:#555;stroke-width:1}\n"
+    ".chart .target{stroke:#c62828;stroke-width:2;stroke-dasharray:5 3}\n"
+    ".chart .l-actual{fill:none;stroke:#1565c0;stroke-width:2.5}\n"
+    ".chart .l-target{fill:none;stroke:#757575;stroke-width:2;stroke-dasharray:6 4}\n"
+    ".chart .p-actual{fill:#1565c0}\n"
+    "ul.notes{margin:4px 0 12px}\n"
+    "@media print{body{margin:0;max-width:none;font-size:10.5pt}h2{break-after:avoid}"
+    "section{break-inside:avoid-page}table,svg{break-inside:avoid}a{color:inherit}}\n";
+
+static void html_section_open(buf_t *out, const char *title)
+{
+    buf_puts(out, "<section>\n<h2>");
+    html_escape(out, title);
+    buf_puts(out, "</h2>\n");
+}
+
+static void html_para(buf_t *out, const char *text)
+{
+    buf_puts(out, "<p>");
+    html_escape(out, text);
+    buf_puts(out, "</p>\n");
+}
+
+static void html_lines(buf_t *out, const char *lines)
+{
+    if (!*lines) return;
+    buf_puts(out, "<ul class=\"notes\">\n");
+    const char *p = lines;
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char *line = xstrndup(p, n);
+        buf_puts(out, "<li>");
+        html_escape(out, line);
+        buf_puts(out, "</li>\n");
+        free(line);
+        p += n + (e ? 1 : 0);
+    }
+    buf_puts(out, "</ul>\n");
+}
+
+static void render_html(const report_data *d, buf_t *out)
+{
+    buf_t t = BUF_INIT;
+    buf_printf(&t, _("Monthly review: %s"), d->o->period_text);
+    buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+               i18n_lang() == LANG_ZH ? "zh-CN" : "en");
+    buf_puts(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    html_escape(out, buf_cstr(&t));
+    buf_puts(out, " · ");
+    html_escape(out, d->plan->name ? d->plan->name : d->plan->id);
+    buf_printf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", html_css);
+    html_escape(out, buf_cstr(&t));
+    buf_puts(out, "</h1>\n<p class=\"meta\">");
+    buf_clear(&t);
+    meta_line(d, &t);
+    html_escape(out, buf_cstr(&t));
+    buf_puts(out, "</p>\n");
+
+    html_section_open(out, _("Goals"));
+    svg_attainment(d, out);
+    rtable *rt = goals_table(d);
+    rt_html(rt, out);
+    rt_free(rt);
+    buf_puts(out, "</section>\n");
+
+    buf_clear(&t);
+    buf_printf(&t, _("Revenue by team (%s)"), d->o->period_text);
+    html_section_open(out, buf_cstr(&t));
+    rt = teams_table(d);
+    rt_html(rt, out);
+    rt_free(rt);
+    buf_puts(out, "</section>\n");
+
+    if (d->rev_goal) {
+        buf_clear(&t);
+        buf_printf(&t, _("Revenue month by month: %s"), d->rev_goal->id);
+        html_section_open(out, buf_cstr(&t));
+        if (d->nmonths == 0) html_para(out, _("The goal's period has not started yet."));
+        else {
+            svg_months(d, out);
+            rt = months_table(d);
+            rt_html(rt, out);
+            rt_free(rt);
+        }
+        buf_puts(out, "</section>\n");
+
+        buf_clear(&t);
+        buf_printf(&t, _("Reverse funnel: %s"), d->rev_goal->id);
+        html_section_open(out, buf_cstr(&t));
+        buf_clear(&t);
+        funnel_summary(d, &t);
+        html_lines(out, buf_cstr(&t));
+        rt = funnel_table(d);
+        rt_html(rt, out);
+        rt_free(rt);
+        buf_clear(&t);
+        funnel_notes(d, &t);
+        html_lines(out, buf_cstr(&t));
+        buf_puts(out, "</section>\n");
+    }
+
+    char db[16];
+    buf_clear(&t);
+    buf_printf(&t, _("Customer tiers (as of %s)"), day_format(d->o->as_of, db));
+    html_section_open(out, buf_cstr(&t));
+    rt = tiers_table(d);
+    rt_html(rt, out);
+    rt_free(rt);
+    buf_puts(out, "</section>\n");
+
+    html_section_open(out, _("Alerts"));
+    rt = alerts_table(d);
+    rt_html(rt, out);
+    rt_free(rt);
+    buf_puts(out, "</section>\n");
+
+    html_section_open(out, _("Overdue tasks"));
+    if (d->noverdue == 0) html_para(out, _("No overdue tasks."));
+    else {
+        rt = overdue_table(d);
+        rt_html(rt, out);
+        rt_free(rt);
+    }
+    buf_puts(out, "</section>\n");
+
+    html_section_open(out, _("Budget burn"));
+    if (!d->plan->has_budget && d->budget.nlines == 0) html_para(out, _("The plan has no budget."));
+    else {
+        rt = budget_table(d);
+        rt_html(rt, out);
+        rt_free(rt);
+    }
+    buf_puts(out, "</section>\n");
+
+    html_section_open(out, _("Review notes"));
+    if (d->nreviews == 0) html_para(out, _("No review notes for this period."));
+    else {
+        rt = reviews_table(d);
+        rt_html(rt, out);
+        rt_free(rt);
+    }
+    buf_puts(out, "</section>\n</body>\n</html>\n");
+    buf_free(&t);
+}
+
+bool report_build(sp_store *st, const sp_plan *plan, const sp_report_opts *o, buf_t *out, sp_err *err)
+{
+    report_data d;
+    memset(&d, 0, sizeof d);
+    d.plan = plan;
+    d.o = o;
+    bool ok = gather(st, &d, err);
+    if (ok) {
+        if (o->format == REPORT_HTML) render_html(&d, out);
+        else render_md(&d, out);
+    }
+    data_free(&d);
+    return ok;
+}

@@ -1,0 +1,44 @@
+/*
+ * report.h — the monthly review pack of SPEC §10 (`salesplan report`):
+ * goals with status, revenue by team, the reverse funnel, tiers, an alerts
+ * summary, overdue tasks, budget burn and the review notes of one period,
+ * as Markdown or as one self-contained HTML page (inline CSS, SVG charts
+ * drawn here, no scripts, no outside references), printable.
+ *
+ * Owns: gathering every number from the workspace (one dataset load) through
+ * the core engines (pace, metrics, funnel, alerts, budget) and rendering.
+ * Every heading and label goes through _(), so the process language picks
+ * the language of the pack.
+ */
+#ifndef SP_REPORT_H
+#define SP_REPORT_H
+
+#include <stdbool.h>
+
+#include "../core/plan.h"
+#include "../core/value.h"
+#include "../store/store.h"
+#include "../util/util.h"
+
+typedef enum sp_report_format { REPORT_MD, REPORT_HTML } sp_report_format;
+
+typedef struct sp_report_opts {
+    const char *period_text;         /* as given ("2026-10"): echoed, and the key of review notes */
+    sp_period period;                /* parsed with the plan's fiscal year start */
+    sp_day as_of;
+    sp_report_format format;
+} sp_report_opts;
+
+/* report_build: the pack for plan and o into out (appended). Reads the
+ * workspace (dataset, task states, reviews, manual actuals) through st.
+ * false with err when the store or an engine fails. */
+bool report_build(sp_store *st, const sp_plan *plan, const sp_report_opts *o, buf_t *out, sp_err *err);
+
+/* html_escape: appends s with & < > " ' replaced by entities (NULL = ""). */
+void html_escape(buf_t *out, const char *s);
+/* md_cell: appends s for a Markdown table cell: '|' escaped as "\|", '<'
+ * as "\<" (so that a renderer never sees raw HTML),
+ * backslashes doubled, line breaks turned into spaces (NULL = ""). */
+void md_cell(buf_t *out, const char *s);
+
+#endif
