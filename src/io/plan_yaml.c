@@ -45,6 +45,8 @@ enum { IDS_GOAL, IDS_TASK, IDS_STRATEGY, IDS_GROUP, IDS_MEMBER, IDS_ANALYSIS, ID
 
 typedef struct ctx {
     const char *src;
+    const char *text;        /* the document's bytes (for single-quoted scalars) */
+    size_t textlen;
     perr *errs;
     size_t nerrs, cap;
     sp_plan *p;
@@ -237,10 +239,40 @@ static void unknown_word(ctx *c, sp_pos pos, const char *what, const char *word,
     else add_err(c, pos, _("unknown %s '%s'"), _(what), word);
 }
 
+/* single_quoted_dup: the value of a single-quoted scalar read from the
+ * document's own bytes ('' → '), or NULL with an error. libfyaml 0.7.12
+ * returns corrupted text (and leaks) for single-quoted scalars holding
+ * several '' escapes, so we do not use its value; a single-quoted scalar
+ * spanning lines (folding rules) is refused with a hint to use double
+ * quotes. */
+static char *single_quoted_dup(ctx *c, struct fy_node *n, sp_pos pos)
+{
+    struct fy_token *t = fy_node_get_scalar_token(n);
+    const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL;
+    const struct fy_mark *b = t ? fy_token_end_mark(t) : NULL;
+    /* the token's marks span the text between the quotes */
+    if (!a || !b || a->line != b->line || a->input_pos == 0 || b->input_pos >= c->textlen ||
+        a->input_pos > b->input_pos || c->text[a->input_pos - 1] != '\'' || c->text[b->input_pos] != '\'') {
+        add_err(c, pos, "%s", _("single-quoted text must stay on one line: use double quotes for longer text"));
+        return NULL;
+    }
+    const char *s = c->text + a->input_pos;
+    size_t len = b->input_pos - a->input_pos;
+    char *out = xmalloc(size_add(len, 1));
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        out[k++] = s[i];
+        if (s[i] == '\'' && i + 1 < len && s[i + 1] == '\'') i++;
+    }
+    out[k] = '\0';
+    return out;
+}
+
 /* scalar_dup: a scalar's text as a new C string; NULL (with an error) when it
  * contains a NUL character. */
 static char *scalar_dup(ctx *c, struct fy_node *n, sp_pos pos)
 {
+    if (fy_node_get_style(n) == FYNS_SINGLE_QUOTED) return single_quoted_dup(c, n, pos);
     size_t len = 0;
     const char *s = fy_node_get_scalar(n, &len);
     if (!s) return xstrdup("");
@@ -1377,6 +1409,8 @@ sp_plan *plan_yaml_parse(const char *text, size_t len, const char *source_name, 
     ctx c;
     memset(&c, 0, sizeof c);
     c.src = src;
+    c.text = text;
+    c.textlen = len;
     c.fy = 1;
 
     struct fy_diag_cfg dc;
