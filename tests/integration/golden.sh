@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# golden.sh — the text a director reads, byte for byte, in English and
+# Chinese: status, alerts, tasks, budget, tiers and funnel on the demo
+# workspace (seed 1, as of 2026-11-26) against tests/golden/*.txt.
+# UPDATE_GOLDEN=1 rewrites the golden files (then read the diff!).
+. "$(dirname "$0")/lib.sh"
+
+golden=$SRCDIR/tests/golden
+asof=2026-11-26
+for lang in en zh; do
+  db=$WORK/demo-$lang.db
+  SALESPLAN_TODAY=$asof "$SP" --lang "$lang" demo --db "$db" --seed 1 --quiet >/dev/null 2>&1 \
+    || { not_ok "demo workspace ($lang)"; continue; }
+  while read -r name args; do
+    # shellcheck disable=SC2086
+    out=$(NO_COLOR=1 "$SP" --lang "$lang" --db "$db" $args --as-of "$asof" 2>&1)
+    file=$golden/$name-$lang.txt
+    if [ "${UPDATE_GOLDEN:-}" = 1 ]; then printf '%s\n' "$out" >"$file"; fi
+    if [ -f "$file" ] && [ "$out" = "$(cat "$file")" ]; then ok "$name ($lang) matches $(basename "$file")"
+    else
+      not_ok "$name ($lang) differs from $(basename "$file")"
+      diff <(printf '%s\n' "$out") "$file" | head -20 | sed 's/^/#   /'
+    fi
+  done <<'LIST'
+status status
+alerts alerts
+tasks tasks
+gantt tasks --gantt
+budget budget
+tiers tiers --since 2026-06-30
+funnel funnel --goal revenue
+LIST
+done
+finish
