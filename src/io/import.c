@@ -23,6 +23,8 @@
 
 #include "../util/i18n.h"
 
+/* files from this size on are loaded with the table's indexes rebuilt once */
+#define BULK_BYTES ((size_t)32 << 20)
 #define MAX_LISTED_ERRORS 100
 
 typedef enum ptype {
@@ -735,6 +737,12 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     }
     if (!st->ops->begin(st, err)) goto out;
     in_tx = true;
+    /* a large file: let the store rebuild the table's indexes once at the
+     * end instead of maintaining them row by row */
+    size_t in_done, in_total;
+    csv_progress(c, &in_done, &in_total);
+    bool bulk = in_total >= BULK_BYTES;
+    if (bulk && !st->ops->bulk_begin(st, t, err)) goto out;
     bool progress = opts && opts->progress;
     double last = progress ? now_sec() : 0;
     size_t bad = 0;
@@ -811,6 +819,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         }
         if (bad) err_clear(err); /* the bad rows are in the rejects file */
     }
+    if (bulk && !st->ops->bulk_end(st, t, err)) goto out;
     if (!st->ops->commit(st, err)) goto out;
     in_tx = false;
     ok = true;

@@ -57,6 +57,12 @@ typedef struct sp_store_ops {
     /* plan_versions: every version of plan_id, oldest first. */
     bool (*plan_versions)(sp_store *s, const char *plan_id, sp_plan_info **out, size_t *n, sp_err *err);
     bool (*schema_version)(sp_store *s, int *version, sp_err *err);
+    /* bulk_begin / bulk_end: inside a transaction, around a large load of
+     * table t: the backend may drop t's secondary indexes and rebuild them
+     * at bulk_end (faster than maintaining them row by row). A rollback
+     * undoes both. */
+    bool (*bulk_begin)(sp_store *s, sp_table t, sp_err *err);
+    bool (*bulk_end)(sp_store *s, sp_table t, sp_err *err);
 
     /* ---- tracking (schema 2) ---- */
     /* task_set: status and progress of task_id of plan_id (one transaction). */

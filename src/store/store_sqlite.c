@@ -643,6 +643,42 @@ static bool sq_schema_version(sp_store *s, int *version, sp_err *err)
     return get_user_version(SQ(s)->db, version, err);
 }
 
+/* ---- bulk loads ---- */
+
+/* The secondary indexes of the CRM tables as the latest schema has them:
+ * dropped by bulk_begin, rebuilt (one sort each) by bulk_end. */
+static const struct {
+    sp_table t;
+    const char *drop, *create;
+} bulk_indexes[] = {
+    {TBL_LEADS, "DROP INDEX IF EXISTS leads_created", "CREATE INDEX IF NOT EXISTS leads_created ON leads(created_on)"},
+    {TBL_DEALS, "DROP INDEX IF EXISTS deals_closed", "CREATE INDEX IF NOT EXISTS deals_closed ON deals(closed_on)"},
+    {TBL_DEALS, "DROP INDEX IF EXISTS deals_customer",
+     "CREATE INDEX IF NOT EXISTS deals_customer ON deals(customer_id)"},
+    {TBL_ACTIVITIES, "DROP INDEX IF EXISTS activities_occurred",
+     "CREATE INDEX IF NOT EXISTS activities_occurred ON activities(occurred_on)"},
+    {TBL_INVOICES, "DROP INDEX IF EXISTS invoices_due", "CREATE INDEX IF NOT EXISTS invoices_due ON invoices(due_on)"},
+};
+
+static bool bulk_run(sp_store *s, sp_table t, bool create, sp_err *err)
+{
+    for (size_t i = 0; i < sizeof bulk_indexes / sizeof bulk_indexes[0]; i++)
+        if (bulk_indexes[i].t == t &&
+            !sq_exec(SQ(s)->db, create ? bulk_indexes[i].create : bulk_indexes[i].drop, err))
+            return false;
+    return true;
+}
+
+static bool sq_bulk_begin(sp_store *s, sp_table t, sp_err *err)
+{
+    /* a cached upsert statement may refer to the old schema: re-prepare */
+    sqlite3_finalize(SQ(s)->upsert[t]);
+    SQ(s)->upsert[t] = NULL;
+    return bulk_run(s, t, false, err);
+}
+
+static bool sq_bulk_end(sp_store *s, sp_table t, sp_err *err) { return bulk_run(s, t, true, err); }
+
 /* ---- tracking ---- */
 
 /* run_write: steps a prepared write statement once and finalizes it. */
@@ -817,6 +853,8 @@ static const sp_store_ops sqlite_ops = {
     .plan_list = sq_plan_list,
     .plan_versions = sq_plan_versions,
     .schema_version = sq_schema_version,
+    .bulk_begin = sq_bulk_begin,
+    .bulk_end = sq_bulk_end,
     .task_set = sq_task_set,
     .task_states = sq_task_states,
     .review_add = sq_review_add,

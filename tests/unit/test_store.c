@@ -350,6 +350,58 @@ static void test_tracking(void **state)
     err_free(&err);
 }
 
+static int index_count(const char *table)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+                                            " AND tbl_name = ?1 AND sql IS NOT NULL", -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* bulk_begin drops the secondary indexes inside the transaction, bulk_end
+ * rebuilds them; a rollback in between leaves them as they were. */
+static void test_bulk_load(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(dbpath, true, &err);
+    assert_non_null(st);
+    assert_int_equal(index_count("deals"), 2);
+    assert_true(st->ops->begin(st, &err));
+    assert_true(st->ops->bulk_begin(st, TBL_DEALS, &err));
+    sp_deal de = {.id = "d1", .customer_id = "c1", .created_on = D("2026-01-05"), .closed_on = D("2026-03-01"),
+                  .stage = STAGE_WON, .amount = 100, .probability = -1, .is_new_customer = -1, .is_renewal = -1};
+    assert_true(st->ops->upsert(st, TBL_DEALS, &de, &err));
+    st->ops->rollback(st);
+    assert_int_equal(index_count("deals"), 2);
+    int64_t n = -1;
+    assert_true(st->ops->count(st, TBL_DEALS, &n, &err));
+    assert_int_equal(n, 0);
+
+    assert_true(st->ops->begin(st, &err));
+    assert_true(st->ops->bulk_begin(st, TBL_DEALS, &err));
+    assert_true(st->ops->upsert(st, TBL_DEALS, &de, &err));
+    assert_true(st->ops->bulk_end(st, TBL_DEALS, &err));
+    assert_true(st->ops->commit(st, &err));
+    assert_int_equal(index_count("deals"), 2);
+    sp_load_spec spec;
+    load_spec_init(&spec);
+    load_spec_want(&spec, TBL_DEALS, D("2026-03-01"), D("2026-03-31"));
+    sp_dataset *ds = dataset_new();
+    assert_true(st->ops->load(st, &spec, ds, &err));
+    assert_int_equal(ds->deals.n, 1);
+    dataset_free(ds);
+    store_close(st);
+    err_free(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +413,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_plan_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tracking, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_load, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
