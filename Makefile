@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 DEB_PACKAGES = build-essential meson ninja-build pkg-config python3 git \
   libsqlite3-dev sqlite3 libfyaml-dev libjansson-dev libcsv-dev libutf8proc-dev \
-  libcmocka-dev clang libclang-rt-14-dev hyperfine time
+  libcmocka-dev clang libclang-rt-14-dev hyperfine time python3-yaml
 
 .PHONY: all deps build demo test test-unit test-asan fuzz fuzz-smoke bench clean
 
@@ -50,7 +50,7 @@ $(ASAN_BUILD)/build.ninja:
 
 test-asan: $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  meson test -C $(ASAN_BUILD) --print-errorlogs
 
 $(FUZZ_BUILD)/build.ninja:

@@ -44,7 +44,7 @@ if [ $asan = 1 ]; then
   [ -f build-asan/build.ninja ] || CC=clang meson setup build-asan -Db_sanitize=address,undefined \
       -Db_lundef=false -Dbuildtype=debug >/dev/null
   if ninja -C build-asan >/dev/null; then
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       meson test -C build-asan --print-errorlogs --num-processes 2
     count_log build-asan "tests under ASan+UBSan"
