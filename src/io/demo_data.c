@@ -630,7 +630,11 @@ static void gen_leads(gen_t *g)
             region = R_EAST;
             industry = I_RETAIL;
         }
-        push_lead(g, rand_day(g, g->start, g->D, true), region, industry, owner, rng_chance(&g->r, 0.45));
+        /* one draw per statement: argument evaluation order is unspecified,
+         * and compilers differ, so the data would too */
+        sp_day created = rand_day(g, g->start, g->D, true);
+        bool qualified = rng_chance(&g->r, 0.45);
+        push_lead(g, created, region, industry, owner, qualified);
     }
     qsort(g->l, g->nl, sizeof *g->l, lead_cmp);
     /* deal <- lead: a qualified lead created up to 30 days before the deal */
@@ -732,7 +736,9 @@ static void gen_activities(gen_t *g, sp_money strategic_min, int review_days)
         }
         const dcust *c = &g->c[ci];
         sp_day on = rand_day(g, day_max(g->start, c->created), g->D, true);
-        push_act(g, on, (int32_t)ci, act_rep(g, c), rand_kind(g));
+        int rep = act_rep(g, c); /* one draw per statement (see gen_leads) */
+        int kind = rand_kind(g);
+        push_act(g, on, (int32_t)ci, rep, kind);
     }
     free(cum);
 
@@ -764,7 +770,9 @@ static void gen_activities(gen_t *g, sp_money strategic_min, int review_days)
         }
         if (c->open_since != SP_DAY_NONE && (last[i] == SP_DAY_NONE || last[i] < g->D - 6)) {
             sp_day on = rand_day(g, day_max(c->created, g->D - 5), g->D, true);
-            push_act(g, on, (int32_t)i, act_rep(g, c), (c->neglected || rng_chance(&g->r, 0.5)) ? ACT_CALL : ACT_VISIT);
+            int rep = act_rep(g, c); /* one draw per statement (see gen_leads) */
+            int kind = (c->neglected || rng_chance(&g->r, 0.5)) ? ACT_CALL : ACT_VISIT;
+            push_act(g, on, (int32_t)i, rep, kind);
         }
     }
     free(last);
