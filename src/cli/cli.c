@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -288,6 +289,83 @@ int cli_parse_format(const char *s, unsigned allowed)
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
         if (strcmp(s, names[i]) == 0 && (allowed & (1u << i))) return i;
     return -1;
+}
+
+int cli_format_opt(const char *cmd, const char *arg, unsigned allowed)
+{
+    /* the message names the formats allowed; one per set in use */
+    static const struct {
+        unsigned allowed;
+        const char *msg;
+    } msgs[] = {
+        {1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV, N_("unknown format '%s' (table, json, csv)")},
+        {1u << FMT_TABLE | 1u << FMT_JSON, N_("unknown format '%s' (table, json)")},
+        {1u << FMT_YAML | 1u << FMT_JSON, N_("unknown format '%s' (yaml, json)")},
+        {1u << FMT_MD | 1u << FMT_HTML, N_("unknown format '%s' (md, html)")},
+    };
+    int fmt = cli_parse_format(arg, allowed);
+    if (fmt >= 0) return fmt;
+    const char *msg = msgs[0].msg;
+    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
+        if (msgs[i].allowed == allowed) msg = msgs[i].msg;
+    cli_usage_error(cmd, _(msg), arg);
+    return -1;
+}
+
+int cli_format_only(const char *cmd, int argc, char **argv, unsigned allowed, int *fmt)
+{
+    static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
+        if (c != 'f') return cli_usage_error(cmd, "%s", _("unknown option"));
+        if ((*fmt = cli_format_opt(cmd, optarg, allowed)) < 0) return 2;
+    }
+    return 0;
+}
+
+int cli_parse_as_of(const char *cmd, const char *text, sp_day *out)
+{
+    const char *why = NULL;
+    *out = SP_DAY_NONE;
+    if (text && !date_parse(text, out, &why)) {
+        *out = SP_DAY_NONE;
+        return cli_usage_error(cmd, _("bad --as-of date '%s': %s"), text, _(why));
+    }
+    return 0;
+}
+
+sp_day cli_as_of(sp_day as_of, const sp_plan *plan)
+{
+    return as_of != SP_DAY_NONE ? as_of : cli_today(plan ? plan->timezone : NULL);
+}
+
+const char *cli_no_plan_msg(void) { return _("the workspace has no plan yet: run 'salesplan plan import FILE' first"); }
+
+int cli_open_plan(sp_cli *cli, bool required, sp_store **st, sp_plan **plan)
+{
+    *plan = NULL;
+    *st = cli_open_store(cli, false);
+    if (!*st) return 1;
+    bool failed = false;
+    *plan = cli_load_plan(cli, *st, &failed);
+    if (!failed && !*plan && required) {
+        fprintf(stderr, "salesplan: %s\n", cli_no_plan_msg());
+        failed = true;
+    }
+    if (failed) {
+        store_close(*st);
+        *st = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_emit(buf_t *out)
+{
+    fwrite(out->data ? out->data : "", 1, out->len, stdout);
+    buf_free(out);
+    return fflush(stdout) != 0 ? 1 : 0;
 }
 
 static int diag_cmp(const void *a, const void *b)

@@ -67,6 +67,38 @@ typedef enum sp_format { FMT_TABLE, FMT_JSON, FMT_CSV, FMT_YAML, FMT_MD, FMT_HTM
  * 1 << sp_format); -1 when not allowed. */
 int cli_parse_format(const char *s, unsigned allowed);
 
+/* ---- the preamble most handlers share ---- */
+
+/* cli_format_opt: the --format value arg among allowed (as for
+ * cli_parse_format); an unknown one is the usage error "unknown format
+ * 'ARG' (table, json, csv)" (the allowed names) of cmd: prints it and
+ * returns -1. */
+int cli_format_opt(const char *cmd, const char *arg, unsigned allowed);
+/* cli_format_only: parses the options of a command whose only option is
+ * --format (getopt_long; optind is left at the first argument): *fmt
+ * (unchanged when not given) among allowed. Returns 0, or 2 after the
+ * usage error of cmd ("unknown option", unknown format). */
+int cli_format_only(const char *cmd, int argc, char **argv, unsigned allowed, int *fmt);
+/* cli_parse_as_of: the --as-of text (NULL when not given: *out is
+ * SP_DAY_NONE); a bad date is the usage error "bad --as-of date 'TEXT':
+ * why" of cmd: prints it and returns 2; else returns 0. */
+int cli_parse_as_of(const char *cmd, const char *text, sp_day *out);
+/* cli_as_of: as_of, or today in the plan's time zone (plan may be NULL)
+ * when as_of is SP_DAY_NONE. */
+sp_day cli_as_of(sp_day as_of, const sp_plan *plan);
+/* cli_no_plan_msg: "the workspace has no plan yet: run 'salesplan plan
+ * import FILE' first", translated. */
+const char *cli_no_plan_msg(void);
+/* cli_open_plan: opens the workspace (cli_open_store) and loads the plan
+ * (cli_load_plan). required: a workspace without a plan is an error
+ * (cli_no_plan_msg). Returns 0 with *st open and *plan loaded (NULL only
+ * when not required); on failure prints why, leaves nothing open and
+ * returns 1. The caller closes *st and frees *plan. */
+int cli_open_plan(sp_cli *cli, bool required, sp_store **st, sp_plan **plan);
+/* cli_emit: writes out to stdout and frees it; returns 1 when stdout
+ * fails, else 0. */
+int cli_emit(buf_t *out);
+
 /* handlers */
 int init_cmd(sp_cli *cli, int argc, char **argv);
 int check_cmd(sp_cli *cli, int argc, char **argv);

@@ -92,17 +92,11 @@ int actual_cmd(sp_cli *cli, int argc, char **argv)
     if (!parse_hundredths(value_text, &value))
         return cli_usage_error("actual", _("VALUE '%s' is not a number with at most 2 decimals"), value_text);
 
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    sp_store *st;
+    sp_plan *plan;
+    if (cli_open_plan(cli, true, &st, &plan)) return 1;
     sp_err err = SP_ERR_INIT;
     int rc = 0;
-    if (!plan) {
-        rc = 1;
-        if (!failed) fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
-        goto done;
-    }
     const sp_goal *g = plan_find_goal(plan, goal_id);
     if (!g) {
         fprintf(stderr, _("salesplan: plan %s has no goal '%s'\n"), plan->id, goal_id);

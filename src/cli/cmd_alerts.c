@@ -14,60 +14,9 @@
 
 #include "../core/alerts.h"
 #include "../core/pace.h"
+#include "../io/csv_read.h"
 #include "../io/out.h"
 #include "cli.h"
-
-/* json_str: s as a JSON string literal; null for NULL. */
-static void json_str(buf_t *out, const char *s)
-{
-    if (!s) {
-        buf_puts(out, "null");
-        return;
-    }
-    buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': buf_puts(out, "\\\""); break;
-        case '\\': buf_puts(out, "\\\\"); break;
-        case '\n': buf_puts(out, "\\n"); break;
-        case '\r': buf_puts(out, "\\r"); break;
-        case '\t': buf_puts(out, "\\t"); break;
-        default:
-            if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
-            else buf_putc(out, (char)*p);
-        }
-    }
-    buf_putc(out, '"');
-}
-
-static void json_day(buf_t *out, sp_day d)
-{
-    char b[16];
-    if (d == SP_DAY_NONE) buf_puts(out, "null");
-    else json_str(out, day_format(d, b));
-}
-
-static void json_money(buf_t *out, sp_money m)
-{
-    char b[32];
-    buf_puts(out, money_format(m, b));
-}
-
-/* csv_text: a CSV cell, quoted when needed; a leading = + - @ is defused
- * with a quote character (formula injection). */
-static void csv_text(buf_t *out, const char *s)
-{
-    if (!s) return;
-    bool defuse = strchr("=+-@", s[0]) != NULL && s[0];
-    bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
-    if (quote) buf_putc(out, '"');
-    if (defuse) buf_putc(out, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"') buf_putc(out, '"');
-        buf_putc(out, *p);
-    }
-    if (quote) buf_putc(out, '"');
-}
 
 static const char *const kind_titles[ALERT_KIND_COUNT] = {
     N_("Stale follow-ups"), N_("Overdue tasks"), N_("Goals off pace"), N_("Budget overruns"),
@@ -233,10 +182,10 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
 static void json_to(buf_t *out, const sp_alert *x)
 {
     buf_puts(out, ", \"to\": [");
-    if (x->owner) json_str(out, x->owner);
+    if (x->owner) out_json_string(out, x->owner);
     if (x->escalated && x->leader) {
         if (x->owner) buf_puts(out, ", ");
-        json_str(out, x->leader);
+        out_json_string(out, x->leader);
     }
     buf_putc(out, ']');
 }
@@ -245,14 +194,14 @@ static void json_to(buf_t *out, const sp_alert *x)
 static void render_json(const sp_alerts_result *r, sp_day as_of, buf_t *out)
 {
     buf_puts(out, "{\"as_of\": ");
-    json_day(out, as_of);
+    out_json_day(out, as_of);
     buf_puts(out, ", \"counts\": {");
     bool first = true;
     for (int k = 0; k < ALERT_KIND_COUNT; k++) {
         if (!r->enabled[k]) continue;
         if (!first) buf_puts(out, ", ");
         first = false;
-        json_str(out, alert_kind_name((sp_alert_kind)k));
+        out_json_string(out, alert_kind_name((sp_alert_kind)k));
         buf_printf(out, ": %zu", r->count[k]);
     }
     buf_puts(out, "}, \"alerts\": [");
@@ -260,46 +209,46 @@ static void render_json(const sp_alerts_result *r, sp_day as_of, buf_t *out)
         const sp_alert *x = &r->v[i];
         buf_puts(out, i ? ",\n  " : "\n  ");
         buf_puts(out, "{\"kind\": ");
-        json_str(out, alert_kind_name(x->kind));
+        out_json_string(out, alert_kind_name(x->kind));
         buf_puts(out, ", \"owner\": ");
-        json_str(out, x->owner);
+        out_json_string(out, x->owner);
         switch (x->kind) {
         case ALERT_STALE_FOLLOWUP:
         case ALERT_TIER_REVIEW_DUE:
             buf_puts(out, ", \"customer_id\": ");
-            json_str(out, x->customer_id);
+            out_json_string(out, x->customer_id);
             buf_puts(out, ", \"last_touch\": ");
-            json_day(out, x->last_touch);
+            out_json_day(out, x->last_touch);
             if (x->days < 0) buf_puts(out, ", \"days\": null");
             else buf_printf(out, ", \"days\": %d", (int)x->days);
             buf_puts(out, ", \"tier\": ");
-            json_str(out, x->tier);
+            out_json_string(out, x->tier);
             if (x->kind == ALERT_STALE_FOLLOWUP)
                 buf_printf(out, ", \"escalated\": %s", x->escalated ? "true" : "false");
             break;
         case ALERT_TASK_OVERDUE:
             buf_puts(out, ", \"task_id\": ");
-            json_str(out, x->task_id);
+            out_json_string(out, x->task_id);
             buf_puts(out, ", \"due\": ");
-            json_day(out, x->due);
+            out_json_day(out, x->due);
             buf_printf(out, ", \"days\": %d, \"status\": ", (int)x->days);
-            json_str(out, x->status);
+            out_json_string(out, x->status);
             break;
         case ALERT_GOAL_OFF_PACE:
             buf_puts(out, ", \"goal_id\": ");
-            json_str(out, x->goal_id);
+            out_json_string(out, x->goal_id);
             buf_puts(out, ", \"status\": ");
-            json_str(out, x->status);
+            out_json_string(out, x->status);
             if (x->has_attainment) buf_printf(out, ", \"attainment\": %.6g", x->attainment);
             else buf_puts(out, ", \"attainment\": null");
             break;
         case ALERT_BUDGET_OVERRUN:
             buf_puts(out, ", \"category\": ");
-            json_str(out, x->category);
+            out_json_string(out, x->category);
             buf_puts(out, ", \"allocated\": ");
-            json_money(out, x->allocated);
+            out_json_money(out, x->allocated);
             buf_puts(out, ", \"spent\": ");
-            json_money(out, x->spent);
+            out_json_money(out, x->spent);
             break;
         default: break;
         }
@@ -319,23 +268,23 @@ static void render_csv(const sp_alerts_result *r, buf_t *out)
         char b[32];
         buf_puts(out, alert_kind_name(x->kind));
         buf_putc(out, ',');
-        csv_text(out, x->owner);
+        csv_write_field(out, x->owner);
         buf_putc(out, ',');
         buf_t to = BUF_INIT;
         if (x->owner) buf_puts(&to, x->owner);
         if (x->escalated && x->leader) buf_printf(&to, "%s%s", x->owner ? ";" : "", x->leader);
-        csv_text(out, buf_cstr(&to));
+        csv_write_field(out, buf_cstr(&to));
         buf_free(&to);
         buf_puts(out, x->kind == ALERT_STALE_FOLLOWUP ? (x->escalated ? ",1," : ",0,") : ",,");
-        csv_text(out, x->customer_id);
+        csv_write_field(out, x->customer_id);
         buf_putc(out, ',');
-        csv_text(out, x->task_id);
+        csv_write_field(out, x->task_id);
         buf_putc(out, ',');
-        csv_text(out, x->goal_id);
+        csv_write_field(out, x->goal_id);
         buf_putc(out, ',');
-        csv_text(out, x->category);
+        csv_write_field(out, x->category);
         buf_putc(out, ',');
-        csv_text(out, x->status);
+        csv_write_field(out, x->status);
         buf_putc(out, ',');
         if (x->last_touch != SP_DAY_NONE) buf_puts(out, day_format(x->last_touch, b));
         buf_putc(out, ',');
@@ -424,27 +373,19 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
             break;
         case 'a': as_of_s = optarg; break;
         case 'f':
-            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_CSV));
-            if (format < 0) return cli_usage_error("alerts", _("unknown format '%s' (table, json, csv)"), optarg);
+            if ((format = cli_format_opt("alerts", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV)) < 0)
+                return 2;
             break;
         default: return cli_usage_error("alerts", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
     if (optind < argc) return cli_usage_error("alerts", _("unexpected argument '%s'"), argv[optind]);
-    sp_day as_of = 0;
-    const char *why = NULL;
-    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
-        return cli_usage_error("alerts", _("bad --as-of date '%s': %s"), as_of_s, _(why));
-
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
-    if (failed) {
-        store_close(st);
-        return 1;
-    }
-    if (!as_of_s) as_of = cli_today(plan ? plan->timezone : NULL);
+    sp_day as_of;
+    if (cli_parse_as_of("alerts", as_of_s, &as_of)) return 2;
+    sp_store *st;
+    sp_plan *plan;
+    if (cli_open_plan(cli, false, &st, &plan)) return 1;
+    as_of = cli_as_of(as_of, plan);
 
     int rc = 0;
     sp_err err = SP_ERR_INIT;
@@ -516,9 +457,7 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
     case FMT_CSV: render_csv(&res, &out); break;
     default: render_table(&res, plan, ds, as_of, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
     }
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
-    if (fflush(stdout) != 0) rc = 1;
-    buf_free(&out);
+    rc = cli_emit(&out);
 done:
     alerts_result_free(&res);
     dataset_free(ds);

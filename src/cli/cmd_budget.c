@@ -13,50 +13,9 @@
 #include <string.h>
 
 #include "../core/budget.h"
+#include "../io/csv_read.h"
 #include "../io/out.h"
 #include "cli.h"
-
-static void json_str(buf_t *out, const char *s)
-{
-    if (!s) {
-        buf_puts(out, "null");
-        return;
-    }
-    buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': buf_puts(out, "\\\""); break;
-        case '\\': buf_puts(out, "\\\\"); break;
-        case '\n': buf_puts(out, "\\n"); break;
-        case '\r': buf_puts(out, "\\r"); break;
-        case '\t': buf_puts(out, "\\t"); break;
-        default:
-            if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
-            else buf_putc(out, (char)*p);
-        }
-    }
-    buf_putc(out, '"');
-}
-
-static void json_money(buf_t *out, sp_money m)
-{
-    char b[32];
-    buf_puts(out, money_format(m, b));
-}
-
-static void csv_text(buf_t *out, const char *s)
-{
-    if (!s) return;
-    bool defuse = s[0] && strchr("=+-@", s[0]) != NULL;
-    bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
-    if (quote) buf_putc(out, '"');
-    if (defuse) buf_putc(out, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"') buf_putc(out, '"');
-        buf_putc(out, *p);
-    }
-    if (quote) buf_putc(out, '"');
-}
 
 /* share_text: ppm as "40%" / "12.5%". */
 static const char *share_text(sp_ratio r, char *b)
@@ -127,13 +86,13 @@ static void json_line(buf_t *out, const sp_budget_line *l)
 {
     double u;
     buf_printf(out, "\"share\": %.6g, \"allocated\": ", (double)l->share / SP_RATIO_ONE);
-    json_money(out, l->allocated);
+    out_json_money(out, l->allocated);
     buf_puts(out, ", \"committed\": ");
-    json_money(out, l->committed);
+    out_json_money(out, l->committed);
     buf_puts(out, ", \"spent\": ");
-    json_money(out, l->spent);
+    out_json_money(out, l->spent);
     buf_puts(out, ", \"remaining\": ");
-    json_money(out, l->remaining);
+    out_json_money(out, l->remaining);
     if (budget_used(l->spent, l->allocated, &u)) buf_printf(out, ", \"used\": %.6g", u);
     else buf_puts(out, ", \"used\": null");
     buf_printf(out, ", \"overrun\": %s", l->overrun ? "true" : "false");
@@ -143,21 +102,21 @@ static void render_json(const sp_budget_report *r, const sp_plan *plan, buf_t *o
 {
     char b[16];
     buf_puts(out, "{\"plan\": ");
-    json_str(out, plan->id);
+    out_json_string(out, plan->id);
     buf_puts(out, ", \"as_of\": ");
-    json_str(out, day_format(r->as_of, b));
+    out_json_string(out, day_format(r->as_of, b));
     buf_puts(out, ", \"period\": ");
-    json_str(out, plan->period_text);
+    out_json_string(out, plan->period_text);
     buf_puts(out, ", \"total\": ");
-    json_money(out, r->total);
+    out_json_money(out, r->total);
     buf_printf(out, ", \"overrun_above\": %.6g, \"categories\": [", (double)plan->alerts.budget_overrun_above / SP_RATIO_ONE);
     for (size_t i = 0; i < r->nlines; i++) {
         const sp_budget_line *l = &r->lines[i];
         buf_puts(out, i ? ",\n  " : "\n  ");
         buf_puts(out, "{\"category\": ");
-        json_str(out, l->category);
+        out_json_string(out, l->category);
         buf_puts(out, ", \"name\": ");
-        json_str(out, l->name);
+        out_json_string(out, l->name);
         buf_printf(out, ", \"planned\": %s, ", l->planned ? "true" : "false");
         json_line(out, l);
         buf_putc(out, '}');
@@ -169,23 +128,23 @@ static void render_json(const sp_budget_report *r, const sp_plan *plan, buf_t *o
         const sp_budget_strategy *s = &r->strategies[i];
         buf_puts(out, i ? ", " : "");
         buf_puts(out, "{\"strategy\": ");
-        json_str(out, s->strategy);
+        out_json_string(out, s->strategy);
         buf_puts(out, ", \"name\": ");
-        json_str(out, s->name);
+        out_json_string(out, s->name);
         buf_puts(out, ", \"spent\": ");
-        json_money(out, s->spent);
+        out_json_money(out, s->spent);
         buf_putc(out, '}');
     }
     buf_puts(out, "]}\n");
 }
 
-static void csv_line(buf_t *out, const sp_budget_line *l, const char *id, const char *name)
+static void csv_budget_line(buf_t *out, const sp_budget_line *l, const char *id, const char *name)
 {
     char b[32];
     double u;
-    csv_text(out, id);
+    csv_write_field(out, id);
     buf_putc(out, ',');
-    csv_text(out, name);
+    csv_write_field(out, name);
     buf_printf(out, ",%.6g", (double)l->share / SP_RATIO_ONE);
     buf_printf(out, ",%s", money_format(l->allocated, b));
     buf_printf(out, ",%s", money_format(l->committed, b));
@@ -198,8 +157,8 @@ static void csv_line(buf_t *out, const sp_budget_line *l, const char *id, const 
 static void render_csv(const sp_budget_report *r, buf_t *out)
 {
     buf_puts(out, "category,name,share,allocated,committed,spent,remaining,used,overrun\n");
-    for (size_t i = 0; i < r->nlines; i++) csv_line(out, &r->lines[i], r->lines[i].category, r->lines[i].name);
-    csv_line(out, &r->totals, "total", NULL);
+    for (size_t i = 0; i < r->nlines; i++) csv_budget_line(out, &r->lines[i], r->lines[i].category, r->lines[i].name);
+    csv_budget_line(out, &r->totals, "total", NULL);
 }
 
 int budget_cmd(sp_cli *cli, int argc, char **argv)
@@ -207,7 +166,7 @@ int budget_cmd(sp_cli *cli, int argc, char **argv)
     static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
                                          {"format", required_argument, NULL, 'f'},
                                          {NULL, 0, NULL, 0}};
-    const char *as_of_s = NULL, *why = NULL;
+    const char *as_of_s = NULL;
     int format = FMT_TABLE, c;
     optind = 0;
     opterr = 0;
@@ -215,35 +174,26 @@ int budget_cmd(sp_cli *cli, int argc, char **argv)
         switch (c) {
         case 'a': as_of_s = optarg; break;
         case 'f':
-            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_CSV));
-            if (format < 0) return cli_usage_error("budget", _("unknown format '%s' (table, json, csv)"), optarg);
+            if ((format = cli_format_opt("budget", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV)) < 0)
+                return 2;
             break;
         default: return cli_usage_error("budget", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
     if (optind < argc) return cli_usage_error("budget", _("unexpected argument '%s'"), argv[optind]);
-    sp_day as_of = 0;
-    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
-        return cli_usage_error("budget", _("bad --as-of date '%s': %s"), as_of_s, _(why));
-
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
-    if (failed) {
-        store_close(st);
-        return 1;
-    }
+    sp_day as_of;
+    if (cli_parse_as_of("budget", as_of_s, &as_of)) return 2;
+    sp_store *st;
+    sp_plan *plan;
+    if (cli_open_plan(cli, true, &st, &plan)) return 1;
     int rc = 0;
-    if (!plan || !plan->has_budget) {
-        fprintf(stderr, "salesplan: %s\n",
-                plan ? _("the plan has no budget section (budget: total and categories)")
-                     : _("no plan in the workspace: import one with 'salesplan plan import FILE'"));
+    if (!plan->has_budget) {
+        fprintf(stderr, "salesplan: %s\n", _("the plan has no budget section (budget: total and categories)"));
         plan_free(plan);
         store_close(st);
         return 1;
     }
-    if (!as_of_s) as_of = cli_today(plan->timezone);
+    as_of = cli_as_of(as_of, plan);
 
     sp_err err = SP_ERR_INIT;
     sp_dataset *ds = dataset_new();
@@ -262,9 +212,7 @@ int budget_cmd(sp_cli *cli, int argc, char **argv)
     case FMT_CSV: render_csv(&rep, &out); break;
     default: render_table(&rep, plan, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
     }
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
-    if (fflush(stdout) != 0) rc = 1;
-    buf_free(&out);
+    rc = cli_emit(&out);
 done:
     budget_report_free(&rep);
     dataset_free(ds);

@@ -345,8 +345,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
     while ((c = getopt_long(argc, argv, "f:a:", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON));
-            if (format < 0) return cli_usage_error("check", _("unknown format '%s' (table, json)"), optarg);
+            if ((format = cli_format_opt("check", optarg, 1u << FMT_TABLE | 1u << FMT_JSON)) < 0) return 2;
             break;
         case 'a': as_of_text = optarg; break;
         default: return cli_usage_error("check", _("unknown option '%s'"), argv[optind - 1]);
@@ -355,10 +354,8 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
     if (optind >= argc) return cli_usage_error("check", "%s", _("expects a plan FILE"));
     if (optind + 1 < argc) return cli_usage_error("check", _("unexpected argument '%s'"), argv[optind + 1]);
     const char *file = argv[optind];
-    sp_day as_of = 0;
-    const char *why = NULL;
-    if (as_of_text && !date_parse(as_of_text, &as_of, &why))
-        return cli_usage_error("check", _("bad --as-of date '%s': %s"), as_of_text, _(why));
+    sp_day as_of;
+    if (cli_parse_as_of("check", as_of_text, &as_of)) return 2;
 
     sp_err err = SP_ERR_INIT;
     sp_plan *plan = plan_yaml_load_file(file, &err);
@@ -382,7 +379,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
     err_free(&err);
 
     hist_ctx h;
-    open_history(cli, plan, as_of_text ? as_of : cli_today(plan->timezone), &h);
+    open_history(cli, plan, cli_as_of(as_of, plan), &h);
     sp_check_result res;
     memset(&res, 0, sizeof res);
     plan_check(plan, h.ds ? history_cb : NULL, &h, &res);

@@ -2,99 +2,20 @@
  * cmd_funnel.c — `salesplan funnel [--goal ID] [--as-of DATE]
  * [--format table|json]`: the reverse funnel of SPEC §7 for a revenue goal.
  *
- * Owns: gathering the inputs (the goal's actual, the trailing 12 months'
- * won / lost deals, won amount, leads, leads with an opportunity, qualified
- * leads and visits — each with the goal's filter where it applies to the
- * metric — the plan's qualified-lead and visit goals per month and the reps'
- * visit capacity) and rendering. The arithmetic is core/funnel.c. Without
- * --goal the first top-level revenue goal is used.
+ * Owns: option parsing, choosing the goal, loading and rendering. Gathering
+ * the inputs (the goal's actual, the trailing 12 months' history with the
+ * goal's filter where it applies, the plan's process goals per month, the
+ * reps' visit capacity) and the arithmetic are core/funnel.c, shared with
+ * the review pack. Without --goal the first top-level revenue goal is used.
  */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "../core/funnel.h"
 #include "../core/metrics.h"
-#include "../core/pace.h"
 #include "../io/out.h"
 #include "cli.h"
-
-#define DEFAULT_VISITS_PER_MONTH 8
-
-/* applicable_filter: the keys of f that apply to metric m (the others are
- * dropped: e.g. `product` does not apply to visits). *out owns a new array
- * of borrowed kv. */
-static void applicable_filter(const sp_filter *f, sp_metric m, sp_period p, sp_day d, sp_filter *out)
-{
-    out->kv = xcalloc(f->n ? f->n : 1, sizeof *out->kv);
-    out->n = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        sp_kpi_query q;
-        memset(&q, 0, sizeof q);
-        q.metric = m;
-        q.period = p;
-        q.as_of = d;
-        q.where.kv = &f->kv[i];
-        q.where.n = 1;
-        sp_err e = SP_ERR_INIT;
-        if (kpi_query_check(&q, &e)) out->kv[out->n++] = f->kv[i];
-        err_free(&e);
-    }
-}
-
-enum { FQ_ACTUAL, FQ_WON, FQ_WON_AMOUNT, FQ_WIN_RATE, FQ_LEADS, FQ_CONVERSION, FQ_QUALIFIED, FQ_VISITS, FQ_COUNT };
-static const sp_metric fq_metric[FQ_COUNT] = {MET_REVENUE, MET_DEALS_WON, MET_REVENUE, MET_WIN_RATE,
-                                              MET_LEADS, MET_LEAD_CONVERSION_RATE, MET_QUALIFIED_LEADS, MET_VISITS};
-
-/* plan_per_month: the plan's top-level goals of metric m, per month (per:
- * month targets as is, others divided by their months); goals that support
- * root_id are preferred when any does. Returns false when the plan has none. */
-static bool plan_per_month(const sp_plan *p, sp_metric m, const char *root_id, double *out)
-{
-    bool any_support = false, found = false;
-    for (size_t i = 0; i < p->ngoals; i++) {
-        const sp_goal *g = &p->goals[i];
-        if (g->metric != m) continue;
-        for (size_t k = 0; k < g->nsupports; k++)
-            if (str_eq(g->supports[k], root_id)) any_support = true;
-    }
-    *out = 0;
-    for (size_t i = 0; i < p->ngoals; i++) {
-        const sp_goal *g = &p->goals[i];
-        if (g->metric != m) continue;
-        bool sup = false;
-        for (size_t k = 0; k < g->nsupports; k++)
-            if (str_eq(g->supports[k], root_id)) sup = true;
-        if (any_support && !sup) continue;
-        double months = pace_months_in(g->period);
-        double v = (double)g->target;
-        if (m == MET_VISITS_PER_REP) v /= 100.0;
-        if (!g->per_month && months > 0) v /= months;
-        if (m == MET_VISITS_PER_REP) {
-            size_t reps = 0;
-            for (size_t gi = 0; gi < p->ngroups; gi++)
-                for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++)
-                    if (p->groups[gi].members[mi].role == ROLE_REP) reps++;
-            v *= (double)reps;
-        }
-        *out += v;
-        found = true;
-    }
-    return found;
-}
-
-static double visit_capacity(const sp_plan *p)
-{
-    double c = 0;
-    for (size_t gi = 0; gi < p->ngroups; gi++)
-        for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++) {
-            const sp_member *m = &p->groups[gi].members[mi];
-            if (m->role != ROLE_REP) continue;
-            c += m->has_visits_capacity ? (double)m->visits_per_month : DEFAULT_VISITS_PER_MONTH;
-        }
-    return c;
-}
 
 static void json_str(buf_t *out, const char *s)
 {
@@ -168,11 +89,10 @@ static void cell_dbl(buf_t *b, bool has, double v, int decimals)
 
 static void render_table(const sp_goal *g, sp_day as_of, const sp_funnel_in *in, const sp_funnel_out *o, buf_t *out)
 {
-    char b[48], c[48], e[48], db[16];
+    char c[48], db[16];
     unsigned miss = o->missing;
     buf_printf(out, "%s · %s · %s %s\n", g->id, g->period_text, _("as of"), day_format(as_of, db));
-    buf_printf(out, _("target %s, actual %s, remaining %s over %.1f months\n"), money_format_grouped(in->target, b),
-               money_format_grouped(in->actual, c), money_format_grouped(o->remaining, e), o->months_left);
+    funnel_summary(in, o, out);
     buf_printf(out, "%s: ", _("last 12 months"));
     buf_printf(out, "%s %s", _("average deal size"), (miss & FUNNEL_NO_WON) ? "—" : money_format_grouped(o->avg_deal_size, c));
     if (miss & FUNNEL_NO_CLOSED) buf_printf(out, ", %s —", _("win rate"));
@@ -188,35 +108,14 @@ static void render_table(const sp_goal *g, sp_day as_of, const sp_funnel_in *in,
     const char *head[4] = {_("needed per month"), _("need"), _("plan"), _("gap")};
     tableout_row(t, head);
     buf_t a = BUF_INIT, p = BUF_INIT, gp = BUF_INIT;
-    struct {
-        const char *label;
-        bool has;
-        double v;
-        bool has_plan;
-        double plan;
-        bool has_gap;
-        double gap;
-    } rows[] = {
-        {_("deals won"), o->has_deals, o->deals, false, 0, false, 0},
-        {_("opportunities closed"), o->has_opportunities, o->opportunities, false, 0, false, 0},
-        {_("leads"), o->has_leads, o->leads, false, 0, false, 0},
-        {_("qualified leads"), o->has_qualified, o->qualified_leads, in->has_qualified_goal, in->qualified_goal,
-         o->has_qualified_gap, o->qualified_gap},
-        {_("visits"), o->has_visits, o->visits, in->has_visits_goal, in->visits_goal, o->has_visits_gap,
-         o->visits_gap},
-        {_("visit capacity"), true, in->visit_capacity, false, 0, o->has_capacity_gap, o->capacity_gap},
-    };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        cell_dbl(&a, rows[i].has, rows[i].v, 1);
+    sp_funnel_row rows[FUNNEL_NROWS];
+    funnel_rows(in, o, rows);
+    for (size_t i = 0; i < FUNNEL_NROWS; i++) {
+        cell_dbl(&a, rows[i].has_need, rows[i].need, 1);
         cell_dbl(&p, rows[i].has_plan, rows[i].plan, 1);
+        if (rows[i].no_plan_cell) buf_clear(&p);
         cell_dbl(&gp, rows[i].has_gap, rows[i].gap, 1);
-        if (i == 5) {
-            buf_clear(&p);
-            buf_clear(&a);
-            buf_puts(&p, "");
-            buf_printf(&a, "%.1f", in->visit_capacity);
-        }
-        const char *row[4] = {rows[i].label, buf_cstr(&a), buf_cstr(&p), buf_cstr(&gp)};
+        const char *row[4] = {_(rows[i].label), buf_cstr(&a), buf_cstr(&p), buf_cstr(&gp)};
         tableout_row(t, row);
     }
     tableout_render(t, out);
@@ -224,12 +123,7 @@ static void render_table(const sp_goal *g, sp_day as_of, const sp_funnel_in *in,
     buf_free(&a);
     buf_free(&p);
     buf_free(&gp);
-    if (o->has_qualified_gap && o->qualified_gap > 0)
-        buf_printf(out, _("the plan asks for %.1f fewer qualified leads a month than the funnel needs\n"), o->qualified_gap);
-    if (o->has_capacity_gap && o->capacity_gap > 0)
-        buf_printf(out, _("the visits needed exceed the team's capacity by %.1f a month\n"), o->capacity_gap);
-    for (unsigned f = 1; f <= FUNNEL_PERIOD_OVER; f <<= 1)
-        if (miss & f) buf_printf(out, "%s\n", _(funnel_missing_text(f)));
+    funnel_notes(o, out);
 }
 
 int funnel_cmd(sp_cli *cli, int argc, char **argv)
@@ -295,74 +189,15 @@ int funnel_cmd(sp_cli *cli, int argc, char **argv)
     sp_tier_level *tiers = NULL;
     size_t ntiers = 0;
     tiers_from_plan(plan, &tiers, &ntiers);
-    sp_period t12 = {day_minus_year(as_of) + 1, as_of};
-    sp_kpi_query q[FQ_COUNT];
-    sp_filter filt[FQ_COUNT];
     sp_load_spec spec;
-    load_spec_init(&spec);
-    for (int i = 0; i < FQ_COUNT; i++) {
-        sp_period p = i == FQ_ACTUAL ? g->period : t12;
-        applicable_filter(&g->filter, fq_metric[i], p, as_of, &filt[i]);
-        memset(&q[i], 0, sizeof q[i]);
-        q[i].metric = fq_metric[i];
-        q[i].period = p;
-        q[i].as_of = as_of;
-        q[i].where = filt[i];
-        q[i].tiers = tiers;
-        q[i].ntiers = ntiers;
-        sp_load_spec s;
-        kpi_load_spec(&q[i], &s);
-        pace_spec_union(&spec, &s);
-    }
+    funnel_load_spec(g, as_of, tiers, ntiers, &spec);
     sp_err err = SP_ERR_INIT;
     sp_dataset *ds = dataset_new();
-    sp_kpi_value val[FQ_COUNT];
-    memset(val, 0, sizeof val);
-    if (!st->ops->load(st, &spec, ds, &err)) {
+    sp_funnel_in in;
+    if (!st->ops->load(st, &spec, ds, &err) || !funnel_gather(plan, ds, g, as_of, tiers, ntiers, &in, &err)) {
         rc = cli_fail(&err);
         goto done;
     }
-    for (int i = 0; i < FQ_COUNT; i++) {
-        sp_kpi_result r;
-        memset(&r, 0, sizeof r);
-        bool ok = kpi_compute(ds, &q[i], &r, &err);
-        if (ok) val[i] = r.total;
-        kpi_result_free(&r);
-        if (!ok) {
-            rc = cli_fail(&err);
-            goto done;
-        }
-    }
-
-    sp_funnel_in in;
-    memset(&in, 0, sizeof in);
-    in.target = g->target;
-    in.actual = as_of < g->period.first ? 0 : val[FQ_ACTUAL].ival;
-    if (as_of > g->period.last) in.months_left = 0;
-    else if (as_of < g->period.first) in.months_left = pace_months_in(g->period);
-    else {
-        sp_period rest = {as_of + 1, g->period.last};
-        in.months_left = rest.first <= rest.last ? pace_months_in(rest) : 0;
-        if (in.months_left < 1) in.months_left = 1;
-    }
-    in.won_deals = val[FQ_WON].ival;
-    in.won_amount = val[FQ_WON_AMOUNT].ival;
-    int64_t closed = (int64_t)val[FQ_WIN_RATE].den;
-    in.lost_deals = closed - (int64_t)val[FQ_WIN_RATE].num;
-    if (in.lost_deals < 0) in.lost_deals = 0;
-    in.leads = val[FQ_LEADS].ival;
-    in.leads_with_opp = val[FQ_CONVERSION].null ? 0 : (int64_t)val[FQ_CONVERSION].num;
-    in.qualified_leads = val[FQ_QUALIFIED].ival;
-    in.visits = val[FQ_VISITS].ival;
-    const char *root_id = g->id;
-    for (const sp_goal *r = g; r; r = r->parent) root_id = r->id;
-    in.has_qualified_goal = plan_per_month(plan, MET_QUALIFIED_LEADS, root_id, &in.qualified_goal);
-    double v1 = 0, v2 = 0;
-    bool h1 = plan_per_month(plan, MET_VISITS, root_id, &v1);
-    bool h2 = plan_per_month(plan, MET_VISITS_PER_REP, root_id, &v2);
-    in.has_visits_goal = h1 || h2;
-    in.visits_goal = v1 + v2;
-    in.visit_capacity = visit_capacity(plan);
 
     sp_funnel_out o;
     funnel_compute(&in, &o);
@@ -373,7 +208,6 @@ int funnel_cmd(sp_cli *cli, int argc, char **argv)
     if (fflush(stdout) != 0) rc = 1;
     buf_free(&out);
 done:
-    for (int i = 0; i < FQ_COUNT; i++) free(filt[i].kv);
     dataset_free(ds);
     free(tiers);
     err_free(&err);

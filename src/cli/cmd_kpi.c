@@ -145,9 +145,9 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
             break;
         case 'a': o.as_of = optarg; break;
         case 'f':
-            o.format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_CSV));
+            o.format = cli_format_opt("kpi", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV);
             if (o.format < 0) {
-                rc = cli_usage_error("kpi", _("unknown format '%s' (table, json, csv)"), optarg);
+                rc = 2;
                 goto out;
             }
             break;
@@ -200,24 +200,12 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
         rc = cli_usage_error("kpi", _("bad period '%s': %s"), o.period, _(why));
         goto out;
     }
-    sp_day as_of = 0;
-    if (o.as_of && !date_parse(o.as_of, &as_of, &why)) {
-        rc = cli_usage_error("kpi", _("bad --as-of date '%s': %s"), o.as_of, _(why));
-        goto out;
-    }
+    sp_day as_of;
+    if ((rc = cli_parse_as_of("kpi", o.as_of, &as_of))) goto out;
 
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) {
-        rc = 1;
-        goto out;
-    }
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
-    if (failed) {
-        store_close(st);
-        rc = 1;
-        goto out;
-    }
+    sp_store *st;
+    sp_plan *plan;
+    if ((rc = cli_open_plan(cli, false, &st, &plan))) goto out;
     if (plan && !period_parse(o.period, plan->fiscal_year_start, &q.period, &why)) {
         rc = cli_usage_error("kpi", _("bad period '%s': %s"), o.period, _(why));
         goto done;
@@ -228,7 +216,7 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     q.tiers = tiers;
     q.ntiers = ntiers;
     q.period_text = o.period;
-    q.as_of = o.as_of ? as_of : cli_today(plan ? plan->timezone : NULL);
+    q.as_of = cli_as_of(as_of, plan);
     q.where = o.where;
     q.explain = o.explain;
 
@@ -261,9 +249,7 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
             kpi_explain_to_table(&res, &out);
         }
     }
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
-    if (fflush(stdout) != 0) rc = 1;
-    buf_free(&out);
+    rc = cli_emit(&out);
 free_q:
     kpi_result_free(&res);
     dataset_free(ds);

@@ -88,8 +88,7 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
                 return cli_usage_error("plan export", _("--version needs a version number, not '%s'"), optarg);
             version = (int)v;
         } else if (c == 'f') {
-            fmt = cli_parse_format(optarg, 1u << FMT_YAML | 1u << FMT_JSON);
-            if (fmt < 0) return cli_usage_error("plan export", _("unknown format '%s' (yaml, json)"), optarg);
+            if ((fmt = cli_format_opt("plan export", optarg, 1u << FMT_YAML | 1u << FMT_JSON)) < 0) return 2;
         } else if (c == 'o') {
             out = optarg;
         } else {
@@ -113,7 +112,7 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
         if (n != 1) {
             err_set(&err, SP_EUSAGE, "%s",
                     n ? _("the workspace has several plans: name one (salesplan plan export ID)")
-                      : _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
+                      : cli_no_plan_msg());
             goto fail;
         }
         id = infos[0].id;
@@ -149,17 +148,8 @@ done:
 
 int plan_list_cmd(sp_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
-    int fmt = FMT_TABLE, c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-        if (c == 'f') {
-            fmt = cli_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON);
-            if (fmt < 0) return cli_usage_error("plan list", _("unknown format '%s' (table, json)"), optarg);
-        } else {
-            return cli_usage_error("plan list", "%s", _("unknown option"));
-        }
-    }
+    int fmt = FMT_TABLE;
+    if (cli_format_only("plan list", argc, argv, 1u << FMT_TABLE | 1u << FMT_JSON, &fmt)) return 2;
     if (optind < argc) return cli_usage_error("plan list", _("unexpected argument '%s'"), argv[optind]);
     sp_store *st = cli_open_store(cli, false);
     if (!st) return 1;

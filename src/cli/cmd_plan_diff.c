@@ -26,7 +26,7 @@ static char *resolve_plan_id(sp_cli *cli, sp_store *st, const char *given, sp_er
     char *id = NULL;
     if (!st->ops->plan_list(st, &infos, &n, err)) return NULL;
     if (n == 1) id = xstrdup(infos[0].id);
-    else if (n == 0) err_set(err, SP_EINVAL, "%s", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
+    else if (n == 0) err_set(err, SP_EINVAL, "%s", cli_no_plan_msg());
     else err_set(err, SP_EUSAGE, "%s", _("the workspace has several plans: name one with --plan ID"));
     plan_info_free(infos, n);
     return id;
@@ -34,17 +34,8 @@ static char *resolve_plan_id(sp_cli *cli, sp_store *st, const char *given, sp_er
 
 int plan_versions_cmd(sp_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
-    int fmt = FMT_TABLE, c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-        if (c == 'f') {
-            fmt = cli_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON);
-            if (fmt < 0) return cli_usage_error("plan versions", _("unknown format '%s' (table, json)"), optarg);
-        } else {
-            return cli_usage_error("plan versions", "%s", _("unknown option"));
-        }
-    }
+    int fmt = FMT_TABLE;
+    if (cli_format_only("plan versions", argc, argv, 1u << FMT_TABLE | 1u << FMT_JSON, &fmt)) return 2;
     if (optind + 1 < argc) return cli_usage_error("plan versions", "%s", _("expects at most one plan ID"));
     const char *given = optind < argc ? argv[optind] : NULL;
     sp_store *st = cli_open_store(cli, false);
@@ -230,17 +221,8 @@ static sp_plan *load_version(sp_store *st, const char *id, int v, sp_err *err)
 
 int plan_diff_cmd(sp_cli *cli, int argc, char **argv)
 {
-    static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
-    int fmt = FMT_TABLE, c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-        if (c == 'f') {
-            fmt = cli_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON);
-            if (fmt < 0) return cli_usage_error("plan diff", _("unknown format '%s' (table, json)"), optarg);
-        } else {
-            return cli_usage_error("plan diff", "%s", _("unknown option"));
-        }
-    }
+    int fmt = FMT_TABLE;
+    if (cli_format_only("plan diff", argc, argv, 1u << FMT_TABLE | 1u << FMT_JSON, &fmt)) return 2;
     if (optind + 2 != argc) return cli_usage_error("plan diff", "%s", _("expects two version numbers V1 V2"));
     int v1 = parse_version(argv[optind]), v2 = parse_version(argv[optind + 1]);
     if (v1 < 0 || v2 < 0)

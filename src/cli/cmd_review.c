@@ -70,19 +70,13 @@ int review_add_cmd(sp_cli *cli, int argc, char **argv)
     if (!check_text("--cause", cause) || !check_text("--lesson", lesson) || !check_text("--action", action))
         return 2;
 
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    sp_store *st;
+    sp_plan *plan;
+    if (cli_open_plan(cli, true, &st, &plan)) return 1;
     sp_err err = SP_ERR_INIT;
     sp_plan_info *vers = NULL;
     size_t nvers = 0;
     int rc = 0;
-    if (!plan) {
-        rc = 1;
-        if (!failed) fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
-        goto done;
-    }
     sp_period pp;
     const char *why = NULL;
     if (!period_parse(period, plan->fiscal_year_start, &pp, &why)) {
@@ -143,26 +137,19 @@ int review_list_cmd(sp_cli *cli, int argc, char **argv)
         if (c == 'p') {
             period = optarg;
         } else if (c == 'f') {
-            fmt = cli_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON);
-            if (fmt < 0) return cli_usage_error("review list", _("unknown format '%s' (table, json)"), optarg);
+            if ((fmt = cli_format_opt("review list", optarg, 1u << FMT_TABLE | 1u << FMT_JSON)) < 0) return 2;
         } else {
             return cli_usage_error("review list", "%s", _("unknown option"));
         }
     }
     if (optind < argc) return cli_usage_error("review list", _("unexpected argument '%s'"), argv[optind]);
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    sp_store *st;
+    sp_plan *plan;
+    if (cli_open_plan(cli, true, &st, &plan)) return 1;
     sp_err err = SP_ERR_INIT;
     sp_review *v = NULL;
     size_t n = 0;
     int rc = 0;
-    if (!plan) {
-        rc = 1;
-        if (!failed) fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
-        goto done;
-    }
     if (period) {
         sp_period pp;
         const char *why = NULL;

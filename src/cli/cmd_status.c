@@ -46,58 +46,9 @@ static void frac_machine(sp_qty q, buf_t *out)
     if (!q.null) buf_puts(out, qty_decimal(q, 1, 4, true, b));
 }
 
-/* num_display: q in unit u for the terminal ("—" when null). */
-static void num_display(sp_unit u, sp_qty q, buf_t *out)
-{
-    char b[64];
-    if (q.null) {
-        buf_puts(out, "—");
-        return;
-    }
-    switch (u) {
-    case UNIT_MONEY: buf_puts(out, money_format_grouped(qty_round(q), b)); break;
-    case UNIT_COUNT: buf_printf(out, "%" PRId64, qty_round(q)); break;
-    case UNIT_RATIO: buf_printf(out, "%s%%", qty_decimal(q, 10000, 1, false, b)); break;
-    default: buf_puts(out, qty_decimal(q, 100, 2, true, b)); break;
-    }
-}
-
-/* pct_display: a fraction as a percentage with one decimal ("87.3%"). */
-static void pct_display(sp_qty q, buf_t *out)
-{
-    char b[64];
-    if (q.null) {
-        buf_puts(out, "—");
-        return;
-    }
-    sp_qty p = q;
-    if (q.den % 100 == 0) p = qty_make(q.num, q.den / 100);
-    else if (q.num < INT64_MAX / 100 && q.num > INT64_MIN / 100) p = qty_make(q.num * 100, q.den);
-    else p = qty_int(q.num / q.den * 100);
-    buf_printf(out, "%s%%", qty_decimal(p, 1, 1, false, b));
-}
-
 static sp_unit goal_unit(const sp_goal *g) { return sp_metrics[g->metric].unit; }
 
 /* ---- JSON ---- */
-
-static void json_str(buf_t *out, const char *s)
-{
-    buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '"': buf_puts(out, "\\\""); break;
-        case '\\': buf_puts(out, "\\\\"); break;
-        case '\n': buf_puts(out, "\\n"); break;
-        case '\r': buf_puts(out, "\\r"); break;
-        case '\t': buf_puts(out, "\\t"); break;
-        default:
-            if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
-            else buf_putc(out, (char)*p);
-        }
-    }
-    buf_putc(out, '"');
-}
 
 static void json_num(buf_t *out, const char *key, sp_unit u, sp_qty q)
 {
@@ -120,26 +71,26 @@ static void json_goal(const sp_goal_pace *v, size_t n, size_t i, buf_t *out)
     sp_unit u = goal_unit(g);
     char b[64];
     buf_puts(out, "{\"id\": ");
-    json_str(out, g->id);
+    out_json_text(out, g->id);
     buf_puts(out, ", \"name\": ");
-    json_str(out, g->name);
+    out_json_text(out, g->name);
     buf_puts(out, ", \"metric\": ");
-    json_str(out, sp_metrics[g->metric].name);
+    out_json_text(out, sp_metrics[g->metric].name);
     buf_puts(out, ", \"unit\": ");
-    json_str(out, unit_name(u));
+    out_json_text(out, unit_name(u));
     buf_puts(out, ", \"period\": ");
-    json_str(out, g->period_text);
+    out_json_text(out, g->period_text);
     buf_puts(out, ", \"direction\": ");
-    json_str(out, g->direction == DIR_AT_MOST ? "at_most" : "at_least");
+    out_json_text(out, g->direction == DIR_AT_MOST ? "at_most" : "at_least");
     json_num(out, "target", u, gp->target);
     json_num(out, "actual", u, gp->actual);
     json_num(out, "expected", u, gp->expected);
     json_num(out, "projection", u, gp->projection);
     json_frac(out, "attainment", gp->attainment);
     buf_puts(out, ", \"status\": ");
-    json_str(out, goal_status_name(gp->status));
+    out_json_text(out, goal_status_name(gp->status));
     buf_puts(out, ", \"pacing\": ");
-    json_str(out, gp->pacing == PACING_SEASONAL ? "seasonal" : "linear");
+    out_json_text(out, gp->pacing == PACING_SEASONAL ? "seasonal" : "linear");
     if (gp->is_revenue) {
         json_num(out, "pipeline", UNIT_MONEY, gp->pipeline);
         json_frac(out, "pipeline_coverage", gp->pipeline_coverage);
@@ -147,12 +98,12 @@ static void json_goal(const sp_goal_pace *v, size_t n, size_t i, buf_t *out)
     }
     if (g->per_month) {
         buf_puts(out, ", \"current_month\": ");
-        json_str(out, grain_label(GRAIN_MONTH, gp->current.first, b));
+        out_json_text(out, grain_label(GRAIN_MONTH, gp->current.first, b));
         buf_puts(out, ", \"months\": [");
         for (size_t k = 0; k < gp->nmonths; k++) {
             const sp_month_pace *m = &gp->months[k];
             buf_puts(out, k ? ", {\"month\": " : "{\"month\": ");
-            json_str(out, grain_label(GRAIN_MONTH, m->month.first, b));
+            out_json_text(out, grain_label(GRAIN_MONTH, m->month.first, b));
             json_num(out, "actual", u, m->actual);
             buf_printf(out, ", \"met\": %s}", m->met < 0 ? "null" : (m->met ? "true" : "false"));
         }
@@ -174,9 +125,9 @@ static void render_json(const sp_plan *plan, sp_day as_of, const sp_goal_pace *v
 {
     char db[16];
     buf_puts(out, "{\"plan\": ");
-    json_str(out, plan->id);
+    out_json_text(out, plan->id);
     buf_puts(out, ", \"as_of\": ");
-    json_str(out, day_format(as_of, db));
+    out_json_text(out, day_format(as_of, db));
     buf_puts(out, ", \"goals\": [");
     bool first = true;
     for (size_t i = 0; i < n; i++) {
@@ -189,25 +140,6 @@ static void render_json(const sp_plan *plan, sp_day as_of, const sp_goal_pace *v
 }
 
 /* ---- CSV ---- */
-
-static void csv_cell(buf_t *out, const char *s, bool label)
-{
-    s = s ? s : "";
-    bool defuse = label && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-                            s[0] == '\r');
-    bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
-    if (!quote) {
-        buf_puts(out, s);
-        return;
-    }
-    buf_putc(out, '"');
-    if (defuse) buf_putc(out, '\'');
-    for (; *s; s++) {
-        if (*s == '"') buf_putc(out, '"');
-        buf_putc(out, *s);
-    }
-    buf_putc(out, '"');
-}
 
 /* in_scope: goal i is root or one of its descendants (root SIZE_MAX: all). */
 static bool in_scope(const sp_goal_pace *v, size_t i, size_t root)
@@ -227,15 +159,15 @@ static void render_csv(const sp_goal_pace *v, size_t n, size_t root, buf_t *out)
         const sp_goal_pace *gp = &v[i];
         const sp_goal *g = gp->goal;
         sp_unit u = goal_unit(g);
-        csv_cell(out, g->id, true);
+        out_csv_cell(out, g->id, true);
         buf_putc(out, ',');
-        if (gp->parent != SIZE_MAX) csv_cell(out, v[gp->parent].goal->id, true);
+        if (gp->parent != SIZE_MAX) out_csv_cell(out, v[gp->parent].goal->id, true);
         buf_putc(out, ',');
-        csv_cell(out, g->name, true);
+        out_csv_cell(out, g->name, true);
         buf_putc(out, ',');
-        csv_cell(out, sp_metrics[g->metric].name, false);
+        out_csv_cell(out, sp_metrics[g->metric].name, false);
         buf_putc(out, ',');
-        csv_cell(out, g->period_text, false);
+        out_csv_cell(out, g->period_text, false);
         sp_qty nums[4] = {gp->target, gp->actual, gp->expected, gp->projection};
         for (int k = 0; k < 4; k++) {
             buf_putc(out, ',');
@@ -255,9 +187,6 @@ static void render_csv(const sp_goal_pace *v, size_t n, size_t root, buf_t *out)
 
 /* ---- table ---- */
 
-static const char *const status_labels[GOAL_STATUS_COUNT] = {
-    N_("not started"), N_("on track"), N_("at risk"), N_("off track"), N_("achieved"), N_("missed"),
-};
 
 static const char *status_colour(sp_goal_status s)
 {
@@ -308,14 +237,14 @@ static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *
         buf_puts(&cells[1], g->name ? g->name : "");
         buf_puts(&cells[2], g->period_text ? g->period_text : "");
         if (g->per_month) buf_printf(&cells[2], " (%s %s)", _("per month"), grain_label(GRAIN_MONTH, gp->current.first, b));
-        num_display(u, gp->target, &cells[3]);
-        num_display(u, gp->actual, &cells[4]);
-        num_display(u, gp->expected, &cells[5]);
-        num_display(u, gp->projection, &cells[6]);
-        pct_display(gp->attainment, &cells[7]);
+        qty_display(u, gp->target, &cells[3]);
+        qty_display(u, gp->actual, &cells[4]);
+        qty_display(u, gp->expected, &cells[5]);
+        qty_display(u, gp->projection, &cells[6]);
+        qty_pct_display(gp->attainment, &cells[7]);
         bar(gp->attainment, &cells[8]);
         if (colour) buf_puts(&cells[9], status_colour(gp->status));
-        buf_puts(&cells[9], _(status_labels[gp->status]));
+        buf_puts(&cells[9], _(goal_status_label(gp->status)));
         if (colour) buf_puts(&cells[9], "\033[0m");
         const char *row[NC];
         for (size_t k = 0; k < NC; k++) row[k] = buf_cstr(&cells[k]);
@@ -339,10 +268,10 @@ static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *
         sep = true;
         if (gp->is_revenue && !gp->pipeline.null) {
             buf_t p = BUF_INIT, c = BUF_INIT, f = BUF_INIT;
-            num_display(UNIT_MONEY, gp->pipeline, &p);
+            qty_display(UNIT_MONEY, gp->pipeline, &p);
             if (gp->pipeline_coverage.null) buf_puts(&c, "—");
             else buf_printf(&c, "%s×", qty_decimal(gp->pipeline_coverage, 1, 2, false, b));
-            num_display(UNIT_MONEY, gp->forecast, &f);
+            qty_display(UNIT_MONEY, gp->forecast, &f);
             buf_printf(out, "%s: %s %s, %s %s, %s %s\n", g->id, _("pipeline"), buf_cstr(&p), _("coverage"),
                        buf_cstr(&c), _("forecast"), buf_cstr(&f));
             buf_free(&p);
@@ -354,7 +283,7 @@ static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *
             for (size_t k = 0; k < gp->nmonths; k++) {
                 const sp_month_pace *m = &gp->months[k];
                 buf_t a = BUF_INIT;
-                num_display(goal_unit(g), m->actual, &a);
+                qty_display(goal_unit(g), m->actual, &a);
                 buf_printf(out, " %s %s%s", grain_label(GRAIN_MONTH, m->month.first, b), buf_cstr(&a),
                            m->met < 0 ? "…" : (m->met ? "✓" : "✗"));
                 buf_free(&a);
@@ -384,34 +313,20 @@ int status_cmd(sp_cli *cli, int argc, char **argv)
         case 'a': as_of_s = optarg; break;
         case 'g': goal_id = optarg; break;
         case 'f':
-            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_CSV));
-            if (format < 0) return cli_usage_error("status", _("unknown format '%s' (table, json, csv)"), optarg);
+            if ((format = cli_format_opt("status", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV)) < 0)
+                return 2;
             break;
         default: return cli_usage_error("status", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
     if (optind < argc) return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
-    sp_day as_of = 0;
-    const char *why = NULL;
-    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
-        return cli_usage_error("status", _("bad --as-of date '%s': %s"), as_of_s, _(why));
-
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
-    if (failed) {
-        store_close(st);
-        return 1;
-    }
-    if (!plan) {
-        fprintf(stderr, "salesplan: %s\n",
-                _("the workspace has no plan yet: run 'salesplan plan import FILE' first"));
-        store_close(st);
-        return 1;
-    }
+    sp_day as_of;
+    if (cli_parse_as_of("status", as_of_s, &as_of)) return 2;
+    sp_store *st;
+    sp_plan *plan;
+    if (cli_open_plan(cli, true, &st, &plan)) return 1;
     int rc = 0;
-    if (!as_of_s) as_of = cli_today(plan->timezone);
+    as_of = cli_as_of(as_of, plan);
     if (goal_id && !plan_find_goal(plan, goal_id)) {
         rc = cli_usage_error("status", _("no goal '%s' in plan %s"), goal_id, plan->id);
         plan_free(plan);
@@ -447,9 +362,7 @@ int status_cmd(sp_cli *cli, int argc, char **argv)
     case FMT_CSV: render_csv(v, n, root, &out); break;
     default: render_table(plan, as_of, v, n, root, &out); break;
     }
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
-    if (fflush(stdout) != 0) rc = 1;
-    buf_free(&out);
+    rc = cli_emit(&out);
 done:
     goal_paces_free(v, n);
     actuals_free(manual, nmanual);

@@ -478,8 +478,8 @@ int tasks_cmd(sp_cli *cli, int argc, char **argv)
         case 'l': load = true; break;
         case 'a': as_of_text = optarg; break;
         case 'f':
-            fmt = cli_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV);
-            if (fmt < 0) return cli_usage_error("tasks", _("unknown format '%s' (table, json, csv)"), optarg);
+            if ((fmt = cli_format_opt("tasks", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV)) < 0)
+                return 2;
             fmt_given = true;
             break;
         default: return cli_usage_error("tasks", "%s", _("unknown option"));
@@ -489,30 +489,19 @@ int tasks_cmd(sp_cli *cli, int argc, char **argv)
     if (gantt && load) return cli_usage_error("tasks", "%s", _("--gantt and --load are separate views: pick one"));
     if (gantt && fmt_given && fmt != FMT_TABLE)
         return cli_usage_error("tasks", "%s", _("--gantt draws text on the terminal: it takes no --format"));
-    sp_day as_of = SP_DAY_NONE;
-    if (as_of_text) {
-        const char *why = NULL;
-        if (!date_parse(as_of_text, &as_of, &why))
-            return cli_usage_error("tasks", _("--as-of '%s' is not a date YYYY-MM-DD (%s)"), as_of_text,
-                                   why ? _(why) : "");
-    }
+    sp_day as_of;
+    if (cli_parse_as_of("tasks", as_of_text, &as_of)) return 2;
 
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    sp_store *st;
+    sp_plan *plan;
+    if (cli_open_plan(cli, true, &st, &plan)) return 1;
     sp_err err = SP_ERR_INIT;
     sp_schedule s = {0};
     sp_task_state *states = NULL;
     size_t nstates = 0;
     task_row *rows = NULL;
     int rc = 0;
-    if (!plan) {
-        rc = 1;
-        if (!failed) fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
-        goto done;
-    }
-    if (as_of == SP_DAY_NONE) as_of = cli_today(plan->timezone);
+    as_of = cli_as_of(as_of, plan);
     if (!schedule_compute(plan, &s, &err) || !st->ops->task_states(st, plan->id, &states, &nstates, &err)) {
         rc = cli_fail(&err);
         goto done;
@@ -589,17 +578,11 @@ int task_set_cmd(sp_cli *cli, int argc, char **argv)
     const char *id = argv[optind];
     if (progress < 0) progress = status == TASK_DONE ? 100 : 0;
 
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
+    sp_store *st;
+    sp_plan *plan;
+    if (cli_open_plan(cli, true, &st, &plan)) return 1;
     sp_err err = SP_ERR_INIT;
     int rc = 0;
-    if (!plan) {
-        rc = 1;
-        if (!failed) fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE'"));
-        goto done;
-    }
     bool found = false;
     for (size_t i = 0; i < plan->ntasks && !found; i++) found = str_eq(plan->tasks[i].id, id);
     if (!found) {

@@ -14,59 +14,11 @@
 #include <string.h>
 
 #include "../core/alerts.h"
+#include "../io/csv_read.h"
 #include "../io/out.h"
 #include "cli.h"
 
 #define TIERS_TABLE_MOVES 50
-
-static void json_str(buf_t *out, const char *s)
-{
-    if (!s) {
-        buf_puts(out, "null");
-        return;
-    }
-    buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': buf_puts(out, "\\\""); break;
-        case '\\': buf_puts(out, "\\\\"); break;
-        case '\n': buf_puts(out, "\\n"); break;
-        case '\r': buf_puts(out, "\\r"); break;
-        case '\t': buf_puts(out, "\\t"); break;
-        default:
-            if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
-            else buf_putc(out, (char)*p);
-        }
-    }
-    buf_putc(out, '"');
-}
-
-static void json_day(buf_t *out, sp_day d)
-{
-    char b[16];
-    if (d == SP_DAY_NONE) buf_puts(out, "null");
-    else json_str(out, day_format(d, b));
-}
-
-static void json_money(buf_t *out, sp_money m)
-{
-    char b[32];
-    buf_puts(out, money_format(m, b));
-}
-
-static void csv_text(buf_t *out, const char *s)
-{
-    if (!s) return;
-    bool defuse = s[0] && strchr("=+-@", s[0]) != NULL;
-    bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
-    if (quote) buf_putc(out, '"');
-    if (defuse) buf_putc(out, '\'');
-    for (const char *p = s; *p; p++) {
-        if (*p == '"') buf_putc(out, '"');
-        buf_putc(out, *p);
-    }
-    if (quote) buf_putc(out, '"');
-}
 
 static const char *tier_name(const sp_plan *plan, const char *id)
 {
@@ -187,28 +139,28 @@ static void render_table(const sp_tiers_report *r, const sp_plan *plan, const sp
 static void render_json(const sp_tiers_report *r, const sp_plan *plan, const sp_review_rule *rule, buf_t *out)
 {
     buf_puts(out, "{\"as_of\": ");
-    json_day(out, r->as_of);
+    out_json_day(out, r->as_of);
     buf_puts(out, ", \"since\": ");
-    json_day(out, r->since);
+    out_json_day(out, r->since);
     buf_puts(out, ", \"tiers\": [");
     for (size_t i = 0; i < r->nrows; i++) {
         const sp_tier_row *x = &r->rows[i];
         double s;
         buf_puts(out, i ? ",\n  " : "\n  ");
         buf_puts(out, "{\"tier\": ");
-        json_str(out, x->tier);
+        out_json_string(out, x->tier);
         buf_puts(out, ", \"name\": ");
-        json_str(out, x->tier ? tier_name(plan, x->tier) : NULL);
+        out_json_string(out, x->tier ? tier_name(plan, x->tier) : NULL);
         buf_puts(out, ", \"min\": ");
-        if (x->tier) json_money(out, x->min);
+        if (x->tier) out_json_money(out, x->min);
         else buf_puts(out, "null");
         buf_printf(out, ", \"customers\": %zu, \"t12m_revenue\": ", x->customers);
-        json_money(out, x->t12m);
+        out_json_money(out, x->t12m);
         if (share(x->t12m, r->t12m_total, &s)) buf_printf(out, ", \"share\": %.6g}", s);
         else buf_puts(out, ", \"share\": null}");
     }
     buf_printf(out, "\n], \"total\": {\"customers\": %zu, \"t12m_revenue\": ", r->customers);
-    json_money(out, r->t12m_total);
+    out_json_money(out, r->t12m_total);
     buf_puts(out, "}, \"movements\": ");
     if (r->since == SP_DAY_NONE) {
         buf_puts(out, "null");
@@ -217,9 +169,9 @@ static void render_json(const sp_tiers_report *r, const sp_plan *plan, const sp_
         for (size_t i = 0; i < r->npairs; i++) {
             buf_puts(out, i ? ", " : "");
             buf_puts(out, "{\"from\": ");
-            json_str(out, r->pairs[i].from);
+            out_json_string(out, r->pairs[i].from);
             buf_puts(out, ", \"to\": ");
-            json_str(out, r->pairs[i].to);
+            out_json_string(out, r->pairs[i].to);
             buf_printf(out, ", \"count\": %zu}", r->pairs[i].count);
         }
         buf_puts(out, "], \"changes\": [");
@@ -227,31 +179,31 @@ static void render_json(const sp_tiers_report *r, const sp_plan *plan, const sp_
             const sp_tier_move *m = &r->moves[i];
             buf_puts(out, i ? ",\n  " : "\n  ");
             buf_puts(out, "{\"customer_id\": ");
-            json_str(out, m->customer_id);
+            out_json_string(out, m->customer_id);
             buf_printf(out, ", \"change\": \"%s\", \"from\": ", m->upgrade ? "upgrade" : "downgrade");
-            json_str(out, m->from);
+            out_json_string(out, m->from);
             buf_puts(out, ", \"to\": ");
-            json_str(out, m->to);
+            out_json_string(out, m->to);
             buf_puts(out, ", \"t12m_since\": ");
-            json_money(out, m->t12m_since);
+            out_json_money(out, m->t12m_since);
             buf_puts(out, ", \"t12m_now\": ");
-            json_money(out, m->t12m_now);
+            out_json_money(out, m->t12m_now);
             buf_putc(out, '}');
         }
         buf_puts(out, "]}");
     }
     buf_puts(out, ", \"reviews_due\": {\"tier\": ");
-    json_str(out, rule->tier);
+    out_json_string(out, rule->tier);
     buf_printf(out, ", \"review_every_days\": %d, \"customers\": [", rule->every_days);
     for (size_t i = 0; i < r->nreviews; i++) {
         const sp_alert *x = &r->reviews[i];
         buf_puts(out, i ? ",\n  " : "\n  ");
         buf_puts(out, "{\"customer_id\": ");
-        json_str(out, x->customer_id);
+        out_json_string(out, x->customer_id);
         buf_puts(out, ", \"owner\": ");
-        json_str(out, x->owner);
+        out_json_string(out, x->owner);
         buf_puts(out, ", \"last_touch\": ");
-        json_day(out, x->last_touch);
+        out_json_day(out, x->last_touch);
         if (x->days < 0) buf_puts(out, ", \"days\": null}");
         else buf_printf(out, ", \"days\": %d}", (int)x->days);
     }
@@ -265,9 +217,9 @@ static void render_csv(const sp_tiers_report *r, const sp_plan *plan, buf_t *out
     for (size_t i = 0; i < r->nrows; i++) {
         const sp_tier_row *x = &r->rows[i];
         double s;
-        csv_text(out, x->tier);
+        csv_write_field(out, x->tier);
         buf_putc(out, ',');
-        if (x->tier) csv_text(out, tier_name(plan, x->tier));
+        if (x->tier) csv_write_field(out, tier_name(plan, x->tier));
         buf_putc(out, ',');
         if (x->tier) buf_puts(out, money_format(x->min, b));
         buf_printf(out, ",%zu,%s,", x->customers, money_format(x->t12m, b));
@@ -291,28 +243,22 @@ int tiers_cmd(sp_cli *cli, int argc, char **argv)
         case 'a': as_of_s = optarg; break;
         case 's': since_s = optarg; break;
         case 'f':
-            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON) | (1u << FMT_CSV));
-            if (format < 0) return cli_usage_error("tiers", _("unknown format '%s' (table, json, csv)"), optarg);
+            if ((format = cli_format_opt("tiers", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV)) < 0)
+                return 2;
             break;
         default: return cli_usage_error("tiers", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
     if (optind < argc) return cli_usage_error("tiers", _("unexpected argument '%s'"), argv[optind]);
-    sp_day as_of = 0, since = SP_DAY_NONE;
-    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
-        return cli_usage_error("tiers", _("bad --as-of date '%s': %s"), as_of_s, _(why));
+    sp_day as_of, since = SP_DAY_NONE;
+    if (cli_parse_as_of("tiers", as_of_s, &as_of)) return 2;
     if (since_s && !date_parse(since_s, &since, &why))
         return cli_usage_error("tiers", _("bad --since date '%s': %s"), since_s, _(why));
 
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
-    if (failed) {
-        store_close(st);
-        return 1;
-    }
-    if (!as_of_s) as_of = cli_today(plan ? plan->timezone : NULL);
+    sp_store *st;
+    sp_plan *plan;
+    if (cli_open_plan(cli, false, &st, &plan)) return 1;
+    as_of = cli_as_of(as_of, plan);
     int rc = 0;
     if (since != SP_DAY_NONE && since > as_of) {
         char b[16];
@@ -344,9 +290,7 @@ int tiers_cmd(sp_cli *cli, int argc, char **argv)
     case FMT_CSV: render_csv(&rep, plan, &out); break;
     default: render_table(&rep, plan, ds, &rule, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
     }
-    fwrite(out.data ? out.data : "", 1, out.len, stdout);
-    if (fflush(stdout) != 0) rc = 1;
-    buf_free(&out);
+    rc = cli_emit(&out);
 done:
     tiers_report_free(&rep);
     dataset_free(ds);

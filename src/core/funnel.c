@@ -1,15 +1,228 @@
 /*
- * funnel.c — the reverse funnel arithmetic (SPEC §7, step 1 of the method:
- * derive process goals from a result goal). Owns the chain remaining revenue
- * → deals → opportunities → leads → qualified leads, visits, and the
- * comparison with the plan and the team's capacity. Must not touch I/O or
- * the metric engine: inputs are plain numbers.
+ * funnel.c — the reverse funnel (SPEC §7, step 1 of the method: derive
+ * process goals from a result goal). Owns gathering its inputs (the queries
+ * run through the metric engine on a dataset the caller loaded, the plan's
+ * process goals per month, the reps' visit capacity: one rule shared by
+ * `salesplan funnel` and the review pack), the chain remaining revenue →
+ * deals → opportunities → leads → qualified leads, visits, and the
+ * comparison with the plan and the team's capacity. Must not touch I/O,
+ * SQL or the clock.
  */
 #include "funnel.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../util/i18n.h"
+#include "pace.h"
+
+#define DEFAULT_VISITS_PER_MONTH 8
+
+/* ---- gathering ---- */
+
+void funnel_goal_filter(const sp_filter *f, sp_metric m, sp_period p, sp_day d, sp_filter *out)
+{
+    out->kv = xcalloc(f->n ? f->n : 1, sizeof *out->kv);
+    out->n = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        sp_kpi_query q;
+        memset(&q, 0, sizeof q);
+        q.metric = m;
+        q.period = p;
+        q.as_of = d;
+        q.where.kv = &f->kv[i];
+        q.where.n = 1;
+        sp_err e = SP_ERR_INIT;
+        if (kpi_query_check(&q, &e)) out->kv[out->n++] = f->kv[i];
+        err_free(&e);
+    }
+}
+
+/* The queries behind the inputs: the goal's actual over its period, the
+ * rest over the trailing 12 months. */
+enum { FQ_ACTUAL, FQ_WON, FQ_WON_AMOUNT, FQ_WIN_RATE, FQ_LEADS, FQ_CONVERSION, FQ_QUALIFIED, FQ_VISITS, FQ_COUNT };
+static const sp_metric fq_metric[FQ_COUNT] = {MET_REVENUE, MET_DEALS_WON, MET_REVENUE, MET_WIN_RATE,
+                                              MET_LEADS, MET_LEAD_CONVERSION_RATE, MET_QUALIFIED_LEADS, MET_VISITS};
+
+typedef struct funnel_queries {
+    sp_kpi_query q[FQ_COUNT];
+    sp_filter filt[FQ_COUNT];
+} funnel_queries;
+
+/* queries_init: every query of goal g as of as_of; allocates the filter
+ * arrays (queries_free). */
+static void queries_init(funnel_queries *fq, const sp_goal *g, sp_day as_of, const sp_tier_level *tiers,
+                         size_t ntiers)
+{
+    memset(fq, 0, sizeof *fq);
+    sp_period t12 = {day_minus_year(as_of) + 1, as_of};
+    for (int i = 0; i < FQ_COUNT; i++) {
+        sp_period p = i == FQ_ACTUAL ? g->period : t12;
+        funnel_goal_filter(&g->filter, fq_metric[i], p, as_of, &fq->filt[i]);
+        fq->q[i].metric = fq_metric[i];
+        fq->q[i].period = p;
+        fq->q[i].as_of = as_of;
+        fq->q[i].where = fq->filt[i];
+        fq->q[i].tiers = tiers;
+        fq->q[i].ntiers = ntiers;
+    }
+}
+
+static void queries_free(funnel_queries *fq)
+{
+    for (int i = 0; i < FQ_COUNT; i++) free(fq->filt[i].kv);
+}
+
+void funnel_load_spec(const sp_goal *g, sp_day as_of, const sp_tier_level *tiers, size_t ntiers,
+                      sp_load_spec *spec)
+{
+    funnel_queries fq;
+    queries_init(&fq, g, as_of, tiers, ntiers);
+    load_spec_init(spec);
+    for (int i = 0; i < FQ_COUNT; i++) {
+        sp_load_spec s;
+        kpi_load_spec(&fq.q[i], &s);
+        pace_spec_union(spec, &s);
+    }
+    queries_free(&fq);
+}
+
+/* plan_per_month: the plan's top-level goals of metric m, per month (per:
+ * month targets as is, others divided by their months; visits_per_rep
+ * hundredths × the plan's reps); goals that support root_id are preferred
+ * when any does. Returns false when the plan has none. */
+static bool plan_per_month(const sp_plan *p, sp_metric m, const char *root_id, double *out)
+{
+    bool any_support = false, found = false;
+    for (size_t i = 0; i < p->ngoals; i++) {
+        const sp_goal *g = &p->goals[i];
+        if (g->metric != m) continue;
+        for (size_t k = 0; k < g->nsupports; k++)
+            if (str_eq(g->supports[k], root_id)) any_support = true;
+    }
+    *out = 0;
+    for (size_t i = 0; i < p->ngoals; i++) {
+        const sp_goal *g = &p->goals[i];
+        if (g->metric != m) continue;
+        bool sup = false;
+        for (size_t k = 0; k < g->nsupports; k++)
+            if (str_eq(g->supports[k], root_id)) sup = true;
+        if (any_support && !sup) continue;
+        double months = pace_months_in(g->period);
+        double v = (double)g->target;
+        if (m == MET_VISITS_PER_REP) v /= 100.0;
+        if (!g->per_month && months > 0) v /= months;
+        if (m == MET_VISITS_PER_REP) {
+            size_t reps = 0;
+            for (size_t gi = 0; gi < p->ngroups; gi++)
+                for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++)
+                    if (p->groups[gi].members[mi].role == ROLE_REP) reps++;
+            v *= (double)reps;
+        }
+        *out += v;
+        found = true;
+    }
+    return found;
+}
+
+/* visit_capacity: Σ visits_per_month of the plan's reps (8 when unstated). */
+static double visit_capacity(const sp_plan *p)
+{
+    double c = 0;
+    for (size_t gi = 0; gi < p->ngroups; gi++)
+        for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++) {
+            const sp_member *m = &p->groups[gi].members[mi];
+            if (m->role != ROLE_REP) continue;
+            c += m->has_visits_capacity ? (double)m->visits_per_month : DEFAULT_VISITS_PER_MONTH;
+        }
+    return c;
+}
+
+bool funnel_gather(const sp_plan *plan, const sp_dataset *ds, const sp_goal *g, sp_day as_of,
+                   const sp_tier_level *tiers, size_t ntiers, sp_funnel_in *in, sp_err *err)
+{
+    funnel_queries fq;
+    queries_init(&fq, g, as_of, tiers, ntiers);
+    sp_kpi_value val[FQ_COUNT];
+    memset(val, 0, sizeof val);
+    bool ok = true;
+    for (int i = 0; i < FQ_COUNT && ok; i++) {
+        sp_kpi_result r;
+        memset(&r, 0, sizeof r);
+        ok = kpi_compute(ds, &fq.q[i], &r, err);
+        if (ok) val[i] = r.total;
+        kpi_result_free(&r);
+    }
+    queries_free(&fq);
+    if (!ok) return false;
+
+    memset(in, 0, sizeof *in);
+    in->target = g->target;
+    in->actual = as_of < g->period.first ? 0 : val[FQ_ACTUAL].ival;
+    if (as_of > g->period.last) in->months_left = 0;
+    else if (as_of < g->period.first) in->months_left = pace_months_in(g->period);
+    else {
+        sp_period rest = {as_of + 1, g->period.last};
+        in->months_left = rest.first <= rest.last ? pace_months_in(rest) : 0;
+        if (in->months_left < 1) in->months_left = 1;
+    }
+    in->won_deals = val[FQ_WON].ival;
+    in->won_amount = val[FQ_WON_AMOUNT].ival;
+    int64_t closed = (int64_t)val[FQ_WIN_RATE].den;
+    in->lost_deals = closed - (int64_t)val[FQ_WIN_RATE].num;
+    if (in->lost_deals < 0) in->lost_deals = 0;
+    in->leads = val[FQ_LEADS].ival;
+    in->leads_with_opp = val[FQ_CONVERSION].null ? 0 : (int64_t)val[FQ_CONVERSION].num;
+    in->qualified_leads = val[FQ_QUALIFIED].ival;
+    in->visits = val[FQ_VISITS].ival;
+    const char *root_id = g->id;
+    for (const sp_goal *r = g; r; r = r->parent) root_id = r->id;
+    in->has_qualified_goal = plan_per_month(plan, MET_QUALIFIED_LEADS, root_id, &in->qualified_goal);
+    double v1 = 0, v2 = 0;
+    bool h1 = plan_per_month(plan, MET_VISITS, root_id, &v1);
+    bool h2 = plan_per_month(plan, MET_VISITS_PER_REP, root_id, &v2);
+    in->has_visits_goal = h1 || h2;
+    in->visits_goal = v1 + v2;
+    in->visit_capacity = visit_capacity(plan);
+    return true;
+}
+
+/* ---- the shared text of the funnel ---- */
+
+void funnel_rows(const sp_funnel_in *in, const sp_funnel_out *o, sp_funnel_row *rows)
+{
+    const sp_funnel_row r[FUNNEL_NROWS] = {
+        {N_("deals won"), o->has_deals, false, false, false, o->deals, 0, 0},
+        {N_("opportunities closed"), o->has_opportunities, false, false, false, o->opportunities, 0, 0},
+        {N_("leads"), o->has_leads, false, false, false, o->leads, 0, 0},
+        {N_("qualified leads"), o->has_qualified, in->has_qualified_goal, o->has_qualified_gap, false,
+         o->qualified_leads, in->qualified_goal, o->qualified_gap},
+        {N_("visits"), o->has_visits, in->has_visits_goal, o->has_visits_gap, false, o->visits, in->visits_goal,
+         o->visits_gap},
+        {N_("visit capacity"), true, false, o->has_capacity_gap, true, in->visit_capacity, 0, o->capacity_gap},
+    };
+    memcpy(rows, r, sizeof r);
+}
+
+void funnel_summary(const sp_funnel_in *in, const sp_funnel_out *o, buf_t *out)
+{
+    char a[48], b[48], c[48];
+    buf_printf(out, _("target %s, actual %s, remaining %s over %.1f months\n"), money_format_grouped(in->target, a),
+               money_format_grouped(in->actual, b), money_format_grouped(o->remaining, c), o->months_left);
+}
+
+void funnel_notes(const sp_funnel_out *o, buf_t *out)
+{
+    if (o->has_qualified_gap && o->qualified_gap > 0)
+        buf_printf(out, _("the plan asks for %.1f fewer qualified leads a month than the funnel needs\n"),
+                   o->qualified_gap);
+    if (o->has_capacity_gap && o->capacity_gap > 0)
+        buf_printf(out, _("the visits needed exceed the team's capacity by %.1f a month\n"), o->capacity_gap);
+    for (unsigned f = 1; f <= FUNNEL_PERIOD_OVER; f <<= 1)
+        if (o->missing & f) buf_printf(out, "%s\n", _(funnel_missing_text(f)));
+}
+
+/* ---- arithmetic ---- */
 
 const char *funnel_missing_text(unsigned flag)
 {

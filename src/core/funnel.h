@@ -4,17 +4,21 @@
  * (deals won, opportunities closed, leads, qualified leads, visits), and how
  * that compares with the plan's process goals and the team's visit capacity.
  *
- * Pure arithmetic: the caller gathers the history (metric engine) and the
- * plan side; funnel_compute says which inputs are missing instead of
- * dividing by zero.
+ * Pure: no I/O, no SQL, no clock. funnel_gather reads the history from a
+ * dataset the caller loaded (funnel_load_spec) through the metric engine and
+ * the plan side from the plan; funnel_compute is plain arithmetic and says
+ * which inputs are missing instead of dividing by zero.
  */
 #ifndef SP_FUNNEL_H
 #define SP_FUNNEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "metrics.h"
 #include "plan.h"
+#include "records.h"
 #include "value.h"
 
 /* What the funnel starts from. Counts are whole numbers over the trailing
@@ -72,6 +76,58 @@ typedef struct sp_funnel_out {
  *   gaps: qualified leads − the plan's goal, visits − the plan's goal,
  *   visits − capacity. With nothing remaining every need is 0. */
 void funnel_compute(const sp_funnel_in *in, sp_funnel_out *out);
+
+/* funnel_goal_filter: the keys of filter f that apply to metric m over
+ * period p as of d (the others are dropped: `product` does not apply to
+ * visits). out->kv is a new array of entries borrowed from f (caller frees
+ * out->kv). */
+void funnel_goal_filter(const sp_filter *f, sp_metric m, sp_period p, sp_day d, sp_filter *out);
+
+/* funnel_load_spec: what the dataset must hold for funnel_gather of revenue
+ * goal g as of as_of (g's actual over its period; deals won and lost, won
+ * amount, leads, conversions, qualified leads and visits over the trailing
+ * 12 months ending at as_of, each with the part of g's filter that applies);
+ * tiers are the levels in force (tiers_from_plan). Fills *spec. */
+void funnel_load_spec(const sp_goal *g, sp_day as_of, const sp_tier_level *tiers, size_t ntiers,
+                      sp_load_spec *spec);
+
+/* funnel_gather: the inputs of funnel_compute for revenue goal g of plan as
+ * of as_of, from ds (loaded with funnel_load_spec, same tiers): target and
+ * actual (0 before g's period), the months left (0 after the period, all of
+ * it before, at least 1 inside), the trailing 12 months' history, the
+ * plan's qualified-lead and visit goals per month (top-level goals; those
+ * that support g's top-level goal when any does; visits_per_rep × reps) and
+ * the reps' visit capacity (8 a month when not stated). *in is overwritten.
+ * false with err when the metric engine rejects a query. Allocates nothing
+ * that outlives the call. */
+bool funnel_gather(const sp_plan *plan, const sp_dataset *ds, const sp_goal *g, sp_day as_of,
+                   const sp_tier_level *tiers, size_t ntiers, sp_funnel_in *in, sp_err *err);
+
+/* One row of the "needed per month" table, as `salesplan funnel` and the
+ * review pack print it: what the funnel needs, the plan's goal and the gap
+ * (has_ false: no value, printed "—"). The capacity row has no plan cell
+ * at all (no_plan_cell). */
+typedef struct sp_funnel_row {
+    const char *label;               /* English static string (N_), translate with _() */
+    bool has_need, has_plan, has_gap, no_plan_cell;
+    double need, plan, gap;
+} sp_funnel_row;
+
+enum { FUNNEL_NROWS = 6 };
+
+/* funnel_rows: the rows deals won, opportunities closed, leads, qualified
+ * leads, visits, visit capacity (need = the capacity, gap = visits −
+ * capacity) into rows[FUNNEL_NROWS]. */
+void funnel_rows(const sp_funnel_in *in, const sp_funnel_out *o, sp_funnel_row *rows);
+
+/* funnel_summary: appends the translated line "target T, actual A,
+ * remaining R over M months" (money grouped, newline-terminated). */
+void funnel_summary(const sp_funnel_in *in, const sp_funnel_out *o, buf_t *out);
+
+/* funnel_notes: appends the translated warnings, one a line: the plan asks
+ * for too few qualified leads, the visits needed exceed capacity, then
+ * every missing input (funnel_missing_text) in flag order. */
+void funnel_notes(const sp_funnel_out *o, buf_t *out);
 
 /* funnel_missing_text: the plain English sentence for one FUNNEL_* flag
  * (a static string, to be translated with _()). */

@@ -7,8 +7,10 @@
  * evaluation of `per: month` goals, revenue pipeline coverage and forecast,
  * and the load spec that covers every goal of a plan. Actuals come from the
  * metric engine (metrics.h) or from manual actuals passed in.
- * Must not touch: I/O, SQL, the clock, output formats other than plain
- * decimal text.
+ * Also the display text of quantities and statuses that the status table
+ * and the review pack share (qty_display, qty_pct_display,
+ * goal_status_label). Must not touch: I/O, SQL, the clock, output formats
+ * (tables, JSON, Markdown).
  *
  * Forecast (SPEC: "actual + weighted pipeline closing in P"): deals carry no
  * expected close date, so every deal open on D (the engine's
@@ -36,6 +38,15 @@ static const char *const status_names[GOAL_STATUS_COUNT] = {
 const char *goal_status_name(sp_goal_status s)
 {
     return (unsigned)s < GOAL_STATUS_COUNT ? status_names[s] : "?";
+}
+
+static const char *const status_labels[GOAL_STATUS_COUNT] = {
+    N_("not started"), N_("on track"), N_("at risk"), N_("off track"), N_("achieved"), N_("missed"),
+};
+
+const char *goal_status_label(sp_goal_status s)
+{
+    return (unsigned)s < GOAL_STATUS_COUNT ? status_labels[s] : "?";
 }
 
 /* ------------------------------------------------------------------ */
@@ -220,6 +231,35 @@ char *qty_decimal(sp_qty q, int64_t div, int decimals, bool trim, char *buf)
     *o = '\0';
     if (strcmp(buf, "-0") == 0) strcpy(buf, "0");
     return buf;
+}
+
+void qty_display(sp_unit u, sp_qty q, buf_t *out)
+{
+    char b[64];
+    if (q.null) {
+        buf_puts(out, "—");
+        return;
+    }
+    switch (u) {
+    case UNIT_MONEY: buf_puts(out, money_format_grouped(qty_round(q), b)); break;
+    case UNIT_COUNT: buf_printf(out, "%" PRId64, qty_round(q)); break;
+    case UNIT_RATIO: buf_printf(out, "%s%%", qty_decimal(q, 10000, 1, false, b)); break;
+    default: buf_puts(out, qty_decimal(q, 100, 2, true, b)); break;
+    }
+}
+
+void qty_pct_display(sp_qty q, buf_t *out)
+{
+    char b[64];
+    if (q.null) {
+        buf_puts(out, "—");
+        return;
+    }
+    sp_qty p;
+    if (q.den % 100 == 0) p = qty_make(q.num, q.den / 100);
+    else if (q.num < INT64_MAX / 100 && q.num > INT64_MIN / 100) p = qty_make(q.num * 100, q.den);
+    else p = qty_int(q.num / q.den * 100);
+    buf_printf(out, "%s%%", qty_decimal(p, 1, 1, false, b));
 }
 
 /* ------------------------------------------------------------------ */

@@ -36,6 +36,9 @@ typedef enum sp_goal_status {
 } sp_goal_status;
 /* goal_status_name: "not_started" … "missed". */
 const char *goal_status_name(sp_goal_status s);
+/* goal_status_label: the status for people ("not started" … "missed"), an
+ * English static string to translate with _(). */
+const char *goal_status_label(sp_goal_status s);
 
 /* An exact quantity: num / den (den > 0), or null when undefined. */
 typedef struct sp_qty {
@@ -58,6 +61,15 @@ sp_qty qty_from_kpi(sp_metric m, const sp_kpi_value *v);
  * from zero), trailing zeros trimmed when trim ("0.4", "12.5"); "" for null.
  * Exact (no floating point). buf >= 48 bytes. Returns buf. */
 char *qty_decimal(sp_qty q, int64_t div, int decimals, bool trim, char *buf);
+/* qty_display: appends q in unit u as people read it (the status table,
+ * the review pack): "—" when null, money grouped ("1,234,567.89"), counts
+ * whole, ratios (ppm) as percentages with one decimal ("12.5%"), days,
+ * count-per-month and manual hundredths as decimals, trailing zeros
+ * trimmed. Exact. */
+void qty_display(sp_unit u, sp_qty q, buf_t *out);
+/* qty_pct_display: appends a plain fraction (attainment, coverage) as a
+ * percentage with one decimal ("87.3%"; "—" when null). Exact. */
+void qty_pct_display(sp_qty q, buf_t *out);
 
 /* The elapsed weight w = num / den, 0 <= w <= 1. */
 typedef struct sp_weight {

@@ -4,9 +4,9 @@
  *
  * Owns: the JSON text of a kpi answer (written by hand so that money comes
  * out exactly from integer fen: 1234567.89, 0.00 — never through a double;
- * UTF-8 text is kept as is, only quotes, backslashes and control characters
- * are escaped), the CSV rows (RFC 4180 quoting, formula-looking labels
- * defused with a leading apostrophe) and the terminal table (money grouped,
+ * strings escaped by out_json_text, out_util.c), the CSV rows (cells by
+ * out_csv_cell: RFC 4180 quoting, formula-looking labels defused with a
+ * leading apostrophe) and the terminal table (money grouped,
  * ratios as percentages, null as "—", a total line). Must not compute.
  */
 #include "out.h"
@@ -16,25 +16,6 @@
 #include <string.h>
 
 #include "../util/i18n.h"
-
-/* json_str: s as a JSON string (UTF-8 kept, no \u escapes for CJK). */
-static void json_str(buf_t *out, const char *s)
-{
-    buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
-        case '"': buf_puts(out, "\\\""); break;
-        case '\\': buf_puts(out, "\\\\"); break;
-        case '\n': buf_puts(out, "\\n"); break;
-        case '\r': buf_puts(out, "\\r"); break;
-        case '\t': buf_puts(out, "\\t"); break;
-        default:
-            if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
-            else buf_putc(out, (char)*p);
-        }
-    }
-    buf_putc(out, '"');
-}
 
 /* number_text: the machine form of a value: money "1234.50", counts
  * "12", fractions "%.15g"; "" when null (the caller decides null's form). */
@@ -84,10 +65,10 @@ static void json_where(const sp_filter *f, buf_t *out)
         for (size_t j = i; j < f->n; j++) count += f->kv[j].dim == f->kv[i].dim;
         if (!first) buf_puts(out, ", ");
         first = false;
-        json_str(out, dim_name(f->kv[i].dim));
+        out_json_text(out, dim_name(f->kv[i].dim));
         buf_puts(out, ": ");
         if (count == 1) {
-            json_str(out, f->kv[i].value);
+            out_json_text(out, f->kv[i].value);
             continue;
         }
         buf_putc(out, '[');
@@ -96,7 +77,7 @@ static void json_where(const sp_filter *f, buf_t *out)
             if (f->kv[j].dim != f->kv[i].dim) continue;
             if (!f2) buf_puts(out, ", ");
             f2 = false;
-            json_str(out, f->kv[j].value);
+            out_json_text(out, f->kv[j].value);
         }
         buf_putc(out, ']');
     }
@@ -108,28 +89,28 @@ void kpi_to_json(const sp_kpi_query *q, const sp_kpi_result *r, buf_t *out)
     char pb[48], db[16];
     sp_metric m = r->metric;
     buf_puts(out, "{\"metric\": ");
-    json_str(out, sp_metrics[m].name);
+    out_json_text(out, sp_metrics[m].name);
     buf_puts(out, ", \"unit\": ");
-    json_str(out, unit_name(sp_metrics[m].unit));
+    out_json_text(out, unit_name(sp_metrics[m].unit));
     buf_puts(out, ", \"period\": ");
-    json_str(out, period_text(q, pb, sizeof pb));
+    out_json_text(out, period_text(q, pb, sizeof pb));
     buf_puts(out, ", \"as_of\": ");
-    json_str(out, day_format(q->as_of, db));
+    out_json_text(out, day_format(q->as_of, db));
     buf_puts(out, ", \"where\": ");
     json_where(&q->where, out);
     buf_puts(out, ", \"by\": [");
     for (size_t i = 0; i < q->nby; i++) {
         if (i) buf_puts(out, ", ");
-        json_str(out, bykey_name(q->by[i]));
+        out_json_text(out, bykey_name(q->by[i]));
     }
     buf_puts(out, "], \"rows\": [");
     for (size_t i = 0; i < r->nrows; i++) {
         const sp_kpi_row *row = &r->rows[i];
         buf_puts(out, i ? ",\n  {" : "\n  {");
         for (size_t k = 0; k < q->nby; k++) {
-            json_str(out, bykey_name(q->by[k]));
+            out_json_text(out, bykey_name(q->by[k]));
             buf_puts(out, ": ");
-            json_str(out, row->key[k]);
+            out_json_text(out, row->key[k]);
             buf_puts(out, ", ");
         }
         buf_puts(out, "\"value\": ");
@@ -144,14 +125,14 @@ void kpi_to_json(const sp_kpi_query *q, const sp_kpi_result *r, buf_t *out)
             const sp_explain_row *e = &r->explain[i];
             char mb[48];
             buf_puts(out, i ? ",\n  {\"table\": " : "\n  {\"table\": ");
-            json_str(out, e->table);
+            out_json_text(out, e->table);
             buf_puts(out, ", \"id\": ");
-            json_str(out, e->id);
+            out_json_text(out, e->id);
             buf_puts(out, ", \"date\": ");
             if (e->date == SP_DAY_NONE) buf_puts(out, "null");
-            else json_str(out, day_format(e->date, db));
+            else out_json_text(out, day_format(e->date, db));
             buf_printf(out, ", \"amount\": %s, \"note\": ", money_format(e->amount, mb));
-            if (e->note) json_str(out, e->note);
+            if (e->note) out_json_text(out, e->note);
             else buf_puts(out, "null");
             buf_putc(out, '}');
         }
@@ -160,37 +141,16 @@ void kpi_to_json(const sp_kpi_query *q, const sp_kpi_result *r, buf_t *out)
     buf_puts(out, "}\n");
 }
 
-/* csv_cell: RFC 4180 quoting; labels that a spreadsheet would run as a
- * formula (= + - @ tab CR at the start) get a leading apostrophe. */
-static void csv_cell(buf_t *out, const char *s, bool label)
-{
-    s = s ? s : "";
-    bool defuse = label && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-                            s[0] == '\r');
-    bool quote = defuse || strpbrk(s, ",\"\r\n") != NULL;
-    if (!quote) {
-        buf_puts(out, s);
-        return;
-    }
-    buf_putc(out, '"');
-    if (defuse) buf_putc(out, '\'');
-    for (; *s; s++) {
-        if (*s == '"') buf_putc(out, '"');
-        buf_putc(out, *s);
-    }
-    buf_putc(out, '"');
-}
-
 void kpi_to_csv(const sp_kpi_query *q, const sp_kpi_result *r, buf_t *out)
 {
     for (size_t k = 0; k < q->nby; k++) {
-        csv_cell(out, bykey_name(q->by[k]), false);
+        out_csv_cell(out, bykey_name(q->by[k]), false);
         buf_putc(out, ',');
     }
     buf_puts(out, "value\r\n");
     for (size_t i = 0; i < r->nrows; i++) {
         for (size_t k = 0; k < q->nby; k++) {
-            csv_cell(out, r->rows[i].key[k], true);
+            out_csv_cell(out, r->rows[i].key[k], true);
             buf_putc(out, ',');
         }
         number_text(r->metric, &r->rows[i].value, out);

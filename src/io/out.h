@@ -34,4 +34,23 @@ void kpi_explain_to_table(const sp_kpi_result *r, buf_t *out);
 /* kpi_format_value: display text of a value ("1,234.50", "40.0%", "—"). */
 void kpi_format_value(sp_metric m, const sp_kpi_value *v, buf_t *out);
 
+/* ---- pieces of hand-written JSON and CSV (out_util.c) ---- */
+
+/* out_json_string: s as a JSON string literal (UTF-8 kept as is; quotes,
+ * backslashes and control characters escaped); null when s is NULL. */
+void out_json_string(buf_t *out, const char *s);
+/* out_json_text: like out_json_string, but NULL is the empty string "". */
+void out_json_text(buf_t *out, const char *s);
+/* out_json_day: "YYYY-MM-DD", or null for SP_DAY_NONE. */
+void out_json_day(buf_t *out, sp_day d);
+/* out_json_money: the exact decimal number of m ("1234567.89"), never via
+ * a double. */
+void out_json_money(buf_t *out, sp_money m);
+/* out_csv_cell: one CSV field, RFC 4180 quoting (only when needed: comma,
+ * quote, CR, LF). label: text a spreadsheet could run as a formula (leading
+ * = + - @ tab CR) gets a leading apostrophe; numbers and fixed names pass
+ * label false and are never changed. NULL is the empty field. (Free text
+ * in the tracking commands goes through csv_write_field, io/csv_read.h.) */
+void out_csv_cell(buf_t *out, const char *s, bool label);
+
 #endif

@@ -24,8 +24,6 @@
 #include "../core/tracking.h"
 #include "../util/i18n.h"
 
-#define DEFAULT_VISITS_PER_MONTH 8
-
 /* ---- escaping ---- */
 
 void html_escape(buf_t *out, const char *s)
@@ -58,43 +56,11 @@ void md_cell(buf_t *out, const char *s)
 
 /* ---- number text ---- */
 
-/* num_display: q in unit u ("—" when null): money grouped, counts whole,
- * ratios as percentages, days / count-per-month / manual as decimals. */
-static void num_display(sp_unit u, sp_qty q, buf_t *out)
-{
-    char b[64];
-    if (q.null) {
-        buf_puts(out, "—");
-        return;
-    }
-    switch (u) {
-    case UNIT_MONEY: buf_puts(out, money_format_grouped(qty_round(q), b)); break;
-    case UNIT_COUNT: buf_printf(out, "%" PRId64, qty_round(q)); break;
-    case UNIT_RATIO: buf_printf(out, "%s%%", qty_decimal(q, 10000, 1, false, b)); break;
-    default: buf_puts(out, qty_decimal(q, 100, 2, true, b)); break;
-    }
-}
-
-/* pct_display: a plain fraction as a percentage with one decimal. */
-static void pct_display(sp_qty q, buf_t *out)
-{
-    char b[64];
-    if (q.null) {
-        buf_puts(out, "—");
-        return;
-    }
-    sp_qty p;
-    if (q.den % 100 == 0) p = qty_make(q.num, q.den / 100);
-    else if (q.num < INT64_MAX / 100 && q.num > INT64_MIN / 100) p = qty_make(q.num * 100, q.den);
-    else p = qty_int(q.num / q.den * 100);
-    buf_printf(out, "%s%%", qty_decimal(p, 1, 1, false, b));
-}
-
 /* pct_of: part / whole as a percentage with one decimal ("—" when whole is 0). */
 static void pct_of(int64_t part, int64_t whole, buf_t *out)
 {
     if (whole == 0) buf_puts(out, "—");
-    else pct_display(qty_make(part, whole), out);
+    else qty_pct_display(qty_make(part, whole), out);
 }
 
 static void money_display(sp_money m, buf_t *out)
@@ -106,10 +72,6 @@ static void money_display(sp_money m, buf_t *out)
 static double qty_double(sp_qty q) { return q.null || q.den == 0 ? 0.0 : (double)q.num / (double)q.den; }
 
 /* ---- labels ---- */
-
-static const char *const status_labels[GOAL_STATUS_COUNT] = {
-    N_("not started"), N_("on track"), N_("at risk"), N_("off track"), N_("achieved"), N_("missed"),
-};
 
 static const char *const alert_labels[ALERT_KIND_COUNT] = {
     N_("stale follow-ups"), N_("overdue tasks"), N_("goals off pace"), N_("budget overruns"),
@@ -190,77 +152,6 @@ static void data_free(report_data *d)
 
 /* ---- gathering helpers ---- */
 
-/* applicable_filter: the keys of f that apply to metric m (the others are
- * dropped: `product` does not apply to visits). out->kv is a new array of
- * borrowed entries (caller frees out->kv). */
-static void applicable_filter(const sp_filter *f, sp_metric m, sp_period p, sp_day d, sp_filter *out)
-{
-    out->kv = xcalloc(f->n ? f->n : 1, sizeof *out->kv);
-    out->n = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        sp_kpi_query q;
-        memset(&q, 0, sizeof q);
-        q.metric = m;
-        q.period = p;
-        q.as_of = d;
-        q.where.kv = &f->kv[i];
-        q.where.n = 1;
-        sp_err e = SP_ERR_INIT;
-        if (kpi_query_check(&q, &e)) out->kv[out->n++] = f->kv[i];
-        err_free(&e);
-    }
-}
-
-/* plan_per_month: the plan's top-level goals of metric m per month (per:
- * month targets as is, others divided by their months); goals that support
- * root_id are preferred when any does. false when the plan has none. The
- * same rule as `salesplan funnel`. */
-static bool plan_per_month(const sp_plan *p, sp_metric m, const char *root_id, double *out)
-{
-    bool any_support = false, found = false;
-    for (size_t i = 0; i < p->ngoals; i++) {
-        const sp_goal *g = &p->goals[i];
-        if (g->metric != m) continue;
-        for (size_t k = 0; k < g->nsupports; k++)
-            if (str_eq(g->supports[k], root_id)) any_support = true;
-    }
-    *out = 0;
-    for (size_t i = 0; i < p->ngoals; i++) {
-        const sp_goal *g = &p->goals[i];
-        if (g->metric != m) continue;
-        bool sup = false;
-        for (size_t k = 0; k < g->nsupports; k++)
-            if (str_eq(g->supports[k], root_id)) sup = true;
-        if (any_support && !sup) continue;
-        double months = pace_months_in(g->period);
-        double v = (double)g->target;
-        if (m == MET_VISITS_PER_REP) v /= 100.0;
-        if (!g->per_month && months > 0) v /= months;
-        if (m == MET_VISITS_PER_REP) {
-            size_t reps = 0;
-            for (size_t gi = 0; gi < p->ngroups; gi++)
-                for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++)
-                    if (p->groups[gi].members[mi].role == ROLE_REP) reps++;
-            v *= (double)reps;
-        }
-        *out += v;
-        found = true;
-    }
-    return found;
-}
-
-static double visit_capacity(const sp_plan *p)
-{
-    double c = 0;
-    for (size_t gi = 0; gi < p->ngroups; gi++)
-        for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++) {
-            const sp_member *m = &p->groups[gi].members[mi];
-            if (m->role != ROLE_REP) continue;
-            c += m->has_visits_capacity ? (double)m->visits_per_month : DEFAULT_VISITS_PER_MONTH;
-        }
-    return c;
-}
-
 static const char *goal_owner(const sp_goal *g)
 {
     for (; g; g = g->parent)
@@ -268,22 +159,14 @@ static const char *goal_owner(const sp_goal *g)
     return NULL;
 }
 
-enum { FQ_ACTUAL, FQ_WON, FQ_WON_AMOUNT, FQ_WIN_RATE, FQ_LEADS, FQ_CONVERSION, FQ_QUALIFIED, FQ_VISITS, FQ_COUNT };
-static const sp_metric fq_metric[FQ_COUNT] = {MET_REVENUE, MET_DEALS_WON, MET_REVENUE, MET_WIN_RATE,
-                                              MET_LEADS, MET_LEAD_CONVERSION_RATE, MET_QUALIFIED_LEADS, MET_VISITS};
-
-/* The queries the pack runs through the metric engine (besides pace). */
+/* The queries the pack runs through the metric engine (besides pace and
+ * the funnel). */
 typedef struct report_queries {
     sp_kpi_query team_rev, team_deals, monthly;
-    sp_kpi_query fq[FQ_COUNT];
-    sp_filter ffilt[FQ_COUNT], mfilt;
+    sp_filter mfilt;
 } report_queries;
 
-static void queries_free(report_queries *q)
-{
-    for (int i = 0; i < FQ_COUNT; i++) free(q->ffilt[i].kv);
-    free(q->mfilt.kv);
-}
+static void queries_free(report_queries *q) { free(q->mfilt.kv); }
 
 /* queries_init: fills every query for plan, period and as-of; tiers are the
  * levels in force. */
@@ -308,23 +191,12 @@ static void queries_init(report_queries *q, const report_data *d, const sp_tier_
     q->monthly.period = g->period;
     q->monthly.period_text = g->period_text;
     q->monthly.as_of = o->as_of;
-    applicable_filter(&g->filter, MET_REVENUE, g->period, o->as_of, &q->mfilt);
+    funnel_goal_filter(&g->filter, MET_REVENUE, g->period, o->as_of, &q->mfilt);
     q->monthly.where = q->mfilt;
     q->monthly.by[0] = BY_MONTH;
     q->monthly.nby = 1;
     q->monthly.tiers = tiers;
     q->monthly.ntiers = ntiers;
-    sp_period t12 = {day_minus_year(o->as_of) + 1, o->as_of};
-    for (int i = 0; i < FQ_COUNT; i++) {
-        sp_period p = i == FQ_ACTUAL ? g->period : t12;
-        applicable_filter(&g->filter, fq_metric[i], p, o->as_of, &q->ffilt[i]);
-        q->fq[i].metric = fq_metric[i];
-        q->fq[i].period = p;
-        q->fq[i].as_of = o->as_of;
-        q->fq[i].where = q->ffilt[i];
-        q->fq[i].tiers = tiers;
-        q->fq[i].ntiers = ntiers;
-    }
 }
 
 static void spec_add_query(sp_load_spec *spec, const sp_kpi_query *q)
@@ -332,16 +204,6 @@ static void spec_add_query(sp_load_spec *spec, const sp_kpi_query *q)
     sp_load_spec s;
     kpi_load_spec(q, &s);
     pace_spec_union(spec, &s);
-}
-
-static bool run_total(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_value *v, sp_err *err)
-{
-    sp_kpi_result r;
-    memset(&r, 0, sizeof r);
-    bool ok = kpi_compute(ds, q, &r, err);
-    if (ok) *v = r.total;
-    kpi_result_free(&r);
-    return ok;
 }
 
 static int team_cmp(const void *a, const void *b)
@@ -381,41 +243,6 @@ static void gather_teams(report_data *d, const sp_dataset *ds)
     qsort(d->teams, d->nteams, sizeof *d->teams, team_cmp);
     d->teams_revenue = d->team_rev.total.ival;
     d->teams_deals = d->team_deals.total.ival;
-}
-
-/* gather_funnel: the inputs of funnel_compute, as `salesplan funnel` does. */
-static void gather_funnel(report_data *d, const sp_kpi_value *val)
-{
-    const sp_goal *g = d->rev_goal;
-    sp_day as_of = d->o->as_of;
-    sp_funnel_in *in = &d->fin;
-    memset(in, 0, sizeof *in);
-    in->target = g->target;
-    in->actual = as_of < g->period.first ? 0 : val[FQ_ACTUAL].ival;
-    if (as_of > g->period.last) in->months_left = 0;
-    else if (as_of < g->period.first) in->months_left = pace_months_in(g->period);
-    else {
-        sp_period rest = {as_of + 1, g->period.last};
-        in->months_left = rest.first <= rest.last ? pace_months_in(rest) : 0;
-        if (in->months_left < 1) in->months_left = 1;
-    }
-    in->won_deals = val[FQ_WON].ival;
-    in->won_amount = val[FQ_WON_AMOUNT].ival;
-    int64_t closed = (int64_t)val[FQ_WIN_RATE].den;
-    in->lost_deals = closed - (int64_t)val[FQ_WIN_RATE].num;
-    if (in->lost_deals < 0) in->lost_deals = 0;
-    in->leads = val[FQ_LEADS].ival;
-    in->leads_with_opp = val[FQ_CONVERSION].null ? 0 : (int64_t)val[FQ_CONVERSION].num;
-    in->qualified_leads = val[FQ_QUALIFIED].ival;
-    in->visits = val[FQ_VISITS].ival;
-    in->has_qualified_goal = plan_per_month(d->plan, MET_QUALIFIED_LEADS, g->id, &in->qualified_goal);
-    double v1 = 0, v2 = 0;
-    bool h1 = plan_per_month(d->plan, MET_VISITS, g->id, &v1);
-    bool h2 = plan_per_month(d->plan, MET_VISITS_PER_REP, g->id, &v2);
-    in->has_visits_goal = h1 || h2;
-    in->visits_goal = v1 + v2;
-    in->visit_capacity = visit_capacity(d->plan);
-    funnel_compute(in, &d->fout);
 }
 
 /* mul_div_round: a × b / c rounded half away from zero (c > 0). */
@@ -542,7 +369,8 @@ static bool gather(sp_store *st, report_data *d, sp_err *err)
     spec_add_query(&spec, &q.team_deals);
     if (d->rev_goal) {
         spec_add_query(&spec, &q.monthly);
-        for (int i = 0; i < FQ_COUNT; i++) spec_add_query(&spec, &q.fq[i]);
+        funnel_load_spec(d->rev_goal, as_of, levels, nlevels, &s);
+        pace_spec_union(&spec, &s);
     }
     load_spec_want(&spec, TBL_CUSTOMERS, SP_DAY_MIN, SP_DAY_MAX);
     load_spec_want(&spec, TBL_DEALS, day_minus_year(as_of) + 1, as_of);
@@ -561,11 +389,8 @@ static bool gather(sp_store *st, report_data *d, sp_err *err)
     gather_teams(d, ds);
     /* 3. funnel and the monthly line */
     if (d->rev_goal) {
-        sp_kpi_value val[FQ_COUNT];
-        memset(val, 0, sizeof val);
-        for (int i = 0; i < FQ_COUNT; i++)
-            if (!run_total(ds, &q.fq[i], &val[i], err)) goto done;
-        gather_funnel(d, val);
+        if (!funnel_gather(plan, ds, d->rev_goal, as_of, levels, nlevels, &d->fin, err)) goto done;
+        funnel_compute(&d->fin, &d->fout);
         sp_kpi_result mr;
         memset(&mr, 0, sizeof mr);
         bool mok = kpi_compute(ds, &q.monthly, &mr, err);
@@ -731,10 +556,10 @@ static rtable *goals_table(const report_data *d)
         buf_puts(&c[0], gp->goal->id);
         buf_puts(&c[1], gp->goal->name ? gp->goal->name : "");
         goal_period_text(gp, &c[2]);
-        num_display(goal_unit(gp->goal), gp->target, &c[3]);
-        num_display(goal_unit(gp->goal), gp->actual, &c[4]);
-        pct_display(gp->attainment, &c[5]);
-        buf_puts(&c[6], _(status_labels[gp->status]));
+        qty_display(goal_unit(gp->goal), gp->target, &c[3]);
+        qty_display(goal_unit(gp->goal), gp->actual, &c[4]);
+        qty_pct_display(gp->attainment, &c[5]);
+        buf_puts(&c[6], _(goal_status_label(gp->status)));
         rt_row(t, c, gp->depth);
     }
     for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
@@ -774,33 +599,15 @@ static rtable *funnel_table(const report_data *d)
     enum { NC = 4 };
     static const bool num[NC] = {false, true, true, true};
     const char *head[NC] = {_("needed per month"), _("need"), _("plan"), _("gap")};
-    const sp_funnel_in *in = &d->fin;
-    const sp_funnel_out *o = &d->fout;
     rtable *t = rt_new(NC, head, num);
-    struct {
-        const char *label;
-        bool has;
-        double v;
-        bool has_plan;
-        double plan;
-        bool has_gap;
-        double gap;
-    } rows[] = {
-        {_("deals won"), o->has_deals, o->deals, false, 0, false, 0},
-        {_("opportunities closed"), o->has_opportunities, o->opportunities, false, 0, false, 0},
-        {_("leads"), o->has_leads, o->leads, false, 0, false, 0},
-        {_("qualified leads"), o->has_qualified, o->qualified_leads, in->has_qualified_goal, in->qualified_goal,
-         o->has_qualified_gap, o->qualified_gap},
-        {_("visits"), o->has_visits, o->visits, in->has_visits_goal, in->visits_goal, o->has_visits_gap,
-         o->visits_gap},
-        {_("visit capacity"), true, in->visit_capacity, false, 0, o->has_capacity_gap, o->capacity_gap},
-    };
+    sp_funnel_row rows[FUNNEL_NROWS];
+    funnel_rows(&d->fin, &d->fout, rows);
     buf_t c[NC];
     memset(c, 0, sizeof c);
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        buf_puts(&c[0], rows[i].label);
-        cell_dbl(&c[1], rows[i].has, rows[i].v);
-        if (i < 5) cell_dbl(&c[2], rows[i].has_plan, rows[i].plan);
+    for (size_t i = 0; i < FUNNEL_NROWS; i++) {
+        buf_puts(&c[0], _(rows[i].label));
+        cell_dbl(&c[1], rows[i].has_need, rows[i].need);
+        if (!rows[i].no_plan_cell) cell_dbl(&c[2], rows[i].has_plan, rows[i].plan);
         cell_dbl(&c[3], rows[i].has_gap, rows[i].gap);
         rt_row(t, c, 0);
     }
@@ -956,26 +763,6 @@ static rtable *reviews_table(const report_data *d)
 
 /* ---- section texts ---- */
 
-static void funnel_summary(const report_data *d, buf_t *out)
-{
-    char a[48], b[48], c[48];
-    buf_printf(out, _("target %s, actual %s, remaining %s over %.1f months\n"), money_format_grouped(d->fin.target, a),
-               money_format_grouped(d->fin.actual, b), money_format_grouped(d->fout.remaining, c),
-               d->fout.months_left);
-}
-
-static void funnel_notes(const report_data *d, buf_t *lines)
-{
-    const sp_funnel_out *o = &d->fout;
-    if (o->has_qualified_gap && o->qualified_gap > 0)
-        buf_printf(lines, _("the plan asks for %.1f fewer qualified leads a month than the funnel needs\n"),
-                   o->qualified_gap);
-    if (o->has_capacity_gap && o->capacity_gap > 0)
-        buf_printf(lines, _("the visits needed exceed the team's capacity by %.1f a month\n"), o->capacity_gap);
-    for (unsigned f = 1; f <= FUNNEL_PERIOD_OVER; f <<= 1)
-        if (o->missing & f) buf_printf(lines, "%s\n", _(funnel_missing_text(f)));
-}
-
 /* title parts */
 static void meta_line(const report_data *d, buf_t *out)
 {
@@ -1046,14 +833,14 @@ static void render_md(const report_data *d, buf_t *out)
         buf_printf(&t, _("Reverse funnel: %s"), d->rev_goal->id);
         md_heading(out, 2, buf_cstr(&t));
         buf_clear(&t);
-        funnel_summary(d, &t);
+        funnel_summary(&d->fin, &d->fout, &t);
         md_text_lines(buf_cstr(&t), out);
         buf_putc(out, '\n');
         rt = funnel_table(d);
         rt_md(rt, out);
         rt_free(rt);
         buf_clear(&t);
-        funnel_notes(d, &t);
+        funnel_notes(&d->fout, &t);
         if (t.len) {
             md_text_lines(buf_cstr(&t), out);
             buf_putc(out, '\n');
@@ -1151,7 +938,7 @@ static void svg_attainment(const report_data *d, buf_t *out)
         html_escape(out, gp->goal->id);
         buf_puts(out, "</text>\n");
         buf_t pct = BUF_INIT;
-        pct_display(gp->attainment, &pct);
+        qty_pct_display(gp->attainment, &pct);
         double a = qty_double(gp->attainment);
         if (a < 0) a = 0;
         if (a > scale) a = scale;
@@ -1405,13 +1192,13 @@ static void render_html(const report_data *d, buf_t *out)
         buf_printf(&t, _("Reverse funnel: %s"), d->rev_goal->id);
         html_section_open(out, buf_cstr(&t));
         buf_clear(&t);
-        funnel_summary(d, &t);
+        funnel_summary(&d->fin, &d->fout, &t);
         html_lines(out, buf_cstr(&t));
         rt = funnel_table(d);
         rt_html(rt, out);
         rt_free(rt);
         buf_clear(&t);
-        funnel_notes(d, &t);
+        funnel_notes(&d->fout, &t);
         html_lines(out, buf_cstr(&t));
         buf_puts(out, "</section>\n");
     }
