@@ -19,7 +19,7 @@ def day(lo=START, hi=END):
 
 def w(name, header, rows):
     with open(os.path.join(out, name), 'w', newline='', encoding='utf-8') as f:
-        c = csv.writer(f)
+        c = csv.writer(f, lineterminator='\n')
         c.writerow(header)
         c.writerows(rows)
 
