@@ -149,23 +149,11 @@ int funnel_cmd(sp_cli *cli, int argc, char **argv)
     }
     if (optind < argc) return cli_usage_error("funnel", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of = 0;
-    const char *why = NULL;
-    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
-        return cli_usage_error("funnel", _("bad --as-of date '%s': %s"), as_of_s, _(why));
+    if (cli_parse_as_of("funnel", as_of_s, &as_of)) return 2;
 
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
-    if (failed) {
-        store_close(st);
-        return 1;
-    }
-    if (!plan) {
-        fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE' first"));
-        store_close(st);
-        return 1;
-    }
+    sp_store *st = NULL;
+    sp_plan *plan = NULL;
+    if (cli_open_plan(cli, true, &st, &plan)) return 1;
     int rc = 0;
     const sp_goal *g = NULL;
     if (goal_id) {
@@ -184,7 +172,7 @@ int funnel_cmd(sp_cli *cli, int argc, char **argv)
         store_close(st);
         return rc;
     }
-    if (!as_of_s) as_of = cli_today(plan->timezone);
+    as_of = cli_as_of(as_of, plan);
 
     sp_tier_level *tiers = NULL;
     size_t ntiers = 0;

@@ -66,23 +66,12 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
     if (!period_parse(period_s, 1, &period, &why))
         return cli_usage_error("report", _("bad --period '%s': %s"), period_s, _(why));
     sp_day as_of = 0;
-    if (as_of_s && !date_parse(as_of_s, &as_of, &why))
-        return cli_usage_error("report", _("bad --as-of date '%s': %s"), as_of_s, _(why));
+    if (cli_parse_as_of("report", as_of_s, &as_of)) return 2;
     if (out_path && !*out_path) return cli_usage_error("report", "%s", _("-o needs a file name"));
 
-    sp_store *st = cli_open_store(cli, false);
-    if (!st) return 1;
-    bool failed = false;
-    sp_plan *plan = cli_load_plan(cli, st, &failed);
-    if (failed) {
-        store_close(st);
-        return 1;
-    }
-    if (!plan) {
-        fprintf(stderr, "salesplan: %s\n", _("the workspace has no plan yet: run 'salesplan plan import FILE' first"));
-        store_close(st);
-        return 1;
-    }
+    sp_store *st = NULL;
+    sp_plan *plan = NULL;
+    if (cli_open_plan(cli, true, &st, &plan)) return 1;
     int rc = 0;
     if (!period_parse(period_s, plan->fiscal_year_start, &period, &why)) {
         rc = cli_usage_error("report", _("bad --period '%s': %s"), period_s, _(why));
