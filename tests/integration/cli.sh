@@ -11,8 +11,16 @@ expect_rc 2 "no command is a usage error" "$SP"
 expect_rc 2 "unknown command" "$SP" frobnicate
 contains "unknown command is named" "$ERR" "frobnicate"
 
-# every command in the table answers --help with exit 0 and a Usage line
-for cmd in init check "plan import" "plan export" "plan list" import kpi; do
+# every command in the table (as --help lists it) answers --help with exit 0
+# and its Usage line, in English and in Chinese
+mapfile -t cmds < <("$SP" --help | sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z ]*[a-z]\)  .*/\1/p' | sed 's/ *$//')
+[ "${#cmds[@]}" -ge 20 ] && ok "--help lists ${#cmds[@]} commands" || not_ok "--help lists only ${#cmds[@]} commands"
+for cmd in "${cmds[@]}"; do
+  # shellcheck disable=SC2086
+  LANG=zh_CN.UTF-8 expect_rc 0 "$cmd --help (zh)" "$SP" $cmd --help
+  contains "$cmd --help in Chinese" "$OUT" "用法：salesplan $cmd"
+done
+for cmd in "${cmds[@]}"; do
   # shellcheck disable=SC2086
   expect_rc 0 "$cmd --help" "$SP" $cmd --help
   contains "$cmd --help shows usage" "$OUT" "Usage: salesplan $cmd"
