@@ -372,6 +372,10 @@ void kpi_load_spec(const sp_kpi_query *q, sp_load_spec *spec)
      * a visits-only load must not drop other kinds another part asked for */
     if (need_cust) load_spec_want(spec, TBL_CUSTOMERS, SP_DAY_MIN, SP_DAY_MAX);
     if (need_reps) load_spec_want(spec, TBL_REPS, SP_DAY_MIN, SP_DAY_MAX);
+    /* every deal-based metric but the pipeline looks only at deals closed in
+     * the ranges asked for above (revenue and rates in P, first won deals up
+     * to D, T12M windows for tiers) */
+    if (spec->want[TBL_DEALS] && m != MET_PIPELINE && m != MET_WEIGHTED_PIPELINE) spec->deals_closed_only = true;
 }
 
 /* ------------------------------------------------------------------ */

@@ -146,6 +146,10 @@ typedef struct sp_load_spec {
     bool want[TBL_COUNT];
     sp_day from[TBL_COUNT], to[TBL_COUNT];
     int act_kind;                      /* -1: every kind */
+    /* deals_closed_only: the computation needs only deals with closed_on in
+     * [from, to] (no open deals): the store may skip the others. Unions of
+     * specs keep it only when every part has it (see pace_spec_union). */
+    bool deals_closed_only;
 } sp_load_spec;
 
 /* load_spec_init: nothing wanted, unbounded ranges, every kind. */

@@ -129,6 +129,14 @@ static const char *const load_sql[TBL_COUNT][2] = {
                    " WHERE +spent_on BETWEEN ?1 AND ?2"},
 };
 
+/* deals when only closed ones are needed (sp_load_spec.deals_closed_only) */
+static const char *const load_deals_closed[2] = {
+    "SELECT deal_id,customer_id,owner_rep_id,product,created_on,closed_on,stage,amount,"
+    "cost,probability,is_new_customer,is_renewal FROM deals WHERE closed_on BETWEEN ?1 AND ?2",
+    "SELECT deal_id,customer_id,owner_rep_id,product,created_on,closed_on,stage,amount,"
+    "cost,probability,is_new_customer,is_renewal FROM deals WHERE +closed_on BETWEEN ?1 AND ?2",
+};
+
 /* Ranges up to this many days use the date index; wider ones scan. */
 #define INDEX_MAX_DAYS 45
 
@@ -370,6 +378,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
     bool narrow = spec->from[t] > SP_DAY_MIN && spec->to[t] < SP_DAY_MAX &&
                   spec->to[t] - spec->from[t] <= INDEX_MAX_DAYS;
     const char *sql = load_sql[t][narrow || !load_sql[t][1] ? 0 : 1];
+    if (t == TBL_DEALS && spec->deals_closed_only) sql = load_deals_closed[narrow ? 0 : 1];
     int rc = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
     if (sqlite3_bind_parameter_count(st) >= 2) {
