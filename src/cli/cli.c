@@ -293,22 +293,18 @@ int cli_parse_format(const char *s, unsigned allowed)
 
 int cli_format_opt(const char *cmd, const char *arg, unsigned allowed)
 {
-    /* the message names the formats allowed; one per set in use */
-    static const struct {
-        unsigned allowed;
-        const char *msg;
-    } msgs[] = {
-        {1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV, N_("unknown format '%s' (table, json, csv)")},
-        {1u << FMT_TABLE | 1u << FMT_JSON, N_("unknown format '%s' (table, json)")},
-        {1u << FMT_YAML | 1u << FMT_JSON, N_("unknown format '%s' (yaml, json)")},
-        {1u << FMT_MD | 1u << FMT_HTML, N_("unknown format '%s' (md, html)")},
-    };
+    static const char *const names[] = {"table", "json", "csv", "yaml", "md", "html"};
     int fmt = cli_parse_format(arg, allowed);
     if (fmt >= 0) return fmt;
-    const char *msg = msgs[0].msg;
-    for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
-        if (msgs[i].allowed == allowed) msg = msgs[i].msg;
-    cli_usage_error(cmd, _(msg), arg);
+    /* name exactly the formats this command takes */
+    buf_t list = BUF_INIT;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!(allowed & (1u << i))) continue;
+        if (list.len) buf_puts(&list, ", ");
+        buf_puts(&list, names[i]);
+    }
+    cli_usage_error(cmd, _("unknown format '%s' (%s)"), arg, buf_cstr(&list));
+    buf_free(&list);
     return -1;
 }
 

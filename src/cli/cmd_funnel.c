@@ -141,8 +141,7 @@ int funnel_cmd(sp_cli *cli, int argc, char **argv)
         case 'g': goal_id = optarg; break;
         case 'a': as_of_s = optarg; break;
         case 'f':
-            format = cli_parse_format(optarg, (1u << FMT_TABLE) | (1u << FMT_JSON));
-            if (format < 0) return cli_usage_error("funnel", _("unknown format '%s' (table, json)"), optarg);
+            if ((format = cli_format_opt("funnel", optarg, (1u << FMT_TABLE) | (1u << FMT_JSON))) < 0) return 2;
             break;
         default: return cli_usage_error("funnel", _("unknown option '%s'"), argv[optind - 1]);
         }

@@ -51,8 +51,7 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
         case 'a': as_of_s = optarg; break;
         case 'o': out_path = optarg; break;
         case 'f':
-            format = cli_parse_format(optarg, (1u << FMT_MD) | (1u << FMT_HTML));
-            if (format < 0) return cli_usage_error("report", _("unknown format '%s' (md, html)"), optarg);
+            if ((format = cli_format_opt("report", optarg, (1u << FMT_MD) | (1u << FMT_HTML))) < 0) return 2;
             break;
         default: return cli_usage_error("report", _("unknown option '%s'"), argv[optind - 1]);
         }

@@ -298,6 +298,7 @@ static void render_gantt(const sp_schedule *s, const task_row *rows, size_t n, s
             buf_putc(out, ' ');
         }
     }
+    while (out->len && out->data[out->len - 1] == ' ') out->data[--out->len] = '\0'; /* no trailing blanks */
     buf_putc(out, '\n');
     free(label);
     free(val);

@@ -498,14 +498,18 @@ static int get_enum(ctx *c, const mapf *m, const char *what, const char *key, bo
     return -1;
 }
 
-static bool get_money(ctx *c, const mapf *m, const char *what, const char *key, bool required, sp_money *out)
+/* get_nonneg: key's value through parse (money_parse or ratio_parse: both
+ * give an int64), refusing negative values; notwhat names what it must be
+ * (a message id). */
+static bool get_nonneg(ctx *c, const mapf *m, const char *what, const char *key, bool required,
+                       bool (*parse)(const char *, int64_t *, const char **), const char *notwhat, int64_t *out)
 {
     char *s = get_scalar(c, m, what, key, required);
     if (!s) return false;
     const char *why = NULL;
-    sp_money v;
-    bool ok = money_parse(s, &v, &why);
-    if (!ok) add_err(c, fpos(m, key), _("%s: '%s' is not an amount of money: '%s' (%s)"), what, key, s, why ? _(why) : "");
+    int64_t v;
+    bool ok = parse(s, &v, &why);
+    if (!ok) add_err(c, fpos(m, key), _(notwhat), what, key, s, why ? _(why) : "");
     else if (v < 0) {
         add_err(c, fpos(m, key), _("%s: '%s' must not be negative"), what, key);
         ok = false;
@@ -514,20 +518,15 @@ static bool get_money(ctx *c, const mapf *m, const char *what, const char *key, 
     return ok;
 }
 
+static bool get_money(ctx *c, const mapf *m, const char *what, const char *key, bool required, sp_money *out)
+{
+    return get_nonneg(c, m, what, key, required, money_parse, N_("%s: '%s' is not an amount of money: '%s' (%s)"),
+                      out);
+}
+
 static bool get_ratio(ctx *c, const mapf *m, const char *what, const char *key, bool required, sp_ratio *out)
 {
-    char *s = get_scalar(c, m, what, key, required);
-    if (!s) return false;
-    const char *why = NULL;
-    sp_ratio v;
-    bool ok = ratio_parse(s, &v, &why);
-    if (!ok) add_err(c, fpos(m, key), _("%s: '%s' is not a ratio: '%s' (%s)"), what, key, s, why ? _(why) : "");
-    else if (v < 0) {
-        add_err(c, fpos(m, key), _("%s: '%s' must not be negative"), what, key);
-        ok = false;
-    } else *out = v;
-    free(s);
-    return ok;
+    return get_nonneg(c, m, what, key, required, ratio_parse, N_("%s: '%s' is not a ratio: '%s' (%s)"), out);
 }
 
 static bool get_date(ctx *c, const mapf *m, const char *what, const char *key, bool required, sp_day *out)
