@@ -96,10 +96,14 @@ const sp_command sp_commands[] = {
      N_("Usage: salesplan tasks [--owner ID] [--overdue] [--critical] [--gantt] [--load]\n"
         "                       [--as-of DATE] [--format table|json|csv]\n"
         "Every task of the plan with its status and progress ('task set'), overdue days\n"
-        "(not done and due before the as-of date, default today), slack and the\n"
-        "critical path (finish-to-start dependencies, durations from start/due).\n"
+        "(not done and due before the as-of date, default today), the planned start and\n"
+        "due, the forecast end, slack and the critical path (finish-to-start\n"
+        "dependencies, durations from start/due). A late task is forecast to finish\n"
+        "no earlier than the as-of date, after the days its progress leaves; its\n"
+        "successors move with it, and slack and the critical path follow the forecast.\n"
         "--owner ID: tasks ID owns or collaborates on. --overdue: only overdue tasks.\n"
-        "--critical: only the critical path, in order. --gantt: a text Gantt chart.\n"
+        "--critical: only the forecast critical path, in order. --gantt: a text Gantt\n"
+        "chart of the planned and the forecast dates.\n"
         "--load: tasks active per person and ISO week (owned, collaborating); more\n"
         "than 3 owned in a week is flagged.\n"),
      false},

@@ -1,8 +1,9 @@
 /*
  * cmd_tasks.c — `salesplan tasks` and `salesplan task set` (SPEC §1 step 4):
  * the plan's tasks with their stored status and progress, what is overdue,
- * slack and the critical path (core/schedule.c), a text Gantt chart and
- * each person's load per ISO week; and setting a task's status.
+ * the planned and the forecast schedule — a late task pushes its successors
+ * — with slack and the critical path (core/schedule.c), a text Gantt chart
+ * of both and each person's load per ISO week; and setting a task's status.
  *
  * Task states live in the workspace keyed by plan id and task id, so they
  * survive a new plan version that keeps the task's id. This file only
@@ -62,33 +63,75 @@ static char *join(char *const *v, size_t n, const char *sep)
 
 /* ---- the task list ---- */
 
+static bool same_path(const sp_path *a, const sp_path *b)
+{
+    if (a->n != b->n) return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->idx[i] != b->idx[i]) return false;
+    return true;
+}
+
+static void put_path(const sp_schedule *s, const sp_path *p, const char *label, buf_t *out)
+{
+    buf_printf(out, "%s%s", label, _(": "));
+    for (size_t i = 0; i < p->n; i++) buf_printf(out, "%s%s", i ? " → " : "", s->t[p->idx[i]].task->id);
+    buf_putc(out, '\n');
+}
+
+/* render_footer: when the last task ends, as planned and as forecast, and
+ * the critical path (the forecast one, and the planned one when they
+ * differ). */
+static void render_footer(const sp_schedule *s, sp_day as_of, buf_t *out)
+{
+    char a[16], e[16], f[16];
+    if (s->plan.end == SP_DAY_NONE) {
+        buf_printf(out, _("as of %s; no tasks\n"), day_text(as_of, a));
+        return;
+    }
+    if (s->fc.end > s->plan.end)
+        buf_printf(out, _("as of %s; the last task ends %s as planned, %s as forecast (%d days later)\n"),
+                   day_text(as_of, a), day_text(s->plan.end, e), day_text(s->fc.end, f),
+                   (int)(s->fc.end - s->plan.end));
+    else
+        buf_printf(out, _("as of %s; the last task ends %s, as planned\n"), day_text(as_of, a),
+                   day_text(s->plan.end, e));
+    if (same_path(&s->plan, &s->fc)) {
+        if (s->fc.n) put_path(s, &s->fc, _("critical path"), out);
+    } else {
+        if (s->fc.n) put_path(s, &s->fc, _("critical path (forecast)"), out);
+        if (s->plan.n) put_path(s, &s->plan, _("critical path (planned)"), out);
+    }
+}
+
 static void render_table(const sp_plan *plan, const sp_schedule *s, const task_row *rows, size_t n, sp_day as_of,
                          buf_t *out)
 {
-    enum { NC = 12 };
+    enum { NC = 13 };
     sp_table_out *t = tableout_new(NC);
-    const char *head[NC] = {_("id"),     _("task"),     _("owner"),   _("strategy"), _("start"), _("due"),
-                            _("status"), _("progress"), _("overdue"), _("slack"),    _("flags"), _("depends on")};
+    const char *head[NC] = {_("id"),       _("task"),    _("owner"),    _("strategy"), _("start"),
+                            _("due"),      _("forecast end"), _("status"), _("progress"), _("overdue"),
+                            _("slack"),    _("flags"),   _("depends on")};
     tableout_row(t, head);
-    tableout_numeric(t, 7, true);
-    tableout_numeric(t, 9, true);
+    tableout_numeric(t, 8, true);
+    tableout_numeric(t, 10, true);
     for (size_t i = 0; i < n; i++) {
         const task_row *r = &rows[i];
-        char start[16], due[16], prog[16], over[48], slack[16];
+        char start[16], due[16], fend[16], prog[16], over[48], slack[16];
         snprintf(prog, sizeof prog, "%d%%", r->progress);
         if (r->overdue) snprintf(over, sizeof over, _("%d day(s)"), (int)r->days_overdue);
         else over[0] = '\0';
-        snprintf(slack, sizeof slack, "%d", (int)r->s->slack);
+        snprintf(slack, sizeof slack, "%d", (int)r->s->fc.slack);
         buf_t flags = BUF_INIT;
         buf_puts(&flags, "");
-        if (r->s->critical) buf_puts(&flags, _("critical"));
-        if (r->t->milestone) buf_printf(&flags, "%s%s", flags.len ? ", " : "", _("milestone"));
-        if (r->s->late_start) buf_printf(&flags, "%s%s", flags.len ? ", " : "", _("late start"));
+        if (r->s->fc.critical) buf_puts(&flags, _("critical"));
+        if (r->t->milestone) buf_printf(&flags, "%s%s", flags.len ? _(", ") : "", _("milestone"));
+        if (r->s->late_start) buf_printf(&flags, "%s%s", flags.len ? _(", ") : "", _("late start"));
+        if (r->s->pushed) buf_printf(&flags, "%s%s", flags.len ? _(", ") : "", _("pushed"));
         char *deps = join(r->t->depends_on, r->t->ndepends_on, ", ");
         const char *row[NC] = {r->t->id, r->t->name ? r->t->name : "", r->t->owner ? r->t->owner : "",
                                r->t->strategy ? r->t->strategy : "", day_text(r->t->start, start),
-                               day_text(r->t->due, due), _(status_labels[r->status]), prog, over, slack,
-                               buf_cstr(&flags), deps};
+                               day_text(r->t->due, due), day_text(r->s->fc.ef, fend), _(status_labels[r->status]),
+                               prog, over, slack, buf_cstr(&flags), deps};
         tableout_row(t, row);
         free(deps);
         buf_free(&flags);
@@ -96,15 +139,8 @@ static void render_table(const sp_plan *plan, const sp_schedule *s, const task_r
     if (n) tableout_render(t, out);
     else buf_printf(out, "%s\n", _("no tasks match"));
     tableout_free(t);
-    char a[16], e[16];
-    buf_printf(out, _("as of %s; plan %s ends %s\n"), day_text(as_of, a), plan->id,
-               s->end == SP_DAY_NONE ? "—" : day_text(s->end, e));
-    if (s->ncritical) {
-        buf_printf(out, "%s: ", _("critical path"));
-        for (size_t i = 0; i < s->ncritical; i++)
-            buf_printf(out, "%s%s", i ? " → " : "", s->t[s->critical[i]].task->id);
-        buf_putc(out, '\n');
-    }
+    (void)plan;
+    render_footer(s, as_of, out);
 }
 
 static json_t *json_strings(char *const *v, size_t n)
@@ -134,27 +170,36 @@ static void render_json(const sp_plan *plan, const sp_schedule *s, const task_ro
         json_object_set_new(o, "strategy", r->t->strategy ? json_string(r->t->strategy) : json_null());
         json_object_set_new(o, "start", json_day(r->t->start));
         json_object_set_new(o, "due", json_day(r->t->due));
-        json_object_set_new(o, "scheduled_start", json_day(r->s->es));
-        json_object_set_new(o, "scheduled_finish", json_day(r->s->ef));
+        json_object_set_new(o, "scheduled_start", json_day(r->s->plan.es));
+        json_object_set_new(o, "scheduled_finish", json_day(r->s->plan.ef));
+        json_object_set_new(o, "forecast_start", json_day(r->s->fc.es));
+        json_object_set_new(o, "forecast_finish", json_day(r->s->fc.ef));
         json_object_set_new(o, "status", json_string(task_status_name(r->status)));
         json_object_set_new(o, "progress", json_integer(r->progress));
         json_object_set_new(o, "overdue", json_boolean(r->overdue));
         json_object_set_new(o, "days_overdue", json_integer(r->days_overdue));
-        json_object_set_new(o, "slack", json_integer(r->s->slack));
-        json_object_set_new(o, "critical", json_boolean(r->s->critical));
+        json_object_set_new(o, "slack", json_integer(r->s->plan.slack));
+        json_object_set_new(o, "critical", json_boolean(r->s->plan.critical));
+        json_object_set_new(o, "forecast_slack", json_integer(r->s->fc.slack));
+        json_object_set_new(o, "forecast_critical", json_boolean(r->s->fc.critical));
         json_object_set_new(o, "late_start", json_boolean(r->s->late_start));
+        json_object_set_new(o, "pushed", json_boolean(r->s->pushed));
+        json_object_set_new(o, "delay_days", json_integer(r->s->delay));
         json_object_set_new(o, "milestone", json_boolean(r->t->milestone));
         json_object_set_new(o, "depends_on", json_strings(r->t->depends_on, r->t->ndepends_on));
         json_array_append_new(arr, o);
     }
-    json_t *cp = json_array();
-    for (size_t i = 0; i < s->ncritical; i++) json_array_append_new(cp, json_string(s->t[s->critical[i]].task->id));
+    json_t *cp = json_array(), *fcp = json_array();
+    for (size_t i = 0; i < s->plan.n; i++) json_array_append_new(cp, json_string(s->t[s->plan.idx[i]].task->id));
+    for (size_t i = 0; i < s->fc.n; i++) json_array_append_new(fcp, json_string(s->t[s->fc.idx[i]].task->id));
     json_t *root = json_object();
     json_object_set_new(root, "plan", json_string(plan->id));
     json_object_set_new(root, "as_of", json_day(as_of));
     json_object_set_new(root, "tasks", arr);
     json_object_set_new(root, "critical_path", cp);
-    json_object_set_new(root, "end", json_day(s->end));
+    json_object_set_new(root, "forecast_critical_path", fcp);
+    json_object_set_new(root, "planned_end", json_day(s->plan.end));
+    json_object_set_new(root, "forecast_end", json_day(s->fc.end));
     char *txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     buf_printf(out, "%s\n", txt);
     free(txt);
@@ -172,23 +217,26 @@ static void csv_row(buf_t *out, const char *const *cells, size_t n)
 
 static void render_csv(const task_row *rows, size_t n, buf_t *out)
 {
-    enum { NC = 15 };
-    const char *head[NC] = {"id",      "name",     "owner",        "strategy", "start",
-                            "due",     "status",   "progress",     "overdue",  "days_overdue",
-                            "slack",   "critical", "milestone",    "depends_on", "collaborators"};
+    enum { NC = 19 };
+    const char *head[NC] = {"id",          "name",           "owner",           "strategy",        "start",
+                            "due",         "status",         "progress",        "overdue",         "days_overdue",
+                            "slack",       "critical",       "milestone",       "depends_on",      "collaborators",
+                            "forecast_start", "forecast_finish", "forecast_slack", "forecast_critical"};
     csv_row(out, head, NC);
     for (size_t i = 0; i < n; i++) {
         const task_row *r = &rows[i];
-        char start[16], due[16], prog[16], days[16], slack[16];
+        char start[16], due[16], prog[16], days[16], slack[16], fs[16], ff[16], fslack[16];
         snprintf(prog, sizeof prog, "%d", r->progress);
         snprintf(days, sizeof days, "%d", (int)r->days_overdue);
-        snprintf(slack, sizeof slack, "%d", (int)r->s->slack);
+        snprintf(slack, sizeof slack, "%d", (int)r->s->plan.slack);
+        snprintf(fslack, sizeof fslack, "%d", (int)r->s->fc.slack);
         char *deps = join(r->t->depends_on, r->t->ndepends_on, ";");
         char *coll = join(r->t->collaborators, r->t->ncollaborators, ";");
         const char *cells[NC] = {r->t->id, r->t->name, r->t->owner, r->t->strategy, day_text(r->t->start, start),
                                  day_text(r->t->due, due), task_status_name(r->status), prog,
-                                 r->overdue ? "1" : "0", days, slack, r->s->critical ? "1" : "0",
-                                 r->t->milestone ? "1" : "0", deps, coll};
+                                 r->overdue ? "1" : "0", days, slack, r->s->plan.critical ? "1" : "0",
+                                 r->t->milestone ? "1" : "0", deps, coll, day_text(r->s->fc.es, fs),
+                                 day_text(r->s->fc.ef, ff), fslack, r->s->fc.critical ? "1" : "0"};
         csv_row(out, cells, NC);
         free(deps);
         free(coll);
@@ -245,6 +293,11 @@ static sp_period *gantt_columns(sp_day lo, sp_day hi, size_t *n, sp_grain *grain
     return v;
 }
 
+/* render_gantt: one row per task over the span of both schedules: a cell
+ * is '█' where the task is planned and forecast, '▓' where it is only
+ * forecast (it runs later than planned), '░' where it was planned but is no
+ * longer forecast; a milestone is '◆' on its forecast day ('◇' on its
+ * planned day when that differs). Critical rows (forecast) are marked. */
 static void render_gantt(const sp_schedule *s, const task_row *rows, size_t n, sp_day as_of, buf_t *out)
 {
     (void)s;
@@ -252,11 +305,14 @@ static void render_gantt(const sp_schedule *s, const task_row *rows, size_t n, s
         buf_printf(out, "%s\n", _("no tasks match"));
         return;
     }
-    sp_day lo = rows[0].s->es, hi = rows[0].s->ef;
+    sp_day lo = rows[0].s->plan.es, hi = rows[0].s->plan.ef;
     size_t namew = 4;
     for (size_t i = 0; i < n; i++) {
-        if (rows[i].s->es < lo) lo = rows[i].s->es;
-        if (rows[i].s->ef > hi) hi = rows[i].s->ef;
+        const sp_sched_task *st = rows[i].s;
+        if (st->plan.es < lo) lo = st->plan.es;
+        if (st->fc.es < lo) lo = st->fc.es;
+        if (st->plan.ef > hi) hi = st->plan.ef;
+        if (st->fc.ef > hi) hi = st->fc.ef;
         size_t w = utf8_width(rows[i].t->name ? rows[i].t->name : rows[i].t->id);
         if (w > namew) namew = w;
     }
@@ -304,16 +360,21 @@ static void render_gantt(const sp_schedule *s, const task_row *rows, size_t n, s
     free(val);
     for (size_t i = 0; i < n; i++) {
         const task_row *r = &rows[i];
-        bool crit = r->s->critical;
+        const sp_sched_task *st = r->s;
+        bool crit = st->fc.critical;
         buf_putc(out, crit && !colour ? '!' : ' ');
         buf_putc(out, ' ');
         put_fit(out, r->t->name ? r->t->name : r->t->id, namew);
         buf_putc(out, ' ');
         if (crit && colour) buf_puts(out, "\033[31m");
         for (size_t k = 0; k < ncol; k++) {
-            bool on = r->s->es <= cols[k].last && r->s->ef >= cols[k].first;
-            if (r->t->milestone && period_contains(cols[k], r->s->ef)) buf_puts(out, "◆");
-            else if (on) buf_puts(out, "█");
+            bool planned = st->plan.es <= cols[k].last && st->plan.ef >= cols[k].first;
+            bool forecast = st->fc.es <= cols[k].last && st->fc.ef >= cols[k].first;
+            if (r->t->milestone && period_contains(cols[k], st->fc.ef)) buf_puts(out, "◆");
+            else if (r->t->milestone && period_contains(cols[k], st->plan.ef)) buf_puts(out, "◇");
+            else if (planned && forecast) buf_puts(out, "█");
+            else if (forecast) buf_puts(out, "▓");
+            else if (planned) buf_puts(out, "░");
             else if (period_contains(cols[k], as_of)) buf_putc(out, '|');
             else buf_putc(out, ' ');
         }
@@ -321,9 +382,14 @@ static void render_gantt(const sp_schedule *s, const task_row *rows, size_t n, s
         buf_printf(out, "  %s %s %s %d%%", r->t->id, r->t->owner ? r->t->owner : "", _(status_labels[r->status]),
                    r->progress);
         if (r->overdue) buf_printf(out, " %s", _("overdue"));
+        if (st->delay > 0) {
+            char f[16];
+            buf_printf(out, " %s %s", _("forecast end"), day_text(st->fc.ef, f));
+        }
         buf_putc(out, '\n');
     }
-    buf_printf(out, _("█ scheduled  ◆ milestone  | today  %s critical path\n"),
+    buf_puts(out, _("█ planned and forecast  ▓ forecast later than planned  ░ planned, no longer forecast\n"));
+    buf_printf(out, _("◆ milestone (◇ as planned)  | today  %s critical path (forecast)\n"),
                colour ? _("red =") : "!");
     free(cols);
 }
@@ -352,10 +418,10 @@ static load_cell *compute_load(const task_row *rows, size_t n, const char *only,
     if (n == 0) return NULL;
     const char **people = NULL;
     size_t np = 0, capp = 0;
-    sp_day lo = rows[0].s->es, hi = rows[0].s->ef;
+    sp_day lo = rows[0].s->plan.es, hi = rows[0].s->plan.ef;
     for (size_t i = 0; i < n; i++) {
-        if (rows[i].s->es < lo) lo = rows[i].s->es;
-        if (rows[i].s->ef > hi) hi = rows[i].s->ef;
+        if (rows[i].s->plan.es < lo) lo = rows[i].s->plan.es;
+        if (rows[i].s->plan.ef > hi) hi = rows[i].s->plan.ef;
         for (size_t k = 0; k <= rows[i].t->ncollaborators; k++) {
             const char *who = k == 0 ? rows[i].t->owner : rows[i].t->collaborators[k - 1];
             if (!who || (only && strcmp(who, only) != 0)) continue;
@@ -377,7 +443,7 @@ static load_cell *compute_load(const task_row *rows, size_t n, const char *only,
         for (sp_day w = first.first; w <= hi; w += 7) {
             load_cell cell = {people[p], w, 0, 0};
             for (size_t i = 0; i < n; i++) {
-                if (rows[i].s->es > w + 6 || rows[i].s->ef < w) continue;
+                if (rows[i].s->plan.es > w + 6 || rows[i].s->plan.ef < w) continue;
                 if (str_eq(rows[i].t->owner, people[p])) cell.owned++;
                 else if (is_collaborator(rows[i].t, people[p])) cell.collab++;
             }
@@ -503,15 +569,16 @@ int tasks_cmd(sp_cli *cli, int argc, char **argv)
     task_row *rows = NULL;
     int rc = 0;
     as_of = cli_as_of(as_of, plan);
-    if (!schedule_compute(plan, &s, &err) || !st->ops->task_states(st, plan->id, &states, &nstates, &err)) {
+    if (!st->ops->task_states(st, plan->id, &states, &nstates, &err) ||
+        !schedule_compute(plan, states, nstates, as_of, &s, &err)) {
         rc = cli_fail(&err);
         goto done;
     }
     /* rows: plan order, or the critical path's order */
-    size_t nsel = only_critical ? s.ncritical : s.n, n = 0;
+    size_t nsel = only_critical ? s.fc.n : s.n, n = 0;
     rows = xcalloc(nsel ? nsel : 1, sizeof *rows);
     for (size_t k = 0; k < nsel; k++) {
-        const sp_sched_task *sk = &s.t[only_critical ? s.critical[k] : k];
+        const sp_sched_task *sk = &s.t[only_critical ? s.fc.idx[k] : k];
         task_row r = {sk->task, sk, TASK_TODO, 0, false, 0};
         for (size_t j = 0; j < nstates; j++)
             if (str_eq(states[j].task_id, r.t->id)) r.status = states[j].status, r.progress = states[j].progress;

@@ -10,6 +10,15 @@
 #   training 04-01..04-20  slack 21 (end 05-11)   (r003)
 # As of 2026-04-20: select is 10 days overdue, material 5; training is due
 # that day (not overdue).
+# The forecast as of 2026-04-20 (nothing started: progress 0): a late task's
+# whole duration is done from the as-of date on, successors move with it:
+#   select   04-01..04-29  (10 days from 04-20)   critical
+#   visit    04-30..05-19  pushed                  critical
+#   material 04-30..05-04  pushed; slack 05-19 − 05-04 = 15
+#   proposal 05-20..05-29  pushed                  critical
+#   signed   05-30         pushed, milestone       critical
+#   training 04-01..04-20  slack 05-30 − 04-20 = 40
+# forecast end 05-30, 19 days after the planned 05-11.
 . "$(dirname "$0")/lib.sh"
 
 cat > plan.yaml <<'EOF'
@@ -52,6 +61,13 @@ expect_rc 0 "tasks (table)" "$SP" tasks --as-of 2026-04-20
 contains "table lists a CJK task name" "$OUT" "筛选意向客户"
 contains "table shows the critical path" "$OUT" "select → visit → proposal → signed"
 contains "table shows the project end" "$OUT" "2026-05-11"
+contains "footer: the last task's end, planned and forecast" "$OUT" \
+  "the last task ends 2026-05-11 as planned, 2026-05-30 as forecast (19 days later)"
+check "footer no longer says 'plan … ends'" bash -c '! grep -q "plan t26 ends" <<<"$1"' _ "$OUT"
+contains "table has a forecast end column" "$OUT" "forecast end"
+expect_rc 0 "tasks --lang zh (footer)" "$SP" --lang zh tasks --as-of 2026-04-20
+contains "zh footer: planned and forecast end" "$OUT" "最后一项任务计划 2026-05-11 完成，预计 2026-05-30 完成（推迟 19 天）"
+contains "zh: forecast end column" "$OUT" "预计完成"
 
 expect_rc 0 "tasks --format json" "$SP" tasks --as-of 2026-04-20 --format json
 echo "$OUT" > tasks.json
@@ -59,8 +75,10 @@ check "json: as_of, end, critical path, six tasks in plan order" python3 - <<'EO
 import json
 d = json.load(open("tasks.json"))
 assert d["as_of"] == "2026-04-20", d["as_of"]
-assert d["end"] == "2026-05-11", d["end"]
+assert d["planned_end"] == "2026-05-11", d["planned_end"]
+assert d["forecast_end"] == "2026-05-30", d["forecast_end"]
 assert d["critical_path"] == ["select", "visit", "proposal", "signed"], d["critical_path"]
+assert d["forecast_critical_path"] == ["select", "visit", "proposal", "signed"], d["forecast_critical_path"]
 ids = [t["id"] for t in d["tasks"]]
 assert ids == ["select", "visit", "material", "proposal", "signed", "training"], ids
 EOF
@@ -79,6 +97,19 @@ assert t["proposal"]["depends_on"] == ["visit", "material"]
 assert all(x["status"] == "todo" and x["progress"] == 0 for x in t.values())
 assert t["visit"]["owner"] == "r002" and t["visit"]["strategy"] == "s1"
 assert t["visit"]["start"] == "2026-04-11" and t["visit"]["due"] == "2026-04-30"
+EOF
+check "json: forecast dates, slack, pushed, delay (worked out in the header)" python3 - <<'EOF'
+import json
+t = {x["id"]: x for x in json.load(open("tasks.json"))["tasks"]}
+want = {"select": ("2026-04-01", "2026-04-29", 0, False), "visit": ("2026-04-30", "2026-05-19", 0, True),
+        "material": ("2026-04-30", "2026-05-04", 15, True), "proposal": ("2026-05-20", "2026-05-29", 0, True),
+        "signed": ("2026-05-30", "2026-05-30", 0, True), "training": ("2026-04-01", "2026-04-20", 40, False)}
+for k, (fs, ff, slack, pushed) in want.items():
+    got = (t[k]["forecast_start"], t[k]["forecast_finish"], t[k]["forecast_slack"], t[k]["pushed"])
+    assert got == (fs, ff, slack, pushed), (k, got)
+    assert t[k]["forecast_critical"] == (slack == 0), k
+assert t["signed"]["delay_days"] == 19 and t["training"]["delay_days"] == 0
+assert t["select"]["delay_days"] == 19   # 04-29 - 04-10
 EOF
 
 # ---- filters ----
@@ -113,7 +144,8 @@ assert m["material"]["slack"] == "15" and m["material"]["days_overdue"] == "5"
 assert m["proposal"]["depends_on"] == "visit;material"' "$OUT"
 
 # ---- Gantt ----
-expect_rc 0 "tasks --gantt" "$SP" tasks --gantt --as-of 2026-04-20
+# as of 04-05 nothing is late: the forecast is the plan, 04-01..05-11 by day
+expect_rc 0 "tasks --gantt" "$SP" tasks --gantt --as-of 2026-04-05
 contains "gantt: task names" "$OUT" "拜访客户"
 contains "gantt: another task name" "$OUT" "团队培训"
 contains "gantt: milestone mark" "$OUT" "◆"
@@ -130,6 +162,20 @@ bars = line[line.index("签约") + 2:]
 assert bars.startswith(" " * 9), repr(bars[:12])
 cells = bars[9:]
 assert cells.index("◆") == 40, cells.index("◆")' "$OUT"
+check "gantt as of 04-05: no forecast-only cells (legend aside)" bash -c '! grep "▓" <<<"$1" | grep -vq "forecast later than planned"' _ "$OUT"
+# as of 04-20 the forecast runs to 05-30: 60 days, by ISO week (W14..W22)
+expect_rc 0 "tasks --gantt as of 04-20 (planned vs forecast)" "$SP" tasks --gantt --as-of 2026-04-20
+contains "gantt: by week once the forecast spans 60 days" "$OUT" "one column = one ISO week"
+check "gantt: visit planned W15–W17 only (░), both in W18 (█), forecast only W19–W21 (▓)" python3 -c '
+import sys
+line = [l for l in sys.argv[1].splitlines() if "拜访客户" in l][0]
+cells = line[line.index("拜访客户") + 4:].lstrip(" ")[:9]
+assert cells == "\u2591\u2591\u2591\u2588\u2593\u2593\u2593  ", repr(cells)' "$OUT"
+check "gantt: milestone planned ◇ (W20) before forecast ◆ (W22)" python3 -c '
+import sys
+line = [l for l in sys.argv[1].splitlines() if "签约" in l][0]
+assert line.index("◇") < line.index("◆"), line' "$OUT"
+contains "gantt: forecast end after the row" "$OUT" "forecast end 2026-05-30"
 expect_rc 2 "gantt with --format json is a usage error" "$SP" tasks --gantt --format json
 
 # ---- load ----
@@ -163,7 +209,32 @@ check "done task is no longer overdue; progress shown" python3 -c '
 import json, sys
 t = {x["id"]: x for x in json.loads(sys.argv[1])["tasks"]}
 assert t["select"]["status"] == "done" and t["select"]["progress"] == 100 and not t["select"]["overdue"]
-assert t["visit"]["status"] == "doing" and t["visit"]["progress"] == 40' "$OUT"
+assert t["visit"]["status"] == "doing" and t["visit"]["progress"] == 40
+# select done keeps 04-01..04-10 and pushes nothing; material (late, 0 %)
+# finishes 04-20 + 5 - 1 = 04-24 and has 04-30 - 04-24 = 6 days of slack
+assert t["visit"]["forecast_start"] == "2026-04-11" and t["visit"]["forecast_finish"] == "2026-04-30"
+assert t["material"]["forecast_finish"] == "2026-04-24" and t["material"]["forecast_slack"] == 6
+assert not t["select"]["forecast_critical"]
+assert json.loads(sys.argv[1])["forecast_end"] == "2026-05-11"' "$OUT"
+# as of 05-05: visit (20 days, 40 %) has ceil(20 x 0.6) = 12 days left:
+# 05-05..05-16; proposal 05-17..05-26, signed 05-27; training (late, 0 %)
+# ends 05-24 (slack 3); select is done: the forecast path starts at visit
+expect_rc 0 "tasks --critical as of 05-05" "$SP" tasks --critical --as-of 2026-05-05 --format json
+check "--critical follows the forecast path" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert [t["id"] for t in d["tasks"]] == ["visit", "proposal", "signed"], d["tasks"]
+assert d["critical_path"] == ["select", "visit", "proposal", "signed"], d["critical_path"]
+assert d["forecast_end"] == "2026-05-27", d["forecast_end"]
+t = {x["id"]: x for x in d["tasks"]}
+assert t["visit"]["forecast_finish"] == "2026-05-16" and t["proposal"]["forecast_start"] == "2026-05-17"' "$OUT"
+expect_rc 0 "tasks as of 05-05 (table)" "$SP" tasks --as-of 2026-05-05
+contains "both paths when they differ (forecast)" "$OUT" "critical path (forecast): visit → proposal → signed"
+contains "both paths when they differ (planned)" "$OUT" "critical path (planned): select → visit → proposal → signed"
+contains "16 days later" "$OUT" "2026-05-11 as planned, 2026-05-27 as forecast (16 days later)"
+expect_rc 0 "tasks --critical --gantt as of 05-05" "$SP" tasks --critical --gantt --as-of 2026-05-05
+check "--critical --gantt: the three forecast-critical rows" bash -c '
+[ "$(grep -c "^! " <<<"$1")" = 3 ] && grep -q "^! 拜访客户" <<<"$1" && ! grep -q "筛选意向客户" <<<"$1"' _ "$OUT"
 
 # a changed plan (proposal due later, a new task): states kept by task id
 sed -e 's/due: 2026-05-10, depends_on/due: 2026-05-12, depends_on/' plan.yaml > plan2.yaml
@@ -177,7 +248,7 @@ d = json.loads(sys.argv[1])
 t = {x["id"]: x for x in d["tasks"]}
 assert t["select"]["status"] == "done" and t["visit"]["progress"] == 40
 assert t["review"]["status"] == "todo" and t["review"]["progress"] == 0
-assert d["end"] == "2026-06-30", d["end"]' "$OUT"
+assert d["planned_end"] == "2026-06-30", d["planned_end"]' "$OUT"
 expect_rc 0 "task set on the new task" "$SP" task set review --status blocked
 expect_rc 0 "tasks --lang zh" "$SP" --lang zh tasks --as-of 2026-04-20
 contains "Chinese status words" "$OUT" "已完成"
@@ -231,7 +302,9 @@ d = json.loads(sys.argv[1])
 assert [t["id"] for t in d["tasks"]] == ["bench-select"]
 t = d["tasks"][0]
 assert t["critical"] and t["slack"] == 0 and t["days_overdue"] == 5
-assert d["critical_path"] == ["bench-select"] and d["end"] == "2026-04-15"' "$OUT"
+assert d["critical_path"] == ["bench-select"] and d["planned_end"] == "2026-04-15"
+# not done, 0 %: its 15 days run from 04-20 to 05-04
+assert d["forecast_end"] == "2026-05-04" and t["forecast_finish"] == "2026-05-04"' "$OUT"
 expect_rc 0 "gantt on the example plan" "$SP" tasks --gantt --as-of 2026-04-20
 contains "gantt names the example task" "$OUT" "筛选3家意向客户"
 
