@@ -44,6 +44,16 @@ const sp_command sp_commands[] = {
         "Prints the plan (the only one, or ID / --plan) in the plan-file format.\n"
         "The YAML output passes 'check' and imports back to the same plan.\n"),
      false},
+    {"plan show", plan_show_cmd, N_("the plan table, step by step (text, Markdown or printable HTML)"),
+     N_("Usage: salesplan plan show [ID] [--step 1..6] [--format text|md|html] [-o FILE]\n"
+        "The stored plan (the only one, ID or --plan) as a director reads it, step by\n"
+        "step: 1 goals with their splits; 2 PEST, personas and the SWOT matrix;\n"
+        "3 strategies with the goals they serve and the analysis they answer, and the\n"
+        "customer tiers; 4 the task chain per strategy; 5 the team and the budget per\n"
+        "category; 6 alert thresholds, notify channels (no secrets) and the review\n"
+        "rhythm. --step N shows one step. --format html writes one self-contained\n"
+        "page to print (A4 landscape, one page per step). -o FILE writes to FILE.\n"),
+     false},
     {"plan list", plan_list_cmd, N_("list the plans in the workspace"),
      N_("Usage: salesplan plan list [--format table|json]\n"), false},
     {"import", import_cmd, N_("import a CSV table (all or nothing)"),

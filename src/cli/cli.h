@@ -105,6 +105,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv);
 int plan_import_cmd(sp_cli *cli, int argc, char **argv);
 int plan_export_cmd(sp_cli *cli, int argc, char **argv);
 int plan_list_cmd(sp_cli *cli, int argc, char **argv);
+int plan_show_cmd(sp_cli *cli, int argc, char **argv);
 int import_cmd(sp_cli *cli, int argc, char **argv);
 int kpi_cmd(sp_cli *cli, int argc, char **argv);
 /* tracking commands (issue: status, alerts, tasks, funnel, tiers, budget,
