@@ -344,11 +344,13 @@ for lang in zh en; do
   contains "review list ($lang) shows the cause" "$OUT" "华北两个教育项目因财政收紧延期"
 done
 # DEFECT (item 6): review add --cause A --cause B keeps only B — not asserted
+rev_jun=$(sql "select sum(amount) from deals where stage='won' and closed_on between '2027-06-01' and '$D'")
 for lang in zh en; do
   for fmt in md html; do
     expect_rc 0 "report --period 2027-06 ($lang, $fmt)" "$SP" --lang "$lang" report --period 2027-06 --as-of $D --format "$fmt"
     contains "report ($lang, $fmt) has the review note" "$OUT" "7月起每周复盘华北漏斗"
     contains "report ($lang, $fmt) names a goal" "$OUT" "年度营收"
+    contains "report ($lang, $fmt): June's won revenue = SQL" "$OUT" "$(money "$rev_jun")"
   done
 done
 # DEFECT (item 3): the figures of report --period 2027-06 are June's own — not asserted
@@ -362,4 +364,45 @@ for lang in zh en; do
   expect_rc 0 "plan show --step 5 ($lang)" "$SP" --lang "$lang" plan show --step 5
   contains "plan show ($lang): expo = 35% of 300万" "$OUT" "$(money $((300000000 * 35 / 100)))"
 done
+
+# ---- DEFECT assertions to enable once the parallel fixes are merged ----
+# item 4 (visits_per_rep counts only the visits of the reps it divides by):
+# kpi_json "kpi visits_per_rep" visits_per_rep --period 2027-H1
+# pycheck "visits_per_rep = visits of active role-rep reps / those reps / 6 months" '
+# n = q("select count(*) from reps where role = ? and active = 1", "rep")
+# v = q("""select count(*) from activities a join reps r using(rep_id) where r.role = ? and r.active = 1
+#          and a.kind = ? and a.occurred_on between ? and ?""", "rep", "visit", "2027-01-01", D)
+# assert abs(rows[0]["value"] - v / n / 6) < 0.01, (rows, v, n)'
+# item 2 (forecast from expected_close_on; none in this export: only the running period counts):
+# check "forecast: Q3/Q4 0, Q2 = actual + weighted pipeline" $PY - <<'PYEOF2'
+# import json, os, sqlite3
+# D = os.environ["D"]; db = sqlite3.connect(os.environ["SALESPLAN_DB"])
+# g = {}
+# def walk(x):
+#     for y in x: g[y["id"]] = y; walk(y.get("children", []))
+# walk(json.load(open("status.json"))["goals"])
+# w = db.execute("""select sum(amount * probability / 100.0) from deals where created_on <= ?1
+#                   and (stage = 'open' or closed_on > ?1)""", (D,)).fetchone()[0]
+# q2 = db.execute("select sum(amount) from deals where stage='won' and closed_on between '2027-04-01' and ?", (D,)).fetchone()[0]
+# assert g["revenue-q3"]["forecast"] == 0 and g["revenue-q4"]["forecast"] == 0
+# assert abs(g["revenue-q2"]["forecast"] * 100 - (q2 + w)) < 1
+# PYEOF2
+# item 5 (tier_customers per tier):
+# kpi_json "kpi tier_customers --by tier" tier_customers --period 2027 --by tier
+# pycheck "customers per tier = SQL T12M (customers created on or before D)" '
+# t12 = dict(db.execute("select customer_id, sum(amount) from deals where stage = ? and closed_on > date(?, ?) and closed_on <= ? group by 1", ("won", D, "-1 year", D)).fetchall())
+# cs = [c for (c,) in db.execute("select customer_id from customers where created_on <= ?", (D,))]
+# tier = lambda v: "strategic" if v >= 100000000 else "key" if v >= 50000000 else "potential"
+# want = {}
+# for c in cs: want[tier(t12.get(c, 0))] = want.get(tier(t12.get(c, 0)), 0) + 1
+# assert {r["tier"]: r["value"] for r in rows} == want, (rows, want)'
+# records after D (tiers counts C025, created 2027-07-10): the same want["potential"] (17) for `tiers --format json`
+# item 6 (repeated options accumulate):
+# expect_rc 0 "review add with two causes" "$SP" review add --period 2027-05 --cause 甲原因 --cause 乙原因 --action 行动
+# check "both causes kept" bash -c 'c=$(sqlite3 "$SALESPLAN_DB" "select cause from reviews where period=\"2027-05\""); [[ $c == *甲原因* && $c == *乙原因* ]]'
+# item 12 (names on screen): alerts / status / tasks in zh show 林晓 (e02), 西南医疗组 (sw-med), 战略客户 (strategic)
+# expect_rc 0 "alerts names" "$SP" --lang zh alerts --as-of $D; contains "rep name" "$OUT" "林晓"
+# item 3 (report of a period shows that period's figures, titled for it):
+# expect_rc 0 "report Q2" "$SP" report --period 2027-Q2 --as-of $D; contains "Q2 revenue" "$OUT" "$(money "$rev_q2")"
+# check "a quarter's pack is not called monthly" bash -c '! grep -qi "monthly" <<<"$1"' _ "$OUT"
 finish
