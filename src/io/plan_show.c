@@ -102,6 +102,9 @@ static const char *notify_label(const char *kind)
     return kind ? kind : "";
 }
 
+/* the default tier names (core/plan.c), for the catalog */
+static const char *const default_tier_names[] __attribute__((unused)) = {N_("Strategic"), N_("Key"), N_("Potential")};
+
 static const char *dim_label(sp_dim d)
 {
     static const char *const v[DIM_COUNT] = {N_("region"),  N_("industry"), N_("size"), N_("team"),
@@ -287,6 +290,7 @@ static void w_table(writer *w, ps_table *t)
 {
     if (t->nrows == 1) {
         w_note(w, _("(none)"));
+        if (w->fmt == SHOW_TEXT) buf_putc(w->out, '\n');
         tbl_free(t);
         return;
     }
@@ -607,19 +611,33 @@ static void step_strategy(writer *w)
     w_table(w, t);
 
     w_sub(w, _("Customer tiers"));
+    /* no tiers in the plan: the defaults apply (SPEC §6) */
+    sp_plan *defaults = NULL;
+    const sp_tier *tiers = p->tiers;
+    size_t ntiers = p->ntiers;
+    if (ntiers == 0) {
+        defaults = plan_new();
+        plan_default_tiers(defaults);
+        tiers = defaults->tiers;
+        ntiers = defaults->ntiers;
+        w_note(w, _("(none in the plan: the default tiers apply)"));
+    }
     const char *th[3] = {_("tier"), _("from (trailing-12-month won revenue)"), _("review every")};
     t = tbl_new(3, th);
     t->numeric[1] = true;
-    for (size_t i = 0; i < p->ntiers; i++) {
-        const sp_tier *x = &p->tiers[i];
+    for (size_t i = 0; i < ntiers; i++) {
+        const sp_tier *x = &tiers[i];
         char min[48], every[64];
         money_format_grouped(x->min, min);
         if (x->review_every_days) snprintf(every, sizeof every, _("%d days"), x->review_every_days);
         else snprintf(every, sizeof every, "—");
-        const char *row[3] = {x->name ? x->name : x->id, min, every};
+        /* the default tiers' names are English words: translated */
+        const char *name = x->name ? x->name : x->id;
+        const char *row[3] = {defaults ? _(name) : name, min, every};
         tbl_row(t, row);
     }
     w_table(w, t);
+    if (defaults) plan_free(defaults);
 }
 
 /* ---- step 4: execution ---- */

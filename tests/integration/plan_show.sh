@@ -190,6 +190,27 @@ expect_rc 1 "an unknown plan id" "$SP" plan show nope
 expect_rc 0 "plan show --help" "$SP" plan show --help
 contains "help names the steps" "$OUT" "--step 1..6"
 
+# a bare plan: no analysis, strategies, tasks, budget, tiers or channels
+export SALESPLAN_DB=$WORK/bare.db
+check "init bare" "$SP" init
+cat > bare.yaml <<'YAML'
+plan: {id: bare, name: Bare, period: 2026}
+team:
+  groups:
+    - {id: g1, name: G, members: [{id: r1, name: One, role: rep}]}
+goals:
+  - {id: revenue, name: Revenue, type: result, metric: revenue, target: 100万, period: 2026, owner: r1}
+YAML
+expect_rc 0 "import the bare plan" "$SP" plan import bare.yaml
+for lang in en zh; do
+  for fmt in text md html; do
+    expect_rc 0 "bare plan, every step ($lang, $fmt)" "$SP" --lang "$lang" plan show --format "$fmt"
+  done
+done
+expect_rc 0 "bare plan, step 3 (zh)" "$SP" --lang zh plan show --step 3
+contains "bare plan: the default tiers, translated" "$OUT" "战略客户"
+contains "bare plan: says the defaults apply" "$OUT" "采用默认分层"
+
 # no plan yet
 export SALESPLAN_DB=$WORK/empty.db
 check "init empty" "$SP" init
