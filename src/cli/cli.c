@@ -113,7 +113,8 @@ const sp_command sp_commands[] = {
         "successors move with it, and slack and the critical path follow the forecast.\n"
         "--owner ID: tasks ID owns or collaborates on. --overdue: only overdue tasks.\n"
         "--critical: only the forecast critical path, in order. --gantt: a text Gantt\n"
-        "chart of the planned and the forecast dates.\n"
+        "chart of the planned and the forecast dates. JSON and CSV also carry the\n"
+        "planned values (planned_slack, planned_critical, planned_critical_path).\n"
         "--load: tasks active per person and ISO week (owned, collaborating); more\n"
         "than 3 owned in a week is flagged.\n"),
      false},

@@ -4,6 +4,9 @@
  * the planned and the forecast schedule — a late task pushes its successors
  * — with slack and the critical path (core/schedule.c), a text Gantt chart
  * of both and each person's load per ISO week; and setting a task's status.
+ * Every face shows the forecast's slack, critical flag and path (JSON and
+ * CSV also give the planned ones as planned_*); the load view uses the
+ * planned dates.
  *
  * Task states live in the workspace keyed by plan id and task id, so they
  * survive a new plan version that keeps the task's id. This file only
@@ -178,10 +181,10 @@ static void render_json(const sp_plan *plan, const sp_schedule *s, const task_ro
         json_object_set_new(o, "progress", json_integer(r->progress));
         json_object_set_new(o, "overdue", json_boolean(r->overdue));
         json_object_set_new(o, "days_overdue", json_integer(r->days_overdue));
-        json_object_set_new(o, "slack", json_integer(r->s->plan.slack));
-        json_object_set_new(o, "critical", json_boolean(r->s->plan.critical));
-        json_object_set_new(o, "forecast_slack", json_integer(r->s->fc.slack));
-        json_object_set_new(o, "forecast_critical", json_boolean(r->s->fc.critical));
+        json_object_set_new(o, "slack", json_integer(r->s->fc.slack));
+        json_object_set_new(o, "critical", json_boolean(r->s->fc.critical));
+        json_object_set_new(o, "planned_slack", json_integer(r->s->plan.slack));
+        json_object_set_new(o, "planned_critical", json_boolean(r->s->plan.critical));
         json_object_set_new(o, "late_start", json_boolean(r->s->late_start));
         json_object_set_new(o, "pushed", json_boolean(r->s->pushed));
         json_object_set_new(o, "delay_days", json_integer(r->s->delay));
@@ -196,8 +199,8 @@ static void render_json(const sp_plan *plan, const sp_schedule *s, const task_ro
     json_object_set_new(root, "plan", json_string(plan->id));
     json_object_set_new(root, "as_of", json_day(as_of));
     json_object_set_new(root, "tasks", arr);
-    json_object_set_new(root, "critical_path", cp);
-    json_object_set_new(root, "forecast_critical_path", fcp);
+    json_object_set_new(root, "critical_path", fcp);
+    json_object_set_new(root, "planned_critical_path", cp);
     json_object_set_new(root, "planned_end", json_day(s->plan.end));
     json_object_set_new(root, "forecast_end", json_day(s->fc.end));
     char *txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -221,22 +224,22 @@ static void render_csv(const task_row *rows, size_t n, buf_t *out)
     const char *head[NC] = {"id",          "name",           "owner",           "strategy",        "start",
                             "due",         "status",         "progress",        "overdue",         "days_overdue",
                             "slack",       "critical",       "milestone",       "depends_on",      "collaborators",
-                            "forecast_start", "forecast_finish", "forecast_slack", "forecast_critical"};
+                            "forecast_start", "forecast_finish", "planned_slack", "planned_critical"};
     csv_row(out, head, NC);
     for (size_t i = 0; i < n; i++) {
         const task_row *r = &rows[i];
-        char start[16], due[16], prog[16], days[16], slack[16], fs[16], ff[16], fslack[16];
+        char start[16], due[16], prog[16], days[16], slack[16], fs[16], ff[16], pslack[16];
         snprintf(prog, sizeof prog, "%d", r->progress);
         snprintf(days, sizeof days, "%d", (int)r->days_overdue);
-        snprintf(slack, sizeof slack, "%d", (int)r->s->plan.slack);
-        snprintf(fslack, sizeof fslack, "%d", (int)r->s->fc.slack);
+        snprintf(slack, sizeof slack, "%d", (int)r->s->fc.slack);
+        snprintf(pslack, sizeof pslack, "%d", (int)r->s->plan.slack);
         char *deps = join(r->t->depends_on, r->t->ndepends_on, ";");
         char *coll = join(r->t->collaborators, r->t->ncollaborators, ";");
         const char *cells[NC] = {r->t->id, r->t->name, r->t->owner, r->t->strategy, day_text(r->t->start, start),
                                  day_text(r->t->due, due), task_status_name(r->status), prog,
-                                 r->overdue ? "1" : "0", days, slack, r->s->plan.critical ? "1" : "0",
+                                 r->overdue ? "1" : "0", days, slack, r->s->fc.critical ? "1" : "0",
                                  r->t->milestone ? "1" : "0", deps, coll, day_text(r->s->fc.es, fs),
-                                 day_text(r->s->fc.ef, ff), fslack, r->s->fc.critical ? "1" : "0"};
+                                 day_text(r->s->fc.ef, ff), pslack, r->s->plan.critical ? "1" : "0"};
         csv_row(out, cells, NC);
         free(deps);
         free(coll);

@@ -78,17 +78,17 @@ assert d["as_of"] == "2026-04-20", d["as_of"]
 assert d["planned_end"] == "2026-05-11", d["planned_end"]
 assert d["forecast_end"] == "2026-05-30", d["forecast_end"]
 assert d["critical_path"] == ["select", "visit", "proposal", "signed"], d["critical_path"]
-assert d["forecast_critical_path"] == ["select", "visit", "proposal", "signed"], d["forecast_critical_path"]
+assert d["planned_critical_path"] == ["select", "visit", "proposal", "signed"], d["planned_critical_path"]
 ids = [t["id"] for t in d["tasks"]]
 assert ids == ["select", "visit", "material", "proposal", "signed", "training"], ids
 EOF
-check "json: slack, critical, overdue, milestone, depends_on, default status" python3 - <<'EOF'
+check "json: planned slack, critical, overdue, milestone, depends_on, default status" python3 - <<'EOF'
 import json
 t = {x["id"]: x for x in json.load(open("tasks.json"))["tasks"]}
 want_slack = {"select": 0, "visit": 0, "material": 15, "proposal": 0, "signed": 0, "training": 21}
 for k, v in want_slack.items():
-    assert t[k]["slack"] == v, (k, t[k]["slack"])
-    assert t[k]["critical"] == (v == 0), k
+    assert t[k]["planned_slack"] == v, (k, t[k]["planned_slack"])
+    assert t[k]["planned_critical"] == (v == 0), k
 assert t["select"]["overdue"] and t["select"]["days_overdue"] == 10
 assert t["material"]["overdue"] and t["material"]["days_overdue"] == 5
 assert not t["training"]["overdue"] and t["training"]["days_overdue"] == 0
@@ -105,9 +105,9 @@ want = {"select": ("2026-04-01", "2026-04-29", 0, False), "visit": ("2026-04-30"
         "material": ("2026-04-30", "2026-05-04", 15, True), "proposal": ("2026-05-20", "2026-05-29", 0, True),
         "signed": ("2026-05-30", "2026-05-30", 0, True), "training": ("2026-04-01", "2026-04-20", 40, False)}
 for k, (fs, ff, slack, pushed) in want.items():
-    got = (t[k]["forecast_start"], t[k]["forecast_finish"], t[k]["forecast_slack"], t[k]["pushed"])
+    got = (t[k]["forecast_start"], t[k]["forecast_finish"], t[k]["slack"], t[k]["pushed"])
     assert got == (fs, ff, slack, pushed), (k, got)
-    assert t[k]["forecast_critical"] == (slack == 0), k
+    assert t[k]["critical"] == (slack == 0), k
 assert t["signed"]["delay_days"] == 19 and t["training"]["delay_days"] == 0
 assert t["select"]["delay_days"] == 19   # 04-29 - 04-10
 EOF
@@ -141,6 +141,8 @@ rows = list(csv.DictReader(io.StringIO(sys.argv[1])))
 assert len(rows) == 6, len(rows)
 m = {r["id"]: r for r in rows}
 assert m["material"]["slack"] == "15" and m["material"]["days_overdue"] == "5"
+assert m["training"]["slack"] == "40" and m["training"]["planned_slack"] == "21"
+assert m["visit"]["forecast_finish"] == "2026-05-19" and m["signed"]["critical"] == "1"
 assert m["proposal"]["depends_on"] == "visit;material"' "$OUT"
 
 # ---- Gantt ----
@@ -213,8 +215,8 @@ assert t["visit"]["status"] == "doing" and t["visit"]["progress"] == 40
 # select done keeps 04-01..04-10 and pushes nothing; material (late, 0 %)
 # finishes 04-20 + 5 - 1 = 04-24 and has 04-30 - 04-24 = 6 days of slack
 assert t["visit"]["forecast_start"] == "2026-04-11" and t["visit"]["forecast_finish"] == "2026-04-30"
-assert t["material"]["forecast_finish"] == "2026-04-24" and t["material"]["forecast_slack"] == 6
-assert not t["select"]["forecast_critical"]
+assert t["material"]["forecast_finish"] == "2026-04-24" and t["material"]["slack"] == 6
+assert not t["select"]["critical"] and t["select"]["planned_critical"]
 assert json.loads(sys.argv[1])["forecast_end"] == "2026-05-11"' "$OUT"
 # as of 05-05: visit (20 days, 40 %) has ceil(20 x 0.6) = 12 days left:
 # 05-05..05-16; proposal 05-17..05-26, signed 05-27; training (late, 0 %)
@@ -224,7 +226,8 @@ check "--critical follows the forecast path" python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
 assert [t["id"] for t in d["tasks"]] == ["visit", "proposal", "signed"], d["tasks"]
-assert d["critical_path"] == ["select", "visit", "proposal", "signed"], d["critical_path"]
+assert d["critical_path"] == ["visit", "proposal", "signed"], d["critical_path"]
+assert d["planned_critical_path"] == ["select", "visit", "proposal", "signed"], d["planned_critical_path"]
 assert d["forecast_end"] == "2026-05-27", d["forecast_end"]
 t = {x["id"]: x for x in d["tasks"]}
 assert t["visit"]["forecast_finish"] == "2026-05-16" and t["proposal"]["forecast_start"] == "2026-05-17"' "$OUT"
