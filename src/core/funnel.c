@@ -87,9 +87,29 @@ void funnel_load_spec(const sp_goal *g, sp_day as_of, const sp_tier_level *tiers
     queries_free(&fq);
 }
 
+/* plan_reps: the plan's members of role rep that goal g is asked of: its
+ * filter's rep (a member id) and team (a group id or name) when it has
+ * them, else every rep (the rule of check's capacity test). */
+static size_t plan_reps(const sp_plan *p, const sp_goal *g)
+{
+    const char *rep = NULL, *team = NULL;
+    for (size_t i = 0; i < g->filter.n; i++) {
+        if (g->filter.kv[i].dim == DIM_REP) rep = g->filter.kv[i].value;
+        if (g->filter.kv[i].dim == DIM_TEAM) team = g->filter.kv[i].value;
+    }
+    size_t n = 0;
+    for (size_t gi = 0; gi < p->ngroups; gi++) {
+        const sp_group *gr = &p->groups[gi];
+        if (team && !str_eq(gr->id, team) && !str_eq(gr->name, team)) continue;
+        for (size_t mi = 0; mi < gr->nmembers; mi++)
+            if (gr->members[mi].role == ROLE_REP && (!rep || str_eq(gr->members[mi].id, rep))) n++;
+    }
+    return n;
+}
+
 /* plan_per_month: the plan's top-level goals of metric m, per month (per:
- * month targets as is, others divided by their months; visits_per_rep
- * hundredths × the plan's reps); goals that support root_id are preferred
+ * month targets as is, others divided by their months; visits_per_rep,
+ * a monthly rate already, hundredths × the reps it is asked of); goals that support root_id are preferred
  * when any does. Returns false when the plan has none. */
 static bool plan_per_month(const sp_plan *p, sp_metric m, const char *root_id, double *out)
 {
@@ -110,14 +130,12 @@ static bool plan_per_month(const sp_plan *p, sp_metric m, const char *root_id, d
         if (any_support && !sup) continue;
         double months = pace_months_in(g->period);
         double v = (double)g->target;
-        if (m == MET_VISITS_PER_REP) v /= 100.0;
-        if (!g->per_month && months > 0) v /= months;
         if (m == MET_VISITS_PER_REP) {
-            size_t reps = 0;
-            for (size_t gi = 0; gi < p->ngroups; gi++)
-                for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++)
-                    if (p->groups[gi].members[mi].role == ROLE_REP) reps++;
-            v *= (double)reps;
+            /* already a rate per rep and month (hundredths): never spread
+             * over the period's months; × the reps it is asked of */
+            v = v / 100.0 * (double)plan_reps(p, g);
+        } else if (!g->per_month && months > 0) {
+            v /= months; /* a target over the period: its monthly share */
         }
         *out += v;
         found = true;
