@@ -109,7 +109,11 @@ const sp_command sp_commands[] = {
         "across plan versions.\n"),
      true},
     {"funnel", funnel_cmd, N_("reverse funnel: what a revenue goal needs per month"),
-     N_("Usage: salesplan funnel --goal ID [--as-of DATE] [--format table|json]\n"),
+     N_("Usage: salesplan funnel --goal ID [--as-of DATE] [--format table|json] [--what-if RATE=CHANGE]...\n"
+        "--what-if recomputes the needs with a changed rate beside the current ones:\n"
+        "RATE is win_rate, avg_deal_size or lead_conversion_rate; CHANGE is +5pp / -5pp\n"
+        "(percentage points), +10% / -10% (relative) or a new value (30%, 0.3, 20万).\n"
+        "Repeat it to change several rates; the same rate twice is an error.\n"),
      false},
     {"tiers", tiers_cmd, N_("customers and revenue per tier, movements, reviews due"),
      N_("Usage: salesplan tiers [--as-of DATE] [--since DATE] [--format table|json|csv]\n"
