@@ -17,9 +17,12 @@
  * tier_revenue_share) or whose denominator depends on the period start
  * (renewal_rate) are computed once per time bucket and once for the total.
  * Finally rows are zero-filled (every time bucket, every rep of the filter,
- * crossed with the values that occur for other keys), sorted by their labels
- * (time labels sort chronologically with strcmp) and copied into the result,
- * whose labels live in the result's own string pool.
+ * crossed with the values that occur for other keys; every tier level for
+ * --by tier), sorted by their labels (time labels sort chronologically with
+ * strcmp; tiers by level, min descending, no tier last) and copied into the
+ * result, whose labels live in the result's own string pool. Every sum and
+ * product is checked: an overflow makes kpi_compute fail (naming the
+ * metric) instead of wrapping.
  *
  * Owns: nothing global. Must not do I/O or read the clock.
  */

@@ -1,5 +1,7 @@
 /*
- * report.c — the monthly review pack (SPEC §10): gathering and rendering.
+ * report.c — the review pack of a period (SPEC §10): gathering and
+ * rendering. Nothing after the period's last day is counted: the as-of
+ * date is capped there.
  *
  * Owns: one dataset load covering every section, the calls into the core
  * engines (pace for goal status, metrics for the team breakdown, the
