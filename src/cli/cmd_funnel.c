@@ -156,9 +156,11 @@ static void whatif_changes_text(const sp_funnel_whatif *w, buf_t *out)
 static void render_whatif_table(const sp_funnel_whatif *w, const sp_funnel_out *o, const sp_funnel_out *wo,
                                 buf_t *out)
 {
-    buf_printf(out, "\n%s: ", _("what-if"));
-    whatif_changes_text(w, out);
-    buf_puts(out, "\n\n");
+    buf_t ch = BUF_INIT;
+    whatif_changes_text(w, &ch);
+    buf_putc(out, '\n');
+    buf_printf(out, _("what-if: %s\n\n"), buf_cstr(&ch));
+    buf_free(&ch);
     sp_table_out *t = tableout_new(4);
     for (size_t k = 1; k < 4; k++) tableout_numeric(t, k, true);
     const char *head[4] = {_("per month"), _("current"), _("what-if"), _("difference")};
@@ -176,7 +178,7 @@ static void render_whatif_table(const sp_funnel_whatif *w, const sp_funnel_out *
     for (int k = 0; k < 3; k++) buf_free(&c[k]);
     buf_t notes = BUF_INIT;
     funnel_notes(wo, &notes);
-    if (notes.len) buf_printf(out, "%s:\n%s", _("with the what-if"), buf_cstr(&notes));
+    if (notes.len) buf_printf(out, "%s\n%s", _("with the what-if:"), buf_cstr(&notes));
     buf_free(&notes);
 }
 
