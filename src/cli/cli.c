@@ -82,7 +82,10 @@ const sp_command sp_commands[] = {
         "KEY (--by): month quarter week year day and the --where keys (up to 3)\n"
         "The same --where key given twice means either value; different keys must all match.\n"
         "Nothing dated after the as-of date (default: today) is counted.\n"
-        "--explain lists the records behind the number (at most --limit, default 1000).\n"),
+        "--explain lists the records behind the number (at most --limit, default 1000).\n"
+        "tier_customers and tier_revenue_share: per tier with --by tier, the tier of\n"
+        "--where tier=ID, or all customers (share 1) with neither. visits_per_rep counts\n"
+        "the visits of the active reps of role rep it divides by (filters on the rep).\n"),
      false},
     {"status", status_cmd, N_("every goal: target, actual, pace, projection, status"),
      N_("Usage: salesplan status [--plan ID] [--as-of DATE] [--goal ID] [--format table|json|csv]\n"
@@ -124,7 +127,11 @@ const sp_command sp_commands[] = {
         "across plan versions.\n"),
      true},
     {"funnel", funnel_cmd, N_("reverse funnel: what a revenue goal needs per month"),
-     N_("Usage: salesplan funnel --goal ID [--as-of DATE] [--format table|json]\n"),
+     N_("Usage: salesplan funnel --goal ID [--as-of DATE] [--format table|json] [--what-if RATE=CHANGE]...\n"
+        "--what-if recomputes the needs with a changed rate beside the current ones:\n"
+        "RATE is win_rate, avg_deal_size or lead_conversion_rate; CHANGE is +5pp / -5pp\n"
+        "(percentage points), +10% / -10% (relative) or a new value (30%, 0.3, 20万).\n"
+        "Repeat it to change several rates; the same rate twice is an error.\n"),
      false},
     {"tiers", tiers_cmd, N_("customers and revenue per tier, movements, reviews due"),
      N_("Usage: salesplan tiers [--as-of DATE] [--since DATE] [--format table|json|csv]\n"
@@ -164,10 +171,11 @@ const sp_command sp_commands[] = {
         "plan fields, team, goals (every level of a split), analysis, strategies,\n"
         "tasks, budget total and shares, tiers, alert thresholds, notify channels.\n"),
      false},
-    {"report", report_cmd, N_("the monthly review pack (Markdown or HTML)"),
+    {"report", report_cmd, N_("the review pack of a period (Markdown or HTML)"),
      N_("Usage: salesplan report --period P [--as-of DATE] [--format md|html] [-o FILE]\n"
         "The review pack of period P (2026-10, 2026-Q3, ...) as of DATE (default: the\n"
-        "last day of P, or today while P runs): goals with status, revenue by team,\n"
+        "last day of P, or today while P runs; never later than P's last day): P's own\n"
+        "figures beside the figures to date of goals with status, revenue by team,\n"
         "revenue month by month, the reverse funnel, customer tiers, alerts, overdue\n"
         "tasks, budget burn and the review notes recorded for P. Markdown by default;\n"
         "--format html writes one self-contained, printable page with SVG charts.\n"

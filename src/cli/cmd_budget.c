@@ -206,6 +206,10 @@ int budget_cmd(sp_cli *cli, int argc, char **argv)
         goto done;
     }
     budget_compute(plan, ds, as_of, &rep);
+    if (!budget_check(&rep, &err)) {
+        rc = cli_fail(&err);
+        goto done;
+    }
     buf_t out = BUF_INIT;
     switch (format) {
     case FMT_JSON: render_json(&rep, plan, &out); break;

@@ -1,6 +1,6 @@
 /*
  * cmd_report.c — `salesplan report --period P [--as-of DATE]
- * [--format md|html] [-o FILE]`: the monthly review pack (SPEC §10).
+ * [--format md|html] [-o FILE]`: the review pack of a period (SPEC §10).
  *
  * Owns: option parsing, the default as-of date (the last day of P, or
  * today when P is not over), loading the plan and writing the pack (built

@@ -284,6 +284,11 @@ int tiers_cmd(sp_cli *cli, int argc, char **argv)
         goto done;
     }
     tiers_compute(ds, levels, nlevels, &rule, as_of, since, &rep);
+    if (rep.overflow) {
+        err_set(&err, SP_EINVAL, "%s", _("tiers: a T12M sum is beyond the range of amounts (±92,233,720,368,547,758.07)"));
+        rc = cli_fail(&err);
+        goto done;
+    }
     buf_t out = BUF_INIT;
     switch (format) {
     case FMT_JSON: render_json(&rep, plan, &rule, &out); break;

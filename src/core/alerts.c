@@ -581,8 +581,15 @@ void tiers_compute(const sp_dataset *ds, const sp_tier_level *levels, size_t nle
     for (size_t i = 0; i < ds->customers.n; i++) {
         sp_tier_row *r = &out->rows[now[i]];
         r->customers++;
-        r->t12m += t12m[i];
-        out->t12m_total += t12m[i];
+        /* checked: a wrapped sum would show a negative revenue */
+        if (__builtin_add_overflow(r->t12m, t12m[i], &r->t12m)) {
+            r->t12m = INT64_MAX;
+            out->overflow = true;
+        }
+        if (__builtin_add_overflow(out->t12m_total, t12m[i], &out->t12m_total)) {
+            out->t12m_total = INT64_MAX;
+            out->overflow = true;
+        }
     }
     out->customers = ds->customers.n;
     out->nrows = nlevels + (out->rows[nlevels].customers > 0 ? 1 : 0);

@@ -148,6 +148,7 @@ typedef struct sp_tiers_report {
     size_t nrows;
     size_t customers;
     sp_money t12m_total;
+    bool overflow;                     /* a T12M sum left the int64 range (saturated) */
     sp_tier_pair *pairs;               /* every from→to with a count, from-tier
                                         * order then to-tier order (unchanged included) */
     size_t npairs;

@@ -2,6 +2,9 @@
  * budget.c — allocation, commitment and spend per budget category and spend
  * per strategy (see budget.h). Pure: no I/O, no clock.
  *
+ * Every sum saturates at the int64 range and sets the report's overflow
+ * flag (budget_check turns it into an error; an overrun stays an overrun).
+ *
  * One pass over the spend rows; category and strategy ids are resolved once
  * per distinct interned pointer (a ptrmap cache), so the cost is
  * O(spend + distinct ids × plan entries).
@@ -11,13 +14,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-sp_money budget_allocation(sp_money total, sp_ratio share)
+#include "../util/i18n.h"
+
+/* alloc128: total × share / 10^6 rounded half away from zero, in 128 bits. */
+static __int128 alloc128(sp_money total, sp_ratio share)
 {
     __int128 p = (__int128)total * share;
     __int128 q = p / SP_RATIO_ONE, r = p % SP_RATIO_ONE;
     if (r < 0) r = -r;
     if (2 * r >= SP_RATIO_ONE) q += p < 0 ? -1 : 1;
-    return (sp_money)q;
+    return q;
+}
+
+/* sat64: x clamped to the int64 range; *overflow set when it had to be. */
+static sp_money sat64(__int128 x, bool *overflow)
+{
+    if (x > INT64_MAX) {
+        *overflow = true;
+        return INT64_MAX;
+    }
+    if (x < INT64_MIN) {
+        *overflow = true;
+        return INT64_MIN;
+    }
+    return (sp_money)x;
+}
+
+/* add_sat: *acc += v, saturating; *overflow set when it saturates. */
+static void add_sat(sp_money *acc, sp_money v, bool *overflow)
+{
+    if (__builtin_add_overflow(*acc, v, acc)) {
+        *overflow = true;
+        *acc = v < 0 ? INT64_MIN : INT64_MAX;
+    }
+}
+
+sp_money budget_allocation(sp_money total, sp_ratio share)
+{
+    bool ovf = false;
+    return sat64(alloc128(total, share), &ovf);
+}
+
+bool budget_check(const sp_budget_report *r, sp_err *err)
+{
+    if (!r->overflow) return true;
+    err_set(err, SP_EINVAL, "%s", _("budget: a sum is beyond the range of amounts (±92,233,720,368,547,758.07)"));
+    return false;
 }
 
 bool budget_over(sp_money spent, sp_money allocated, sp_ratio threshold)
@@ -123,7 +165,7 @@ void budget_compute(const sp_plan *plan, const sp_dataset *ds, sp_day as_of, sp_
         l->name = plan->budget_cats[i].name;
         l->planned = true;
         l->share = plan->budget_cats[i].share;
-        l->allocated = budget_allocation(out->total, l->share);
+        l->allocated = sat64(alloc128(out->total, l->share), &out->overflow);
     }
     /* committed: task budgets (categories the plan lacks are check errors;
      * they are ignored here) */
@@ -132,7 +174,7 @@ void budget_compute(const sp_plan *plan, const sp_dataset *ds, sp_day as_of, sp_
         if (!tk->has_budget || !tk->budget_category) continue;
         for (size_t i = 0; i < plan->nbudget_cats; i++)
             if (strcmp(plan->budget_cats[i].id, tk->budget_category) == 0) {
-                out->lines[i].committed += tk->budget_amount;
+                add_sat(&out->lines[i].committed, tk->budget_amount, &out->overflow);
                 break;
             }
     }
@@ -152,10 +194,10 @@ void budget_compute(const sp_plan *plan, const sp_dataset *ds, sp_day as_of, sp_
         /* resolve first: it may move the arrays */
         if (s->category) {
             size_t li = resolve_line(out, &lcap, cats, plan, s->category);
-            out->lines[li].spent += s->amount;
+            add_sat(&out->lines[li].spent, s->amount, &out->overflow);
         }
         size_t si = resolve_strategy(out, &scap, strats, plan, s->strategy_id, &none_slot);
-        out->strategies[si].spent += s->amount;
+        add_sat(&out->strategies[si].spent, s->amount, &out->overflow);
     }
     ptrmap_free(cats);
     ptrmap_free(strats);
@@ -171,14 +213,14 @@ void budget_compute(const sp_plan *plan, const sp_dataset *ds, sp_day as_of, sp_
     sp_budget_line *tot = &out->totals;
     for (size_t i = 0; i < out->nlines; i++) {
         sp_budget_line *l = &out->lines[i];
-        l->remaining = l->allocated - l->spent;
+        l->remaining = sat64((__int128)l->allocated - l->spent, &out->overflow);
         l->overrun = budget_over(l->spent, l->allocated, thr);
-        tot->share += l->share;
-        tot->allocated += l->allocated;
-        tot->committed += l->committed;
-        tot->spent += l->spent;
+        add_sat(&tot->share, l->share, &out->overflow);
+        add_sat(&tot->allocated, l->allocated, &out->overflow);
+        add_sat(&tot->committed, l->committed, &out->overflow);
+        add_sat(&tot->spent, l->spent, &out->overflow);
     }
-    tot->remaining = tot->allocated - tot->spent;
+    tot->remaining = sat64((__int128)tot->allocated - tot->spent, &out->overflow);
     tot->overrun = budget_over(tot->spent, tot->allocated, thr);
     tot->planned = true;
 }

@@ -51,9 +51,11 @@ typedef struct sp_budget_report {
                                         * with spend), then others by id, then
                                         * spend without a strategy */
     size_t nstrategies;
+    bool overflow;                     /* a sum left the int64 range (saturated) */
 } sp_budget_report;
 
-/* budget_allocation: total × share (ppm), rounded half away from zero. */
+/* budget_allocation: total × share (ppm), rounded half away from zero,
+ * saturated at the int64 range (budget_compute flags that as overflow). */
 sp_money budget_allocation(sp_money total, sp_ratio share);
 /* budget_over: spent > allocated × threshold (ppm), exactly. */
 bool budget_over(sp_money spent, sp_money allocated, sp_ratio threshold);
@@ -66,5 +68,8 @@ void budget_load_spec(const sp_plan *plan, sp_day as_of, sp_load_spec *spec);
  * caller; free with budget_report_free (the lines, not the strings). */
 void budget_compute(const sp_plan *plan, const sp_dataset *ds, sp_day as_of, sp_budget_report *out);
 void budget_report_free(sp_budget_report *r);
+/* budget_check: false with an SP_EINVAL error when a sum of r left the
+ * int64 range (the figures then saturate: never shown as if exact). */
+bool budget_check(const sp_budget_report *r, sp_err *err);
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include "funnel.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,9 +88,29 @@ void funnel_load_spec(const sp_goal *g, sp_day as_of, const sp_tier_level *tiers
     queries_free(&fq);
 }
 
+/* plan_reps: the plan's members of role rep that goal g is asked of: its
+ * filter's rep (a member id) and team (a group id or name) when it has
+ * them, else every rep (the rule of check's capacity test). */
+static size_t plan_reps(const sp_plan *p, const sp_goal *g)
+{
+    const char *rep = NULL, *team = NULL;
+    for (size_t i = 0; i < g->filter.n; i++) {
+        if (g->filter.kv[i].dim == DIM_REP) rep = g->filter.kv[i].value;
+        if (g->filter.kv[i].dim == DIM_TEAM) team = g->filter.kv[i].value;
+    }
+    size_t n = 0;
+    for (size_t gi = 0; gi < p->ngroups; gi++) {
+        const sp_group *gr = &p->groups[gi];
+        if (team && !str_eq(gr->id, team) && !str_eq(gr->name, team)) continue;
+        for (size_t mi = 0; mi < gr->nmembers; mi++)
+            if (gr->members[mi].role == ROLE_REP && (!rep || str_eq(gr->members[mi].id, rep))) n++;
+    }
+    return n;
+}
+
 /* plan_per_month: the plan's top-level goals of metric m, per month (per:
- * month targets as is, others divided by their months; visits_per_rep
- * hundredths × the plan's reps); goals that support root_id are preferred
+ * month targets as is, others divided by their months; visits_per_rep,
+ * a monthly rate already, hundredths × the reps it is asked of); goals that support root_id are preferred
  * when any does. Returns false when the plan has none. */
 static bool plan_per_month(const sp_plan *p, sp_metric m, const char *root_id, double *out)
 {
@@ -110,14 +131,12 @@ static bool plan_per_month(const sp_plan *p, sp_metric m, const char *root_id, d
         if (any_support && !sup) continue;
         double months = pace_months_in(g->period);
         double v = (double)g->target;
-        if (m == MET_VISITS_PER_REP) v /= 100.0;
-        if (!g->per_month && months > 0) v /= months;
         if (m == MET_VISITS_PER_REP) {
-            size_t reps = 0;
-            for (size_t gi = 0; gi < p->ngroups; gi++)
-                for (size_t mi = 0; mi < p->groups[gi].nmembers; mi++)
-                    if (p->groups[gi].members[mi].role == ROLE_REP) reps++;
-            v *= (double)reps;
+            /* already a rate per rep and month (hundredths): never spread
+             * over the period's months; × the reps it is asked of */
+            v = v / 100.0 * (double)plan_reps(p, g);
+        } else if (!g->per_month && months > 0) {
+            v /= months; /* a target over the period: its monthly share */
         }
         *out += v;
         found = true;
@@ -224,6 +243,8 @@ void funnel_notes(const sp_funnel_out *o, buf_t *out)
 
 /* ---- arithmetic ---- */
 
+static void funnel_chain(const sp_funnel_in *in, sp_funnel_out *out);
+
 const char *funnel_missing_text(unsigned flag)
 {
     switch (flag) {
@@ -242,7 +263,8 @@ const char *funnel_missing_text(unsigned flag)
 void funnel_compute(const sp_funnel_in *in, sp_funnel_out *out)
 {
     memset(out, 0, sizeof *out);
-    sp_money rem = in->target - in->actual;
+    sp_money rem;
+    if (__builtin_sub_overflow(in->target, in->actual, &rem)) rem = in->actual < 0 ? INT64_MAX : 0;
     out->remaining = rem > 0 ? rem : 0;
     double months = in->months_left;
     if (months <= 0) {
@@ -258,7 +280,7 @@ void funnel_compute(const sp_funnel_in *in, sp_funnel_out *out)
         /* rounded half away from zero, exact in integers */
         sp_money q = in->won_amount / in->won_deals, r = in->won_amount % in->won_deals;
         if (r < 0) r = -r;
-        if (2 * r >= in->won_deals) q += in->won_amount < 0 ? -1 : 1;
+        if (r >= in->won_deals - r) q += in->won_amount < 0 ? -1 : 1;
         out->avg_deal_size = q;
     }
     if (in->won_deals + in->lost_deals <= 0) out->missing |= FUNNEL_NO_CLOSED;
@@ -272,6 +294,18 @@ void funnel_compute(const sp_funnel_in *in, sp_funnel_out *out)
     if (in->won_deals <= 0 || in->visits <= 0) out->missing |= FUNNEL_NO_VISITS;
     else out->visits_per_won = (double)in->visits / (double)in->won_deals;
 
+    funnel_chain(in, out);
+}
+
+/* funnel_chain: the needs per month and the gaps from out's remaining,
+ * months and rates (and missing flags), as funnel_compute describes. */
+static void funnel_chain(const sp_funnel_in *in, sp_funnel_out *out)
+{
+    double months = out->months_left;
+    out->has_deals = out->has_opportunities = out->has_leads = out->has_qualified = out->has_visits = false;
+    out->has_qualified_gap = out->has_visits_gap = out->has_capacity_gap = false;
+    out->deals = out->opportunities = out->leads = out->qualified_leads = out->visits = 0;
+    out->qualified_gap = out->visits_gap = out->capacity_gap = 0;
     if (out->missing & FUNNEL_PERIOD_OVER) return;
     bool nothing = out->remaining == 0;
     /* with nothing remaining, nothing is needed whatever the history says */
@@ -305,4 +339,143 @@ void funnel_compute(const sp_funnel_in *in, sp_funnel_out *out)
         out->has_capacity_gap = true;
         out->capacity_gap = out->visits - in->visit_capacity;
     }
+}
+
+/* ---- what-if ---- */
+
+static const char *const rate_names[FRATE_COUNT] = {"win_rate", "avg_deal_size", "lead_conversion_rate"};
+
+const char *funnel_rate_name(sp_funnel_rate r) { return (unsigned)r < FRATE_COUNT ? rate_names[r] : "?"; }
+
+/* ends_with: whether s ends with suffix; *len is then s's length without it. */
+static bool ends_with(const char *s, const char *suffix, size_t *len)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    if (n < k || strcmp(s + n - k, suffix) != 0) return false;
+    *len = n - k;
+    return true;
+}
+
+bool funnel_whatif_add(sp_funnel_whatif *w, const char *text, sp_err *err)
+{
+    const char *eq = strchr(text, '=');
+    if (!eq) {
+        err_set(err, SP_EUSAGE, _("--what-if '%s': expected RATE=CHANGE (e.g. win_rate=+5pp)"), text);
+        return false;
+    }
+    int r = -1;
+    for (int i = 0; i < FRATE_COUNT; i++)
+        if (strlen(rate_names[i]) == (size_t)(eq - text) && strncmp(text, rate_names[i], (size_t)(eq - text)) == 0) r = i;
+    if (r < 0) {
+        err_set(err, SP_EUSAGE, _("--what-if '%s': unknown rate (rates: win_rate, avg_deal_size, lead_conversion_rate)"),
+                text);
+        return false;
+    }
+    if (w->set[r]) {
+        err_set(err, SP_EUSAGE, _("--what-if: %s is changed twice ('%s' and '%s')"), rate_names[r], w->text[r], eq + 1);
+        return false;
+    }
+    const char *v = eq + 1;
+    bool ratio = r != FRATE_AVG_DEAL_SIZE, signed_ = *v == '+' || *v == '-';
+    size_t len;
+    char num[64];
+    const char *why = NULL;
+    sp_whatif_kind kind;
+    int64_t value;
+    bool ok;
+    if (signed_ && ends_with(v, "pp", &len)) {
+        /* percentage points: "+5pp" = +5 % of one */
+        if (!ratio || len + 2 > sizeof num) {
+            err_set(err, SP_EUSAGE, _("--what-if '%s': percentage points (pp) apply to a rate, not to an amount"),
+                    text);
+            return false;
+        }
+        memcpy(num, v, len);
+        num[len] = '%';
+        num[len + 1] = '\0';
+        kind = WHATIF_PP;
+        ok = ratio_parse(num, &value, &why);
+    } else if (signed_ && ends_with(v, "%", &len)) {
+        kind = WHATIF_REL;
+        ok = ratio_parse(v, &value, &why);
+    } else if (signed_) {
+        err_set(err, SP_EUSAGE,
+                _("--what-if '%s': a change needs a unit: +5pp (points) or +10%% (relative); without a sign the "
+                  "value is the new rate"),
+                text);
+        return false;
+    } else {
+        kind = WHATIF_ABS;
+        ok = ratio ? ratio_parse(v, &value, &why) : money_parse(v, &value, &why);
+    }
+    if (!ok) {
+        err_set(err, SP_EUSAGE, _("--what-if '%s': %s"), text, _(why));
+        return false;
+    }
+    if (kind == WHATIF_ABS && (ratio ? (value < 0 || value > SP_RATIO_ONE) : value <= 0)) {
+        err_set(err, SP_EUSAGE,
+                ratio ? _("--what-if '%s': a rate lies between 0%% and 100%%") : _("--what-if '%s': the average deal size must be above 0"),
+                text);
+        return false;
+    }
+    w->set[r] = true;
+    w->kind[r] = kind;
+    w->value[r] = value;
+    w->text[r] = v;
+    w->n++;
+    return true;
+}
+
+/* whatif_ratio: a ratio changed by kind/value; false when it leaves [0, 1]. */
+static bool whatif_ratio(double cur, sp_whatif_kind kind, int64_t value, double *out)
+{
+    double v = (double)value / SP_RATIO_ONE;
+    double x = kind == WHATIF_ABS ? v : kind == WHATIF_PP ? cur + v : cur * (1.0 + v);
+    if (!(x >= -1e-12 && x <= 1.0 + 1e-12)) return false;
+    *out = x < 0 ? 0 : x > 1 ? 1 : x;
+    return true;
+}
+
+bool funnel_whatif(const sp_funnel_in *in, const sp_funnel_out *cur, const sp_funnel_whatif *w, sp_funnel_out *out,
+                   sp_err *err)
+{
+    *out = *cur;
+    char b[48];
+    if (w->set[FRATE_AVG_DEAL_SIZE]) {
+        int64_t v = w->value[FRATE_AVG_DEAL_SIZE];
+        if (w->kind[FRATE_AVG_DEAL_SIZE] == WHATIF_ABS) {
+            out->avg_deal_size = v;
+            out->missing &= ~(unsigned)FUNNEL_NO_WON;
+        } else if (!(cur->missing & FUNNEL_NO_WON)) {
+            /* avg × (10^6 + v) / 10^6, rounded half away from zero, checked */
+            __int128 p = (__int128)cur->avg_deal_size * (SP_RATIO_ONE + v);
+            __int128 q = p / SP_RATIO_ONE, r = p % SP_RATIO_ONE;
+            if (r < 0) r = -r;
+            if (2 * r >= SP_RATIO_ONE) q += p < 0 ? -1 : 1;
+            if (q > INT64_MAX || q <= 0) {
+                err_set(err, SP_EINVAL, _("what-if: %s %s gives an average deal size out of range"),
+                        rate_names[FRATE_AVG_DEAL_SIZE], w->text[FRATE_AVG_DEAL_SIZE]);
+                return false;
+            }
+            out->avg_deal_size = (sp_money)q;
+        }
+    }
+    static const sp_funnel_rate ratios[2] = {FRATE_WIN_RATE, FRATE_LEAD_CONVERSION};
+    for (int k = 0; k < 2; k++) {
+        sp_funnel_rate r = ratios[k];
+        if (!w->set[r]) continue;
+        unsigned flag = r == FRATE_WIN_RATE ? FUNNEL_NO_CLOSED : (FUNNEL_NO_LEADS | FUNNEL_NO_CONVERSION);
+        double *rate = r == FRATE_WIN_RATE ? &out->win_rate : &out->conversion;
+        if ((cur->missing & flag) && w->kind[r] != WHATIF_ABS) continue; /* nothing to change */
+        if (!whatif_ratio((cur->missing & flag) ? 0 : *rate, w->kind[r], w->value[r], rate)) {
+            err_set(err, SP_EINVAL, _("what-if: %s %s leaves the range 0%%..100%% (now %s%%)"), rate_names[r],
+                    w->text[r], qty_decimal(qty_make((int64_t)llround(*rate * 1e6), 10000), 1, 1, false, b));
+            return false;
+        }
+        if (w->kind[r] == WHATIF_ABS) out->missing &= ~flag;
+        /* no lead becomes an opportunity: no lead count can be derived */
+        if (r == FRATE_LEAD_CONVERSION && *rate <= 0) out->missing |= FUNNEL_NO_CONVERSION;
+    }
+    funnel_chain(in, out);
+    return true;
 }

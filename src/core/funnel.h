@@ -103,6 +103,43 @@ void funnel_load_spec(const sp_goal *g, sp_day as_of, const sp_tier_level *tiers
 bool funnel_gather(const sp_plan *plan, const sp_dataset *ds, const sp_goal *g, sp_day as_of,
                    const sp_tier_level *tiers, size_t ntiers, sp_funnel_in *in, sp_err *err);
 
+/* ---- what-if (`funnel --what-if RATE=CHANGE`) ---- */
+
+/* The rates a what-if may change. */
+typedef enum sp_funnel_rate { FRATE_WIN_RATE, FRATE_AVG_DEAL_SIZE, FRATE_LEAD_CONVERSION, FRATE_COUNT } sp_funnel_rate;
+/* funnel_rate_name: "win_rate", "avg_deal_size", "lead_conversion_rate". */
+const char *funnel_rate_name(sp_funnel_rate r);
+
+typedef enum sp_whatif_kind {
+    WHATIF_ABS,                      /* the rate becomes value (ratio ppm, or money fen) */
+    WHATIF_REL,                      /* the rate × (1 + value / 10^6) */
+    WHATIF_PP,                       /* a ratio + value ppm (percentage points) */
+} sp_whatif_kind;
+
+typedef struct sp_funnel_whatif {
+    bool set[FRATE_COUNT];
+    sp_whatif_kind kind[FRATE_COUNT];
+    int64_t value[FRATE_COUNT];
+    const char *text[FRATE_COUNT];   /* the change as written (borrowed) */
+    size_t n;                        /* how many are set */
+} sp_funnel_whatif;
+
+/* funnel_whatif_add: parses one "RATE=CHANGE" into w (CHANGE: "+5pp" /
+ * "-3pp" for the ratios; "+10%" / "-10%" relative; "30%" / "0.3" an
+ * absolute ratio; an absolute amount such as "200000" or "20万" for
+ * avg_deal_size). The same rate twice, an unknown rate or a bad change is
+ * an SP_EUSAGE error. text must outlive w. */
+bool funnel_whatif_add(sp_funnel_whatif *w, const char *text, sp_err *err);
+
+/* funnel_whatif: the funnel with w's rates in place of the history's:
+ * starts from cur (funnel_compute's result for in), changes the rates and
+ * recomputes every need and gap into *out. A rate the history lacks can
+ * only be set absolutely (a relative change of nothing stays missing). A
+ * ratio that leaves [0, 1] or an amount that leaves (0, int64 range) is an
+ * SP_EINVAL error naming the rate. */
+bool funnel_whatif(const sp_funnel_in *in, const sp_funnel_out *cur, const sp_funnel_whatif *w, sp_funnel_out *out,
+                   sp_err *err);
+
 /* One row of the "needed per month" table, as `salesplan funnel` and the
  * review pack print it: what the funnel needs, the plan's goal and the gap
  * (has_ false: no value, printed "—"). The capacity row has no plan cell

@@ -17,9 +17,12 @@
  * tier_revenue_share) or whose denominator depends on the period start
  * (renewal_rate) are computed once per time bucket and once for the total.
  * Finally rows are zero-filled (every time bucket, every rep of the filter,
- * crossed with the values that occur for other keys), sorted by their labels
- * (time labels sort chronologically with strcmp) and copied into the result,
- * whose labels live in the result's own string pool.
+ * crossed with the values that occur for other keys; every tier level for
+ * --by tier), sorted by their labels (time labels sort chronologically with
+ * strcmp; tiers by level, min descending, no tier last) and copied into the
+ * result, whose labels live in the result's own string pool. Every sum and
+ * product is checked: an overflow makes kpi_compute fail (naming the
+ * metric) instead of wrapping.
  *
  * Owns: nothing global. Must not do I/O or read the clock.
  */
@@ -87,7 +90,11 @@ void customer_t12m(const sp_dataset *ds, sp_day d, sp_money *out)
         if (dl->stage != STAGE_WON || dl->closed_on == SP_DAY_NONE) continue;
         if (dl->closed_on <= lo || dl->closed_on > d || !dl->customer_id) continue;
         size_t ci;
-        if (ptrmap_get(ds->customer_by_id, dl->customer_id, &ci)) out[ci] += dl->amount;
+        /* saturating: a T12M beyond the int64 range is still above every
+         * tier's min; sums of T12M are checked where they are made */
+        if (ptrmap_get(ds->customer_by_id, dl->customer_id, &ci) &&
+            __builtin_add_overflow(out[ci], dl->amount, &out[ci]))
+            out[ci] = dl->amount < 0 ? INT64_MIN : INT64_MAX;
     }
 }
 
@@ -210,7 +217,6 @@ bool kpi_query_check(const sp_kpi_query *q, sp_err *err)
         err_set(err, SP_EUSAGE, _("at most %d --by keys"), KPI_MAX_BY);
         return false;
     }
-    bool has_tier = false;
     for (size_t i = 0; i < q->where.n; i++) {
         const sp_filter_kv *kv = &q->where.kv[i];
         if ((unsigned)kv->dim >= DIM_COUNT) {
@@ -229,7 +235,6 @@ bool kpi_query_check(const sp_kpi_query *q, sp_err *err)
             ok = false;
         }
         if (kv->dim == DIM_TIER) {
-            has_tier = true;
             if (!kv->value || !tier_known(q, kv->value)) {
                 buf_t b = BUF_INIT;
                 for (size_t t = 0; t < q->ntiers; t++) buf_printf(&b, "%s%s", t ? ", " : "", q->tiers[t].id);
@@ -238,10 +243,6 @@ bool kpi_query_check(const sp_kpi_query *q, sp_err *err)
                 ok = false;
             }
         }
-    }
-    if ((m == MET_TIER_CUSTOMERS || m == MET_TIER_REVENUE_SHARE) && !has_tier) {
-        err_set(err, SP_EUSAGE, _("%s needs --where tier=ID"), sp_metrics[m].name);
-        ok = false;
     }
     int ntime = 0;
     for (size_t i = 0; i < q->nby && i < KPI_MAX_BY; i++) {
@@ -266,7 +267,6 @@ bool kpi_query_check(const sp_kpi_query *q, sp_err *err)
         sp_dim d = bykey_dim(k);
         bool allowed = dim_allowed(m, d);
         if (m == MET_VISITS_PER_REP) allowed = d == DIM_TEAM || d == DIM_REP;
-        if ((m == MET_TIER_CUSTOMERS || m == MET_TIER_REVENUE_SHARE) && d == DIM_TIER) allowed = false;
         if (!allowed) {
             err_set(err, SP_EUSAGE, _("%s cannot be broken down by '%s'"), sp_metrics[m].name, bykey_name(k));
             ok = false;
@@ -498,6 +498,7 @@ typedef struct ctx {
     bool need_cust;           /* some customer dim is filtered or broken down */
     /* breakdown */
     int time_slot;            /* index in q->by of the time key or -1 */
+    int by_tier;              /* index in q->by of the tier key or -1 */
     sp_grain grain;
     bucket_t *buckets;
     size_t nbuckets;
@@ -517,6 +518,7 @@ typedef struct ctx {
     uint64_t *pairs;
     size_t npairs, cappairs;
     bool to_rows, to_total;
+    bool overflow;            /* a sum or product left the int64 range */
     /* explain: max-heap of the smallest (date, table, id) */
     sp_explain_row *ex;
     size_t nex, ex_total;
@@ -615,13 +617,13 @@ static void emit(ctx_t *c, const rec_t *r, int bucket, int64_t a, int64_t b)
         if (bucket == -2) bucket = bucket_of(c, r->day);
         if (c->time_slot < 0 || bucket >= 0) {
             row_t *row = row_of(c, r, bucket, NULL);
-            row->acc.a += a;
-            row->acc.b += b;
+            if (__builtin_add_overflow(row->acc.a, a, &row->acc.a)) c->overflow = true;
+            if (__builtin_add_overflow(row->acc.b, b, &row->acc.b)) c->overflow = true;
         }
     }
     if (c->to_total) {
-        c->total.a += a;
-        c->total.b += b;
+        if (__builtin_add_overflow(c->total.a, a, &c->total.a)) c->overflow = true;
+        if (__builtin_add_overflow(c->total.b, b, &c->total.b)) c->overflow = true;
         if (c->q->explain) explain_add(c, r);
     }
 }
@@ -834,7 +836,9 @@ static void run_deal_metrics(ctx_t *c)
         case MET_SALES_CYCLE_DAYS: r.note = "won"; emit(c, &r, -2, d->closed_on - d->created_on, 1); break;
         case MET_GROSS_MARGIN:
             r.note = "won, with cost";
-            emit(c, &r, -2, d->amount - d->cost, d->amount);
+            int64_t margin;
+            if (__builtin_sub_overflow(d->amount, d->cost, &margin)) c->overflow = true;
+            else emit(c, &r, -2, margin, d->amount);
             break;
         case MET_NEW_CUSTOMER_REVENUE:
         case MET_NEW_CUSTOMER_REVENUE_SHARE: {
@@ -903,10 +907,13 @@ static void run_leads(ctx_t *c)
     }
 }
 
+static bool rep_counted(const ctx_t *c, const sp_rep *rep);
+
 static void run_activities(ctx_t *c)
 {
     rec_t r;
     bool visits_only = c->m == MET_VISITS || c->m == MET_VISITS_PER_REP;
+    bool per_rep = c->m == MET_VISITS_PER_REP;
     for (size_t i = 0; i < c->ds->activities.n; i++) {
         const sp_activity *a = &c->ds->activities.v[i];
         if (!in_eff(c, a->occurred_on)) continue;
@@ -915,6 +922,15 @@ static void run_activities(ctx_t *c)
         memset(&r, 0, sizeof r);
         fill_customer(c, &r, a->customer_id, false);
         fill_owner(c, &r, a->rep);
+        if (per_rep) {
+            /* only the visits of the reps it divides by (SPEC §6): active
+             * reps of role rep, judged on the rep record for the team, rep,
+             * region and industry filters, exactly as the denominator */
+            const sp_rep *rep = a->rep ? dataset_rep(c->ds, a->rep) : NULL;
+            if (!rep || !rep_counted(c, rep)) continue;
+            r.v[DIM_REGION] = rep->region;
+            r.v[DIM_INDUSTRY] = rep->industry;
+        }
         r.day = a->occurred_on;
         r.table = "activities";
         r.id = a->id;
@@ -1012,7 +1028,11 @@ static void run_pipeline(ctx_t *c)
         fill_deal(c, &r, d);
         r.day = d->created_on;
         if (!matches(c, &r)) continue;
-        int64_t v = weighted ? d->amount * (d->probability > 0 ? d->probability : 0) : d->amount;
+        int64_t v = d->amount;
+        if (weighted && __builtin_mul_overflow(d->amount, (int64_t)(d->probability > 0 ? d->probability : 0), &v)) {
+            c->overflow = true;
+            continue;
+        }
         r.note = stage_name(d->stage);
         if (open_d) {
             c->to_rows = !per_bucket;
@@ -1100,6 +1120,15 @@ static void run_renewal(ctx_t *c)
     free(renewed);
 }
 
+/* tier_in_filter: whether tier id passes the query's tier filter. */
+static bool tier_in_filter(const ctx_t *c, const char *id)
+{
+    if (!c->fn[DIM_TIER]) return true;
+    for (size_t i = 0; i < c->fn[DIM_TIER]; i++)
+        if (strcmp(c->fval[DIM_TIER][i], id) == 0) return true;
+    return false;
+}
+
 /* tier_pass: tier_customers / tier_revenue_share as of t into bucket b. */
 static void tier_pass(ctx_t *c, sp_day t, int b, sp_money *t12m)
 {
@@ -1124,7 +1153,29 @@ static void tier_pass(ctx_t *c, sp_day t, int b, sp_money *t12m)
         bool in_all = matches(c, &r);
         c->fn[DIM_TIER] = fn;
         if (!in_all || (t12m[i] == 0 && !in_tier)) continue;
-        emit(c, &r, b, in_tier ? t12m[i] : 0, t12m[i]);
+        if (c->by_tier < 0 || !c->to_rows) {
+            emit(c, &r, b, in_tier ? t12m[i] : 0, t12m[i]);
+            continue;
+        }
+        /* --by tier: the customer's T12M is the numerator of its own tier's
+         * row and part of the denominator of every tier's row (the share of
+         * each tier in all T12M revenue); the total counts it once */
+        bool rows = c->to_rows, total = c->to_total;
+        if (total) {
+            c->to_rows = false;
+            emit(c, &r, b, in_tier ? t12m[i] : 0, t12m[i]);
+            c->to_rows = rows;
+        }
+        c->to_total = false;
+        const char *own = r.v[DIM_TIER];
+        for (size_t k = 0; k < c->q->ntiers; k++) {
+            const char *id = c->q->tiers[k].id;
+            if (!tier_in_filter(c, id)) continue;
+            r.v[DIM_TIER] = id;
+            emit(c, &r, b, own == id ? t12m[i] : 0, t12m[i]);
+        }
+        r.v[DIM_TIER] = own;
+        c->to_total = total;
     }
 }
 
@@ -1209,10 +1260,28 @@ static int label_cmp(const void *a, const void *b)
     return strcmp(x, y);
 }
 
+/* the query whose rows are being sorted (qsort has no context argument;
+ * per thread, set and cleared around the one qsort call in finish_rows) */
+static _Thread_local const sp_kpi_query *sort_query;
+
+/* tier_rank: the place of a tier label in the levels (min descending);
+ * customers in no tier after every level. */
+static size_t tier_rank(const sp_kpi_query *q, const char *label)
+{
+    for (size_t i = 0; label && i < q->ntiers; i++)
+        if (strcmp(q->tiers[i].id, label) == 0) return i;
+    return q->ntiers;
+}
+
 static int row_cmp(const void *a, const void *b)
 {
     const row_t *x = a, *y = b;
     for (int i = 0; i < KPI_MAX_BY; i++) {
+        const sp_kpi_query *q = sort_query;
+        if (q && (size_t)i < q->nby && q->by[i] == BY_TIER) {
+            size_t rx = tier_rank(q, x->key[i]), ry = tier_rank(q, y->key[i]);
+            if (rx != ry) return rx < ry ? -1 : 1;
+        }
         int c = label_cmp(x->key[i], y->key[i]);
         if (c) return c;
     }
@@ -1305,6 +1374,10 @@ static void finish_rows(ctx_t *c)
             } else if (k == BY_REP) {
                 for (size_t i = 0; i < ds->reps.n; i++)
                     if (rep_in_filter(c, &ds->reps.v[i])) domain_add(&dom[s], ds->reps.v[i].id);
+            } else if (k == BY_TIER) {
+                /* every tier of the levels in force, zeros included */
+                for (size_t i = 0; i < q->ntiers; i++)
+                    if (tier_in_filter(c, q->tiers[i].id)) domain_add(&dom[s], q->tiers[i].id);
             } else if (k == BY_TEAM && c->m == MET_VISITS_PER_REP) {
                 for (size_t i = 0; i < ncounted; i++)
                     domain_add(&dom[s], counted[i]->team ? counted[i]->team : NONE_LABEL);
@@ -1346,7 +1419,9 @@ static void finish_rows(ctx_t *c)
         for (size_t b = 0; b < c->nbuckets; b++) ptrmap_put(bucket_by_label, c->buckets[b].label, b);
     }
 
+    sort_query = q;
     if (c->rows.n > 1) qsort(c->rows.rows, c->rows.n, sizeof *c->rows.rows, row_cmp);
+    sort_query = NULL;
     res->nrows = nby > 0 ? c->rows.n : 1;
     res->rows = xcalloc(res->nrows ? res->nrows : 1, sizeof *res->rows);
 
@@ -1407,6 +1482,7 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
     c.eff.last = day_min(q->period.last, q->as_of);
     c.empty = c.eff.first > c.eff.last;
     c.time_slot = -1;
+    c.by_tier = -1;
     c.to_rows = c.to_total = true;
     res->metric = q->metric;
     if (!res->pool) res->pool = strpool_new();
@@ -1425,7 +1501,10 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
             c.grain = bykey_grain(q->by[i]);
         } else {
             c.need[bykey_dim(q->by[i])] = true;
-            if (q->by[i] == BY_TIER) need_tier = true;
+            if (q->by[i] == BY_TIER) {
+                need_tier = true;
+                c.by_tier = (int)i;
+            }
         }
     }
 
@@ -1493,8 +1572,12 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
     }
 
     finish_rows(&c);
+    bool ok = !c.overflow;
+    if (!ok)
+        err_set(err, SP_EINVAL, _("%s: the sum is beyond the range of amounts (±92,233,720,368,547,758.07)"),
+                sp_metrics[c.m].name);
 
-    if (q->explain) {
+    if (q->explain && ok) {
         if (c.nex > 1) qsort(c.ex, c.nex, sizeof *c.ex, explain_qcmp);
         res->explain = xcalloc(c.nex ? c.nex : 1, sizeof *res->explain);
         for (size_t i = 0; i < c.nex; i++) {
@@ -1517,7 +1600,7 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
     ptrmap_free(c.extra_cust);
     free(c.seen);
     free(c.pairs);
-    return true;
+    return ok;
 }
 
 void kpi_result_free(sp_kpi_result *res)

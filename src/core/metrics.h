@@ -88,14 +88,16 @@ typedef struct sp_kpi_result {
 void kpi_load_spec(const sp_kpi_query *q, sp_load_spec *spec);
 /* kpi_compute: computes q over ds into res (zeroed by the caller; freed by
  * kpi_result_free). ds must be indexed. Errors (bad filter value for the
- * metric, e.g. `tier_customers` without a tier filter) go to err. */
+ * metric) go to err (SP_EUSAGE); a sum beyond the int64 range is an
+ * SP_EINVAL error naming the metric, never a wrapped value. */
 bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res, sp_err *err);
 void kpi_result_free(sp_kpi_result *res);
 /* kpi_query_check: validates q before any data is loaded: a computable
  * metric, filter keys that apply to it (product: deal metrics; source: lead
  * metrics; category/strategy: spend only), known size and tier values,
- * --by keys that apply (one time key at most), and the tier filter that
- * tier_customers / tier_revenue_share need. Problems go to err (SP_EUSAGE). */
+ * --by keys that apply (one time key at most). tier_customers and
+ * tier_revenue_share take --by tier (every level), --where tier=ID or
+ * neither (all customers / 1). Problems go to err (SP_EUSAGE). */
 bool kpi_query_check(const sp_kpi_query *q, sp_err *err);
 
 /* T12M and tiers (SPEC §6) */

@@ -152,6 +152,8 @@ static sp_qty qty_div(sp_qty a, sp_qty b)
     return qty_from128((i128)a.num * b.den, (i128)a.den * b.num);
 }
 
+sp_qty qty_ratio(sp_qty a, sp_qty b) { return qty_div(a, b); }
+
 static sp_qty qty_add(sp_qty a, sp_qty b)
 {
     if (a.null || b.null) return qty_null();
@@ -255,11 +257,24 @@ void qty_pct_display(sp_qty q, buf_t *out)
         buf_puts(out, "—");
         return;
     }
-    sp_qty p;
-    if (q.den % 100 == 0) p = qty_make(q.num, q.den / 100);
-    else if (q.num < INT64_MAX / 100 && q.num > INT64_MIN / 100) p = qty_make(q.num * 100, q.den);
-    else p = qty_int(q.num / q.den * 100);
-    buf_printf(out, "%s%%", qty_decimal(p, 1, 1, false, b));
+    /* q × 100 with one decimal, in 128 bits: no product can wrap */
+    i128 x = div_round128((i128)q.num * 1000, (i128)q.den);
+    bool neg = x < 0;
+    x = i128_abs(x);
+    char digits[48];
+    int n = 0;
+    i128 ip = x / 10;
+    do {
+        digits[n++] = (char)('0' + (int)(ip % 10));
+        ip /= 10;
+    } while (ip && n < 40);
+    char *o = b;
+    if (neg && x != 0) *o++ = '-';
+    while (n) *o++ = digits[--n];
+    *o++ = '.';
+    *o++ = (char)('0' + (int)(x % 10));
+    *o = '\0';
+    buf_printf(out, "%s%%", b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -552,6 +567,14 @@ static bool eval_months(const sp_pace_ctx *c, const sp_goal *g, sp_goal_pace *gp
     return true;
 }
 
+/* pace_overflow: the error of a goal whose pace left the int64 range. */
+static bool pace_overflow(const sp_goal *g, sp_err *err)
+{
+    err_set(err, SP_EINVAL, _("goal %s (%s): the pace is beyond the range of amounts (±92,233,720,368,547,758.07)"),
+            g->id, g->metric == MET_MANUAL ? "manual" : sp_metrics[g->metric].name);
+    return false;
+}
+
 static bool eval_goal(const sp_pace_ctx *c, const sp_goal *g, sp_goal_pace *gp, sp_err *err)
 {
     sp_day D = c->as_of;
@@ -568,6 +591,12 @@ static bool eval_goal(const sp_pace_ctx *c, const sp_goal *g, sp_goal_pace *gp, 
     gp->projection = pc.projection;
     gp->attainment = pc.attainment;
     gp->status = pc.status;
+    /* exact quantities turn null when they leave the int64 range: with a
+     * known actual that is an overflow, never a silent "—" or a status
+     * drawn from it */
+    if (!gp->actual.null && (pc.expected.null || (additive && gp->w.num != 0 && pc.projection.null) ||
+                             (g->target != 0 && pc.attainment.null)))
+        return pace_overflow(g, err);
     if (g->per_month) {
         if (!eval_months(c, g, gp, err)) return false;
         if (D < g->period.first) gp->status = GOAL_NOT_STARTED;
@@ -581,6 +610,7 @@ static bool eval_goal(const sp_pace_ctx *c, const sp_goal *g, sp_goal_pace *gp, 
         sp_qty remainder = qty_sub(gp->target, gp->actual);
         gp->pipeline_coverage = (remainder.null || remainder.num <= 0) ? qty_null() : qty_div(gp->pipeline, remainder);
         gp->forecast = qty_add(gp->actual, gp->weighted_pipeline);
+        if (!gp->actual.null && !gp->weighted_pipeline.null && gp->forecast.null) return pace_overflow(g, err);
         if (D > g->period.last) {
             /* the period is over: no open deal can close in it any more */
             gp->pipeline = gp->weighted_pipeline = gp->pipeline_coverage = qty_null();

@@ -57,6 +57,9 @@ int qty_cmp(sp_qty a, sp_qty b);
 /* qty_from_kpi: an engine value in the goal's target unit of metric m
  * (money fen, count, ratio ppm, days / count-per-month hundredths). */
 sp_qty qty_from_kpi(sp_metric m, const sp_kpi_value *v);
+/* qty_ratio: a / b exact (null when either is null, b is zero or the
+ * result leaves the int64 range). */
+sp_qty qty_ratio(sp_qty a, sp_qty b);
 /* qty_decimal: q / div as a decimal with `decimals` digits (rounded half away
  * from zero), trailing zeros trimmed when trim ("0.4", "12.5"); "" for null.
  * Exact (no floating point). buf >= 48 bytes. Returns buf. */

@@ -1,5 +1,7 @@
 /*
- * report.c — the monthly review pack (SPEC §10): gathering and rendering.
+ * report.c — the review pack of a period (SPEC §10): gathering and
+ * rendering. Nothing after the period's last day is counted: the as-of
+ * date is capped there.
  *
  * Owns: one dataset load covering every section, the calls into the core
  * engines (pace for goal status, metrics for the team breakdown, the
@@ -106,11 +108,19 @@ typedef struct overdue_task {
     int32_t days;
 } overdue_task;
 
+/* A goal's own figures in the pack's period P (P ∩ the goal's period). */
+typedef struct goal_in_p {
+    bool in;                         /* P and the goal's period overlap */
+    sp_qty target, actual, attainment;
+} goal_in_p;
+
 typedef struct report_data {
     const sp_plan *plan;
-    const sp_report_opts *o;
-    sp_goal_pace *goals;
+    const sp_report_opts *o;         /* as_of already capped at the period's end */
+    sp_goal_pace *goals;             /* to date: the goal's period up to as-of */
     size_t ngoals;
+    goal_in_p *goals_p;              /* per goal: P's own figures */
+    sp_kpi_result spend_p;           /* spend in P by category */
     sp_kpi_result team_rev, team_deals;
     team_row *teams;
     size_t nteams;
@@ -138,6 +148,8 @@ typedef struct report_data {
 static void data_free(report_data *d)
 {
     goal_paces_free(d->goals, d->ngoals);
+    free(d->goals_p);
+    kpi_result_free(&d->spend_p);
     kpi_result_free(&d->team_rev);
     kpi_result_free(&d->team_deals);
     free(d->teams);
@@ -162,7 +174,7 @@ static const char *goal_owner(const sp_goal *g)
 /* The queries the pack runs through the metric engine (besides pace and
  * the funnel). */
 typedef struct report_queries {
-    sp_kpi_query team_rev, team_deals, monthly;
+    sp_kpi_query team_rev, team_deals, monthly, spend_p;
     sp_filter mfilt;
 } report_queries;
 
@@ -185,6 +197,14 @@ static void queries_init(report_queries *q, const report_data *d, const sp_tier_
         t[i]->tiers = tiers;
         t[i]->ntiers = ntiers;
     }
+    q->spend_p.metric = MET_SPEND;
+    q->spend_p.period = o->period;
+    q->spend_p.period_text = o->period_text;
+    q->spend_p.as_of = o->as_of;
+    q->spend_p.by[0] = BY_CATEGORY;
+    q->spend_p.nby = 1;
+    q->spend_p.tiers = tiers;
+    q->spend_p.ntiers = ntiers;
     const sp_goal *g = d->rev_goal;
     if (!g) return;
     q->monthly.metric = MET_REVENUE;
@@ -257,8 +277,9 @@ static int64_t mul_div_round(int64_t a, int64_t b, int64_t c)
 
 /* gather_months: the revenue goal's months started by as-of, with the
  * month's actual, the cumulative actual and the cumulative linear target
- * up to the month's last counted day (the as-of date in the current month). */
-static void gather_months(report_data *d, const sp_kpi_result *mr)
+ * up to the month's last counted day (the as-of date in the current month).
+ * false when the cumulative actual leaves the int64 range. */
+static bool gather_months(report_data *d, const sp_kpi_result *mr)
 {
     const sp_goal *g = d->rev_goal;
     sp_day as_of = d->o->as_of;
@@ -277,15 +298,17 @@ static void gather_months(report_data *d, const sp_kpi_result *mr)
         grain_label(GRAIN_MONTH, m, lab);
         for (size_t i = 0; i < mr->nrows; i++)
             if (mr->rows[i].key[0] && strcmp(mr->rows[i].key[0], lab) == 0) pt->actual = mr->rows[i].value.ival;
-        cum += pt->actual;
+        if (__builtin_add_overflow(cum, pt->actual, &cum)) return false;
         pt->cum_actual = cum;
         sp_weight w = pace_linear_weight(g->period, pt->upto);
         pt->cum_target = w.den > 0 ? mul_div_round(g->target, w.num, w.den) : 0;
     }
+    return true;
 }
 
-/* gather_tiers: customers and T12M revenue per tier level as of D. */
-static void gather_tiers(report_data *d, const sp_dataset *ds, const sp_tier_level *levels, size_t nlevels)
+/* gather_tiers: customers and T12M revenue per tier level as of D; false
+ * when a sum leaves the int64 range. */
+static bool gather_tiers(report_data *d, const sp_dataset *ds, const sp_tier_level *levels, size_t nlevels)
 {
     size_t nc = ds->customers.n;
     sp_money *t12 = xcalloc(nc ? nc : 1, sizeof *t12);
@@ -302,12 +325,65 @@ static void gather_tiers(report_data *d, const sp_dataset *ds, const sp_tier_lev
         size_t i = 0;
         while (i < nlevels && !str_eq(levels[i].id, t)) i++;
         d->tiers[i].customers++;
-        d->tiers[i].t12m += t12[c];
         d->customers++;
-        d->t12m_total += t12[c];
+        if (__builtin_add_overflow(d->tiers[i].t12m, t12[c], &d->tiers[i].t12m) ||
+            __builtin_add_overflow(d->t12m_total, t12[c], &d->t12m_total)) {
+            free(t12);
+            return false;
+        }
     }
     if (d->tiers[nlevels].customers == 0) d->ntiers = nlevels;
     free(t12);
+    return true;
+}
+
+/* months_touched: the calendar months p touches. */
+static int64_t months_touched(sp_period p)
+{
+    int64_t n = 0;
+    for (sp_day m = p.first; m <= p.last; m = grain_bucket(GRAIN_MONTH, m).last + 1) n++;
+    return n;
+}
+
+/* gather_goals_p: P's own figures of every goal (P ∩ the goal's period as
+ * of D): the actual there, and the target of that part: the whole target
+ * for metrics that do not add up (ratios, averages, manual actuals); for
+ * additive `per: month` goals the target × the months P touches; for other
+ * additive goals the linear share T × days(P ∩ period) / days(period).
+ * false with err on an engine error or an overflow. */
+static bool gather_goals_p(report_data *d, const sp_pace_ctx *ctx, sp_err *err)
+{
+    d->goals_p = xcalloc(d->ngoals ? d->ngoals : 1, sizeof *d->goals_p);
+    sp_period P = d->o->period;
+    for (size_t i = 0; i < d->ngoals; i++) {
+        const sp_goal *g = d->goals[i].goal;
+        goal_in_p *gp = &d->goals_p[i];
+        sp_period x = {P.first > g->period.first ? P.first : g->period.first,
+                       P.last < g->period.last ? P.last : g->period.last};
+        if (x.first > x.last) continue;
+        gp->in = true;
+        bool additive = g->metric != MET_MANUAL && sp_metrics[g->metric].additive;
+        if (!additive) {
+            gp->target = qty_int(g->target);
+        } else if (g->per_month) {
+            int64_t t;
+            if (__builtin_mul_overflow(g->target, months_touched(x), &t)) goto overflow;
+            gp->target = qty_int(t);
+        } else {
+            int64_t days = (int64_t)x.last - x.first + 1, all = (int64_t)g->period.last - g->period.first + 1, num;
+            gp->target = __builtin_mul_overflow(g->target, days, &num) ? qty_int(mul_div_round(g->target, days, all))
+                                                                       : qty_make(num, all);
+        }
+        if (!pace_goal_actual(ctx, g, x, d->o->as_of, &gp->actual, err)) return false;
+        gp->attainment = qty_ratio(gp->actual, gp->target);
+        if (!gp->actual.null && !gp->target.null && gp->target.num != 0 && gp->attainment.null) goto overflow;
+        continue;
+    overflow:
+        err_set(err, SP_EINVAL, _("goal %s (%s): the pace is beyond the range of amounts (±92,233,720,368,547,758.07)"),
+                g->id, g->metric == MET_MANUAL ? "manual" : sp_metrics[g->metric].name);
+        return false;
+    }
+    return true;
 }
 
 static int overdue_cmp(const void *a, const void *b)
@@ -341,6 +417,46 @@ static void gather_overdue(report_data *d, const sp_task_state *states, size_t n
     qsort(d->overdue, d->noverdue, sizeof *d->overdue, overdue_cmp);
 }
 
+typedef struct goal_spec_walk {
+    const sp_report_opts *o;
+    const sp_tier_level *tiers;
+    size_t ntiers;
+    sp_load_spec *spec;
+} goal_spec_walk;
+
+static void goal_spec_one(const sp_goal *g, void *ctx)
+{
+    goal_spec_walk *w = ctx;
+    sp_period P = w->o->period;
+    sp_period x = {P.first > g->period.first ? P.first : g->period.first,
+                   P.last < g->period.last ? P.last : g->period.last};
+    if (x.first > x.last || g->metric == MET_MANUAL) return;
+    sp_kpi_query q;
+    memset(&q, 0, sizeof q);
+    q.metric = g->metric;
+    q.period = x;
+    q.as_of = w->o->as_of;
+    q.where = g->filter;
+    q.tiers = w->tiers;
+    q.ntiers = w->ntiers;
+    spec_add_query(w->spec, &q);
+}
+
+/* report_goal_spec: what P's own figures of goal g and its children need
+ * (spec initialised here). */
+static void report_goal_spec(const sp_goal *g, const sp_report_opts *o, const sp_tier_level *tiers, size_t ntiers,
+                             sp_load_spec *spec)
+{
+    load_spec_init(spec);
+    goal_spec_walk w = {o, tiers, ntiers, spec};
+    goal_spec_one(g, &w);
+    for (size_t i = 0; i < g->nchildren; i++) {
+        sp_load_spec c;
+        report_goal_spec(&g->children[i], o, tiers, ntiers, &c);
+        pace_spec_union(spec, &c);
+    }
+}
+
 /* gather: every number of the pack into d (one dataset load). */
 static bool gather(sp_store *st, report_data *d, sp_err *err)
 {
@@ -367,6 +483,13 @@ static bool gather(sp_store *st, report_data *d, sp_err *err)
     pace_spec_union(&spec, &s);
     spec_add_query(&spec, &q.team_rev);
     spec_add_query(&spec, &q.team_deals);
+    spec_add_query(&spec, &q.spend_p);
+    /* P's own figures of every goal (P ∩ its period) */
+    for (size_t gi = 0; gi < plan->ngoals; gi++) {
+        sp_load_spec one;
+        report_goal_spec(&plan->goals[gi], d->o, levels, nlevels, &one);
+        pace_spec_union(&spec, &one);
+    }
     if (d->rev_goal) {
         spec_add_query(&spec, &q.monthly);
         funnel_load_spec(d->rev_goal, as_of, levels, nlevels, &s);
@@ -383,6 +506,7 @@ static bool gather(sp_store *st, report_data *d, sp_err *err)
     /* 1. goals */
     sp_pace_ctx ctx = {plan, ds, levels, nlevels, manual, nmanual, as_of};
     if (!pace_evaluate(&ctx, &d->goals, &d->ngoals, err)) goto done;
+    if (!gather_goals_p(d, &ctx, err)) goto done;
     /* 2. teams */
     if (!kpi_compute(ds, &q.team_rev, &d->team_rev, err) || !kpi_compute(ds, &q.team_deals, &d->team_deals, err))
         goto done;
@@ -394,12 +518,19 @@ static bool gather(sp_store *st, report_data *d, sp_err *err)
         sp_kpi_result mr;
         memset(&mr, 0, sizeof mr);
         bool mok = kpi_compute(ds, &q.monthly, &mr, err);
-        if (mok) gather_months(d, &mr);
+        if (mok && !gather_months(d, &mr)) {
+            err_set(err, SP_EINVAL, "%s",
+                    _("revenue: the cumulative sum is beyond the range of amounts (±92,233,720,368,547,758.07)"));
+            mok = false;
+        }
         kpi_result_free(&mr);
         if (!mok) goto done;
     }
     /* 4. tiers */
-    gather_tiers(d, ds, levels, nlevels);
+    if (!gather_tiers(d, ds, levels, nlevels)) {
+        err_set(err, SP_EINVAL, "%s", _("tiers: a T12M sum is beyond the range of amounts (±92,233,720,368,547,758.07)"));
+        goto done;
+    }
     /* 5. alerts (goal statuses from the pace engine above) */
     gin = xcalloc(d->ngoals ? d->ngoals : 1, sizeof *gin);
     for (size_t i = 0; i < d->ngoals; i++) {
@@ -423,6 +554,8 @@ static bool gather(sp_store *st, report_data *d, sp_err *err)
     gather_overdue(d, states, nstates);
     /* 7. budget */
     budget_compute(plan, ds, as_of, &d->budget);
+    if (!budget_check(&d->budget, err)) goto done;
+    if (!kpi_compute(ds, &q.spend_p, &d->spend_p, err)) goto done;
     ok = true;
 done:
     free(gin);
@@ -542,24 +675,45 @@ static void rt_html(const rtable *t, buf_t *out)
 
 /* ---- the sections as tables (shared by both renderings) ---- */
 
+/* goals_table: every goal with P's own figures (target share, actual,
+ * attainment; "—" when the goal's period does not meet P) and, beside
+ * them, the goal's figures to date (its period up to as-of) and status. */
 static rtable *goals_table(const report_data *d)
 {
-    enum { NC = 7 };
-    static const bool num[NC] = {false, false, false, true, true, true, false};
-    const char *head[NC] = {_("goal"), _("name"), _("period"), _("target"), _("actual"), _("attainment"), _("status")};
+    enum { NC = 10 };
+    static const bool num[NC] = {false, false, false, true, true, true, true, true, true, false};
+    char db[16];
+    buf_t h[4] = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
+    buf_printf(&h[0], _("target %s"), d->o->period_text);
+    buf_printf(&h[1], _("actual %s"), d->o->period_text);
+    buf_printf(&h[2], _("attainment %s"), d->o->period_text);
+    buf_printf(&h[3], _("actual to %s"), day_format(d->o->as_of, db));
+    const char *head[NC] = {_("goal"),         _("name"),         _("period"),        _("target"),
+                            buf_cstr(&h[0]),   buf_cstr(&h[1]),   buf_cstr(&h[2]),    buf_cstr(&h[3]),
+                            _("attainment to date"), _("status")};
     rtable *t = rt_new(NC, head, num);
+    for (int k = 0; k < 4; k++) buf_free(&h[k]);
     t->indent_col = 0;
     buf_t c[NC];
     memset(c, 0, sizeof c);
     for (size_t i = 0; i < d->ngoals; i++) {
         const sp_goal_pace *gp = &d->goals[i];
+        const goal_in_p *pp = &d->goals_p[i];
+        sp_unit u = goal_unit(gp->goal);
         buf_puts(&c[0], gp->goal->id);
         buf_puts(&c[1], gp->goal->name ? gp->goal->name : "");
         goal_period_text(gp, &c[2]);
-        qty_display(goal_unit(gp->goal), gp->target, &c[3]);
-        qty_display(goal_unit(gp->goal), gp->actual, &c[4]);
-        qty_pct_display(gp->attainment, &c[5]);
-        buf_puts(&c[6], _(goal_status_label(gp->status)));
+        qty_display(u, gp->target, &c[3]);
+        if (pp->in) {
+            qty_display(u, pp->target, &c[4]);
+            qty_display(u, pp->actual, &c[5]);
+            qty_pct_display(pp->attainment, &c[6]);
+        } else {
+            for (int k = 4; k <= 6; k++) buf_puts(&c[k], "—");
+        }
+        qty_display(u, gp->actual, &c[7]);
+        qty_pct_display(gp->attainment, &c[8]);
+        buf_puts(&c[9], _(goal_status_label(gp->status)));
         rt_row(t, c, gp->depth);
     }
     for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
@@ -710,6 +864,14 @@ static rtable *overdue_table(const report_data *d)
     return t;
 }
 
+/* spent_in_p: the spend of category cat in P (0 when none). */
+static sp_money spent_in_p(const report_data *d, const char *cat)
+{
+    for (size_t i = 0; cat && i < d->spend_p.nrows; i++)
+        if (str_eq(d->spend_p.rows[i].key[0], cat)) return d->spend_p.rows[i].value.ival;
+    return 0;
+}
+
 static void budget_used_text(const sp_budget_line *l, buf_t *out)
 {
     pct_of(l->spent, l->allocated, out);
@@ -718,10 +880,16 @@ static void budget_used_text(const sp_budget_line *l, buf_t *out)
 
 static rtable *budget_table(const report_data *d)
 {
-    enum { NC = 5 };
-    static const bool num[NC] = {false, false, true, true, true};
-    const char *head[NC] = {_("category"), _("name"), _("allocated"), _("spent"), _("used")};
+    enum { NC = 6 };
+    static const bool num[NC] = {false, false, true, true, true, true};
+    char db[16];
+    buf_t h[2] = {BUF_INIT, BUF_INIT};
+    buf_printf(&h[0], _("spent %s"), d->o->period_text);
+    buf_printf(&h[1], _("spent to %s"), day_format(d->o->as_of, db));
+    const char *head[NC] = {_("category"), _("name"), _("allocated"), buf_cstr(&h[0]), buf_cstr(&h[1]), _("used")};
     rtable *t = rt_new(NC, head, num);
+    buf_free(&h[0]);
+    buf_free(&h[1]);
     buf_t c[NC];
     memset(c, 0, sizeof c);
     for (size_t i = 0; i < d->budget.nlines; i++) {
@@ -729,14 +897,16 @@ static rtable *budget_table(const report_data *d)
         buf_puts(&c[0], l->category ? l->category : "—");
         buf_puts(&c[1], l->name ? l->name : (l->planned ? "" : _("(not in the plan)")));
         money_display(l->allocated, &c[2]);
-        money_display(l->spent, &c[3]);
-        budget_used_text(l, &c[4]);
+        money_display(spent_in_p(d, l->category), &c[3]);
+        money_display(l->spent, &c[4]);
+        budget_used_text(l, &c[5]);
         rt_row(t, c, 0);
     }
     buf_puts(&c[0], _("Total"));
     money_display(d->budget.totals.allocated, &c[2]);
-    money_display(d->budget.totals.spent, &c[3]);
-    budget_used_text(&d->budget.totals, &c[4]);
+    money_display(d->spend_p.total.ival, &c[3]);
+    money_display(d->budget.totals.spent, &c[4]);
+    budget_used_text(&d->budget.totals, &c[5]);
     rt_row(t, c, 0);
     for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
     return t;
@@ -762,6 +932,26 @@ static rtable *reviews_table(const report_data *d)
 }
 
 /* ---- section texts ---- */
+
+/* pack_title: "Monthly review: P", titled for the period's kind: whole
+ * calendar months 1 / 3 / 6 / 12 are a monthly / quarterly / half-year /
+ * annual review (fiscal quarters and years too); any other period (a week,
+ * a range of days) a neutral "Review". */
+static void pack_title(const report_data *d, buf_t *out)
+{
+    sp_period p = d->o->period;
+    int y, m, dd, y2, m2, d2;
+    day_to_ymd(p.first, &y, &m, &dd);
+    day_to_ymd(p.last, &y2, &m2, &d2);
+    int months = (y2 - y) * 12 + (m2 - m) + 1;
+    bool whole = dd == 1 && d2 == days_in_month(y2, m2);
+    const char *fmt = N_("Review: %s");
+    if (whole && months == 1) fmt = N_("Monthly review: %s");
+    else if (whole && months == 3) fmt = N_("Quarterly review: %s");
+    else if (whole && months == 6) fmt = N_("Half-year review: %s");
+    else if (whole && months == 12) fmt = N_("Annual review: %s");
+    buf_printf(out, _(fmt), d->o->period_text);
+}
 
 /* title parts */
 static void meta_line(const report_data *d, buf_t *out)
@@ -798,8 +988,9 @@ static void md_heading(buf_t *out, int level, const char *text)
 
 static void render_md(const report_data *d, buf_t *out)
 {
+    char db[16];
     buf_t t = BUF_INIT;
-    buf_printf(&t, _("Monthly review: %s"), d->o->period_text);
+    pack_title(d, &t);
     md_heading(out, 1, buf_cstr(&t));
     buf_clear(&t);
     meta_line(d, &t);
@@ -820,7 +1011,7 @@ static void render_md(const report_data *d, buf_t *out)
 
     if (d->rev_goal) {
         buf_clear(&t);
-        buf_printf(&t, _("Revenue month by month: %s"), d->rev_goal->id);
+        buf_printf(&t, _("Revenue month by month: %s (to %s)"), d->rev_goal->id, day_format(d->o->as_of, db));
         md_heading(out, 2, buf_cstr(&t));
         if (d->nmonths == 0) buf_printf(out, "%s\n\n", _("The goal's period has not started yet."));
         else {
@@ -830,7 +1021,7 @@ static void render_md(const report_data *d, buf_t *out)
         }
 
         buf_clear(&t);
-        buf_printf(&t, _("Reverse funnel: %s"), d->rev_goal->id);
+        buf_printf(&t, _("Reverse funnel: %s (as of %s)"), d->rev_goal->id, day_format(d->o->as_of, db));
         md_heading(out, 2, buf_cstr(&t));
         buf_clear(&t);
         funnel_summary(&d->fin, &d->fout, &t);
@@ -847,7 +1038,6 @@ static void render_md(const report_data *d, buf_t *out)
         }
     }
 
-    char db[16];
     buf_clear(&t);
     buf_printf(&t, _("Customer tiers (as of %s)"), day_format(d->o->as_of, db));
     md_heading(out, 2, buf_cstr(&t));
@@ -855,12 +1045,16 @@ static void render_md(const report_data *d, buf_t *out)
     rt_md(rt, out);
     rt_free(rt);
 
-    md_heading(out, 2, _("Alerts"));
+    buf_clear(&t);
+    buf_printf(&t, _("Alerts (as of %s)"), day_format(d->o->as_of, db));
+    md_heading(out, 2, buf_cstr(&t));
     rt = alerts_table(d);
     rt_md(rt, out);
     rt_free(rt);
 
-    md_heading(out, 2, _("Overdue tasks"));
+    buf_clear(&t);
+    buf_printf(&t, _("Overdue tasks (as of %s)"), day_format(d->o->as_of, db));
+    md_heading(out, 2, buf_cstr(&t));
     if (d->noverdue == 0) buf_printf(out, "%s\n\n", _("No overdue tasks."));
     else {
         rt = overdue_table(d);
@@ -1144,8 +1338,9 @@ static void html_lines(buf_t *out, const char *lines)
 
 static void render_html(const report_data *d, buf_t *out)
 {
+    char db[16];
     buf_t t = BUF_INIT;
-    buf_printf(&t, _("Monthly review: %s"), d->o->period_text);
+    pack_title(d, &t);
     buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
                i18n_lang() == LANG_ZH ? "zh-CN" : "en");
     buf_puts(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -1177,7 +1372,7 @@ static void render_html(const report_data *d, buf_t *out)
 
     if (d->rev_goal) {
         buf_clear(&t);
-        buf_printf(&t, _("Revenue month by month: %s"), d->rev_goal->id);
+        buf_printf(&t, _("Revenue month by month: %s (to %s)"), d->rev_goal->id, day_format(d->o->as_of, db));
         html_section_open(out, buf_cstr(&t));
         if (d->nmonths == 0) html_para(out, _("The goal's period has not started yet."));
         else {
@@ -1189,7 +1384,7 @@ static void render_html(const report_data *d, buf_t *out)
         buf_puts(out, "</section>\n");
 
         buf_clear(&t);
-        buf_printf(&t, _("Reverse funnel: %s"), d->rev_goal->id);
+        buf_printf(&t, _("Reverse funnel: %s (as of %s)"), d->rev_goal->id, day_format(d->o->as_of, db));
         html_section_open(out, buf_cstr(&t));
         buf_clear(&t);
         funnel_summary(&d->fin, &d->fout, &t);
@@ -1203,7 +1398,6 @@ static void render_html(const report_data *d, buf_t *out)
         buf_puts(out, "</section>\n");
     }
 
-    char db[16];
     buf_clear(&t);
     buf_printf(&t, _("Customer tiers (as of %s)"), day_format(d->o->as_of, db));
     html_section_open(out, buf_cstr(&t));
@@ -1212,13 +1406,17 @@ static void render_html(const report_data *d, buf_t *out)
     rt_free(rt);
     buf_puts(out, "</section>\n");
 
-    html_section_open(out, _("Alerts"));
+    buf_clear(&t);
+    buf_printf(&t, _("Alerts (as of %s)"), day_format(d->o->as_of, db));
+    html_section_open(out, buf_cstr(&t));
     rt = alerts_table(d);
     rt_html(rt, out);
     rt_free(rt);
     buf_puts(out, "</section>\n");
 
-    html_section_open(out, _("Overdue tasks"));
+    buf_clear(&t);
+    buf_printf(&t, _("Overdue tasks (as of %s)"), day_format(d->o->as_of, db));
+    html_section_open(out, buf_cstr(&t));
     if (d->noverdue == 0) html_para(out, _("No overdue tasks."));
     else {
         rt = overdue_table(d);
@@ -1252,7 +1450,12 @@ bool report_build(sp_store *st, const sp_plan *plan, const sp_report_opts *o, bu
     report_data d;
     memset(&d, 0, sizeof d);
     d.plan = plan;
-    d.o = o;
+    /* the pack of P shows P's figures: nothing after P's last day, even
+     * when a later as-of date is asked for (a February review written in
+     * March shows February) */
+    sp_report_opts eff = *o;
+    if (eff.as_of > eff.period.last) eff.as_of = eff.period.last;
+    d.o = &eff;
     bool ok = gather(st, &d, err);
     if (ok) {
         if (o->format == REPORT_HTML) render_html(&d, out);

@@ -1,7 +1,10 @@
 /*
- * report.h — the monthly review pack of SPEC §10 (`salesplan report`):
- * goals with status, revenue by team, the reverse funnel, tiers, an alerts
- * summary, overdue tasks, budget burn and the review notes of one period,
+ * report.h — the review pack of SPEC §10 (`salesplan report`) for one
+ * period P, titled for its kind (monthly, quarterly, half-year, annual, or
+ * a neutral review): goals with P's own figures beside those to date and
+ * status, revenue by team, the reverse funnel, tiers, an alerts summary,
+ * overdue tasks, budget burn (spend in P and to date) and the review notes
+ * of P, every figure as of min(as-of, P's last day),
  * as Markdown or as one self-contained HTML page (inline CSS, SVG charts
  * drawn here, no scripts, no outside references), printable.
  *

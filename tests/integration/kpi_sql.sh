@@ -84,9 +84,18 @@ def same(g, w):
 rows = {key(r): r["value"] for r in got["rows"]}
 if len(rows) != len(got["rows"]):
     errs.append("duplicate rows")
+# tiers sort by level (min descending, SPEC §6), customers in no tier last;
+# every other key by its label
+TIER_ORDER = {"strategic": 0, "key": 1, "potential": 2, "": 3}
+def sort_key(k):
+    return tuple((TIER_ORDER.get(v, 9), v) if b == "tier" else (0, v) for b, v in zip(by, k))
 keys = [key(r) for r in got["rows"]]
-if keys != sorted(keys):
+if keys != sorted(keys, key=sort_key):
     errs.append("rows not sorted")
+if "tier" in by and nrows is None and "where" in got and "tier" not in got["where"]:
+    for t in ("strategic", "key", "potential"):
+        if not any(k[by.index("tier")] == t for k in keys):
+            errs.append("tier row missing: " + t)
 W = {key(r): r.get("value") for r in want}
 for k, w in W.items():
     if k not in rows:
@@ -238,11 +247,23 @@ for per in "2026-Q1 2026-01-01 2026-03-31 2026-03-15" "2025 2025-01-01 2025-12-3
   q "activities $tag by team" "" "SELECT team, COUNT(*) value FROM af WHERE $AC GROUP BY 1" activities --by team
   q "active_customers $tag" 1 "SELECT COUNT(DISTINCT cid) value FROM af WHERE $AC" active_customers
   q "active_customers $tag by month" "" "SELECT substr(d,1,7) month, COUNT(DISTINCT cid) value FROM af WHERE $AC AND cid IS NOT NULL GROUP BY 1" active_customers --by month
-  q "visits_per_rep $tag" 1 "SELECT CASE WHEN n*m = 0 THEN NULL ELSE v / (n*m) END value FROM
-      (SELECT COUNT(*)*1.0 v FROM af WHERE $AC AND kind='visit'), (SELECT COUNT(*) n FROM rp WHERE active='1' AND role='rep'), mon" visits_per_rep
-  q "visits_per_rep $tag team=华北组" 1 "SELECT CASE WHEN n*m = 0 THEN NULL ELSE v / (n*m) END value FROM
-      (SELECT COUNT(*)*1.0 v FROM af WHERE $AC AND kind='visit' AND team='华北组'),
+  # visits_per_rep: the visits of the reps it divides by (active, role rep,
+  # the filter judged on the rep record): no leader's, presales', manager's
+  # or inactive rep's visit is counted
+  VR="SELECT CASE WHEN n*m = 0 THEN NULL ELSE v / (n*m) END value FROM"
+  q "visits_per_rep $tag" 1 "$VR
+      (SELECT COUNT(*)*1.0 v FROM af JOIN rp ON rp.id = af.rep WHERE $AC AND kind='visit' AND rp.active='1' AND rp.role='rep'),
+      (SELECT COUNT(*) n FROM rp WHERE active='1' AND role='rep'), mon" visits_per_rep
+  q "visits_per_rep $tag team=华北组" 1 "$VR
+      (SELECT COUNT(*)*1.0 v FROM af JOIN rp ON rp.id = af.rep WHERE $AC AND kind='visit' AND rp.active='1' AND rp.role='rep' AND rp.team='华北组'),
       (SELECT COUNT(*) n FROM rp WHERE active='1' AND role='rep' AND team='华北组'), mon" visits_per_rep --where team=华北组
+  q "visits_per_rep $tag region=华东 (the rep's region)" 1 "$VR
+      (SELECT COUNT(*)*1.0 v FROM af JOIN rp ON rp.id = af.rep WHERE $AC AND kind='visit' AND rp.active='1' AND rp.role='rep' AND rp.region='华东'),
+      (SELECT COUNT(*) n FROM rp WHERE active='1' AND role='rep' AND region='华东'), mon" visits_per_rep --where region=华东
+  q "visits_per_rep $tag by team" "" "SELECT t.team, CASE WHEN t.n*m = 0 THEN NULL ELSE COALESCE(v.v, 0) / (t.n*m) END value FROM
+      (SELECT team, COUNT(*) n FROM rp WHERE active='1' AND role='rep' GROUP BY 1) t
+      LEFT JOIN (SELECT rp.team, COUNT(*)*1.0 v FROM af JOIN rp ON rp.id = af.rep WHERE $AC AND kind='visit'
+                 AND rp.active='1' AND rp.role='rep' GROUP BY 1) v ON v.team IS t.team, mon" visits_per_rep --by team
   # ---- invoices ----
   CR="due BETWEEN '$PF' AND '$E' AND iss <= '$D'"
   GOT="CASE WHEN paid_on IS NULL OR paid_on <= '$D' THEN MIN(paid, amt) ELSE 0 END"
@@ -256,6 +277,24 @@ for per in "2026-Q1 2026-01-01 2026-03-31 2026-03-15" "2025 2025-01-01 2025-12-3
     q "tier_revenue_share $tag tier=$t" 1 "SELECT CASE WHEN SUM(v)=0 THEN NULL ELSE 1.0*SUM(CASE WHEN tier='$t' THEN v ELSE 0 END)/SUM(v) END value FROM tier" \
       tier_revenue_share --where tier=$t
   done
+  # per tier (every level listed, zeros included, by min descending), the
+  # filter's tier, or all customers / 1 with neither
+  q "tier_customers $tag by tier" 3 "SELECT tier, COUNT(*) value FROM tier GROUP BY 1" tier_customers --by tier
+  q "tier_customers $tag (all customers)" 1 "SELECT COUNT(*) value FROM cu" tier_customers
+  q "tier_customers $tag tier=key by tier" 1 "SELECT 'key' tier, COUNT(*) value FROM tier WHERE tier='key'" \
+    tier_customers --where tier=key --by tier
+  q "tier_customers $tag by region,tier" "" "SELECT cu.region, tier, COUNT(*) value FROM tier JOIN cu ON cu.id = tier.cid GROUP BY 1,2" \
+    tier_customers --by region,tier
+  q "tier_revenue_share $tag by tier" 3 "SELECT l.tier, CASE WHEN a.s = 0 THEN NULL ELSE 1.0*COALESCE(x.v,0)/a.s END value
+      FROM (SELECT 'strategic' tier UNION ALL SELECT 'key' UNION ALL SELECT 'potential') l
+      LEFT JOIN (SELECT tier, SUM(v) v FROM tier GROUP BY 1) x ON x.tier = l.tier, (SELECT SUM(v) s FROM tier) a" \
+    tier_revenue_share --by tier
+  q "tier_revenue_share $tag (neither: 1)" 1 "SELECT CASE WHEN SUM(v)=0 THEN NULL ELSE 1.0 END value FROM tier" tier_revenue_share
+  q "tier_revenue_share $tag in 华东 by tier" 3 "SELECT l.tier, CASE WHEN a.s = 0 THEN NULL ELSE 1.0*COALESCE(x.v,0)/a.s END value
+      FROM (SELECT 'strategic' tier UNION ALL SELECT 'key' UNION ALL SELECT 'potential') l
+      LEFT JOIN (SELECT tier, SUM(v) v FROM tier JOIN cu ON cu.id = tier.cid WHERE cu.region='华东' GROUP BY 1) x ON x.tier = l.tier,
+      (SELECT SUM(v) s FROM tier JOIN cu ON cu.id = tier.cid WHERE cu.region='华东') a" tier_revenue_share --where region=华东 --by tier
+  q "revenue $tag by tier: every level listed" "" "SELECT COALESCE(tier,'') tier, SUM(amt) value FROM df WHERE $WON GROUP BY 1" revenue --by tier
   q "tier_customers $tag tier=key by region" "" "SELECT cu.region, COUNT(*) value FROM tier JOIN cu ON cu.id = tier.cid WHERE tier='key' GROUP BY 1" \
     tier_customers --where tier=key --by region
   q "tier_revenue_share $tag strategic in 华东" 1 "SELECT CASE WHEN SUM(v)=0 THEN NULL ELSE 1.0*SUM(CASE WHEN tier='strategic' THEN v ELSE 0 END)/SUM(v) END value
@@ -297,7 +336,6 @@ usage 2 "bad period" "2026-13" revenue --period 2026-13
 usage 2 "bad --where key" "regoin" revenue --period 2026 --where regoin=华东
 usage 2 "bad --by key" "mnth" revenue --period 2026 --by mnth
 usage 2 "more than 3 --by keys" "--by" revenue --period 2026 --by month,region,rep,team
-usage 2 "tier_customers needs a tier" "tier_customers needs --where tier=ID" tier_customers --period 2026
 usage 2 "product filter on a lead metric" "product" leads --period 2026 --where product=x
 usage 2 "unknown tier" "gold" revenue --period 2026 --where tier=gold
 usage 2 "missing --period" "--period" revenue

@@ -9,6 +9,9 @@
 
 GOLDEN=$SRCDIR/tests/golden
 D=2026-11-26
+# the October pack is asked for as of D (in November) but shows October:
+# every figure is as of the period's last day at the latest (issue 6.3)
+DE=2026-10-31
 
 # ---- the workspace ----
 check "init" $SP init
@@ -56,13 +59,16 @@ tot=$(sqlite3 "$SALESPLAN_DB" "SELECT COALESCE(SUM(amount),0) || '|' || COUNT(*)
   WHERE stage='won' AND closed_on BETWEEN '2026-10-01' AND '2026-10-31'")
 contains "October revenue total" "$MD" "| Total | $(fmt "${tot%%|*}") | ${tot##*|} |"
 
-# marketing: allocation 200万 × 40 %, spend of the plan's year up to D
+# marketing: allocation 200万 × 40 %, spend in October, spend of the plan's
+# year up to the end of October
 mk=$(sqlite3 "$SALESPLAN_DB" "SELECT SUM(amount) FROM spend WHERE category='marketing'
-  AND spent_on BETWEEN '2026-01-01' AND '$D'")
+  AND spent_on BETWEEN '2026-01-01' AND '$DE'")
+mkp=$(sqlite3 "$SALESPLAN_DB" "SELECT COALESCE(SUM(amount),0) FROM spend WHERE category='marketing'
+  AND spent_on BETWEEN '2026-10-01' AND '$DE'")
 mkpct=$(python3 -c "print(f'{round($mk / 80000000 * 100, 1):.1f}%')")
-contains "marketing burn" "$MD" "| marketing | 市场推广 | 800,000.00 | $(fmt "$mk") | $mkpct |"
+contains "marketing burn (October, to date)" "$MD" "| marketing | 市场推广 | 800,000.00 | $(fmt "$mkp") | $(fmt "$mk") | $mkpct |"
 over=$(sqlite3 "$SALESPLAN_DB" "SELECT COUNT(*) FROM (SELECT category FROM spend
-  WHERE spent_on BETWEEN '2026-01-01' AND '$D' GROUP BY category
+  WHERE spent_on BETWEEN '2026-01-01' AND '$DE' GROUP BY category
   HAVING SUM(amount) > CASE category WHEN 'marketing' THEN 80000000 WHEN 'customer_ops' THEN 60000000
                                      WHEN 'training' THEN 40000000 WHEN 'reserve' THEN 20000000 ELSE 0 END)")
 contains "budget overruns counted" "$MD" "| budget overruns | $over |"
@@ -70,7 +76,7 @@ contains "budget overruns counted" "$MD" "| budget overruns | $over |"
 # overdue tasks: the plan's tasks not done (task_states) with due < D
 sqlite3 "$SALESPLAN_DB" "SELECT task_id || ' ' || status FROM task_states" >"$WORK/states.txt"
 count_overdue() {
-  python3 - "$SRCDIR/examples/plan-zh.yaml" "$WORK/states.txt" "$D" <<'EOF'
+  python3 - "$SRCDIR/examples/plan-zh.yaml" "$WORK/states.txt" "$DE" <<'EOF'
 import sys, yaml, datetime
 plan = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
 states = dict(l.split() for l in open(sys.argv[2]) if l.strip())
@@ -84,7 +90,7 @@ rows=$(printf '%s\n' "$MD" | sed -n '/^## Overdue tasks/,/^## /p' | grep -c '^| 
 [ "$rows" = "$((n + 1))" ] && ok "overdue rows ($n) match the plan and the task states" \
   || not_ok "overdue rows: $rows lines (header included), wanted $n tasks"
 contains "overdue count in the alerts summary" "$MD" "| overdue tasks | $n |"
-days=$(python3 -c "import datetime as d; print((d.date(2026,11,26)-d.date(2026,4,15)).days)")
+days=$(python3 -c "import datetime as d; print((d.date(2026,10,31)-d.date(2026,4,15)).days)")
 contains "days overdue of bench-select" "$MD" "| bench-select | 筛选3家意向客户 | r001 | 2026-04-15 | $days | to do |"
 # the task done: no overdue task any more
 check "task set done" $SP task set bench-select --status done
@@ -95,25 +101,42 @@ contains "no overdue task" "$OUT" "No overdue tasks."
 contains "alerts agree" "$OUT" "| overdue tasks | 0 |"
 check "task set todo again" $SP task set bench-select --status todo
 
-# goals: the annual revenue actual (won deals of 2026 up to D) and attainment
-rev=$(sqlite3 "$SALESPLAN_DB" "SELECT SUM(amount) FROM deals WHERE stage='won' AND closed_on BETWEEN '2026-01-01' AND '$D'")
+# goals: October's own figures (target share 5000万 × 31/365, actual,
+# attainment) and the annual revenue to the end of October beside them
+rev=$(sqlite3 "$SALESPLAN_DB" "SELECT SUM(amount) FROM deals WHERE stage='won' AND closed_on BETWEEN '2026-01-01' AND '$DE'")
 att=$(python3 -c "print(f'{round($rev / 5000000000 * 100, 1):.1f}%')")
-contains "revenue goal actual and attainment" "$MD" "| revenue | 年度营收 | 2026 | 50,000,000.00 | $(fmt "$rev") | $att |"
-# the month-by-month line: cumulative actual of October
+octt=$(python3 -c "from fractions import Fraction as F; import math; print(math.floor(F(5000000000*31,365)+F(1,2)))")
+octa=$(sqlite3 "$SALESPLAN_DB" "SELECT COALESCE(SUM(amount),0) FROM deals WHERE stage='won' AND closed_on BETWEEN '2026-10-01' AND '$DE'")
+octp=$(python3 -c "from fractions import Fraction as F; print(f'{round(float(F($octa) / F(5000000000*31,365) * 100), 1):.1f}%')")
+contains "revenue goal: October and to date" "$MD" \
+  "| revenue | 年度营收 | 2026 | 50,000,000.00 | $(fmt "$octt") | $(fmt "$octa") | $octp | $(fmt "$rev") | $att |"
+q4t=$(python3 -c "from fractions import Fraction as F; import math; print(math.floor(F(1600000000*31,92)+F(1,2)))")
+contains "Q4 child: October's share of its target" "$MD" "| ↳ revenue-q4 | 年度营收 2026-Q4 | 2026-Q4 | 16,000,000.00 | $(fmt "$q4t") | $(fmt "$octa") |"
+contains "Q3 child does not meet October" "$MD" "| ↳ revenue-q3 | 年度营收 2026-Q3 | 2026-Q3 | 12,000,000.00 | — | — | — |"
+# the per-month leads goal shows October (not November), 200 a month
+ql=$(sqlite3 "$SALESPLAN_DB" "SELECT COUNT(*) FROM leads WHERE qualified=1 AND region='华东' AND industry='制造业'
+  AND created_on BETWEEN '2026-10-01' AND '$DE'")
+qlp=$(python3 -c "print(f'{round($ql / 200 * 100, 1):.1f}%')")
+contains "leads goal: October" "$MD" "| leads | 华东制造业月度合格线索 | 2026 (per month 2026-10) | 200 | 200 | $ql | $qlp | $ql | $qlp |"
+case $MD in *2026-11*) not_ok "a November figure in the October pack: $(printf '%s\n' "$MD" | grep -m1 2026-11)" ;;
+  *) ok "nothing of November in the October pack" ;; esac
+# the month-by-month line: cumulative actual of October, its last month
 cum=$(sqlite3 "$SALESPLAN_DB" "SELECT SUM(amount) FROM deals WHERE stage='won' AND closed_on BETWEEN '2026-01-01' AND '2026-10-31'")
 oct=$(sqlite3 "$SALESPLAN_DB" "SELECT COALESCE(SUM(amount),0) FROM deals WHERE stage='won' AND closed_on BETWEEN '2026-10-01' AND '2026-10-31'")
 tgt=$(python3 -c "from fractions import Fraction as F; import math; v=F(5000000000*304,365); print(math.floor(v+F(1,2)))")
 contains "October on the monthly line" "$MD" "| 2026-10 | $(fmt "$oct") | $(fmt "$cum") | $(fmt "$tgt") |"
-# tiers: customers whose T12M (won deals in (D − 1 year, D]) reaches 100万
+last=$(printf '%s\n' "$MD" | sed -n '/^## Revenue month by month/,/^## /p' | grep '^| 2026-' | tail -1)
+case $last in "| 2026-10 |"*) ok "the monthly line ends with October" ;; *) not_ok "the monthly line ends with: $last" ;; esac
+# tiers: customers whose T12M (won deals in (DE − 1 year, DE]) reaches 100万
 strat=$(sqlite3 "$SALESPLAN_DB" "SELECT COUNT(*) FROM (SELECT customer_id FROM deals WHERE stage='won'
-  AND closed_on > '2025-11-26' AND closed_on <= '$D' GROUP BY customer_id HAVING SUM(amount) >= 100000000)")
+  AND closed_on > '2025-10-31' AND closed_on <= '$DE' GROUP BY customer_id HAVING SUM(amount) >= 100000000)")
 contains "strategic customers" "$MD" "| 战略客户 | $strat |"
 # the review notes of October only, with the pipe escaped
 contains "review note of the period" "$MD" '| revenue | 10月大单延期 \| 客户预算冻结 | 提前锁定预算 | 11月追回延期订单 |'
 case $MD in *九月的原因*) not_ok "a review of another period leaked in" ;; *) ok "other periods' reviews left out" ;; esac
 
 # the alerts summary agrees with `salesplan alerts` (every kind)
-$SP alerts --as-of $D --format json >"$WORK/alerts.json"
+$SP alerts --as-of $DE --format json >"$WORK/alerts.json"
 while read -r label kind; do
   n=$(python3 -c 'import json,sys; print(sum(1 for a in json.load(open(sys.argv[1]))["alerts"] if a["kind"]==sys.argv[2]))' "$WORK/alerts.json" "$kind")
   contains "alerts summary: $kind" "$MD" "| ${label//_/ } | $n |"
@@ -174,6 +197,7 @@ if grep -q -e 'http://' -e 'https://' "$WORK/r.html"; then not_ok "html referenc
 contains "html svg" "$OUT" "<svg"
 contains "html 100% line" "$OUT" 'class="target"'
 contains "html marketing spend" "$OUT" "$(fmt "$mk")"
+contains "html title of the period" "$OUT" "<title>Monthly review: 2026-10"
 contains "html review escaped" "$OUT" "10月大单延期 | 客户预算冻结"
 expect_rc 0 "report html zh" $SP --lang zh report --period 2026-10 --as-of $D --format html
 contains "html zh lang" "$OUT" '<html lang="zh-CN">'

@@ -655,6 +655,94 @@ static void test_tier_metrics(void **state)
     done(r);
 }
 
+/* tier_customers / tier_revenue_share per tier (SPEC §6): --by tier lists
+ * every level by min descending, zeros included; neither: all / 1. */
+static void test_tier_by_tier(void **state)
+{
+    (void)state;
+    /* as of 03-15 (see setup_tiers): t1 strategic 150万, t3 key 50万, t2
+     * potential 10万, t4 and t5 potential 0: all T12M 210万 */
+    run_t *r = ok_query(MET_TIER_CUSTOMERS, "2026-Q1", "2026-03-15", NULL, "tier");
+    assert_int_equal(r->res.nrows, 3);
+    assert_string_equal(r->res.rows[0].key[0], "strategic");
+    assert_string_equal(r->res.rows[1].key[0], "key");
+    assert_string_equal(r->res.rows[2].key[0], "potential");
+    expect_int(&r->res.rows[0].value, 1);
+    expect_int(&r->res.rows[1].value, 1);
+    expect_int(&r->res.rows[2].value, 3);
+    expect_int(&r->res.total, 5);
+    done(r);
+    r = ok_query(MET_TIER_REVENUE_SHARE, "2026-Q1", "2026-03-15", NULL, "tier");
+    assert_int_equal(r->res.nrows, 3);
+    expect_ratio(&row(r, "strategic", NULL)->value, 150.0 / 210.0);
+    expect_ratio(&row(r, "key", NULL)->value, 50.0 / 210.0);
+    expect_ratio(&row(r, "potential", NULL)->value, 10.0 / 210.0);
+    expect_ratio(&r->res.total, 1.0);
+    done(r);
+    /* neither: every customer; the share of all revenue is 1 */
+    r = ok_query(MET_TIER_CUSTOMERS, "2026-Q1", "2026-03-15", NULL, NULL);
+    expect_int(&r->res.total, 5);
+    done(r);
+    r = ok_query(MET_TIER_REVENUE_SHARE, "2026-Q1", "2026-03-15", "region=华北", NULL);
+    expect_ratio(&r->res.total, 1.0);
+    done(r);
+    /* in 华北 only t3 (key 50万) and t4 (0) count: strategic 0 of 50万 */
+    r = ok_query(MET_TIER_REVENUE_SHARE, "2026-Q1", "2026-03-15", "region=华北", "tier");
+    expect_ratio(&row(r, "strategic", NULL)->value, 0.0);
+    expect_ratio(&row(r, "key", NULL)->value, 1.0);
+    expect_ratio(&row(r, "potential", NULL)->value, 0.0);
+    done(r);
+    /* the tier filter and --by tier: only that tier's row */
+    r = ok_query(MET_TIER_CUSTOMERS, "2026-Q1", "2026-03-15", "tier=key", "tier");
+    assert_int_equal(r->res.nrows, 1);
+    expect_int(&row(r, "key", NULL)->value, 1);
+    done(r);
+    /* revenue by tier lists every level too, zeros included, in level order */
+    r = ok_query(MET_REVENUE, "2026-Q1", "2026-03-15", NULL, "tier");
+    assert_string_equal(r->res.rows[0].key[0], "strategic");
+    expect_int(&r->res.rows[0].value, 0);
+    done(r);
+}
+
+/* Sums beyond int64 are errors naming the metric, never a wrapped value:
+ * two won deals of 2^62 fen sum to 2^63 (one past INT64_MAX). */
+static void test_overflow(void **state)
+{
+    (void)state;
+    g = dataset_new();
+    cust("h1", "华东", NULL, SIZE_NONE, "r1");
+    cust("h2", "华东", NULL, SIZE_NONE, "r1");
+    const sp_money big = INT64_C(1) << 62;
+    deal("x1", "h1", "r1", "P", "2026-01-01", "2026-01-10", STAGE_WON, big, 0, -1, -1, -1);
+    deal("x2", "h2", "r1", "P", "2026-01-01", "2026-02-10", STAGE_WON, big, 0, -1, -1, -1);
+    /* an open deal of 2^62 fen at 50 %: amount × probability is 2^62 × 50 */
+    deal("x3", "h1", "r1", "P", "2026-01-01", NULL, STAGE_OPEN, big, -1, 50, -1, -1);
+    dataset_index(g);
+    static const sp_metric m[] = {MET_REVENUE, MET_AVG_DEAL_SIZE, MET_GROSS_MARGIN, MET_NEW_CUSTOMER_REVENUE,
+                                  MET_WEIGHTED_PIPELINE, MET_TIER_REVENUE_SHARE};
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        run_t *r = query(m[i], "2026-Q1", "2026-03-15", NULL, i == 0 ? "month" : NULL, false);
+        if (r->ok) fail_msg("%s: no overflow error", sp_metrics[m[i]].name);
+        assert_int_equal(r->err.cls, SP_EINVAL);
+        assert_non_null(strstr(buf_cstr(&r->err.msg), sp_metrics[m[i]].name));
+        done(r);
+    }
+    /* one of them alone fits: 2^62 fen exactly, and per month no wrap */
+    run_t *r = ok_query(MET_REVENUE, "2026-01", "2026-03-15", NULL, NULL);
+    expect_int(&r->res.total, big);
+    done(r);
+    /* T12M saturates instead of wrapping: h1 (2^62 + 2^62 would wrap) stays
+     * the top tier */
+    deal("x4", "h1", "r1", "P", "2026-01-01", "2026-03-01", STAGE_WON, big, -1, -1, -1, -1);
+    dataset_index(g);
+    sp_money t[2];
+    customer_t12m(g, day("2026-03-15"), t);
+    assert_true(t[0] == INT64_MAX);
+    assert_true(t[1] == big);
+    dataset_free(g);
+    g = NULL;
+}
+
 static void test_renewal_rate(void **state)
 {
     (void)state;
@@ -823,8 +911,6 @@ static void test_errors(void **state)
         {MET_REVENUE, "source=web", NULL, "source"},
         {MET_REVENUE, "category=x", NULL, "category"},
         {MET_SPEND, "region=华东", NULL, "region"},
-        {MET_TIER_CUSTOMERS, NULL, NULL, "tier_customers needs --where tier=ID"},
-        {MET_TIER_REVENUE_SHARE, "region=华东", NULL, "needs --where tier"},
         {MET_REVENUE, "tier=gold", NULL, "gold"},
         {MET_REVENUE, "size=huge", NULL, "huge"},
         {MET_REVENUE, NULL, "month,week", "one time key"},
@@ -1017,6 +1103,8 @@ int main(void)
         cmocka_unit_test(test_leap_day),
         cmocka_unit_test_setup_teardown(test_t12m_and_tier_of, setup_tiers, teardown),
         cmocka_unit_test_setup_teardown(test_tier_metrics, setup_tiers, teardown),
+        cmocka_unit_test_setup_teardown(test_tier_by_tier, setup_tiers, teardown),
+        cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_renewal_rate),
         cmocka_unit_test_setup_teardown(test_leads, setup_main, teardown),
         cmocka_unit_test_setup_teardown(test_activities, setup_main, teardown),

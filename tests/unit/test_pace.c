@@ -302,6 +302,61 @@ static void evaluate(sp_plan *p, sp_day as_of, const sp_actual *manual, size_t n
     free(tiers);
 }
 
+/* A pace beyond the int64 range is an error naming the goal, never a
+ * silent null or a wrapped number; percentages of huge ratios do not wrap. */
+static void test_pace_overflow(void **state)
+{
+    (void)state;
+    buf_t o = BUF_INIT;
+    /* INT64_MAX / 1 as a percentage: 922337203685477580700.0 % (the old
+     * num / den × 100 wrapped) */
+    qty_pct_display(qty_int(INT64_MAX), &o);
+    assert_string_equal(buf_cstr(&o), "922337203685477580700.0%");
+    buf_clear(&o);
+    /* 1/3 = 33.333… % -> 33.3 %; -1/8 = -12.5 % */
+    qty_pct_display(qty_make(1, 3), &o);
+    assert_string_equal(buf_cstr(&o), "33.3%");
+    buf_clear(&o);
+    qty_pct_display(qty_make(-1, 8), &o);
+    assert_string_equal(buf_cstr(&o), "-12.5%");
+    buf_free(&o);
+
+    /* a won deal of 2^62 fen on 2026-01-01, as of that day: w = 1/365 of
+     * 2026, projection = 2^62 × 365 > INT64_MAX */
+    g_ds = dataset_new();
+    sp_customer c;
+    memset(&c, 0, sizeof c);
+    c.id = I("c1");
+    c.name = I("c1");
+    c.created_on = SP_DAY_NONE;
+    dataset_push_customer(g_ds, &c);
+    deal("big", "2025-12-01", "2026-01-01", STAGE_WON, INT64_C(1) << 62, -1);
+    dataset_index(g_ds);
+    sp_plan *p = fixture_plan();
+    add_goal(p, "rev", MET_REVENUE, YUAN(1000000), "2026");
+    sp_tier_level *tiers;
+    size_t nt;
+    tiers_from_plan(p, &tiers, &nt);
+    sp_pace_ctx ctx = {p, g_ds, tiers, nt, NULL, 0, day("2026-01-01")};
+    sp_err err = SP_ERR_INIT;
+    sp_goal_pace *v = NULL;
+    size_t n = 0;
+    assert_false(pace_evaluate(&ctx, &v, &n, &err));
+    assert_int_equal(err.cls, SP_EINVAL);
+    assert_non_null(strstr(buf_cstr(&err.msg), "rev"));
+    err_free(&err);
+    /* at the end of the year w = 1: the projection is the actual, it fits */
+    ctx.as_of = day("2026-12-31");
+    assert_true(pace_evaluate(&ctx, &v, &n, &err));
+    assert_int_equal(qty_round(v[0].projection), INT64_C(1) << 62);
+    goal_paces_free(v, n);
+    err_free(&err);
+    free(tiers);
+    plan_free(p);
+    dataset_free(g_ds);
+    g_ds = NULL;
+}
+
 static void test_seasonal_goal(void **state)
 {
     (void)state;
@@ -499,6 +554,56 @@ static sp_funnel_in funnel_base(void)
     return in;
 }
 
+/* what-if: the same chain with changed rates (SPEC-less extension of §7,
+ * issue 6.21). funnel_base: avg 100,000 yuan, win rate 1/2, conversion
+ * 0.4, qualified share 0.5, 5 visits per won deal, 1 deal a month. */
+static void test_funnel_whatif(void **state)
+{
+    (void)state;
+    sp_funnel_in in = funnel_base();
+    sp_funnel_out o, w;
+    funnel_compute(&in, &o);
+    sp_funnel_whatif wi;
+    memset(&wi, 0, sizeof wi);
+    sp_err err = SP_ERR_INIT;
+    assert_true(funnel_whatif_add(&wi, "win_rate=+10pp", &err));
+    assert_true(funnel_whatif_add(&wi, "avg_deal_size=+25%", &err));
+    assert_true(funnel_whatif(&in, &o, &wi, &w, &err));
+    /* avg 125,000: 1.2M / 125k / 12 = 0.8 deals; win 0.6: 0.8 / 0.6 =
+     * 1.3333 opportunities; / 0.4 = 3.3333 leads; × 0.5 = 1.6667
+     * qualified; visits 0.8 × 5 = 4 */
+    assert_int_equal(w.avg_deal_size, YUAN(125000));
+    assert_true(fabs(w.win_rate - 0.6) < 1e-12);
+    assert_true(fabs(w.deals - 0.8) < 1e-9);
+    assert_true(fabs(w.opportunities - 0.8 / 0.6) < 1e-9);
+    assert_true(fabs(w.leads - 0.8 / 0.6 / 0.4) < 1e-9);
+    assert_true(fabs(w.qualified_leads - 0.8 / 0.6 / 0.4 * 0.5) < 1e-9);
+    assert_true(fabs(w.visits - 4.0) < 1e-9);
+    /* the current funnel is untouched */
+    assert_true(fabs(o.deals - 1.0) < 1e-9 && fabs(o.opportunities - 2.0) < 1e-9);
+    /* the same rate twice, and unknown rates, are refused */
+    assert_false(funnel_whatif_add(&wi, "win_rate=30%", &err));
+    assert_int_equal(err.cls, SP_EUSAGE);
+    err_free(&err);
+    sp_funnel_whatif w2;
+    memset(&w2, 0, sizeof w2);
+    assert_false(funnel_whatif_add(&w2, "margin=+1pp", &err));
+    err_free(&err);
+    assert_false(funnel_whatif_add(&w2, "avg_deal_size=+1pp", &err));
+    err_free(&err);
+    /* absolute: conversion 0.5 -> 2 / 0.5 = 4 leads */
+    assert_true(funnel_whatif_add(&w2, "lead_conversion_rate=0.5", &err));
+    assert_true(funnel_whatif(&in, &o, &w2, &w, &err));
+    assert_true(fabs(w.leads - 4.0) < 1e-9);
+    /* +60pp on a win rate of 50 % leaves 0..100 %: an error */
+    sp_funnel_whatif w3;
+    memset(&w3, 0, sizeof w3);
+    assert_true(funnel_whatif_add(&w3, "win_rate=+60pp", &err));
+    assert_false(funnel_whatif(&in, &o, &w3, &w, &err));
+    assert_int_equal(err.cls, SP_EINVAL);
+    err_free(&err);
+}
+
 static void test_funnel_math(void **state)
 {
     (void)state;
@@ -592,10 +697,12 @@ int main(void)
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_expected_projection),
         cmocka_unit_test(test_seasonal_goal),
+        cmocka_unit_test(test_pace_overflow),
         cmocka_unit_test(test_coverage_zero_remainder),
         cmocka_unit_test(test_per_month),
         cmocka_unit_test(test_manual_and_children),
         cmocka_unit_test(test_funnel_math),
+        cmocka_unit_test(test_funnel_whatif),
         cmocka_unit_test(test_funnel_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
