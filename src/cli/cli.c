@@ -126,10 +126,11 @@ const sp_command sp_commands[] = {
         "strategy; totals. Needs a plan with a budget section.\n"),
      false},
     {"review add", review_add_cmd, N_("record a monthly review"),
-     N_("Usage: salesplan review add --period P [--goal ID] [--cause TEXT] [--lesson TEXT]\n"
-        "                            [--action TEXT] [--plan-version N]\n"
+     N_("Usage: salesplan review add --period P [--goal ID] [--cause TEXT]... [--lesson TEXT]...\n"
+        "                            [--action TEXT]... [--plan-version N]\n"
         "Records a review: causes of misses, lessons from over-achievement, actions\n"
-        "decided (at least one), optionally about one goal and pointing at the plan\n"
+        "decided (at least one; give --cause, --lesson, --action once per item, as often\n"
+        "as needed), optionally about one goal and pointing at the plan\n"
         "version it led to. Prints the new review's id.\n"),
      true},
     {"review list", review_list_cmd, N_("list review records"),
@@ -312,12 +313,61 @@ int cli_format_only(const char *cmd, int argc, char **argv, unsigned allowed, in
 {
     static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-        if (c != 'f') return cli_usage_error(cmd, "%s", _("unknown option"));
+    cli_opts op = CLI_OPTS(cmd, "f:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1)
         if ((*fmt = cli_format_opt(cmd, optarg, allowed)) < 0) return 2;
+    return op.rc;
+}
+
+/* opt_name: "--period" (or "-x" for a short-only option) for the option
+ * whose getopt value is c, into buf (>= 64 bytes). */
+static const char *opt_name(const cli_opts *o, int c, char *buf, size_t size)
+{
+    for (const struct option *l = o->longopts; l && l->name; l++)
+        if (l->val == c && !l->flag) {
+            snprintf(buf, size, "--%s", l->name);
+            return buf;
+        }
+    snprintf(buf, size, "-%c", c);
+    return buf;
+}
+
+int cli_getopt(cli_opts *o, int argc, char **argv)
+{
+    if (!o->started) {
+        o->started = true;
+        o->rc = 0;
+        memset(o->seen, 0, sizeof o->seen);
+        /* ':' first: a missing value is told apart from an unknown option */
+        const char *s = o->shortopts ? o->shortopts : "";
+        while (*s == ':' || *s == '+' || *s == '-') s++;
+        snprintf(o->sopts, sizeof o->sopts, ":%s", s);
+        optind = 0;
+        opterr = 0;
     }
-    return 0;
+    if (o->rc) return -1;
+    int c = getopt_long(argc, argv, o->sopts, o->longopts, NULL);
+    if (c == -1) return -1;
+    char name[80];
+    if (c == '?' || c == ':') {
+        /* the word as typed: argv[optind - 1] is the offending word */
+        const char *word = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : "";
+        if (c == ':') {
+            if (optopt) opt_name(o, optopt, name, sizeof name);
+            else snprintf(name, sizeof name, "%s", word);
+            o->rc = cli_usage_error(o->cmd, _("option '%s' needs a value"), name);
+        } else {
+            o->rc = cli_usage_error(o->cmd, _("unknown option '%s'"), word);
+        }
+        return -1;
+    }
+    unsigned char k = (unsigned char)c;
+    if (o->seen[k] && !(o->repeatable && c > 0 && c < 256 && strchr(o->repeatable, c))) {
+        o->rc = cli_usage_error(o->cmd, _("%s given twice"), opt_name(o, c, name, sizeof name));
+        return -1;
+    }
+    o->seen[k] = 1;
+    return c;
 }
 
 int cli_parse_as_of(const char *cmd, const char *text, sp_day *out)

@@ -11,6 +11,7 @@
 #define SP_CLI_H
 
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include "../core/plan.h"
@@ -66,6 +67,34 @@ typedef enum sp_format { FMT_TABLE, FMT_JSON, FMT_CSV, FMT_YAML, FMT_MD, FMT_HTM
 /* cli_parse_format: the --format value among allowed (a bitmask of
  * 1 << sp_format); -1 when not allowed. */
 int cli_parse_format(const char *s, unsigned allowed);
+
+/* ---- reading options: one way for every command ---- */
+
+/* cli_opts: the options of one command for cli_getopt. An option (its
+ * getopt value, the short letter) given twice is the usage error "--NAME
+ * given twice" unless its value is listed in repeatable: no option is ever
+ * silently overwritten. Fill with CLI_OPTS(...); the rest is cli_getopt's. */
+typedef struct cli_opts {
+    const char *cmd;                 /* "review add": names the command in errors */
+    const char *shortopts;           /* as for getopt_long */
+    const struct option *longopts;   /* as for getopt_long */
+    const char *repeatable;          /* values that may repeat ("cla"), or NULL */
+    int rc;                          /* after cli_getopt returned -1: 0 done, 2 usage error printed */
+    bool started;
+    char sopts[64];
+    unsigned char seen[256];
+} cli_opts;
+#define CLI_OPTS(cmd, shortopts, longopts, repeatable) \
+    {(cmd), (shortopts), (longopts), (repeatable), 0, false, {0}, {0}}
+
+/* cli_getopt: the next option of argv (getopt_long on it, GNU argument
+ * permutation; the first call resets getopt's state), with optarg set as
+ * getopt_long sets it. Returns -1 at the end of the options, and also
+ * after a usage error it printed itself — an unknown option, a missing
+ * value, or a repeated option that is not repeatable — with o->rc = 2.
+ * So every loop ends with `if (o.rc) return o.rc;`. Not thread-safe (it
+ * is getopt). */
+int cli_getopt(cli_opts *o, int argc, char **argv);
 
 /* ---- the preamble most handlers share ---- */
 

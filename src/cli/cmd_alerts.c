@@ -355,9 +355,8 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *rep = NULL, *as_of_s = NULL;
     int format = FMT_TABLE, kind = -1, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "r:k:a:f:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("alerts", "r:k:a:f:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'r': rep = optarg; break;
         case 'k':
@@ -379,6 +378,7 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("alerts", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("alerts", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of;
     if (cli_parse_as_of("alerts", as_of_s, &as_of)) return 2;

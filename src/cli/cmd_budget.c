@@ -168,9 +168,8 @@ int budget_cmd(sp_cli *cli, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *as_of_s = NULL;
     int format = FMT_TABLE, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "a:f:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("budget", "a:f:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'a': as_of_s = optarg; break;
         case 'f':
@@ -180,6 +179,7 @@ int budget_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("budget", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("budget", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of;
     if (cli_parse_as_of("budget", as_of_s, &as_of)) return 2;

@@ -340,9 +340,8 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     int format = FMT_TABLE, c;
     const char *as_of_text = NULL;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "f:a:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("check", "f:a:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'f':
             if ((format = cli_format_opt("check", optarg, 1u << FMT_TABLE | 1u << FMT_JSON)) < 0) return 2;
@@ -351,6 +350,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("check", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind >= argc) return cli_usage_error("check", "%s", _("expects a plan FILE"));
     if (optind + 1 < argc) return cli_usage_error("check", _("unexpected argument '%s'"), argv[optind + 1]);
     const char *file = argv[optind];

@@ -134,9 +134,8 @@ int funnel_cmd(sp_cli *cli, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *goal_id = NULL, *as_of_s = NULL;
     int format = FMT_TABLE, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "g:a:f:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("funnel", "g:a:f:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'g': goal_id = optarg; break;
         case 'a': as_of_s = optarg; break;
@@ -146,6 +145,7 @@ int funnel_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("funnel", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("funnel", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of = 0;
     if (cli_parse_as_of("funnel", as_of_s, &as_of)) return 2;

@@ -132,9 +132,8 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     sp_kpi_query q;
     memset(&q, 0, sizeof q);
     int rc = 0, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "p:w:b:a:f:el:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("kpi", "p:w:b:a:f:el:", opts, "wb");
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'p': o.period = optarg; break;
         case 'w':
@@ -166,6 +165,10 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
             rc = cli_usage_error("kpi", _("unknown option '%s'"), argv[optind - 1]);
             goto out;
         }
+    }
+    if (op.rc) {
+        rc = op.rc;
+        goto out;
     }
     if (optind >= argc) {
         rc = cli_usage_error("kpi", "%s", _("expects a METRIC"));

@@ -306,9 +306,8 @@ int status_cmd(sp_cli *cli, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *as_of_s = NULL, *goal_id = NULL;
     int format = FMT_TABLE, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "a:f:g:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("status", "a:f:g:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'a': as_of_s = optarg; break;
         case 'g': goal_id = optarg; break;
@@ -319,6 +318,7 @@ int status_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("status", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of;
     if (cli_parse_as_of("status", as_of_s, &as_of)) return 2;

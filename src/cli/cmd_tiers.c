@@ -236,9 +236,8 @@ int tiers_cmd(sp_cli *cli, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *as_of_s = NULL, *since_s = NULL, *why = NULL;
     int format = FMT_TABLE, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "a:s:f:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("tiers", "a:s:f:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'a': as_of_s = optarg; break;
         case 's': since_s = optarg; break;
@@ -249,6 +248,7 @@ int tiers_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("tiers", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("tiers", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of, since = SP_DAY_NONE;
     if (cli_parse_as_of("tiers", as_of_s, &as_of)) return 2;

@@ -752,9 +752,10 @@ static rtable *reviews_table(const report_data *d)
     for (size_t i = 0; i < d->nreviews; i++) {
         const sp_review *r = &d->reviews[i];
         buf_puts(&c[0], r->goal_id ? r->goal_id : "—");
-        buf_puts(&c[1], r->cause ? r->cause : "—");
-        buf_puts(&c[2], r->lesson ? r->lesson : "—");
-        buf_puts(&c[3], r->action ? r->action : "—");
+        /* several causes (lessons, actions) are kept one per line */
+        text_join_lines(r->cause ? r->cause : "—", _("; "), &c[1]);
+        text_join_lines(r->lesson ? r->lesson : "—", _("; "), &c[2]);
+        text_join_lines(r->action ? r->action : "—", _("; "), &c[3]);
         rt_row(t, c, 0);
     }
     for (size_t k = 0; k < NC; k++) buf_free(&c[k]);

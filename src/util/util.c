@@ -377,20 +377,74 @@ bool utf8_valid(const char *s, size_t n)
     return true;
 }
 
+/* cps: the code points of s into v (at most max); the count, or max + 1
+ * when s has more. A byte that is no UTF-8 counts as one code point. */
+static size_t cps(const char *s, int32_t *v, size_t max)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t n = 0;
+    while (*p) {
+        if (n == max) return max + 1;
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0) {
+            cp = 0xDC00 | *p; /* a lone byte: a code point of its own */
+            k = 1;
+        }
+        v[n++] = cp;
+        p += k;
+    }
+    return n;
+}
+
 size_t str_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
+    int32_t va[64], vb[64];
+    size_t la = cps(a, va, 64), lb = cps(b, vb, 64);
     if (la > 64 || lb > 64) return la > lb ? la : lb;
     size_t prev[65], cur[65];
     for (size_t j = 0; j <= lb; j++) prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
         cur[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t c = prev[j - 1] + (va[i - 1] != vb[j - 1]);
             size_t d = prev[j] + 1, e2 = cur[j - 1] + 1;
             cur[j] = c < d ? (c < e2 ? c : e2) : (d < e2 ? d : e2);
         }
         memcpy(prev, cur, sizeof prev);
     }
     return prev[lb];
+}
+
+void utf8_truncate(const char *s, size_t width, buf_t *out)
+{
+    if (!s) return;
+    if (width == 0 || utf8_width(s) <= width) {
+        buf_puts(out, s);
+        return;
+    }
+    /* keep characters while they fit in width - 1 columns, then "…" */
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t w = 0;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        int cw = 1;
+        if (n <= 0) n = 1;
+        else cw = utf8proc_charwidth(cp) > 0 ? utf8proc_charwidth(cp) : 0;
+        if (w + (size_t)cw > width - 1) break;
+        buf_append(out, p, (size_t)n);
+        w += (size_t)cw;
+        p += n;
+    }
+    buf_puts(out, "\xe2\x80\xa6"); /* … (one column) */
+}
+
+void text_join_lines(const char *s, const char *sep, buf_t *out)
+{
+    if (!s) return;
+    for (; *s; s++) {
+        if (*s == '\n') buf_puts(out, sep);
+        else buf_putc(out, *s);
+    }
 }

@@ -111,7 +111,16 @@ char *str_trim(char *s);
 size_t utf8_width(const char *s);
 /* utf8_valid: whether s[0..n) is valid UTF-8. */
 bool utf8_valid(const char *s, size_t n);
-/* levenshtein distance of two short ASCII strings (for "did you mean"). */
+/* str_distance: Levenshtein distance of two short UTF-8 strings, counted in
+ * code points (华男 → 华南 is 1), for "did you mean". Strings over 64 code
+ * points answer the longer length. */
 size_t str_distance(const char *a, const char *b);
+/* utf8_truncate: s cut to at most width display columns (utf8_width), by
+ * whole characters, with "…" as the last column when cut; appended to out.
+ * width 0 means no limit. */
+void utf8_truncate(const char *s, size_t width, buf_t *out);
+/* text_join_lines: s with every newline replaced by sep (a list kept one
+ * item per line, shown on one line), appended to out. */
+void text_join_lines(const char *s, const char *sep, buf_t *out);
 
 #endif

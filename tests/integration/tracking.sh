@@ -101,9 +101,9 @@ r = json.loads(sys.argv[1])["reviews"]
 assert len(r) == 2, r
 a, b = r
 assert a["id"] == 1 and a["period"] == "2026-10" and a["goal"] == "revenue-q4"
-assert a["cause"] == "two deals slipped" and a["lesson"] is None and a["action"] == "raise Q4 target coverage"
+assert a["causes"] == ["two deals slipped"] and a["lessons"] == [] and a["actions"] == ["raise Q4 target coverage"]
 assert a["plan_version"] == 2 and a["created_at"]
-assert b["period"] == "2026-09" and b["goal"] is None and b["lesson"] == "渠道伙伴带来的线索转化更高"
+assert b["period"] == "2026-09" and b["goal"] is None and b["lessons"] == ["渠道伙伴带来的线索转化更高"]
 assert b["plan_version"] is None' "$OUT"
 expect_rc 0 "review list --period 2026-09" "$SP" review list --period 2026-09 --format json
 check "review list filters by period" python3 -c '
@@ -112,6 +112,25 @@ assert [x["period"] for x in json.loads(sys.argv[1])["reviews"]] == ["2026-09"]'
 expect_rc 0 "review list (table)" "$SP" review list
 contains "table shows the cause" "$OUT" "two deals slipped"
 check "stored in the reviews table (sqlite3)" test "$(sqlite3 "$SALESPLAN_DB" "select count(*) from reviews where plan_id='fy2026'")" = 2
+
+# several causes and actions: every one kept, in order (issue 6.6: the last
+# --cause used to win silently)
+expect_rc 0 "review add with two causes and two actions" "$SP" review add --period 2026-10 \
+  --cause "大单推迟" --cause "预算冻结" --action "每周复盘漏斗" --action "加派售前"
+check "both causes and both actions stored (sqlite3)" test "$(sqlite3 "$SALESPLAN_DB" \
+  "select cause || '|' || action from reviews where review_id = 3")" = "$(printf '大单推迟\n预算冻结|每周复盘漏斗\n加派售前')"
+expect_rc 0 "review list --period 2026-10 (json)" "$SP" review list --period 2026-10 --format json
+check "json lists the causes and actions as arrays" python3 -c '
+import json, sys
+r = [x for x in json.loads(sys.argv[1])["reviews"] if x["id"] == 3][0]
+assert r["causes"] == ["大单推迟", "预算冻结"] and r["actions"] == ["每周复盘漏斗", "加派售前"], r
+assert r["lessons"] == []' "$OUT"
+expect_rc 0 "review list (table, zh)" "$SP" --lang zh review list --period 2026-10
+contains "table joins the causes on one line" "$OUT" "大单推迟；预算冻结"
+expect_rc 2 "a cause of two lines is refused" "$SP" review add --period 2026-10 --cause "$(printf 'a\nb')"
+expect_rc 2 "--period twice is refused" "$SP" review add --period 2026-10 --period 2026-11 --cause x
+contains "and named" "$ERR" "--period given twice"
+check "nothing stored by the refused ones" test "$(sqlite3 "$SALESPLAN_DB" "select count(*) from reviews")" = 3
 
 # ---- manual actuals ----
 expect_rc 0 "actual on a manual goal" "$SP" actual nps 8.75 --on 2026-10-31
