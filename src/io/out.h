@@ -46,6 +46,11 @@ void out_json_day(buf_t *out, sp_day d);
 /* out_json_money: the exact decimal number of m ("1234567.89"), never via
  * a double. */
 void out_json_money(buf_t *out, sp_money m);
+/* out_json_ratio: a ratio in ppm as the exact decimal fraction ("0.4",
+ * "1.25", "0"), never via a double. */
+void out_json_ratio(buf_t *out, sp_ratio r);
+/* out_json_hundredths: a number kept in hundredths, exactly ("12.5", "-3.25"). */
+void out_json_hundredths(buf_t *out, int64_t v);
 /* out_csv_cell: one CSV field, RFC 4180 quoting (only when needed: comma,
  * quote, CR, LF). label: text a spreadsheet could run as a formula (leading
  * = + - @ tab CR) gets a leading apostrophe; numbers and fixed names pass
