@@ -401,7 +401,10 @@ size_t str_distance(const char *a, const char *b)
 {
     int32_t va[64], vb[64];
     size_t la = cps(a, va, 64), lb = cps(b, vb, 64);
-    if (la > 64 || lb > 64) return la > lb ? la : lb;
+    if (la > 64 || lb > 64) {
+        size_t x = strlen(a), y = strlen(b);
+        return x > y ? x : y;
+    }
     size_t prev[65], cur[65];
     for (size_t j = 0; j <= lb; j++) prev[j] = j;
     for (size_t i = 1; i <= la; i++) {

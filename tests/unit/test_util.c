@@ -319,6 +319,46 @@ static void test_str_distance(void **state)
     assert_true(str_distance(l1, l2) >= 190);
     free(l1);
     free(l2);
+    /* counted in code points, not bytes: one Chinese character is one edit */
+    assert_int_equal(str_distance("华男", "华南"), 1);
+    assert_int_equal(str_distance("制造业组", "制造业"), 1);
+    assert_int_equal(str_distance("Eest", "East"), 1);
+    assert_int_equal(str_distance("华东", "华东"), 0);
+}
+
+/* utf8_truncate: by display columns (CJK = 2), whole characters, "…" last */
+static void test_utf8_truncate(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t w;
+        const char *want;
+    } cases[] = {
+        {"abcdef", 6, "abcdef"},   {"abcdef", 5, "abcd…"},     {"abcdef", 0, "abcdef"},
+        {"华东制造业", 10, "华东制造业"}, {"华东制造业", 9, "华东制造…"}, {"华东制造业", 8, "华东制…"},
+        {"华东制造业", 7, "华东制…"},  {"a华b", 3, "a…"},          {"", 3, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        buf_t b = BUF_INIT;
+        utf8_truncate(cases[i].s, cases[i].w, &b);
+        assert_string_equal(buf_cstr(&b), cases[i].want);
+        if (cases[i].w) assert_true(utf8_width(buf_cstr(&b)) <= cases[i].w);
+        buf_free(&b);
+    }
+}
+
+/* text_join_lines: a one-per-line list shown on one line */
+static void test_text_join_lines(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    text_join_lines("a\nb\nc", "; ", &b);
+    assert_string_equal(buf_cstr(&b), "a; b; c");
+    buf_free(&b);
+    text_join_lines("大单推迟\n预算冻结", "；", &b);
+    assert_string_equal(buf_cstr(&b), "大单推迟；预算冻结");
+    buf_free(&b);
 }
 
 int main(void)
@@ -330,6 +370,8 @@ int main(void)
         cmocka_unit_test(test_err),           cmocka_unit_test(test_str_eq),
         cmocka_unit_test(test_str_trim),      cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_str_distance),
+        cmocka_unit_test(test_utf8_truncate),
+        cmocka_unit_test(test_text_join_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
