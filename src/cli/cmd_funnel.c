@@ -93,15 +93,15 @@ static void render_table(const sp_goal *g, sp_day as_of, const sp_funnel_in *in,
     unsigned miss = o->missing;
     buf_printf(out, "%s · %s · %s %s\n", g->id, g->period_text, _("as of"), day_format(as_of, db));
     funnel_summary(in, o, out);
-    buf_printf(out, "%s: ", _("last 12 months"));
+    buf_printf(out, "%s%s", _("last 12 months"), _(": ")); /* ：in Chinese */
     buf_printf(out, "%s %s", _("average deal size"), (miss & FUNNEL_NO_WON) ? "—" : money_format_grouped(o->avg_deal_size, c));
-    if (miss & FUNNEL_NO_CLOSED) buf_printf(out, ", %s —", _("win rate"));
-    else buf_printf(out, ", %s %.1f%%", _("win rate"), o->win_rate * 100);
-    if (miss & FUNNEL_NO_LEADS) buf_printf(out, ", %s —", _("lead conversion"));
-    else buf_printf(out, ", %s %.1f%% (%s %.1f%%)", _("lead conversion"), o->conversion * 100, _("qualified"),
+    if (miss & FUNNEL_NO_CLOSED) buf_printf(out, "%s%s —", _(", "), _("win rate"));
+    else buf_printf(out, "%s%s %.1f%%", _(", "), _("win rate"), o->win_rate * 100);
+    if (miss & FUNNEL_NO_LEADS) buf_printf(out, "%s%s —", _(", "), _("lead conversion"));
+    else buf_printf(out, "%s%s %.1f%% (%s %.1f%%)", _(", "), _("lead conversion"), o->conversion * 100, _("qualified"),
                     o->qualified_share * 100);
-    if (miss & FUNNEL_NO_VISITS) buf_printf(out, ", %s —\n\n", _("visits per won deal"));
-    else buf_printf(out, ", %s %.1f\n\n", _("visits per won deal"), o->visits_per_won);
+    if (miss & FUNNEL_NO_VISITS) buf_printf(out, "%s%s —\n\n", _(", "), _("visits per won deal"));
+    else buf_printf(out, "%s%s %.1f\n\n", _(", "), _("visits per won deal"), o->visits_per_won);
 
     sp_table_out *t = tableout_new(4);
     for (size_t k = 1; k < 4; k++) tableout_numeric(t, k, true);

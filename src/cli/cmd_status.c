@@ -272,8 +272,8 @@ static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *
             if (gp->pipeline_coverage.null) buf_puts(&c, "—");
             else buf_printf(&c, "%s×", qty_decimal(gp->pipeline_coverage, 1, 2, false, b));
             qty_display(UNIT_MONEY, gp->forecast, &f);
-            buf_printf(out, "%s: %s %s, %s %s, %s %s\n", g->id, _("pipeline"), buf_cstr(&p), _("coverage"),
-                       buf_cstr(&c), _("forecast"), buf_cstr(&f));
+            buf_printf(out, "%s%s%s %s%s%s %s%s%s %s\n", g->id, _(": "), _("pipeline"), buf_cstr(&p), _(", "),
+                       _("coverage"), buf_cstr(&c), _(", "), _("forecast"), buf_cstr(&f));
             buf_free(&p);
             buf_free(&c);
             buf_free(&f);

@@ -100,7 +100,7 @@ static void render_table(const sp_plan *plan, const sp_schedule *s, const task_r
     buf_printf(out, _("as of %s; plan %s ends %s\n"), day_text(as_of, a), plan->id,
                s->end == SP_DAY_NONE ? "—" : day_text(s->end, e));
     if (s->ncritical) {
-        buf_printf(out, "%s: ", _("critical path"));
+        buf_printf(out, "%s%s", _("critical path"), _(": "));
         for (size_t i = 0; i < s->ncritical; i++)
             buf_printf(out, "%s%s", i ? " → " : "", s->t[s->critical[i]].task->id);
         buf_putc(out, '\n');
