@@ -128,6 +128,26 @@ int cli_open_plan(sp_cli *cli, bool required, sp_store **st, sp_plan **plan);
  * fails, else 0. */
 int cli_emit(buf_t *out);
 
+/* ---- filter values that match nothing (issue 6.8) ---- */
+
+/* cli_resolve_where: every value of filter f checked against what the
+ * workspace's data holds for its key and the plan's own ids (groups,
+ * members, tiers or the default tiers, budget categories, strategies). A
+ * plan name of a team, rep, tier, category or strategy (制造业组) is
+ * replaced by its id when it names exactly one. A value that matches
+ * nothing, when anything is known for its key, is the usage error of cmd
+ * "no region '华男' in the workspace or the plan (did you mean 华南?);
+ * known: …": printed, returns 2. A store failure: printed, returns 1.
+ * Else 0 (f's values may have been replaced: they stay malloc'ed). */
+int cli_resolve_where(const char *cmd, sp_store *st, const sp_plan *plan, sp_filter *f);
+/* cli_warn_goal_filters: one warning on stderr for each value of a goal's
+ * filter (every level of a split; each key=value once) that the data does
+ * not hold, when the data holds anything for that key: "FILE:LINE:COL:
+ * warning: goal G: …" when file is given (check), else "salesplan:
+ * warning: goal G: …". Reads only. Returns how many it printed, or -1 on a
+ * store failure (printed). */
+int cli_warn_goal_filters(sp_store *st, const sp_plan *plan, const char *file);
+
 /* handlers */
 int init_cmd(sp_cli *cli, int argc, char **argv);
 int check_cmd(sp_cli *cli, int argc, char **argv);

@@ -385,6 +385,7 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
     sp_store *st;
     sp_plan *plan;
     if (cli_open_plan(cli, false, &st, &plan)) return 1;
+    cli_warn_goal_filters(st, plan, NULL); /* a filter that matches nothing: say so */
     as_of = cli_as_of(as_of, plan);
 
     int rc = 0;

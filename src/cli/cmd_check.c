@@ -157,6 +157,21 @@ static void open_history(sp_cli *cli, const sp_plan *plan, sp_day as_of, hist_ct
     err_free(&err);
 }
 
+/* warn_filters: a warning for each goal filter value the workspace's data
+ * does not hold (issue 6.8), when there is a workspace. Reads only. */
+static void warn_filters(sp_cli *cli, const sp_plan *plan, const char *file)
+{
+    const char *url = workspace_url(cli);
+    if (!url) return;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(url, false, &err);
+    if (st) {
+        cli_warn_goal_filters(st, plan, file);
+        store_close(st);
+    }
+    err_free(&err);
+}
+
 static void close_history(hist_ctx *h)
 {
     dataset_free(h->ds);
@@ -384,6 +399,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
     memset(&res, 0, sizeof res);
     plan_check(plan, h.ds ? history_cb : NULL, &h, &res);
     cli_print_diags(file, &res);
+    warn_filters(cli, plan, file);
     if (format == FMT_JSON) print_json(file, &res, NULL);
     else render_table(file, &res);
     int rc = res.nerrors ? 1 : 0;

@@ -213,6 +213,8 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
         rc = cli_usage_error("kpi", _("bad period '%s': %s"), o.period, _(why));
         goto done;
     }
+    /* a value that matches nothing is an error, not a silent 0 */
+    if ((rc = cli_resolve_where("kpi", st, plan, &o.where))) goto done;
     sp_tier_level *tiers = NULL;
     size_t ntiers = 0;
     tiers_from_plan(plan, &tiers, &ntiers);

@@ -71,6 +71,7 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
     sp_store *st = NULL;
     sp_plan *plan = NULL;
     if (cli_open_plan(cli, true, &st, &plan)) return 1;
+    cli_warn_goal_filters(st, plan, NULL); /* a filter that matches nothing: say so */
     int rc = 0;
     if (!period_parse(period_s, plan->fiscal_year_start, &period, &why)) {
         rc = cli_usage_error("report", _("bad --period '%s': %s"), period_s, _(why));

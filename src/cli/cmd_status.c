@@ -325,6 +325,7 @@ int status_cmd(sp_cli *cli, int argc, char **argv)
     sp_store *st;
     sp_plan *plan;
     if (cli_open_plan(cli, true, &st, &plan)) return 1;
+    cli_warn_goal_filters(st, plan, NULL); /* a filter that matches nothing: say so */
     int rc = 0;
     as_of = cli_as_of(as_of, plan);
     if (goal_id && !plan_find_goal(plan, goal_id)) {
