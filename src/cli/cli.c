@@ -76,13 +76,16 @@ const sp_command sp_commands[] = {
      false},
     {"status", status_cmd, N_("every goal: target, actual, pace, projection, status"),
      N_("Usage: salesplan status [--plan ID] [--as-of DATE] [--goal ID] [--format table|json|csv]\n"
+        "                        [--unit yuan|wan]\n"
         "For every goal and every child of a split: target, actual, expected to date,\n"
         "projection, attainment and status (not_started, on_track, at_risk, off_track,\n"
         "achieved, missed); per-month goals month by month; revenue goals with\n"
-        "pipeline coverage and forecast.\n"),
+        "pipeline coverage and forecast.\n"
+        "--unit wan shows money in 万 (yuan by default); JSON and CSV always carry yuan.\n"),
      false},
     {"alerts", alerts_cmd, N_("stale follow-ups, overdue tasks, off-pace goals, budget overruns, reviews due"),
      N_("Usage: salesplan alerts [--rep ID] [--kind KIND] [--as-of DATE] [--format table|json|csv]\n"
+        "                        [--unit yuan|wan]\n"
         "KIND: stale_followup task_overdue goal_off_pace budget_overrun tier_review_due\n"
         "Stale follow-ups: customers with a deal open on the as-of date (default today)\n"
         "whose last activity is more than alerts.stale_followup_days ago (per tier when\n"
@@ -90,7 +93,8 @@ const sp_command sp_commands[] = {
         "team leader. Thresholds and enabled kinds come from the plan; without a plan:\n"
         "7 days and the default tiers, and task, goal and budget alerts are skipped.\n"
         "--rep ID: only alerts addressed to ID (including escalations to ID).\n"
-        "Exit status 0 whether or not there are alerts.\n"),
+        "Exit status 0 whether or not there are alerts.\n"
+        "--unit wan shows money in 万 (yuan by default); JSON and CSV always carry yuan.\n"),
      false},
     {"tasks", tasks_cmd, N_("the task plan: status, overdue, critical path, Gantt chart, load"),
      N_("Usage: salesplan tasks [--owner ID] [--overdue] [--critical] [--gantt] [--load]\n"
@@ -113,17 +117,20 @@ const sp_command sp_commands[] = {
      false},
     {"tiers", tiers_cmd, N_("customers and revenue per tier, movements, reviews due"),
      N_("Usage: salesplan tiers [--as-of DATE] [--since DATE] [--format table|json|csv]\n"
+        "                       [--unit yuan|wan]\n"
         "Customers and trailing-12-month won revenue per tier as of DATE (default today);\n"
         "with --since, each customer's tier then and now: counts per from -> to pair and\n"
         "the upgrades and downgrades (50 on screen, all in JSON); the strategic customers\n"
-        "with no visit or meeting within review_every_days.\n"),
+        "with no visit or meeting within review_every_days.\n"
+        "--unit wan shows money in 万 (yuan by default); JSON and CSV always carry yuan.\n"),
      false},
     {"budget", budget_cmd, N_("budget per category: allocated, committed, spent, remaining"),
-     N_("Usage: salesplan budget [--as-of DATE] [--format table|json|csv]\n"
+     N_("Usage: salesplan budget [--as-of DATE] [--format table|json|csv] [--unit yuan|wan]\n"
         "Per budget category of the plan: share, allocated (total x share), committed\n"
         "(task budgets), spent (spend in the plan's period up to DATE, default today),\n"
         "remaining, used % and overrun (over alerts.budget_overrun_above); spend per\n"
-        "strategy; totals. Needs a plan with a budget section.\n"),
+        "strategy; totals. Needs a plan with a budget section.\n"
+        "--unit wan shows money in 万 (yuan by default); JSON and CSV always carry yuan.\n"),
      false},
     {"review add", review_add_cmd, N_("record a monthly review"),
      N_("Usage: salesplan review add --period P [--goal ID] [--cause TEXT]... [--lesson TEXT]...\n"
@@ -684,4 +691,47 @@ int cli_warn_goal_filters(sp_store *st, const sp_plan *plan, const char *file)
     buf_free(&seen);
     err_free(&err);
     return count;
+}
+
+/* ---- money as people read it ---- */
+
+static sp_money_unit display_unit = MONEY_YUAN; /* the CLI is one thread */
+
+int cli_unit_opt(const char *cmd, const char *arg)
+{
+    int u = money_unit_parse(arg);
+    if (u < 0) {
+        cli_usage_error(cmd, _("unknown unit '%s' (yuan, wan)"), arg);
+        return -1;
+    }
+    display_unit = (sp_money_unit)u;
+    return 0;
+}
+
+char *cli_money(int64_t fen, char *buf) { return money_shown(fen, display_unit, buf); }
+
+sp_money_unit cli_money_unit(void) { return display_unit; }
+
+/* ---- names, not ids, where a person reads ---- */
+
+const char *cli_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *id)
+{
+    if (!id) return NULL;
+    const sp_rep *r = ds ? dataset_rep(ds, id) : NULL; /* interned ids: one lookup */
+    for (size_t i = 0; ds && !r && i < ds->reps.n; i++)
+        if (str_eq(ds->reps.v[i].id, id)) r = &ds->reps.v[i];
+    if (r && r->name && *r->name) return r->name;
+    const sp_member *m = plan ? plan_find_member(plan, id, NULL) : NULL;
+    return m && m->name && *m->name ? m->name : id;
+}
+
+const char *cli_tier_name(const sp_plan *plan, const char *id)
+{
+    if (!id) return "—";
+    for (size_t i = 0; plan && i < plan->ntiers; i++)
+        if (str_eq(plan->tiers[i].id, id) && plan->tiers[i].name) return plan->tiers[i].name;
+    if (str_eq(id, "strategic")) return _("strategic");
+    if (str_eq(id, "key")) return _("key");
+    if (str_eq(id, "potential")) return _("potential");
+    return id;
 }

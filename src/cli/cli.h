@@ -128,6 +128,28 @@ int cli_open_plan(sp_cli *cli, bool required, sp_store **st, sp_plan **plan);
  * fails, else 0. */
 int cli_emit(buf_t *out);
 
+/* ---- money as people read it ---- */
+
+/* cli_unit_opt: the --unit value (yuan, 元, wan, 万) of cmd: sets the unit
+ * the tables show money in (the process's, yuan by default) and returns 0;
+ * an unknown one is the usage error "unknown unit 'ARG' (yuan, wan)":
+ * printed, returns -1. JSON and CSV always carry exact yuan. */
+int cli_unit_opt(const char *cmd, const char *arg);
+/* cli_money: an amount in fen in the display unit (see cli_unit_opt), into
+ * buf (>= 48 bytes); returns buf. */
+char *cli_money(int64_t fen, char *buf);
+/* cli_money_unit: the display unit. */
+sp_money_unit cli_money_unit(void);
+
+/* ---- names, not ids, where a person reads ---- */
+
+/* cli_rep_name: the name of rep id (the reps table of ds, else the plan's
+ * member), else id itself. ds and plan may be NULL. */
+const char *cli_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *id);
+/* cli_tier_name: the plan's name of tier id (战略客户), else the translated
+ * default name (strategic, key, potential), else id; "—" for NULL. */
+const char *cli_tier_name(const sp_plan *plan, const char *id);
+
 /* ---- filter values that match nothing (issue 6.8) ---- */
 
 /* cli_resolve_where: every value of filter f checked against what the

@@ -23,6 +23,10 @@ void tableout_row(sp_table_out *t, const char *const *cells);
 void tableout_render(const sp_table_out *t, buf_t *out);
 /* tableout_rule: draw a dashed rule before the next row added (e.g. a total). */
 void tableout_rule(sp_table_out *t);
+/* tableout_fit: the table is at most width display columns wide: when it
+ * would be wider, column col (a name) gives up the difference, down to 8
+ * columns, its cells cut by display width with an ellipsis ("华东制造…"). */
+void tableout_fit(sp_table_out *t, size_t col, size_t width);
 
 /* kpi_to_json: the SPEC §6 JSON object; where_* and by echo the query.
  * Appends to out. */

@@ -451,3 +451,46 @@ void text_join_lines(const char *s, const char *sep, buf_t *out)
         else buf_putc(out, *s);
     }
 }
+
+int money_unit_parse(const char *s)
+{
+    if (!s) return -1;
+    if (strcmp(s, "yuan") == 0 || strcmp(s, "元") == 0) return MONEY_YUAN;
+    if (strcmp(s, "wan") == 0 || strcmp(s, "万") == 0) return MONEY_WAN;
+    return -1;
+}
+
+/* grouped: the digits of v with a ',' every three, into out. */
+static char *grouped(uint64_t v, char *out)
+{
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+    int o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0) out[o++] = ',';
+        out[o++] = tmp[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+char *money_shown(int64_t fen, sp_money_unit unit, char *buf)
+{
+    uint64_t mag = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+    const char *sign = fen < 0 ? "-" : "";
+    char g[40];
+    if (unit == MONEY_WAN) {
+        /* 1万 = 10^6 fen; two decimals of 万 = 10^4 fen, rounded half up */
+        uint64_t hundredths = (mag + 5000) / 10000;
+        unsigned frac = (unsigned)(hundredths % 100);
+        grouped(hundredths / 100, g);
+        if (hundredths == 0) sign = "";
+        if (frac == 0) snprintf(buf, 48, "%s%s万", sign, g);
+        else if (frac % 10 == 0) snprintf(buf, 48, "%s%s.%u万", sign, g, frac / 10);
+        else snprintf(buf, 48, "%s%s.%02u万", sign, g, frac);
+        return buf;
+    }
+    grouped(mag / 100, g);
+    snprintf(buf, 48, "%s%s.%02u", sign, g, (unsigned)(mag % 100));
+    return buf;
+}

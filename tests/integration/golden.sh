@@ -28,6 +28,17 @@ for line in sys.stdin:
         print(line.rstrip()[:160])' "$SRCDIR")
       [ -z "$bad" ] && ok "$name (zh): full-width punctuation" || not_ok "$name (zh): half-width punctuation next to Chinese: $bad"
     fi
+    case $name in
+      status | alerts | tiers | budget)
+        # what a person reads fits a 100-column terminal (issue 6.12)
+        wide=$(printf '%s\n' "$out" | python3 -c '
+import sys, unicodedata
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    if sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) > 100:
+        print(line[:120])')
+        [ -z "$wide" ] && ok "$name ($lang): fits 100 columns" || not_ok "$name ($lang): wider than 100 columns: $wide" ;;
+    esac
     if [ -f "$file" ] && [ "$out" = "$(cat "$file")" ]; then ok "$name ($lang) matches $(basename "$file")"
     else
       not_ok "$name ($lang) differs from $(basename "$file")"

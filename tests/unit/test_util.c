@@ -348,6 +348,34 @@ static void test_utf8_truncate(void **state)
     }
 }
 
+/* money_shown: yuan grouped with cents; 万 with at most two decimals */
+static void test_money_text(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t fen;
+        sp_money_unit u;
+        const char *want;
+    } cases[] = {
+        {5000000000LL, MONEY_YUAN, "50,000,000.00"}, {123456789, MONEY_YUAN, "1,234,567.89"},
+        {-5, MONEY_YUAN, "-0.05"},                   {0, MONEY_YUAN, "0.00"},
+        {5000000000LL, MONEY_WAN, "5,000万"},        {4520547945LL, MONEY_WAN, "4,520.55万"},
+        {4036000000LL, MONEY_WAN, "4,036万"},        {4903346, MONEY_WAN, "4.9万"},
+        {1235000, MONEY_WAN, "1.24万"},              {1234999, MONEY_WAN, "1.23万"},
+        {-1500000, MONEY_WAN, "-1.5万"},             {4000, MONEY_WAN, "0万"},
+        {-4000, MONEY_WAN, "0万"},                   {100000000000LL, MONEY_WAN, "100,000万"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char b[48];
+        assert_string_equal(money_shown(cases[i].fen, cases[i].u, b), cases[i].want);
+    }
+    assert_int_equal(money_unit_parse("万"), MONEY_WAN);
+    assert_int_equal(money_unit_parse("wan"), MONEY_WAN);
+    assert_int_equal(money_unit_parse("yuan"), MONEY_YUAN);
+    assert_int_equal(money_unit_parse("元"), MONEY_YUAN);
+    assert_int_equal(money_unit_parse("k"), -1);
+}
+
 /* text_join_lines: a one-per-line list shown on one line */
 static void test_text_join_lines(void **state)
 {
@@ -372,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_str_distance),
         cmocka_unit_test(test_utf8_truncate),
         cmocka_unit_test(test_text_join_lines),
+        cmocka_unit_test(test_money_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
