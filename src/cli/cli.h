@@ -2,7 +2,8 @@
  * cli.h — the command-line face: one table of commands (name, handler,
  * summary, usage), dispatched by main.c, plus helpers shared by handlers.
  *
- * A handler parses its own options (getopt_long), calls io/, store/ and
+ * A handler parses its own options (cli_getopt: getopt_long that refuses a
+ * repeated option unless it is declared repeatable), calls io/, store/ and
  * core/, renders, and returns an exit code: 0 ok, 1 failure, 2 usage.
  * Errors go to stderr prefixed "salesplan: ". Handlers never print SQL or
  * touch backend details.

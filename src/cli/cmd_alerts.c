@@ -70,7 +70,7 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
         if (!r->enabled[k]) continue;
         buf_putc(out, '\n');
         if (colour) buf_puts(out, "\033[1m");
-        buf_printf(out, "%s (%zu)", _(kind_titles[k]), r->count[k]);
+        buf_printf(out, _("%s (%zu)"), _(kind_titles[k]), r->count[k]); /* （） in Chinese */
         if (colour) buf_puts(out, "\033[0m");
         buf_putc(out, '\n');
         while (i < r->n && (int)r->v[i].kind < k) i++;
