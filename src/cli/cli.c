@@ -539,6 +539,7 @@ static void known_describe(const known_set *k, const char *value, buf_t *msg)
     }
     size_t w = utf8_width(value);
     size_t limit = w <= 4 ? 1 : w <= 10 ? 2 : 3;
+    if (str_distance(value, "") <= 1) limit = 0; /* one character: anything is 1 away */
     if (k->n && bd <= limit) {
         /* every value as near as the nearest (华男: 华东 or 华南), at most 3 */
         buf_puts(msg, _(" (did you mean "));

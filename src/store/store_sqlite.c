@@ -897,6 +897,25 @@ static const char *const filter_values_sql[DIM_COUNT] = {
                      " AND (?1 IS NULL OR strategy_id = ?1)",
 };
 
+/* The probe for one value (?1): does any record hold it? UNION ALL and no
+ * DISTINCT, so that SQLite stops at the first row (LIMIT 1). */
+static const char *const filter_probe_sql[DIM_COUNT] = {
+    [DIM_REGION] = "SELECT 1 FROM customers WHERE region = ?1 UNION ALL SELECT 1 FROM leads WHERE region = ?1"
+                   " UNION ALL SELECT 1 FROM reps WHERE region = ?1",
+    [DIM_INDUSTRY] = "SELECT 1 FROM customers WHERE industry = ?1 UNION ALL SELECT 1 FROM leads WHERE industry = ?1"
+                     " UNION ALL SELECT 1 FROM reps WHERE industry = ?1",
+    [DIM_SIZE] = "SELECT 1 FROM customers WHERE size = ?1 UNION ALL SELECT 1 FROM leads WHERE size = ?1",
+    [DIM_TEAM] = "SELECT 1 FROM reps WHERE team = ?1",
+    [DIM_REP] = "SELECT 1 FROM reps WHERE rep_id = ?1 UNION ALL SELECT 1 FROM customers WHERE owner_rep_id = ?1"
+                " UNION ALL SELECT 1 FROM deals WHERE owner_rep_id = ?1 UNION ALL SELECT 1 FROM leads"
+                " WHERE owner_rep_id = ?1",
+    [DIM_PRODUCT] = "SELECT 1 FROM deals WHERE product = ?1",
+    [DIM_SOURCE] = "SELECT 1 FROM leads WHERE source = ?1",
+    [DIM_TIER] = NULL,
+    [DIM_CATEGORY] = "SELECT 1 FROM spend WHERE category = ?1",
+    [DIM_STRATEGY] = "SELECT 1 FROM spend WHERE strategy_id = ?1",
+};
+
 static bool sq_filter_values(sp_store *s, sp_dim dim, const char *value, bool *found, sp_known_value **out,
                              size_t *n, sp_err *err)
 {
@@ -908,8 +927,8 @@ static bool sq_filter_values(sp_store *s, sp_dim dim, const char *value, bool *f
     for (int pass = value ? 0 : 1; pass < 2; pass++) {
         /* pass 0: does any record hold value? (LIMIT 1 stops at the first);
          * pass 1: every value, sorted */
-        char *sql = xasprintf("SELECT * FROM (%s) %s", filter_values_sql[dim],
-                              pass == 0 ? "LIMIT 1" : "ORDER BY 1");
+        char *sql = pass == 0 ? xasprintf("%s LIMIT 1", filter_probe_sql[dim])
+                              : xasprintf("SELECT * FROM (%s) ORDER BY 1", filter_values_sql[dim]);
         sqlite3_stmt *st;
         int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
         free(sql);
