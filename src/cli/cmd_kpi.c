@@ -109,6 +109,24 @@ static int parse_by(sp_kpi_query *q, const char *arg)
     return rc;
 }
 
+/* name_keys: for the table a person reads, the breakdown keys that are ids
+ * (rep, team, tier) become names: the rep's name, the plan's group name and
+ * tier label (JSON and CSV keep the ids). The names live in plan and ds. */
+static void name_keys(const sp_kpi_query *q, sp_kpi_result *r, const sp_plan *plan, const sp_dataset *ds)
+{
+    for (size_t k = 0; k < q->nby; k++)
+        for (size_t i = 0; i < r->nrows; i++) {
+            const char *key = r->rows[i].key[k];
+            if (!key || !*key) continue;
+            if (q->by[k] == BY_REP) r->rows[i].key[k] = cli_rep_name(plan, ds, key);
+            else if (q->by[k] == BY_TIER) r->rows[i].key[k] = cli_tier_name(plan, key);
+            else if (q->by[k] == BY_TEAM)
+                for (size_t g = 0; plan && g < plan->ngroups; g++)
+                    if (str_eq(plan->groups[g].id, key) && plan->groups[g].name && *plan->groups[g].name)
+                        r->rows[i].key[k] = plan->groups[g].name;
+        }
+}
+
 static void free_where(sp_filter *f)
 {
     for (size_t i = 0; i < f->n; i++) free(f->kv[i].value);
@@ -248,6 +266,7 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     case FMT_JSON: kpi_to_json(&q, &res, &out); break;
     case FMT_CSV: kpi_to_csv(&q, &res, &out); break;
     default:
+        name_keys(&q, &res, plan, ds);
         kpi_to_table(&q, &res, &out);
         if (q.explain) {
             buf_putc(&out, '\n');

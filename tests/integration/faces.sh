@@ -63,4 +63,13 @@ case $OUT in *marketing*) not_ok "  a category id in the table" ;; *) ok "  no c
 sp=$(q "SELECT sum(amount) FROM spend WHERE category = 'marketing' AND spent_on BETWEEN '2026-01-01' AND '2026-11-26'")
 contains "  marketing spent = SQL in 万 ($(wan "$sp"))" "$OUT" "$(wan "$sp")"
 contains "  total 200万" "$OUT" "200万"
+
+# ---- kpi by rep / team: names in the table, ids in JSON ----
+expect_rc 0 "zh kpi revenue --by rep" "$SP" --lang zh --db "$ZH" kpi revenue --period 2026-Q4 --by rep
+want=$("$SP" --db "$ZH" kpi revenue --period 2026-Q4 --by rep --format csv | grep '^r002,' | cut -d, -f2)
+/usr/bin/python3 -c 'import sys; print("{:,.2f}".format(float(sys.argv[1])))' "$want" >"$WORK/want"
+contains "  李娜 with r002's revenue ($(cat "$WORK/want"))" "$(grep 李娜 <<<"$OUT")" "$(cat "$WORK/want")"
+case $OUT in *r002*) not_ok "  a rep id in the table" ;; *) ok "  no rep id in the table" ;; esac
+expect_rc 0 "zh kpi revenue --by team" "$SP" --lang zh --db "$ZH" kpi revenue --period 2026-Q4 --by team
+contains "  the group's name" "$OUT" "制造业组"
 finish
