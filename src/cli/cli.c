@@ -89,13 +89,16 @@ const sp_command sp_commands[] = {
      false},
     {"status", status_cmd, N_("every goal: target, actual, pace, projection, status"),
      N_("Usage: salesplan status [--plan ID] [--as-of DATE] [--goal ID] [--format table|json|csv]\n"
+        "                        [--unit yuan|wan]\n"
         "For every goal and every child of a split: target, actual, expected to date,\n"
         "projection, attainment and status (not_started, on_track, at_risk, off_track,\n"
         "achieved, missed); per-month goals month by month; revenue goals with\n"
-        "pipeline coverage and forecast.\n"),
+        "pipeline coverage and forecast.\n"
+        "--unit wan shows money in 万 (yuan by default); JSON and CSV always carry yuan.\n"),
      false},
     {"alerts", alerts_cmd, N_("stale follow-ups, overdue tasks, off-pace goals, budget overruns, reviews due"),
      N_("Usage: salesplan alerts [--rep ID] [--kind KIND] [--as-of DATE] [--format table|json|csv]\n"
+        "                        [--unit yuan|wan]\n"
         "KIND: stale_followup task_overdue goal_off_pace budget_overrun tier_review_due\n"
         "Stale follow-ups: customers with a deal open on the as-of date (default today)\n"
         "whose last activity is more than alerts.stale_followup_days ago (per tier when\n"
@@ -103,7 +106,8 @@ const sp_command sp_commands[] = {
         "team leader. Thresholds and enabled kinds come from the plan; without a plan:\n"
         "7 days and the default tiers, and task, goal and budget alerts are skipped.\n"
         "--rep ID: only alerts addressed to ID (including escalations to ID).\n"
-        "Exit status 0 whether or not there are alerts.\n"),
+        "Exit status 0 whether or not there are alerts.\n"
+        "--unit wan shows money in 万 (yuan by default); JSON and CSV always carry yuan.\n"),
      false},
     {"tasks", tasks_cmd, N_("the task plan: status, overdue, critical path, Gantt chart, load"),
      N_("Usage: salesplan tasks [--owner ID] [--overdue] [--critical] [--gantt] [--load]\n"
@@ -135,23 +139,27 @@ const sp_command sp_commands[] = {
      false},
     {"tiers", tiers_cmd, N_("customers and revenue per tier, movements, reviews due"),
      N_("Usage: salesplan tiers [--as-of DATE] [--since DATE] [--format table|json|csv]\n"
+        "                       [--unit yuan|wan]\n"
         "Customers and trailing-12-month won revenue per tier as of DATE (default today);\n"
         "with --since, each customer's tier then and now: counts per from -> to pair and\n"
         "the upgrades and downgrades (50 on screen, all in JSON); the strategic customers\n"
-        "with no visit or meeting within review_every_days.\n"),
+        "with no visit or meeting within review_every_days.\n"
+        "--unit wan shows money in 万 (yuan by default); JSON and CSV always carry yuan.\n"),
      false},
     {"budget", budget_cmd, N_("budget per category: allocated, committed, spent, remaining"),
-     N_("Usage: salesplan budget [--as-of DATE] [--format table|json|csv]\n"
+     N_("Usage: salesplan budget [--as-of DATE] [--format table|json|csv] [--unit yuan|wan]\n"
         "Per budget category of the plan: share, allocated (total x share), committed\n"
         "(task budgets), spent (spend in the plan's period up to DATE, default today),\n"
         "remaining, used % and overrun (over alerts.budget_overrun_above); spend per\n"
-        "strategy; totals. Needs a plan with a budget section.\n"),
+        "strategy; totals. Needs a plan with a budget section.\n"
+        "--unit wan shows money in 万 (yuan by default); JSON and CSV always carry yuan.\n"),
      false},
     {"review add", review_add_cmd, N_("record a monthly review"),
-     N_("Usage: salesplan review add --period P [--goal ID] [--cause TEXT] [--lesson TEXT]\n"
-        "                            [--action TEXT] [--plan-version N]\n"
+     N_("Usage: salesplan review add --period P [--goal ID] [--cause TEXT]... [--lesson TEXT]...\n"
+        "                            [--action TEXT]... [--plan-version N]\n"
         "Records a review: causes of misses, lessons from over-achievement, actions\n"
-        "decided (at least one), optionally about one goal and pointing at the plan\n"
+        "decided (at least one; give --cause, --lesson, --action once per item, as often\n"
+        "as needed), optionally about one goal and pointing at the plan\n"
         "version it led to. Prints the new review's id.\n"),
      true},
     {"review list", review_list_cmd, N_("list review records"),
@@ -335,12 +343,61 @@ int cli_format_only(const char *cmd, int argc, char **argv, unsigned allowed, in
 {
     static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
     int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
-        if (c != 'f') return cli_usage_error(cmd, "%s", _("unknown option"));
+    cli_opts op = CLI_OPTS(cmd, "f:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1)
         if ((*fmt = cli_format_opt(cmd, optarg, allowed)) < 0) return 2;
+    return op.rc;
+}
+
+/* opt_name: "--period" (or "-x" for a short-only option) for the option
+ * whose getopt value is c, into buf (>= 64 bytes). */
+static const char *opt_name(const cli_opts *o, int c, char *buf, size_t size)
+{
+    for (const struct option *l = o->longopts; l && l->name; l++)
+        if (l->val == c && !l->flag) {
+            snprintf(buf, size, "--%s", l->name);
+            return buf;
+        }
+    snprintf(buf, size, "-%c", c);
+    return buf;
+}
+
+int cli_getopt(cli_opts *o, int argc, char **argv)
+{
+    if (!o->started) {
+        o->started = true;
+        o->rc = 0;
+        memset(o->seen, 0, sizeof o->seen);
+        /* ':' first: a missing value is told apart from an unknown option */
+        const char *s = o->shortopts ? o->shortopts : "";
+        while (*s == ':' || *s == '+' || *s == '-') s++;
+        snprintf(o->sopts, sizeof o->sopts, ":%s", s);
+        optind = 0;
+        opterr = 0;
     }
-    return 0;
+    if (o->rc) return -1;
+    int c = getopt_long(argc, argv, o->sopts, o->longopts, NULL);
+    if (c == -1) return -1;
+    char name[80];
+    if (c == '?' || c == ':') {
+        /* the word as typed: argv[optind - 1] is the offending word */
+        const char *word = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : "";
+        if (c == ':') {
+            if (optopt) opt_name(o, optopt, name, sizeof name);
+            else snprintf(name, sizeof name, "%s", word);
+            o->rc = cli_usage_error(o->cmd, _("option '%s' needs a value"), name);
+        } else {
+            o->rc = cli_usage_error(o->cmd, _("unknown option '%s'"), word);
+        }
+        return -1;
+    }
+    unsigned char k = (unsigned char)c;
+    if (o->seen[k] && !(o->repeatable && c > 0 && c < 256 && strchr(o->repeatable, c))) {
+        o->rc = cli_usage_error(o->cmd, _("%s given twice"), opt_name(o, c, name, sizeof name));
+        return -1;
+    }
+    o->seen[k] = 1;
+    return c;
 }
 
 int cli_parse_as_of(const char *cmd, const char *text, sp_day *out)
@@ -402,7 +459,303 @@ void cli_print_diags(const char *file, const sp_check_result *res)
     qsort(v, res->ndiags, sizeof *v, diag_cmp);
     for (size_t i = 0; i < res->ndiags; i++) {
         const char *sev = v[i]->sev == SEV_ERROR ? _("error") : _("warning");
-        fprintf(stderr, "%s:%d:%d: %s: %s\n", file, v[i]->pos.line, v[i]->pos.col, sev, v[i]->msg);
+        fprintf(stderr, "%s:%d:%d: %s%s%s\n", file, v[i]->pos.line, v[i]->pos.col, sev, _(": "), v[i]->msg);
     }
     free(v);
+}
+
+/* ---- filter values that match nothing (issue 6.8) ---- */
+
+typedef struct known_set {
+    sp_known_value *v;
+    size_t n, cap;
+    size_t ndata;        /* how many came from the data */
+} known_set;
+
+static void known_add(known_set *k, const char *value, const char *label)
+{
+    if (!value || !*value) return;
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(k->v[i].value, value) == 0) {
+            if (!k->v[i].label && label) k->v[i].label = xstrdup(label);
+            return;
+        }
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 16;
+        k->v = xreallocarray(k->v, k->cap, sizeof *k->v);
+    }
+    k->v[k->n].value = xstrdup(value);
+    k->v[k->n].label = label && *label && strcmp(label, value) != 0 ? xstrdup(label) : NULL;
+    k->n++;
+}
+
+/* known_plan: the plan's own ids (with their names) for dim. */
+static void known_plan(const sp_plan *plan, sp_dim dim, known_set *k)
+{
+    static const char *const default_tiers[] = {"strategic", "key", "potential"};
+    if (dim == DIM_TIER && (!plan || plan->ntiers == 0))
+        for (size_t i = 0; i < 3; i++) known_add(k, default_tiers[i], NULL);
+    if (!plan) return;
+    switch (dim) {
+    case DIM_TEAM:
+        for (size_t i = 0; i < plan->ngroups; i++) known_add(k, plan->groups[i].id, plan->groups[i].name);
+        break;
+    case DIM_REP:
+        for (size_t i = 0; i < plan->ngroups; i++)
+            for (size_t j = 0; j < plan->groups[i].nmembers; j++)
+                known_add(k, plan->groups[i].members[j].id, plan->groups[i].members[j].name);
+        break;
+    case DIM_TIER:
+        for (size_t i = 0; i < plan->ntiers; i++) known_add(k, plan->tiers[i].id, plan->tiers[i].name);
+        break;
+    case DIM_CATEGORY:
+        for (size_t i = 0; i < plan->nbudget_cats; i++)
+            known_add(k, plan->budget_cats[i].id, plan->budget_cats[i].name);
+        break;
+    case DIM_STRATEGY:
+        for (size_t i = 0; i < plan->nstrategies; i++) known_add(k, plan->strategies[i].id, plan->strategies[i].name);
+        break;
+    default: break;
+    }
+}
+
+static void known_free(known_set *k)
+{
+    known_values_free(k->v, k->n);
+    memset(k, 0, sizeof *k);
+}
+
+/* near_distance: how far value is from the known text t: the edit
+ * distance to t, or to one of t's space-separated words ("Eest" is 1 from
+ * "East China"), whichever is less. */
+static size_t near_distance(const char *value, const char *t)
+{
+    size_t d = str_distance(value, t);
+    if (!strchr(t, ' ')) return d;
+    for (const char *p = t; *p;) {
+        size_t n = strcspn(p, " ");
+        if (n) {
+            char *w = xstrndup(p, n);
+            size_t dw = str_distance(value, w);
+            free(w);
+            if (dw < d) d = dw;
+        }
+        p += n;
+        while (*p == ' ') p++;
+    }
+    return d;
+}
+
+/* known_describe: "did you mean X?" (the nearest known values, when near)
+ * and the list of known values into msg, for value. */
+static void known_describe(const known_set *k, const char *value, buf_t *msg)
+{
+    size_t *dist = xcalloc(k->n ? k->n : 1, sizeof *dist);
+    size_t bd = (size_t)-1;
+    for (size_t i = 0; i < k->n; i++) {
+        dist[i] = near_distance(value, k->v[i].value);
+        if (k->v[i].label) {
+            size_t dl = near_distance(value, k->v[i].label);
+            if (dl < dist[i]) dist[i] = dl;
+        }
+        if (dist[i] < bd) bd = dist[i];
+    }
+    size_t w = utf8_width(value);
+    size_t limit = w <= 4 ? 1 : w <= 10 ? 2 : 3;
+    if (str_distance(value, "") <= 1) limit = 0; /* one character: anything is 1 away */
+    if (k->n && bd <= limit) {
+        /* every value as near as the nearest (华男: 华东 or 华南), at most 3 */
+        buf_puts(msg, _(" (did you mean "));
+        size_t shown = 0;
+        for (size_t i = 0; i < k->n && shown < 3; i++) {
+            if (dist[i] != bd) continue;
+            if (shown++) buf_puts(msg, _(" or "));
+            if (k->v[i].label) buf_printf(msg, _("%s (%s)"), k->v[i].value, k->v[i].label);
+            else buf_puts(msg, k->v[i].value);
+        }
+        buf_puts(msg, _("?)"));
+    }
+    free(dist);
+    buf_puts(msg, _("; known: "));
+    size_t shown = k->n < 20 ? k->n : 20;
+    for (size_t i = 0; i < shown; i++) {
+        if (i) buf_puts(msg, _(", "));
+        if (k->v[i].label) buf_printf(msg, _("%s (%s)"), k->v[i].value, k->v[i].label);
+        else buf_puts(msg, k->v[i].value);
+    }
+    if (k->n > shown) buf_printf(msg, _(" and %zu more"), k->n - shown);
+}
+
+/* known_lookup: whether value of dim is known (*found), after looking in
+ * the data (a cheap probe first) and the plan; fills k with every known
+ * value when it is not. Returns false on a store failure (err set). */
+static bool known_lookup(sp_store *st, const sp_plan *plan, sp_dim dim, const char *value, bool *found,
+                         known_set *k, sp_err *err)
+{
+    memset(k, 0, sizeof *k);
+    *found = false;
+    if (!st->ops->filter_values) return (*found = true);
+    known_plan(plan, dim, k);
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(k->v[i].value, value) == 0) return (*found = true);
+    bool in_data = false;
+    sp_known_value *v = NULL;
+    size_t n = 0;
+    if (!st->ops->filter_values(st, dim, value, &in_data, &v, &n, err)) return false;
+    if (in_data) return (*found = true);
+    for (size_t i = 0; i < n; i++) known_add(k, v[i].value, v[i].label);
+    k->ndata = n;
+    known_values_free(v, n);
+    return true;
+}
+
+/* known_by_label: the one id whose label is value; NULL when none, and
+ * *several when more than one. */
+static const char *known_by_label(const known_set *k, const char *value, bool *several)
+{
+    const char *id = NULL;
+    *several = false;
+    for (size_t i = 0; i < k->n; i++) {
+        if (!k->v[i].label || strcmp(k->v[i].label, value) != 0) continue;
+        if (id && strcmp(id, k->v[i].value) != 0) *several = true;
+        id = k->v[i].value;
+    }
+    return *several ? NULL : id;
+}
+
+int cli_resolve_where(const char *cmd, sp_store *st, const sp_plan *plan, sp_filter *f)
+{
+    sp_err err = SP_ERR_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < f->n && !rc; i++) {
+        sp_filter_kv *kv = &f->kv[i];
+        if (!kv->value) continue;
+        known_set k;
+        bool found;
+        if (!known_lookup(st, plan, kv->dim, kv->value, &found, &k, &err)) {
+            rc = cli_fail(&err);
+            break;
+        }
+        if (!found && k.n) {
+            bool several;
+            const char *id = known_by_label(&k, kv->value, &several);
+            if (id) { /* a team's (rep's, tier's…) name: its id */
+                free(kv->value);
+                kv->value = xstrdup(id);
+            } else {
+                buf_t msg = BUF_INIT;
+                buf_printf(&msg, _("no %s '%s' in the workspace or the plan"), dim_name(kv->dim), kv->value);
+                known_describe(&k, kv->value, &msg);
+                rc = cli_usage_error(cmd, "%s", buf_cstr(&msg));
+                buf_free(&msg);
+            }
+        }
+        known_free(&k);
+    }
+    err_free(&err);
+    return rc;
+}
+
+/* warn_goal: the warnings of goal g and its children (see
+ * cli_warn_goal_filters); seen holds "dim=value" already told. */
+static int warn_goal(sp_store *st, const sp_plan *plan, const sp_goal *g, const char *file, buf_t *seen,
+                     sp_err *err)
+{
+    int count = 0;
+    for (size_t i = 0; i < g->filter.n; i++) {
+        const sp_filter_kv *kv = &g->filter.kv[i];
+        if (!kv->value) continue;
+        char *key = xasprintf("\n%d=%s\n", (int)kv->dim, kv->value);
+        bool told = strstr(buf_cstr(seen), key) != NULL;
+        if (!told) buf_puts(seen, key + 1);
+        free(key);
+        if (told) continue;
+        known_set k;
+        bool found;
+        if (!known_lookup(st, plan, kv->dim, kv->value, &found, &k, err)) return -1;
+        /* only when the data holds this key at all: an empty workspace
+         * (or one without leads) says nothing */
+        if (!found && k.ndata) {
+            bool several;
+            buf_t msg = BUF_INIT;
+            const char *id = known_by_label(&k, kv->value, &several);
+            buf_printf(&msg, _("goal %s: no %s '%s' in the workspace: the goal counts nothing"), g->id,
+                       dim_name(kv->dim), kv->value);
+            if (id) buf_printf(&msg, _(" (write its id: %s)"), id);
+            else known_describe(&k, kv->value, &msg);
+            if (file)
+                fprintf(stderr, "%s:%d:%d: %s%s%s\n", file, kv->pos.line, kv->pos.col, _("warning"), _(": "),
+                        buf_cstr(&msg));
+            else fprintf(stderr, "salesplan: %s%s%s\n", _("warning"), _(": "), buf_cstr(&msg));
+            buf_free(&msg);
+            count++;
+        }
+        known_free(&k);
+    }
+    for (size_t c = 0; c < g->nchildren; c++) {
+        int n = warn_goal(st, plan, &g->children[c], file, seen, err);
+        if (n < 0) return -1;
+        count += n;
+    }
+    return count;
+}
+
+int cli_warn_goal_filters(sp_store *st, const sp_plan *plan, const char *file)
+{
+    if (!st || !plan) return 0;
+    sp_err err = SP_ERR_INIT;
+    buf_t seen = BUF_INIT;
+    buf_putc(&seen, '\n');
+    int count = 0;
+    for (size_t i = 0; i < plan->ngoals && count >= 0; i++) {
+        int n = warn_goal(st, plan, &plan->goals[i], file, &seen, &err);
+        count = n < 0 ? -1 : count + n;
+    }
+    if (count < 0) cli_fail(&err);
+    buf_free(&seen);
+    err_free(&err);
+    return count;
+}
+
+/* ---- money as people read it ---- */
+
+static sp_money_unit display_unit = MONEY_YUAN; /* the CLI is one thread */
+
+int cli_unit_opt(const char *cmd, const char *arg)
+{
+    int u = money_unit_parse(arg);
+    if (u < 0) {
+        cli_usage_error(cmd, _("unknown unit '%s' (yuan, wan)"), arg);
+        return -1;
+    }
+    display_unit = (sp_money_unit)u;
+    return 0;
+}
+
+char *cli_money(int64_t fen, char *buf) { return money_shown(fen, display_unit, buf); }
+
+sp_money_unit cli_money_unit(void) { return display_unit; }
+
+/* ---- names, not ids, where a person reads ---- */
+
+const char *cli_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *id)
+{
+    if (!id) return NULL;
+    const sp_rep *r = ds ? dataset_rep(ds, id) : NULL; /* interned ids: one lookup */
+    for (size_t i = 0; ds && !r && i < ds->reps.n; i++)
+        if (str_eq(ds->reps.v[i].id, id)) r = &ds->reps.v[i];
+    if (r && r->name && *r->name) return r->name;
+    const sp_member *m = plan ? plan_find_member(plan, id, NULL) : NULL;
+    return m && m->name && *m->name ? m->name : id;
+}
+
+const char *cli_tier_name(const sp_plan *plan, const char *id)
+{
+    if (!id) return "—";
+    for (size_t i = 0; plan && i < plan->ntiers; i++)
+        if (str_eq(plan->tiers[i].id, id) && plan->tiers[i].name) return plan->tiers[i].name;
+    if (str_eq(id, "strategic")) return _("strategic");
+    if (str_eq(id, "key")) return _("key");
+    if (str_eq(id, "potential")) return _("potential");
+    return id;
 }

@@ -2,7 +2,8 @@
  * cli.h — the command-line face: one table of commands (name, handler,
  * summary, usage), dispatched by main.c, plus helpers shared by handlers.
  *
- * A handler parses its own options (getopt_long), calls io/, store/ and
+ * A handler parses its own options (cli_getopt: getopt_long that refuses a
+ * repeated option unless it is declared repeatable), calls io/, store/ and
  * core/, renders, and returns an exit code: 0 ok, 1 failure, 2 usage.
  * Errors go to stderr prefixed "salesplan: ". Handlers never print SQL or
  * touch backend details.
@@ -11,6 +12,7 @@
 #define SP_CLI_H
 
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include "../core/plan.h"
@@ -67,6 +69,34 @@ typedef enum sp_format { FMT_TABLE, FMT_JSON, FMT_CSV, FMT_YAML, FMT_MD, FMT_HTM
  * 1 << sp_format); -1 when not allowed. */
 int cli_parse_format(const char *s, unsigned allowed);
 
+/* ---- reading options: one way for every command ---- */
+
+/* cli_opts: the options of one command for cli_getopt. An option (its
+ * getopt value, the short letter) given twice is the usage error "--NAME
+ * given twice" unless its value is listed in repeatable: no option is ever
+ * silently overwritten. Fill with CLI_OPTS(...); the rest is cli_getopt's. */
+typedef struct cli_opts {
+    const char *cmd;                 /* "review add": names the command in errors */
+    const char *shortopts;           /* as for getopt_long */
+    const struct option *longopts;   /* as for getopt_long */
+    const char *repeatable;          /* values that may repeat ("cla"), or NULL */
+    int rc;                          /* after cli_getopt returned -1: 0 done, 2 usage error printed */
+    bool started;
+    char sopts[64];
+    unsigned char seen[256];
+} cli_opts;
+#define CLI_OPTS(cmd, shortopts, longopts, repeatable) \
+    {(cmd), (shortopts), (longopts), (repeatable), 0, false, {0}, {0}}
+
+/* cli_getopt: the next option of argv (getopt_long on it, GNU argument
+ * permutation; the first call resets getopt's state), with optarg set as
+ * getopt_long sets it. Returns -1 at the end of the options, and also
+ * after a usage error it printed itself — an unknown option, a missing
+ * value, or a repeated option that is not repeatable — with o->rc = 2.
+ * So every loop ends with `if (o.rc) return o.rc;`. Not thread-safe (it
+ * is getopt). */
+int cli_getopt(cli_opts *o, int argc, char **argv);
+
 /* ---- the preamble most handlers share ---- */
 
 /* cli_format_opt: the --format value arg among allowed (as for
@@ -98,6 +128,48 @@ int cli_open_plan(sp_cli *cli, bool required, sp_store **st, sp_plan **plan);
 /* cli_emit: writes out to stdout and frees it; returns 1 when stdout
  * fails, else 0. */
 int cli_emit(buf_t *out);
+
+/* ---- money as people read it ---- */
+
+/* cli_unit_opt: the --unit value (yuan, 元, wan, 万) of cmd: sets the unit
+ * the tables show money in (the process's, yuan by default) and returns 0;
+ * an unknown one is the usage error "unknown unit 'ARG' (yuan, wan)":
+ * printed, returns -1. JSON and CSV always carry exact yuan. */
+int cli_unit_opt(const char *cmd, const char *arg);
+/* cli_money: an amount in fen in the display unit (see cli_unit_opt), into
+ * buf (>= 48 bytes); returns buf. */
+char *cli_money(int64_t fen, char *buf);
+/* cli_money_unit: the display unit. */
+sp_money_unit cli_money_unit(void);
+
+/* ---- names, not ids, where a person reads ---- */
+
+/* cli_rep_name: the name of rep id (the reps table of ds, else the plan's
+ * member), else id itself. ds and plan may be NULL. */
+const char *cli_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *id);
+/* cli_tier_name: the plan's name of tier id (战略客户), else the translated
+ * default name (strategic, key, potential), else id; "—" for NULL. */
+const char *cli_tier_name(const sp_plan *plan, const char *id);
+
+/* ---- filter values that match nothing (issue 6.8) ---- */
+
+/* cli_resolve_where: every value of filter f checked against what the
+ * workspace's data holds for its key and the plan's own ids (groups,
+ * members, tiers or the default tiers, budget categories, strategies). A
+ * plan name of a team, rep, tier, category or strategy (制造业组) is
+ * replaced by its id when it names exactly one. A value that matches
+ * nothing, when anything is known for its key, is the usage error of cmd
+ * "no region '华男' in the workspace or the plan (did you mean 华南?);
+ * known: …": printed, returns 2. A store failure: printed, returns 1.
+ * Else 0 (f's values may have been replaced: they stay malloc'ed). */
+int cli_resolve_where(const char *cmd, sp_store *st, const sp_plan *plan, sp_filter *f);
+/* cli_warn_goal_filters: one warning on stderr for each value of a goal's
+ * filter (every level of a split; each key=value once) that the data does
+ * not hold, when the data holds anything for that key: "FILE:LINE:COL:
+ * warning: goal G: …" when file is given (check), else "salesplan:
+ * warning: goal G: …". Reads only. Returns how many it printed, or -1 on a
+ * store failure (printed). */
+int cli_warn_goal_filters(sp_store *st, const sp_plan *plan, const char *file);
 
 /* handlers */
 int init_cmd(sp_cli *cli, int argc, char **argv);

@@ -74,8 +74,10 @@ int actual_cmd(sp_cli *cli, int argc, char **argv)
             only_args = true;
         } else if (strcmp(a, "--on") == 0 || strcmp(a, "-o") == 0) {
             if (i + 1 >= argc) return cli_usage_error("actual", "%s", _("--on DATE is required"));
+            if (on_text) return cli_usage_error("actual", _("%s given twice"), "--on");
             on_text = argv[++i];
         } else if (strncmp(a, "--on=", 5) == 0) {
+            if (on_text) return cli_usage_error("actual", _("%s given twice"), "--on");
             on_text = a + 5;
         } else {
             return cli_usage_error("actual", _("unknown option '%s'"), a);

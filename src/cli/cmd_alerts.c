@@ -23,21 +23,15 @@ static const char *const kind_titles[ALERT_KIND_COUNT] = {
     N_("Strategic reviews due"),
 };
 
-/* rep_label: "r001 王强" when the rep's name is known. Appends to b. */
+/* rep_label: the rep's name (王强), or the id when no name is known.
+ * Appends to b. */
 static void rep_label(buf_t *b, const sp_plan *plan, const sp_dataset *ds, const char *id)
 {
-    if (!id) return;
-    buf_puts(b, id);
-    const sp_rep *r = dataset_rep(ds, id); /* interned ids: one lookup */
-    const char *name = r ? r->name : NULL;
-    for (size_t i = 0; i < ds->reps.n && !r && !name; i++)
-        if (str_eq(ds->reps.v[i].id, id)) name = ds->reps.v[i].name;
-    if (!name && plan) {
-        const sp_member *m = plan_find_member(plan, id, NULL);
-        if (m) name = m->name;
-    }
-    if (name) buf_printf(b, " %s", name);
+    if (id) buf_puts(b, cli_rep_name(plan, ds, id));
 }
+
+/* or_id: name when it is there, else id (names where a person reads). */
+static const char *or_id(const char *name, const char *id) { return name && *name ? name : id; }
 
 static const char *task_name(const sp_plan *plan, const char *id)
 {
@@ -76,7 +70,7 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
         if (!r->enabled[k]) continue;
         buf_putc(out, '\n');
         if (colour) buf_puts(out, "\033[1m");
-        buf_printf(out, "%s (%zu)", _(kind_titles[k]), r->count[k]);
+        buf_printf(out, _("%s (%zu)"), _(kind_titles[k]), r->count[k]); /* （） in Chinese */
         if (colour) buf_puts(out, "\033[0m");
         buf_putc(out, '\n');
         while (i < r->n && (int)r->v[i].kind < k) i++;
@@ -85,43 +79,44 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
         buf_t c1 = BUF_INIT, c2 = BUF_INIT;
         switch ((sp_alert_kind)k) {
         case ALERT_STALE_FOLLOWUP: {
-            const char *h[] = {_("Owner"), _("Customer"), _("Name"), _("Last touch"), _("Days"), _("Tier"),
-                               _("Escalated to")};
-            t = tableout_new(7);
-            tableout_numeric(t, 4, true);
+            const char *h[] = {_("Owner"), _("Customer"), _("Last touch"), _("Days"), _("Tier"), _("Escalated to")};
+            t = tableout_new(6);
+            tableout_numeric(t, 3, true);
             tableout_row(t, h);
             break;
         }
         case ALERT_TASK_OVERDUE: {
-            const char *h[] = {_("Owner"), _("Task"), _("Name"), _("Due"), _("Days overdue"), _("Status")};
-            t = tableout_new(6);
-            tableout_numeric(t, 4, true);
+            const char *h[] = {_("Owner"), _("Task"), _("Due"), _("Days overdue"), _("Status")};
+            t = tableout_new(5);
+            tableout_numeric(t, 3, true);
             tableout_row(t, h);
             break;
         }
         case ALERT_GOAL_OFF_PACE: {
-            const char *h[] = {_("Owner"), _("Goal"), _("Name"), _("Status"), _("Attainment")};
-            t = tableout_new(5);
-            tableout_numeric(t, 4, true);
+            const char *h[] = {_("Owner"), _("Goal"), _("Status"), _("Attainment")};
+            t = tableout_new(4);
+            tableout_numeric(t, 3, true);
             tableout_row(t, h);
             break;
         }
         case ALERT_BUDGET_OVERRUN: {
-            const char *h[] = {_("Category"), _("Name"), _("Allocated"), _("Spent"), _("Used")};
-            t = tableout_new(5);
-            for (size_t c = 2; c < 5; c++) tableout_numeric(t, c, true);
+            const char *h[] = {_("Category"), _("Allocated"), _("Spent"), _("Used")};
+            t = tableout_new(4);
+            for (size_t c = 1; c < 4; c++) tableout_numeric(t, c, true);
             tableout_row(t, h);
             break;
         }
         case ALERT_TIER_REVIEW_DUE: {
-            const char *h[] = {_("Owner"), _("Customer"), _("Name"), _("Last visit/meeting"), _("Days")};
-            t = tableout_new(5);
-            tableout_numeric(t, 4, true);
+            const char *h[] = {_("Owner"), _("Customer"), _("Last visit/meeting"), _("Days")};
+            t = tableout_new(4);
+            tableout_numeric(t, 3, true);
             tableout_row(t, h);
             break;
         }
         default: break;
         }
+        /* fit a 100-column terminal: the name column gives way */
+        if (t) tableout_fit(t, k == ALERT_BUDGET_OVERRUN ? 0 : 1, 100);
         for (; i < r->n && (int)r->v[i].kind == k; i++) {
             const sp_alert *x = &r->v[i];
             char days[24], tb[16];
@@ -133,15 +128,15 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
             case ALERT_STALE_FOLLOWUP: {
                 const sp_customer *c = dataset_customer(ds, x->customer_id);
                 if (x->escalated) rep_label(&c2, plan, ds, x->leader);
-                const char *row[] = {buf_cstr(&c1), x->customer_id, c ? c->name : NULL,
+                const char *row[] = {buf_cstr(&c1), or_id(c ? c->name : NULL, x->customer_id),
                                      x->last_touch == SP_DAY_NONE ? _("none") : day_format(x->last_touch, tb),
-                                     days, x->tier ? x->tier : "—", buf_cstr(&c2)};
+                                     days, cli_tier_name(plan, x->tier), buf_cstr(&c2)};
                 tableout_row(t, row);
                 break;
             }
             case ALERT_TASK_OVERDUE: {
-                const char *row[] = {buf_cstr(&c1), x->task_id, task_name(plan, x->task_id), day_format(x->due, tb),
-                                     days, status_label(x->status)};
+                const char *row[] = {buf_cstr(&c1), or_id(task_name(plan, x->task_id), x->task_id),
+                                     day_format(x->due, tb), days, status_label(x->status)};
                 tableout_row(t, row);
                 break;
             }
@@ -149,21 +144,21 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
                 const sp_goal *g = plan ? plan_find_goal(plan, x->goal_id) : NULL;
                 char at[32] = "—";
                 if (x->has_attainment) snprintf(at, sizeof at, "%.1f%%", x->attainment * 100.0);
-                const char *row[] = {buf_cstr(&c1), x->goal_id, g ? g->name : NULL, status_label(x->status), at};
+                const char *row[] = {buf_cstr(&c1), or_id(g ? g->name : NULL, x->goal_id), status_label(x->status), at};
                 tableout_row(t, row);
                 break;
             }
             case ALERT_BUDGET_OVERRUN: {
                 char used[32] = "—";
                 if (x->allocated) snprintf(used, sizeof used, "%.1f%%", (double)x->spent * 100.0 / (double)x->allocated);
-                const char *row[] = {x->category, category_name(plan, x->category),
-                                     money_format_grouped(x->allocated, mb), money_format_grouped(x->spent, mb2), used};
+                const char *row[] = {or_id(category_name(plan, x->category), x->category), cli_money(x->allocated, mb),
+                                     cli_money(x->spent, mb2), used};
                 tableout_row(t, row);
                 break;
             }
             case ALERT_TIER_REVIEW_DUE: {
                 const sp_customer *c = dataset_customer(ds, x->customer_id);
-                const char *row[] = {buf_cstr(&c1), x->customer_id, c ? c->name : NULL,
+                const char *row[] = {buf_cstr(&c1), or_id(c ? c->name : NULL, x->customer_id),
                                      x->last_touch == SP_DAY_NONE ? _("never") : day_format(x->last_touch, tb),
                                      x->days < 0 ? "—" : days};
                 tableout_row(t, row);
@@ -352,12 +347,12 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
                                          {"kind", required_argument, NULL, 'k'},
                                          {"as-of", required_argument, NULL, 'a'},
                                          {"format", required_argument, NULL, 'f'},
+                                         {"unit", required_argument, NULL, 'u'},
                                          {NULL, 0, NULL, 0}};
     const char *rep = NULL, *as_of_s = NULL;
     int format = FMT_TABLE, kind = -1, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "r:k:a:f:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("alerts", "r:k:a:f:u:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'r': rep = optarg; break;
         case 'k':
@@ -372,6 +367,9 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
             }
             break;
         case 'a': as_of_s = optarg; break;
+        case 'u':
+            if (cli_unit_opt("alerts", optarg)) return 2;
+            break;
         case 'f':
             if ((format = cli_format_opt("alerts", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV)) < 0)
                 return 2;
@@ -379,12 +377,14 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("alerts", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("alerts", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of;
     if (cli_parse_as_of("alerts", as_of_s, &as_of)) return 2;
     sp_store *st;
     sp_plan *plan;
     if (cli_open_plan(cli, false, &st, &plan)) return 1;
+    cli_warn_goal_filters(st, plan, NULL); /* a filter that matches nothing: say so */
     as_of = cli_as_of(as_of, plan);
 
     int rc = 0;

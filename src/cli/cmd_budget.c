@@ -23,7 +23,7 @@ static const char *share_text(sp_ratio r, char *b)
     return ratio_format_pct(r, b);
 }
 
-static void table_line(sp_table_out *t, const sp_budget_line *l, const char *id, const char *name, bool colour)
+static void table_line(sp_table_out *t, const sp_budget_line *l, const char *name, bool colour)
 {
     char s[32], a[48], c[48], sp[48], rem[48], used[32];
     double u;
@@ -32,13 +32,12 @@ static void table_line(sp_table_out *t, const sp_budget_line *l, const char *id,
     /* no colour inside cells: escape codes would break the alignment */
     (void)colour;
     const char *flag = l->overrun ? _("OVER") : "";
-    const char *row[] = {id,
-                         name,
+    const char *row[] = {name,
                          l->planned ? share_text(l->share, s) : "—",
-                         money_format_grouped(l->allocated, a),
-                         money_format_grouped(l->committed, c),
-                         money_format_grouped(l->spent, sp),
-                         money_format_grouped(l->remaining, rem),
+                         cli_money(l->allocated, a),
+                         cli_money(l->committed, c),
+                         cli_money(l->spent, sp),
+                         cli_money(l->remaining, rem),
                          used,
                          flag};
     tableout_row(t, row);
@@ -48,35 +47,43 @@ static void render_table(const sp_budget_report *r, const sp_plan *plan, bool co
 {
     char db[16], tb[48], pb[16], pe[16];
     buf_printf(out, _("Budget of plan %s as of %s: total %s, spend counted %s..%s"), plan->id,
-               day_format(r->as_of, db), money_format_grouped(r->total, tb), day_format(r->period.first, pb),
+               day_format(r->as_of, db), cli_money(r->total, tb), day_format(r->period.first, pb),
                day_format(r->as_of < r->period.last ? r->as_of : r->period.last, pe));
     buf_putc(out, '\n');
-    const char *h[] = {_("Category"), _("Name"), _("Share"), _("Allocated"), _("Committed"),
+    /* names where a person reads (ids in JSON and CSV) */
+    const char *h[] = {_("Category"), _("Share"), _("Allocated"), _("Committed"),
                        _("Spent"), _("Remaining"), _("Used"), _("Overrun")};
-    sp_table_out *t = tableout_new(9);
-    for (size_t c = 2; c < 8; c++) tableout_numeric(t, c, true);
+    sp_table_out *t = tableout_new(8);
+    for (size_t c = 1; c < 7; c++) tableout_numeric(t, c, true);
     tableout_row(t, h);
     for (size_t i = 0; i < r->nlines; i++) {
         const sp_budget_line *l = &r->lines[i];
-        table_line(t, l, l->category, l->planned ? l->name : _("(not in the plan)"), colour);
+        buf_t nm = BUF_INIT;
+        if (l->planned && l->name && *l->name) buf_puts(&nm, l->name);
+        else buf_printf(&nm, "%s %s", l->category ? l->category : "—", _("(not in the plan)"));
+        table_line(t, l, buf_cstr(&nm), colour);
+        buf_free(&nm);
     }
     tableout_rule(t);
-    table_line(t, &r->totals, _("Total"), "", colour);
+    table_line(t, &r->totals, _("Total"), colour);
     tableout_render(t, out);
     tableout_free(t);
 
     buf_printf(out, "\n%s\n", _("Spend per strategy"));
-    const char *sh[] = {_("Strategy"), _("Name"), _("Spent")};
-    t = tableout_new(3);
-    tableout_numeric(t, 2, true);
+    const char *sh[] = {_("Strategy"), _("Spent")};
+    t = tableout_new(2);
+    tableout_numeric(t, 1, true);
     tableout_row(t, sh);
     for (size_t i = 0; i < r->nstrategies; i++) {
         const sp_budget_strategy *s = &r->strategies[i];
         char m[48];
-        const char *row[] = {s->strategy ? s->strategy : "—",
-                             s->strategy ? (s->name ? s->name : _("(not in the plan)")) : _("(no strategy)"),
-                             money_format_grouped(s->spent, m)};
+        buf_t nm = BUF_INIT;
+        if (!s->strategy) buf_puts(&nm, _("(no strategy)"));
+        else if (s->name && *s->name) buf_puts(&nm, s->name);
+        else buf_printf(&nm, "%s %s", s->strategy, _("(not in the plan)"));
+        const char *row[] = {buf_cstr(&nm), cli_money(s->spent, m)};
         tableout_row(t, row);
+        buf_free(&nm);
     }
     tableout_render(t, out);
     tableout_free(t);
@@ -165,14 +172,17 @@ int budget_cmd(sp_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
                                          {"format", required_argument, NULL, 'f'},
+                                         {"unit", required_argument, NULL, 'u'},
                                          {NULL, 0, NULL, 0}};
     const char *as_of_s = NULL;
     int format = FMT_TABLE, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "a:f:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("budget", "a:f:u:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'a': as_of_s = optarg; break;
+        case 'u':
+            if (cli_unit_opt("budget", optarg)) return 2;
+            break;
         case 'f':
             if ((format = cli_format_opt("budget", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV)) < 0)
                 return 2;
@@ -180,6 +190,7 @@ int budget_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("budget", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("budget", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of;
     if (cli_parse_as_of("budget", as_of_s, &as_of)) return 2;

@@ -157,6 +157,21 @@ static void open_history(sp_cli *cli, const sp_plan *plan, sp_day as_of, hist_ct
     err_free(&err);
 }
 
+/* warn_filters: a warning for each goal filter value the workspace's data
+ * does not hold (issue 6.8), when there is a workspace. Reads only. */
+static void warn_filters(sp_cli *cli, const sp_plan *plan, const char *file)
+{
+    const char *url = workspace_url(cli);
+    if (!url) return;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(url, false, &err);
+    if (st) {
+        cli_warn_goal_filters(st, plan, file);
+        store_close(st);
+    }
+    err_free(&err);
+}
+
 static void close_history(hist_ctx *h)
 {
     dataset_free(h->ds);
@@ -340,9 +355,8 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     int format = FMT_TABLE, c;
     const char *as_of_text = NULL;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "f:a:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("check", "f:a:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'f':
             if ((format = cli_format_opt("check", optarg, 1u << FMT_TABLE | 1u << FMT_JSON)) < 0) return 2;
@@ -351,6 +365,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("check", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind >= argc) return cli_usage_error("check", "%s", _("expects a plan FILE"));
     if (optind + 1 < argc) return cli_usage_error("check", _("unexpected argument '%s'"), argv[optind + 1]);
     const char *file = argv[optind];
@@ -384,6 +399,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
     memset(&res, 0, sizeof res);
     plan_check(plan, h.ds ? history_cb : NULL, &h, &res);
     cli_print_diags(file, &res);
+    warn_filters(cli, plan, file);
     if (format == FMT_JSON) print_json(file, &res, NULL);
     else render_table(file, &res);
     int rc = res.nerrors ? 1 : 0;

@@ -86,9 +86,8 @@ int demo_cmd(sp_cli *cli, int argc, char **argv)
     bool force = false, quiet = cli->quiet;
     const char *why;
     int c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "fq", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("demo", "fq", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         char *end = NULL;
         switch (c) {
         case 'n': {
@@ -117,6 +116,7 @@ int demo_cmd(sp_cli *cli, int argc, char **argv)
             return cli_usage_error("demo", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("demo", _("unexpected argument '%s'"), argv[optind]);
 
     sp_err err = SP_ERR_INIT;

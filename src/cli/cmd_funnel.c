@@ -235,15 +235,15 @@ static void render_table(const sp_goal *g, sp_day as_of, const sp_funnel_in *in,
     unsigned miss = o->missing;
     buf_printf(out, "%s · %s · %s %s\n", g->id, g->period_text, _("as of"), day_format(as_of, db));
     funnel_summary(in, o, out);
-    buf_printf(out, "%s: ", _("last 12 months"));
+    buf_printf(out, "%s%s", _("last 12 months"), _(": ")); /* ：in Chinese */
     buf_printf(out, "%s %s", _("average deal size"), (miss & FUNNEL_NO_WON) ? "—" : money_format_grouped(o->avg_deal_size, c));
-    if (miss & FUNNEL_NO_CLOSED) buf_printf(out, ", %s —", _("win rate"));
-    else buf_printf(out, ", %s %.1f%%", _("win rate"), o->win_rate * 100);
-    if (miss & FUNNEL_NO_LEADS) buf_printf(out, ", %s —", _("lead conversion"));
-    else buf_printf(out, ", %s %.1f%% (%s %.1f%%)", _("lead conversion"), o->conversion * 100, _("qualified"),
+    if (miss & FUNNEL_NO_CLOSED) buf_printf(out, "%s%s —", _(", "), _("win rate"));
+    else buf_printf(out, "%s%s %.1f%%", _(", "), _("win rate"), o->win_rate * 100);
+    if (miss & FUNNEL_NO_LEADS) buf_printf(out, "%s%s —", _(", "), _("lead conversion"));
+    else buf_printf(out, "%s%s %.1f%% (%s %.1f%%)", _(", "), _("lead conversion"), o->conversion * 100, _("qualified"),
                     o->qualified_share * 100);
-    if (miss & FUNNEL_NO_VISITS) buf_printf(out, ", %s —\n\n", _("visits per won deal"));
-    else buf_printf(out, ", %s %.1f\n\n", _("visits per won deal"), o->visits_per_won);
+    if (miss & FUNNEL_NO_VISITS) buf_printf(out, "%s%s —\n\n", _(", "), _("visits per won deal"));
+    else buf_printf(out, "%s%s %.1f\n\n", _(", "), _("visits per won deal"), o->visits_per_won);
 
     sp_table_out *t = tableout_new(4);
     for (size_t k = 1; k < 4; k++) tableout_numeric(t, k, true);
@@ -280,9 +280,8 @@ int funnel_cmd(sp_cli *cli, int argc, char **argv)
     memset(&wi, 0, sizeof wi);
     sp_err werr = SP_ERR_INIT;
     int format = FMT_TABLE, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "g:a:f:w:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("funnel", "g:a:f:w:", opts, "w");
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'g': goal_id = optarg; break;
         case 'w':
@@ -300,6 +299,7 @@ int funnel_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("funnel", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("funnel", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of = 0;
     if (cli_parse_as_of("funnel", as_of_s, &as_of)) return 2;

@@ -38,8 +38,8 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
     sp_import_opts io = {0};
     bool quiet = cli->quiet;
     int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "e:s:d:q", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("import", "e:s:d:q", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         if (c == 'e') io.csv.encoding = optarg;
         else if (c == 's') io.skip_bad = optarg;
         else if (c == 'q') quiet = true;
@@ -50,6 +50,7 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
             else return cli_usage_error("import", _("--delimiter takes one character or 'tab', not '%s'"), optarg);
         } else return cli_usage_error("import", "%s", _("unknown option"));
     }
+    if (op.rc) return op.rc;
     if (argc - optind != 2) return cli_usage_error("import", "%s", _("expects TABLE and FILE"));
     const char *tname = argv[optind], *path = argv[optind + 1];
     int t = table_from_name(tname);

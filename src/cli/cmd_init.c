@@ -10,11 +10,12 @@ int init_cmd(sp_cli *cli, int argc, char **argv)
     static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'}, {NULL, 0, NULL, 0}};
     int c;
     bool quiet = false;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("init", "q", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         if (c == 'q') quiet = true;
         else return cli_usage_error("init", "%s", _("unknown option"));
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("init", _("unexpected argument '%s'"), argv[optind]);
     sp_store *st = cli_open_store(cli, true);
     if (!st) return 1;

@@ -109,6 +109,24 @@ static int parse_by(sp_kpi_query *q, const char *arg)
     return rc;
 }
 
+/* name_keys: for the table a person reads, the breakdown keys that are ids
+ * (rep, team, tier) become names: the rep's name, the plan's group name and
+ * tier label (JSON and CSV keep the ids). The names live in plan and ds. */
+static void name_keys(const sp_kpi_query *q, sp_kpi_result *r, const sp_plan *plan, const sp_dataset *ds)
+{
+    for (size_t k = 0; k < q->nby; k++)
+        for (size_t i = 0; i < r->nrows; i++) {
+            const char *key = r->rows[i].key[k];
+            if (!key || !*key) continue;
+            if (q->by[k] == BY_REP) r->rows[i].key[k] = cli_rep_name(plan, ds, key);
+            else if (q->by[k] == BY_TIER) r->rows[i].key[k] = cli_tier_name(plan, key);
+            else if (q->by[k] == BY_TEAM)
+                for (size_t g = 0; plan && g < plan->ngroups; g++)
+                    if (str_eq(plan->groups[g].id, key) && plan->groups[g].name && *plan->groups[g].name)
+                        r->rows[i].key[k] = plan->groups[g].name;
+        }
+}
+
 static void free_where(sp_filter *f)
 {
     for (size_t i = 0; i < f->n; i++) free(f->kv[i].value);
@@ -132,9 +150,8 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     sp_kpi_query q;
     memset(&q, 0, sizeof q);
     int rc = 0, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "p:w:b:a:f:el:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("kpi", "p:w:b:a:f:el:", opts, "wb");
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'p': o.period = optarg; break;
         case 'w':
@@ -166,6 +183,10 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
             rc = cli_usage_error("kpi", _("unknown option '%s'"), argv[optind - 1]);
             goto out;
         }
+    }
+    if (op.rc) {
+        rc = op.rc;
+        goto out;
     }
     if (optind >= argc) {
         rc = cli_usage_error("kpi", "%s", _("expects a METRIC"));
@@ -210,6 +231,8 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
         rc = cli_usage_error("kpi", _("bad period '%s': %s"), o.period, _(why));
         goto done;
     }
+    /* a value that matches nothing is an error, not a silent 0 */
+    if ((rc = cli_resolve_where("kpi", st, plan, &o.where))) goto done;
     sp_tier_level *tiers = NULL;
     size_t ntiers = 0;
     tiers_from_plan(plan, &tiers, &ntiers);
@@ -243,6 +266,7 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     case FMT_JSON: kpi_to_json(&q, &res, &out); break;
     case FMT_CSV: kpi_to_csv(&q, &res, &out); break;
     default:
+        name_keys(&q, &res, plan, ds);
         kpi_to_table(&q, &res, &out);
         if (q.explain) {
             buf_putc(&out, '\n');

@@ -22,12 +22,13 @@ int plan_import_cmd(sp_cli *cli, int argc, char **argv)
     const char *reason = NULL;
     bool quiet = false;
     int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "r:q", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("plan import", "r:q", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         if (c == 'r') reason = optarg;
         else if (c == 'q') quiet = true;
         else return cli_usage_error("plan import", "%s", _("unknown option"));
     }
+    if (op.rc) return op.rc;
     if (optind + 1 != argc) return cli_usage_error("plan import", "%s", _("expects one plan FILE"));
     const char *file = argv[optind];
 
@@ -79,8 +80,8 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
     int version = 0, fmt = FMT_YAML;
     const char *out = NULL;
     int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "v:f:o:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("plan export", "v:f:o:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         if (c == 'v') {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -95,6 +96,7 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
             return cli_usage_error("plan export", "%s", _("unknown option"));
         }
     }
+    if (op.rc) return op.rc;
     if (optind + 1 < argc) return cli_usage_error("plan export", "%s", _("expects at most one plan ID"));
     if (optind < argc) cli->plan_id = argv[optind];
 

@@ -146,6 +146,8 @@ static const struct {
     {"milestone", N_("milestone")},
     {"deliverable", N_("deliverable")},
     {"budget", N_("budget")},
+    {"budget.category", N_("budget category")},
+    {"budget.amount", N_("budget amount")},
     {"resources", N_("resources")},
     {"total", N_("total")},
     {"share", N_("share")},
@@ -168,6 +170,25 @@ static const char *field_label(const char *key)
     for (size_t i = 0; i < sizeof field_labels / sizeof field_labels[0]; i++)
         if (strcmp(field_labels[i].key, key) == 0) return _(field_labels[i].label);
     return key;
+}
+
+/* json_typed: a changed value as JSON: null when absent (text NULL), money
+ * as a number with two decimals, ratios as fractions, whole numbers as
+ * integers, flags as true/false, dates and text as strings. */
+static void json_typed(buf_t *o, sp_diff_vtype t, const char *text, int64_t v)
+{
+    if (!text) {
+        buf_puts(o, "null");
+        return;
+    }
+    switch (t) {
+    case DV_MONEY: out_json_money(o, v); break;
+    case DV_RATIO: out_json_ratio(o, (sp_ratio)v); break;
+    case DV_INT: buf_printf(o, "%lld", (long long)v); break;
+    case DV_HUNDREDTHS: out_json_hundredths(o, v); break;
+    case DV_BOOL: buf_puts(o, v ? "true" : "false"); break;
+    default: out_json_string(o, text); break;
+    }
 }
 
 /* render_change: one line (no newline) for change c, in the process
@@ -249,23 +270,37 @@ int plan_diff_cmd(sp_cli *cli, int argc, char **argv)
             if (infos[i].version == v2) reason = infos[i].reason;
     err_clear(&err);
     if (fmt == FMT_JSON) {
-        json_t *arr = json_array();
+        /* hand-written so money keeps its two decimals exactly (SPEC §6) */
+        buf_t o = BUF_INIT, line = BUF_INIT;
+        buf_puts(&o, "{\n  \"plan\": ");
+        out_json_string(&o, id);
+        buf_printf(&o, ",\n  \"from\": %d,\n  \"to\": %d,\n  \"reason\": ", v1, v2);
+        out_json_string(&o, reason);
+        buf_puts(&o, ",\n  \"changes\": [");
         for (size_t i = 0; i < d.n; i++) {
             const sp_diff_change *x = &d.v[i];
-            buf_t line = BUF_INIT;
+            buf_clear(&line);
             render_change(x, &line);
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s}", "kind",
-                                                 diff_kind_name(x->kind), "entity", diff_entity_name(x->entity),
-                                                 "id", x->id, "field", x->field, "old", x->old_text, "new",
-                                                 x->new_text, "text", buf_cstr(&line)));
-            buf_free(&line);
+            buf_puts(&o, i ? ",\n    {" : "\n    {");
+            buf_puts(&o, "\"kind\": ");
+            out_json_string(&o, diff_kind_name(x->kind));
+            buf_puts(&o, ", \"entity\": ");
+            out_json_string(&o, diff_entity_name(x->entity));
+            buf_puts(&o, ", \"id\": ");
+            out_json_string(&o, x->id);
+            buf_puts(&o, ", \"field\": ");
+            out_json_string(&o, x->field);
+            buf_puts(&o, ", \"old\": ");
+            json_typed(&o, x->vtype, x->old_text, x->old_v);
+            buf_puts(&o, ", \"new\": ");
+            json_typed(&o, x->vtype, x->new_text, x->new_v);
+            buf_puts(&o, ", \"text\": ");
+            out_json_string(&o, buf_cstr(&line));
+            buf_putc(&o, '}');
         }
-        json_t *o = json_pack("{s:s, s:i, s:i, s:s?, s:o}", "plan", id, "from", v1, "to", v2, "reason", reason,
-                              "changes", arr);
-        char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        puts(s);
-        free(s);
-        json_decref(o);
+        buf_puts(&o, d.n ? "\n  ]\n}\n" : "]\n}\n");
+        buf_free(&line);
+        rc = cli_emit(&o);
     } else {
         printf(_("plan %s: version %d → version %d\n"), id, v1, v2);
         if (reason) printf(_("reason: %s\n"), reason);

@@ -43,9 +43,8 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *period_s = NULL, *as_of_s = NULL, *out_path = NULL;
     int format = FMT_MD, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "p:a:f:o:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("report", "p:a:f:o:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'p': period_s = optarg; break;
         case 'a': as_of_s = optarg; break;
@@ -56,6 +55,7 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("report", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("report", _("unexpected argument '%s'"), argv[optind]);
     if (!period_s) return cli_usage_error("report", "%s", _("--period is required (e.g. --period 2026-10)"));
     const char *why = NULL;
@@ -71,6 +71,7 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
     sp_store *st = NULL;
     sp_plan *plan = NULL;
     if (cli_open_plan(cli, true, &st, &plan)) return 1;
+    cli_warn_goal_filters(st, plan, NULL); /* a filter that matches nothing: say so */
     int rc = 0;
     if (!period_parse(period_s, plan->fiscal_year_start, &period, &why)) {
         rc = cli_usage_error("report", _("bad --period '%s': %s"), period_s, _(why));

@@ -16,21 +16,38 @@
 
 #define REVIEW_TEXT_MAX 4000   /* bytes per cause / lesson / action */
 
-/* check_text: NULL/valid when text is acceptable; else prints a usage
- * error and returns false. */
-static bool check_text(const char *opt, const char *s)
+#define REVIEW_ITEMS_MAX 20    /* causes (lessons, actions) per review */
+
+/* add_item: appends one --cause / --lesson / --action text to list (the
+ * items one per line: the store keeps a review's several causes as one
+ * newline-joined text). An empty text is ignored. Returns 0, or 2 after
+ * printing a usage error (too long, not UTF-8, several lines, too many). */
+static int add_item(const char *opt, const char *s, buf_t *list, int *count)
 {
-    if (!s) return true;
+    if (!*s) return 0;
     size_t n = strlen(s);
-    if (n > REVIEW_TEXT_MAX) {
-        cli_usage_error("review add", _("%s is longer than %d bytes"), opt, REVIEW_TEXT_MAX);
-        return false;
+    if (n > REVIEW_TEXT_MAX) return cli_usage_error("review add", _("%s is longer than %d bytes"), opt, REVIEW_TEXT_MAX);
+    if (!utf8_valid(s, n)) return cli_usage_error("review add", _("%s is not valid UTF-8"), opt);
+    if (strchr(s, '\n') || strchr(s, '\r'))
+        return cli_usage_error("review add", _("%s is one line: give %s again for another one"), opt, opt);
+    if (++*count > REVIEW_ITEMS_MAX)
+        return cli_usage_error("review add", _("at most %d of %s per review"), REVIEW_ITEMS_MAX, opt);
+    if (list->len) buf_putc(list, '\n');
+    buf_puts(list, s);
+    return 0;
+}
+
+/* items_json: the newline-joined items of text as a JSON array ([] for NULL). */
+static json_t *items_json(const char *text)
+{
+    json_t *a = json_array();
+    for (const char *p = text; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        json_array_append_new(a, json_stringn(p, n));
+        p += n + (e ? 1 : 0);
     }
-    if (!utf8_valid(s, n)) {
-        cli_usage_error("review add", _("%s is not valid UTF-8"), opt);
-        return false;
-    }
-    return true;
+    return a;
 }
 
 int review_add_cmd(sp_cli *cli, int argc, char **argv)
@@ -42,33 +59,40 @@ int review_add_cmd(sp_cli *cli, int argc, char **argv)
                                          {"action", required_argument, NULL, 'a'},
                                          {"plan-version", required_argument, NULL, 'v'},
                                          {NULL, 0, NULL, 0}};
-    const char *period = NULL, *goal = NULL, *cause = NULL, *lesson = NULL, *action = NULL;
-    int version = 0, c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "p:g:c:l:a:v:", opts, NULL)) != -1) {
+    const char *period = NULL, *goal = NULL;
+    /* a review has several causes, lessons and actions: each option may repeat */
+    buf_t items[3] = {BUF_INIT, BUF_INIT, BUF_INIT}; /* cause, lesson, action */
+    int counts[3] = {0, 0, 0};
+    int version = 0, c, urc = 0;
+    cli_opts op = CLI_OPTS("review add", "p:g:c:l:a:v:", opts, "cla");
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'p': period = optarg; break;
         case 'g': goal = optarg; break;
-        case 'c': cause = *optarg ? optarg : NULL; break;
-        case 'l': lesson = *optarg ? optarg : NULL; break;
-        case 'a': action = *optarg ? optarg : NULL; break;
+        case 'c': urc = add_item("--cause", optarg, &items[0], &counts[0]); break;
+        case 'l': urc = add_item("--lesson", optarg, &items[1], &counts[1]); break;
+        case 'a': urc = add_item("--action", optarg, &items[2], &counts[2]); break;
         case 'v': {
             char *end;
             long v = strtol(optarg, &end, 10);
             if (end == optarg || *end || v < 1 || v > 1000000)
-                return cli_usage_error("review add", _("--plan-version needs a version number, not '%s'"), optarg);
-            version = (int)v;
+                urc = cli_usage_error("review add", _("--plan-version needs a version number, not '%s'"), optarg);
+            else version = (int)v;
             break;
         }
-        default: return cli_usage_error("review add", "%s", _("unknown option"));
+        default: urc = cli_usage_error("review add", "%s", _("unknown option"));
         }
+        if (urc) break;
     }
-    if (optind < argc) return cli_usage_error("review add", _("unexpected argument '%s'"), argv[optind]);
-    if (!period) return cli_usage_error("review add", "%s", _("--period is required (e.g. 2026-10)"));
-    if (!cause && !lesson && !action)
-        return cli_usage_error("review add", "%s", _("give at least one of --cause, --lesson, --action"));
-    if (!check_text("--cause", cause) || !check_text("--lesson", lesson) || !check_text("--action", action))
-        return 2;
+    if (!urc) urc = op.rc;
+    if (!urc && optind < argc) urc = cli_usage_error("review add", _("unexpected argument '%s'"), argv[optind]);
+    if (!urc && !period) urc = cli_usage_error("review add", "%s", _("--period is required (e.g. 2026-10)"));
+    if (!urc && !items[0].len && !items[1].len && !items[2].len)
+        urc = cli_usage_error("review add", "%s", _("give at least one of --cause, --lesson, --action"));
+    if (urc) {
+        for (int k = 0; k < 3; k++) buf_free(&items[k]);
+        return urc;
+    }
 
     sp_store *st;
     sp_plan *plan;
@@ -106,9 +130,9 @@ int review_add_cmd(sp_cli *cli, int argc, char **argv)
     r.plan_id = plan->id;
     r.period_text = (char *)period;
     r.goal_id = (char *)goal;
-    r.cause = (char *)cause;
-    r.lesson = (char *)lesson;
-    r.action = (char *)action;
+    r.cause = items[0].len ? items[0].data : NULL;
+    r.lesson = items[1].len ? items[1].data : NULL;
+    r.action = items[2].len ? items[2].data : NULL;
     r.plan_version = version;
     int64_t id = 0;
     if (!st->ops->begin(st, &err) || !st->ops->review_add(st, &r, &id, &err) || !st->ops->commit(st, &err)) {
@@ -118,6 +142,7 @@ int review_add_cmd(sp_cli *cli, int argc, char **argv)
     }
     printf(_("review %lld recorded\n"), (long long)id);
 done:
+    for (int k = 0; k < 3; k++) buf_free(&items[k]);
     plan_info_free(vers, nvers);
     plan_free(plan);
     store_close(st);
@@ -132,8 +157,8 @@ int review_list_cmd(sp_cli *cli, int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     const char *period = NULL;
     int fmt = FMT_TABLE, c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "p:f:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("review list", "p:f:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         if (c == 'p') {
             period = optarg;
         } else if (c == 'f') {
@@ -142,6 +167,7 @@ int review_list_cmd(sp_cli *cli, int argc, char **argv)
             return cli_usage_error("review list", "%s", _("unknown option"));
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("review list", _("unexpected argument '%s'"), argv[optind]);
     sp_store *st;
     sp_plan *plan;
@@ -165,9 +191,9 @@ int review_list_cmd(sp_cli *cli, int argc, char **argv)
     if (fmt == FMT_JSON) {
         json_t *arr = json_array();
         for (size_t i = 0; i < n; i++) {
-            json_t *o = json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", (json_int_t)v[i].id, "period",
-                                  v[i].period_text, "goal", v[i].goal_id, "cause", v[i].cause, "lesson",
-                                  v[i].lesson, "action", v[i].action);
+            json_t *o = json_pack("{s:I, s:s?, s:s?, s:o, s:o, s:o}", "id", (json_int_t)v[i].id, "period",
+                                  v[i].period_text, "goal", v[i].goal_id, "causes", items_json(v[i].cause),
+                                  "lessons", items_json(v[i].lesson), "actions", items_json(v[i].action));
             json_object_set_new(o, "plan_version", v[i].plan_version > 0 ? json_integer(v[i].plan_version)
                                                                          : json_null());
             json_object_set_new(o, "created_at", v[i].created_at ? json_string(v[i].created_at) : json_null());
@@ -192,15 +218,21 @@ int review_list_cmd(sp_cli *cli, int argc, char **argv)
             snprintf(id, sizeof id, "%lld", (long long)v[i].id);
             if (v[i].plan_version > 0) snprintf(ver, sizeof ver, "%d", v[i].plan_version);
             else ver[0] = '\0';
+            /* several causes (lessons, actions) on one line, "; "-separated */
+            buf_t txt[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+            text_join_lines(v[i].cause, _("; "), &txt[0]);
+            text_join_lines(v[i].lesson, _("; "), &txt[1]);
+            text_join_lines(v[i].action, _("; "), &txt[2]);
             const char *row[8] = {id,
                                   v[i].period_text ? v[i].period_text : "",
                                   v[i].goal_id ? v[i].goal_id : "",
-                                  v[i].cause ? v[i].cause : "",
-                                  v[i].lesson ? v[i].lesson : "",
-                                  v[i].action ? v[i].action : "",
+                                  buf_cstr(&txt[0]),
+                                  buf_cstr(&txt[1]),
+                                  buf_cstr(&txt[2]),
                                   ver,
                                   v[i].created_at ? v[i].created_at : ""};
             tableout_row(t, row);
+            for (int k = 0; k < 3; k++) buf_free(&txt[k]);
         }
         buf_t b = BUF_INIT;
         tableout_render(t, &b);

@@ -20,7 +20,8 @@
 #include "../io/out.h"
 #include "cli.h"
 
-#define BAR_CELLS 20
+#define BAR_CELLS 5
+#define TABLE_WIDTH 100   /* the table fits a 100-column terminal */
 
 /* ---- value text ---- */
 
@@ -200,6 +201,33 @@ static const char *status_colour(sp_goal_status s)
     }
 }
 
+/* shown: q in unit u for people: money in the --unit (cli_money), the
+ * rest as qty_display. whole: money in whole yuan (the table's planning
+ * figures; JSON and CSV keep the fen). */
+static void shown_money(sp_unit u, sp_qty q, bool whole, buf_t *out)
+{
+    char b[48];
+    if (u != UNIT_MONEY || q.null) {
+        qty_display(u, q, out);
+        return;
+    }
+    int64_t fen = qty_round(q);
+    if (whole && cli_money_unit() == MONEY_YUAN) {
+        fen = fen < 0 ? -((-fen + 50) / 100 * 100) : (fen + 50) / 100 * 100;
+        cli_money(fen, b);
+        size_t n = strlen(b);
+        if (n > 3 && strcmp(b + n - 3, ".00") == 0) b[n - 3] = '\0';
+        buf_puts(out, b);
+        return;
+    }
+    buf_puts(out, cli_money(fen, b));
+}
+
+static void shown(sp_unit u, sp_qty q, buf_t *out) { shown_money(u, q, false, out); }
+
+/* goal_label: the goal's name where a person reads (its id without one). */
+static const char *goal_label(const sp_goal *g) { return g->name && *g->name ? g->name : g->id; }
+
 /* bar: BAR_CELLS cells, filled in proportion to attainment (capped at 1). */
 static void bar(sp_qty att, buf_t *out)
 {
@@ -217,11 +245,14 @@ static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *
     char db[16], b[64];
     bool colour = cli_is_tty() && !getenv("NO_COLOR");
     buf_printf(out, "%s · %s · %s %s\n\n", plan->id, plan->name ? plan->name : "", _("as of"), day_format(as_of, db));
-    enum { NC = 10 };
+    /* names where a person reads (ids in JSON and CSV); the goal column
+     * gives way so the table fits TABLE_WIDTH */
+    enum { NC = 8 };
     sp_table_out *t = tableout_new(NC);
-    for (size_t k = 3; k <= 7; k++) tableout_numeric(t, k, true);
-    const char *head[NC] = {_("goal"),       _("name"),       _("period"),   _("target"), _("actual"),
-                            _("expected"),   _("projection"), _("attainment"), _("progress"), _("status")};
+    for (size_t k = 2; k <= 6; k++) tableout_numeric(t, k, true);
+    tableout_fit(t, 0, TABLE_WIDTH);
+    const char *head[NC] = {_("goal"),       _("period"),     _("target"), _("actual"),
+                            _("expected"),   _("projection"), _("attainment"), _("status")};
     tableout_row(t, head);
     buf_t cells[NC];
     for (size_t k = 0; k < NC; k++) memset(&cells[k], 0, sizeof cells[k]);
@@ -233,19 +264,23 @@ static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *
         for (size_t k = 0; k < NC; k++) buf_clear(&cells[k]);
         int depth = gp->depth - (root != SIZE_MAX ? v[root].depth : 0);
         for (int d = 0; d < depth; d++) buf_puts(&cells[0], "  ");
-        buf_puts(&cells[0], g->id);
-        buf_puts(&cells[1], g->name ? g->name : "");
-        buf_puts(&cells[2], g->period_text ? g->period_text : "");
-        if (g->per_month) buf_printf(&cells[2], " (%s %s)", _("per month"), grain_label(GRAIN_MONTH, gp->current.first, b));
-        qty_display(u, gp->target, &cells[3]);
-        qty_display(u, gp->actual, &cells[4]);
-        qty_display(u, gp->expected, &cells[5]);
-        qty_display(u, gp->projection, &cells[6]);
-        qty_pct_display(gp->attainment, &cells[7]);
-        bar(gp->attainment, &cells[8]);
-        if (colour) buf_puts(&cells[9], status_colour(gp->status));
-        buf_puts(&cells[9], _(goal_status_label(gp->status)));
-        if (colour) buf_puts(&cells[9], "\033[0m");
+        buf_puts(&cells[0], goal_label(g));
+        buf_puts(&cells[1], g->period_text ? g->period_text : "");
+        /* a per-month goal: its figures are the current month's */
+        if (g->per_month) {
+            buf_clear(&cells[1]);
+            buf_puts(&cells[1], grain_label(GRAIN_MONTH, gp->current.first, b));
+        }
+        shown_money(u, gp->target, true, &cells[2]);
+        shown_money(u, gp->actual, true, &cells[3]);
+        shown_money(u, gp->expected, true, &cells[4]);
+        shown_money(u, gp->projection, true, &cells[5]);
+        qty_pct_display(gp->attainment, &cells[6]);
+        buf_putc(&cells[6], ' ');
+        bar(gp->attainment, &cells[6]);
+        if (colour) buf_puts(&cells[7], status_colour(gp->status));
+        buf_puts(&cells[7], _(goal_status_label(gp->status)));
+        if (colour) buf_puts(&cells[7], "\033[0m");
         const char *row[NC];
         for (size_t k = 0; k < NC; k++) row[k] = buf_cstr(&cells[k]);
         tableout_row(t, row);
@@ -268,31 +303,41 @@ static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *
         sep = true;
         if (gp->is_revenue && !gp->pipeline.null) {
             buf_t p = BUF_INIT, c = BUF_INIT, f = BUF_INIT;
-            qty_display(UNIT_MONEY, gp->pipeline, &p);
+            shown(UNIT_MONEY, gp->pipeline, &p);
             if (gp->pipeline_coverage.null) buf_puts(&c, "—");
             else buf_printf(&c, "%s×", qty_decimal(gp->pipeline_coverage, 1, 2, false, b));
-            qty_display(UNIT_MONEY, gp->forecast, &f);
-            buf_printf(out, "%s: %s %s, %s %s, %s %s\n", g->id, _("pipeline"), buf_cstr(&p), _("coverage"),
-                       buf_cstr(&c), _("forecast"), buf_cstr(&f));
+            shown(UNIT_MONEY, gp->forecast, &f);
+            buf_printf(out, "%s%s%s %s%s%s %s%s%s %s\n", goal_label(g), _(": "), _("pipeline"), buf_cstr(&p), _(", "),
+                       _("coverage"), buf_cstr(&c), _(", "), _("forecast"), buf_cstr(&f));
             buf_free(&p);
             buf_free(&c);
             buf_free(&f);
         }
         if (g->per_month) {
-            buf_printf(out, _("%s: %d of %zu months met:"), g->id, gp->months_met, gp->nmonths);
+            buf_printf(out, _("%s: %d of %zu months met:"), goal_label(g), gp->months_met, gp->nmonths);
+            /* the months on lines of at most TABLE_WIDTH columns */
+            size_t col = TABLE_WIDTH;
             for (size_t k = 0; k < gp->nmonths; k++) {
                 const sp_month_pace *m = &gp->months[k];
-                buf_t a = BUF_INIT;
-                qty_display(goal_unit(g), m->actual, &a);
-                buf_printf(out, " %s %s%s", grain_label(GRAIN_MONTH, m->month.first, b), buf_cstr(&a),
+                buf_t a = BUF_INIT, item = BUF_INIT;
+                shown(goal_unit(g), m->actual, &a);
+                buf_printf(&item, "%s %s%s", grain_label(GRAIN_MONTH, m->month.first, b), buf_cstr(&a),
                            m->met < 0 ? "…" : (m->met ? "✓" : "✗"));
+                size_t w = utf8_width(buf_cstr(&item));
+                if (col + 2 + w > TABLE_WIDTH) {
+                    buf_puts(out, "\n ");
+                    col = 1;
+                }
+                buf_printf(out, " %s", buf_cstr(&item));
+                col += 1 + w;
                 buf_free(&a);
+                buf_free(&item);
             }
             buf_putc(out, '\n');
         }
         if (plan->pacing == PACING_SEASONAL && gp->pacing != PACING_SEASONAL && sp_metrics[g->metric].additive &&
             g->metric != MET_MANUAL)
-            buf_printf(out, _("%s: no history for the same period last year: linear pacing used\n"), g->id);
+            buf_printf(out, _("%s: no history for the same period last year: linear pacing used\n"), goal_label(g));
     }
 }
 
@@ -303,15 +348,18 @@ int status_cmd(sp_cli *cli, int argc, char **argv)
     static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
                                          {"format", required_argument, NULL, 'f'},
                                          {"goal", required_argument, NULL, 'g'},
+                                         {"unit", required_argument, NULL, 'u'},
                                          {NULL, 0, NULL, 0}};
     const char *as_of_s = NULL, *goal_id = NULL;
     int format = FMT_TABLE, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "a:f:g:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("status", "a:f:g:u:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'a': as_of_s = optarg; break;
         case 'g': goal_id = optarg; break;
+        case 'u':
+            if (cli_unit_opt("status", optarg)) return 2;
+            break;
         case 'f':
             if ((format = cli_format_opt("status", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV)) < 0)
                 return 2;
@@ -319,12 +367,14 @@ int status_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("status", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of;
     if (cli_parse_as_of("status", as_of_s, &as_of)) return 2;
     sp_store *st;
     sp_plan *plan;
     if (cli_open_plan(cli, true, &st, &plan)) return 1;
+    cli_warn_goal_filters(st, plan, NULL); /* a filter that matches nothing: say so */
     int rc = 0;
     as_of = cli_as_of(as_of, plan);
     if (goal_id && !plan_find_goal(plan, goal_id)) {

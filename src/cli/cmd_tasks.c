@@ -538,8 +538,8 @@ int tasks_cmd(sp_cli *cli, int argc, char **argv)
     const char *owner = NULL, *as_of_text = NULL;
     bool only_overdue = false, only_critical = false, gantt = false, load = false, fmt_given = false;
     int fmt = FMT_TABLE, c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "o:Ocgla:f:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("tasks", "o:Ocgla:f:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'o': owner = optarg; break;
         case 'O': only_overdue = true; break;
@@ -555,6 +555,7 @@ int tasks_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("tasks", "%s", _("unknown option"));
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("tasks", _("unexpected argument '%s'"), argv[optind]);
     if (gantt && load) return cli_usage_error("tasks", "%s", _("--gantt and --load are separate views: pick one"));
     if (gantt && fmt_given && fmt != FMT_TABLE)
@@ -627,8 +628,8 @@ int task_set_cmd(sp_cli *cli, int argc, char **argv)
                                          {"progress", required_argument, NULL, 'p'},
                                          {NULL, 0, NULL, 0}};
     int status = -1, progress = -1, c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "s:p:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("task set", "s:p:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         if (c == 's') {
             status = task_status_from_name(optarg);
             if (status < 0)
@@ -644,6 +645,7 @@ int task_set_cmd(sp_cli *cli, int argc, char **argv)
             return cli_usage_error("task set", "%s", _("unknown option"));
         }
     }
+    if (op.rc) return op.rc;
     if (optind + 1 != argc) return cli_usage_error("task set", "%s", _("expects one TASK_ID"));
     if (status < 0) return cli_usage_error("task set", "%s", _("--status is required (todo, doing, done, blocked)"));
     const char *id = argv[optind];

@@ -20,15 +20,10 @@
 
 #define TIERS_TABLE_MOVES 50
 
+/* tier_name: the tier's name (cli_tier_name), "(no tier)" for none. */
 static const char *tier_name(const sp_plan *plan, const char *id)
 {
-    if (!id) return _("(no tier)");
-    for (size_t i = 0; plan && i < plan->ntiers; i++)
-        if (str_eq(plan->tiers[i].id, id)) return plan->tiers[i].name;
-    if (str_eq(id, "strategic")) return _("strategic");
-    if (str_eq(id, "key")) return _("key");
-    if (str_eq(id, "potential")) return _("potential");
-    return id;
+    return id ? cli_tier_name(plan, id) : _("(no tier)");
 }
 
 /* share: part / whole as a fraction; false when whole is 0. */
@@ -47,9 +42,10 @@ static void render_table(const sp_tiers_report *r, const sp_plan *plan, const sp
     buf_printf(out, "%s", B);
     buf_printf(out, _("Customer tiers as of %s (T12M won revenue)"), day_format(r->as_of, db));
     buf_printf(out, "%s\n", N);
-    const char *h[] = {_("Tier"), _("Name"), _("Minimum"), _("Customers"), _("T12M revenue"), _("Share")};
-    sp_table_out *t = tableout_new(6);
-    for (size_t c = 2; c < 6; c++) tableout_numeric(t, c, true);
+    /* names where a person reads (ids in JSON and CSV) */
+    const char *h[] = {_("Tier"), _("Minimum"), _("Customers"), _("T12M revenue"), _("Share")};
+    sp_table_out *t = tableout_new(5);
+    for (size_t c = 1; c < 5; c++) tableout_numeric(t, c, true);
     tableout_row(t, h);
     for (size_t i = 0; i < r->nrows; i++) {
         const sp_tier_row *x = &r->rows[i];
@@ -57,15 +53,13 @@ static void render_table(const sp_tiers_report *r, const sp_plan *plan, const sp
         if (share(x->t12m, r->t12m_total, &s)) snprintf(pct, sizeof pct, "%.1f%%", s * 100.0);
         else snprintf(pct, sizeof pct, "—");
         snprintf(num, sizeof num, "%zu", x->customers);
-        const char *row[] = {x->tier ? x->tier : "—", tier_name(plan, x->tier),
-                             x->tier ? money_format_grouped(x->min, mb) : "", num, money_format_grouped(x->t12m, mb2),
-                             pct};
+        const char *row[] = {tier_name(plan, x->tier), x->tier ? cli_money(x->min, mb) : "", num,
+                             cli_money(x->t12m, mb2), pct};
         tableout_row(t, row);
     }
     tableout_rule(t);
     snprintf(num, sizeof num, "%zu", r->customers);
-    const char *tot[] = {_("Total"), "", "", num, money_format_grouped(r->t12m_total, mb2),
-                         r->t12m_total ? "100.0%" : "—"};
+    const char *tot[] = {_("Total"), "", num, cli_money(r->t12m_total, mb2), r->t12m_total ? "100.0%" : "—"};
     tableout_row(t, tot);
     tableout_render(t, out);
     tableout_free(t);
@@ -81,27 +75,26 @@ static void render_table(const sp_tiers_report *r, const sp_plan *plan, const sp
         tableout_row(t, ph);
         for (size_t i = 0; i < r->npairs; i++) {
             snprintf(num, sizeof num, "%zu", r->pairs[i].count);
-            const char *row[] = {r->pairs[i].from ? r->pairs[i].from : "—", r->pairs[i].to ? r->pairs[i].to : "—",
-                                 num};
+            const char *row[] = {tier_name(plan, r->pairs[i].from), tier_name(plan, r->pairs[i].to), num};
             tableout_row(t, row);
         }
         tableout_render(t, out);
         tableout_free(t);
         if (r->nmoves) {
             buf_putc(out, '\n');
-            const char *mh[] = {_("Customer"), _("Name"), _("Change"), _("From"), _("To"), _("T12M then"),
-                                _("T12M now")};
-            t = tableout_new(7);
+            const char *mh[] = {_("Customer"), _("Change"), _("From"), _("To"), _("T12M then"), _("T12M now")};
+            t = tableout_new(6);
+            tableout_numeric(t, 4, true);
             tableout_numeric(t, 5, true);
-            tableout_numeric(t, 6, true);
+            tableout_fit(t, 0, 100); /* a 100-column terminal: the name gives way */
             tableout_row(t, mh);
             size_t shown = r->nmoves < TIERS_TABLE_MOVES ? r->nmoves : TIERS_TABLE_MOVES;
             for (size_t i = 0; i < shown; i++) {
                 const sp_tier_move *m = &r->moves[i];
                 const sp_customer *c = dataset_customer(ds, m->customer_id);
-                const char *row[] = {m->customer_id, c ? c->name : NULL, m->upgrade ? _("up") : _("down"),
-                                     m->from ? m->from : "—", m->to ? m->to : "—",
-                                     money_format_grouped(m->t12m_since, mb), money_format_grouped(m->t12m_now, mb2)};
+                const char *row[] = {c && c->name && *c->name ? c->name : m->customer_id,
+                                     m->upgrade ? _("up") : _("down"), tier_name(plan, m->from), tier_name(plan, m->to),
+                                     cli_money(m->t12m_since, mb), cli_money(m->t12m_now, mb2)};
                 tableout_row(t, row);
             }
             tableout_render(t, out);
@@ -114,19 +107,20 @@ static void render_table(const sp_tiers_report *r, const sp_plan *plan, const sp
     }
 
     buf_printf(out, "\n%s", B);
-    buf_printf(out, _("Reviews due (%s, no visit or meeting in %d days): %zu"), rule->tier, rule->every_days,
+    buf_printf(out, _("Reviews due (%s, no visit or meeting in %d days): %zu"), tier_name(plan, rule->tier), rule->every_days,
                r->nreviews);
     buf_printf(out, "%s\n", N);
     if (r->nreviews) {
-        const char *vh[] = {_("Owner"), _("Customer"), _("Name"), _("Last visit/meeting"), _("Days")};
-        t = tableout_new(5);
-        tableout_numeric(t, 4, true);
+        const char *vh[] = {_("Owner"), _("Customer"), _("Last visit/meeting"), _("Days")};
+        t = tableout_new(4);
+        tableout_numeric(t, 3, true);
+        tableout_fit(t, 1, 100);
         tableout_row(t, vh);
         for (size_t i = 0; i < r->nreviews; i++) {
             const sp_alert *x = &r->reviews[i];
             const sp_customer *c = dataset_customer(ds, x->customer_id);
             snprintf(num, sizeof num, "%d", (int)x->days);
-            const char *row[] = {x->owner, x->customer_id, c ? c->name : NULL,
+            const char *row[] = {cli_rep_name(plan, ds, x->owner), c && c->name && *c->name ? c->name : x->customer_id,
                                  x->last_touch == SP_DAY_NONE ? _("never") : day_format(x->last_touch, db),
                                  x->days < 0 ? "—" : num};
             tableout_row(t, row);
@@ -233,15 +227,18 @@ int tiers_cmd(sp_cli *cli, int argc, char **argv)
     static const struct option opts[] = {{"as-of", required_argument, NULL, 'a'},
                                          {"since", required_argument, NULL, 's'},
                                          {"format", required_argument, NULL, 'f'},
+                                         {"unit", required_argument, NULL, 'u'},
                                          {NULL, 0, NULL, 0}};
     const char *as_of_s = NULL, *since_s = NULL, *why = NULL;
     int format = FMT_TABLE, c;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "a:s:f:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("tiers", "a:s:f:u:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'a': as_of_s = optarg; break;
         case 's': since_s = optarg; break;
+        case 'u':
+            if (cli_unit_opt("tiers", optarg)) return 2;
+            break;
         case 'f':
             if ((format = cli_format_opt("tiers", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV)) < 0)
                 return 2;
@@ -249,6 +246,7 @@ int tiers_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("tiers", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind < argc) return cli_usage_error("tiers", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of, since = SP_DAY_NONE;
     if (cli_parse_as_of("tiers", as_of_s, &as_of)) return 2;

@@ -30,6 +30,11 @@ static bool take_opt(int *argc, char **argv, int i, const char *name, const char
     const char *a = argv[i];
     if (strncmp(a, name, n) != 0) return false;
     int drop;
+    if ((a[n] == '=' || a[n] == '\0') && *val) { /* never silently overwritten */
+        fprintf(stderr, "salesplan: %s %s\n", name, _("given twice"));
+        *bad = true;
+        return true;
+    }
     if (a[n] == '=') {
         *val = a + n + 1;
         drop = 1;

@@ -107,6 +107,17 @@ static char *s_target(const sp_goal *g)
     }
 }
 
+/* target_vtype: the type of a goal's target value. */
+static sp_diff_vtype target_vtype(const sp_goal *g)
+{
+    switch (sp_metrics[g->metric].unit) {
+    case UNIT_MONEY: return DV_MONEY;
+    case UNIT_RATIO: return DV_RATIO;
+    case UNIT_COUNT: return DV_INT;
+    default: return DV_HUNDREDTHS;
+    }
+}
+
 /* ---- recording ---- */
 
 static sp_diff_change *push(sp_plan_diff *d)
@@ -149,6 +160,20 @@ static void fld(sp_plan_diff *d, sp_diff_entity e, const char *id, const char *f
     if (!y) free(new_t), new_t = NULL;
     c->old_text = old_t;
     c->new_text = new_t;
+}
+
+/* fld_v: fld for a typed field: old_v / new_v are the values behind the
+ * texts (meaningful where the text is not NULL). */
+static void fld_v(sp_plan_diff *d, sp_diff_entity e, const char *id, const char *field, sp_diff_vtype t,
+                  char *old_t, int64_t old_v, char *new_t, int64_t new_v)
+{
+    size_t n = d->n;
+    fld(d, e, id, field, old_t, new_t);
+    if (d->n > n) {
+        d->v[n].vtype = t;
+        d->v[n].old_v = old_v;
+        d->v[n].new_v = new_v;
+    }
 }
 
 /* fld_secret: records that a field changed without showing its values
@@ -229,10 +254,12 @@ static void diff_plan_fields(sp_plan_diff *d, const sp_plan *a, const sp_plan *b
     fld(d, DENT_PLAN, id, "period", s_dup(a->period_text), s_dup(b->period_text));
     fld(d, DENT_PLAN, id, "currency", s_dup(a->currency), s_dup(b->currency));
     fld(d, DENT_PLAN, id, "timezone", s_dup(a->timezone), s_dup(b->timezone));
-    fld(d, DENT_PLAN, id, "fiscal_year_start", s_int(a->fiscal_year_start), s_int(b->fiscal_year_start));
+    fld_v(d, DENT_PLAN, id, "fiscal_year_start", DV_INT, s_int(a->fiscal_year_start), a->fiscal_year_start,
+          s_int(b->fiscal_year_start), b->fiscal_year_start);
     fld(d, DENT_PLAN, id, "pacing", xstrdup(pacing_words[a->pacing == PACING_SEASONAL]),
         xstrdup(pacing_words[b->pacing == PACING_SEASONAL]));
-    fld(d, DENT_PLAN, id, "check.max_growth", s_ratio(a->max_growth), s_ratio(b->max_growth));
+    fld_v(d, DENT_PLAN, id, "check.max_growth", DV_RATIO, s_ratio(a->max_growth), a->max_growth, s_ratio(b->max_growth),
+          b->max_growth);
 }
 
 static void cmp_group(sp_plan_diff *d, const char *id, const void *x, const void *y)
@@ -254,9 +281,9 @@ static void cmp_member(sp_plan_diff *d, const char *id, const void *x, const voi
     fld(d, DENT_MEMBER, id, "name", s_dup(a->m->name), s_dup(b->m->name));
     fld(d, DENT_MEMBER, id, "role", s_dup(role_name(a->m->role)), s_dup(role_name(b->m->role)));
     fld(d, DENT_MEMBER, id, "group", s_dup(a->group), s_dup(b->group));
-    fld(d, DENT_MEMBER, id, "capacity.visits_per_month",
-        a->m->has_visits_capacity ? s_int((long long)a->m->visits_per_month) : NULL,
-        b->m->has_visits_capacity ? s_int((long long)b->m->visits_per_month) : NULL);
+    fld_v(d, DENT_MEMBER, id, "capacity.visits_per_month", DV_INT,
+          a->m->has_visits_capacity ? s_int((long long)a->m->visits_per_month) : NULL, a->m->visits_per_month,
+          b->m->has_visits_capacity ? s_int((long long)b->m->visits_per_month) : NULL, b->m->visits_per_month);
 }
 
 static void diff_team(sp_plan_diff *d, const sp_plan *a, const sp_plan *b)
@@ -303,7 +330,10 @@ static void cmp_goal(sp_plan_diff *d, const char *id, const void *x, const void 
     if (OWN(has_type)) fld(d, DENT_GOAL, id, "type", xstrdup(type_words[a->type]), xstrdup(type_words[b->type]));
     if (OWN(has_metric))
         fld(d, DENT_GOAL, id, "metric", xstrdup(sp_metrics[a->metric].name), xstrdup(sp_metrics[b->metric].name));
-    fld(d, DENT_GOAL, id, "target", s_target(a), s_target(b));
+    fld_v(d, DENT_GOAL, id, "target", target_vtype(a), s_target(a), a->target, s_target(b), b->target);
+    if (d->n && d->v[d->n - 1].entity == DENT_GOAL && str_eq(d->v[d->n - 1].field, "target") &&
+        target_vtype(a) != target_vtype(b))
+        d->v[d->n - 1].vtype = DV_TEXT; /* the metric changed its unit: no one type */
     fld(d, DENT_GOAL, id, "period", s_dup(a->period_text), s_dup(b->period_text));
     if (OWN(has_owner)) fld(d, DENT_GOAL, id, "owner", s_dup(a->owner), s_dup(b->owner));
     if (OWN(has_direction))
@@ -329,7 +359,8 @@ static void cmp_pest(sp_plan_diff *d, const char *id, const void *x, const void 
     const sp_pest *a = x, *b = y;
     fld(d, DENT_PEST, id, "factor", xstrdup(factor_words[a->factor]), xstrdup(factor_words[b->factor]));
     fld(d, DENT_PEST, id, "effect", xstrdup(effect_words[a->effect]), xstrdup(effect_words[b->effect]));
-    fld(d, DENT_PEST, id, "impact", a->impact ? s_int(a->impact) : NULL, b->impact ? s_int(b->impact) : NULL);
+    fld_v(d, DENT_PEST, id, "impact", DV_INT, a->impact ? s_int(a->impact) : NULL, a->impact,
+          b->impact ? s_int(b->impact) : NULL, b->impact);
     fld(d, DENT_PEST, id, "text", s_dup(a->text), s_dup(b->text));
 }
 
@@ -377,18 +408,8 @@ static void cmp_strategy(sp_plan_diff *d, const char *id, const void *x, const v
         xstrdup(stratcat_words[b->category]));
     fld(d, DENT_STRATEGY, id, "goals", s_list(a->goals, a->ngoals), s_list(b->goals, b->ngoals));
     fld(d, DENT_STRATEGY, id, "answers", s_list(a->answers, a->nanswers), s_list(b->answers, b->nanswers));
-    fld(d, DENT_STRATEGY, id, "priority", a->priority ? s_int(a->priority) : NULL,
-        b->priority ? s_int(b->priority) : NULL);
-}
-
-/* s_task_budget: "marketing 5,000"; NULL without a budget. */
-static char *s_task_budget(const sp_task *t)
-{
-    if (!t->has_budget) return NULL;
-    char *m = s_money(t->budget_amount);
-    char *s = xasprintf("%s %s", t->budget_category ? t->budget_category : "", m);
-    free(m);
-    return s;
+    fld_v(d, DENT_STRATEGY, id, "priority", DV_INT, a->priority ? s_int(a->priority) : NULL, a->priority,
+          b->priority ? s_int(b->priority) : NULL, b->priority);
 }
 
 static void cmp_task(sp_plan_diff *d, const char *id, const void *x, const void *y)
@@ -399,13 +420,17 @@ static void cmp_task(sp_plan_diff *d, const char *id, const void *x, const void 
     fld(d, DENT_TASK, id, "owner", s_dup(a->owner), s_dup(b->owner));
     fld(d, DENT_TASK, id, "collaborators", s_list(a->collaborators, a->ncollaborators),
         s_list(b->collaborators, b->ncollaborators));
-    fld(d, DENT_TASK, id, "start", s_day(a->start), s_day(b->start));
-    fld(d, DENT_TASK, id, "due", s_day(a->due), s_day(b->due));
+    fld_v(d, DENT_TASK, id, "start", DV_DAY, s_day(a->start), a->start, s_day(b->start), b->start);
+    fld_v(d, DENT_TASK, id, "due", DV_DAY, s_day(a->due), a->due, s_day(b->due), b->due);
     fld(d, DENT_TASK, id, "depends_on", s_list(a->depends_on, a->ndepends_on),
         s_list(b->depends_on, b->ndepends_on));
-    fld(d, DENT_TASK, id, "milestone", s_bool(a->milestone), s_bool(b->milestone));
+    fld_v(d, DENT_TASK, id, "milestone", DV_BOOL, s_bool(a->milestone), a->milestone, s_bool(b->milestone),
+          b->milestone);
     fld(d, DENT_TASK, id, "deliverable", s_dup(a->deliverable), s_dup(b->deliverable));
-    fld(d, DENT_TASK, id, "budget", s_task_budget(a), s_task_budget(b));
+    fld(d, DENT_TASK, id, "budget.category", a->has_budget ? s_dup(a->budget_category) : NULL,
+        b->has_budget ? s_dup(b->budget_category) : NULL);
+    fld_v(d, DENT_TASK, id, "budget.amount", DV_MONEY, a->has_budget ? s_money(a->budget_amount) : NULL,
+          a->budget_amount, b->has_budget ? s_money(b->budget_amount) : NULL, b->budget_amount);
     fld(d, DENT_TASK, id, "resources", s_list(a->resources, a->nresources), s_list(b->resources, b->nresources));
 }
 
@@ -426,22 +451,22 @@ static void cmp_budget_cat(sp_plan_diff *d, const char *id, const void *x, const
 {
     const sp_budget_cat *a = x, *b = y;
     fld(d, DENT_BUDGET_CAT, id, "name", s_dup(a->name), s_dup(b->name));
-    fld(d, DENT_BUDGET_CAT, id, "share", s_ratio(a->share), s_ratio(b->share));
+    fld_v(d, DENT_BUDGET_CAT, id, "share", DV_RATIO, s_ratio(a->share), a->share, s_ratio(b->share), b->share);
 }
 
 static void cmp_tier(sp_plan_diff *d, const char *id, const void *x, const void *y)
 {
     const sp_tier *a = x, *b = y;
     fld(d, DENT_TIER, id, "name", s_dup(a->name), s_dup(b->name));
-    fld(d, DENT_TIER, id, "min", s_money(a->min), s_money(b->min));
-    fld(d, DENT_TIER, id, "review_every_days", a->review_every_days ? s_int(a->review_every_days) : NULL,
-        b->review_every_days ? s_int(b->review_every_days) : NULL);
+    fld_v(d, DENT_TIER, id, "min", DV_MONEY, s_money(a->min), a->min, s_money(b->min), b->min);
+    fld_v(d, DENT_TIER, id, "review_every_days", DV_INT, a->review_every_days ? s_int(a->review_every_days) : NULL,
+          a->review_every_days, b->review_every_days ? s_int(b->review_every_days) : NULL, b->review_every_days);
 }
 
 static void diff_budget_tiers(sp_plan_diff *d, const sp_plan *a, const sp_plan *b)
 {
-    fld(d, DENT_BUDGET, "", "total", a->has_budget ? s_money(a->budget_total) : NULL,
-        b->has_budget ? s_money(b->budget_total) : NULL);
+    fld_v(d, DENT_BUDGET, "", "total", DV_MONEY, a->has_budget ? s_money(a->budget_total) : NULL, a->budget_total,
+          b->has_budget ? s_money(b->budget_total) : NULL, b->budget_total);
     items ia = {0}, ib = {0};
     for (size_t i = 0; i < a->nbudget_cats; i++)
         items_add(&ia, a->budget_cats[i].id, a->budget_cats[i].name, &a->budget_cats[i]);
@@ -468,14 +493,23 @@ static void diff_alerts(sp_plan_diff *d, const sp_plan *a, const sp_plan *b)
 {
     const sp_alerts_cfg *x = &a->alerts, *y = &b->alerts;
     /* a per-tier map replaces the single number */
-    fld(d, DENT_ALERTS, "", "stale_followup_days", x->nstale_by_tier ? s_stale_map(x) : s_int(x->stale_followup_days),
-        y->nstale_by_tier ? s_stale_map(y) : s_int(y->stale_followup_days));
-    fld(d, DENT_ALERTS, "", "escalate_after_days", s_int(x->escalate_after_days), s_int(y->escalate_after_days));
-    fld(d, DENT_ALERTS, "", "goal_off_pace_below", s_ratio(x->goal_off_pace_below), s_ratio(y->goal_off_pace_below));
-    fld(d, DENT_ALERTS, "", "budget_overrun_above", s_ratio(x->budget_overrun_above),
-        s_ratio(y->budget_overrun_above));
-    fld(d, DENT_ALERTS, "", "task_overdue", s_bool(x->task_overdue), s_bool(y->task_overdue));
-    fld(d, DENT_ALERTS, "", "tier_review_due", s_bool(x->tier_review_due), s_bool(y->tier_review_due));
+    if (x->nstale_by_tier || y->nstale_by_tier)
+        fld(d, DENT_ALERTS, "", "stale_followup_days",
+            x->nstale_by_tier ? s_stale_map(x) : s_int(x->stale_followup_days),
+            y->nstale_by_tier ? s_stale_map(y) : s_int(y->stale_followup_days));
+    else
+        fld_v(d, DENT_ALERTS, "", "stale_followup_days", DV_INT, s_int(x->stale_followup_days),
+              x->stale_followup_days, s_int(y->stale_followup_days), y->stale_followup_days);
+    fld_v(d, DENT_ALERTS, "", "escalate_after_days", DV_INT, s_int(x->escalate_after_days), x->escalate_after_days,
+          s_int(y->escalate_after_days), y->escalate_after_days);
+    fld_v(d, DENT_ALERTS, "", "goal_off_pace_below", DV_RATIO, s_ratio(x->goal_off_pace_below),
+          x->goal_off_pace_below, s_ratio(y->goal_off_pace_below), y->goal_off_pace_below);
+    fld_v(d, DENT_ALERTS, "", "budget_overrun_above", DV_RATIO, s_ratio(x->budget_overrun_above),
+          x->budget_overrun_above, s_ratio(y->budget_overrun_above), y->budget_overrun_above);
+    fld_v(d, DENT_ALERTS, "", "task_overdue", DV_BOOL, s_bool(x->task_overdue), x->task_overdue, s_bool(y->task_overdue),
+          y->task_overdue);
+    fld_v(d, DENT_ALERTS, "", "tier_review_due", DV_BOOL, s_bool(x->tier_review_due), x->tier_review_due,
+          s_bool(y->tier_review_due), y->tier_review_due);
 }
 
 static void cmp_notify(sp_plan_diff *d, const char *id, const void *x, const void *y)
@@ -484,7 +518,7 @@ static void cmp_notify(sp_plan_diff *d, const char *id, const void *x, const voi
     fld_secret(d, DENT_NOTIFY, id, "url", a->url, b->url);
     fld(d, DENT_NOTIFY, id, "secret_env", s_dup(a->secret_env), s_dup(b->secret_env));
     fld(d, DENT_NOTIFY, id, "to", s_dup(a->to), s_dup(b->to));
-    fld(d, DENT_NOTIFY, id, "to_owner", s_bool(a->to_owner), s_bool(b->to_owner));
+    fld_v(d, DENT_NOTIFY, id, "to_owner", DV_BOOL, s_bool(a->to_owner), a->to_owner, s_bool(b->to_owner), b->to_owner);
 }
 
 /* notify_ids: an id per channel: its kind, "kind#2" for the second of a

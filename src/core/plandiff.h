@@ -5,7 +5,8 @@
  * "goal revenue-q4: target 16,000,000 → 17,000,000".
  *
  * Entities are matched by id. Values are compared and reported as display
- * text in a language-neutral form: money grouped in major units
+ * text (and, for numbers, dates and flags, also as typed values: vtype,
+ * old_v, new_v) in a language-neutral form: money grouped in major units
  * ("16,000,000", "1,234.50"), ratios as percentages ("40%"), dates
  * "YYYY-MM-DD", lists "a, b", booleans "true"/"false". An absent value is
  * NULL.
@@ -14,6 +15,7 @@
 #define SP_PLANDIFF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "plan.h"
 
@@ -37,6 +39,20 @@ typedef enum sp_diff_entity {
     DENT_COUNT
 } sp_diff_entity;
 
+/* the type of a changed field's values, for typed JSON (SPEC §6: money as
+ * a number in major units with two decimals, ratios as fractions, counts as
+ * integers, dates as strings) */
+typedef enum sp_diff_vtype {
+    DV_TEXT,        /* text, lists, names, filters: the text as is */
+    DV_MONEY,       /* old_v / new_v in fen */
+    DV_RATIO,       /* ppm (SP_RATIO_ONE = 1) */
+    DV_INT,         /* a whole number */
+    DV_HUNDREDTHS,  /* a number in hundredths (a manual goal's target) */
+    DV_BOOL,        /* 0 / 1 */
+    DV_DAY,         /* the text is YYYY-MM-DD */
+    DV_COUNT
+} sp_diff_vtype;
+
 typedef struct sp_diff_change {
     sp_diff_kind kind;
     sp_diff_entity entity;
@@ -45,6 +61,9 @@ typedef struct sp_diff_change {
                        * NULL for added / removed */
     char *old_text;   /* changed: old value; removed: the entity's name; may be NULL */
     char *new_text;   /* changed: new value; added: the entity's name; may be NULL */
+    sp_diff_vtype vtype;      /* of a changed field; DV_TEXT for added / removed */
+    int64_t old_v, new_v;     /* the values when vtype is a number or a flag and
+                               * the matching text is not NULL */
 } sp_diff_change;
 
 typedef struct sp_plan_diff {

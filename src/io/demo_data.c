@@ -13,8 +13,10 @@
  *   - new-customer revenue is a fixed share of each month (about 40 % in Q3);
  *   - qualified leads of the plan's lead-goal filter per month around the
  *     target, some months met and some not;
- *   - a manufacturing team (the plan's) and a second team in other regions,
- *     some reps ahead (more and larger customers) and some behind;
+ *   - a manufacturing team (the example plan's) and a second team in other
+ *     regions, added to the demo's plan so that the plan lists every rep of
+ *     the data (demo_plan_parse), some reps ahead (more and larger
+ *     customers) and some behind;
  *   - a handful of stale follow-ups (open deals, no touch for 10–36 days),
  *     every other customer with an open deal touched in the last week;
  *   - strategic customers (T12M over the plan's strategic minimum), one or
@@ -683,7 +685,7 @@ static void push_act(gen_t *g, sp_day on, int32_t ci, int rep, int kind)
 static int rand_kind(gen_t *g)
 {
     double u = rng_unit(&g->r);
-    return u < 0.18 ? ACT_VISIT : u < 0.56 ? ACT_CALL : u < 0.83 ? ACT_EMAIL : u < 0.93 ? ACT_MEETING : ACT_OTHER;
+    return u < 0.07 ? ACT_VISIT : u < 0.56 ? ACT_CALL : u < 0.83 ? ACT_EMAIL : u < 0.93 ? ACT_MEETING : ACT_OTHER;
 }
 
 /* act_rep: who touches customer c: mostly its owner, sometimes presales or
@@ -1077,11 +1079,47 @@ const char *demo_plan_text(sp_lang lang, size_t *len)
     return example_plan_en;
 }
 
+/* the demo's second team: the reps of reps_tab outside the example plan's
+ * group (the plan must list every rep of the data, or the reverse funnel
+ * compares the whole company's needs with one team's capacity) */
+static const char *const team2_name[2] = {"Retail & Services Team", "零售与服务组"};
+
+/* demo_text: the example plan of lang with a second group holding every rep
+ * of reps_tab the example does not list (new text, caller frees). The group
+ * goes right before the top-level "goals:" key, inside team.groups. */
+static char *demo_text(sp_lang lang, size_t *len)
+{
+    size_t n;
+    const char *text = demo_plan_text(lang, &n);
+    const int L = lang == LANG_ZH;
+    const char *at = NULL; /* the text need not end in a NUL */
+    for (size_t i = 0; i + 7 <= n && !at; i++)
+        if (memcmp(text + i, "\ngoals:", 7) == 0) at = text + i;
+    buf_t b = BUF_INIT;
+    if (!at) { /* not the shape expected: the example as is */
+        buf_append(&b, text, n);
+        *len = b.len;
+        return buf_detach(&b);
+    }
+    buf_append(&b, text, (size_t)(at - text) + 1);
+    buf_printf(&b, "    - id: %s\n      name: %s\n      members:\n", reps_tab[REP_LEADER_RETAIL].team, team2_name[L]);
+    for (int i = 0; i < NREPS; i++) {
+        const demo_rep *rp = &reps_tab[i];
+        if (strcmp(rp->team, reps_tab[REP_LEADER_RETAIL].team) != 0) continue;
+        buf_printf(&b, "        - {id: %s, name: %s, role: %s}\n", rp->id, L ? rp->zh : rp->en, role_name(rp->role));
+    }
+    buf_append(&b, at + 1, n - (size_t)(at + 1 - text));
+    *len = b.len;
+    return buf_detach(&b);
+}
+
 sp_plan *demo_plan_parse(sp_lang lang, sp_err *err)
 {
     size_t len;
-    const char *text = demo_plan_text(lang, &len);
-    return plan_yaml_parse(text, len, lang == LANG_ZH ? "examples/plan-zh.yaml" : "examples/plan-en.yaml", err);
+    char *text = demo_text(lang, &len);
+    sp_plan *p = plan_yaml_parse(text, len, lang == LANG_ZH ? "examples/plan-zh.yaml" : "examples/plan-en.yaml", err);
+    free(text);
+    return p;
 }
 
 /* lower_target: g's target minus delta fen, with its text to match. */

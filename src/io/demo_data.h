@@ -38,8 +38,10 @@ typedef struct sp_demo_summary {
 /* demo_plan_text: the embedded example plan of lang (static, not
  * NUL-terminated necessarily; *len gets its length). */
 const char *demo_plan_text(sp_lang lang, size_t *len);
-/* demo_plan_parse: the embedded example plan of lang as a model (caller
- * frees with plan_free), or NULL with err set. */
+/* demo_plan_parse: the demo's plan: the embedded example plan of lang plus
+ * a second team group listing the demo data's other reps (so the plan's
+ * team is the data's), as a model (caller frees with plan_free), or NULL
+ * with err set. */
 sp_plan *demo_plan_parse(sp_lang lang, sp_err *err);
 /* demo_build: writes into st (which should be empty) two versions of the
  * example plan (version 1 with revenue and its last quarter 100万 lower,

@@ -23,6 +23,10 @@ void tableout_row(sp_table_out *t, const char *const *cells);
 void tableout_render(const sp_table_out *t, buf_t *out);
 /* tableout_rule: draw a dashed rule before the next row added (e.g. a total). */
 void tableout_rule(sp_table_out *t);
+/* tableout_fit: the table is at most width display columns wide: when it
+ * would be wider, column col (a name) gives up the difference, down to 8
+ * columns, its cells cut by display width with an ellipsis ("华东制造…"). */
+void tableout_fit(sp_table_out *t, size_t col, size_t width);
 
 /* kpi_to_json: the SPEC §6 JSON object; where_* and by echo the query.
  * Appends to out. */
@@ -46,6 +50,11 @@ void out_json_day(buf_t *out, sp_day d);
 /* out_json_money: the exact decimal number of m ("1234567.89"), never via
  * a double. */
 void out_json_money(buf_t *out, sp_money m);
+/* out_json_ratio: a ratio in ppm as the exact decimal fraction ("0.4",
+ * "1.25", "0"), never via a double. */
+void out_json_ratio(buf_t *out, sp_ratio r);
+/* out_json_hundredths: a number kept in hundredths, exactly ("12.5", "-3.25"). */
+void out_json_hundredths(buf_t *out, int64_t v);
 /* out_csv_cell: one CSV field, RFC 4180 quoting (only when needed: comma,
  * quote, CR, LF). label: text a spreadsheet could run as a formula (leading
  * = + - @ tab CR) gets a leading apostrophe; numbers and fixed names pass

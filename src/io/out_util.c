@@ -8,6 +8,7 @@
  */
 #include "out.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void out_json_string(buf_t *out, const char *s)
@@ -46,6 +47,24 @@ void out_json_money(buf_t *out, sp_money m)
     char b[48];
     buf_puts(out, money_format(m, b));
 }
+
+/* exact_decimal: v / 10^digits with trailing fraction zeros trimmed. */
+static void exact_decimal(buf_t *out, int64_t v, unsigned digits, uint64_t scale)
+{
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint64_t whole = mag / scale, frac = mag % scale;
+    buf_printf(out, "%s%llu", v < 0 && mag ? "-" : "", (unsigned long long)whole);
+    if (!frac) return;
+    char f[24];
+    snprintf(f, sizeof f, "%0*llu", (int)digits, (unsigned long long)frac);
+    size_t n = strlen(f);
+    while (n && f[n - 1] == '0') f[--n] = '\0';
+    buf_printf(out, ".%s", f);
+}
+
+void out_json_ratio(buf_t *out, sp_ratio r) { exact_decimal(out, (int64_t)r, 6, SP_RATIO_ONE); }
+
+void out_json_hundredths(buf_t *out, int64_t v) { exact_decimal(out, v, 2, 100); }
 
 void out_csv_cell(buf_t *out, const char *s, bool label)
 {

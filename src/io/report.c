@@ -65,10 +65,20 @@ static void pct_of(int64_t part, int64_t whole, buf_t *out)
     else qty_pct_display(qty_make(part, whole), out);
 }
 
+/* money_display: an amount for the reader: in Chinese, 万 from 1万 up
+ * ("4,036万", "4,520.55万"); else yuan with cents. */
 static void money_display(sp_money m, buf_t *out)
 {
     char b[48];
-    buf_puts(out, money_format_grouped(m, b));
+    bool wan = i18n_lang() == LANG_ZH && (m >= 1000000 || m <= -1000000);
+    buf_puts(out, wan ? money_shown(m, MONEY_WAN, b) : money_format_grouped(m, b));
+}
+
+/* qty_shown: qty_display, with money as money_display. */
+static void qty_shown(sp_unit u, sp_qty q, buf_t *out)
+{
+    if (u == UNIT_MONEY && !q.null) money_display(qty_round(q), out);
+    else qty_display(u, q, out);
 }
 
 static double qty_double(sp_qty q) { return q.null || q.den == 0 ? 0.0 : (double)q.num / (double)q.den; }
@@ -703,15 +713,15 @@ static rtable *goals_table(const report_data *d)
         buf_puts(&c[0], gp->goal->id);
         buf_puts(&c[1], gp->goal->name ? gp->goal->name : "");
         goal_period_text(gp, &c[2]);
-        qty_display(u, gp->target, &c[3]);
+        qty_shown(u, gp->target, &c[3]);
         if (pp->in) {
-            qty_display(u, pp->target, &c[4]);
-            qty_display(u, pp->actual, &c[5]);
+            qty_shown(u, pp->target, &c[4]);
+            qty_shown(u, pp->actual, &c[5]);
             qty_pct_display(pp->attainment, &c[6]);
         } else {
             for (int k = 4; k <= 6; k++) buf_puts(&c[k], "—");
         }
-        qty_display(u, gp->actual, &c[7]);
+        qty_shown(u, gp->actual, &c[7]);
         qty_pct_display(gp->attainment, &c[8]);
         buf_puts(&c[9], _(goal_status_label(gp->status)));
         rt_row(t, c, gp->depth);
@@ -922,9 +932,10 @@ static rtable *reviews_table(const report_data *d)
     for (size_t i = 0; i < d->nreviews; i++) {
         const sp_review *r = &d->reviews[i];
         buf_puts(&c[0], r->goal_id ? r->goal_id : "—");
-        buf_puts(&c[1], r->cause ? r->cause : "—");
-        buf_puts(&c[2], r->lesson ? r->lesson : "—");
-        buf_puts(&c[3], r->action ? r->action : "—");
+        /* several causes (lessons, actions) are kept one per line */
+        text_join_lines(r->cause ? r->cause : "—", _("; "), &c[1]);
+        text_join_lines(r->lesson ? r->lesson : "—", _("; "), &c[2]);
+        text_join_lines(r->action ? r->action : "—", _("; "), &c[3]);
         rt_row(t, c, 0);
     }
     for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
@@ -1011,7 +1022,7 @@ static void render_md(const report_data *d, buf_t *out)
 
     if (d->rev_goal) {
         buf_clear(&t);
-        buf_printf(&t, _("Revenue month by month: %s (to %s)"), d->rev_goal->id, day_format(d->o->as_of, db));
+        buf_printf(&t, _("Revenue month by month: %s (to %s)"), d->rev_goal->name ? d->rev_goal->name : d->rev_goal->id, day_format(d->o->as_of, db));
         md_heading(out, 2, buf_cstr(&t));
         if (d->nmonths == 0) buf_printf(out, "%s\n\n", _("The goal's period has not started yet."));
         else {
@@ -1021,7 +1032,7 @@ static void render_md(const report_data *d, buf_t *out)
         }
 
         buf_clear(&t);
-        buf_printf(&t, _("Reverse funnel: %s (as of %s)"), d->rev_goal->id, day_format(d->o->as_of, db));
+        buf_printf(&t, _("Reverse funnel: %s (as of %s)"), d->rev_goal->name ? d->rev_goal->name : d->rev_goal->id, day_format(d->o->as_of, db));
         md_heading(out, 2, buf_cstr(&t));
         buf_clear(&t);
         funnel_summary(&d->fin, &d->fout, &t);
@@ -1129,7 +1140,12 @@ static void svg_attainment(const report_data *d, buf_t *out)
         const sp_goal_pace *gp = &d->goals[i];
         double y = top + row * (double)i;
         buf_printf(out, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\">", 6.0 + 12.0 * gp->depth, y + bar_h - 3);
-        html_escape(out, gp->goal->id);
+        { /* the goal's name where a person reads, cut to the label's room */
+            buf_t lbl = BUF_INIT;
+            utf8_truncate(gp->goal->name && *gp->goal->name ? gp->goal->name : gp->goal->id, 22, &lbl);
+            html_escape(out, buf_cstr(&lbl));
+            buf_free(&lbl);
+        }
         buf_puts(out, "</text>\n");
         buf_t pct = BUF_INIT;
         qty_pct_display(gp->attainment, &pct);
@@ -1372,7 +1388,7 @@ static void render_html(const report_data *d, buf_t *out)
 
     if (d->rev_goal) {
         buf_clear(&t);
-        buf_printf(&t, _("Revenue month by month: %s (to %s)"), d->rev_goal->id, day_format(d->o->as_of, db));
+        buf_printf(&t, _("Revenue month by month: %s (to %s)"), d->rev_goal->name ? d->rev_goal->name : d->rev_goal->id, day_format(d->o->as_of, db));
         html_section_open(out, buf_cstr(&t));
         if (d->nmonths == 0) html_para(out, _("The goal's period has not started yet."));
         else {
@@ -1384,7 +1400,7 @@ static void render_html(const report_data *d, buf_t *out)
         buf_puts(out, "</section>\n");
 
         buf_clear(&t);
-        buf_printf(&t, _("Reverse funnel: %s (as of %s)"), d->rev_goal->id, day_format(d->o->as_of, db));
+        buf_printf(&t, _("Reverse funnel: %s (as of %s)"), d->rev_goal->name ? d->rev_goal->name : d->rev_goal->id, day_format(d->o->as_of, db));
         html_section_open(out, buf_cstr(&t));
         buf_clear(&t);
         funnel_summary(&d->fin, &d->fout, &t);

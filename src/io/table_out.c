@@ -18,6 +18,7 @@ struct sp_table_out {
     bool *rule_before;   /* per row */
     size_t nrows, cap;
     bool pending_rule;
+    size_t fit_col, fit_width;   /* tableout_fit; fit_width 0 = none */
 };
 
 sp_table_out *tableout_new(size_t ncols)
@@ -44,6 +45,13 @@ void tableout_numeric(sp_table_out *t, size_t col, bool numeric)
 }
 
 void tableout_rule(sp_table_out *t) { t->pending_rule = true; }
+
+void tableout_fit(sp_table_out *t, size_t col, size_t width)
+{
+    if (col >= t->ncols) return;
+    t->fit_col = col;
+    t->fit_width = width;
+}
 
 /* tableout_row: appends a row; NULL cells become "". */
 void tableout_row(sp_table_out *t, const char *const *cells)
@@ -82,11 +90,24 @@ void tableout_render(const sp_table_out *t, buf_t *out)
         }
     size_t total = 0;
     for (size_t c = 0; c < t->ncols; c++) total += w[c] + (c ? 2 : 0);
+    size_t cut = 0; /* the fitted column's width when its cells are cut */
+    if (t->fit_width && total > t->fit_width && w[t->fit_col] > 8) {
+        size_t over = total - t->fit_width;
+        cut = w[t->fit_col] > over + 8 ? w[t->fit_col] - over : 8;
+        total -= w[t->fit_col] - cut;
+        w[t->fit_col] = cut;
+    }
+    buf_t cell = BUF_INIT;
     for (size_t r = 0; r < t->nrows; r++) {
         if (t->rule_before[r]) rule(out, total);
         size_t start = out->len;
         for (size_t c = 0; c < t->ncols; c++) {
             const char *s = t->cells[r * t->ncols + c];
+            if (cut && c == t->fit_col) {
+                buf_clear(&cell);
+                utf8_truncate(s, cut, &cell);
+                s = buf_cstr(&cell);
+            }
             size_t x = utf8_width(s);
             if (c) pad(out, 2);
             if (t->numeric[c] && r > 0) {
@@ -101,5 +122,6 @@ void tableout_render(const sp_table_out *t, buf_t *out)
         buf_putc(out, '\n');
         if (r == 0 && t->nrows > 1) rule(out, total);
     }
+    buf_free(&cell);
     free(w);
 }

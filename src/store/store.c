@@ -43,3 +43,12 @@ void plan_info_free(sp_plan_info *v, size_t n)
     }
     free(v);
 }
+
+void known_values_free(sp_known_value *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].value);
+        free(v[i].label);
+    }
+    free(v);
+}

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/plan.h"
 #include "../core/records.h"
 #include "../core/tracking.h"
 #include "../util/util.h"
@@ -29,6 +30,12 @@ typedef struct sp_plan_info {
     char *created_at;       /* "YYYY-MM-DD HH:MM:SS" UTC of the latest version */
     char *reason;           /* of the latest version, may be NULL */
 } sp_plan_info;
+
+/* a value the data holds for a filter key, with its label (a rep's name) */
+typedef struct sp_known_value {
+    char *value, *label;    /* label may be NULL */
+} sp_known_value;
+void known_values_free(sp_known_value *v, size_t n);
 
 typedef struct sp_store_ops {
     const char *name;                                   /* "sqlite" */
@@ -81,6 +88,19 @@ typedef struct sp_store_ops {
     /* actual_list: manual actuals of plan_id (goal_id NULL = all), by day. */
     bool (*actual_list)(sp_store *s, const char *plan_id, const char *goal_id, sp_actual **out, size_t *n,
                         sp_err *err);
+
+    /* ---- what the data holds (for "did you mean") ---- */
+    /* filter_values: the values of filter key dim (SPEC §6) the data holds.
+     * When value is not NULL and some record holds it, *found is true and
+     * nothing is listed (cheap: stops at the first record). Otherwise
+     * *found is false and *out lists every distinct non-empty value, sorted:
+     * region, industry, size (customers, leads, reps), team (reps), rep (rep
+     * ids of the reps table and of every record's owner, labelled with the
+     * rep's name when known), product (deals), source (leads), category and
+     * strategy (spend); tier: none (tiers are the plan's). Free *out with
+     * known_values_free. */
+    bool (*filter_values)(sp_store *s, sp_dim dim, const char *value, bool *found, sp_known_value **out,
+                          size_t *n, sp_err *err);
 } sp_store_ops;
 
 struct sp_store {

@@ -872,6 +872,96 @@ static bool sq_actual_list(sp_store *s, const char *plan_id, const char *goal_id
     return true;
 }
 
+/* The values of each filter key: (value, label) rows; ?1 probes one value
+ * (NULL: list them all). The owner columns are read DISTINCT per table. */
+static const char *const filter_values_sql[DIM_COUNT] = {
+    [DIM_REGION] = "SELECT region, NULL FROM customers WHERE region <> '' AND (?1 IS NULL OR region = ?1)"
+                   " UNION SELECT region, NULL FROM leads WHERE region <> '' AND (?1 IS NULL OR region = ?1)"
+                   " UNION SELECT region, NULL FROM reps WHERE region <> '' AND (?1 IS NULL OR region = ?1)",
+    [DIM_INDUSTRY] = "SELECT industry, NULL FROM customers WHERE industry <> '' AND (?1 IS NULL OR industry = ?1)"
+                     " UNION SELECT industry, NULL FROM leads WHERE industry <> '' AND (?1 IS NULL OR industry = ?1)"
+                     " UNION SELECT industry, NULL FROM reps WHERE industry <> '' AND (?1 IS NULL OR industry = ?1)",
+    [DIM_SIZE] = "SELECT size, NULL FROM customers WHERE size <> '' AND (?1 IS NULL OR size = ?1)"
+                 " UNION SELECT size, NULL FROM leads WHERE size <> '' AND (?1 IS NULL OR size = ?1)",
+    [DIM_TEAM] = "SELECT DISTINCT team, NULL FROM reps WHERE team <> '' AND (?1 IS NULL OR team = ?1)",
+    [DIM_REP] = "SELECT v, max(l) FROM (SELECT rep_id v, name l FROM reps WHERE (?1 IS NULL OR rep_id = ?1)"
+                " UNION ALL SELECT DISTINCT owner_rep_id, NULL FROM customers WHERE (?1 IS NULL OR owner_rep_id = ?1)"
+                " UNION ALL SELECT DISTINCT owner_rep_id, NULL FROM deals WHERE (?1 IS NULL OR owner_rep_id = ?1)"
+                " UNION ALL SELECT DISTINCT owner_rep_id, NULL FROM leads WHERE (?1 IS NULL OR owner_rep_id = ?1))"
+                " WHERE v <> '' GROUP BY v",
+    [DIM_PRODUCT] = "SELECT DISTINCT product, NULL FROM deals WHERE product <> '' AND (?1 IS NULL OR product = ?1)",
+    [DIM_SOURCE] = "SELECT DISTINCT source, NULL FROM leads WHERE source <> '' AND (?1 IS NULL OR source = ?1)",
+    [DIM_TIER] = NULL,
+    [DIM_CATEGORY] = "SELECT DISTINCT category, NULL FROM spend WHERE category <> '' AND (?1 IS NULL OR category = ?1)",
+    [DIM_STRATEGY] = "SELECT DISTINCT strategy_id, NULL FROM spend WHERE strategy_id <> ''"
+                     " AND (?1 IS NULL OR strategy_id = ?1)",
+};
+
+/* The probe for one value (?1): does any record hold it? UNION ALL and no
+ * DISTINCT, so that SQLite stops at the first row (LIMIT 1). */
+static const char *const filter_probe_sql[DIM_COUNT] = {
+    [DIM_REGION] = "SELECT 1 FROM customers WHERE region = ?1 UNION ALL SELECT 1 FROM leads WHERE region = ?1"
+                   " UNION ALL SELECT 1 FROM reps WHERE region = ?1",
+    [DIM_INDUSTRY] = "SELECT 1 FROM customers WHERE industry = ?1 UNION ALL SELECT 1 FROM leads WHERE industry = ?1"
+                     " UNION ALL SELECT 1 FROM reps WHERE industry = ?1",
+    [DIM_SIZE] = "SELECT 1 FROM customers WHERE size = ?1 UNION ALL SELECT 1 FROM leads WHERE size = ?1",
+    [DIM_TEAM] = "SELECT 1 FROM reps WHERE team = ?1",
+    [DIM_REP] = "SELECT 1 FROM reps WHERE rep_id = ?1 UNION ALL SELECT 1 FROM customers WHERE owner_rep_id = ?1"
+                " UNION ALL SELECT 1 FROM deals WHERE owner_rep_id = ?1 UNION ALL SELECT 1 FROM leads"
+                " WHERE owner_rep_id = ?1",
+    [DIM_PRODUCT] = "SELECT 1 FROM deals WHERE product = ?1",
+    [DIM_SOURCE] = "SELECT 1 FROM leads WHERE source = ?1",
+    [DIM_TIER] = NULL,
+    [DIM_CATEGORY] = "SELECT 1 FROM spend WHERE category = ?1",
+    [DIM_STRATEGY] = "SELECT 1 FROM spend WHERE strategy_id = ?1",
+};
+
+static bool sq_filter_values(sp_store *s, sp_dim dim, const char *value, bool *found, sp_known_value **out,
+                             size_t *n, sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    *out = NULL;
+    *n = 0;
+    *found = false;
+    if ((unsigned)dim >= DIM_COUNT || !filter_values_sql[dim]) return true;
+    for (int pass = value ? 0 : 1; pass < 2; pass++) {
+        /* pass 0: does any record hold value? (LIMIT 1 stops at the first);
+         * pass 1: every value, sorted */
+        char *sql = pass == 0 ? xasprintf("%s LIMIT 1", filter_probe_sql[dim])
+                              : xasprintf("SELECT * FROM (%s) ORDER BY 1", filter_values_sql[dim]);
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+        free(sql);
+        if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+        if (pass == 0) sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+        else sqlite3_bind_null(st, 1);
+        size_t cap = 0;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (pass == 0) {
+                *found = true;
+                continue;
+            }
+            if (*n == cap) {
+                cap = cap ? cap * 2 : 16;
+                *out = xreallocarray(*out, cap, sizeof **out);
+            }
+            sp_known_value *k = &(*out)[(*n)++];
+            k->value = dup_col(st, 0);
+            k->label = dup_col(st, 1);
+            if (!k->value) (*n)--;
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE) {
+            known_values_free(*out, *n);
+            *out = NULL;
+            *n = 0;
+            return sq_error(db, rc, "filter values", err);
+        }
+        if (*found) return true;
+    }
+    return true;
+}
+
 static const sp_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -894,6 +984,7 @@ static const sp_store_ops sqlite_ops = {
     .review_list = sq_review_list,
     .actual_set = sq_actual_set,
     .actual_list = sq_actual_list,
+    .filter_values = sq_filter_values,
 };
 
 /* migrate: brings the schema from its version to SP_SCHEMA_VERSION in one

@@ -377,20 +377,120 @@ bool utf8_valid(const char *s, size_t n)
     return true;
 }
 
+/* cps: the code points of s into v (at most max); the count, or max + 1
+ * when s has more. A byte that is no UTF-8 counts as one code point. */
+static size_t cps(const char *s, int32_t *v, size_t max)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t n = 0;
+    while (*p) {
+        if (n == max) return max + 1;
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0) {
+            cp = 0xDC00 | *p; /* a lone byte: a code point of its own */
+            k = 1;
+        }
+        v[n++] = cp;
+        p += k;
+    }
+    return n;
+}
+
 size_t str_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64) return la > lb ? la : lb;
+    int32_t va[64], vb[64];
+    size_t la = cps(a, va, 64), lb = cps(b, vb, 64);
+    if (la > 64 || lb > 64) {
+        size_t x = strlen(a), y = strlen(b);
+        return x > y ? x : y;
+    }
     size_t prev[65], cur[65];
     for (size_t j = 0; j <= lb; j++) prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
         cur[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            size_t c = prev[j - 1] + (va[i - 1] != vb[j - 1]);
             size_t d = prev[j] + 1, e2 = cur[j - 1] + 1;
             cur[j] = c < d ? (c < e2 ? c : e2) : (d < e2 ? d : e2);
         }
         memcpy(prev, cur, sizeof prev);
     }
     return prev[lb];
+}
+
+void utf8_truncate(const char *s, size_t width, buf_t *out)
+{
+    if (!s) return;
+    if (width == 0 || utf8_width(s) <= width) {
+        buf_puts(out, s);
+        return;
+    }
+    /* keep characters while they fit in width - 1 columns, then "…" */
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    size_t w = 0;
+    while (*p) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, -1, &cp);
+        int cw = 1;
+        if (n <= 0) n = 1;
+        else cw = utf8proc_charwidth(cp) > 0 ? utf8proc_charwidth(cp) : 0;
+        if (w + (size_t)cw > width - 1) break;
+        buf_append(out, p, (size_t)n);
+        w += (size_t)cw;
+        p += n;
+    }
+    buf_puts(out, "\xe2\x80\xa6"); /* … (one column) */
+}
+
+void text_join_lines(const char *s, const char *sep, buf_t *out)
+{
+    if (!s) return;
+    for (; *s; s++) {
+        if (*s == '\n') buf_puts(out, sep);
+        else buf_putc(out, *s);
+    }
+}
+
+int money_unit_parse(const char *s)
+{
+    if (!s) return -1;
+    if (strcmp(s, "yuan") == 0 || strcmp(s, "元") == 0) return MONEY_YUAN;
+    if (strcmp(s, "wan") == 0 || strcmp(s, "万") == 0) return MONEY_WAN;
+    return -1;
+}
+
+/* grouped: the digits of v with a ',' every three, into out. */
+static char *grouped(uint64_t v, char *out)
+{
+    char tmp[32];
+    int len = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+    int o = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0) out[o++] = ',';
+        out[o++] = tmp[i];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+char *money_shown(int64_t fen, sp_money_unit unit, char *buf)
+{
+    uint64_t mag = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+    const char *sign = fen < 0 ? "-" : "";
+    char g[40];
+    if (unit == MONEY_WAN) {
+        /* 1万 = 10^6 fen; two decimals of 万 = 10^4 fen, rounded half up */
+        uint64_t hundredths = (mag + 5000) / 10000;
+        unsigned frac = (unsigned)(hundredths % 100);
+        grouped(hundredths / 100, g);
+        if (hundredths == 0) sign = "";
+        if (frac == 0) snprintf(buf, 48, "%s%s万", sign, g);
+        else if (frac % 10 == 0) snprintf(buf, 48, "%s%s.%u万", sign, g, frac / 10);
+        else snprintf(buf, 48, "%s%s.%02u万", sign, g, frac);
+        return buf;
+    }
+    grouped(mag / 100, g);
+    snprintf(buf, 48, "%s%s.%02u", sign, g, (unsigned)(mag % 100));
+    return buf;
 }

@@ -111,7 +111,27 @@ char *str_trim(char *s);
 size_t utf8_width(const char *s);
 /* utf8_valid: whether s[0..n) is valid UTF-8. */
 bool utf8_valid(const char *s, size_t n);
-/* levenshtein distance of two short ASCII strings (for "did you mean"). */
+/* str_distance: Levenshtein distance of two short UTF-8 strings, counted in
+ * code points (华男 → 华南 is 1), for "did you mean". Strings over 64 code
+ * points answer the longer length. */
 size_t str_distance(const char *a, const char *b);
+/* utf8_truncate: s cut to at most width display columns (utf8_width), by
+ * whole characters, with "…" as the last column when cut; appended to out.
+ * width 0 means no limit. */
+void utf8_truncate(const char *s, size_t width, buf_t *out);
+/* ---- money for people (the machine forms are core/value.c's) ---- */
+typedef enum sp_money_unit { MONEY_YUAN, MONEY_WAN, MONEY_UNIT_COUNT } sp_money_unit;
+/* money_unit_parse: "yuan" / "元" → MONEY_YUAN, "wan" / "万" → MONEY_WAN;
+ * -1 otherwise. */
+int money_unit_parse(const char *s);
+/* money_shown: an amount in fen as people read it, into buf (>= 48 bytes):
+ * MONEY_YUAN "1,234,567.89"; MONEY_WAN in 万 with at most two decimals
+ * (rounded half away from zero, trailing zeros dropped), grouped:
+ * 5000万 → "5,000万", 45,205,479.45 → "4,520.55万". Returns buf. */
+char *money_shown(int64_t fen, sp_money_unit unit, char *buf);
+
+/* text_join_lines: s with every newline replaced by sep (a list kept one
+ * item per line, shown on one line), appended to out. */
+void text_join_lines(const char *s, const char *sep, buf_t *out);
 
 #endif

@@ -160,7 +160,7 @@ contains "csv child row names its parent" "$OUT" "revenue-q1,revenue,"
 
 expect_rc 0 "status table" "$SP" status --as-of $AS_OF
 contains "table shows a progress bar" "$OUT" "░"
-contains "children indented" "$OUT" "  revenue-q1"
+contains "children indented, by name (ids are in json/csv)" "$OUT" "  年度营收 2026-Q1"
 case $OUT in *$'\033['*) not_ok "no colour when stdout is not a terminal" ;; *) ok "no colour when stdout is not a terminal" ;; esac
 
 expect_rc 0 "funnel" "$SP" funnel --goal revenue --as-of $AS_OF --format json

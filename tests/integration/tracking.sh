@@ -2,8 +2,9 @@
 # tracking.sh — review records, manual actuals, plan versions and plan diff.
 # The plan is examples/plan-en.yaml plus a manual goal (version 1); version
 # 2 raises revenue-q4 from 1600万 to 1700万 (and the annual revenue from
-# 5000万 to 5100万 so the split still adds up), changes the marketing share
-# and adds a task. The expected diff lines are written from those edits.
+# 5000万 to 5100万 so the split still adds up), changes the marketing share,
+# a task's budget amount, the strategic tier's minimum and the stale
+# follow-up days, and adds a task. The expected diff lines are written from those edits.
 . "$(dirname "$0")/lib.sh"
 
 python3 - "$SRCDIR/examples/plan-en.yaml" <<'EOF'
@@ -16,6 +17,11 @@ assert v1 != src
 open("v1.yaml", "w", encoding="utf-8").write(v1)
 v2 = v1.replace("target: 1600万", "target: 1700万", 1).replace("target: 5000万", "target: 5100万", 1)
 v2 = v2.replace("share: 40%", "share: 35%", 1).replace("share: 10%", "share: 15%", 1)
+# typed values in the JSON diff (issue 6.15): money with cents, a tier
+# minimum, a day count
+v2 = v2.replace("amount: 5000}", "amount: 6000.50}", 1).replace("min: 100万", "min: 120万", 1)
+v2 = v2.replace("stale_followup_days: 7 ", "stale_followup_days: 10 ", 1)
+assert "6000.50" in v2 and "120万" in v2 and "stale_followup_days: 10" in v2
 task = ("  - id: kickoff\n    strategy: east-mfg\n    name: Kick-off meeting\n    owner: r001\n"
         "    start: 2026-04-16\n    due: 2026-04-16\n    milestone: true\n    depends_on: [bench-select]\n")
 v2 = v2.replace("\nbudget:\n", "\n" + task + "\nbudget:\n", 1)
@@ -58,13 +64,26 @@ d = json.loads(sys.argv[1])
 assert d["from"] == 1 and d["to"] == 2 and d["plan"] == "fy2026"
 got = {(c["kind"], c["entity"], c["id"], c["field"], c["old"], c["new"]) for c in d["changes"]}
 want = {
-  ("changed", "goal", "revenue", "target", "50,000,000", "51,000,000"),
-  ("changed", "goal", "revenue-q4", "target", "16,000,000", "17,000,000"),
-  ("changed", "budget_category", "marketing", "share", "40%", "35%"),
-  ("changed", "budget_category", "reserve", "share", "10%", "15%"),
+  ("changed", "goal", "revenue", "target", 50000000, 51000000),
+  ("changed", "goal", "revenue-q4", "target", 16000000, 17000000),
+  ("changed", "budget_category", "marketing", "share", 0.4, 0.35),
+  ("changed", "budget_category", "reserve", "share", 0.1, 0.15),
+  ("changed", "task", "bench-select", "budget.amount", 5000, 6000.5),
+  ("changed", "tier", "strategic", "min", 1000000, 1200000),
+  ("changed", "alerts", "", "stale_followup_days", 10 - 3, 10),
   ("added", "task", "kickoff", None, None, "Kick-off meeting"),
 }
-assert got == want, got ^ want' "$OUT"
+assert got == want, got ^ want
+# typed like every other JSON: money a number with two decimals, ratios
+# fractions, day counts integers (not "36,000,000" strings)
+for c in d["changes"]:
+    if c["field"] == "stale_followup_days":
+        assert type(c["old"]) is int and type(c["new"]) is int, c' "$OUT"
+contains "json diff: money with two decimals" "$OUT" '"old": 16000000.00, "new": 17000000.00'
+contains "json diff: cents kept" "$OUT" '"old": 5000.00, "new": 6000.50'
+contains "json diff: a share as a fraction" "$OUT" '"old": 0.4, "new": 0.35'
+contains "table diff: the task budget amount" "$(
+  "$SP" plan diff 1 2)" "task bench-select: budget amount 5,000 → 6,000.50"
 
 expect_rc 0 "plan diff 2 1 (reverse)" "$SP" plan diff 2 1 --format json
 check "reverse diff: the task is removed" python3 -c '
@@ -101,9 +120,9 @@ r = json.loads(sys.argv[1])["reviews"]
 assert len(r) == 2, r
 a, b = r
 assert a["id"] == 1 and a["period"] == "2026-10" and a["goal"] == "revenue-q4"
-assert a["cause"] == "two deals slipped" and a["lesson"] is None and a["action"] == "raise Q4 target coverage"
+assert a["causes"] == ["two deals slipped"] and a["lessons"] == [] and a["actions"] == ["raise Q4 target coverage"]
 assert a["plan_version"] == 2 and a["created_at"]
-assert b["period"] == "2026-09" and b["goal"] is None and b["lesson"] == "渠道伙伴带来的线索转化更高"
+assert b["period"] == "2026-09" and b["goal"] is None and b["lessons"] == ["渠道伙伴带来的线索转化更高"]
 assert b["plan_version"] is None' "$OUT"
 expect_rc 0 "review list --period 2026-09" "$SP" review list --period 2026-09 --format json
 check "review list filters by period" python3 -c '
@@ -112,6 +131,25 @@ assert [x["period"] for x in json.loads(sys.argv[1])["reviews"]] == ["2026-09"]'
 expect_rc 0 "review list (table)" "$SP" review list
 contains "table shows the cause" "$OUT" "two deals slipped"
 check "stored in the reviews table (sqlite3)" test "$(sqlite3 "$SALESPLAN_DB" "select count(*) from reviews where plan_id='fy2026'")" = 2
+
+# several causes and actions: every one kept, in order (issue 6.6: the last
+# --cause used to win silently)
+expect_rc 0 "review add with two causes and two actions" "$SP" review add --period 2026-10 \
+  --cause "大单推迟" --cause "预算冻结" --action "每周复盘漏斗" --action "加派售前"
+check "both causes and both actions stored (sqlite3)" test "$(sqlite3 "$SALESPLAN_DB" \
+  "select cause || '|' || action from reviews where review_id = 3")" = "$(printf '大单推迟\n预算冻结|每周复盘漏斗\n加派售前')"
+expect_rc 0 "review list --period 2026-10 (json)" "$SP" review list --period 2026-10 --format json
+check "json lists the causes and actions as arrays" python3 -c '
+import json, sys
+r = [x for x in json.loads(sys.argv[1])["reviews"] if x["id"] == 3][0]
+assert r["causes"] == ["大单推迟", "预算冻结"] and r["actions"] == ["每周复盘漏斗", "加派售前"], r
+assert r["lessons"] == []' "$OUT"
+expect_rc 0 "review list (table, zh)" "$SP" --lang zh review list --period 2026-10
+contains "table joins the causes on one line" "$OUT" "大单推迟；预算冻结"
+expect_rc 2 "a cause of two lines is refused" "$SP" review add --period 2026-10 --cause "$(printf 'a\nb')"
+expect_rc 2 "--period twice is refused" "$SP" review add --period 2026-10 --period 2026-11 --cause x
+contains "and named" "$ERR" "--period given twice"
+check "nothing stored by the refused ones" test "$(sqlite3 "$SALESPLAN_DB" "select count(*) from reviews")" = 3
 
 # ---- manual actuals ----
 expect_rc 0 "actual on a manual goal" "$SP" actual nps 8.75 --on 2026-10-31

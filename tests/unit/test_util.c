@@ -319,6 +319,74 @@ static void test_str_distance(void **state)
     assert_true(str_distance(l1, l2) >= 190);
     free(l1);
     free(l2);
+    /* counted in code points, not bytes: one Chinese character is one edit */
+    assert_int_equal(str_distance("华男", "华南"), 1);
+    assert_int_equal(str_distance("制造业组", "制造业"), 1);
+    assert_int_equal(str_distance("Eest", "East"), 1);
+    assert_int_equal(str_distance("华东", "华东"), 0);
+}
+
+/* utf8_truncate: by display columns (CJK = 2), whole characters, "…" last */
+static void test_utf8_truncate(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t w;
+        const char *want;
+    } cases[] = {
+        {"abcdef", 6, "abcdef"},   {"abcdef", 5, "abcd…"},     {"abcdef", 0, "abcdef"},
+        {"华东制造业", 10, "华东制造业"}, {"华东制造业", 9, "华东制造…"}, {"华东制造业", 8, "华东制…"},
+        {"华东制造业", 7, "华东制…"},  {"a华b", 3, "a…"},          {"", 3, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        buf_t b = BUF_INIT;
+        utf8_truncate(cases[i].s, cases[i].w, &b);
+        assert_string_equal(buf_cstr(&b), cases[i].want);
+        if (cases[i].w) assert_true(utf8_width(buf_cstr(&b)) <= cases[i].w);
+        buf_free(&b);
+    }
+}
+
+/* money_shown: yuan grouped with cents; 万 with at most two decimals */
+static void test_money_text(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t fen;
+        sp_money_unit u;
+        const char *want;
+    } cases[] = {
+        {5000000000LL, MONEY_YUAN, "50,000,000.00"}, {123456789, MONEY_YUAN, "1,234,567.89"},
+        {-5, MONEY_YUAN, "-0.05"},                   {0, MONEY_YUAN, "0.00"},
+        {5000000000LL, MONEY_WAN, "5,000万"},        {4520547945LL, MONEY_WAN, "4,520.55万"},
+        {4036000000LL, MONEY_WAN, "4,036万"},        {4903346, MONEY_WAN, "4.9万"},
+        {1235000, MONEY_WAN, "1.24万"},              {1234999, MONEY_WAN, "1.23万"},
+        {-1500000, MONEY_WAN, "-1.5万"},             {4000, MONEY_WAN, "0万"},
+        {-4000, MONEY_WAN, "0万"},                   {100000000000LL, MONEY_WAN, "100,000万"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char b[48];
+        assert_string_equal(money_shown(cases[i].fen, cases[i].u, b), cases[i].want);
+    }
+    assert_int_equal(money_unit_parse("万"), MONEY_WAN);
+    assert_int_equal(money_unit_parse("wan"), MONEY_WAN);
+    assert_int_equal(money_unit_parse("yuan"), MONEY_YUAN);
+    assert_int_equal(money_unit_parse("元"), MONEY_YUAN);
+    assert_int_equal(money_unit_parse("k"), -1);
+}
+
+/* text_join_lines: a one-per-line list shown on one line */
+static void test_text_join_lines(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    text_join_lines("a\nb\nc", "; ", &b);
+    assert_string_equal(buf_cstr(&b), "a; b; c");
+    buf_free(&b);
+    text_join_lines("大单推迟\n预算冻结", "；", &b);
+    assert_string_equal(buf_cstr(&b), "大单推迟；预算冻结");
+    buf_free(&b);
 }
 
 int main(void)
@@ -330,6 +398,9 @@ int main(void)
         cmocka_unit_test(test_err),           cmocka_unit_test(test_str_eq),
         cmocka_unit_test(test_str_trim),      cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_str_distance),
+        cmocka_unit_test(test_utf8_truncate),
+        cmocka_unit_test(test_text_join_lines),
+        cmocka_unit_test(test_money_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
