@@ -44,9 +44,8 @@ int plan_show_cmd(sp_cli *cli, int argc, char **argv)
     const char *out_path = NULL;
     int step = 0, c;
     sp_show_format fmt = SHOW_TEXT;
-    optind = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "s:f:o:", opts, NULL)) != -1) {
+    cli_opts op = CLI_OPTS("plan show", "s:f:o:", opts, NULL);
+    while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 's': {
             char *end;
@@ -69,6 +68,7 @@ int plan_show_cmd(sp_cli *cli, int argc, char **argv)
         default: return cli_usage_error("plan show", _("unknown option '%s'"), argv[optind - 1]);
         }
     }
+    if (op.rc) return op.rc;
     if (optind + 1 < argc) return cli_usage_error("plan show", _("unexpected argument '%s'"), argv[optind + 1]);
     if (optind < argc) cli->plan_id = argv[optind];
     if (out_path && !*out_path) return cli_usage_error("plan show", "%s", _("-o needs a file name"));

@@ -29,6 +29,12 @@ r = sqlite3.connect(os.environ["SALESPLAN_DB"]).execute(sys.argv[1]).fetchone()
 print("" if r is None or r[0] is None else r[0])' "$1"; }
 # money FEN: "1,234,567.89"
 money() { $PY -c 'import sys; v = int(sys.argv[1]); print(f"{v // 100:,}.{v % 100:02d}")' "$1"; }
+# wan FEN: an amount as the Chinese review pack shows it from 1万 up
+# ("177.8万": 万 with at most two decimals, trailing zeros dropped).
+# yuan FEN: whole yuan, grouped, rounded half up (the status table).
+yuan() { $PY -c 'import sys; v = int(sys.argv[1]); print(f"{(v + 50) // 100:,}")' "$1"; }
+wan() { $PY -c 'import sys; v = int(sys.argv[1]); w, r = divmod((v + 5000) // 10000, 100)
+s = f"{w:,}" + (("." + f"{r:02d}".rstrip("0")) if r else ""); print(s + "万")' "$1"; }
 
 # ---- step 0: workspace, plan, data ----
 check "init" "$SP" init
@@ -59,10 +65,10 @@ rev_sw=$(sql "select sum(d.amount) from deals d join customers c using(customer_
               where d.stage='won' and d.closed_on between '2027-01-01' and '$D' and c.region='西南'")
 for lang in zh en; do
   expect_rc 0 "status ($lang)" "$SP" --lang "$lang" status --as-of $D
-  contains "status ($lang): revenue actual = SQL" "$OUT" "$(money "$rev")"
-  contains "status ($lang): Q1 actual = SQL" "$OUT" "$(money "$rev_q1")"
-  contains "status ($lang): Q2 actual = SQL" "$OUT" "$(money "$rev_q2")"
-  contains "status ($lang): 西南 actual = SQL" "$OUT" "$(money "$rev_sw")"
+  contains "status ($lang): revenue actual = SQL" "$OUT" "$(yuan "$rev")"
+  contains "status ($lang): Q1 actual = SQL" "$OUT" "$(yuan "$rev_q1")"
+  contains "status ($lang): Q2 actual = SQL" "$OUT" "$(yuan "$rev_q2")"
+  contains "status ($lang): 西南 actual = SQL" "$OUT" "$(yuan "$rev_sw")"
 done
 expect_rc 0 "status --format json" "$SP" status --as-of $D --format json
 echo "$OUT" > status.json
@@ -350,7 +356,8 @@ for lang in zh en; do
     expect_rc 0 "report --period 2027-06 ($lang, $fmt)" "$SP" --lang "$lang" report --period 2027-06 --as-of $D --format "$fmt"
     contains "report ($lang, $fmt) has the review note" "$OUT" "7月起每周复盘华北漏斗"
     contains "report ($lang, $fmt) names a goal" "$OUT" "年度营收"
-    contains "report ($lang, $fmt): June's won revenue = SQL" "$OUT" "$(money "$rev_jun")"
+    if [ "$lang" = zh ]; then shown=$(wan "$rev_jun"); else shown=$(money "$rev_jun"); fi
+    contains "report ($lang, $fmt): June's won revenue = SQL" "$OUT" "$shown"
   done
 done
 # DEFECT (item 3): the figures of report --period 2027-06 are June's own — not asserted
