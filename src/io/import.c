@@ -824,6 +824,9 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     in_tx = false;
     ok = true;
 out:
+    /* the encoding actually used: detection may have chosen GB18030 on a
+     * stream after the first chunks */
+    if (info) snprintf(info->encoding, sizeof info->encoding, "%s", csv_encoding(c));
     if (in_tx) st->ops->rollback(st);
     if (!ok) stats->imported = 0;
     if (rej && fclose(rej) != 0 && ok) {

@@ -10,8 +10,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/csv_read.h"
 #include "io/import.h"
@@ -165,12 +170,29 @@ static void test_detection_chunks(void **state)
     assert_non_null(strstr(got, "|客\n"));
     assert_null(strstr(got, "ERR"));
     free(got);
+    /* a UTF-8 file (its Chinese on every line) with one bad byte, at any
+     * chunk size: the bad byte is an error at its own line, as UTF-8 */
+    static const size_t chunks[] = {0, 32, 4096};
+    for (size_t k = 0; k < 3; k++) {
+        buf_t in = BUF_INIT;
+        buf_puts(&in, "名\n");
+        for (int i = 0; i < 40; i++) buf_puts(&in, "客户\n");
+        buf_puts(&in, "\xBF\xCD\n");
+        buf_puts(&in, "客户\n");
+        got = dump(in.data, in.len, NULL, 0, chunks[k]);
+        assert_non_null(strstr(got, "L41:客户\nERR:t.csv:42: not valid UTF-8"));
+        free(got);
+        buf_free(&in);
+    }
+    /* as little UTF-8 as bad bytes, and the bytes are no Chinese GB18030
+     * either: an error at the line of the first bad byte, not a guess */
     buf_t in = BUF_INIT;
     buf_puts(&in, "名\n");
     for (int i = 0; i < 40; i++) buf_puts(&in, "row\n");
     buf_puts(&in, "\xBF\xCD\n");
     got = dump(in.data, in.len, NULL, 0, 32);
-    assert_non_null(strstr(got, "L41:row\nERR:t.csv:42: not valid UTF-8"));
+    assert_string_equal(got, "ERR:t.csv:42: the file is neither UTF-8 nor GB18030 text: name its encoding with "
+                             "--encoding (e.g. LATIN1, WINDOWS-1252, BIG5)\n");
     free(got);
     buf_free(&in);
 }
@@ -256,6 +278,216 @@ static void test_open_missing(void **state)
     assert_null(csv_open_mem("a\n", 2, "t.csv", &o, &err));
     assert_int_equal(err.cls, SP_EINVAL);
     err_free(&err);
+}
+
+/* a NUL byte inside a field is an error naming its line and column, not
+ * a silent cut (two ids differing after a NUL would merge) */
+static void test_nul_byte(void **state)
+{
+    (void)state;
+    static const size_t chunks[] = {0, 1, 3, 64};
+    for (size_t k = 0; k < 4; k++) {
+        char *got = dump(L("id,name\n1,a\0b\n"), NULL, 0, chunks[k]);
+        assert_string_equal(got, "L1:id|name\nERR:t.csv:2: a NUL byte in column 2 (not text: a binary file, or an "
+                                 "encoding to name with --encoding?)\n");
+        free(got);
+        got = dump(L("id,note\n1,\"x\ny\0\"\n"), NULL, 0, chunks[k]);
+        assert_non_null(strstr(got, "L1:id|note\nERR:t.csv:3: a NUL byte in column 2 "));
+        free(got);
+        got = dump(L("id,note\n\0,x\n"), NULL, 0, chunks[k]);
+        assert_non_null(strstr(got, "ERR:t.csv:2: a NUL byte in column 1 "));
+        free(got);
+        got = dump(L("id,note\n\"a\"\0,x\n"), NULL, 0, chunks[k]);
+        assert_non_null(strstr(got, "ERR:t.csv:2: a NUL byte in column 1 "));
+        free(got);
+    }
+}
+
+/* scratch directory for the file tests */
+static char *scratch(void)
+{
+    char tmpl[] = "/tmp/sp_csv_XXXXXX";
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+    buf_t b = BUF_INIT;
+    buf_printf(&b, "%s/%s", dir, name);
+    return buf_detach(&b);
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* open_fails: csv_open(path) fails with a message holding path and want */
+static void open_fails(const char *path, const char *want)
+{
+    sp_err err = SP_ERR_INIT;
+    sp_csv *c = csv_open(path, NULL, &err);
+    if (c) {
+        csv_close(c);
+        print_error("%s: opened, wanted an error with '%s'\n", path, want);
+        fail();
+    }
+    if (!strstr(buf_cstr(&err.msg), path) || !strstr(buf_cstr(&err.msg), want)) {
+        print_error("%s: error '%s', wanted '%s'\n", path, buf_cstr(&err.msg), want);
+        fail();
+    }
+    err_free(&err);
+}
+
+/* every error path of csv_open on real paths (tests run as root: no
+ * permission bits can make a file unreadable, so unreadable means a
+ * dangling symlink or a symlink loop) */
+static void test_open_errors(void **state)
+{
+    (void)state;
+    alarm(20); /* a hang fails the test instead of stalling the suite */
+    char *dir = scratch();
+    open_fails(dir, strerror(EISDIR));
+    char *dangling = path_in(dir, "dangling.csv");
+    assert_int_equal(symlink("/nonexistent/target.csv", dangling), 0);
+    open_fails(dangling, strerror(ENOENT));
+    char *la = path_in(dir, "loop_a.csv"), *lb = path_in(dir, "loop_b.csv");
+    assert_int_equal(symlink(lb, la), 0);
+    assert_int_equal(symlink(la, lb), 0);
+    open_fails(la, strerror(ELOOP));
+    open_fails("/dev/zero", "not a regular file");
+    open_fails("/dev/null", "not a regular file");
+    /* a FIFO nobody writes to: no hang, it reads as empty */
+    char *fifo = path_in(dir, "fifo.csv");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    sp_err err = SP_ERR_INIT;
+    sp_csv *c = csv_open(fifo, NULL, &err);
+    assert_non_null(c);
+    char **f;
+    size_t n;
+    assert_int_equal(csv_next(c, &f, &n, &err), 0);
+    csv_close(c);
+    /* a FIFO with a writer is read like a file */
+    int hold = open(fifo, O_RDONLY | O_NONBLOCK);
+    assert_true(hold >= 0);
+    int wfd = open(fifo, O_WRONLY);
+    assert_true(wfd >= 0);
+    const char msg[] = "a,b\n1,2\n";
+    assert_int_equal(write(wfd, msg, sizeof msg - 1), (ssize_t)(sizeof msg - 1));
+    close(wfd); /* the data stays in the pipe: a reader holds it */
+    c = csv_open(fifo, NULL, &err);
+    assert_non_null(c);
+    assert_int_equal(csv_next(c, &f, &n, &err), 1);
+    assert_int_equal(csv_next(c, &f, &n, &err), 1);
+    assert_string_equal(f[1], "2");
+    assert_int_equal(csv_next(c, &f, &n, &err), 0);
+    csv_close(c);
+    close(hold);
+    unlink(fifo);
+    alarm(0);
+    unlink(dangling);
+    unlink(la);
+    unlink(lb);
+    rmdir(dir);
+    free(dangling);
+    free(la);
+    free(lb);
+    free(fifo);
+    free(dir);
+    err_free(&err);
+}
+
+/* a file that shrinks while it is read is an error, not a short import */
+static void test_shrink(void **state)
+{
+    (void)state;
+    char *dir = scratch();
+    char *p = path_in(dir, "shrink.csv");
+    buf_t in = BUF_INIT;
+    buf_puts(&in, "id,name\n");
+    for (int i = 0; in.len < ((size_t)3 << 20); i++) buf_printf(&in, "%d,name %d\n", i, i);
+    write_file(p, in.data, in.len);
+    sp_err err = SP_ERR_INIT;
+    sp_csv *c = csv_open(p, NULL, &err);
+    assert_non_null(c);
+    char **f;
+    size_t n;
+    assert_int_equal(csv_next(c, &f, &n, &err), 1);
+    assert_int_equal(truncate(p, 100), 0);
+    int r;
+    size_t rows = 0;
+    while ((r = csv_next(c, &f, &n, &err)) == 1) rows++;
+    assert_int_equal(r, -1);
+    assert_non_null(strstr(buf_cstr(&err.msg), "the file changed while being read"));
+    assert_true(rows < 200000);
+    csv_close(c);
+    err_free(&err);
+    unlink(p);
+    rmdir(dir);
+    free(p);
+    free(dir);
+    buf_free(&in);
+}
+
+/* detection looks at the whole file: ASCII for more than a MiB, then a
+ * Latin-1 letter (not UTF-8, not Chinese GB18030) is refused at its line
+ * before anything is read; ASCII then GBK is GB18030 from the start */
+static void test_detection_whole_file(void **state)
+{
+    (void)state;
+    char *dir = scratch();
+    char *p = path_in(dir, "late.csv");
+    buf_t in = BUF_INIT;
+    buf_puts(&in, "id,name\n");
+    size_t line = 1;
+    while (in.len < ((size_t)1 << 20) + 4096) {
+        buf_printf(&in, "%zu,plain\n", line);
+        line++;
+    }
+    size_t bad_line = line + 1;
+    buf_puts(&in, "99,Caf\xE9s\n");
+    write_file(p, in.data, in.len);
+    sp_err err = SP_ERR_INIT;
+    sp_csv *c = csv_open(p, NULL, &err);
+    assert_null(c);
+    char want[256];
+    snprintf(want, sizeof want, "%s:%zu: the file is neither UTF-8 nor GB18030 text", p, bad_line);
+    if (!strstr(buf_cstr(&err.msg), want)) {
+        print_error("got '%s', want '%s'\n", buf_cstr(&err.msg), want);
+        fail();
+    }
+    err_free(&err);
+    /* the same with GBK: GB18030 is named before the first record */
+    in.len -= strlen("99,Caf\xE9s\n");
+    buf_puts(&in, "99,\xBF\xCD\xBB\xA7\n");
+    write_file(p, in.data, in.len);
+    c = csv_open(p, NULL, &err);
+    assert_non_null(c);
+    assert_string_equal(csv_encoding(c), "GB18030");
+    char **f;
+    size_t n;
+    int r;
+    const char *last = NULL;
+    char keep[64] = "";
+    while ((r = csv_next(c, &f, &n, &err)) == 1) {
+        if (n == 2) snprintf(keep, sizeof keep, "%s", f[1]);
+        last = keep;
+    }
+    assert_int_equal(r, 0);
+    assert_non_null(last);
+    assert_string_equal(keep, "客户");
+    csv_close(c);
+    err_free(&err);
+    unlink(p);
+    rmdir(dir);
+    free(p);
+    free(dir);
+    buf_free(&in);
 }
 
 static void test_write_field(void **state)
@@ -730,6 +962,10 @@ int main(void)
         cmocka_unit_test(test_explicit_delimiter),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_open_missing),
+        cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_shrink),
+        cmocka_unit_test(test_detection_whole_file),
         cmocka_unit_test(test_write_field),
         cmocka_unit_test(test_write_read_roundtrip),
         cmocka_unit_test(test_aliases),
