@@ -570,7 +570,17 @@ static void test_aliases(void **state)
         {TBL_DEALS, "Deal - Value", "amount"},
         {TBL_DEALS, "Expected Revenue", "amount"},
         {TBL_DEALS, "金额", "amount"},
-        {TBL_DEALS, "Close Date", "closed_on"},
+        {TBL_DEALS, "Close Date", "expected_close_on"},
+        {TBL_DEALS, "CloseDate", "expected_close_on"},
+        {TBL_DEALS, "Expected Closing", "expected_close_on"},
+        {TBL_DEALS, "date_deadline", "expected_close_on"},
+        {TBL_DEALS, "Deal - Expected close date", "expected_close_on"},
+        {TBL_DEALS, "预计成交日期", "expected_close_on"},
+        {TBL_DEALS, "预计关闭日期", "expected_close_on"},
+        {TBL_DEALS, "Deal - Lost time", "closed_on"},
+        {TBL_DEALS, "Deal probability", "probability"},
+        {TBL_DEALS, "IsWon", "is_won"},
+        {TBL_DEALS, "IsClosed", "is_closed"},
         {TBL_DEALS, "Closed Date", "closed_on"},
         {TBL_DEALS, "Deal - Won time", "closed_on"},
         {TBL_DEALS, "成交日期", "closed_on"},
@@ -642,13 +652,13 @@ static void test_aliases(void **state)
 static void test_aliases_unambiguous(void **state)
 {
     (void)state;
-    static const char *const cols[TBL_COUNT][13] = {
+    static const char *const cols[TBL_COUNT][16] = {
         {"rep_id", "name", "team", "role", "region", "industry", "active"},
         {"customer_id", "name", "region", "industry", "size", "owner_rep_id", "created_on"},
         {"lead_id", "created_on", "source", "region", "industry", "size", "owner_rep_id", "qualified",
          "opportunity_id"},
         {"deal_id", "customer_id", "owner_rep_id", "product", "created_on", "closed_on", "stage", "amount", "cost",
-         "probability", "is_new_customer", "is_renewal"},
+         "probability", "is_new_customer", "is_renewal", "expected_close_on", "is_won", "is_closed"},
         {"activity_id", "occurred_on", "rep_id", "customer_id", "kind"},
         {"invoice_id", "deal_id", "customer_id", "issued_on", "due_on", "amount", "paid", "paid_on"},
         {"spend_id", "spent_on", "category", "amount", "strategy_id", "task_id", "note"},
