@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../util/i18n.h"
@@ -67,9 +68,14 @@ typedef struct colspec {
     "Company owner|Contact owner|Lead Owner|HubSpot Owner|Organization - Owner"
 #define A_CUSTOMER_ID                                                                             \
     "客户编号|客户ID|客户代码|Customer ID|Account ID|Company ID|Associated Company ID|"           \
+    "Associated Company IDs (Primary)|Associated Company IDs|"                                   \
     "Organization - ID|Organization ID|Org ID|Partner ID|Customer Code"
-/* a reference to a customer from another table: Odoo's "Customer" column */
-#define A_CUSTOMER_REF A_CUSTOMER_ID "|Customer|客户"
+/* a reference to a customer from another table, also by name (matched to
+ * the customers' names, see refs_resolve): Odoo's "Customer", HubSpot's
+ * "Associated Company", Pipedrive's "Deal - Organization" */
+#define A_CUSTOMER_REF                                                                            \
+    A_CUSTOMER_ID "|Customer|客户|客户名称|Associated Company|Deal - Organization|Organization|"  \
+    "Account Name|Company"
 #define A_CREATED                                                                                 \
     "created|创建日期|创建时间|建档日期|录入日期|Created Date|Create Date|Created on|Creation Date|" \
     "Date Created|Deal - Deal created|Lead - Lead created|Organization - Organization created"
@@ -302,6 +308,21 @@ static int match_column_rank(sp_table t, const char *header, int *rank)
         char w[64];
         norm_key(cols[i].name, strlen(cols[i].name), w, sizeof w);
         if (strcmp(w, key) == 0) return (int)i;
+    }
+    /* an alias as written (case-blind) before the normalized forms: "Deal -
+     * Probability" (Pipedrive, 0-100) and "Deal probability" (HubSpot, a
+     * fraction) normalize alike */
+    for (size_t i = 0; i < table_specs[t].n; i++) {
+        int idx = 1;
+        for (const char *w = cols[i].aliases; *w; idx++) {
+            const char *bar = strchr(w, '|');
+            size_t n = bar ? (size_t)(bar - w) : strlen(w);
+            if (strlen(header) == n && strncasecmp(header, w, n) == 0) {
+                *rank = idx;
+                return (int)i;
+            }
+            w += n + (bar ? 1 : 0);
+        }
     }
     for (size_t i = 0; i < table_specs[t].n; i++) {
         int r = in_list(key, cols[i].aliases);
