@@ -792,6 +792,83 @@ static void test_parse_deals(void **state)
     err_free(&err);
 }
 
+/* the CRM rules: IsWon/IsClosed decide the stage (even a custom one), a
+ * closed deal without a closed date takes its (expected) close date, an
+ * open one keeps it as expected only, HubSpot's probability is a fraction,
+ * Pipedrive's probability is a percentage, and of several columns for one
+ * field the first non-empty in alias order is read */
+static void test_parse_crm_rules(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_import_cols *m = cols_of(TBL_DEALS, "Id,AccountId,Amount,StageName,CloseDate,CreatedDate,IsWon,IsClosed\n", &err);
+    assert_non_null(m);
+    sp_any_record r;
+    char *why = parse_line(m, "D1,C1,100,Contract Signed,2026-08-01,2026-07-27T17:40:52.000+0000,true,true\n", &r);
+    assert_string_equal(why, "");
+    free(why);
+    assert_int_equal(r.deal.stage, STAGE_WON);
+    assert_int_equal(r.deal.closed_on, day_from_ymd(2026, 8, 1));
+    assert_true(r.deal.has_expected_close);
+    assert_int_equal(r.deal.expected_close_on, day_from_ymd(2026, 8, 1));
+    assert_int_equal(r.deal.created_on, day_from_ymd(2026, 7, 27));
+    why = parse_line(m, "D2,C1,100,Closed Won,2026-08-01,2026-07-27,false,true\n", &r);
+    free(why);
+    assert_int_equal(r.deal.stage, STAGE_LOST);
+    why = parse_line(m, "D3,C1,100,Closed Won,2026-09-30,2026-07-27,false,false\n", &r);
+    free(why);
+    assert_int_equal(r.deal.stage, STAGE_OPEN);
+    assert_int_equal(r.deal.closed_on, SP_DAY_NONE);
+    assert_int_equal(r.deal.expected_close_on, day_from_ymd(2026, 9, 30));
+    /* without the flags an unknown stage is still an error */
+    why = parse_line(m, "D4,C1,100,Contract Signed,2026-08-01,2026-07-27,,\n", &r);
+    assert_non_null(strstr(why, "StageName: unknown stage 'Contract Signed'"));
+    free(why);
+    parse_line(NULL, NULL, NULL);
+    import_cols_free(m);
+
+    m = cols_of(TBL_DEALS, "Record ID,Associated Company,Amount,Deal Stage,Create Date,Deal probability,"
+                           "Associated Company IDs (Primary)\n", &err);
+    assert_non_null(m);
+    static const struct {
+        const char *p;
+        int want;
+    } fr[] = {{"1", 100}, {"0", 0}, {"0.2", 20}, {"0.125", 13}, {"1.0", 100}, {".5", 50}, {"40%", 40}};
+    for (size_t i = 0; i < sizeof fr / sizeof fr[0]; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "H1,Acme,1,closedwon,2026-01-01,%s,\n", fr[i].p);
+        why = parse_line(m, line, &r);
+        assert_string_equal(why, "");
+        free(why);
+        assert_int_equal(r.deal.probability, fr[i].want);
+    }
+    why = parse_line(m, "H1,Acme,1,closedwon,2026-01-01,40,\n", &r);
+    assert_non_null(strstr(why, "Deal probability: not a probability '40' (a fraction from 0 to 1"));
+    free(why);
+    /* the company id when given, else its name */
+    why = parse_line(m, "H2,Acme Ltd,1,closedwon,2026-01-01,,C7\n", &r);
+    free(why);
+    assert_string_equal(r.deal.customer_id, "C7");
+    why = parse_line(m, "H3,Acme Ltd,1,closedwon,2026-01-01,,\n", &r);
+    free(why);
+    assert_string_equal(r.deal.customer_id, "Acme Ltd");
+    parse_line(NULL, NULL, NULL);
+    import_cols_free(m);
+
+    m = cols_of(TBL_DEALS, "Deal - ID,Deal - Organization,Deal - Value,Deal - Stage,Deal - Status,Deal - Won time,"
+                           "Deal - Lost time,Deal - Deal created,Deal - Probability\n", &err);
+    assert_non_null(m);
+    why = parse_line(m, "7,Acme,1,Qualified,lost,,2026-06-10 16:30:00,2026-04-02 08:00:00,40\n", &r);
+    assert_string_equal(why, "");
+    free(why);
+    assert_int_equal(r.deal.stage, STAGE_LOST);                   /* Status wins over Stage */
+    assert_int_equal(r.deal.closed_on, day_from_ymd(2026, 6, 10)); /* the lost time */
+    assert_int_equal(r.deal.probability, 40);                      /* a percentage */
+    parse_line(NULL, NULL, NULL);
+    import_cols_free(m);
+    err_free(&err);
+}
+
 static void test_stage_words(void **state)
 {
     (void)state;
@@ -981,6 +1058,7 @@ int main(void)
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_aliases_unambiguous),
         cmocka_unit_test(test_parse_deals),
+        cmocka_unit_test(test_parse_crm_rules),
         cmocka_unit_test(test_stage_words),
         cmocka_unit_test(test_parse_other_tables),
         cmocka_unit_test(test_missing_required_column),
