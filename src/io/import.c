@@ -893,9 +893,15 @@ static void refs_free(import_refs *r)
  * store error. */
 static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_import_opts *opts, sp_err *err)
 {
+    /* only what the file's columns refer to */
     bool want[REF_COUNT] = {false};
-    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++)
-        if (ref_columns[i].t == m->table) want[ref_columns[i].kind] = true;
+    const colspec *cols = table_specs[m->table].cols;
+    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++) {
+        if (ref_columns[i].t != m->table) continue;
+        for (size_t k = 0; k < table_specs[m->table].n; k++)
+            if (strcmp(cols[k].name, ref_columns[i].column) == 0 && m->pos[k][0] >= 0)
+                want[ref_columns[i].kind] = true;
+    }
     import_refs *r = xcalloc(1, sizeof *r);
     r->pool = strpool_new();
     if (want[REF_REP] || want[REF_CUSTOMER]) {
@@ -917,14 +923,15 @@ static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_im
     for (size_t pi = 0; opts && pi < opts->nplans; pi++) {
         const sp_plan *p = opts->plans[pi];
         if (!p) continue;
-        for (size_t g = 0; g < p->ngroups; g++)
+        for (size_t g = 0; want[REF_REP] && g < p->ngroups; g++)
             for (size_t i = 0; i < p->groups[g].nmembers; i++)
                 refs_put(r, REF_REP, p->groups[g].members[i].id, p->groups[g].members[i].name);
-        for (size_t i = 0; i < p->nbudget_cats; i++)
+        for (size_t i = 0; want[REF_CATEGORY] && i < p->nbudget_cats; i++)
             refs_put(r, REF_CATEGORY, p->budget_cats[i].id, p->budget_cats[i].name);
-        for (size_t i = 0; i < p->nstrategies; i++)
+        for (size_t i = 0; want[REF_STRATEGY] && i < p->nstrategies; i++)
             refs_put(r, REF_STRATEGY, p->strategies[i].id, p->strategies[i].name);
-        for (size_t i = 0; i < p->ntasks; i++) refs_put(r, REF_TASK, p->tasks[i].id, p->tasks[i].name);
+        for (size_t i = 0; want[REF_TASK] && i < p->ntasks; i++)
+            refs_put(r, REF_TASK, p->tasks[i].id, p->tasks[i].name);
     }
     return r;
 }

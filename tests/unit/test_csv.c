@@ -361,6 +361,18 @@ static void test_open_errors(void **state)
     assert_int_equal(symlink(la, lb), 0);
     open_fails(la, strerror(ELOOP));
     open_fails("/dev/zero", "not a regular file");
+    /* an unknown encoding on a real file: the error, no crash */
+    {
+        char *pth = path_in(dir, "enc.csv");
+        write_file(pth, "a,b\n", 4);
+        sp_csv_opts o = {"NO-SUCH-ENCODING", 0};
+        sp_err e2 = SP_ERR_INIT;
+        assert_null(csv_open(pth, &o, &e2));
+        assert_non_null(strstr(buf_cstr(&e2.msg), "unknown encoding 'NO-SUCH-ENCODING'"));
+        err_free(&e2);
+        unlink(pth);
+        free(pth);
+    }
     open_fails("/dev/null", "not a regular file");
     /* a FIFO nobody writes to: no hang, it reads as empty */
     char *fifo = path_in(dir, "fifo.csv");
