@@ -194,13 +194,14 @@ static void count_lines(enc_count *k, const unsigned char *s, size_t n)
     }
 }
 
-/* enc_count_buf: counts s[0..n); final: nothing follows. Returns how many
- * leading bytes were counted (the rest, at most 3 bytes of a sequence cut
- * by the end of the buffer, is to be counted again with what follows). */
-static size_t enc_count_buf(enc_count *k, const unsigned char *s, size_t n, bool final)
+/* enc_count_at: counts s[*pu..n) as UTF-8 and s[*pg..n) as GB18030;
+ * final: nothing follows. Each scanner stops before a sequence cut off by
+ * the end of the buffer and leaves its resume position in *pu / *pg (the
+ * two may differ: the caller keeps the bytes from the smaller one). */
+static void enc_count_at(enc_count *k, const unsigned char *s, size_t n, bool final, size_t *pu, size_t *pg)
 {
     /* UTF-8 */
-    size_t i = 0, stop_u = n;
+    size_t i = *pu, stop_u = n;
     for (;;) {
         bool incomplete = false, dummy = false;
         size_t ok = utf8_prefix(s + i, n - i, &incomplete, &dummy);
@@ -219,7 +220,7 @@ static size_t enc_count_buf(enc_count *k, const unsigned char *s, size_t n, bool
         i++;
     }
     /* GB18030 */
-    size_t g = 0, stop_g = n;
+    size_t g = *pg, stop_g = n;
     while (g < n) {
         unsigned char b = s[g];
         if (b < 0x80) {
@@ -260,7 +261,15 @@ static size_t enc_count_buf(enc_count *k, const unsigned char *s, size_t n, bool
             g++;
         }
     }
-    return stop_u < stop_g ? stop_u : stop_g;
+    *pu = stop_u;
+    *pg = stop_g;
+}
+
+/* enc_count_buf: counts all of s[0..n) (nothing follows). */
+static void enc_count_buf(enc_count *k, const unsigned char *s, size_t n)
+{
+    size_t pu = 0, pg = 0;
+    enc_count_at(k, s, n, true, &pu, &pg);
 }
 
 /* enc_decide: UTF-8 when valid, or when valid sequences outnumber invalid
@@ -382,7 +391,7 @@ static int refill_utf8(sp_csv *c, sp_err *err)
              * decides (enc_decide) */
             if (c->auto_enc && !c->saw_non_ascii) {
                 enc_count k = {0};
-                enc_count_buf(&k, (const unsigned char *)c->raw + keep, c->rawlen - keep, c->src_eof);
+                enc_count_buf(&k, (const unsigned char *)c->raw + keep, c->rawlen - keep);
                 enc_guess g = enc_decide(&k);
                 c->auto_enc = false;
                 if (g == GUESS_GB18030) {
@@ -488,14 +497,14 @@ static bool prescan(sp_csv *c, enc_count *k)
 {
     memset(k, 0, sizeof *k);
     if (c->mem) {
-        enc_count_buf(k, (const unsigned char *)c->mem, c->memlen, true);
+        enc_count_buf(k, (const unsigned char *)c->mem, c->memlen);
         return true;
     }
     if (!c->regular || !c->fp) return false;
     int fd = fileno(c->fp);
     size_t cap = CSV_CHUNK + 4;
     unsigned char *b = xmalloc(cap);
-    size_t have = 0;
+    size_t have = 0, pu = 0, pg = 0;
     long long off = c->start_off;
     bool ok = true;
     for (;;) {
@@ -508,10 +517,14 @@ static bool prescan(sp_csv *c, enc_count *k)
         off += got;
         have += (size_t)got;
         bool final = got == 0;
-        size_t used = enc_count_buf(k, b, have, final);
+        enc_count_at(k, b, have, final, &pu, &pg);
         if (final) break;
+        /* keep what a scanner has not counted yet (a few bytes) */
+        size_t used = pu < pg ? pu : pg;
         memmove(b, b + used, have - used);
         have -= used;
+        pu -= used;
+        pg -= used;
     }
     free(b);
     return ok;
