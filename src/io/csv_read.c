@@ -502,7 +502,7 @@ static bool prescan(sp_csv *c, enc_count *k)
     }
     if (!c->regular || !c->fp) return false;
     int fd = fileno(c->fp);
-    size_t cap = CSV_CHUNK + 4;
+    size_t cap = c->chunk + 4;
     unsigned char *b = xmalloc(cap);
     size_t have = 0, pu = 0, pg = 0;
     long long off = c->start_off;
@@ -535,7 +535,12 @@ static sp_csv *csv_start(sp_csv *c, const sp_csv_opts *opts, sp_err *err)
     c->line = 1;
     c->first_window = true;
     c->cd = (iconv_t)-1;
-    if (!c->chunk) c->chunk = CSV_CHUNK;
+    if (!c->chunk) {
+        /* a small input of known size needs no 1 MiB buffers (and the
+         * 4 MiB conversion buffer that goes with them) */
+        c->chunk = CSV_CHUNK;
+        if ((c->mem || c->regular) && c->total < CSV_CHUNK) c->chunk = c->total < 4096 ? 4096 : c->total;
+    }
     c->rcap = 4096;
     c->rb = xmalloc(c->rcap);
     c->fo = xcalloc(CSV_MAX_FIELDS + 1, sizeof *c->fo);
@@ -701,7 +706,7 @@ sp_csv *csv_open_mem_chunked(const char *data, size_t len, const char *name, con
     if (len) memcpy(c->mem, data, len);
     c->memlen = len;
     c->total = len;
-    c->chunk = chunk ? chunk : CSV_CHUNK;
+    c->chunk = chunk; /* 0: csv_start picks */
     return csv_start(c, opts, err);
 }
 
