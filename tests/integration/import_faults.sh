@@ -75,5 +75,13 @@ eq "late GBK pipe: decoded" "$(q "select name from customers where customer_id='
 expect_rc 1 "UTF-8 with one bad byte: refused" "$SP" import customers "$WORK/utf8_bad.csv"
 contains "UTF-8 bad byte: its line, as UTF-8" "$ERR" "utf8_bad.csv:32: not valid UTF-8"
 case $ERR in *GB18030\ byte*) not_ok "UTF-8 bad byte: not called GB18030" ;; *) ok "UTF-8 bad byte: not called GB18030" ;; esac
+# the same two files through a pipe (decided by the chunk that holds the
+# first non-ASCII byte): the same errors at the same lines
+sqlite3 "$SALESPLAN_DB" "delete from customers"
+expect_rc 1 "UTF-8 with one bad byte, piped: refused" sh -c "cat \"$WORK/utf8_bad.csv\" | \"$SP\" import customers -"
+contains "UTF-8 bad byte, piped: its line" "$ERR" "-:32: not valid UTF-8"
+expect_rc 1 "Latin-1 after the first MiB, piped: refused" sh -c "cat \"$WORK/latin1.csv\" | \"$SP\" import customers -"
+contains "Latin-1, piped: its line" "$ERR" "-:80002: the file is neither UTF-8 nor GB18030 text"
+eq "piped refusals: nothing stored" "$(q "select count(*) from customers")" 0
 
 finish
