@@ -58,7 +58,7 @@ const sp_command sp_commands[] = {
      N_("Usage: salesplan plan list [--format table|json]\n"), false},
     {"import", import_cmd, N_("import a CSV table (all or nothing)"),
      N_("Usage: salesplan import TABLE FILE.csv [--encoding ENC] [--skip-bad REJECTS.csv]\n"
-        "                        [--delimiter C|tab] [--quiet]\n"
+        "                        [--delimiter C|tab] [--strict] [--quiet]\n"
         "TABLE is one of: reps customers leads deals activities invoices spend.\n"
         "Reads UTF-8 (with or without BOM), UTF-16 and GB18030/GBK (detected, or\n"
         "--encoding), comma or tab separated, RFC 4180 quoting. Headers are matched\n"
@@ -67,6 +67,8 @@ const sp_command sp_commands[] = {
         "Rows are upserted by id. A bad row stops the import: every bad row is\n"
         "reported as FILE:LINE: column: why (up to 100) and nothing is written.\n"
         "--skip-bad imports the good rows and writes the bad ones with the reason.\n"
+        "Rep, customer and budget category names are matched to their ids; a\n"
+        "reference to nothing is kept with a warning, or refused with --strict.\n"
         "Exit status: 0 imported, 1 bad data or unreadable file, 2 bad usage.\n"),
      true},
     {"kpi", kpi_cmd, N_("compute a metric for a period, filter and breakdown"),

@@ -1,17 +1,20 @@
 /*
  * cmd_import.c — `salesplan import TABLE FILE [--encoding ENC]
- * [--skip-bad REJECTS.csv] [--quiet]`: one CSV file into one table, all or
- * nothing (io/import.c does the work; this parses options, decides whether
- * to show progress and prints the summary).
+ * [--skip-bad REJECTS.csv] [--strict] [--quiet]`: one CSV file into one
+ * table, all or nothing (io/import.c does the work; this parses options,
+ * loads the plans the references are checked against, decides whether to
+ * show progress and prints the summary).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <iconv.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../io/import.h"
+#include "../io/plan_yaml.h"
 #include "cli.h"
 
 /* group: "1,234,567" into buf (>= 32 bytes). */
@@ -34,6 +37,7 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
                                          {"skip-bad", required_argument, NULL, 's'},
                                          {"delimiter", required_argument, NULL, 'd'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"strict", no_argument, NULL, 'S'},
                                          {NULL, 0, NULL, 0}};
     sp_import_opts io = {0};
     bool quiet = cli->quiet;
@@ -43,6 +47,7 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
         if (c == 'e') io.csv.encoding = optarg;
         else if (c == 's') io.skip_bad = optarg;
         else if (c == 'q') quiet = true;
+        else if (c == 'S') io.strict = true;
         else if (c == 'd') {
             if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0) io.csv.delimiter = '\t';
             else if (strlen(optarg) == 1 && optarg[0] != '"' && optarg[0] != '\n' && optarg[0] != '\r')
@@ -81,6 +86,44 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
     sp_store *st = cli_open_store(cli, false);
     if (!st) return 1;
     sp_err err = SP_ERR_INIT;
+    /* the plans whose team, budget categories, strategies and tasks the
+     * references are checked against: --plan, else every plan */
+    sp_plan **plans = NULL;
+    size_t nplans = 0;
+    sp_plan_info *infos = NULL;
+    size_t ninfos = 0;
+    if (cli->plan_id) {
+        bool failed;
+        sp_plan *p = cli_load_plan(cli, st, &failed);
+        if (failed) {
+            store_close(st);
+            return 1;
+        }
+        if (p) {
+            plans = xcalloc(1, sizeof *plans);
+            plans[nplans++] = p;
+        }
+    } else if (st->ops->plan_list(st, &infos, &ninfos, &err)) {
+        plans = xcalloc(ninfos ? ninfos : 1, sizeof *plans);
+        for (size_t i = 0; i < ninfos; i++) {
+            char *text = NULL;
+            sp_err perr = SP_ERR_INIT;
+            if (st->ops->plan_get(st, infos[i].id, 0, &text, &perr)) {
+                sp_plan *p = plan_yaml_parse(text, strlen(text), infos[i].id, &perr);
+                if (p) plans[nplans++] = p;
+            }
+            free(text);
+            err_free(&perr);
+        }
+        plan_info_free(infos, ninfos);
+    } else {
+        int rc = cli_fail(&err);
+        store_close(st);
+        err_free(&err);
+        return rc;
+    }
+    io.plans = (const sp_plan *const *)plans;
+    io.nplans = nplans;
     sp_import_stats stats;
     sp_import_info info;
     int rc = 0;
@@ -89,10 +132,18 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
     } else if (!quiet) {
         char b[32];
         printf(_("%s: %s rows imported from %s (%s)\n"), tname, group(stats.imported, b), path, info.encoding);
+        if (stats.matched)
+            printf(_("%s: %s names matched to ids (see docs/IMPORT.md, References)\n"), tname,
+                   group(stats.matched, b));
+        if (stats.warnings)
+            printf(_("%s: %s references kept as they are, with a warning (--strict refuses them)\n"), tname,
+                   group(stats.warnings, b));
         if (io.skip_bad) {
             printf(_("%s: %s bad rows written to %s\n"), tname, group(stats.rejected, b), io.skip_bad);
         }
     }
+    for (size_t i = 0; i < nplans; i++) plan_free(plans[i]);
+    free(plans);
     store_close(st);
     err_free(&err);
     return rc;

@@ -12,13 +12,16 @@
  * goal_status_label). Must not touch: I/O, SQL, the clock, output formats
  * (tables, JSON, Markdown).
  *
- * Forecast (SPEC: "actual + weighted pipeline closing in P"): deals carry no
- * expected close date, so every deal open on D (the engine's
- * weighted_pipeline with the goal's filter: created_on <= D and stage open
- * or closed_on > D) is taken as able to close in P while D <= P.last; after
- * P nothing can close in it any more and the forecast is the actual. A
- * closed_on later than D is not used to exclude a deal: on D nobody knew it,
- * and status as of a past date must not look ahead.
+ * Forecast (SPEC §7: "actual + weighted pipeline closing in P"): the
+ * engine's weighted_pipeline with the goal's filter (deals open on D:
+ * created_on <= D and stage open or closed_on > D) over only the deals that
+ * close in P: those whose expected_close_on falls in P, and those without
+ * one when P is the period running on D (P contains D) — so three future
+ * quarters no longer each count the whole pipeline. After P nothing can
+ * close in it any more and the forecast is the actual. A closed_on later
+ * than D is not used to exclude a deal: on D nobody knew it, and status as
+ * of a past date must not look ahead. The unweighted pipeline and its
+ * coverage stay SPEC §6's pipeline (every deal open on D).
  */
 #include "pace.h"
 
@@ -575,6 +578,41 @@ static bool pace_overflow(const sp_goal *g, sp_err *err)
     return false;
 }
 
+/* closes_in: whether open deal d is expected to close in P as of D. */
+static bool closes_in(const sp_deal *d, sp_period P, sp_day D)
+{
+    if (d->has_expected_close) return d->expected_close_on >= P.first && d->expected_close_on <= P.last;
+    return D >= P.first && D <= P.last;
+}
+
+/* weighted_closing_in: the weighted pipeline of g's filter over the deals
+ * open on D that close in P (closes_in), computed by the engine over a
+ * view of the dataset holding only those deals. */
+static bool weighted_closing_in(const sp_pace_ctx *c, const sp_goal *g, sp_period P, sp_qty *out, sp_err *err)
+{
+    sp_day D = c->as_of;
+    const sp_dataset *ds = c->ds;
+    sp_dataset view = *ds; /* shallow: same pool, same reps and customers */
+    view.deals.v = NULL;
+    view.deals.n = view.deals.cap = 0;
+    for (size_t i = 0; i < ds->deals.n; i++) {
+        const sp_deal *d = &ds->deals.v[i];
+        if (d->created_on == SP_DAY_NONE || d->created_on > D) continue;
+        if (d->stage != STAGE_OPEN && (d->closed_on == SP_DAY_NONE || d->closed_on <= D)) continue;
+        if (!closes_in(d, P, D)) continue;
+        if (view.deals.n == view.deals.cap) {
+            view.deals.cap = view.deals.cap ? view.deals.cap * 2 : 64;
+            view.deals.v = xreallocarray(view.deals.v, view.deals.cap, sizeof *view.deals.v);
+        }
+        view.deals.v[view.deals.n++] = *d;
+    }
+    sp_pace_ctx vc = *c;
+    vc.ds = &view;
+    bool ok = engine_value(&vc, g, MET_WEIGHTED_PIPELINE, P, D, out, err);
+    free(view.deals.v);
+    return ok;
+}
+
 static bool eval_goal(const sp_pace_ctx *c, const sp_goal *g, sp_goal_pace *gp, sp_err *err)
 {
     sp_day D = c->as_of;
@@ -606,7 +644,7 @@ static bool eval_goal(const sp_pace_ctx *c, const sp_goal *g, sp_goal_pace *gp, 
     if (g->metric == MET_REVENUE && !g->per_month) {
         gp->is_revenue = true;
         if (!engine_value(c, g, MET_PIPELINE, g->period, D, &gp->pipeline, err)) return false;
-        if (!engine_value(c, g, MET_WEIGHTED_PIPELINE, g->period, D, &gp->weighted_pipeline, err)) return false;
+        if (!weighted_closing_in(c, g, g->period, &gp->weighted_pipeline, err)) return false;
         sp_qty remainder = qty_sub(gp->target, gp->actual);
         gp->pipeline_coverage = (remainder.null || remainder.num <= 0) ? qty_null() : qty_div(gp->pipeline, remainder);
         gp->forecast = qty_add(gp->actual, gp->weighted_pipeline);

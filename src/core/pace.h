@@ -126,7 +126,7 @@ typedef struct sp_goal_pace {
     sp_weight w;
     /* revenue goals */
     bool is_revenue;
-    sp_qty pipeline, weighted_pipeline, pipeline_coverage, forecast;
+    sp_qty pipeline, weighted_pipeline, pipeline_coverage, forecast; /* weighted: of the deals closing in P (pace.c) */
     /* per: month goals: months of the period that started by as-of */
     sp_month_pace *months;
     size_t nmonths;

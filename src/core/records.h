@@ -71,6 +71,10 @@ typedef struct sp_deal {
     bool has_cost;
     int8_t probability;                /* 0..100, -1 when empty */
     sp_tri is_new_customer, is_renewal;
+    /* the expected close date (SPEC §5 expected_close_on), valid only when
+     * has_expected_close: a zeroed record has none */
+    bool has_expected_close;
+    sp_day expected_close_on;
 } sp_deal;
 
 typedef struct sp_activity {

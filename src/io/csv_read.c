@@ -19,10 +19,12 @@
 #include "csv_read.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../util/i18n.h"
 
@@ -35,13 +37,15 @@
 
 enum { ENC_UTF8, ENC_ICONV };
 enum { S_START, S_UNQ, S_QUO, S_QUO_END };
-enum { CL_PLAIN, CL_DELIM, CL_LF, CL_CR, CL_QUOTE };
+enum { CL_PLAIN, CL_DELIM, CL_LF, CL_CR, CL_QUOTE, CL_NUL };
 
 struct sp_csv {
     char *name;
     /* source */
     FILE *fp;
     bool own_fp;
+    bool regular;        /* a regular file: its size is known, shrinking is an error */
+    long long start_off; /* where reading started in it (stdin may be positioned) */
     char *mem;
     size_t memlen, mempos;
     bool src_eof;
@@ -59,6 +63,8 @@ struct sp_csv {
     bool auto_enc;       /* no BOM, no --encoding: may switch to GB18030 */
     bool saw_non_ascii;  /* UTF-8 mode: non-ASCII bytes were seen */
     bool bad_input;      /* the window ends at an invalid byte sequence */
+    bool enc_unknown;    /* ... and the bytes are neither UTF-8 nor GB18030 */
+    bool detected;       /* the encoding was detected, not named by the caller */
     bool first_window;
     iconv_t cd;
     char encoding[32];
@@ -90,7 +96,16 @@ static size_t src_read(sp_csv *c, char *dst, size_t n, sp_err *err)
                 err_set(err, SP_EIO, "%s: %s", c->name, strerror(errno ? errno : EIO));
                 return (size_t)-1;
             }
-            if (got == 0) c->src_eof = true;
+            if (got == 0) {
+                c->src_eof = true;
+                if (c->regular && c->consumed < c->total) {
+                    err_set(err, SP_EIO,
+                            _("%s: the file changed while being read (%zu bytes when opened, %zu read): "
+                              "import it again once nothing writes to it"),
+                            c->name, c->total, c->consumed);
+                    return (size_t)-1;
+                }
+            }
         }
     } else {
         got = c->memlen - c->mempos < n ? c->memlen - c->mempos : n;
@@ -143,6 +158,129 @@ static size_t utf8_prefix(const unsigned char *s, size_t n, bool *incomplete, bo
         }
         i += len;
     }
+}
+
+/* ---- encoding detection (no BOM, no --encoding) ----
+ * The counts below are taken over the whole input when it can be read twice
+ * (a regular file, a buffer), else over the first chunk holding a non-ASCII
+ * byte. UTF-8: valid multibyte sequences (u_ok) against invalid bytes
+ * (u_bad). GB18030: two-byte pairs whose second byte is >= 0x80 (g_hi: the
+ * GB2312 range where nearly all Chinese text lies, and 4-byte sequences),
+ * pairs with an ASCII second byte (g_lo: rare characters, but also what a
+ * Latin-1 letter followed by an ASCII one looks like) and bytes that fit no
+ * sequence (g_bad). */
+typedef struct enc_count {
+    size_t u_ok, u_bad, g_hi, g_lo, g_bad;
+    size_t line;           /* physical lines ended before the first invalid UTF-8 byte */
+    bool cr;               /* the last byte counted was a CR */
+    size_t bad_line;       /* 1-based line of the first invalid UTF-8 byte, 0: none */
+} enc_count;
+
+typedef enum { GUESS_UTF8, GUESS_GB18030, GUESS_NEITHER } enc_guess;
+
+/* count_lines: physical line ends (LF, CRLF, CR) in s[0..n) into k. */
+static void count_lines(enc_count *k, const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n') {
+            if (!k->cr) k->line++;
+            k->cr = false;
+        } else if (s[i] == '\r') {
+            k->line++;
+            k->cr = true;
+        } else {
+            k->cr = false;
+        }
+    }
+}
+
+/* enc_count_at: counts s[*pu..n) as UTF-8 and s[*pg..n) as GB18030;
+ * final: nothing follows. Each scanner stops before a sequence cut off by
+ * the end of the buffer and leaves its resume position in *pu / *pg (the
+ * two may differ: the caller keeps the bytes from the smaller one). */
+static void enc_count_at(enc_count *k, const unsigned char *s, size_t n, bool final, size_t *pu, size_t *pg)
+{
+    /* UTF-8 */
+    size_t i = *pu, stop_u = n;
+    for (;;) {
+        bool incomplete = false, dummy = false;
+        size_t ok = utf8_prefix(s + i, n - i, &incomplete, &dummy);
+        /* valid multibyte sequences in s[i..i+ok) */
+        for (size_t j = i; j < i + ok; j++)
+            if ((s[j] & 0xC0) == 0xC0) k->u_ok++;
+        if (!k->bad_line) count_lines(k, s + i, ok);
+        i += ok;
+        if (i >= n) break;
+        if (incomplete && !final) {
+            stop_u = i;
+            break;
+        }
+        if (!k->bad_line) k->bad_line = k->line + 1;
+        k->u_bad++;
+        i++;
+    }
+    /* GB18030 */
+    size_t g = *pg, stop_g = n;
+    while (g < n) {
+        unsigned char b = s[g];
+        if (b < 0x80) {
+            g++;
+            continue;
+        }
+        if (b == 0x80 || b == 0xFF) {
+            k->g_bad++;
+            g++;
+            continue;
+        }
+        if (g + 1 >= n) {
+            if (!final) stop_g = g;
+            else k->g_bad++;
+            break;
+        }
+        unsigned char t = s[g + 1];
+        if (t >= 0x30 && t <= 0x39) {
+            if (g + 3 >= n && !final) {
+                stop_g = g;
+                break;
+            }
+            if (g + 3 < n && s[g + 2] >= 0x81 && s[g + 2] <= 0xFE && s[g + 3] >= 0x30 && s[g + 3] <= 0x39) {
+                k->g_hi++;
+                g += 4;
+            } else {
+                k->g_bad++;
+                g++;
+            }
+        } else if (t >= 0x80 && t <= 0xFE) {
+            k->g_hi++;
+            g += 2;
+        } else if (t >= 0x40 && t <= 0x7E) {
+            k->g_lo++;
+            g += 2;
+        } else {
+            k->g_bad++;
+            g++;
+        }
+    }
+    *pu = stop_u;
+    *pg = stop_g;
+}
+
+/* enc_count_buf: counts all of s[0..n) (nothing follows). */
+static void enc_count_buf(enc_count *k, const unsigned char *s, size_t n)
+{
+    size_t pu = 0, pg = 0;
+    enc_count_at(k, s, n, true, &pu, &pg);
+}
+
+/* enc_decide: UTF-8 when valid, or when valid sequences outnumber invalid
+ * bytes four to one (a UTF-8 file with a few bad bytes: those are errors
+ * at their lines); GB18030 when its pairs are mostly in the range Chinese
+ * text uses; else neither (Latin-1, Windows-1252, binary…). */
+static enc_guess enc_decide(const enc_count *k)
+{
+    if (k->u_bad == 0 || k->u_ok >= 4 * k->u_bad) return GUESS_UTF8;
+    if (k->g_hi > 0 && k->g_hi >= 4 * k->g_bad && k->g_hi >= k->g_lo) return GUESS_GB18030;
+    return GUESS_NEITHER;
 }
 
 /* ensure_raw: grows raw so that at least need bytes fit. */
@@ -249,10 +387,18 @@ static int refill_utf8(sp_csv *c, sp_err *err)
         size_t ok = keep + utf8_prefix((unsigned char *)c->raw + keep, c->rawlen - keep, &incomplete,
                                        &non_ascii);
         if (ok < c->rawlen && (!incomplete || c->src_eof)) {
-            /* not UTF-8: plain ASCII so far means the file is GB18030 */
+            /* not UTF-8. A stream that was plain ASCII so far: this chunk
+             * decides (enc_decide) */
             if (c->auto_enc && !c->saw_non_ascii) {
-                if (!switch_to_gb18030(c, keep, err)) return -1;
-                return refill_iconv(c, err);
+                enc_count k = {0};
+                enc_count_buf(&k, (const unsigned char *)c->raw + keep, c->rawlen - keep);
+                enc_guess g = enc_decide(&k);
+                c->auto_enc = false;
+                if (g == GUESS_GB18030) {
+                    if (!switch_to_gb18030(c, keep, err)) return -1;
+                    return refill_iconv(c, err);
+                }
+                if (g == GUESS_NEITHER) c->enc_unknown = true;
             }
             c->bad_input = true;
         }
@@ -283,10 +429,18 @@ static int refill(sp_csv *c, sp_err *err)
 /* input_error: the error for an invalid byte sequence at the current line. */
 static int input_error(sp_csv *c, sp_err *err)
 {
-    if (c->mode == ENC_UTF8)
+    if (c->enc_unknown)
+        err_set(err, SP_EINVAL, _("%s:%zu: the file is neither UTF-8 nor GB18030 text: name its encoding with "
+                                  "--encoding (e.g. LATIN1, WINDOWS-1252, BIG5)"),
+                c->name, c->line);
+    else if (c->mode == ENC_UTF8)
         err_set(err, SP_EINVAL,
                 _("%s:%zu: not valid UTF-8 (name the file's encoding with --encoding, e.g. GB18030)"),
                 c->name, c->line);
+    else if (c->detected)
+        err_set(err, SP_EINVAL,
+                _("%s:%zu: invalid %s byte sequence (the encoding was detected, not named: name it with --encoding)"),
+                c->name, c->line, c->encoding);
     else
         err_set(err, SP_EINVAL, _("%s:%zu: invalid %s byte sequence (wrong --encoding?)"), c->name,
                 c->line, c->encoding);
@@ -303,6 +457,7 @@ static void set_delim(sp_csv *c, char d)
     c->cls['\n'] = CL_LF;
     c->cls['\r'] = CL_CR;
     c->cls['"'] = CL_QUOTE;
+    c->cls[0] = CL_NUL;
 }
 
 /* sniff_delimiter: looks at the first line (refilling until it is complete,
@@ -335,12 +490,57 @@ static int sniff_delimiter(sp_csv *c, sp_err *err)
 
 /* csv_start: BOM / encoding setup and the first window. Takes ownership of
  * the source in c. Returns c, or NULL (c freed) on error. */
+/* prescan: the encoding counts over the whole input when it can be read
+ * twice (a buffer, a regular file: read again with pread, without moving
+ * the stream); false when it cannot (a pipe) or on a read error. */
+static bool prescan(sp_csv *c, enc_count *k)
+{
+    memset(k, 0, sizeof *k);
+    if (c->mem) {
+        enc_count_buf(k, (const unsigned char *)c->mem, c->memlen);
+        return true;
+    }
+    if (!c->regular || !c->fp) return false;
+    int fd = fileno(c->fp);
+    size_t cap = c->chunk + 4;
+    unsigned char *b = xmalloc(cap);
+    size_t have = 0, pu = 0, pg = 0;
+    long long off = c->start_off;
+    bool ok = true;
+    for (;;) {
+        ssize_t got = pread(fd, b + have, cap - have, (off_t)off);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            ok = false;
+            break;
+        }
+        off += got;
+        have += (size_t)got;
+        bool final = got == 0;
+        enc_count_at(k, b, have, final, &pu, &pg);
+        if (final) break;
+        /* keep what a scanner has not counted yet (a few bytes) */
+        size_t used = pu < pg ? pu : pg;
+        memmove(b, b + used, have - used);
+        have -= used;
+        pu -= used;
+        pg -= used;
+    }
+    free(b);
+    return ok;
+}
+
 static sp_csv *csv_start(sp_csv *c, const sp_csv_opts *opts, sp_err *err)
 {
     c->line = 1;
     c->first_window = true;
     c->cd = (iconv_t)-1;
-    if (!c->chunk) c->chunk = CSV_CHUNK;
+    if (!c->chunk) {
+        /* a small input of known size needs no 1 MiB buffers (and the
+         * 4 MiB conversion buffer that goes with them) */
+        c->chunk = CSV_CHUNK;
+        if ((c->mem || c->regular) && c->total < CSV_CHUNK) c->chunk = c->total < 4096 ? 4096 : c->total;
+    }
     c->rcap = 4096;
     c->rb = xmalloc(c->rcap);
     c->fo = xcalloc(CSV_MAX_FIELDS + 1, sizeof *c->fo);
@@ -376,6 +576,7 @@ static sp_csv *csv_start(sp_csv *c, const sp_csv_opts *opts, sp_err *err)
         if (utf16 && (strcasecmp(enc, "UTF-16") == 0 || strcasecmp(enc, "UTF16") == 0) && bom_enc)
             snprintf(c->encoding, sizeof c->encoding, "%s", bom_enc), bom = 0;
     } else if (bom_enc) {
+        c->detected = true;
         if (bom == 3) {
             c->mode = ENC_UTF8;
             snprintf(c->encoding, sizeof c->encoding, "UTF-8");
@@ -383,13 +584,31 @@ static sp_csv *csv_start(sp_csv *c, const sp_csv_opts *opts, sp_err *err)
             goto fail;
         }
     } else if (have >= 2 && b[0] && !b[1]) {
+        c->detected = true;
         if (!start_iconv(c, "UTF-16LE", err)) goto fail; /* ASCII text in UTF-16LE */
     } else if (have >= 2 && !b[0] && b[1]) {
+        c->detected = true;
         if (!start_iconv(c, "UTF-16BE", err)) goto fail;
     } else {
         c->mode = ENC_UTF8;
-        c->auto_enc = true;
+        c->detected = true;
         snprintf(c->encoding, sizeof c->encoding, "UTF-8");
+        /* the whole input decides when it can be read twice; a stream is
+         * decided by its first chunk with non-ASCII bytes (refill_utf8) */
+        enc_count k;
+        if (prescan(c, &k)) {
+            enc_guess g = enc_decide(&k);
+            if (g == GUESS_GB18030) {
+                if (!start_iconv(c, "GB18030", err)) goto fail;
+            } else if (g == GUESS_NEITHER) {
+                c->enc_unknown = true;
+                c->line = k.bad_line ? k.bad_line : 1;
+                input_error(c, err);
+                goto fail;
+            }
+        } else {
+            c->auto_enc = true;
+        }
     }
     memmove(c->raw, c->raw + bom, have - bom);
     have -= bom;
@@ -416,27 +635,63 @@ fail:
 sp_csv *csv_open(const char *path, const sp_csv_opts *opts, sp_err *err)
 {
     sp_csv *c = xcalloc(1, sizeof *c);
+    c->cd = (iconv_t)-1;
     c->name = xstrdup(path);
-    if (strcmp(path, "-") == 0) {
+    int fd;
+    bool is_stdin = strcmp(path, "-") == 0;
+    if (is_stdin) {
+        fd = STDIN_FILENO;
+    } else {
+        /* O_NONBLOCK: opening a FIFO that has no writer must not hang (it
+         * then reads as empty); blocking reads are restored below */
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) {
+            err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
+            csv_close(c);
+            return NULL;
+        }
+    }
+    struct stat stt;
+    if (fstat(fd, &stt) != 0) {
+        err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
+        if (!is_stdin) close(fd);
+        csv_close(c);
+        return NULL;
+    }
+    /* regular files and pipes are read; a directory, a device (/dev/zero
+     * would never end) or a socket is refused (standard input is read as
+     * it comes) */
+    const char *refuse = NULL;
+    if (S_ISDIR(stt.st_mode)) refuse = strerror(EISDIR);
+    else if (!is_stdin && !S_ISREG(stt.st_mode) && !S_ISFIFO(stt.st_mode))
+        refuse = _("not a regular file (a device or a socket cannot be imported)");
+    if (refuse) {
+        err_set(err, SP_EIO, "%s: %s", path, refuse);
+        if (!is_stdin) close(fd);
+        csv_close(c);
+        return NULL;
+    }
+    if (is_stdin) {
         c->fp = stdin;
     } else {
-        c->fp = fopen(path, "rb");
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+        c->fp = fdopen(fd, "rb");
         if (!c->fp) {
             err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
-            free(c->name);
-            free(c);
+            close(fd);
+            csv_close(c);
             return NULL;
         }
         c->own_fp = true;
     }
-    struct stat stt;
-    if (fstat(fileno(c->fp), &stt) == 0) {
-        if (S_ISDIR(stt.st_mode)) {
-            err_set(err, SP_EIO, "%s: %s", path, strerror(EISDIR));
-            csv_close(c);
-            return NULL;
+    if (S_ISREG(stt.st_mode)) {
+        off_t at = lseek(fd, 0, SEEK_CUR);
+        c->start_off = at > 0 ? (long long)at : 0;
+        if (stt.st_size >= c->start_off) {
+            c->regular = true;
+            c->total = (size_t)(stt.st_size - c->start_off);
         }
-        if (S_ISREG(stt.st_mode)) c->total = (size_t)stt.st_size;
     }
     return csv_start(c, opts, err);
 }
@@ -445,12 +700,13 @@ sp_csv *csv_open_mem_chunked(const char *data, size_t len, const char *name, con
                              size_t chunk, sp_err *err)
 {
     sp_csv *c = xcalloc(1, sizeof *c);
+    c->cd = (iconv_t)-1;
     c->name = xstrdup(name ? name : "<input>");
     c->mem = xmalloc(len ? len : 1);
     if (len) memcpy(c->mem, data, len);
     c->memlen = len;
     c->total = len;
-    c->chunk = chunk ? chunk : CSV_CHUNK;
+    c->chunk = chunk; /* 0: csv_start picks */
     return csv_start(c, opts, err);
 }
 
@@ -481,6 +737,16 @@ static int limit_error(sp_csv *c, sp_err *err, bool fields)
     else
         err_set(err, SP_EINVAL, _("%s:%zu: a field or record is too long (limits: 1 MiB a field, 16 MiB a record)"),
                 c->name, c->rec_line);
+    c->failed = true;
+    return -1;
+}
+
+/* nul_error: a NUL byte in field nf + 1 on physical line `line`. */
+static int nul_error(sp_csv *c, size_t line, sp_err *err)
+{
+    err_set(err, SP_EINVAL,
+            _("%s:%zu: a NUL byte in column %zu (not text: a binary file, or an encoding to name with --encoding?)"),
+            c->name, line, c->nf + 1);
     c->failed = true;
     return -1;
 }
@@ -596,6 +862,8 @@ int csv_next(sp_csv *c, char ***fields, size_t *nfields, sp_err *err)
                 rec_putc(c, '"'); /* a quote inside an unquoted field is kept as is */
                 c->p = q + 1;
                 break;
+            case CL_NUL:
+                return nul_error(c, c->line, err);
             default: /* CR or LF ends the record */
                 c->p = q + 1;
                 c->line++;
@@ -608,6 +876,12 @@ int csv_next(sp_csv *c, char ***fields, size_t *nfields, sp_err *err)
         case S_QUO: {
             const char *q = memchr(p, '"', (size_t)(e - p));
             const char *stop = q ? q : e;
+            const char *z = memchr(p, '\0', (size_t)(stop - p));
+            if (z) {
+                size_t line = c->line;
+                for (const char *s = p; (s = memchr(s, '\n', (size_t)(z - s))) != NULL; s++) line++;
+                return nul_error(c, line, err);
+            }
             for (const char *s = p; (s = memchr(s, '\n', (size_t)(stop - s))) != NULL; s++) c->line++;
             if (c->rlen - c->fo[c->nf] + (size_t)(stop - p) > CSV_MAX_FIELD) return limit_error(c, err, false);
             rec_append(c, p, (size_t)(stop - p));
@@ -639,6 +913,8 @@ int csv_next(sp_csv *c, char ***fields, size_t *nfields, sp_err *err)
                 c->skip_lf = *p == '\r';
                 if (end_field(c, err) < 0) return -1;
                 return finish(c, fields, nfields);
+            case CL_NUL:
+                return nul_error(c, c->line, err);
             default: /* text after the closing quote: kept, leniently */
                 state = S_UNQ;
                 break;

@@ -16,9 +16,11 @@
 #include "import.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../util/i18n.h"
@@ -26,6 +28,8 @@
 /* files from this size on are loaded with the table's indexes rebuilt once */
 #define BULK_BYTES ((size_t)32 << 20)
 #define MAX_LISTED_ERRORS 100
+/* columns of one file read for the same field */
+#define MAX_ALT 4
 
 typedef enum ptype {
     P_TEXT,
@@ -38,6 +42,9 @@ typedef enum ptype {
     P_SIZE,
     P_KIND,
     P_PROB,   /* int8_t 0..100, -1 when empty */
+    P_FRAC,   /* the same field given as a fraction 0..1 (HubSpot's Deal probability) */
+    P_FLAG_WON,    /* deals: not stored; with P_FLAG_CLOSED decides the stage (Salesforce IsWon) */
+    P_FLAG_CLOSED, /* deals: not stored (Salesforce IsClosed) */
 } ptype;
 
 typedef struct colspec {
@@ -61,9 +68,14 @@ typedef struct colspec {
     "Company owner|Contact owner|Lead Owner|HubSpot Owner|Organization - Owner"
 #define A_CUSTOMER_ID                                                                             \
     "客户编号|客户ID|客户代码|Customer ID|Account ID|Company ID|Associated Company ID|"           \
+    "Associated Company IDs (Primary)|Associated Company IDs|"                                   \
     "Organization - ID|Organization ID|Org ID|Partner ID|Customer Code"
-/* a reference to a customer from another table: Odoo's "Customer" column */
-#define A_CUSTOMER_REF A_CUSTOMER_ID "|Customer|客户"
+/* a reference to a customer from another table, also by name (matched to
+ * the customers' names, see refs_resolve): Odoo's "Customer", HubSpot's
+ * "Associated Company", Pipedrive's "Deal - Organization" */
+#define A_CUSTOMER_REF                                                                            \
+    A_CUSTOMER_ID "|Customer|客户|客户名称|Associated Company|Deal - Organization|Organization|"  \
+    "Account Name|Company"
 #define A_CREATED                                                                                 \
     "created|创建日期|创建时间|建档日期|录入日期|Created Date|Create Date|Created on|Creation Date|" \
     "Date Created|Deal - Deal created|Lead - Lead created|Organization - Organization created"
@@ -115,18 +127,26 @@ static const colspec deal_cols[] = {
         "产品|产品名称|产品线|Product|Product Name|Product Line|Products|Deal - Product"),
     COL(sp_deal, "created_on", true, P_DATE, created_on, A_CREATED "|立项日期"),
     COL(sp_deal, "closed_on", false, P_DATE, closed_on,
-        "成交日期|关闭日期|结单日期|赢单日期|Close Date|Closed Date|Closed on|Date Closed|"
-        "Deal - Won time|Deal - Deal closed on|Deal - Close date|Won Date"),
+        "成交日期|关闭日期|结单日期|赢单日期|Closed Date|Closed on|Date Closed|date_closed|"
+        "Deal - Won time|Deal - Lost time|Deal - Deal closed on|Deal - Close date|Deal - Close time|Won Date|Lost Date"),
+    {"expected_close_on", false, P_DATE, offsetof(sp_deal, expected_close_on),
+     (int)offsetof(sp_deal, has_expected_close),
+     "预计成交日期|预计关闭日期|预计签约日期|预计结单日期|Close Date|CloseDate|closedate|"
+     "Expected Closing|date_deadline|Deal - Expected close date|Expected Close Date|Expected Close"},
     COL(sp_deal, "stage", true, P_STAGE, stage,
-        "阶段|销售阶段|商机阶段|状态|Stage Name|Deal Stage|Deal - Status|Deal - Stage|Status|"
+        "阶段|销售阶段|商机阶段|状态|Stage Name|Deal Stage|dealstage|Deal - Status|Deal - Stage|Status|"
         "Pipeline Stage"),
     COL(sp_deal, "amount", true, P_MONEY, amount,
         "金额|商机金额|合同金额|成交金额|Amount|Deal - Value|Value|Expected Revenue|Amount (CNY)|"
         "Deal Amount|Opportunity Amount|Total"),
     {"cost", false, P_MONEY, offsetof(sp_deal, cost), (int)offsetof(sp_deal, has_cost), "成本|Cost|Deal Cost"},
     COL(sp_deal, "probability", false, P_PROB, probability,
-        "赢率|概率|成交概率|赢单率|Probability (%)|Deal probability|Deal - Probability|"
-        "Win Probability"),
+        "赢率|概率|成交概率|赢单率|Probability (%)|Deal - Probability|Win Probability"),
+    /* HubSpot gives the probability as a fraction 0..1 */
+    COL(sp_deal, "probability", false, P_FRAC, probability,
+        "Deal probability|hs_deal_stage_probability|Deal Stage Probability"),
+    COL(sp_deal, "is_won", false, P_FLAG_WON, id, "IsWon|Won|是否赢单"),
+    COL(sp_deal, "is_closed", false, P_FLAG_CLOSED, id, "IsClosed|Closed|是否关闭"),
     COL(sp_deal, "is_new_customer", false, P_TRI, is_new_customer,
         "是否新客户|新客户|New Customer|New Business|is_new"),
     COL(sp_deal, "is_renewal", false, P_TRI, is_renewal, "是否续约|续约|Renewal|is_renew"),
@@ -256,25 +276,31 @@ static void norm_key(const char *in, size_t n, char *out, size_t cap)
     out[o] = '\0';
 }
 
-/* in_list: whether key (normalized) equals one of the '|' separated words
- * of list (normalized the same way). */
-static bool in_list(const char *key, const char *list)
+/* in_list: 1 + the index of the word of list (normalized the same way)
+ * that key (normalized) equals; 0 when none. */
+static int in_list(const char *key, const char *list)
 {
     char w[128];
+    int idx = 1;
     while (*list) {
         const char *bar = strchr(list, '|');
         size_t n = bar ? (size_t)(bar - list) : strlen(list);
         norm_key(list, n, w, sizeof w);
-        if (strcmp(w, key) == 0) return true;
+        if (strcmp(w, key) == 0) return idx;
         list += n + (bar ? 1 : 0);
+        idx++;
     }
-    return false;
+    return 0;
 }
 
-static int match_column(sp_table t, const char *header)
+/* match_column: the spec index of header in table t, -1 when unknown;
+ * *rank: 0 for the canonical name, else 1 + the alias's index (an earlier
+ * alias is preferred when several columns give the same field). */
+static int match_column_rank(sp_table t, const char *header, int *rank)
 {
     char key[256];
     norm_key(header, strlen(header), key, sizeof key);
+    *rank = 0;
     if (!*key) return -1;
     const colspec *cols = table_specs[t].cols;
     /* canonical names first, so "id" of one column never shadows another's name */
@@ -283,9 +309,35 @@ static int match_column(sp_table t, const char *header)
         norm_key(cols[i].name, strlen(cols[i].name), w, sizeof w);
         if (strcmp(w, key) == 0) return (int)i;
     }
-    for (size_t i = 0; i < table_specs[t].n; i++)
-        if (in_list(key, cols[i].aliases)) return (int)i;
+    /* an alias as written (case-blind) before the normalized forms: "Deal -
+     * Probability" (Pipedrive, 0-100) and "Deal probability" (HubSpot, a
+     * fraction) normalize alike */
+    for (size_t i = 0; i < table_specs[t].n; i++) {
+        int idx = 1;
+        for (const char *w = cols[i].aliases; *w; idx++) {
+            const char *bar = strchr(w, '|');
+            size_t n = bar ? (size_t)(bar - w) : strlen(w);
+            if (strlen(header) == n && strncasecmp(header, w, n) == 0) {
+                *rank = idx;
+                return (int)i;
+            }
+            w += n + (bar ? 1 : 0);
+        }
+    }
+    for (size_t i = 0; i < table_specs[t].n; i++) {
+        int r = in_list(key, cols[i].aliases);
+        if (r) {
+            *rank = r;
+            return (int)i;
+        }
+    }
     return -1;
+}
+
+static int match_column(sp_table t, const char *header)
+{
+    int rank;
+    return match_column_rank(t, header, &rank);
 }
 
 const char *import_canonical_column(sp_table t, const char *header)
@@ -310,7 +362,11 @@ struct sp_import_cols {
     char *file;
     size_t nheader;
     char **header;       /* the header cells as written (trimmed) */
-    int pos[32];         /* spec index -> field index, -1 when absent */
+    /* spec index -> the field indexes that give it, best (lowest alias
+     * rank) first, -1 after the last: a later one is read when the earlier
+     * ones are empty (Pipedrive's Won time / Lost time) */
+    int pos[32][MAX_ALT];
+    int rank[32][MAX_ALT];
 };
 
 void import_cols_free(sp_import_cols *m)
@@ -334,29 +390,49 @@ sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char 
     m->file = xstrdup(file ? file : "<input>");
     m->nheader = n;
     m->header = xcalloc(n ? n : 1, sizeof *m->header);
-    for (int i = 0; i < 32; i++) m->pos[i] = -1;
+    for (int i = 0; i < 32; i++)
+        for (int j = 0; j < MAX_ALT; j++) m->pos[i][j] = -1;
     const colspec *cols = table_specs[t].cols;
     for (size_t i = 0; i < n; i++) {
         char *h = xstrdup(header[i]);
         str_trim(h);
         m->header[i] = h;
         if (!*h) continue;
-        int k = match_column(t, h);
+        int rank;
+        int k = match_column_rank(t, h, &rank);
         if (k < 0) {
             if (notes)
                 fprintf(notes, _("salesplan: %s: column '%s' ignored (not a column of %s)\n"), m->file, h,
                         table_name(t));
-        } else if (m->pos[k] >= 0) {
+            continue;
+        }
+        int used = 0;
+        while (used < MAX_ALT && m->pos[k][used] >= 0) used++;
+        if (used == MAX_ALT) {
             if (notes)
                 fprintf(notes, _("salesplan: %s: column '%s' ignored (%s is already read from '%s')\n"),
-                        m->file, h, cols[k].name, m->header[m->pos[k]]);
-        } else {
-            m->pos[k] = (int)i;
+                        m->file, h, cols[k].name, m->header[m->pos[k][0]]);
+            continue;
         }
+        /* keep the alternatives sorted by rank (header order among equals) */
+        int at = used;
+        while (at > 0 && m->rank[k][at - 1] > rank) {
+            m->pos[k][at] = m->pos[k][at - 1];
+            m->rank[k][at] = m->rank[k][at - 1];
+            at--;
+        }
+        m->pos[k][at] = (int)i;
+        m->rank[k][at] = rank;
+    }
+    if (notes) {
+        for (size_t k = 0; k < table_specs[t].n; k++)
+            for (int j = 1; j < MAX_ALT && m->pos[k][j] >= 0; j++)
+                fprintf(notes, _("salesplan: %s: column '%s' is read for %s where '%s' is empty\n"), m->file,
+                        m->header[m->pos[k][j]], cols[k].name, m->header[m->pos[k][0]]);
     }
     bool ok = true;
     for (size_t k = 0; k < table_specs[t].n; k++) {
-        if (!cols[k].required || m->pos[k] >= 0) continue;
+        if (!cols[k].required || m->pos[k][0] >= 0) continue;
         char alias[512];
         size_t len = strlen(cols[k].aliases);
         /* the first few aliases, for the hint */
@@ -485,6 +561,30 @@ static bool prob_parse(const char *s, int *out)
     return true;
 }
 
+/* frac_parse: "0.4", ".25", "1", "0" (also "40%") as 0..100. */
+static bool frac_parse(const char *s, int *out)
+{
+    if (strchr(s, '%') || strstr(s, "\xEF\xBC\x85")) return prob_parse(s, out);
+    long ip = 0, milli = 0, scale = 100;
+    int digits = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++, digits++) {
+        ip = ip * 10 + (*p - '0');
+        if (ip > 1) return false;
+    }
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+            if (scale) milli += (*p - '0') * scale;
+            scale /= 10;
+        }
+    }
+    if (*p || digits == 0) return false;
+    long v = ip * 1000 + milli; /* thousandths */
+    if (v > 1000) return false;
+    *out = (int)((v + 5) / 10);
+    return true;
+}
+
 /* quote_value: at most 40 bytes of s (cut at a character boundary) into
  * buf for messages. */
 static const char *quote_value(const char *s, char *buf, size_t cap)
@@ -548,14 +648,25 @@ bool import_parse_row(const sp_import_cols *m, char **fields, size_t n, sp_any_r
             }
         }
     }
+    sp_tri won = -1, closed = -1;      /* deals: IsWon / IsClosed */
+    const char *stage_col = NULL;      /* deals: an unknown stage word, reported unless the flags decide */
+    char stage_val[64] = "";
     for (size_t k = 0; k < table_specs[t].n; k++) {
         const colspec *cs = &cols[k];
-        int fi = m->pos[k];
+        int fi = m->pos[k][0];
         if (fi < 0) continue;
         const char *col = m->header[fi];
         char *v = (size_t)fi < n ? trim(fields[fi]) : NULL;
+        /* an empty cell: the next column that gives the same field */
+        for (int j = 1; (!v || !*v) && j < MAX_ALT && m->pos[k][j] >= 0; j++) {
+            int fj = m->pos[k][j];
+            if ((size_t)fj < n) {
+                v = trim(fields[fj]);
+                col = m->header[fj];
+            }
+        }
         if (!v || !*v) {
-            if (cs->required) problem(why, col, "%s", _("required value is empty"));
+            if (cs->required) problem(why, m->header[fi], "%s", _("required value is empty"));
             continue;
         }
         void *dst = base + cs->off;
@@ -579,6 +690,17 @@ bool import_parse_row(const sp_import_cols *m, char **fields, size_t n, sp_any_r
                 break;
             }
             *(sp_day *)dst = d;
+            if (cs->flag_off >= 0) *(bool *)(base + cs->flag_off) = true;
+            break;
+        }
+        case P_FLAG_WON:
+        case P_FLAG_CLOSED: {
+            int b = bool_lookup(v);
+            if (b < 0)
+                problem(why, col, _("not a yes/no value '%s' (1/0, 是/否, true/false, yes/no, y/n)"),
+                        quote_value(v, qb, sizeof qb));
+            else if (cs->type == P_FLAG_WON) won = (sp_tri)b;
+            else closed = (sp_tri)b;
             break;
         }
         case P_BOOL:
@@ -595,8 +717,12 @@ bool import_parse_row(const sp_import_cols *m, char **fields, size_t n, sp_any_r
         }
         case P_STAGE: {
             int e = enum_lookup(v, stage_words, sizeof stage_words / sizeof stage_words[0]);
-            if (e < 0) problem(why, col, _("unknown stage '%s' (open, won, lost)"), quote_value(v, qb, sizeof qb));
-            else *(sp_stage *)dst = (sp_stage)e;
+            if (e < 0) {
+                stage_col = col;
+                snprintf(stage_val, sizeof stage_val, "%s", quote_value(v, qb, sizeof qb));
+            } else {
+                *(sp_stage *)dst = (sp_stage)e;
+            }
             break;
         }
         case P_ROLE: {
@@ -630,9 +756,287 @@ bool import_parse_row(const sp_import_cols *m, char **fields, size_t n, sp_any_r
             else *(int8_t *)dst = (int8_t)pv;
             break;
         }
+        case P_FRAC: {
+            int pv;
+            if (!frac_parse(v, &pv))
+                problem(why, col, _("not a probability '%s' (a fraction from 0 to 1, like 0.4)"),
+                        quote_value(v, qb, sizeof qb));
+            else *(int8_t *)dst = (int8_t)pv;
+            break;
+        }
         }
     }
+    if (t == TBL_DEALS) {
+        sp_deal *d = &rec->deal;
+        /* Salesforce: IsClosed / IsWon decide the stage, whatever the
+         * (possibly custom) StageName says */
+        if (closed >= 0) d->stage = closed ? (won == 1 ? STAGE_WON : STAGE_LOST) : STAGE_OPEN;
+        else if (stage_col) problem(why, stage_col, _("unknown stage '%s' (open, won, lost)"), stage_val);
+        /* Salesforce's CloseDate and HubSpot's Close Date are the expected
+         * date while a deal is open and the real one once it is closed */
+        if (d->stage != STAGE_OPEN && d->closed_on == SP_DAY_NONE && d->has_expected_close)
+            d->closed_on = d->expected_close_on;
+    }
     return why->len == start;
+}
+
+/* ---- references (docs/IMPORT.md "References") ---- */
+
+typedef enum ref_kind { REF_NONE, REF_REP, REF_CUSTOMER, REF_CATEGORY, REF_STRATEGY, REF_TASK, REF_COUNT } ref_kind;
+
+/* the columns that name a record of another table or of the plan */
+static const struct {
+    sp_table t;
+    const char *column;
+    ref_kind kind;
+} ref_columns[] = {
+    {TBL_CUSTOMERS, "owner_rep_id", REF_REP},  {TBL_LEADS, "owner_rep_id", REF_REP},
+    {TBL_DEALS, "customer_id", REF_CUSTOMER},  {TBL_DEALS, "owner_rep_id", REF_REP},
+    {TBL_ACTIVITIES, "rep_id", REF_REP},       {TBL_ACTIVITIES, "customer_id", REF_CUSTOMER},
+    {TBL_INVOICES, "customer_id", REF_CUSTOMER}, {TBL_SPEND, "category", REF_CATEGORY},
+    {TBL_SPEND, "strategy_id", REF_STRATEGY},  {TBL_SPEND, "task_id", REF_TASK},
+};
+
+/* A string-keyed hash map: key -> the id it names (n ids in all; the
+ * first two are kept for messages). */
+typedef struct ref_entry {
+    const char *key, *id, *id2;
+    unsigned n;
+} ref_entry;
+
+typedef struct ref_map {
+    ref_entry *v;
+    size_t cap, n;
+} ref_map;
+
+typedef struct ref_set {
+    ref_map ids, names;
+    bool known;          /* the workspace or plan has records of this kind */
+} ref_set;
+
+typedef struct import_refs {
+    strpool_t *pool;
+    ref_set k[REF_COUNT];
+} import_refs;
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    return h;
+}
+
+static ref_entry *map_slot(ref_map *m, const char *key)
+{
+    size_t mask = m->cap - 1, i = (size_t)hash_str(key) & mask;
+    while (m->v[i].key && strcmp(m->v[i].key, key) != 0) i = (i + 1) & mask;
+    return &m->v[i];
+}
+
+static const ref_entry *map_get(const ref_map *m, const char *key)
+{
+    if (!m->cap) return NULL;
+    ref_entry *e = map_slot((ref_map *)m, key);
+    return e->key ? e : NULL;
+}
+
+/* map_add: key names id (both interned in the same pool: equal ids are
+ * equal pointers). */
+static void map_add(ref_map *m, const char *key, const char *id)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        ref_map g = {xcalloc(m->cap ? m->cap * 2 : 64, sizeof(ref_entry)), m->cap ? m->cap * 2 : 64, 0};
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->v[i].key) *map_slot(&g, m->v[i].key) = m->v[i];
+        g.n = m->n;
+        free(m->v);
+        *m = g;
+    }
+    ref_entry *e = map_slot(m, key);
+    if (!e->key) {
+        *e = (ref_entry){key, id, NULL, 1};
+        m->n++;
+    } else if (e->id != id && e->id2 != id) {
+        if (!e->id2) e->id2 = id;
+        e->n++;
+    }
+}
+
+/* refs_put: a record of kind k with id and display name (either may be
+ * NULL or empty). */
+static void refs_put(import_refs *r, ref_kind k, const char *id, const char *name)
+{
+    if (!id || !*id) return;
+    const char *iid = strpool_intern(r->pool, id, strlen(id));
+    map_add(&r->k[k].ids, iid, iid);
+    r->k[k].known = true;
+    if (name && *name) map_add(&r->k[k].names, strpool_intern(r->pool, name, strlen(name)), iid);
+}
+
+static void refs_free(import_refs *r)
+{
+    if (!r) return;
+    for (int k = 0; k < REF_COUNT; k++) {
+        free(r->k[k].ids.v);
+        free(r->k[k].names.v);
+    }
+    strpool_free(r->pool);
+    free(r);
+}
+
+/* refs_load: what the columns of m refer to: reps and customers from the
+ * store (one read, before the write transaction), the team, budget
+ * categories, strategies and tasks from the plans. NULL with err on a
+ * store error. */
+static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_import_opts *opts, sp_err *err)
+{
+    /* only what the file's columns refer to */
+    bool want[REF_COUNT] = {false};
+    const colspec *cols = table_specs[m->table].cols;
+    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++) {
+        if (ref_columns[i].t != m->table) continue;
+        for (size_t k = 0; k < table_specs[m->table].n; k++)
+            if (strcmp(cols[k].name, ref_columns[i].column) == 0 && m->pos[k][0] >= 0)
+                want[ref_columns[i].kind] = true;
+    }
+    import_refs *r = xcalloc(1, sizeof *r);
+    r->pool = strpool_new();
+    if (want[REF_REP] || want[REF_CUSTOMER]) {
+        sp_load_spec spec;
+        load_spec_init(&spec);
+        spec.want[TBL_REPS] = want[REF_REP];
+        spec.want[TBL_CUSTOMERS] = want[REF_CUSTOMER];
+        sp_dataset *ds = dataset_new();
+        if (!st->ops->load(st, &spec, ds, err)) {
+            dataset_free(ds);
+            refs_free(r);
+            return NULL;
+        }
+        for (size_t i = 0; i < ds->reps.n; i++) refs_put(r, REF_REP, ds->reps.v[i].id, ds->reps.v[i].name);
+        for (size_t i = 0; i < ds->customers.n; i++)
+            refs_put(r, REF_CUSTOMER, ds->customers.v[i].id, ds->customers.v[i].name);
+        dataset_free(ds);
+    }
+    for (size_t pi = 0; opts && pi < opts->nplans; pi++) {
+        const sp_plan *p = opts->plans[pi];
+        if (!p) continue;
+        for (size_t g = 0; want[REF_REP] && g < p->ngroups; g++)
+            for (size_t i = 0; i < p->groups[g].nmembers; i++)
+                refs_put(r, REF_REP, p->groups[g].members[i].id, p->groups[g].members[i].name);
+        for (size_t i = 0; want[REF_CATEGORY] && i < p->nbudget_cats; i++)
+            refs_put(r, REF_CATEGORY, p->budget_cats[i].id, p->budget_cats[i].name);
+        for (size_t i = 0; want[REF_STRATEGY] && i < p->nstrategies; i++)
+            refs_put(r, REF_STRATEGY, p->strategies[i].id, p->strategies[i].name);
+        for (size_t i = 0; want[REF_TASK] && i < p->ntasks; i++)
+            refs_put(r, REF_TASK, p->tasks[i].id, p->tasks[i].name);
+    }
+    return r;
+}
+
+/* ref_missing: the message for value v of kind k that names nothing. */
+static void ref_missing(buf_t *why, const char *col, ref_kind k, const char *v)
+{
+    switch (k) {
+    case REF_REP: problem(why, col, _("'%s' is no rep (neither a rep's id nor a rep's name)"), v); break;
+    case REF_CUSTOMER:
+        problem(why, col, _("'%s' is no customer (neither a customer's id nor a customer's name)"), v);
+        break;
+    case REF_CATEGORY: problem(why, col, _("'%s' is no budget category of the plan (neither an id nor a name)"), v); break;
+    case REF_STRATEGY: problem(why, col, _("'%s' is no strategy of the plan (neither an id nor a name)"), v); break;
+    case REF_TASK: problem(why, col, _("'%s' is no task of the plan (neither an id nor a name)"), v); break;
+    default: break;
+    }
+}
+
+static const char *ref_noun(ref_kind k)
+{
+    switch (k) {
+    case REF_REP: return _("reps");
+    case REF_CUSTOMER: return _("customer records");
+    case REF_CATEGORY: return _("budget categories");
+    case REF_STRATEGY: return _("strategies");
+    case REF_TASK: return _("tasks");
+    default: return "";
+    }
+}
+
+/* refs_resolve: each reference column of rec: an id is kept; a name of one
+ * record becomes its id (*matched counts them); anything else appends a
+ * "column: why" line to bad. Kinds the workspace and plans know nothing of
+ * are not checked. */
+static void refs_resolve(const import_refs *r, const sp_import_cols *m, sp_any_record *rec, buf_t *bad,
+                         size_t *matched)
+{
+    const colspec *cols = table_specs[m->table].cols;
+    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++) {
+        if (ref_columns[i].t != m->table) continue;
+        const ref_set *set = &r->k[ref_columns[i].kind];
+        if (!set->known) continue;
+        for (size_t k = 0; k < table_specs[m->table].n; k++) {
+            if (strcmp(cols[k].name, ref_columns[i].column) != 0 || m->pos[k][0] < 0) continue;
+            const char **field = (const char **)((char *)rec + cols[k].off);
+            const char *v = *field;
+            if (!v || !*v || map_get(&set->ids, v)) break;
+            const char *col = m->header[m->pos[k][0]];
+            const ref_entry *e = map_get(&set->names, v);
+            char qb[64];
+            if (e && e->n == 1) {
+                *field = e->id;
+                (*matched)++;
+            } else if (e) {
+                problem(bad, col, _("'%s' is the name of %u %s (%s, %s…): give the id"),
+                        quote_value(v, qb, sizeof qb), e->n, ref_noun(ref_columns[i].kind), e->id, e->id2);
+            } else {
+                ref_missing(bad, col, ref_columns[i].kind, quote_value(v, qb, sizeof qb));
+            }
+            break;
+        }
+    }
+}
+
+/* ---- ids seen in one file ---- */
+
+/* A set of 64-bit hashes of the ids of one file with the line of each
+ * (12 bytes a slot, at most 70 % full: 17 to 35 bytes a row): a second row
+ * with the same id is an error naming both lines. Two different ids share
+ * a hash with a chance of about rows² / 2⁶⁵ (3·10⁻⁶ for ten million rows). */
+typedef struct id_seen {
+    uint64_t *h;         /* 0: empty slot */
+    uint32_t *line;      /* saturates at UINT32_MAX */
+    size_t cap, n;
+} id_seen;
+
+/* id_seen_add: 0 when id is new, else the line it was first seen on. */
+static size_t id_seen_add(id_seen *s, const char *id, size_t line)
+{
+    if ((s->n + 1) * 10 > s->cap * 7) {
+        size_t nc = s->cap ? s->cap * 2 : 1024;
+        id_seen g = {xcalloc(nc, sizeof *g.h), xcalloc(nc, sizeof *g.line), nc, s->n};
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->h[i]) continue;
+            size_t j = (size_t)s->h[i] & (nc - 1);
+            while (g.h[j]) j = (j + 1) & (nc - 1);
+            g.h[j] = s->h[i];
+            g.line[j] = s->line[i];
+        }
+        free(s->h);
+        free(s->line);
+        *s = g;
+    }
+    uint64_t h = hash_str(id);
+    if (!h) h = 1;
+    size_t j = (size_t)h & (s->cap - 1);
+    while (s->h[j]) {
+        if (s->h[j] == h) return s->line[j];
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->h[j] = h;
+    s->line[j] = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+    s->n++;
+    return 0;
 }
 
 /* ---- the import ---- */
@@ -709,6 +1113,11 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     }
     bool ok = false, in_tx = false;
     sp_import_cols *m = NULL;
+    import_refs *refs = NULL;
+    id_seen seen = {0};
+    buf_t warn = BUF_INIT;
+    size_t listed_warnings = 0;
+    bool strict = opts && opts->strict;
     FILE *rej = NULL;
     buf_t why = BUF_INIT, rbuf = BUF_INIT, reason = BUF_INIT;
     bool truncated = false;
@@ -722,6 +1131,8 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     }
     m = import_cols_new(t, f, n, path, notes, err);
     if (!m) goto out;
+    refs = refs_load(st, m, opts, err);
+    if (!refs) goto out;
     if (opts && opts->skip_bad) {
         rej = fopen(opts->skip_bad, "wb");
         if (!rej) {
@@ -762,7 +1173,38 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         }
         size_t line = csv_line(c);
         buf_clear(&why);
-        if (!import_parse_row(m, f, n, &rec, &why)) {
+        bool parsed = import_parse_row(m, f, n, &rec, &why);
+        /* the same id twice in one file: the second row is bad */
+        if (rec.rep.id && *rec.rep.id) {
+            size_t first = id_seen_add(&seen, rec.rep.id, line);
+            if (first) {
+                char qb[64];
+                problem(&why, m->pos[0][0] >= 0 ? m->header[m->pos[0][0]] : table_specs[t].cols[0].name,
+                        _("'%s' is also the id on line %zu (an id may appear once in a file)"),
+                        quote_value(rec.rep.id, qb, sizeof qb), first);
+                parsed = false;
+            }
+        }
+        /* references: names become ids; what names nothing is a warning
+         * (kept as is), or with --strict a problem of the row */
+        if (parsed) {
+            buf_clear(&warn);
+            refs_resolve(refs, m, &rec, &warn, &stats->matched);
+            if (warn.len && strict) {
+                buf_append(&why, warn.data, warn.len);
+                parsed = false;
+            } else if (warn.len) {
+                for (const char *s = buf_cstr(&warn); *s;) {
+                    const char *nl = strchr(s, '\n');
+                    stats->warnings++;
+                    if (notes && listed_warnings < MAX_LISTED_ERRORS)
+                        fprintf(notes, _("%s:%zu: %.*s; kept as is\n"), path, line, (int)(nl - s), s);
+                    listed_warnings++;
+                    s = nl + 1;
+                }
+            }
+        }
+        if (!parsed) {
             bad++;
             stats->rejected++;
             /* one "FILE:LINE: column: why" per problem; the reject reason
@@ -805,6 +1247,8 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         show_progress(t, c, stats->rows);
         fputc('\n', stderr);
     }
+    if (notes && listed_warnings > MAX_LISTED_ERRORS)
+        fprintf(notes, _("%s: … (only the first %d warnings are listed)\n"), path, MAX_LISTED_ERRORS);
     if (bad && !rej) {
         if (truncated) err_set(err, SP_EINVAL, _("%s: … (only the first %d problems are listed)"), path,
                                MAX_LISTED_ERRORS);
@@ -824,6 +1268,9 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     in_tx = false;
     ok = true;
 out:
+    /* the encoding actually used: detection may have chosen GB18030 on a
+     * stream after the first chunks */
+    if (info) snprintf(info->encoding, sizeof info->encoding, "%s", csv_encoding(c));
     if (in_tx) st->ops->rollback(st);
     if (!ok) stats->imported = 0;
     if (rej && fclose(rej) != 0 && ok) {
@@ -833,6 +1280,10 @@ out:
     buf_free(&why);
     buf_free(&rbuf);
     buf_free(&reason);
+    buf_free(&warn);
+    free(seen.h);
+    free(seen.line);
+    refs_free(refs);
     import_cols_free(m);
     csv_close(c);
     return ok;

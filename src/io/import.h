@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../core/plan.h"
 #include "../core/records.h"
 #include "../store/store.h"
 #include "csv_read.h"
@@ -17,10 +18,21 @@ typedef struct sp_import_opts {
     sp_csv_opts csv;
     const char *skip_bad;    /* REJECTS.csv path, or NULL: all or nothing */
     bool progress;           /* print a progress line on stderr */
+    /* references (docs/IMPORT.md "References"): rep, customer, category,
+     * strategy and task columns are checked against the workspace's reps
+     * and customers and these plans' team, budget, strategies and tasks
+     * (borrowed; none: only the workspace). A display name that names one
+     * record is replaced by its id; a value that names none (or several) is
+     * kept with a warning, or is an error with strict. */
+    const sp_plan *const *plans;
+    size_t nplans;
+    bool strict;
 } sp_import_opts;
 
 typedef struct sp_import_stats {
     size_t rows, imported, rejected;
+    size_t matched;          /* display names replaced by ids */
+    size_t warnings;         /* references kept as they are (not strict) */
 } sp_import_stats;
 
 /* import_file: imports path into table t in one transaction. Without

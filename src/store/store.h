@@ -20,7 +20,7 @@
 #include "../core/tracking.h"
 #include "../util/util.h"
 
-#define SP_SCHEMA_VERSION 2
+#define SP_SCHEMA_VERSION 3
 
 typedef struct sp_store sp_store;
 

@@ -71,6 +71,8 @@ static const char *const migrations[] = {
     "CREATE TABLE actuals("
     "  plan_id TEXT NOT NULL REFERENCES plans(plan_id), goal_id TEXT NOT NULL, on_day TEXT NOT NULL,"
     "  value INTEGER NOT NULL, PRIMARY KEY(plan_id, goal_id, on_day)) STRICT;",
+    /* 3: the expected close date of deals (SPEC §5 expected_close_on) */
+    "ALTER TABLE deals ADD COLUMN expected_close_on TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -85,8 +87,8 @@ static const char *const upsert_sql[TBL_COUNT] = {
     [TBL_LEADS] = "INSERT OR REPLACE INTO leads(lead_id,created_on,source,region,industry,size,"
                   "owner_rep_id,qualified,opportunity_id) VALUES(?,?,?,?,?,?,?,?,?)",
     [TBL_DEALS] = "INSERT OR REPLACE INTO deals(deal_id,customer_id,owner_rep_id,product,created_on,"
-                  "closed_on,stage,amount,cost,probability,is_new_customer,is_renewal)"
-                  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                  "closed_on,stage,amount,cost,probability,is_new_customer,is_renewal,expected_close_on)"
+                  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [TBL_ACTIVITIES] = "INSERT OR REPLACE INTO activities(activity_id,occurred_on,rep_id,customer_id,"
                        "kind) VALUES(?,?,?,?,?)",
     [TBL_INVOICES] = "INSERT OR REPLACE INTO invoices(invoice_id,deal_id,customer_id,issued_on,due_on,"
@@ -110,10 +112,10 @@ static const char *const load_sql[TBL_COUNT][2] = {
                    "SELECT lead_id,created_on,source,region,industry,size,owner_rep_id,qualified,"
                    "opportunity_id FROM leads WHERE +created_on BETWEEN ?1 AND ?2"},
     [TBL_DEALS] = {"SELECT deal_id,customer_id,owner_rep_id,product,created_on,closed_on,stage,amount,"
-                   "cost,probability,is_new_customer,is_renewal FROM deals"
+                   "cost,probability,is_new_customer,is_renewal,expected_close_on FROM deals"
                    " WHERE created_on <= ?2 OR closed_on BETWEEN ?1 AND ?2",
                    "SELECT deal_id,customer_id,owner_rep_id,product,created_on,closed_on,stage,amount,"
-                   "cost,probability,is_new_customer,is_renewal FROM deals"
+                   "cost,probability,is_new_customer,is_renewal,expected_close_on FROM deals"
                    " WHERE +created_on <= ?2 OR +closed_on BETWEEN ?1 AND ?2"},
     [TBL_ACTIVITIES] = {"SELECT activity_id,occurred_on,rep_id,customer_id,kind FROM activities"
                         " WHERE occurred_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR kind = ?3)",
@@ -132,9 +134,9 @@ static const char *const load_sql[TBL_COUNT][2] = {
 /* deals when only closed ones are needed (sp_load_spec.deals_closed_only) */
 static const char *const load_deals_closed[2] = {
     "SELECT deal_id,customer_id,owner_rep_id,product,created_on,closed_on,stage,amount,"
-    "cost,probability,is_new_customer,is_renewal FROM deals WHERE closed_on BETWEEN ?1 AND ?2",
+    "cost,probability,is_new_customer,is_renewal,expected_close_on FROM deals WHERE closed_on BETWEEN ?1 AND ?2",
     "SELECT deal_id,customer_id,owner_rep_id,product,created_on,closed_on,stage,amount,"
-    "cost,probability,is_new_customer,is_renewal FROM deals WHERE +closed_on BETWEEN ?1 AND ?2",
+    "cost,probability,is_new_customer,is_renewal,expected_close_on FROM deals WHERE +closed_on BETWEEN ?1 AND ?2",
 };
 
 /* Ranges up to this many days use the date index; wider ones scan. */
@@ -326,6 +328,7 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
         else sqlite3_bind_null(st, 10);
         bind_tri(st, 11, r->is_new_customer);
         bind_tri(st, 12, r->is_renewal);
+        bind_day(st, 13, r->has_expected_close ? r->expected_close_on : SP_DAY_NONE);
         break;
     }
     case TBL_ACTIVITIES: {
@@ -447,6 +450,8 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
             r.probability = sqlite3_column_type(st, 9) == SQLITE_NULL ? -1 : (int8_t)sqlite3_column_int(st, 9);
             r.is_new_customer = col_tri(st, 10);
             r.is_renewal = col_tri(st, 11);
+            r.expected_close_on = col_day(st, 12);
+            r.has_expected_close = r.expected_close_on != SP_DAY_NONE;
             dataset_push_deal(ds, &r);
             break;
         }

@@ -42,23 +42,32 @@ eq "leads: L1" "$(q "select created_on||'/'||source||'/'||size||'/'||qualified||
 eq "leads: L2 empty size, not qualified" "$(q "select ifnull(size,'NULL')||'/'||qualified||'/'||ifnull(opportunity_id,'NULL') from leads where lead_id='L2'")" "NULL/0/NULL"
 eq "leads: L3 date with a time, 小型" "$(q "select created_on||'/'||size||'/'||qualified from leads where lead_id='L3'")" "2026-01-07/small/1"
 
-expect_rc 0 "deals: Salesforce headers" "$SP" import deals "$D/deals_salesforce.csv"
-contains "deals: the unknown column is noted" "$ERR" "Opportunity Name"
-eq "deals: D1 1,200,000.50 -> fen, 2026/7/15, ISO time, Closed Won" "$(q "select amount||'/'||closed_on||'/'||created_on||'/'||stage||'/'||probability||'/'||product from deals where deal_id='D1'")" "120000050/2026-07-15/2026-03-01/won/100/平台"
-eq "deals: D2 5万, no close date, offset time, Prospecting=open, 20%" "$(q "select amount||'/'||ifnull(closed_on,'NULL')||'/'||created_on||'/'||stage||'/'||probability from deals where deal_id='D2'")" "5000000/NULL/2026-04-02/open/20"
-eq "deals: D3 1.5万, Excel serial 46218, 2026年5月6日, Closed Lost" "$(q "select amount||'/'||closed_on||'/'||created_on||'/'||stage from deals where deal_id='D3'")" "1500000/2026-07-15/2026-05-06/lost"
+# One export per CRM with its real header set and value formats; owners and
+# companies given by name are matched to the reps and customers imported
+# above (R1 张伟, R2 李娜, R3 王芳; C1 上海某某制造有限公司, C2 广州某某商贸,
+# 有限公司, C3 杭州某某科技). Columns: id:customer:owner:stage:amount fen:
+# closed_on:expected_close_on:created_on:probability.
+dq() { q "select group_concat(deal_id||':'||customer_id||':'||ifnull(owner_rep_id,'-')||':'||stage||':'||amount||':'||ifnull(closed_on,'-')||':'||ifnull(expected_close_on,'-')||':'||created_on||':'||ifnull(probability,'-'), ' ') from (select * from deals where $1 order by deal_id)"; }
+expect_rc 0 "deals: Salesforce Data Loader export" "$SP" import deals "$D/deals_salesforce.csv"
+contains "deals: the unknown column is noted" "$ERR" "column 'Name' ignored"
+eq "deals: Salesforce rows (IsWon/IsClosed decide, CloseDate closes closed deals, UTC timestamps)" "$(dq "deal_id like 'D%'")" \
+  "D1:C1:R1:won:120000050:2026-07-15:2026-07-15:2026-03-01:100 D2:C2:R3:open:5000000:-:2026-09-30:2026-04-02:20 D3:C3:R2:lost:1500000:2026-07-15:2026-07-15:2026-05-06:0 D4:C1:R1:won:8000000:2026-08-01:2026-08-01:2026-07-27:100"
 
-expect_rc 0 "deals: HubSpot headers" "$SP" import deals "$D/deals_hubspot.csv"
-eq "deals: HubSpot rows" "$(q "select group_concat(deal_id||':'||customer_id||':'||owner_rep_id||':'||stage||':'||amount||':'||ifnull(closed_on,'-'), ' ') from (select * from deals where deal_id like 'H%' order by deal_id)")" "H1:C1:R1:won:3000000:2026-06-30 H2:C3:R2:open:1200000:-"
-expect_rc 0 "deals: Pipedrive headers" "$SP" import deals "$D/deals_pipedrive.csv"
-eq "deals: Pipedrive rows" "$(q "select group_concat(deal_id||':'||customer_id||':'||stage||':'||amount||':'||ifnull(closed_on,'-')||':'||created_on, ' ') from (select * from deals where deal_id like 'P%' order by deal_id)")" "P1:C2:won:800000:2026-05-05:2026-04-01 P2:C2:lost:2500000:-:2026-04-02"
-expect_rc 0 "deals: Odoo headers" "$SP" import deals "$D/deals_odoo.csv"
-eq "deals: Odoo rows" "$(q "select group_concat(deal_id||':'||customer_id||':'||owner_rep_id||':'||stage||':'||amount||':'||ifnull(closed_on,'-'), ' ') from (select * from deals where deal_id like 'O%' order by deal_id)")" "O1:C1:R1:won:2000000:2026-02-20 O2:C3:R2:open:100000:-"
+expect_rc 0 "deals: HubSpot export" "$SP" import deals "$D/deals_hubspot.csv"
+eq "deals: HubSpot rows (names matched, fraction probability)" "$(dq "deal_id like 'H%'")" \
+  "H1:C1:R1:won:3000000:2026-06-30:2026-06-30:2026-01-10:100 H2:C3:R2:open:1200000:-:2026-09-15:2026-02-11:20 H3:C2:R3:lost:800000:2026-05-20:2026-05-20:2026-03-01:0"
+contains "deals: HubSpot names matched are counted" "$OUT" "deals: 4 names matched to ids"
+expect_rc 0 "deals: Pipedrive export" "$SP" import deals "$D/deals_pipedrive.csv"
+eq "deals: Pipedrive rows (won and lost time, organization by name)" "$(dq "deal_id in ('101','102','103')")" \
+  "101:C2:R3:won:800000:2026-05-05:2026-05-01:2026-04-01:- 102:C2:R3:lost:2500000:2026-06-10:2026-06-30:2026-04-02:- 103:C3:R2:open:6000000:-:2026-10-15:2026-05-02:40"
+expect_rc 0 "deals: Odoo crm.lead export" "$SP" import deals "$D/deals_odoo.csv"
+eq "deals: Odoo rows (Expected Closing, customer and salesperson by name)" "$(dq "deal_id like '__export__%'")" \
+  "__export__.crm_lead_41_5f2a:C1:R1:won:2000000:2026-02-20:2026-02-15:2026-02-01:100 __export__.crm_lead_42_9c1d:C3:R2:open:100000:-:2026-11-30:2026-02-02:30"
 expect_rc 0 "deals: Chinese headers, 万 and 亿" "$SP" import deals "$D/deals_zh.csv"
 eq "deals: Z1 1.2亿, cost 3000万, 是/否" "$(q "select amount||'/'||cost||'/'||is_new_customer||'/'||is_renewal||'/'||stage from deals where deal_id='Z1'")" "12000000000/3000000000/1/0/won"
 eq "deals: Z2 5000万, 40%, 进行中" "$(q "select amount||'/'||ifnull(cost,'NULL')||'/'||probability||'/'||stage||'/'||is_renewal from deals where deal_id='Z2'")" "5000000000/NULL/40/open/1"
 eq "deals: Z3 丢单, empty flags are NULL" "$(q "select stage||'/'||amount||'/'||ifnull(is_new_customer,'NULL')||'/'||ifnull(is_renewal,'NULL') from deals where deal_id='Z3'")" "lost/10000000/NULL/NULL"
-eq "deals: count" "$(q 'select count(*) from deals')" 12
+eq "deals: count" "$(q 'select count(*) from deals')" 15
 
 expect_rc 0 "activities: CRLF, Chinese kinds" "$SP" import activities "$D/activities_crlf.csv"
 eq "activities: rows" "$(q "select group_concat(activity_id||':'||occurred_on||':'||rep_id||':'||ifnull(customer_id,'-')||':'||kind, ' ') from (select * from activities order by activity_id)")" "A1:2026-07-01:R1:C1:visit A2:2026-07-02:R2:C3:call A3:2026-07-02:R3:C2:email A4:2026-07-04:R1:-:meeting"

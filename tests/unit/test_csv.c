@@ -10,8 +10,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/csv_read.h"
 #include "io/import.h"
@@ -165,12 +170,29 @@ static void test_detection_chunks(void **state)
     assert_non_null(strstr(got, "|客\n"));
     assert_null(strstr(got, "ERR"));
     free(got);
+    /* a UTF-8 file (its Chinese on every line) with one bad byte, at any
+     * chunk size: the bad byte is an error at its own line, as UTF-8 */
+    static const size_t chunks[] = {0, 32, 4096};
+    for (size_t k = 0; k < 3; k++) {
+        buf_t in = BUF_INIT;
+        buf_puts(&in, "名\n");
+        for (int i = 0; i < 40; i++) buf_puts(&in, "客户\n");
+        buf_puts(&in, "\xBF\xCD\n");
+        buf_puts(&in, "客户\n");
+        got = dump(in.data, in.len, NULL, 0, chunks[k]);
+        assert_non_null(strstr(got, "L41:客户\nERR:t.csv:42: not valid UTF-8"));
+        free(got);
+        buf_free(&in);
+    }
+    /* as little UTF-8 as bad bytes, and the bytes are no Chinese GB18030
+     * either: an error at the line of the first bad byte, not a guess */
     buf_t in = BUF_INIT;
     buf_puts(&in, "名\n");
     for (int i = 0; i < 40; i++) buf_puts(&in, "row\n");
     buf_puts(&in, "\xBF\xCD\n");
     got = dump(in.data, in.len, NULL, 0, 32);
-    assert_non_null(strstr(got, "L41:row\nERR:t.csv:42: not valid UTF-8"));
+    assert_string_equal(got, "ERR:t.csv:42: the file is neither UTF-8 nor GB18030 text: name its encoding with "
+                             "--encoding (e.g. LATIN1, WINDOWS-1252, BIG5)\n");
     free(got);
     buf_free(&in);
 }
@@ -258,6 +280,228 @@ static void test_open_missing(void **state)
     err_free(&err);
 }
 
+/* a NUL byte inside a field is an error naming its line and column, not
+ * a silent cut (two ids differing after a NUL would merge) */
+static void test_nul_byte(void **state)
+{
+    (void)state;
+    static const size_t chunks[] = {0, 1, 3, 64};
+    for (size_t k = 0; k < 4; k++) {
+        char *got = dump(L("id,name\n1,a\0b\n"), NULL, 0, chunks[k]);
+        assert_string_equal(got, "L1:id|name\nERR:t.csv:2: a NUL byte in column 2 (not text: a binary file, or an "
+                                 "encoding to name with --encoding?)\n");
+        free(got);
+        got = dump(L("id,note\n1,\"x\ny\0\"\n"), NULL, 0, chunks[k]);
+        assert_non_null(strstr(got, "L1:id|note\nERR:t.csv:3: a NUL byte in column 2 "));
+        free(got);
+        got = dump(L("id,note\n\0,x\n"), NULL, 0, chunks[k]);
+        assert_non_null(strstr(got, "ERR:t.csv:2: a NUL byte in column 1 "));
+        free(got);
+        got = dump(L("id,note\n\"a\"\0,x\n"), NULL, 0, chunks[k]);
+        assert_non_null(strstr(got, "ERR:t.csv:2: a NUL byte in column 1 "));
+        free(got);
+    }
+}
+
+/* scratch directory for the file tests */
+static char *scratch(void)
+{
+    char tmpl[] = "/tmp/sp_csv_XXXXXX";
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+    buf_t b = BUF_INIT;
+    buf_printf(&b, "%s/%s", dir, name);
+    return buf_detach(&b);
+}
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* open_fails: csv_open(path) fails with a message holding path and want */
+static void open_fails(const char *path, const char *want)
+{
+    sp_err err = SP_ERR_INIT;
+    sp_csv *c = csv_open(path, NULL, &err);
+    if (c) {
+        csv_close(c);
+        print_error("%s: opened, wanted an error with '%s'\n", path, want);
+        fail();
+    }
+    if (!strstr(buf_cstr(&err.msg), path) || !strstr(buf_cstr(&err.msg), want)) {
+        print_error("%s: error '%s', wanted '%s'\n", path, buf_cstr(&err.msg), want);
+        fail();
+    }
+    err_free(&err);
+}
+
+/* every error path of csv_open on real paths (tests run as root: no
+ * permission bits can make a file unreadable, so unreadable means a
+ * dangling symlink or a symlink loop) */
+static void test_open_errors(void **state)
+{
+    (void)state;
+    alarm(20); /* a hang fails the test instead of stalling the suite */
+    char *dir = scratch();
+    open_fails(dir, strerror(EISDIR));
+    char *dangling = path_in(dir, "dangling.csv");
+    assert_int_equal(symlink("/nonexistent/target.csv", dangling), 0);
+    open_fails(dangling, strerror(ENOENT));
+    char *la = path_in(dir, "loop_a.csv"), *lb = path_in(dir, "loop_b.csv");
+    assert_int_equal(symlink(lb, la), 0);
+    assert_int_equal(symlink(la, lb), 0);
+    open_fails(la, strerror(ELOOP));
+    open_fails("/dev/zero", "not a regular file");
+    /* an unknown encoding on a real file: the error, no crash */
+    {
+        char *pth = path_in(dir, "enc.csv");
+        write_file(pth, "a,b\n", 4);
+        sp_csv_opts o = {"NO-SUCH-ENCODING", 0};
+        sp_err e2 = SP_ERR_INIT;
+        assert_null(csv_open(pth, &o, &e2));
+        assert_non_null(strstr(buf_cstr(&e2.msg), "unknown encoding 'NO-SUCH-ENCODING'"));
+        err_free(&e2);
+        unlink(pth);
+        free(pth);
+    }
+    open_fails("/dev/null", "not a regular file");
+    /* a FIFO nobody writes to: no hang, it reads as empty */
+    char *fifo = path_in(dir, "fifo.csv");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    sp_err err = SP_ERR_INIT;
+    sp_csv *c = csv_open(fifo, NULL, &err);
+    assert_non_null(c);
+    char **f;
+    size_t n;
+    assert_int_equal(csv_next(c, &f, &n, &err), 0);
+    csv_close(c);
+    /* a FIFO with a writer is read like a file */
+    int hold = open(fifo, O_RDONLY | O_NONBLOCK);
+    assert_true(hold >= 0);
+    int wfd = open(fifo, O_WRONLY);
+    assert_true(wfd >= 0);
+    const char msg[] = "a,b\n1,2\n";
+    assert_int_equal(write(wfd, msg, sizeof msg - 1), (ssize_t)(sizeof msg - 1));
+    close(wfd); /* the data stays in the pipe: a reader holds it */
+    c = csv_open(fifo, NULL, &err);
+    assert_non_null(c);
+    assert_int_equal(csv_next(c, &f, &n, &err), 1);
+    assert_int_equal(csv_next(c, &f, &n, &err), 1);
+    assert_string_equal(f[1], "2");
+    assert_int_equal(csv_next(c, &f, &n, &err), 0);
+    csv_close(c);
+    close(hold);
+    unlink(fifo);
+    alarm(0);
+    unlink(dangling);
+    unlink(la);
+    unlink(lb);
+    rmdir(dir);
+    free(dangling);
+    free(la);
+    free(lb);
+    free(fifo);
+    free(dir);
+    err_free(&err);
+}
+
+/* a file that shrinks while it is read is an error, not a short import */
+static void test_shrink(void **state)
+{
+    (void)state;
+    char *dir = scratch();
+    char *p = path_in(dir, "shrink.csv");
+    buf_t in = BUF_INIT;
+    buf_puts(&in, "id,name\n");
+    for (int i = 0; in.len < ((size_t)3 << 20); i++) buf_printf(&in, "%d,name %d\n", i, i);
+    write_file(p, in.data, in.len);
+    sp_err err = SP_ERR_INIT;
+    sp_csv *c = csv_open(p, NULL, &err);
+    assert_non_null(c);
+    char **f;
+    size_t n;
+    assert_int_equal(csv_next(c, &f, &n, &err), 1);
+    assert_int_equal(truncate(p, 100), 0);
+    int r;
+    size_t rows = 0;
+    while ((r = csv_next(c, &f, &n, &err)) == 1) rows++;
+    assert_int_equal(r, -1);
+    assert_non_null(strstr(buf_cstr(&err.msg), "the file changed while being read"));
+    assert_true(rows < 200000);
+    csv_close(c);
+    err_free(&err);
+    unlink(p);
+    rmdir(dir);
+    free(p);
+    free(dir);
+    buf_free(&in);
+}
+
+/* detection looks at the whole file: ASCII for more than a MiB, then a
+ * Latin-1 letter (not UTF-8, not Chinese GB18030) is refused at its line
+ * before anything is read; ASCII then GBK is GB18030 from the start */
+static void test_detection_whole_file(void **state)
+{
+    (void)state;
+    char *dir = scratch();
+    char *p = path_in(dir, "late.csv");
+    buf_t in = BUF_INIT;
+    buf_puts(&in, "id,name\n");
+    size_t line = 1;
+    while (in.len < ((size_t)1 << 20) + 4096) {
+        buf_printf(&in, "%zu,plain\n", line);
+        line++;
+    }
+    size_t bad_line = line + 1;
+    buf_puts(&in, "99,Caf\xE9s\n");
+    write_file(p, in.data, in.len);
+    sp_err err = SP_ERR_INIT;
+    sp_csv *c = csv_open(p, NULL, &err);
+    assert_null(c);
+    char want[256];
+    snprintf(want, sizeof want, "%s:%zu: the file is neither UTF-8 nor GB18030 text", p, bad_line);
+    if (!strstr(buf_cstr(&err.msg), want)) {
+        print_error("got '%s', want '%s'\n", buf_cstr(&err.msg), want);
+        fail();
+    }
+    err_free(&err);
+    /* the same with GBK: GB18030 is named before the first record */
+    in.len -= strlen("99,Caf\xE9s\n");
+    buf_puts(&in, "99,\xBF\xCD\xBB\xA7\n");
+    write_file(p, in.data, in.len);
+    c = csv_open(p, NULL, &err);
+    assert_non_null(c);
+    assert_string_equal(csv_encoding(c), "GB18030");
+    char **f;
+    size_t n;
+    int r;
+    const char *last = NULL;
+    char keep[64] = "";
+    while ((r = csv_next(c, &f, &n, &err)) == 1) {
+        if (n == 2) snprintf(keep, sizeof keep, "%s", f[1]);
+        last = keep;
+    }
+    assert_int_equal(r, 0);
+    assert_non_null(last);
+    assert_string_equal(keep, "客户");
+    csv_close(c);
+    err_free(&err);
+    unlink(p);
+    rmdir(dir);
+    free(p);
+    free(dir);
+    buf_free(&in);
+}
+
 static void test_write_field(void **state)
 {
     (void)state;
@@ -338,7 +582,17 @@ static void test_aliases(void **state)
         {TBL_DEALS, "Deal - Value", "amount"},
         {TBL_DEALS, "Expected Revenue", "amount"},
         {TBL_DEALS, "金额", "amount"},
-        {TBL_DEALS, "Close Date", "closed_on"},
+        {TBL_DEALS, "Close Date", "expected_close_on"},
+        {TBL_DEALS, "CloseDate", "expected_close_on"},
+        {TBL_DEALS, "Expected Closing", "expected_close_on"},
+        {TBL_DEALS, "date_deadline", "expected_close_on"},
+        {TBL_DEALS, "Deal - Expected close date", "expected_close_on"},
+        {TBL_DEALS, "预计成交日期", "expected_close_on"},
+        {TBL_DEALS, "预计关闭日期", "expected_close_on"},
+        {TBL_DEALS, "Deal - Lost time", "closed_on"},
+        {TBL_DEALS, "Deal probability", "probability"},
+        {TBL_DEALS, "IsWon", "is_won"},
+        {TBL_DEALS, "IsClosed", "is_closed"},
         {TBL_DEALS, "Closed Date", "closed_on"},
         {TBL_DEALS, "Deal - Won time", "closed_on"},
         {TBL_DEALS, "成交日期", "closed_on"},
@@ -410,13 +664,13 @@ static void test_aliases(void **state)
 static void test_aliases_unambiguous(void **state)
 {
     (void)state;
-    static const char *const cols[TBL_COUNT][13] = {
+    static const char *const cols[TBL_COUNT][16] = {
         {"rep_id", "name", "team", "role", "region", "industry", "active"},
         {"customer_id", "name", "region", "industry", "size", "owner_rep_id", "created_on"},
         {"lead_id", "created_on", "source", "region", "industry", "size", "owner_rep_id", "qualified",
          "opportunity_id"},
         {"deal_id", "customer_id", "owner_rep_id", "product", "created_on", "closed_on", "stage", "amount", "cost",
-         "probability", "is_new_customer", "is_renewal"},
+         "probability", "is_new_customer", "is_renewal", "expected_close_on", "is_won", "is_closed"},
         {"activity_id", "occurred_on", "rep_id", "customer_id", "kind"},
         {"invoice_id", "deal_id", "customer_id", "issued_on", "due_on", "amount", "paid", "paid_on"},
         {"spend_id", "spent_on", "category", "amount", "strategy_id", "task_id", "note"},
@@ -545,6 +799,83 @@ static void test_parse_deals(void **state)
     why = parse_line(m, "D5,C1,,1,,2026-01-01,open,,,,,,,surprise\n", &r);
     assert_non_null(strstr(why, "row: 14 fields, but the header has 13"));
     free(why);
+    parse_line(NULL, NULL, NULL);
+    import_cols_free(m);
+    err_free(&err);
+}
+
+/* the CRM rules: IsWon/IsClosed decide the stage (even a custom one), a
+ * closed deal without a closed date takes its (expected) close date, an
+ * open one keeps it as expected only, HubSpot's probability is a fraction,
+ * Pipedrive's probability is a percentage, and of several columns for one
+ * field the first non-empty in alias order is read */
+static void test_parse_crm_rules(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_import_cols *m = cols_of(TBL_DEALS, "Id,AccountId,Amount,StageName,CloseDate,CreatedDate,IsWon,IsClosed\n", &err);
+    assert_non_null(m);
+    sp_any_record r;
+    char *why = parse_line(m, "D1,C1,100,Contract Signed,2026-08-01,2026-07-27T17:40:52.000+0000,true,true\n", &r);
+    assert_string_equal(why, "");
+    free(why);
+    assert_int_equal(r.deal.stage, STAGE_WON);
+    assert_int_equal(r.deal.closed_on, day_from_ymd(2026, 8, 1));
+    assert_true(r.deal.has_expected_close);
+    assert_int_equal(r.deal.expected_close_on, day_from_ymd(2026, 8, 1));
+    assert_int_equal(r.deal.created_on, day_from_ymd(2026, 7, 27));
+    why = parse_line(m, "D2,C1,100,Closed Won,2026-08-01,2026-07-27,false,true\n", &r);
+    free(why);
+    assert_int_equal(r.deal.stage, STAGE_LOST);
+    why = parse_line(m, "D3,C1,100,Closed Won,2026-09-30,2026-07-27,false,false\n", &r);
+    free(why);
+    assert_int_equal(r.deal.stage, STAGE_OPEN);
+    assert_int_equal(r.deal.closed_on, SP_DAY_NONE);
+    assert_int_equal(r.deal.expected_close_on, day_from_ymd(2026, 9, 30));
+    /* without the flags an unknown stage is still an error */
+    why = parse_line(m, "D4,C1,100,Contract Signed,2026-08-01,2026-07-27,,\n", &r);
+    assert_non_null(strstr(why, "StageName: unknown stage 'Contract Signed'"));
+    free(why);
+    parse_line(NULL, NULL, NULL);
+    import_cols_free(m);
+
+    m = cols_of(TBL_DEALS, "Record ID,Associated Company,Amount,Deal Stage,Create Date,Deal probability,"
+                           "Associated Company IDs (Primary)\n", &err);
+    assert_non_null(m);
+    static const struct {
+        const char *p;
+        int want;
+    } fr[] = {{"1", 100}, {"0", 0}, {"0.2", 20}, {"0.125", 13}, {"1.0", 100}, {".5", 50}, {"40%", 40}};
+    for (size_t i = 0; i < sizeof fr / sizeof fr[0]; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "H1,Acme,1,closedwon,2026-01-01,%s,\n", fr[i].p);
+        why = parse_line(m, line, &r);
+        assert_string_equal(why, "");
+        free(why);
+        assert_int_equal(r.deal.probability, fr[i].want);
+    }
+    why = parse_line(m, "H1,Acme,1,closedwon,2026-01-01,40,\n", &r);
+    assert_non_null(strstr(why, "Deal probability: not a probability '40' (a fraction from 0 to 1"));
+    free(why);
+    /* the company id when given, else its name */
+    why = parse_line(m, "H2,Acme Ltd,1,closedwon,2026-01-01,,C7\n", &r);
+    free(why);
+    assert_string_equal(r.deal.customer_id, "C7");
+    why = parse_line(m, "H3,Acme Ltd,1,closedwon,2026-01-01,,\n", &r);
+    free(why);
+    assert_string_equal(r.deal.customer_id, "Acme Ltd");
+    parse_line(NULL, NULL, NULL);
+    import_cols_free(m);
+
+    m = cols_of(TBL_DEALS, "Deal - ID,Deal - Organization,Deal - Value,Deal - Stage,Deal - Status,Deal - Won time,"
+                           "Deal - Lost time,Deal - Deal created,Deal - Probability\n", &err);
+    assert_non_null(m);
+    why = parse_line(m, "7,Acme,1,Qualified,lost,,2026-06-10 16:30:00,2026-04-02 08:00:00,40\n", &r);
+    assert_string_equal(why, "");
+    free(why);
+    assert_int_equal(r.deal.stage, STAGE_LOST);                   /* Status wins over Stage */
+    assert_int_equal(r.deal.closed_on, day_from_ymd(2026, 6, 10)); /* the lost time */
+    assert_int_equal(r.deal.probability, 40);                      /* a percentage */
     parse_line(NULL, NULL, NULL);
     import_cols_free(m);
     err_free(&err);
@@ -730,11 +1061,16 @@ int main(void)
         cmocka_unit_test(test_explicit_delimiter),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_open_missing),
+        cmocka_unit_test(test_nul_byte),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_shrink),
+        cmocka_unit_test(test_detection_whole_file),
         cmocka_unit_test(test_write_field),
         cmocka_unit_test(test_write_read_roundtrip),
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_aliases_unambiguous),
         cmocka_unit_test(test_parse_deals),
+        cmocka_unit_test(test_parse_crm_rules),
         cmocka_unit_test(test_stage_words),
         cmocka_unit_test(test_parse_other_tables),
         cmocka_unit_test(test_missing_required_column),

@@ -33,33 +33,41 @@ L2	2026-01-06	官网	华南	零售		R3	否
 L3	2026-01-07 09:30	转介绍	华东	软件	小型	R2	true	
 CSV
 
-# deals: Salesforce export headers, quoted thousands, 万 amounts, date forms
+# deals: Salesforce Data Loader export (API names, every field quoted,
+# CreatedDate in UTC with milliseconds, IsWon/IsClosed decide the stage even
+# for a custom StageName, CloseDate is the expected close while open)
 cat >deals_salesforce.csv <<'CSV'
-Opportunity ID,Opportunity Name,Account ID,Opportunity Owner,Amount,Close Date,Created Date,Stage,Probability (%),Product
-D1,Big deal,C1,R1,"1,200,000.50",2026/7/15,2026-03-01 14:30:00,Closed Won,100,平台
-D2,Small deal,C2,R3,5万,,2026-04-02T09:00:00+08:00,Prospecting,20%,服务
-D3,Lost one,C3,R2,1.5万,46218,2026年5月6日,Closed Lost,0,平台
+"Id","AccountId","OwnerId","Name","Amount","StageName","CloseDate","CreatedDate","IsWon","IsClosed","Probability"
+"D1","C1","R1","Big deal","1200000.5","Closed Won","2026-07-15","2026-03-01T06:30:00.000+0000","true","true","100"
+"D2","C2","R3","Small deal","50000","Prospecting","2026-09-30","2026-04-02T01:00:00.000+0000","false","false","20"
+"D3","C3","R2","Lost one","15000","Closed Lost","2026-07-15","2026-05-06T08:00:00.000+0000","false","true","0"
+"D4","C1","R1","Custom stage","80000","Contract Signed","2026-08-01","2026-07-27T17:40:52.000+0000","true","true","100"
 CSV
 
-# deals: HubSpot export headers
+# deals: HubSpot export (labels as the UI exports them, the owner and the
+# company by name, the probability as a fraction 0-1)
 cat >deals_hubspot.csv <<'CSV'
-Deal ID,Deal Name,Deal Stage,Close Date,Create Date,Amount,Deal owner,Associated Company ID
-H1,Renewal,closedwon,2026-06-30,2026-01-10,30000,R1,C1
-H2,New,appointmentscheduled,,2026-02-11,"12,000",R2,C3
+Record ID,Deal Name,Deal Stage,Close Date,Create Date,Amount,Deal owner,Associated Company IDs (Primary),Associated Company,Deal probability,Pipeline
+H1,Renewal,Closed won,2026-06-30 10:15,2026-01-10 09:00,30000,张伟,C1,上海某某制造有限公司,1,Sales Pipeline
+H2,New,Appointment scheduled,2026-09-15 00:00,2026-02-11 14:20,"12,000",李娜,,杭州某某科技,0.2,Sales Pipeline
+H3,Lost,Closed lost,2026-05-20 18:00,2026-03-01 08:00,8000,王芳,C2,"广州某某商贸, 有限公司",0,Sales Pipeline
 CSV
 
-# deals: Pipedrive export headers
+# deals: Pipedrive export ("Deal - " prefixes, the organization and owner
+# by name, won and lost times in two columns, the expected close date)
 cat >deals_pipedrive.csv <<'CSV'
-Deal - ID,Deal - Title,Deal - Value,Deal - Status,Deal - Won time,Deal - Deal created,Deal - Owner,Organization - ID
-P1,Pipe one,8000,won,2026-05-05 10:00:00,2026-04-01 08:00:00,R3,C2
-P2,Pipe two,2.5万,lost,,2026-04-02 08:00:00,R3,C2
+Deal - ID,Deal - Title,Deal - Organization,Deal - Value,Deal - Currency,Deal - Status,Deal - Stage,Deal - Won time,Deal - Lost time,Deal - Deal created,Deal - Expected close date,Deal - Owner,Deal - Probability
+101,Pipe one,"广州某某商贸, 有限公司",8000,CNY,won,Negotiations Started,2026-05-05 10:00:00,,2026-04-01 08:00:00,2026-05-01,王芳,
+102,Pipe two,"广州某某商贸, 有限公司",25000,CNY,lost,Proposal Made,,2026-06-10 16:30:00,2026-04-02 08:00:00,2026-06-30,王芳,
+103,Pipe three,杭州某某科技,60000,CNY,open,Demo Scheduled,,,2026-05-02 11:00:00,2026-10-15,李娜,40
 CSV
 
-# deals: Odoo export headers (Opportunity = its reference here)
+# deals: Odoo crm.lead export (external ids, the customer and salesperson
+# by name, Expected Closing and Closed Date)
 cat >deals_odoo.csv <<'CSV'
-Opportunity,Customer ID,Salesperson,Expected Revenue,Stage,Created on,Closed Date
-O1,C1,R1,¥20000,Won,2026-02-01 09:00:00,2026-02-20 17:00:00
-O2,C3,R2,1000,Proposition,2026-02-02 09:00:00,
+ID,Opportunity,Customer,Expected Revenue,Stage,Expected Closing,Created on,Closed Date,Probability,Salesperson
+__export__.crm_lead_41_5f2a,Big ERP,上海某某制造有限公司,20000.00,Won,2026-02-15,2026-02-01 09:00:00,2026-02-20 17:00:00,100.0,张伟
+__export__.crm_lead_42_9c1d,Small CRM,杭州某某科技,1000.00,Proposition,2026-11-30,2026-02-02 09:00:00,,30.0,李娜
 CSV
 
 # deals: Chinese headers, amounts in 万 / 亿, flags
