@@ -579,8 +579,10 @@ void tiers_compute(const sp_dataset *ds, const sp_tier_level *levels, size_t nle
         out->rows[i].min = levels[i].min;
     }
     for (size_t i = 0; i < ds->customers.n; i++) {
+        if (!customer_exists_on(&ds->customers.v[i], as_of)) continue;
         sp_tier_row *r = &out->rows[now[i]];
         r->customers++;
+        out->customers++;
         /* checked: a wrapped sum would show a negative revenue */
         if (__builtin_add_overflow(r->t12m, t12m[i], &r->t12m)) {
             r->t12m = INT64_MAX;
@@ -591,7 +593,6 @@ void tiers_compute(const sp_dataset *ds, const sp_tier_level *levels, size_t nle
             out->overflow = true;
         }
     }
-    out->customers = ds->customers.n;
     out->nrows = nlevels + (out->rows[nlevels].customers > 0 ? 1 : 0);
 
     if (since != SP_DAY_NONE) {
@@ -600,12 +601,13 @@ void tiers_compute(const sp_dataset *ds, const sp_tier_level *levels, size_t nle
         size_t *matrix = xcalloc(nslots, nslots * sizeof *matrix);
         size_t nmoves = 0;
         for (size_t i = 0; i < ds->customers.n; i++) {
+            if (!customer_exists_on(&ds->customers.v[i], as_of)) continue;
             matrix[(size_t)then[i] * nslots + (size_t)now[i]]++;
             if (then[i] != now[i]) nmoves++;
         }
         out->moves = xcalloc(nmoves ? nmoves : 1, sizeof *out->moves);
         for (size_t i = 0; i < ds->customers.n; i++) {
-            if (then[i] == now[i]) continue;
+            if (then[i] == now[i] || !customer_exists_on(&ds->customers.v[i], as_of)) continue;
             sp_tier_move *m = &out->moves[out->nmoves++];
             m->customer_id = ds->customers.v[i].id;
             m->from = then[i] < (int32_t)nlevels ? levels[then[i]].id : NULL;

@@ -1136,6 +1136,9 @@ static void tier_pass(ctx_t *c, sp_day t, int b, sp_money *t12m)
     t12m_into(ds, t, t12m);
     rec_t r;
     for (size_t i = 0; i < ds->customers.n; i++) {
+        /* a customer created after t did not exist yet (records after the
+         * as-of date never count) */
+        if (!customer_exists_on(&ds->customers.v[i], t)) continue;
         customer_rec(c, &r, i);
         /* the tier here is the tier as of t (equal to D for the total) */
         r.v[DIM_TIER] = tier_of(c->q->tiers, c->q->ntiers, t12m[i]);

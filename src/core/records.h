@@ -114,6 +114,13 @@ typedef struct sp_dataset {
     struct sp_ptrmap *rep_by_id, *customer_by_id;
 } sp_dataset;
 
+/* customer_exists_on: c existed on day d: created on or before d, or of
+ * unknown creation date (records after the as-of date never count). */
+static inline bool customer_exists_on(const sp_customer *c, sp_day d)
+{
+    return c->created_on == SP_DAY_NONE || c->created_on <= d;
+}
+
 /* dataset_new / dataset_free: the dataset owns its pool and arrays. */
 sp_dataset *dataset_new(void);
 void dataset_free(sp_dataset *ds);
