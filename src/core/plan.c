@@ -149,6 +149,7 @@ static void free_goal(sp_goal *g)
     free(g->period_text);
     free(g->owner);
     free_strv(g->supports, g->nsupports);
+    free(g->pos_supports);
     free_filter(&g->filter);
     for (size_t i = 0; i < g->nchildren; i++) free_goal(&g->children[i]);
     free(g->children);
@@ -201,6 +202,8 @@ void plan_free(sp_plan *p)
         free(s->name);
         free_strv(s->goals, s->ngoals);
         free_strv(s->answers, s->nanswers);
+        free(s->pos_goals);
+        free(s->pos_answers);
     }
     free(p->strategies);
     for (size_t i = 0; i < p->ntasks; i++) {
@@ -214,6 +217,8 @@ void plan_free(sp_plan *p)
         free_strv(t->collaborators, t->ncollaborators);
         free_strv(t->depends_on, t->ndepends_on);
         free_strv(t->resources, t->nresources);
+        free(t->pos_collaborators);
+        free(t->pos_depends_on);
     }
     free(p->tasks);
     for (size_t i = 0; i < p->nbudget_cats; i++) {

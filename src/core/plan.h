@@ -129,6 +129,7 @@ typedef struct sp_goal {
     bool per_month;                  /* per: month */
     char **supports;
     size_t nsupports;
+    sp_pos *pos_supports;            /* one per supports entry (may be NULL) */
     sp_filter filter;
     struct sp_goal *children;
     size_t nchildren;
@@ -177,6 +178,7 @@ typedef struct sp_strategy {
     size_t ngoals;
     char **answers;
     size_t nanswers;
+    sp_pos *pos_goals, *pos_answers; /* one per entry (may be NULL) */
     int priority;                    /* 0 when not given */
     sp_pos pos;
 } sp_strategy;
@@ -195,12 +197,15 @@ typedef struct sp_task {
     char **resources;
     size_t nresources;
     sp_pos pos, pos_start, pos_due;
+    sp_pos pos_owner, pos_strategy, pos_budget_category, pos_budget_amount;
+    sp_pos *pos_collaborators, *pos_depends_on;  /* one per entry (may be NULL) */
 } sp_task;
 
 typedef struct sp_budget_cat {
     char *id, *name;
     sp_ratio share;
-    sp_pos pos;
+    bool share_invalid;              /* written but unreadable (reported by the reader) */
+    sp_pos pos, pos_share;
 } sp_budget_cat;
 
 typedef struct sp_tier {
