@@ -204,6 +204,13 @@ assert h2["verdict"] == "pass" and "growth 40% over last year\x27s 5,000,000.00"
     sed 's/target: 1200万/target: 1600万/; s/target: 700万/target: 1100万/' "$D/valid.yaml" >"$WORK/grow.yaml"
     expect_rc 0 "60% growth fails Achievable (a warning)" "$SP" check --as-of 2026-01-15 "$WORK/grow.yaml"
     contains "growth figure" "$ERR" "growth 60% over last year's 10,000,000.00 (at most 50%)"
+    # 36,165,870 over 10,000,000 is +261.6587 %: printed with one decimal
+    sed 's/target: 1200万/target: 36165870/' "$D/valid.yaml" >"$WORK/grow2.yaml"
+    expect_rc 1 "261.6587% growth" "$SP" check --as-of 2026-01-15 "$WORK/grow2.yaml"
+    contains "growth with one decimal" "$ERR" "growth 261.7% over last year's 10,000,000.00 (at most 50%)"
+    case $ERR$OUT in *261.65*) not_ok "no 4-decimal percentage left" ;; *) ok "no 4-decimal percentage left" ;; esac
+    if grep -qE '[0-9]\.[0-9]{2,}%' <<<"$ERR$OUT"; then not_ok "a percentage with 2+ decimals: $(grep -oE '[0-9.]+\.[0-9]{2,}%' <<<"$ERR$OUT" | head -3)"
+    else ok "every percentage has at most one decimal"; fi
   else
     not_ok "import deals for the history test"
   fi
