@@ -816,7 +816,11 @@ static void read_fiscal(ctx *c, struct fy_node *plan)
     struct fy_node_pair *pr;
     while ((pr = fy_node_mapping_iterate(plan, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
-        if (!k || !fy_node_is_scalar(k) || !v || !fy_node_is_scalar(v)) continue;
+        /* plain scalars only: libfyaml 0.7.12 leaks when it unescapes a
+         * single-quoted scalar with '' escapes (see single_quoted_dup) */
+        if (!k || !fy_node_is_scalar(k) || !v || !fy_node_is_scalar(v) || fy_node_get_style(k) != FYNS_PLAIN ||
+            fy_node_get_style(v) != FYNS_PLAIN)
+            continue;
         size_t kl = 0, vl = 0;
         const char *ks = fy_node_get_scalar(k, &kl);
         const char *vs = fy_node_get_scalar(v, &vl);

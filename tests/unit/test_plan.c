@@ -807,6 +807,149 @@ static void test_single_quoted_escapes(void **state)
     err_free(&err);
 }
 
+/* has_line: err holds a line containing every needle (NULL-terminated). */
+static bool has_line(const char *text, const char *n1, const char *n2)
+{
+    const char *s = text;
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        char *line = strndup(s, n);
+        bool hit = strstr(line, n1) && (!n2 || strstr(line, n2));
+        free(line);
+        if (hit) return true;
+        s += n + (s[n] ? 1 : 0);
+    }
+    return false;
+}
+
+/* Duplicate keys are found by the loader itself (libfyaml's check is
+ * quadratic, so it is off), in every mapping, at the repeated key. */
+static void test_duplicate_keys(void **state)
+{
+    (void)state;
+    const char *y = "plan:\n  id: a\n  name: n\n  id: b\n  period: 2026\n"
+                    "goals:\n  - {id: g, metric: revenue, target: 1, period: 2026, filter: {region: x, region: y}}\n";
+    sp_err err = SP_ERR_INIT;
+    assert_null(parse_str(y, &err));
+    const char *m = buf_cstr(&err.msg);
+    assert_true(has_line(m, "t.yaml:4:3: duplicate key 'id' (first at line 2, column 3)", NULL));
+    assert_true(has_line(m, "t.yaml:7:75: duplicate key 'region' (first at line 7, column 64)", NULL));
+    err_free(&err);
+}
+
+/* Keys per mapping, items per list and values per file are capped before
+ * the document is built; the error names the value that passes the cap. */
+static void test_limits(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    buf_puts(&b, "plan: {id: a, name: n, period: 2026}\nteam:\n");
+    for (int i = 0; i < 1001; i++) buf_printf(&b, "  k%d: v\n", i);
+    sp_err err = SP_ERR_INIT;
+    assert_null(plan_yaml_parse(b.data, b.len, "k.yaml", &err));
+    assert_true(has_line(buf_cstr(&err.msg), "k.yaml:1003:3: a mapping may hold at most 1000 keys", NULL));
+    assert_int_equal(err.count, 1);
+    err_free(&err);
+    buf_free(&b);
+
+    buf_puts(&b, "plan: {id: a, name: n, period: 2026}\nanalysis:\n  pains: [");
+    for (int i = 0; i < 10001; i++) buf_puts(&b, "x,");
+    buf_puts(&b, "x]\n");
+    assert_null(plan_yaml_parse(b.data, b.len, "l.yaml", &err));
+    assert_true(has_line(buf_cstr(&err.msg), "l.yaml:3:20011: a list may hold at most 10000 items", NULL));
+    err_free(&err);
+    buf_free(&b);
+
+    /* 10,000 items of 999 keys... would pass the per-collection caps: the
+     * value cap stops it */
+    buf_puts(&b, "plan: {id: a, name: n, period: 2026}\nx:\n");
+    for (int i = 0; i < 300; i++) {
+        buf_puts(&b, "  - {");
+        for (int k = 0; k < 500; k++) buf_printf(&b, "%sk%d: v", k ? ", " : "", k);
+        buf_puts(&b, "}\n");
+    }
+    assert_null(plan_yaml_parse(b.data, b.len, "n.yaml", &err));
+    assert_true(has_line(buf_cstr(&err.msg), "n.yaml:", "the plan file holds more than 200000 values"));
+    err_free(&err);
+    buf_free(&b);
+}
+
+/* A ratio above 1 written without '%' is refused with how to write it;
+ * 20%, 0.2 and 1 are fine. */
+static void test_bare_ratios(void **state)
+{
+    (void)state;
+    const char *y = "plan: {id: a, name: n, period: 2026}\n"
+                    "budget: {total: 100, categories: [{id: m, share: 20}, {id: o, share: 0.8}]}\n"
+                    "alerts: {goal_off_pace_below: 90, budget_overrun_above: 1}\n"
+                    "check: {max_growth: 50}\n"
+                    "analysis: {personas: [{id: p, premium: 20..30}]}\n"
+                    "goals:\n  - {id: w, metric: win_rate, target: 35, period: 2026}\n";
+    sp_err err = SP_ERR_INIT;
+    assert_null(parse_str(y, &err));
+    const char *m = buf_cstr(&err.msg);
+    assert_true(has_line(m, "t.yaml:2:50: budget category: 'share' is 20 without '%', which means 2000%: write 20%",
+                         NULL));
+    assert_true(has_line(m, "t.yaml:3:31: alerts: 'goal_off_pace_below' is 90 without '%'", "9000%"));
+    assert_true(has_line(m, "t.yaml:4:21: check: 'max_growth' is 50 without '%'", NULL));
+    assert_true(has_line(m, "t.yaml:5:40: persona: 'premium' is 20 without '%'", NULL));
+    assert_true(has_line(m, "t.yaml:7:39: goal: 'target' is 35 without '%'", NULL));
+    assert_int_equal(err.count, 5);
+    err_free(&err);
+    const char *ok = "plan: {id: a, name: n, period: 2026}\n"
+                     "budget: {total: 100, categories: [{id: m, share: 20%}, {id: o, share: 0.8}]}\n"
+                     "alerts: {goal_off_pace_below: 0.9, budget_overrun_above: 120%}\n"
+                     "goals:\n  - {id: w, metric: win_rate, target: 35%, period: 2026}\n";
+    sp_plan *p = parse_str(ok, &err);
+    if (!p) fprintf(stderr, "%s", buf_cstr(&err.msg));
+    assert_non_null(p);
+    assert_int_equal(p->budget_cats[0].share, 200000);
+    assert_int_equal(p->budget_cats[1].share, 800000);
+    assert_int_equal(p->alerts.budget_overrun_above, 1200000);
+    plan_free(p);
+}
+
+/* plan_yaml_check keeps the plan read so far despite structural problems
+ * (which it returns as diagnostics), with the positions of list entries. */
+static void test_check_keeps_partial_plan(void **state)
+{
+    (void)state;
+    const char *y = "plan: {id: a, name: n, period: 2026}\n"
+                    "goals:\n  - {id: g, metric: revenue, target: 1}\n"
+                    "tasks:\n  - {id: t, owner: r, start: 2026-01-01, due: 2026-01-02, depends_on: [u, v],"
+                    " collaborators: [x]}\n";
+    sp_check_result res;
+    memset(&res, 0, sizeof res);
+    sp_err err = SP_ERR_INIT;
+    sp_plan *p = plan_yaml_check(y, strlen(y), "t.yaml", &res, &err);
+    assert_true(err_ok(&err));
+    assert_non_null(p);
+    assert_int_equal(res.nerrors, 1);
+    assert_string_equal(res.diags[0].msg, "goal: missing key 'period'");
+    assert_int_equal(res.diags[0].pos.line, 3);
+    assert_int_equal(p->ngoals, 1);
+    assert_int_equal(p->goals[0].period.first, SP_DAY_NONE);
+    assert_int_equal(p->ntasks, 1);
+    assert_non_null(p->tasks[0].pos_depends_on);
+    assert_int_equal(p->tasks[0].pos_depends_on[1].line, 5);
+    assert_int_equal(p->tasks[0].pos_depends_on[1].col, 75);
+    assert_int_equal(p->tasks[0].pos_collaborators[0].col, 95);
+    assert_int_equal(p->tasks[0].pos_owner.col, 20);
+    plan_free(p);
+    check_result_free(&res);
+    /* a syntax error: no plan, the error (and no crash) */
+    p = plan_yaml_check("plan: [", 7, "t.yaml", &res, &err);
+    assert_null(p);
+    assert_true(res.nerrors >= 1);
+    check_result_free(&res);
+    /* refused as a whole: in err */
+    p = plan_yaml_check("\xff", 1, "t.yaml", &res, &err);
+    assert_null(p);
+    assert_false(err_ok(&err));
+    assert_int_equal(res.ndiags, 0);
+    err_free(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -818,6 +961,8 @@ int main(void)
         cmocka_unit_test(test_export_form),    cmocka_unit_test(test_export_json),
         cmocka_unit_test(test_load_file_errors), cmocka_unit_test(test_model_helpers),
         cmocka_unit_test(test_single_quoted_escapes),
+        cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_bare_ratios), cmocka_unit_test(test_check_keeps_partial_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
