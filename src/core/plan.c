@@ -153,6 +153,13 @@ static void free_goal(sp_goal *g)
     free_filter(&g->filter);
     for (size_t i = 0; i < g->nchildren; i++) free_goal(&g->children[i]);
     free(g->children);
+    for (size_t k = 0; k < g->nsplits; k++) {
+        sp_split *sp = &g->splits[k];
+        for (size_t i = 0; i < sp->nchildren; i++) free_goal(&sp->children[i]);
+        free(sp->children);
+        free(sp->by);
+    }
+    free(g->splits);
 }
 
 void plan_free(sp_plan *p)
@@ -247,7 +254,10 @@ void plan_free(sp_plan *p)
 static size_t count_goals(const sp_goal *g, size_t n)
 {
     size_t c = 0;
-    for (size_t i = 0; i < n; i++) c += 1 + count_goals(g[i].children, g[i].nchildren);
+    for (size_t i = 0; i < n; i++) {
+        c += 1 + count_goals(g[i].children, g[i].nchildren);
+        for (size_t k = 0; k < g[i].nsplits; k++) c += count_goals(g[i].splits[k].children, g[i].splits[k].nchildren);
+    }
     return c;
 }
 
@@ -258,6 +268,7 @@ static void walk_goals(const sp_goal *g, size_t n, sp_goal_fn fn, void *ctx)
     for (size_t i = 0; i < n; i++) {
         fn(&g[i], ctx);
         walk_goals(g[i].children, g[i].nchildren, fn, ctx);
+        for (size_t k = 0; k < g[i].nsplits; k++) walk_goals(g[i].splits[k].children, g[i].splits[k].nchildren, fn, ctx);
     }
 }
 
@@ -269,6 +280,8 @@ static const sp_goal *find_goal(const sp_goal *g, size_t n, const char *id)
         if (str_eq(g[i].id, id)) return &g[i];
         const sp_goal *c = find_goal(g[i].children, g[i].nchildren, id);
         if (c) return c;
+        for (size_t k = 0; k < g[i].nsplits; k++)
+            if ((c = find_goal(g[i].splits[k].children, g[i].splits[k].nchildren, id)) != NULL) return c;
     }
     return NULL;
 }

@@ -378,15 +378,27 @@ static bool filter_equal(const sp_filter *a, const sp_filter *b)
 static sp_pos period_pos(const sp_goal *g) { return g->pos_period.line ? g->pos_period : g->pos; }
 static sp_pos target_pos(const sp_goal *g) { return g->pos_target.line ? g->pos_target : g->pos; }
 
-/* check_split: children of g lie inside g's period; the children of an
- * additive metric sum exactly to g's target and do not overlap in time
- * for the same filter. */
+/* check_split / check_children: children of g lie inside g's period; the
+ * children of an additive metric sum exactly to g's target and do not
+ * overlap in time for the same filter — for `children` and for each entry
+ * of `splits` on its own (the gap is printed). */
+static void check_children(chk *c, const sp_goal *g, const sp_goal *children, size_t nchildren, const char *by);
+
+/* check_split: `children` and each of `splits`, every one on its own. */
 static void check_split(chk *c, const sp_goal *g)
 {
-    if (!g->nchildren) return;
+    if (g->nchildren) check_children(c, g, g->children, g->nchildren, NULL);
+    for (size_t k = 0; k < g->nsplits; k++)
+        if (g->splits[k].nchildren) check_children(c, g, g->splits[k].children, g->splits[k].nchildren, g->splits[k].by);
+}
+
+/* check_children: one split of g (by: NULL for `children`, else the `by` of
+ * the entry of `splits`). */
+static void check_children(chk *c, const sp_goal *g, const sp_goal *children, size_t nchildren, const char *by)
+{
     char pa[48], pb[48];
-    for (size_t i = 0; i < g->nchildren; i++) {
-        const sp_goal *ch = &g->children[i];
+    for (size_t i = 0; i < nchildren; i++) {
+        const sp_goal *ch = &children[i];
         if (period_valid(ch->period) && period_valid(g->period) && !period_inside(ch->period, g->period))
             check_add(c->res, SEV_ERROR, period_pos(ch),
                       _("goal '%s': period %s lies outside its parent '%s' (period %s)"), ID(ch->id),
@@ -394,8 +406,8 @@ static void check_split(chk *c, const sp_goal *g)
     }
     if (g->metric >= MET_COUNT || !sp_metrics[g->metric].additive) return;
     bool same_metric = true;
-    for (size_t i = 0; i < g->nchildren; i++) {
-        const sp_goal *ch = &g->children[i];
+    for (size_t i = 0; i < nchildren; i++) {
+        const sp_goal *ch = &children[i];
         if (ch->metric != g->metric) {
             same_metric = false;
             check_add(c->res, SEV_WARNING, ch->pos_metric.line ? ch->pos_metric : ch->pos,
@@ -406,9 +418,9 @@ static void check_split(chk *c, const sp_goal *g)
     }
     if (!same_metric) return;
     /* overlapping periods for the same filter count the same results twice */
-    for (size_t i = 0; i < g->nchildren; i++)
-        for (size_t j = i + 1; j < g->nchildren; j++) {
-            const sp_goal *a = &g->children[i], *b = &g->children[j];
+    for (size_t i = 0; i < nchildren; i++)
+        for (size_t j = i + 1; j < nchildren; j++) {
+            const sp_goal *a = &children[i], *b = &children[j];
             if (!period_valid(a->period) || !period_valid(b->period)) continue;
             if (a->period.first > b->period.last || b->period.first > a->period.last) continue;
             if (!filter_equal(&a->filter, &b->filter)) continue;
@@ -418,8 +430,8 @@ static void check_split(chk *c, const sp_goal *g)
         }
     if (g->per_month || !g->has_target) return;
     int64_t sum = 0;
-    for (size_t i = 0; i < g->nchildren; i++) {
-        const sp_goal *ch = &g->children[i];
+    for (size_t i = 0; i < nchildren; i++) {
+        const sp_goal *ch = &children[i];
         if (ch->per_month || !ch->has_target) return;
         if (__builtin_add_overflow(sum, ch->target, &sum)) {
             check_add(c->res, SEV_ERROR, target_pos(g), _("children of '%s': the sum of the targets is too large"),
@@ -431,8 +443,13 @@ static void check_split(chk *c, const sp_goal *g)
     char s1[48], s2[48], s3[48];
     int64_t gap;
     if (__builtin_sub_overflow(sum, g->target, &gap)) gap = sum > g->target ? INT64_MAX : INT64_MIN;
-    check_add(c->res, SEV_ERROR, target_pos(g), _("children of '%s' sum to %s (parent %s; gap %s)"), ID(g->id),
-              fmt_value(g->metric, sum, s1), fmt_value(g->metric, g->target, s2), fmt_signed(g->metric, gap, s3));
+    if (by)
+        check_add(c->res, SEV_ERROR, target_pos(g), _("the split by %s of '%s' sums to %s (parent %s; gap %s)"), by,
+                  ID(g->id), fmt_value(g->metric, sum, s1), fmt_value(g->metric, g->target, s2),
+                  fmt_signed(g->metric, gap, s3));
+    else
+        check_add(c->res, SEV_ERROR, target_pos(g), _("children of '%s' sum to %s (parent %s; gap %s)"), ID(g->id),
+                  fmt_value(g->metric, sum, s1), fmt_value(g->metric, g->target, s2), fmt_signed(g->metric, gap, s3));
 }
 
 /* ---- budget ---- */

@@ -901,7 +901,13 @@ static void read_team(ctx *c, struct fy_node *n, sp_pos fb)
 
 /* ---- goals ---- */
 static const char *const goal_keys[] = {"id",        "name",   "type",     "metric", "target", "period",
-                                        "owner",     "direction", "per",   "supports", "filter", "children"};
+                                        "owner",     "direction", "per",   "supports", "filter", "children",
+                                        "splits"};
+static const char *const split_keys[] = {"by", "children"};
+/* what a split may be by: the filter dimensions of a goal, then period grains */
+static const char *const split_by_words[] = {"region", "industry", "size",    "team",  "rep",  "product",
+                                             "source", "tier",     "half",    "quarter", "month", "week"};
+#define SPLIT_BY_DIMS 8
 static const char *const type_words[] = {"result", "process"};
 static const char *const dir_words[] = {"at_least", "at_most"};
 static const char *const per_words[] = {"month"};
@@ -978,6 +984,7 @@ static void merge_filter(sp_filter *dst, const sp_filter *parent, sp_filter *own
 }
 
 static void read_goal(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_goal *g);
+static void read_split(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_split *sp);
 
 /* read_goal: one goal (and its children, recursively) into g, inheriting
  * from parent (NULL for a top-level goal). A bad metric leaves g->metric =
@@ -1087,6 +1094,60 @@ static void read_goal(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_
                 read_goal(c, item, fpos(&m, "children"), g, &g->children[g->nchildren++]);
         }
     }
+    if (fhas(&m, "splits")) {
+        struct fy_node *ss = fget(&m, "splits");
+        int cnt = seq_items(c, ss, fpos(&m, "splits"), "splits");
+        if (cnt > 0) {
+            g->splits = xcalloc((size_t)cnt, sizeof *g->splits);
+            void *it = NULL;
+            struct fy_node *item;
+            while ((item = fy_node_sequence_iterate(ss, &it)) != NULL && g->nsplits < (size_t)cnt)
+                read_split(c, item, fpos(&m, "splits"), g, &g->splits[g->nsplits++]);
+        }
+    }
+}
+
+/* read_split: one entry of a goal's `splits:` ({by, children}) into sp;
+ * its children are goals of parent (same inheritance as `children`). Each
+ * child must name what the split is by: its own filter on that dimension,
+ * or its own period for a period grain. */
+static void read_split(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_split *sp)
+{
+    static const char *W = "split";
+    mapf m;
+    if (!map_read(c, n, fb, W, split_keys, 2, &m)) return;
+    sp->pos = m.pos;
+    int by = get_enum(c, &m, W, "by", true, split_by_words, sizeof split_by_words / sizeof *split_by_words);
+    sp->pos_by = fpos(&m, "by");
+    if (by >= 0) sp->by = xstrdup(split_by_words[by]);
+    if (!fhas(&m, "children")) {
+        missing(c, &m, W, "children");
+        return;
+    }
+    struct fy_node *cs = fget(&m, "children");
+    int cnt = seq_items(c, cs, fpos(&m, "children"), "children");
+    if (cnt <= 0) return;
+    sp->children = xcalloc((size_t)cnt, sizeof *sp->children);
+    void *it = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(cs, &it)) != NULL && sp->nchildren < (size_t)cnt) {
+        sp_goal *ch = &sp->children[sp->nchildren++];
+        read_goal(c, item, fpos(&m, "children"), parent, ch);
+        ch->split_by = sp->by;
+        if (by < 0) continue;
+        bool named = false;
+        if (by < SPLIT_BY_DIMS) {
+            int d = dim_from_name(sp->by);
+            for (size_t k = 0; ch->has_filter && k < ch->filter.n; k++) named = named || (int)ch->filter.kv[k].dim == d;
+            if (!named)
+                add_err(c, ch->pos.line ? ch->pos : m.pos,
+                        _("goal '%s': a child of a split by %s needs its own filter on %s (filter: {%s: …})"),
+                        ch->id ? ch->id : "?", sp->by, sp->by, sp->by);
+        } else if (!ch->has_period) {
+            add_err(c, ch->pos.line ? ch->pos : m.pos, _("goal '%s': a child of a split by %s needs its own period"),
+                    ch->id ? ch->id : "?", sp->by);
+        }
+    }
 }
 
 static void read_goals(ctx *c, struct fy_node *n, sp_pos fb)
@@ -1109,6 +1170,10 @@ static void fix_parents(sp_goal *gs, size_t n, sp_goal *parent)
         gs[i].parent = parent;
         if (gs[i].metric >= MET_COUNT) gs[i].metric = MET_MANUAL;
         fix_parents(gs[i].children, gs[i].nchildren, &gs[i]);
+        for (size_t k = 0; k < gs[i].nsplits; k++) {
+            fix_parents(gs[i].splits[k].children, gs[i].splits[k].nchildren, &gs[i]);
+            for (size_t j = 0; j < gs[i].splits[k].nchildren; j++) gs[i].splits[k].children[j].split_by = gs[i].splits[k].by;
+        }
     }
 }
 

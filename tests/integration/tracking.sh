@@ -2,7 +2,8 @@
 # tracking.sh — review records, manual actuals, plan versions and plan diff.
 # The plan is examples/plan-en.yaml plus a manual goal (version 1); version
 # 2 raises revenue-q4 from 1600万 to 1700万 (and the annual revenue from
-# 5000万 to 5100万 so the split still adds up), changes the marketing share
+# 5000万 to 5100万 so the split still adds up, and revenue-southwest of the
+# split by region from 600万 to 700万), changes the marketing share
 # and adds a task. The expected diff lines are written from those edits.
 . "$(dirname "$0")/lib.sh"
 
@@ -15,6 +16,8 @@ v1 = src.replace("goals:\n", "goals:\n" + manual, 1)
 assert v1 != src
 open("v1.yaml", "w", encoding="utf-8").write(v1)
 v2 = v1.replace("target: 1600万", "target: 1700万", 1).replace("target: 5000万", "target: 5100万", 1)
+# the split by region must still add up too: Southwest 600万 -> 700万
+v2 = v2.replace("target: 600万}", "target: 700万}", 1)
 v2 = v2.replace("share: 40%", "share: 35%", 1).replace("share: 10%", "share: 15%", 1)
 task = ("  - id: kickoff\n    strategy: east-mfg\n    name: Kick-off meeting\n    owner: r001\n"
         "    start: 2026-04-16\n    due: 2026-04-16\n    milestone: true\n    depends_on: [bench-select]\n")
@@ -60,6 +63,7 @@ got = {(c["kind"], c["entity"], c["id"], c["field"], c["old"], c["new"]) for c i
 want = {
   ("changed", "goal", "revenue", "target", "50,000,000", "51,000,000"),
   ("changed", "goal", "revenue-q4", "target", "16,000,000", "17,000,000"),
+  ("changed", "goal", "revenue-southwest", "target", "6,000,000", "7,000,000"),
   ("changed", "budget_category", "marketing", "share", "40%", "35%"),
   ("changed", "budget_category", "reserve", "share", "10%", "15%"),
   ("added", "task", "kickoff", None, None, "Kick-off meeting"),

@@ -85,9 +85,9 @@ static void check_example_common(const sp_plan *p)
     assert_null(plan_find_member(p, "r999", &grp));
     assert_null(grp);
 
-    /* goals: 3 top-level + 4 children */
+    /* goals: 3 top-level + 4 children + 4 children of the split by region */
     assert_int_equal(p->ngoals, 3);
-    assert_int_equal(plan_goal_count(p), 7);
+    assert_int_equal(plan_goal_count(p), 11);
     const sp_goal *rev = goal(p, "revenue");
     assert_int_equal(rev->metric, MET_REVENUE);
     assert_int_equal(rev->type, GOAL_RESULT);
@@ -128,6 +128,34 @@ static void check_example_common(const sp_plan *p)
     }
     assert_int_equal(sum, rev->target);
     assert_int_equal(rev->children[3].target, (int64_t)1600000000); /* 1600万 = 16,000,000 yuan */
+
+    /* splits: one more split, by region, summing to the parent on its own;
+     * its children inherit like `children` and are found by id */
+    assert_int_equal(rev->nsplits, 1);
+    const sp_split *byr = &rev->splits[0];
+    assert_string_equal(byr->by, "region");
+    assert_int_equal(byr->nchildren, 4);
+    static const char *const rids[] = {"revenue-east", "revenue-north", "revenue-south", "revenue-southwest"};
+    static const int64_t rwan[] = {2500, 1000, 900, 600};
+    sum = 0;
+    for (size_t i = 0; i < 4; i++) {
+        const sp_goal *c = &byr->children[i];
+        assert_string_equal(c->id, rids[i]);
+        assert_ptr_equal(goal(p, rids[i]), c);
+        assert_ptr_equal(c->parent, rev);
+        assert_string_equal(c->split_by, "region");
+        assert_int_equal(c->target, rwan[i] * 10000 * 100);
+        assert_int_equal(c->metric, MET_REVENUE);
+        assert_false(c->has_metric);
+        assert_string_equal(c->owner, "r001");
+        assert_int_equal(c->period.first, rev->period.first);
+        assert_int_equal(c->period.last, rev->period.last);
+        assert_int_equal(c->filter.n, 1);
+        assert_int_equal(c->filter.kv[0].dim, DIM_REGION);
+        sum += c->target;
+    }
+    assert_int_equal(sum, rev->target);
+    assert_null(rev->children[0].split_by);
 
     const sp_goal *share = goal(p, "q3-new-share");
     assert_int_equal(share->metric, MET_NEW_CUSTOMER_REVENUE_SHARE);
@@ -249,8 +277,16 @@ static void test_example_zh(void **state)
     assert_int_equal(q1->pos.col, 10);
     assert_int_equal(q1->pos_period.col, 34);
     assert_int_equal(q1->pos_target.col, 51);
-    assert_int_equal(p->tasks[0].pos_start.line, 80);
-    assert_int_equal(p->tasks[0].pos_due.line, 81);
+    /* the split by region: "          - {id: revenue-east, filter: {region: 华东}, target: 2500万}"
+     * on line 40; its default name is the parent's and its filter value */
+    const sp_goal *east = goal(p, "revenue-east");
+    assert_int_equal(east->pos.line, 40);
+    assert_int_equal(east->pos.col, 14);
+    assert_int_equal(rev->splits[0].pos_by.line, 38);
+    assert_int_equal(rev->splits[0].pos_by.col, 13);
+    assert_string_equal(east->name, "年度营收 华东");
+    assert_int_equal(p->tasks[0].pos_start.line, 87);
+    assert_int_equal(p->tasks[0].pos_due.line, 88);
     assert_int_equal(p->tasks[0].pos_due.col, 10);
     plan_free(p);
 }
