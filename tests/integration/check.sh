@@ -136,6 +136,46 @@ expect_rc 2 "bad --format" "$SP" check --format xml "$D/valid.yaml"
 expect_rc 2 "bad --as-of" "$SP" check --as-of 2026-13-01 "$D/valid.yaml"
 expect_rc 0 "--help" "$SP" check --help
 contains "--help usage" "$OUT" "Usage: salesplan check FILE"
+contains "--help points to the format" "$OUT" "docs/PLAN.md"
+
+# ---- the plan format is documented in the repository itself ----
+[ -f "$SRCDIR/docs/PLAN.md" ] && ok "docs/PLAN.md exists" || not_ok "docs/PLAN.md missing"
+if grep -q 'SPEC\.md' "$SRCDIR/README.md"; then not_ok "README names SPEC.md (users do not have it)"
+else ok "README does not name SPEC.md"; fi
+contains "README links docs/PLAN.md" "$(cat "$SRCDIR/README.md")" "(docs/PLAN.md)"
+# every key the reader accepts (its *_keys[] vocabularies) is documented,
+# and so is every word of the vocabularies a value may take
+if /usr/bin/python3 - "$SRCDIR/src/io/plan_yaml.c" "$SRCDIR/docs/PLAN.md" <<'PY'
+import re, sys
+src = open(sys.argv[1], encoding="utf-8").read()
+doc = open(sys.argv[2], encoding="utf-8").read()
+missing = []
+for name, body in re.findall(r'static const char \*const (\w+)\[\] = \{(.*?)\};', src, re.S):
+    if not (name.endswith("_keys") or name.endswith("_words")): continue
+    for w in re.findall(r'"([^"]*)"', body):
+        if w and "`%s`" % w not in doc and not re.search(r'[\s,({]%s[\s,|):]' % re.escape(w), doc):
+            missing.append("%s: %s" % (name, w))
+if missing:
+    print("undocumented:", ", ".join(missing)); sys.exit(1)
+PY
+then ok "docs/PLAN.md documents every key and word the reader accepts"; else not_ok "docs/PLAN.md is missing keys"; fi
+for step in "Step 1" "Step 2" "Step 3" "Step 4" "Step 5" "Step 6"; do
+  # each step's section holds an example
+  /usr/bin/python3 -c 'import sys,re; d=open(sys.argv[1],encoding="utf-8").read(); s=d[d.index("## "+sys.argv[2]):]; s=s[:s.index("\n## ",3)] if "\n## " in s[3:] else s; sys.exit(0 if "```yaml" in s else 1)' "$SRCDIR/docs/PLAN.md" "$step" \
+    && ok "docs/PLAN.md: an example for $step" || not_ok "docs/PLAN.md: no example for $step"
+done
+# the examples in docs/PLAN.md are valid YAML plan fragments: the whole of
+# them (with the plan section) passes check's reader
+/usr/bin/python3 - "$SRCDIR/docs/PLAN.md" "$WORK/doc-plan.yaml" <<'PY'
+import re, sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+blocks = re.findall(r'```yaml\n(.*?)```', doc, re.S)
+open(sys.argv[2], "w", encoding="utf-8").write("".join(blocks))
+PY
+"$SP" check "$WORK/doc-plan.yaml" >/dev/null 2>"$WORK/.err"
+if grep -E "unknown key|expects|is not|duplicate key|missing key" "$WORK/.err" | grep -v "is not Relevant\|is not Achievable\|is not Time-bound\|is not Measurable\|is not Specific" >/dev/null; then
+  not_ok "docs/PLAN.md examples have structural errors: $(head -5 "$WORK/.err")"
+else ok "docs/PLAN.md examples read without structural errors"; fi
 
 # ---- JSON ----
 expect_rc 1 "json on bad.yaml" "$SP" check --format json "$B"
