@@ -799,6 +799,9 @@ static void smart_goal(chk *c, size_t gi, sp_smart *sm, sp_history_fn history, v
         sm->reason[l] = buf_detach(&acc[l].reason);
         if (!sm->reason[l]) sm->reason[l] = xstrdup("");
         if (sm->v[l] != VERDICT_FAIL && sm->v[l] != VERDICT_WARN) continue;
+        /* a goal that could not be read at all (no id: the reader said
+         * why) gets its verdicts but no diagnostics of its own */
+        if (!g->id) continue;
         sp_pos pos = g->pos;
         if (l == SMART_M || l == SMART_A) pos = target_pos(g);
         else if (l == SMART_T) pos = period_pos(g);

@@ -228,6 +228,8 @@ typedef struct mapf {
     sp_pos pos;              /* the mapping's own position */
 } mapf;
 
+static int hint_line(ctx *c, int line);
+
 /* did_you_mean: the closest key of keys within edit distance 2, or NULL. */
 static const char *did_you_mean(const char *word, const char *const *keys, size_t n)
 {
@@ -306,6 +308,13 @@ static bool map_read(ctx *c, struct fy_node *n, sp_pos fb, const char *what, con
     m->pos = node_pos(n, fb);
     if (!n || !fy_node_is_mapping(n)) {
         add_err(c, m->pos, _("%s: expected a mapping, got %s"), what, _(node_kind(n)));
+        /* "id： x" typed with a full-width colon reads as one text value */
+        if (n && fy_node_is_scalar(n)) {
+            struct fy_token *t = fy_node_get_scalar_token(n);
+            const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL, *b = t ? fy_token_end_mark(t) : NULL;
+            if (a && b)
+                for (int l = a->line + 1; l <= b->line + 1 && l <= a->line + 20; l++) hint_line(c, l);
+        }
         return false;
     }
     void *it = NULL;

@@ -103,6 +103,13 @@ expect_rc 1 "full-width space" "$SP" check "$WORK/fwspace.yaml"
 contains "full-width space hint" "$ERR" "fwspace.yaml:2:1: error: hint: this line has a full-width space (U+3000)"
 LANG=zh_CN.UTF-8 expect_rc 1 "full-width space (zh)" "$SP" check "$WORK/fwspace.yaml"
 contains "zh: full-width space hint" "$ERR" "全角空格"
+# inside a list item the slip makes one text value instead of a mapping
+printf 'plan: {id: x, name: y, period: 2026}\ngoals:\n  - id： g\n    metric： revenue\n' >"$WORK/fwitem.yaml"
+expect_rc 1 "full-width colon in a list item" "$SP" check "$WORK/fwitem.yaml"
+contains "item: mapping expected" "$ERR" "fwitem.yaml:3:5: error: goal: expected a mapping, got a single value"
+contains "item: hint line 3" "$ERR" "fwitem.yaml:3:7: error: hint: this line has a full-width colon"
+contains "item: hint line 4" "$ERR" "fwitem.yaml:4:11: error: hint: this line has a full-width colon"
+case $ERR in *"goal '?'"*) not_ok "no verdict noise for the unreadable goal" ;; *) ok "no verdict noise for the unreadable goal" ;; esac
 
 # ---- bounded time and memory: the worst shapes at the 16 MiB limit ----
 /usr/bin/python3 "$D/gen_limits.py" "$WORK"
