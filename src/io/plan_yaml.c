@@ -97,7 +97,7 @@ static int perr_cmp(const void *a, const void *b)
 /* flush_errs: sorts the problems by position and appends them to err. */
 static void flush_errs(ctx *c, sp_err *err)
 {
-    qsort(c->errs, c->nerrs, sizeof *c->errs, perr_cmp);
+    if (c->nerrs) qsort(c->errs, c->nerrs, sizeof *c->errs, perr_cmp);
     for (size_t i = 0; i < c->nerrs; i++) {
         if (i < MAX_REPORTED) {
             if (c->errs[i].pos.line > 0)
@@ -1898,7 +1898,7 @@ sp_plan *plan_yaml_check(const char *text, size_t len, const char *source_name, 
     ctx c;
     if (!ctx_init(&c, text, len, src, err)) return NULL;
     sp_plan *p = parse_core(&c);
-    qsort(c.errs, c.nerrs, sizeof *c.errs, perr_cmp);
+    if (c.nerrs) qsort(c.errs, c.nerrs, sizeof *c.errs, perr_cmp);
     for (size_t i = 0; i < c.nerrs; i++) {
         if (i < MAX_REPORTED) check_add(res, SEV_ERROR, c.errs[i].pos, "%s", c.errs[i].msg);
         free(c.errs[i].msg);
