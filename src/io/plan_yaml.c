@@ -1691,6 +1691,11 @@ static const char *const fy_messages[] = {
     N_("invalid trailing content after double-quoted scalar"),
     N_("invalid trailing content after single-quoted scalar"),
     N_("block sequence on the same line as a mapping key"),
+    N_("wrongly indented flow sequence"),
+    N_("wrongly indented flow mapping"),
+    N_("flow mapping with invalid extra closing brace"),
+    N_("flow sequence with invalid extra closing bracket"),
+    N_("Max depth (64) exceeded"),
 };
 
 /* fy_message: the translation of one of libfyaml's messages (the message
