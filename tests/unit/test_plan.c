@@ -986,6 +986,36 @@ static void test_check_keeps_partial_plan(void **state)
     err_free(&err);
 }
 
+/* splits: ids unique across children and every split; each child names
+ * what its split is by; `by` has a vocabulary */
+static void test_split_errors(void **state)
+{
+    (void)state;
+    const char *y = "plan: {id: a, name: n, period: 2026}\n"
+                    "goals:\n"
+                    "  - id: rev\n"
+                    "    metric: revenue\n"
+                    "    target: 10\n"
+                    "    period: 2026\n"
+                    "    children: [{id: h1, period: 2026-H1, target: 5}, {id: h2, period: 2026-H2, target: 5}]\n"
+                    "    splits:\n"
+                    "      - by: region\n"
+                    "        children: [{id: h1, filter: {region: E}, target: 5}, {id: w, target: 5}]\n"
+                    "      - by: quarter\n"
+                    "        children: [{id: q1, target: 10}]\n"
+                    "      - {by: colour, children: []}\n";
+    sp_err err = SP_ERR_INIT;
+    assert_null(parse_str(y, &err));
+    const char *m = buf_cstr(&err.msg);
+    assert_true(has_line(m, "t.yaml:10:25: duplicate goal id 'h1' (first at line 7, column 21)", NULL));
+    assert_true(has_line(m, "t.yaml:10:63: goal 'w': a child of a split by region needs its own filter on region",
+                         NULL));
+    assert_true(has_line(m, "t.yaml:12:21: goal 'q1': a child of a split by quarter needs its own period", NULL));
+    assert_true(has_line(m, "t.yaml:13:14: split: unknown by 'colour'", NULL));
+    assert_int_equal(err.count, 4);
+    err_free(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -999,6 +1029,7 @@ int main(void)
         cmocka_unit_test(test_single_quoted_escapes),
         cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_limits),
         cmocka_unit_test(test_bare_ratios), cmocka_unit_test(test_check_keeps_partial_plan),
+        cmocka_unit_test(test_split_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
