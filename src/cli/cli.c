@@ -32,7 +32,8 @@ const sp_command sp_commands[] = {
         "check compares each target with the same period last year (as of --as-of,\n"
         "default today); growth above check.max_growth (default 50%) fails.\n"
         "--format json prints {file, valid, errors, warnings, goals} on stdout.\n"
-        "Exit status: 0 valid (warnings allowed), 1 errors, 2 bad usage or unreadable file.\n"),
+        "Exit status: 0 valid (warnings allowed), 1 errors, 2 bad usage or unreadable file.\n"
+        "The plan file format (every key, type, default and limit): docs/PLAN.md.\n"),
      false},
     {"plan import", plan_import_cmd, N_("store a plan file as a new plan version"),
      N_("Usage: salesplan plan import FILE [--reason TEXT]\n"

@@ -3,7 +3,9 @@
  * validates a plan file (SPEC §4) and prints every problem and the
  * S/M/A/R/T verdict of each goal.
  *
- * Reads the file (io/plan_yaml), runs core/plan_check, renders. When a
+ * Reads the file (io/plan_yaml_check: structural problems become
+ * diagnostics and the plan read so far is kept), runs core/plan_check on
+ * it, renders every problem of both in one sorted list. When a
  * workspace exists (--db, SALESPLAN_DB or ./salesplan.db), last year's
  * actuals for the Achievable check come from the metric engine over the
  * stored CRM data; without one, the check runs without history. Nothing is
@@ -372,9 +374,13 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
     sp_day as_of;
     if (cli_parse_as_of("check", as_of_text, &as_of)) return 2;
 
+    /* every problem in one run: the reader's (structural) ones go into res
+     * and the plan read so far is checked too */
     sp_err err = SP_ERR_INIT;
-    sp_plan *plan = plan_yaml_load_file(file, &err);
-    if (!plan) {
+    sp_check_result res;
+    memset(&res, 0, sizeof res);
+    sp_plan *plan = plan_yaml_check_file(file, &res, &err);
+    if (!err_ok(&err)) {
         int rc = 1;
         if (err.cls == SP_EIO) {
             const char *m = buf_cstr(&err.msg);
@@ -389,17 +395,20 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
             if (format == FMT_JSON) print_json(file, NULL, parse_error_lines(file, &err));
         }
         err_free(&err);
+        check_result_free(&res);
+        plan_free(plan);
         return rc;
     }
     err_free(&err);
 
     hist_ctx h;
-    open_history(cli, plan, cli_as_of(as_of, plan), &h);
-    sp_check_result res;
-    memset(&res, 0, sizeof res);
-    plan_check(plan, h.ds ? history_cb : NULL, &h, &res);
+    memset(&h, 0, sizeof h);
+    if (plan) {
+        open_history(cli, plan, cli_as_of(as_of, plan), &h);
+        plan_check(plan, h.ds ? history_cb : NULL, &h, &res);
+    }
     cli_print_diags(file, &res);
-    warn_filters(cli, plan, file);
+    if (plan) warn_filters(cli, plan, file);
     if (format == FMT_JSON) print_json(file, &res, NULL);
     else render_table(file, &res);
     int rc = res.nerrors ? 1 : 0;

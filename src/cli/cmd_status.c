@@ -110,6 +110,10 @@ static void json_goal(const sp_goal_pace *v, size_t n, size_t i, buf_t *out)
         }
         buf_printf(out, "], \"months_met\": %d", gp->months_met);
     }
+    if (g->split_by) { /* a child of one of the parent's further splits */
+        buf_puts(out, ", \"split\": ");
+        out_json_text(out, g->split_by);
+    }
     buf_puts(out, ", \"children\": [");
     bool first = true;
     for (size_t k = i + 1; k < n; k++) {

@@ -446,12 +446,29 @@ static void task_alerts(const sp_alerts_input *in, avec_t *a)
     free(st);
 }
 
+/* goal_alerts: one alert per goal at risk or off track, in input order
+ * (parents before children). A parent with several splits says it once:
+ * when it is off pace itself (and its alert is kept), its off-pace
+ * children from `children` and from every entry of `splits` are folded
+ * into its alert (sp_alert.folded) instead of alerting one by one; a child
+ * off pace under a parent on pace still alerts on its own. */
 static void goal_alerts(const sp_alerts_input *in, avec_t *a)
 {
+    size_t start = a->n;
     for (size_t i = 0; i < in->ngoals; i++) {
         const sp_goal_status_in *g = &in->goals[i];
         if (!str_eq(g->status, "at_risk") && !str_eq(g->status, "off_track")) continue;
         if (in->rep && !str_eq(g->owner, in->rep)) continue;
+        const sp_goal *pg = in->plan ? plan_find_goal(in->plan, g->goal_id) : NULL;
+        sp_alert *parent = NULL;
+        if (pg && pg->parent && pg->parent->nsplits)
+            for (size_t k = start; k < a->n && !parent; k++)
+                if (str_eq(a->v[k].goal_id, pg->parent->id)) parent = &a->v[k];
+        if (parent) {
+            parent->folded = xreallocarray(parent->folded, parent->nfolded + 1, sizeof *parent->folded);
+            parent->folded[parent->nfolded++] = g->goal_id;
+            continue;
+        }
         sp_alert *x = avec_push(a, ALERT_GOAL_OFF_PACE);
         x->owner = g->owner;
         x->goal_id = g->goal_id;
@@ -537,6 +554,7 @@ void alerts_compute(const sp_alerts_input *in, sp_alerts_result *out)
 void alerts_result_free(sp_alerts_result *r)
 {
     if (!r) return;
+    for (size_t i = 0; i < r->n; i++) free(r->v[i].folded);
     free(r->v);
     memset(r, 0, sizeof *r);
 }

@@ -44,7 +44,9 @@ int alert_kind_from_name(const char *s);
  *                    counted from the earliest open deal), days, escalated,
  *                    leader, tier
  *   task_overdue     task_id, due, days (D − due), status
- *   goal_off_pace    goal_id, status, attainment
+ *   goal_off_pace    goal_id, status, attainment, folded (the off-pace
+ *                    children of a goal with several splits: one alert
+ *                    for the parent instead of one per child)
  *   budget_overrun   category, allocated, spent (owner NULL)
  *   tier_review_due  customer_id, last_touch (latest visit/meeting; NONE when
  *                    never), days (−1 when never), tier */
@@ -59,6 +61,12 @@ typedef struct sp_alert {
     sp_money allocated, spent;
     double attainment;
     bool has_attainment;
+    /* goal_off_pace of a goal with several splits (`splits:`): the ids of
+     * its children (of any of its splits) that are off pace too, folded
+     * into this one alert instead of alerting each (owned array of
+     * borrowed ids; freed by alerts_result_free) */
+    const char **folded;
+    size_t nfolded;
 } sp_alert;
 
 /* A goal's status as computed by the pace engine (the input of goal_off_pace;

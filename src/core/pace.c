@@ -679,6 +679,9 @@ static void eval_tree(eval_state *s, const sp_goal *g, size_t parent, int depth)
         return;
     }
     for (size_t i = 0; i < g->nchildren; i++) eval_tree(s, &g->children[i], me, depth + 1);
+    /* the children of further splits, after the first split's, same level */
+    for (size_t k = 0; k < g->nsplits; k++)
+        for (size_t i = 0; i < g->splits[k].nchildren; i++) eval_tree(s, &g->splits[k].children[i], me, depth + 1);
 }
 
 bool pace_evaluate(const sp_pace_ctx *c, sp_goal_pace **out, size_t *n, sp_err *err)

@@ -149,9 +149,17 @@ static void free_goal(sp_goal *g)
     free(g->period_text);
     free(g->owner);
     free_strv(g->supports, g->nsupports);
+    free(g->pos_supports);
     free_filter(&g->filter);
     for (size_t i = 0; i < g->nchildren; i++) free_goal(&g->children[i]);
     free(g->children);
+    for (size_t k = 0; k < g->nsplits; k++) {
+        sp_split *sp = &g->splits[k];
+        for (size_t i = 0; i < sp->nchildren; i++) free_goal(&sp->children[i]);
+        free(sp->children);
+        free(sp->by);
+    }
+    free(g->splits);
 }
 
 void plan_free(sp_plan *p)
@@ -201,6 +209,8 @@ void plan_free(sp_plan *p)
         free(s->name);
         free_strv(s->goals, s->ngoals);
         free_strv(s->answers, s->nanswers);
+        free(s->pos_goals);
+        free(s->pos_answers);
     }
     free(p->strategies);
     for (size_t i = 0; i < p->ntasks; i++) {
@@ -214,6 +224,8 @@ void plan_free(sp_plan *p)
         free_strv(t->collaborators, t->ncollaborators);
         free_strv(t->depends_on, t->ndepends_on);
         free_strv(t->resources, t->nresources);
+        free(t->pos_collaborators);
+        free(t->pos_depends_on);
     }
     free(p->tasks);
     for (size_t i = 0; i < p->nbudget_cats; i++) {
@@ -242,7 +254,10 @@ void plan_free(sp_plan *p)
 static size_t count_goals(const sp_goal *g, size_t n)
 {
     size_t c = 0;
-    for (size_t i = 0; i < n; i++) c += 1 + count_goals(g[i].children, g[i].nchildren);
+    for (size_t i = 0; i < n; i++) {
+        c += 1 + count_goals(g[i].children, g[i].nchildren);
+        for (size_t k = 0; k < g[i].nsplits; k++) c += count_goals(g[i].splits[k].children, g[i].splits[k].nchildren);
+    }
     return c;
 }
 
@@ -253,6 +268,7 @@ static void walk_goals(const sp_goal *g, size_t n, sp_goal_fn fn, void *ctx)
     for (size_t i = 0; i < n; i++) {
         fn(&g[i], ctx);
         walk_goals(g[i].children, g[i].nchildren, fn, ctx);
+        for (size_t k = 0; k < g[i].nsplits; k++) walk_goals(g[i].splits[k].children, g[i].splits[k].nchildren, fn, ctx);
     }
 }
 
@@ -264,6 +280,8 @@ static const sp_goal *find_goal(const sp_goal *g, size_t n, const char *id)
         if (str_eq(g[i].id, id)) return &g[i];
         const sp_goal *c = find_goal(g[i].children, g[i].nchildren, id);
         if (c) return c;
+        for (size_t k = 0; k < g[i].nsplits; k++)
+            if ((c = find_goal(g[i].splits[k].children, g[i].splits[k].nchildren, id)) != NULL) return c;
     }
     return NULL;
 }

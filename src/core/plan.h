@@ -129,14 +129,31 @@ typedef struct sp_goal {
     bool per_month;                  /* per: month */
     char **supports;
     size_t nsupports;
+    sp_pos *pos_supports;            /* one per supports entry (may be NULL) */
     sp_filter filter;
-    struct sp_goal *children;
+    struct sp_goal *children;        /* the first split (`children:`) */
     size_t nchildren;
+    struct sp_split *splits;         /* more independent splits (`splits:`) */
+    size_t nsplits;
     struct sp_goal *parent;          /* NULL for a top-level goal */
+    const char *split_by;            /* a child of splits[k]: that split's `by`
+                                      * (borrowed); NULL otherwise */
     /* which keys were written explicitly (for inheritance / export) */
     bool has_type, has_metric, has_target, has_period, has_owner, has_direction, has_per, has_filter;
     sp_pos pos, pos_target, pos_period, pos_metric, pos_owner;
 } sp_goal;
+
+/* One more split of a goal's target (`splits:` in SPEC §4): its children
+ * sum to the parent on their own, independently of `children` and of the
+ * other splits. by: a filter dimension (region, industry, size, team, rep,
+ * product, source, tier) or a period grain (half, quarter, month, week);
+ * children take any goal key and inherit like `children`. */
+typedef struct sp_split {
+    char *by;
+    struct sp_goal *children;
+    size_t nchildren;
+    sp_pos pos, pos_by;
+} sp_split;
 
 typedef enum sp_pest_factor { PEST_POLITICAL, PEST_ECONOMIC, PEST_SOCIAL, PEST_TECHNOLOGICAL, PEST_COUNT } sp_pest_factor;
 typedef enum sp_effect { EFFECT_OPPORTUNITY, EFFECT_THREAT } sp_effect;
@@ -177,6 +194,7 @@ typedef struct sp_strategy {
     size_t ngoals;
     char **answers;
     size_t nanswers;
+    sp_pos *pos_goals, *pos_answers; /* one per entry (may be NULL) */
     int priority;                    /* 0 when not given */
     sp_pos pos;
 } sp_strategy;
@@ -195,12 +213,15 @@ typedef struct sp_task {
     char **resources;
     size_t nresources;
     sp_pos pos, pos_start, pos_due;
+    sp_pos pos_owner, pos_strategy, pos_budget_category, pos_budget_amount;
+    sp_pos *pos_collaborators, *pos_depends_on;  /* one per entry (may be NULL) */
 } sp_task;
 
 typedef struct sp_budget_cat {
     char *id, *name;
     sp_ratio share;
-    sp_pos pos;
+    bool share_invalid;              /* written but unreadable (reported by the reader) */
+    sp_pos pos, pos_share;
 } sp_budget_cat;
 
 typedef struct sp_tier {
@@ -276,8 +297,9 @@ void plan_set_defaults(sp_plan *p);
  * (review_every_days 30 for strategic). Fills p->tiers when empty. */
 void plan_default_tiers(sp_plan *p);
 
-/* goal_walk: depth-first pre-order over all goals (parents before children).
- * Returns the number visited. */
+/* goal_walk: depth-first pre-order over all goals (parents before children;
+ * a goal's `children` first, then the children of each of its `splits`).
+ * plan_goal_count: how many goals that visits. */
 size_t plan_goal_count(const sp_plan *p);
 typedef void (*sp_goal_fn)(const sp_goal *g, void *ctx);
 void plan_goal_walk(const sp_plan *p, sp_goal_fn fn, void *ctx);

@@ -23,6 +23,11 @@
 
 #define PPM 1000000
 #define DEFAULT_VISITS_PER_MONTH 8
+/* an id for messages: a plan read with structural errors may lack some */
+#define ID(x) ((x) ? (x) : "?")
+/* "did you mean" scans every id of a kind: bound the work on huge plans */
+#define NEAR_MAX_LOOKUPS 100
+#define NEAR_MAX_KEYS 20000
 
 /* ---- the result ---- */
 
@@ -131,6 +136,7 @@ static bool idmap_get(const idmap *m, const char *key, size_t *val)
  * none is close enough. */
 static const char *idmap_near(const idmap *m, const char *word)
 {
+    if (m->n > NEAR_MAX_KEYS) return NULL;
     const char *best = NULL;
     size_t bd = (size_t)-1;
     for (size_t i = 0; i < m->cap; i++) {
@@ -153,6 +159,8 @@ typedef struct chk {
     const sp_goal **goalv;       /* pre-order */
     size_t ngoals;
     bool *served;                /* per goal: named by a strategy */
+    size_t *served_by;           /* per served goal: the first strategy naming it */
+    size_t near_lookups;         /* "did you mean" searches made so far */
 } chk;
 
 static void collect_goal(const sp_goal *g, void *ctx)
@@ -167,7 +175,8 @@ static void collect_goal(const sp_goal *g, void *ctx)
  * close. what is an already translated noun phrase ("team member"). */
 static void unknown_ref(chk *c, sp_pos pos, const char *owner_desc, const char *what, const char *id, const idmap *m)
 {
-    const char *near = idmap_near(m, id);
+    /* bounded work: suggestions for the first NEAR_MAX_LOOKUPS unknown ids */
+    const char *near = c->near_lookups++ < NEAR_MAX_LOOKUPS ? idmap_near(m, id) : NULL;
     if (near)
         check_add(c->res, SEV_ERROR, pos, _("%s: unknown %s '%s' (did you mean '%s'?)"), owner_desc, what, id, near);
     else
@@ -190,12 +199,34 @@ static char *fmt_hundredths(int64_t v, char *buf)
     return buf;
 }
 
+/* fmt_pct: ratio r (ppm) in percent with at most one decimal, rounded
+ * half away from zero ("261.7%", "50%"); buf >= 48 bytes. Every
+ * percentage check prints goes through here. */
+static char *fmt_pct(sp_ratio r, char *buf)
+{
+    uint64_t mag = r < 0 ? (uint64_t)0 - (uint64_t)r : (uint64_t)r;
+    uint64_t tenths = (mag + 500) / 1000; /* 1 ppm = 0.0001 %, 1000 ppm = 0.1 % */
+    if (tenths % 10) snprintf(buf, 48, "%s%llu.%u%%", r < 0 && tenths ? "-" : "", (unsigned long long)(tenths / 10),
+                              (unsigned)(tenths % 10));
+    else snprintf(buf, 48, "%s%llu%%", r < 0 && tenths ? "-" : "", (unsigned long long)(tenths / 10));
+    return buf;
+}
+
+/* fmt_pct_sum: like fmt_pct, but never rounds a sum that is not exactly
+ * 100 % to "100%" (it then shows the exact value). */
+static char *fmt_pct_sum(sp_ratio r, char *buf)
+{
+    fmt_pct(r, buf);
+    if (r != PPM && strcmp(buf, "100%") == 0) ratio_format_pct(r, buf);
+    return buf;
+}
+
 /* fmt_value: v in the unit of metric m, for messages. */
 static char *fmt_value(sp_metric m, int64_t v, char *buf)
 {
     switch (m < MET_COUNT ? sp_metrics[m].unit : UNIT_MANUAL) {
     case UNIT_MONEY: return money_format_grouped(v, buf);
-    case UNIT_RATIO: return ratio_format_pct(v, buf);
+    case UNIT_RATIO: return fmt_pct(v, buf);
     case UNIT_COUNT: snprintf(buf, 48, "%lld", (long long)v); return buf;
     default: return fmt_hundredths(v, buf);
     }
@@ -259,6 +290,11 @@ static int64_t months_ppm(sp_period p)
 
 /* ---- references ---- */
 
+/* at_item: the position of entry i of a list (pos array v may be NULL),
+ * else fb; at_key: p when known, else fb. */
+static sp_pos at_item(const sp_pos *v, size_t i, sp_pos fb) { return v && v[i].line ? v[i] : fb; }
+static sp_pos at_key(sp_pos p, sp_pos fb) { return p.line ? p : fb; }
+
 static void check_goal_refs(chk *c, const sp_goal *g)
 {
     char *desc = xasprintf(_("goal '%s'"), g->id ? g->id : "?");
@@ -268,12 +304,12 @@ static void check_goal_refs(chk *c, const sp_goal *g)
     for (size_t i = 0; i < g->nsupports; i++) {
         const char *s = g->supports[i];
         if (!idmap_get(&c->goals, s, &j)) {
-            unknown_ref(c, g->pos, desc, _("goal"), s, &c->goals);
+            unknown_ref(c, at_item(g->pos_supports, i, g->pos), desc, _("goal"), s, &c->goals);
         } else if (c->goalv[j]->type != GOAL_RESULT) {
-            check_add(c->res, SEV_ERROR, g->pos, _("%s: supports '%s', which is a process goal (name a result goal)"),
-                      desc, s);
+            check_add(c->res, SEV_ERROR, at_item(g->pos_supports, i, g->pos),
+                      _("%s: supports '%s', which is a process goal (name a result goal)"), desc, s);
         } else if (c->goalv[j] == g) {
-            check_add(c->res, SEV_ERROR, g->pos, _("%s: supports itself"), desc);
+            check_add(c->res, SEV_ERROR, at_item(g->pos_supports, i, g->pos), _("%s: supports itself"), desc);
         }
     }
     free(desc);
@@ -284,12 +320,16 @@ static void check_strategy_refs(chk *c, const sp_strategy *s)
     char *desc = xasprintf(_("strategy '%s'"), s->id ? s->id : "?");
     size_t j;
     for (size_t i = 0; i < s->ngoals; i++) {
-        if (idmap_get(&c->goals, s->goals[i], &j)) c->served[j] = true;
-        else unknown_ref(c, s->pos, desc, _("goal"), s->goals[i], &c->goals);
+        if (idmap_get(&c->goals, s->goals[i], &j)) {
+            if (!c->served[j]) c->served_by[j] = (size_t)(s - c->p->strategies);
+            c->served[j] = true;
+        }
+        else unknown_ref(c, at_item(s->pos_goals, i, s->pos), desc, _("goal"), s->goals[i], &c->goals);
     }
     for (size_t i = 0; i < s->nanswers; i++)
         if (!idmap_get(&c->analysis, s->answers[i], NULL))
-            unknown_ref(c, s->pos, desc, _("analysis item (PEST factor, persona or capability)"), s->answers[i],
+            unknown_ref(c, at_item(s->pos_answers, i, s->pos), desc,
+                        _("analysis item (PEST factor, persona or capability)"), s->answers[i],
                         &c->analysis);
     if (s->ngoals == 0)
         check_add(c->res, SEV_ERROR, s->pos, _("%s serves no goal: name the goals it serves under 'goals'"), desc);
@@ -300,22 +340,24 @@ static void check_task_refs(chk *c, const sp_task *t)
 {
     char *desc = xasprintf(_("task '%s'"), t->id ? t->id : "?");
     if (t->owner && !idmap_get(&c->members, t->owner, NULL))
-        unknown_ref(c, t->pos, desc, _("owner"), t->owner, &c->members);
+        unknown_ref(c, at_key(t->pos_owner, t->pos), desc, _("owner"), t->owner, &c->members);
     for (size_t i = 0; i < t->ncollaborators; i++)
         if (!idmap_get(&c->members, t->collaborators[i], NULL))
-            unknown_ref(c, t->pos, desc, _("collaborator"), t->collaborators[i], &c->members);
+            unknown_ref(c, at_item(t->pos_collaborators, i, t->pos), desc, _("collaborator"), t->collaborators[i],
+                        &c->members);
     if (t->strategy && !idmap_get(&c->strategies, t->strategy, NULL))
-        unknown_ref(c, t->pos, desc, _("strategy"), t->strategy, &c->strategies);
+        unknown_ref(c, at_key(t->pos_strategy, t->pos), desc, _("strategy"), t->strategy, &c->strategies);
     if (t->has_budget && t->budget_category && !idmap_get(&c->cats, t->budget_category, NULL))
-        unknown_ref(c, t->pos, desc, _("budget category"), t->budget_category, &c->cats);
+        unknown_ref(c, at_key(t->pos_budget_category, t->pos), desc, _("budget category"), t->budget_category,
+                    &c->cats);
     if (t->has_budget && t->budget_amount < 0) {
         char m[48];
-        check_add(c->res, SEV_ERROR, t->pos, _("%s: budget amount %s is negative"), desc,
+        check_add(c->res, SEV_ERROR, at_key(t->pos_budget_amount, t->pos), _("%s: budget amount %s is negative"), desc,
                   money_format_grouped(t->budget_amount, m));
     }
     for (size_t i = 0; i < t->ndepends_on; i++)
         if (!idmap_get(&c->tasks, t->depends_on[i], NULL))
-            unknown_ref(c, t->pos, desc, _("task"), t->depends_on[i], &c->tasks);
+            unknown_ref(c, at_item(t->pos_depends_on, i, t->pos), desc, _("task"), t->depends_on[i], &c->tasks);
     free(desc);
 }
 
@@ -336,52 +378,64 @@ static bool filter_equal(const sp_filter *a, const sp_filter *b)
 static sp_pos period_pos(const sp_goal *g) { return g->pos_period.line ? g->pos_period : g->pos; }
 static sp_pos target_pos(const sp_goal *g) { return g->pos_target.line ? g->pos_target : g->pos; }
 
-/* check_split: children of g lie inside g's period; the children of an
- * additive metric sum exactly to g's target and do not overlap in time
- * for the same filter. */
+/* check_split / check_children: children of g lie inside g's period; the
+ * children of an additive metric sum exactly to g's target and do not
+ * overlap in time for the same filter — for `children` and for each entry
+ * of `splits` on its own (the gap is printed). */
+static void check_children(chk *c, const sp_goal *g, const sp_goal *children, size_t nchildren, const char *by);
+
+/* check_split: `children` and each of `splits`, every one on its own. */
 static void check_split(chk *c, const sp_goal *g)
 {
-    if (!g->nchildren) return;
+    if (g->nchildren) check_children(c, g, g->children, g->nchildren, NULL);
+    for (size_t k = 0; k < g->nsplits; k++)
+        if (g->splits[k].nchildren) check_children(c, g, g->splits[k].children, g->splits[k].nchildren, g->splits[k].by);
+}
+
+/* check_children: one split of g (by: NULL for `children`, else the `by` of
+ * the entry of `splits`). */
+static void check_children(chk *c, const sp_goal *g, const sp_goal *children, size_t nchildren, const char *by)
+{
     char pa[48], pb[48];
-    for (size_t i = 0; i < g->nchildren; i++) {
-        const sp_goal *ch = &g->children[i];
+    for (size_t i = 0; i < nchildren; i++) {
+        const sp_goal *ch = &children[i];
         if (period_valid(ch->period) && period_valid(g->period) && !period_inside(ch->period, g->period))
             check_add(c->res, SEV_ERROR, period_pos(ch),
-                      _("goal '%s': period %s lies outside its parent '%s' (period %s)"), ch->id,
-                      goal_period(ch, pa), g->id, goal_period(g, pb));
+                      _("goal '%s': period %s lies outside its parent '%s' (period %s)"), ID(ch->id),
+                      goal_period(ch, pa), ID(g->id), goal_period(g, pb));
     }
     if (g->metric >= MET_COUNT || !sp_metrics[g->metric].additive) return;
     bool same_metric = true;
-    for (size_t i = 0; i < g->nchildren; i++) {
-        const sp_goal *ch = &g->children[i];
+    for (size_t i = 0; i < nchildren; i++) {
+        const sp_goal *ch = &children[i];
         if (ch->metric != g->metric) {
             same_metric = false;
             check_add(c->res, SEV_WARNING, ch->pos_metric.line ? ch->pos_metric : ch->pos,
-                      _("goal '%s' measures %s, unlike its parent '%s' (%s): the split is not summed"), ch->id,
-                      sp_metrics[ch->metric < MET_COUNT ? ch->metric : MET_MANUAL].name, g->id,
+                      _("goal '%s' measures %s, unlike its parent '%s' (%s): the split is not summed"), ID(ch->id),
+                      sp_metrics[ch->metric < MET_COUNT ? ch->metric : MET_MANUAL].name, ID(g->id),
                       sp_metrics[g->metric].name);
         }
     }
     if (!same_metric) return;
     /* overlapping periods for the same filter count the same results twice */
-    for (size_t i = 0; i < g->nchildren; i++)
-        for (size_t j = i + 1; j < g->nchildren; j++) {
-            const sp_goal *a = &g->children[i], *b = &g->children[j];
+    for (size_t i = 0; i < nchildren; i++)
+        for (size_t j = i + 1; j < nchildren; j++) {
+            const sp_goal *a = &children[i], *b = &children[j];
             if (!period_valid(a->period) || !period_valid(b->period)) continue;
             if (a->period.first > b->period.last || b->period.first > a->period.last) continue;
             if (!filter_equal(&a->filter, &b->filter)) continue;
             check_add(c->res, SEV_ERROR, period_pos(b),
                       _("goal '%s': period %s overlaps '%s' (period %s): the same results would count twice"),
-                      b->id, goal_period(b, pa), a->id, goal_period(a, pb));
+                      ID(b->id), goal_period(b, pa), ID(a->id), goal_period(a, pb));
         }
     if (g->per_month || !g->has_target) return;
     int64_t sum = 0;
-    for (size_t i = 0; i < g->nchildren; i++) {
-        const sp_goal *ch = &g->children[i];
+    for (size_t i = 0; i < nchildren; i++) {
+        const sp_goal *ch = &children[i];
         if (ch->per_month || !ch->has_target) return;
         if (__builtin_add_overflow(sum, ch->target, &sum)) {
             check_add(c->res, SEV_ERROR, target_pos(g), _("children of '%s': the sum of the targets is too large"),
-                      g->id);
+                      ID(g->id));
             return;
         }
     }
@@ -389,8 +443,13 @@ static void check_split(chk *c, const sp_goal *g)
     char s1[48], s2[48], s3[48];
     int64_t gap;
     if (__builtin_sub_overflow(sum, g->target, &gap)) gap = sum > g->target ? INT64_MAX : INT64_MIN;
-    check_add(c->res, SEV_ERROR, target_pos(g), _("children of '%s' sum to %s (parent %s; gap %s)"), g->id,
-              fmt_value(g->metric, sum, s1), fmt_value(g->metric, g->target, s2), fmt_signed(g->metric, gap, s3));
+    if (by)
+        check_add(c->res, SEV_ERROR, target_pos(g), _("the split by %s of '%s' sums to %s (parent %s; gap %s)"), by,
+                  ID(g->id), fmt_value(g->metric, sum, s1), fmt_value(g->metric, g->target, s2),
+                  fmt_signed(g->metric, gap, s3));
+    else
+        check_add(c->res, SEV_ERROR, target_pos(g), _("children of '%s' sum to %s (parent %s; gap %s)"), ID(g->id),
+                  fmt_value(g->metric, sum, s1), fmt_value(g->metric, g->target, s2), fmt_signed(g->metric, gap, s3));
 }
 
 /* ---- budget ---- */
@@ -401,43 +460,49 @@ static void check_budget(chk *c)
     char a[48], b[48], d[48];
     if (p->nbudget_cats) {
         int64_t sum = 0;
+        bool known = true;   /* no share left unread by a structural error */
         for (size_t i = 0; i < p->nbudget_cats; i++) {
+            known = known && !p->budget_cats[i].share_invalid;
             if (p->budget_cats[i].share < 0)
-                check_add(c->res, SEV_ERROR, p->budget_cats[i].pos, _("budget category '%s': share %s is negative"),
-                          p->budget_cats[i].id, ratio_format_pct(p->budget_cats[i].share, a));
+                check_add(c->res, SEV_ERROR, at_key(p->budget_cats[i].pos_share, p->budget_cats[i].pos),
+                          _("budget category '%s': share %s is negative"),
+                          ID(p->budget_cats[i].id), fmt_pct(p->budget_cats[i].share, a));
             if (__builtin_add_overflow(sum, p->budget_cats[i].share, &sum)) sum = INT64_MAX;
         }
-        if (sum != PPM)
+        if (known && sum != PPM)
             check_add(c->res, SEV_ERROR, p->budget_cats[0].pos, _("budget category shares sum to %s, not 100%%"),
-                      ratio_format_pct(sum, a));
+                      fmt_pct_sum(sum, a));
     }
     if (p->budget_total < 0)
         check_add(c->res, SEV_ERROR, p->nbudget_cats ? p->budget_cats[0].pos : (sp_pos){0, 0},
                   _("the budget total %s is negative"), money_format_grouped(p->budget_total, a));
-    /* task budgets per category within total x share */
+    /* task budgets per category within total x share (one pass over the
+     * tasks; a duplicate category id counts for its first definition) */
+    int64_t *usedv = xcalloc(p->nbudget_cats ? p->nbudget_cats : 1, sizeof *usedv);
+    size_t *ntv = xcalloc(p->nbudget_cats ? p->nbudget_cats : 1, sizeof *ntv);
+    for (size_t i = 0; i < p->ntasks; i++) {
+        const sp_task *t = &p->tasks[i];
+        size_t k;
+        if (!t->has_budget || !idmap_get(&c->cats, t->budget_category, &k)) continue;
+        if (__builtin_add_overflow(usedv[k], t->budget_amount, &usedv[k])) usedv[k] = INT64_MAX;
+        ntv[k]++;
+    }
     for (size_t k = 0; k < p->nbudget_cats; k++) {
         const sp_budget_cat *cat = &p->budget_cats[k];
-        size_t first;
-        if (!idmap_get(&c->cats, cat->id, &first) || first != k) continue; /* duplicate id */
-        int64_t used = 0;
-        size_t ntasks = 0;
-        for (size_t i = 0; i < p->ntasks; i++) {
-            const sp_task *t = &p->tasks[i];
-            if (!t->has_budget || !str_eq(t->budget_category, cat->id)) continue;
-            if (__builtin_add_overflow(used, t->budget_amount, &used)) used = INT64_MAX;
-            ntasks++;
-        }
-        if (!ntasks) continue;
+        int64_t used = usedv[k];
+        if (!ntv[k]) continue;
         __int128 alloc128 = (__int128)p->budget_total * cat->share / PPM;
         int64_t alloc = alloc128 > INT64_MAX ? INT64_MAX : (alloc128 < INT64_MIN ? INT64_MIN : (int64_t)alloc128);
         if (used > alloc) {
             char e[48];
-            check_add(c->res, SEV_ERROR, cat->pos,
-                      _("budget category '%s': tasks need %s, over its allocation of %s (%s of %s) by %s"), cat->id,
-                      money_format_grouped(used, a), money_format_grouped(alloc, b), ratio_format_pct(cat->share, d),
+            check_add(c->res, SEV_ERROR, at_key(cat->pos_share, cat->pos),
+                      _("budget category '%s': tasks need %s, over its allocation of %s (%s of %s) by %s"), ID(cat->id),
+                      money_format_grouped(used, a), money_format_grouped(alloc, b), fmt_pct(cat->share, d),
                       money_format_grouped(p->budget_total, e), money_format_grouped(used - alloc, (char[48]){0}));
         }
     }
+    free(usedv);
+    free(ntv);
 }
 
 /* ---- tasks ---- */
@@ -448,14 +513,14 @@ static void check_task_dates(chk *c, const sp_task *t)
     char a[16], b[16], pp[48];
     sp_pos ps = t->pos_start.line ? t->pos_start : t->pos, pd = t->pos_due.line ? t->pos_due : t->pos;
     if (t->start != SP_DAY_NONE && t->due != SP_DAY_NONE && t->start > t->due)
-        check_add(c->res, SEV_ERROR, pd, _("task '%s' is due %s, before it starts (%s)"), t->id, day_format(t->due, a),
+        check_add(c->res, SEV_ERROR, pd, _("task '%s' is due %s, before it starts (%s)"), ID(t->id), day_format(t->due, a),
                   day_format(t->start, b));
     if (!period_valid(p->period)) return;
     if (t->start != SP_DAY_NONE && !period_contains(p->period, t->start))
-        check_add(c->res, SEV_ERROR, ps, _("task '%s' starts %s, outside the plan's period %s"), t->id,
+        check_add(c->res, SEV_ERROR, ps, _("task '%s' starts %s, outside the plan's period %s"), ID(t->id),
                   day_format(t->start, a), plan_period(p, pp));
     if (t->due != SP_DAY_NONE && !period_contains(p->period, t->due))
-        check_add(c->res, SEV_ERROR, pd, _("task '%s' is due %s, outside the plan's period %s"), t->id,
+        check_add(c->res, SEV_ERROR, pd, _("task '%s' is due %s, outside the plan's period %s"), ID(t->id),
                   day_format(t->due, a), plan_period(p, pp));
 }
 
@@ -482,8 +547,8 @@ static void check_task_graph(chk *c)
             if (t->start != SP_DAY_NONE && d->due != SP_DAY_NONE && t->start < d->due) {
                 char a[16], b[16];
                 check_add(c->res, SEV_WARNING, t->pos_start.line ? t->pos_start : t->pos,
-                          _("task '%s' starts %s, before its dependency '%s' is due (%s)"), t->id,
-                          day_format(t->start, a), d->id, day_format(d->due, b));
+                          _("task '%s' starts %s, before its dependency '%s' is due (%s)"), ID(t->id),
+                          day_format(t->start, a), ID(d->id), day_format(d->due, b));
             }
         }
     }
@@ -508,9 +573,12 @@ static void check_task_graph(chk *c)
                     stack[sp++] = v;
                 } else if (color[v] == 1) {
                     buf_t b = BUF_INIT;
-                    for (size_t k = at[v]; k < sp; k++) buf_printf(&b, "%s → ", p->tasks[stack[k]].id);
-                    buf_puts(&b, p->tasks[v].id);
-                    check_add(c->res, SEV_ERROR, p->tasks[v].pos, _("dependency cycle: %s"), buf_cstr(&b));
+                    for (size_t k = at[v]; k < sp; k++) buf_printf(&b, "%s → ", ID(p->tasks[stack[k]].id));
+                    buf_puts(&b, ID(p->tasks[v].id));
+                    /* at the depends_on entry that closes the cycle */
+                    size_t k = next[u] - 1 - off[u];
+                    check_add(c->res, SEV_ERROR, at_item(p->tasks[u].pos_depends_on, k, p->tasks[u].pos),
+                              _("dependency cycle: %s"), buf_cstr(&b));
                     buf_free(&b);
                 }
             } else {
@@ -607,13 +675,13 @@ static void smart_achievable(chk *c, const sp_goal *g, sp_history_fn history, vo
             bool fail = target * PPM > (__int128)last * (PPM + max);
             int64_t gr = growth > INT64_MAX ? INT64_MAX : (growth < INT64_MIN ? INT64_MIN : (int64_t)growth);
             acc_add(a, fail ? VERDICT_FAIL : VERDICT_PASS, _("growth %s over last year's %s (at most %s)"),
-                    ratio_format_pct(gr, s1), fmt_value(g->metric, last, s2), ratio_format_pct(p->max_growth, s3));
+                    fmt_pct(gr, s1), fmt_value(g->metric, last, s2), fmt_pct(p->max_growth, s3));
         } else {
             __int128 red = (last - target) * PPM / last;
             bool fail = (last - target) * PPM > (__int128)last * max;
             int64_t r = red > INT64_MAX ? INT64_MAX : (red < INT64_MIN ? INT64_MIN : (int64_t)red);
             acc_add(a, fail ? VERDICT_FAIL : VERDICT_PASS, _("reduction %s from last year's %s (at most %s)"),
-                    ratio_format_pct(r, s1), fmt_value(g->metric, last, s2), ratio_format_pct(p->max_growth, s3));
+                    fmt_pct(r, s1), fmt_value(g->metric, last, s2), fmt_pct(p->max_growth, s3));
         }
     }
     if ((g->metric != MET_VISITS && g->metric != MET_VISITS_PER_REP) || !g->has_target || g->direction != DIR_AT_LEAST)
@@ -695,18 +763,17 @@ static void smart_goal(chk *c, size_t gi, sp_smart *sm, sp_history_fn history, v
         if (named) acc_add(&acc[SMART_R], VERDICT_PASS, _("supports the result goal '%s'"), named);
         else acc_add(&acc[SMART_R], VERDICT_FAIL, "%s", _("a process goal must support a result goal ('supports')"));
     } else {
-        const char *by = NULL;
+        const char *by = NULL, *sid = NULL;
         for (const sp_goal *x = g; x && !by; x = x->parent) {
             size_t j;
-            if (idmap_get(&c->goals, x->id, &j) && c->served[j]) by = x->id;
+            if (idmap_get(&c->goals, x->id, &j) && c->served[j]) {
+                by = x->id;
+                sid = p->strategies[c->served_by[j]].id;
+            }
         }
         if (!by) {
             acc_add(&acc[SMART_R], VERDICT_WARN, "%s", _("no strategy serves this goal"));
         } else {
-            const char *sid = NULL;
-            for (size_t i = 0; i < p->nstrategies && !sid; i++)
-                for (size_t k = 0; k < p->strategies[i].ngoals && !sid; k++)
-                    if (str_eq(p->strategies[i].goals[k], by)) sid = p->strategies[i].id;
             if (str_eq(by, g->id)) acc_add(&acc[SMART_R], VERDICT_PASS, _("served by strategy '%s'"), sid ? sid : "?");
             else acc_add(&acc[SMART_R], VERDICT_PASS, _("its parent '%s' is served by strategy '%s'"), by,
                          sid ? sid : "?");
@@ -732,6 +799,9 @@ static void smart_goal(chk *c, size_t gi, sp_smart *sm, sp_history_fn history, v
         sm->reason[l] = buf_detach(&acc[l].reason);
         if (!sm->reason[l]) sm->reason[l] = xstrdup("");
         if (sm->v[l] != VERDICT_FAIL && sm->v[l] != VERDICT_WARN) continue;
+        /* a goal that could not be read at all (no id: the reader said
+         * why) gets its verdicts but no diagnostics of its own */
+        if (!g->id) continue;
         sp_pos pos = g->pos;
         if (l == SMART_M || l == SMART_A) pos = target_pos(g);
         else if (l == SMART_T) pos = period_pos(g);
@@ -764,6 +834,7 @@ void plan_check(const sp_plan *p, sp_history_fn history, void *hctx, sp_check_re
     idmap_init(&c.goals, ng);
     c.goalv = xcalloc(ng ? ng : 1, sizeof *c.goalv);
     c.served = xcalloc(ng ? ng : 1, sizeof *c.served);
+    c.served_by = xcalloc(ng ? ng : 1, sizeof *c.served_by);
     plan_goal_walk(p, collect_goal, &c);
 
     idmap_init(&c.strategies, p->nstrategies);
@@ -804,4 +875,5 @@ void plan_check(const sp_plan *p, sp_history_fn history, void *hctx, sp_check_re
     idmap_free(&c.cats);
     free(c.goalv);
     free(c.served);
+    free(c.served_by);
 }

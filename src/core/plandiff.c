@@ -80,6 +80,19 @@ static char *s_list(char *const *v, size_t n)
     return buf_detach(&b);
 }
 
+/* s_splits: the `by` of each entry of a goal's `splits` ("region,
+ * industry"); NULL when it has none. */
+static char *s_splits(const sp_goal *g)
+{
+    if (!g->nsplits) return NULL;
+    buf_t b = BUF_INIT;
+    for (size_t k = 0; k < g->nsplits; k++) {
+        if (k) buf_puts(&b, ", ");
+        buf_puts(&b, g->splits[k].by ? g->splits[k].by : "");
+    }
+    return buf_detach(&b);
+}
+
 /* s_filter: "region=华东, industry=制造业" in dimension order (so a
  * reordered filter is not a change); NULL when empty. */
 static char *s_filter(const sp_filter *f)
@@ -343,6 +356,12 @@ static void cmp_goal(sp_plan_diff *d, const char *id, const void *x, const void 
         fld(d, DENT_GOAL, id, "per", a->per_month ? xstrdup("month") : NULL, b->per_month ? xstrdup("month") : NULL);
     fld(d, DENT_GOAL, id, "supports", s_list(a->supports, a->nsupports), s_list(b->supports, b->nsupports));
     if (OWN(has_filter)) fld(d, DENT_GOAL, id, "filter", s_filter(&a->filter), s_filter(&b->filter));
+    /* which split a child belongs to ("children", or the `by` of an entry of
+     * `splits`), and the further splits a goal has */
+    if (child)
+        fld(d, DENT_GOAL, id, "split", xstrdup(a->split_by ? a->split_by : "children"),
+            xstrdup(b->split_by ? b->split_by : "children"));
+    fld(d, DENT_GOAL, id, "splits", s_splits(a), s_splits(b));
 #undef OWN
 }
 

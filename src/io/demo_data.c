@@ -1146,6 +1146,9 @@ static char *initial_version(sp_lang lang, sp_err *err)
         if (g->metric != MET_REVENUE || g->nchildren == 0) continue;
         lower_target(g, 100 * FEN_PER_WAN);
         lower_target(&g->children[g->nchildren - 1], 100 * FEN_PER_WAN);
+        for (size_t k = 0; k < g->nsplits; k++) /* each further split sums to the parent too */
+            if (g->splits[k].nchildren)
+                lower_target(&g->splits[k].children[g->splits[k].nchildren - 1], 100 * FEN_PER_WAN);
         break;
     }
     char *text = plan_export_yaml(v1);

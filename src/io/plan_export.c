@@ -241,7 +241,8 @@ static const char *const goal_type_words[] = {"result", "process"};
 static const char *const direction_words[] = {"at_least", "at_most"};
 
 /* yaml_goal: one goal as a list item at dash column `dash`, with only its
- * explicitly written keys; children recursively. */
+ * explicitly written keys; children, then splits ({by, children}),
+ * recursively. */
 static void yaml_goal(buf_t *b, const sp_goal *g, int dash)
 {
     emap m = emap_item(b, dash);
@@ -263,6 +264,18 @@ static void yaml_goal(buf_t *b, const sp_goal *g, int dash)
         key(&m, "children");
         buf_putc(b, '\n');
         for (size_t i = 0; i < g->nchildren; i++) yaml_goal(b, &g->children[i], m.ind + 2);
+    }
+    if (g->nsplits) {
+        key(&m, "splits");
+        buf_putc(b, '\n');
+        for (size_t k = 0; k < g->nsplits; k++) {
+            const sp_split *sp = &g->splits[k];
+            emap sm = emap_item(b, m.ind + 2);
+            kv_word(&sm, "by", sp->by ? sp->by : "");
+            key(&sm, "children");
+            buf_putc(b, '\n');
+            for (size_t i = 0; i < sp->nchildren; i++) yaml_goal(b, &sp->children[i], sm.ind + 2);
+        }
     }
 }
 
@@ -556,6 +569,15 @@ static json_t *json_goal(const sp_goal *g)
     json_t *ch = json_array();
     for (size_t i = 0; i < g->nchildren; i++) json_array_append_new(ch, json_goal(&g->children[i]));
     json_object_set_new(o, "children", ch);
+    json_t *ss = json_array();
+    for (size_t k = 0; k < g->nsplits; k++) {
+        json_t *so = json_object(), *sc = json_array();
+        json_object_set_new(so, "by", jstr(g->splits[k].by));
+        for (size_t i = 0; i < g->splits[k].nchildren; i++) json_array_append_new(sc, json_goal(&g->splits[k].children[i]));
+        json_object_set_new(so, "children", sc);
+        json_array_append_new(ss, so);
+    }
+    json_object_set_new(o, "splits", ss);
     return o;
 }
 

@@ -10,8 +10,16 @@
  * caller's sp_err as "FILE:LINE:COL: message" lines. Semantic checks across
  * items (references, sums, cycles, SMART) are core/plan_check.c's, not here.
  *
- * Bounds: files up to 16 MiB; nesting is bounded by libfyaml's depth limit;
- * at most MAX_REPORTED problems are listed (then a count of the rest).
+ * Bounds (docs/PLAN.md, "Limits"): files up to 16 MiB; at most
+ * PLAN_MAX_KEYS keys in one mapping, PLAN_MAX_ITEMS items in one list and
+ * PLAN_MAX_NODES values in the whole file, counted by a streaming pre-scan
+ * (prescan) before libfyaml builds its document tree, so time and memory
+ * stay bounded whatever the shape of the file. libfyaml's own duplicate-key
+ * check is quadratic in the keys of a mapping (0.7.12), so the document is
+ * built with FYPCF_ALLOW_DUPLICATE_KEYS and duplicates are found here with
+ * a hash set per mapping (check_dup_keys), in linear time. Nesting is
+ * bounded by libfyaml's depth limit; at most MAX_REPORTED problems are
+ * listed (then a count of the rest).
  */
 #include <errno.h>
 #include <libfyaml.h>
@@ -23,6 +31,9 @@
 #include "plan_yaml.h"
 
 #define PLAN_MAX_BYTES ((size_t)16 * 1024 * 1024)
+#define PLAN_MAX_KEYS 1000
+#define PLAN_MAX_ITEMS 10000
+#define PLAN_MAX_NODES 200000
 #define MAX_REPORTED 500
 #define MAXK 16
 
@@ -86,7 +97,7 @@ static int perr_cmp(const void *a, const void *b)
 /* flush_errs: sorts the problems by position and appends them to err. */
 static void flush_errs(ctx *c, sp_err *err)
 {
-    qsort(c->errs, c->nerrs, sizeof *c->errs, perr_cmp);
+    if (c->nerrs) qsort(c->errs, c->nerrs, sizeof *c->errs, perr_cmp);
     for (size_t i = 0; i < c->nerrs; i++) {
         if (i < MAX_REPORTED) {
             if (c->errs[i].pos.line > 0)
@@ -217,6 +228,8 @@ typedef struct mapf {
     sp_pos pos;              /* the mapping's own position */
 } mapf;
 
+static int hint_line(ctx *c, int line);
+
 /* did_you_mean: the closest key of keys within edit distance 2, or NULL. */
 static const char *did_you_mean(const char *word, const char *const *keys, size_t n)
 {
@@ -295,6 +308,13 @@ static bool map_read(ctx *c, struct fy_node *n, sp_pos fb, const char *what, con
     m->pos = node_pos(n, fb);
     if (!n || !fy_node_is_mapping(n)) {
         add_err(c, m->pos, _("%s: expected a mapping, got %s"), what, _(node_kind(n)));
+        /* "id： x" typed with a full-width colon reads as one text value */
+        if (n && fy_node_is_scalar(n)) {
+            struct fy_token *t = fy_node_get_scalar_token(n);
+            const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL, *b = t ? fy_token_end_mark(t) : NULL;
+            if (a && b)
+                for (int l = a->line + 1; l <= b->line + 1 && l <= a->line + 20; l++) hint_line(c, l);
+        }
         return false;
     }
     void *it = NULL;
@@ -524,9 +544,37 @@ static bool get_money(ctx *c, const mapf *m, const char *what, const char *key, 
                       out);
 }
 
+/* bare_over_one: a ratio written without '%' (or '％') whose value is above
+ * 1: "share: 20" meant as 20 % would be read as 2000 %. */
+static bool bare_over_one(const char *s, sp_ratio v)
+{
+    return v > SP_RATIO_ONE && !strchr(s, '%') && !strstr(s, "\xEF\xBC\x85");
+}
+
+/* report_bare: the error for a bare ratio above 1, saying how to write it. */
+static void report_bare(ctx *c, sp_pos pos, const char *what, const char *key, const char *s, sp_ratio v)
+{
+    char pct[48], want[48];
+    /* what the writer most likely meant: the number as a percentage */
+    sp_ratio meant = v / 100;
+    add_err(c, pos,
+            _("%s: '%s' is %s without '%%', which means %s: write %s for a percentage (or a fraction such as "
+              "0.2)"),
+            what, key, s, ratio_format_pct(v, pct), ratio_format_pct(meant, want));
+}
+
 static bool get_ratio(ctx *c, const mapf *m, const char *what, const char *key, bool required, sp_ratio *out)
 {
-    return get_nonneg(c, m, what, key, required, ratio_parse, N_("%s: '%s' is not a ratio: '%s' (%s)"), out);
+    sp_ratio v = 0;
+    if (!get_nonneg(c, m, what, key, required, ratio_parse, N_("%s: '%s' is not a ratio: '%s' (%s)"), &v))
+        return false;
+    char *s = get_scalar(c, m, what, key, false);
+    bool bare = s && bare_over_one(s, v);
+    if (bare) report_bare(c, fpos(m, key), what, key, s, v);
+    free(s);
+    if (bare) return false;
+    *out = v;
+    return true;
 }
 
 static bool get_date(ctx *c, const mapf *m, const char *what, const char *key, bool required, sp_day *out)
@@ -562,8 +610,10 @@ static bool get_period(ctx *c, const mapf *m, const char *what, const char *key,
     return true;
 }
 
-/* get_list: key's value as a list of texts (new array of new strings). */
-static bool get_list(ctx *c, const mapf *m, const char *what, const char *key, char ***out, size_t *nout)
+/* get_list: key's value as a list of texts (new array of new strings);
+ * with posv, also each item's position (new array, same count). */
+static bool get_list(ctx *c, const mapf *m, const char *what, const char *key, char ***out, size_t *nout,
+                     sp_pos **posv)
 {
     if (!fhas(m, key)) return false;
     struct fy_node *n = fget(m, key);
@@ -576,6 +626,7 @@ static bool get_list(ctx *c, const mapf *m, const char *what, const char *key, c
     int cnt = fy_node_sequence_item_count(n);
     if (cnt <= 0) return true;
     char **v = xcalloc((size_t)cnt, sizeof *v);
+    sp_pos *pv = posv ? xcalloc((size_t)cnt, sizeof *pv) : NULL;
     size_t k = 0;
     void *it = NULL;
     struct fy_node *item;
@@ -598,10 +649,12 @@ static bool get_list(ctx *c, const mapf *m, const char *what, const char *key, c
             ok = false;
             continue;
         }
+        if (pv) pv[k] = ip;
         v[k++] = s;
     }
     *out = v;
     *nout = k;
+    if (posv) *posv = pv;
     return ok;
 }
 
@@ -772,7 +825,11 @@ static void read_fiscal(ctx *c, struct fy_node *plan)
     struct fy_node_pair *pr;
     while ((pr = fy_node_mapping_iterate(plan, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
-        if (!k || !fy_node_is_scalar(k) || !v || !fy_node_is_scalar(v)) continue;
+        /* plain scalars only: libfyaml 0.7.12 leaks when it unescapes a
+         * single-quoted scalar with '' escapes (see single_quoted_dup) */
+        if (!k || !fy_node_is_scalar(k) || !v || !fy_node_is_scalar(v) || fy_node_get_style(k) != FYNS_PLAIN ||
+            fy_node_get_style(v) != FYNS_PLAIN)
+            continue;
         size_t kl = 0, vl = 0;
         const char *ks = fy_node_get_scalar(k, &kl);
         const char *vs = fy_node_get_scalar(v, &vl);
@@ -853,7 +910,13 @@ static void read_team(ctx *c, struct fy_node *n, sp_pos fb)
 
 /* ---- goals ---- */
 static const char *const goal_keys[] = {"id",        "name",   "type",     "metric", "target", "period",
-                                        "owner",     "direction", "per",   "supports", "filter", "children"};
+                                        "owner",     "direction", "per",   "supports", "filter", "children",
+                                        "splits"};
+static const char *const split_keys[] = {"by", "children"};
+/* what a split may be by: the filter dimensions of a goal, then period grains */
+static const char *const split_by_words[] = {"region", "industry", "size",    "team",  "rep",  "product",
+                                             "source", "tier",     "half",    "quarter", "month", "week"};
+#define SPLIT_BY_DIMS 8
 static const char *const type_words[] = {"result", "process"};
 static const char *const dir_words[] = {"at_least", "at_most"};
 static const char *const per_words[] = {"month"};
@@ -873,6 +936,10 @@ static bool parse_target(ctx *c, sp_pos pos, sp_metric met, const char *s, int64
     case UNIT_RATIO:
         ok = ratio_parse(s, out, &why);
         if (ok && *out < 0) ok = false, why = N_("negative");
+        if (ok && bare_over_one(s, *out)) {
+            report_bare(c, pos, "goal", "target", s, *out);
+            return false;
+        }
         break;
     case UNIT_COUNT:
         ok = parse_int(s, false, out);
@@ -926,6 +993,7 @@ static void merge_filter(sp_filter *dst, const sp_filter *parent, sp_filter *own
 }
 
 static void read_goal(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_goal *g);
+static void read_split(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_split *sp);
 
 /* read_goal: one goal (and its children, recursively) into g, inheriting
  * from parent (NULL for a top-level goal). A bad metric leaves g->metric =
@@ -936,6 +1004,7 @@ static void read_goal(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_
     mapf m;
     g->parent = parent;
     g->metric = MET_COUNT;
+    g->period.first = g->period.last = SP_DAY_NONE;
     if (!map_read(c, n, fb, W, goal_keys, sizeof goal_keys / sizeof *goal_keys, &m)) return;
     g->pos = m.pos;
     get_id(c, &m, W, IDS_GOAL, &g->id);
@@ -998,13 +1067,14 @@ static void read_goal(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_
     g->has_target = fhas(&m, "target");
     if (g->has_target) {
         g->pos_target = fpos(&m, "target");
-        if (get_text(c, &m, W, "target", true, true, &g->target_text) && g->metric < MET_COUNT)
+        g->has_target = get_text(c, &m, W, "target", true, true, &g->target_text);
+        if (g->has_target && g->metric < MET_COUNT)
             g->has_target = parse_target(c, g->pos_target, g->metric, g->target_text, &g->target);
     } else {
         missing(c, &m, W, "target");
     }
 
-    get_list(c, &m, W, "supports", &g->supports, &g->nsupports);
+    get_list(c, &m, W, "supports", &g->supports, &g->nsupports, &g->pos_supports);
 
     /* the default name of a child: "<parent name> <period or filter>" */
     if (!g->name_given && parent) {
@@ -1033,6 +1103,60 @@ static void read_goal(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_
                 read_goal(c, item, fpos(&m, "children"), g, &g->children[g->nchildren++]);
         }
     }
+    if (fhas(&m, "splits")) {
+        struct fy_node *ss = fget(&m, "splits");
+        int cnt = seq_items(c, ss, fpos(&m, "splits"), "splits");
+        if (cnt > 0) {
+            g->splits = xcalloc((size_t)cnt, sizeof *g->splits);
+            void *it = NULL;
+            struct fy_node *item;
+            while ((item = fy_node_sequence_iterate(ss, &it)) != NULL && g->nsplits < (size_t)cnt)
+                read_split(c, item, fpos(&m, "splits"), g, &g->splits[g->nsplits++]);
+        }
+    }
+}
+
+/* read_split: one entry of a goal's `splits:` ({by, children}) into sp;
+ * its children are goals of parent (same inheritance as `children`). Each
+ * child must name what the split is by: its own filter on that dimension,
+ * or its own period for a period grain. */
+static void read_split(ctx *c, struct fy_node *n, sp_pos fb, sp_goal *parent, sp_split *sp)
+{
+    static const char *W = "split";
+    mapf m;
+    if (!map_read(c, n, fb, W, split_keys, 2, &m)) return;
+    sp->pos = m.pos;
+    int by = get_enum(c, &m, W, "by", true, split_by_words, sizeof split_by_words / sizeof *split_by_words);
+    sp->pos_by = fpos(&m, "by");
+    if (by >= 0) sp->by = xstrdup(split_by_words[by]);
+    if (!fhas(&m, "children")) {
+        missing(c, &m, W, "children");
+        return;
+    }
+    struct fy_node *cs = fget(&m, "children");
+    int cnt = seq_items(c, cs, fpos(&m, "children"), "children");
+    if (cnt <= 0) return;
+    sp->children = xcalloc((size_t)cnt, sizeof *sp->children);
+    void *it = NULL;
+    struct fy_node *item;
+    while ((item = fy_node_sequence_iterate(cs, &it)) != NULL && sp->nchildren < (size_t)cnt) {
+        sp_goal *ch = &sp->children[sp->nchildren++];
+        read_goal(c, item, fpos(&m, "children"), parent, ch);
+        ch->split_by = sp->by;
+        if (by < 0) continue;
+        bool named = false;
+        if (by < SPLIT_BY_DIMS) {
+            int d = dim_from_name(sp->by);
+            for (size_t k = 0; ch->has_filter && k < ch->filter.n; k++) named = named || (int)ch->filter.kv[k].dim == d;
+            if (!named)
+                add_err(c, ch->pos.line ? ch->pos : m.pos,
+                        _("goal '%s': a child of a split by %s needs its own filter on %s (filter: {%s: …})"),
+                        ch->id ? ch->id : "?", sp->by, sp->by, sp->by);
+        } else if (!ch->has_period) {
+            add_err(c, ch->pos.line ? ch->pos : m.pos, _("goal '%s': a child of a split by %s needs its own period"),
+                    ch->id ? ch->id : "?", sp->by);
+        }
+    }
 }
 
 static void read_goals(ctx *c, struct fy_node *n, sp_pos fb)
@@ -1055,6 +1179,10 @@ static void fix_parents(sp_goal *gs, size_t n, sp_goal *parent)
         gs[i].parent = parent;
         if (gs[i].metric >= MET_COUNT) gs[i].metric = MET_MANUAL;
         fix_parents(gs[i].children, gs[i].nchildren, &gs[i]);
+        for (size_t k = 0; k < gs[i].nsplits; k++) {
+            fix_parents(gs[i].splits[k].children, gs[i].splits[k].nchildren, &gs[i]);
+            for (size_t j = 0; j < gs[i].splits[k].nchildren; j++) gs[i].splits[k].children[j].split_by = gs[i].splits[k].by;
+        }
     }
 }
 
@@ -1108,12 +1236,20 @@ static void read_persona(ctx *c, struct fy_node *n, sp_pos fb, sp_persona *x)
     get_text(c, &m, W, "industry", false, false, &x->industry);
     int s = get_enum(c, &m, W, "size", false, size_words, 4);
     if (s > 0) x->size = (sp_size)s;
-    get_list(c, &m, W, "pains", &x->pains, &x->npains);
-    get_list(c, &m, W, "decision_chain", &x->decision_chain, &x->ndecision_chain);
+    get_list(c, &m, W, "pains", &x->pains, &x->npains, NULL);
+    get_list(c, &m, W, "decision_chain", &x->decision_chain, &x->ndecision_chain, NULL);
     if (get_text(c, &m, W, "premium", false, true, &x->premium_text)) {
-        if (parse_premium(x->premium_text, &x->premium_lo, &x->premium_hi)) x->has_premium = true;
-        else add_err(c, fpos(&m, "premium"), _("persona: premium '%s' is not a ratio or a range like 20%%..30%%"),
-                     x->premium_text);
+        const char *dd = strstr(x->premium_text, "..");
+        bool ok = parse_premium(x->premium_text, &x->premium_lo, &x->premium_hi);
+        char *lo = dd ? xstrndup(x->premium_text, (size_t)(dd - x->premium_text)) : xstrdup(x->premium_text);
+        if (ok && bare_over_one(lo, x->premium_lo))
+            report_bare(c, fpos(&m, "premium"), W, "premium", lo, x->premium_lo);
+        else if (ok && dd && bare_over_one(dd + 2, x->premium_hi))
+            report_bare(c, fpos(&m, "premium"), W, "premium", dd + 2, x->premium_hi);
+        else if (ok) x->has_premium = true;
+        free(lo);
+        if (!ok) add_err(c, fpos(&m, "premium"), _("persona: premium '%s' is not a ratio or a range like 20%%..30%%"),
+                         x->premium_text);
     }
 }
 
@@ -1174,8 +1310,8 @@ static void read_strategy(ctx *c, struct fy_node *n, sp_pos fb, sp_strategy *s)
     int k = get_enum(c, &m, W, "category", true, strat_words, 4);
     if (k >= 0) s->category = (sp_strategy_cat)k;
     get_text(c, &m, W, "name", false, false, &s->name);
-    get_list(c, &m, W, "goals", &s->goals, &s->ngoals);
-    get_list(c, &m, W, "answers", &s->answers, &s->nanswers);
+    get_list(c, &m, W, "goals", &s->goals, &s->ngoals, &s->pos_goals);
+    get_list(c, &m, W, "answers", &s->answers, &s->nanswers, &s->pos_answers);
     get_intv(c, &m, W, "priority", false, 1, 1000, &s->priority);
 }
 
@@ -1188,14 +1324,16 @@ static void read_task(ctx *c, struct fy_node *n, sp_pos fb, sp_task *t)
     t->pos = m.pos;
     get_id(c, &m, W, IDS_TASK, &t->id);
     get_text(c, &m, W, "strategy", false, true, &t->strategy);
+    t->pos_strategy = fpos(&m, "strategy");
     get_text(c, &m, W, "name", false, false, &t->name);
     get_text(c, &m, W, "owner", true, true, &t->owner);
-    get_list(c, &m, W, "collaborators", &t->collaborators, &t->ncollaborators);
+    t->pos_owner = fpos(&m, "owner");
+    get_list(c, &m, W, "collaborators", &t->collaborators, &t->ncollaborators, &t->pos_collaborators);
     get_date(c, &m, W, "start", true, &t->start);
     t->pos_start = fpos(&m, "start");
     get_date(c, &m, W, "due", true, &t->due);
     t->pos_due = fpos(&m, "due");
-    get_list(c, &m, W, "depends_on", &t->depends_on, &t->ndepends_on);
+    get_list(c, &m, W, "depends_on", &t->depends_on, &t->ndepends_on, &t->pos_depends_on);
     get_bool(c, &m, W, "milestone", &t->milestone);
     get_text(c, &m, W, "deliverable", false, false, &t->deliverable);
     if (fhas(&m, "budget")) {
@@ -1203,10 +1341,12 @@ static void read_task(ctx *c, struct fy_node *n, sp_pos fb, sp_task *t)
         if (map_read(c, fget(&m, "budget"), fpos(&m, "budget"), "task budget", task_budget_keys, 2, &bm)) {
             bool a = get_text(c, &bm, "task budget", "category", true, true, &t->budget_category);
             bool b = get_money(c, &bm, "task budget", "amount", true, &t->budget_amount);
+            t->pos_budget_category = fpos(&bm, "category");
+            t->pos_budget_amount = fpos(&bm, "amount");
             t->has_budget = a && b;
         }
     }
-    get_list(c, &m, W, "resources", &t->resources, &t->nresources);
+    get_list(c, &m, W, "resources", &t->resources, &t->nresources, NULL);
 }
 
 /* ---- budget, tiers, alerts, notify, check ---- */
@@ -1227,7 +1367,8 @@ static void read_category(ctx *c, struct fy_node *n, sp_pos fb, sp_budget_cat *x
     x->pos = m.pos;
     get_id(c, &m, W, IDS_CATEGORY, &x->id);
     get_text(c, &m, W, "name", false, false, &x->name);
-    get_ratio(c, &m, W, "share", false, &x->share);
+    x->share_invalid = fhas(&m, "share") && !get_ratio(c, &m, W, "share", false, &x->share);
+    x->pos_share = fpos(&m, "share");
 }
 
 static void read_budget(ctx *c, struct fy_node *n, sp_pos fb)
@@ -1394,23 +1535,279 @@ static void reject_aliases(ctx *c, struct fy_node *n, int depth)
     }
 }
 
-sp_plan *plan_yaml_parse(const char *text, size_t len, const char *source_name, sp_err *err)
+/* ---- bounds and duplicate keys ---- */
+
+/* prescan: streams the parser's events over text (no document is built)
+ * and counts keys per mapping, items per list and values in the whole file
+ * against PLAN_MAX_KEYS, PLAN_MAX_ITEMS and PLAN_MAX_NODES. Reports the
+ * first limit passed at the value that passes it and returns false. Stops
+ * quietly at a syntax error (the document build reports it). Memory: one
+ * counter per nesting level. */
+static bool prescan(ctx *c, const char *text, size_t len)
 {
-    const char *src = source_name ? source_name : "<plan>";
-    if (len > PLAN_MAX_BYTES) {
-        err_set(err, SP_EINVAL, _("%s: a plan file may hold at most 16 MiB"), src);
-        return NULL;
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dc);
+    if (!diag) return true;
+    fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg pc;
+    memset(&pc, 0, sizeof pc);
+    pc.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
+                                         FYPCF_JSON_NONE);
+    pc.diag = diag;
+    struct fy_parser *fyp = fy_parser_create(&pc);
+    if (!fyp) {
+        fy_diag_destroy(diag);
+        return true;
     }
-    if (!utf8_valid(text, len) || memchr(text, '\0', len)) {
-        err_set(err, SP_EINVAL, _("%s: not valid UTF-8"), src);
-        return NULL;
+    bool ok = true;
+    if (fy_parser_set_string(fyp, len ? text : "", len) != 0) goto done;
+    size_t *count = NULL;   /* values seen in each open collection */
+    bool *is_map = NULL;
+    size_t depth = 0, cap = 0, nodes = 0;
+    struct fy_event *ev;
+    while (ok && (ev = fy_parser_parse(fyp)) != NULL) {
+        enum fy_event_type t = ev->type;
+        bool value = t == FYET_SCALAR || t == FYET_ALIAS || t == FYET_MAPPING_START || t == FYET_SEQUENCE_START;
+        if (value) {
+            sp_pos pos = mark_pos(fy_event_start_mark(ev));
+            if (!pos.line) pos = (sp_pos){1, 1};
+            if (++nodes > PLAN_MAX_NODES) {
+                add_err(c, pos, _("the plan file holds more than %d values (keys, values and lists count)"),
+                        PLAN_MAX_NODES);
+                ok = false;
+            } else if (depth) {
+                size_t n = ++count[depth - 1];
+                if (is_map[depth - 1] && n % 2 == 1 && n / 2 + 1 > PLAN_MAX_KEYS) {
+                    add_err(c, pos, _("a mapping may hold at most %d keys"), PLAN_MAX_KEYS);
+                    ok = false;
+                } else if (!is_map[depth - 1] && n > PLAN_MAX_ITEMS) {
+                    add_err(c, pos, _("a list may hold at most %d items"), PLAN_MAX_ITEMS);
+                    ok = false;
+                }
+            }
+        }
+        if (ok && (t == FYET_MAPPING_START || t == FYET_SEQUENCE_START)) {
+            if (depth == cap) {
+                cap = cap ? cap * 2 : 32;
+                count = xreallocarray(count, cap, sizeof *count);
+                is_map = xreallocarray(is_map, cap, sizeof *is_map);
+            }
+            count[depth] = 0;
+            is_map[depth] = t == FYET_MAPPING_START;
+            depth++;
+        } else if ((t == FYET_MAPPING_END || t == FYET_SEQUENCE_END) && depth) {
+            depth--;
+        }
+        fy_parser_event_free(fyp, ev);
     }
-    ctx c;
-    memset(&c, 0, sizeof c);
-    c.src = src;
-    c.text = text;
-    c.textlen = len;
-    c.fy = 1;
+    free(count);
+    free(is_map);
+done:
+    fy_parser_destroy(fyp);
+    fy_diag_destroy(diag);
+    return ok;
+}
+
+/* check_dup_keys: every mapping under n (depth-first) has distinct keys;
+ * a repeat is reported at the repeated key, naming the first. Linear in
+ * the number of keys (a hash set per mapping, sized by its key count).
+ * Keys that are not single values are skipped (map_read reports them). */
+static void check_dup_keys(ctx *c, struct fy_node *n, int depth)
+{
+    if (!n || depth > 200) return;
+    void *it = NULL;
+    if (fy_node_is_sequence(n)) {
+        struct fy_node *x;
+        while ((x = fy_node_sequence_iterate(n, &it)) != NULL) check_dup_keys(c, x, depth + 1);
+        return;
+    }
+    if (!fy_node_is_mapping(n)) return;
+    int cnt = fy_node_mapping_item_count(n);
+    if (cnt <= 0) return;
+    size_t cap = 8;
+    while (cap < (size_t)cnt * 2) cap *= 2;
+    char **keys = xcalloc(cap, sizeof *keys);
+    sp_pos *pos = xcalloc(cap, sizeof *pos);
+    struct fy_node_pair *pr;
+    while ((pr = fy_node_mapping_iterate(n, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(pr);
+        if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k)) continue;
+        sp_pos kp = node_pos(k, (sp_pos){1, 1});
+        size_t before = c->nerrs;
+        char *s = scalar_dup(c, k, kp);
+        if (!s) { /* map_read reports the bad key itself */
+            while (c->nerrs > before) free(c->errs[--c->nerrs].msg);
+            continue;
+        }
+        size_t j = str_hash(s) & (cap - 1);
+        while (keys[j] && strcmp(keys[j], s) != 0) j = (j + 1) & (cap - 1);
+        if (keys[j]) {
+            add_err(c, kp, _("duplicate key '%s' (first at line %d, column %d)"), s, pos[j].line, pos[j].col);
+            free(s);
+        } else {
+            keys[j] = s;
+            pos[j] = kp;
+        }
+    }
+    for (size_t j = 0; j < cap; j++) free(keys[j]);
+    free(keys);
+    free(pos);
+    it = NULL;
+    while ((pr = fy_node_mapping_iterate(n, &it)) != NULL) check_dup_keys(c, fy_node_pair_value(pr), depth + 1);
+}
+
+/* ---- YAML syntax messages in the user's language, with hints ---- */
+
+/* libfyaml's most common messages, marked for translation (libfyaml itself
+ * speaks English only); any other message is shown as libfyaml wrote it. */
+static const char *const fy_messages[] = {
+    N_("invalid multiline plain key"),
+    N_("tab character may not be used as indentation"),
+    N_("invalid tab used as indentation"),
+    N_("invalid tab character as indent instead of space"),
+    N_("invalid tab as indendation in a mapping"),
+    N_("flow sequence without a closing bracket"),
+    N_("flow mapping without a closing brace"),
+    N_("double-quoted scalar without closing quote"),
+    N_("single-quoted scalar without closing quote"),
+    N_("invalid indentation in mapping"),
+    N_("missing comma in flow mapping"),
+    N_("missing comma in flow sequence"),
+    N_("invalid scalar at the end of block sequence"),
+    N_("invalid nested block mapping on the same line"),
+    N_("block sequence entries not allowed in this context"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected node content"),
+    N_("invalid mapping key (not allowed in this context)"),
+    N_("invalid block mapping key on same line as previous key"),
+    N_("invalid value after mapping"),
+    N_("missing ':'"),
+    N_("missing mapping value"),
+    N_("invalid trailing content after double-quoted scalar"),
+    N_("invalid trailing content after single-quoted scalar"),
+    N_("block sequence on the same line as a mapping key"),
+    N_("wrongly indented flow sequence"),
+    N_("wrongly indented flow mapping"),
+    N_("flow mapping with invalid extra closing brace"),
+    N_("flow sequence with invalid extra closing bracket"),
+    N_("Max depth (64) exceeded"),
+};
+
+/* fy_message: the translation of one of libfyaml's messages (the message
+ * itself when it is not one of fy_messages). */
+static const char *fy_message(const char *msg)
+{
+    for (size_t i = 0; i < sizeof fy_messages / sizeof *fy_messages; i++)
+        if (strcmp(fy_messages[i], msg) == 0) return _(fy_messages[i]);
+    return msg;
+}
+
+/* line_span: the bytes of 1-based line `line` of text, or false. */
+static bool line_span(const ctx *c, int line, const char **a, const char **b)
+{
+    if (line < 1) return false;
+    const char *s = c->text, *end = c->text + c->textlen;
+    for (int l = 1; l < line; l++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        if (!nl) return false;
+        s = nl + 1;
+    }
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    *a = s;
+    *b = nl ? nl : end;
+    return true;
+}
+
+/* col_of: the 1-based column (in characters) of byte p on a line from a. */
+static int col_of(const char *a, const char *p)
+{
+    int col = 1;
+    for (const char *q = a; q < p; q++)
+        if (((unsigned char)*q & 0xC0) != 0x80) col++;
+    return col;
+}
+
+#define FW_COLON "\xEF\xBC\x9A"   /* U+FF1A FULLWIDTH COLON */
+#define FW_SPACE "\xE3\x80\x80"   /* U+3000 IDEOGRAPHIC SPACE */
+
+/* hint_line: looks at line `line` of the source for the typing slips a
+ * Chinese input method makes in YAML and adds one hint per slip found:
+ * a full-width colon '：' right after a key, a full-width space (U+3000)
+ * in the indentation or after a colon, a tab in the indentation. Returns
+ * how many hints were added. */
+static int hint_line(ctx *c, int line)
+{
+    const char *a, *b;
+    if (!line_span(c, line, &a, &b)) return 0;
+    int n = 0;
+    /* indentation: spaces, tabs and full-width spaces */
+    const char *p = a;
+    const char *tab = NULL, *fws = NULL;
+    while (p < b) {
+        if (*p == ' ') p++;
+        else if (*p == '\t') {
+            if (!tab) tab = p;
+            p++;
+        } else if (b - p >= 3 && memcmp(p, FW_SPACE, 3) == 0) {
+            if (!fws) fws = p;
+            p += 3;
+        } else break;
+    }
+    if (p < b && *p == '-' && (p + 1 == b || p[1] == ' ')) {
+        p++;
+        while (p < b && *p == ' ') p++;
+    }
+    /* a key followed by a full-width colon */
+    const char *k = p;
+    while (k < b && ((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') || *k == '_'))
+        k++;
+    while (k < b && *k == ' ') k++;
+    if (k > p && b - k >= 3 && memcmp(k, FW_COLON, 3) == 0) {
+        add_err(c, (sp_pos){line, col_of(a, k)}, "%s",
+                _("hint: this line has a full-width colon '：' after the key; YAML needs the ASCII colon ':' followed "
+                  "by a space (switch the input method to half-width)"));
+        n++;
+    }
+    /* a full-width space after an ASCII colon */
+    const char *colon = memchr(p, ':', (size_t)(b - p));
+    if (!fws && colon && b - colon >= 4 && memcmp(colon + 1, FW_SPACE, 3) == 0) fws = colon + 1;
+    if (fws) {
+        add_err(c, (sp_pos){line, col_of(a, fws)}, "%s",
+                _("hint: this line has a full-width space (U+3000) where YAML needs ASCII spaces"));
+        n++;
+    }
+    if (tab) {
+        add_err(c, (sp_pos){line, col_of(a, tab)}, "%s",
+                _("hint: this line is indented with a tab; YAML indents with spaces only"));
+        n++;
+    }
+    return n;
+}
+
+/* add_hints: hints for the lines around a syntax error (the line before,
+ * its own, the line after: libfyaml often notices a slip one line late);
+ * each line is looked at once (last_hinted). */
+static void add_hints(ctx *c, int line, int *last_hinted)
+{
+    for (int l = line - 1; l <= line + 1; l++) {
+        if (l <= *last_hinted) continue;
+        hint_line(c, l);
+        *last_hinted = l;
+    }
+}
+
+/* parse_core: the whole reading of text into a plan under c (source name,
+ * text and error list set by the caller). Returns the plan read, with its
+ * structural problems in c->errs; NULL when the text is not a YAML plan at
+ * all (syntax errors, limits passed, anchors: those are in c->errs). */
+static sp_plan *parse_core(ctx *c)
+{
+    if (!prescan(c, c->text, c->textlen)) return NULL;
 
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
@@ -1418,44 +1815,79 @@ sp_plan *plan_yaml_parse(const char *text, size_t len, const char *source_name, 
     dc.colorize = false;
     struct fy_diag *diag = fy_diag_create(&dc);
     if (!diag) {
-        err_set(err, SP_EINTERNAL, "%s: %s", src, _("cannot set up the YAML parser"));
+        add_err(c, (sp_pos){1, 1}, "%s", _("cannot set up the YAML parser"));
         return NULL;
     }
     fy_diag_set_collect_errors(diag, true);
     struct fy_parse_cfg pc;
     memset(&pc, 0, sizeof pc);
+    /* duplicate keys are found by check_dup_keys (libfyaml's own check is
+     * quadratic in the keys of a mapping) */
     pc.flags = (enum fy_parse_cfg_flags)(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
-                                         FYPCF_JSON_NONE);
+                                         FYPCF_JSON_NONE | FYPCF_ALLOW_DUPLICATE_KEYS);
     pc.diag = diag;
-    struct fy_document *doc = fy_document_build_from_string(&pc, len ? text : "", len);
+    struct fy_document *doc = fy_document_build_from_string(&pc, c->textlen ? c->text : "", c->textlen);
 
-    /* YAML syntax errors: report them all and stop */
+    /* YAML syntax errors: report them all (with hints) and stop */
     void *it = NULL;
     struct fy_diag_error *de;
+    int last_hinted = 0;
+    size_t before = c->nerrs;
     while ((de = fy_diag_errors_iterate(diag, &it)) != NULL) {
         if (de->type < FYET_ERROR) continue;
         sp_pos pos = {de->line > 0 ? de->line : 1, de->column > 0 ? de->column : 1};
-        add_err(&c, pos, "%s", de->msg ? de->msg : _("YAML syntax error"));
+        add_err(c, pos, "%s", de->msg ? fy_message(de->msg) : _("YAML syntax error"));
+        add_hints(c, pos.line, &last_hinted);
     }
     /* an empty stream (nothing but comments) builds no document */
-    if (c.nerrs == 0 && (!doc || !fy_document_root(doc)))
-        add_err(&c, (sp_pos){1, 1}, "%s", _("the plan file is empty"));
-    if (c.nerrs == 0 && fy_diag_got_error(diag)) add_err(&c, (sp_pos){1, 1}, "%s", _("YAML syntax error"));
+    if (c->nerrs == before && (!doc || !fy_document_root(doc)))
+        add_err(c, (sp_pos){1, 1}, "%s", _("the plan file is empty"));
+    if (c->nerrs == before && fy_diag_got_error(diag)) add_err(c, (sp_pos){1, 1}, "%s", _("YAML syntax error"));
     sp_plan *p = NULL;
-    if (c.nerrs == 0) {
+    if (c->nerrs == before) {
         struct fy_node *root = fy_document_root(doc);
-        reject_aliases(&c, root, 0);
-        if (c.nerrs == 0) {
+        reject_aliases(c, root, 0);
+        if (c->nerrs == before) {
+            check_dup_keys(c, root, 0);
             p = plan_new();
-            p->source_name = xstrdup(src);
-            c.p = p;
-            read_root(&c, root);
+            p->source_name = xstrdup(c->src);
+            c->p = p;
+            read_root(c, root);
             fix_parents(p->goals, p->ngoals, NULL);
         }
     }
     if (doc) fy_document_destroy(doc);
     fy_diag_destroy(diag);
-    for (int i = 0; i < IDS_COUNT; i++) idset_free(&c.ids[i]);
+    for (int i = 0; i < IDS_COUNT; i++) idset_free(&c->ids[i]);
+    return p;
+}
+
+/* ctx_init: c for text (the file-level refusals: size, UTF-8) or false
+ * with the refusal in err. */
+static bool ctx_init(ctx *c, const char *text, size_t len, const char *src, sp_err *err)
+{
+    memset(c, 0, sizeof *c);
+    if (len > PLAN_MAX_BYTES) {
+        err_set(err, SP_EINVAL, _("%s: a plan file may hold at most 16 MiB"), src);
+        return false;
+    }
+    if (!utf8_valid(text, len) || memchr(text, '\0', len)) {
+        err_set(err, SP_EINVAL, _("%s: not valid UTF-8"), src);
+        return false;
+    }
+    c->src = src;
+    c->text = text;
+    c->textlen = len;
+    c->fy = 1;
+    return true;
+}
+
+sp_plan *plan_yaml_parse(const char *text, size_t len, const char *source_name, sp_err *err)
+{
+    const char *src = source_name ? source_name : "<plan>";
+    ctx c;
+    if (!ctx_init(&c, text, len, src, err)) return NULL;
+    sp_plan *p = parse_core(&c);
     if (c.nerrs) {
         flush_errs(&c, err);
         plan_free(p);
@@ -1465,21 +1897,40 @@ sp_plan *plan_yaml_parse(const char *text, size_t len, const char *source_name, 
     return p;
 }
 
-sp_plan *plan_yaml_load_file(const char *path, sp_err *err)
+sp_plan *plan_yaml_check(const char *text, size_t len, const char *source_name, sp_check_result *res, sp_err *err)
+{
+    const char *src = source_name ? source_name : "<plan>";
+    ctx c;
+    if (!ctx_init(&c, text, len, src, err)) return NULL;
+    sp_plan *p = parse_core(&c);
+    if (c.nerrs) qsort(c.errs, c.nerrs, sizeof *c.errs, perr_cmp);
+    for (size_t i = 0; i < c.nerrs; i++) {
+        if (i < MAX_REPORTED) check_add(res, SEV_ERROR, c.errs[i].pos, "%s", c.errs[i].msg);
+        free(c.errs[i].msg);
+    }
+    if (c.nerrs > MAX_REPORTED)
+        check_add(res, SEV_ERROR, c.errs[MAX_REPORTED - 1].pos, _("%zu more problems not shown"),
+                  c.nerrs - MAX_REPORTED);
+    free(c.errs);
+    return p;
+}
+
+/* read_file: path's bytes into b (SP_EIO with the reason, or SP_EINVAL
+ * when over 16 MiB). */
+static bool read_file(const char *path, buf_t *b, sp_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
         err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
-        return NULL;
+        return false;
     }
-    buf_t b = BUF_INIT;
     bool too_big = false;
     for (;;) {
-        buf_reserve(&b, 65536);
-        size_t got = fread(b.data + b.len, 1, 65536, f);
-        b.len += got;
-        b.data[b.len] = '\0';
-        if (b.len > PLAN_MAX_BYTES) {
+        buf_reserve(b, 65536);
+        size_t got = fread(b->data + b->len, 1, 65536, f);
+        b->len += got;
+        b->data[b->len] = '\0';
+        if (b->len > PLAN_MAX_BYTES) {
             too_big = true;
             break;
         }
@@ -1487,10 +1938,25 @@ sp_plan *plan_yaml_load_file(const char *path, sp_err *err)
     }
     int rerr = ferror(f) ? errno : 0;
     fclose(f);
-    sp_plan *p = NULL;
     if (rerr) err_set(err, SP_EIO, "%s: %s", path, strerror(rerr ? rerr : EIO));
     else if (too_big) err_set(err, SP_EINVAL, _("%s: a plan file may hold at most 16 MiB"), path);
-    else p = plan_yaml_parse(b.data ? b.data : "", b.len, path, err);
+    return !rerr && !too_big;
+}
+
+sp_plan *plan_yaml_load_file(const char *path, sp_err *err)
+{
+    buf_t b = BUF_INIT;
+    sp_plan *p = NULL;
+    if (read_file(path, &b, err)) p = plan_yaml_parse(b.data ? b.data : "", b.len, path, err);
+    buf_free(&b);
+    return p;
+}
+
+sp_plan *plan_yaml_check_file(const char *path, sp_check_result *res, sp_err *err)
+{
+    buf_t b = BUF_INIT;
+    sp_plan *p = NULL;
+    if (read_file(path, &b, err)) p = plan_yaml_check(b.data ? b.data : "", b.len, path, res, err);
     buf_free(&b);
     return p;
 }

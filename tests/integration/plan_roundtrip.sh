@@ -17,6 +17,10 @@ for lang in zh en; do
   "$SP" --db "$db" plan export -o "$WORK/exported2-$lang.yaml"
   if cmp -s "$WORK/exported-$lang.yaml" "$WORK/exported2-$lang.yaml"; then ok "export is stable ($lang)"
   else not_ok "export differs after a round trip ($lang)"; fi
+  contains "export keeps the split by region ($lang)" "$(cat "$WORK/exported-$lang.yaml")" "    splits:
+      - by: region
+        children:
+          - id: revenue-east"
   expect_rc 0 "plan export json ($lang)" "$SP" --db "$db" plan export --format json
   if printf '%s' "$OUT" | python3 -c '
 import json, sys
@@ -25,6 +29,12 @@ assert p["plan"]["id"] == "fy2026", p["plan"]
 g = {x["id"]: x for x in p["goals"]}
 assert g["revenue"]["target"] == 50000000.00, g["revenue"]["target"]
 assert [c["id"] for c in g["revenue"]["children"]] == ["revenue-q1", "revenue-q2", "revenue-q3", "revenue-q4"]
+# the further split by region (splits:) with its own children
+sp = g["revenue"]["splits"]
+assert [s["by"] for s in sp] == ["region"], sp
+assert [c["id"] for c in sp[0]["children"]] == ["revenue-east", "revenue-north", "revenue-south", "revenue-southwest"]
+assert sum(c["target"] for c in sp[0]["children"]) == 50000000.00
+assert all(c["owner"] == "r001" and c["metric"] == "revenue" for c in sp[0]["children"])
 assert abs(g["q3-new-share"]["target"] - 0.4) < 1e-12
 assert p["budget"]["total"] == 2000000.00
 '; then ok "json export carries the plan ($lang)"; else not_ok "json export content ($lang)"; fi
@@ -32,7 +42,7 @@ done
 
 # a changed plan becomes version 2; the old one is kept
 db=$WORK/zh.db
-sed 's/target: 1600万/target: 1700万/; s/target: 5000万/target: 5100万/' "$SRCDIR/examples/plan-zh.yaml" >"$WORK/v2.yaml"
+sed 's/target: 1600万/target: 1700万/; s/target: 5000万/target: 5100万/; s/target: 600万}/target: 700万}/' "$SRCDIR/examples/plan-zh.yaml" >"$WORK/v2.yaml"
 expect_rc 0 "import of a changed plan" "$SP" --db "$db" plan import "$WORK/v2.yaml" --reason "Q4 上调"
 contains "stored as version 2" "$OUT" "version 2"
 expect_rc 0 "plan list" "$SP" --db "$db" plan list

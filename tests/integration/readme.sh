@@ -8,7 +8,7 @@
 # director would have them: the CRM exports (customers.csv, deals.csv,
 # crm-export/deals.csv, crm-export/activities.csv) are the demo's tables
 # written by the sqlite3 CLI, plan-v2.yaml is the exported plan with the Q4
-# target raised, and examples/ is the repository's. `export SALESPLAN_DB=X`
+# target raised (and the annual and Southwest targets, so both splits add up), and examples/ is the repository's. `export SALESPLAN_DB=X`
 # names the workspace the next lines use: the demo is made there.
 . "$(dirname "$0")/lib.sh"
 export SALESPLAN_TODAY=2026-11-26
@@ -48,7 +48,7 @@ make_demo() {
   done
   "$SP" --db "$db" plan export >plan-v2.yaml || return 1
   # the adjusted plan: Q4 and the year raised by 100万 (the split still sums)
-  sed -i -e '0,/target: "\?16000000/s/16000000/17000000/' -e '0,/target: "\?50000000/s/50000000/51000000/' plan-v2.yaml
+  sed -i -e '0,/target: "\?16000000/s/16000000/17000000/' -e '0,/target: "\?6000000$/s/6000000/7000000/' -e '0,/target: "\?50000000/s/50000000/51000000/' plan-v2.yaml
 }
 
 for lang in en zh; do

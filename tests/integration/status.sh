@@ -45,7 +45,9 @@ echo "$OUT" >"$WORK/status.json"
 REV_FEN=$(sqlite3 "$SALESPLAN_DB" "SELECT COALESCE(SUM(amount),0) FROM deals WHERE stage='won' AND closed_on BETWEEN '2026-01-01' AND '$AS_OF'")
 Q1_FEN=$(sqlite3 "$SALESPLAN_DB" "SELECT COALESCE(SUM(amount),0) FROM deals WHERE stage='won' AND closed_on BETWEEN '2026-01-01' AND '2026-03-31'")
 Q4_FEN=$(sqlite3 "$SALESPLAN_DB" "SELECT COALESCE(SUM(amount),0) FROM deals WHERE stage='won' AND closed_on BETWEEN '2026-10-01' AND '$AS_OF'")
-if python3 - "$WORK/status.json" "$REV_FEN" "$Q1_FEN" "$Q4_FEN" "$AS_OF" <<'PY'
+# the split by region (splits:): East China's won revenue of the year so far
+EAST_FEN=$(sqlite3 "$SALESPLAN_DB" "SELECT COALESCE(SUM(d.amount),0) FROM deals d JOIN customers c USING (customer_id) WHERE d.stage='won' AND d.closed_on BETWEEN '2026-01-01' AND '$AS_OF' AND c.region='华东'")
+if EAST_FEN=$EAST_FEN python3 - "$WORK/status.json" "$REV_FEN" "$Q1_FEN" "$Q4_FEN" "$AS_OF" <<'PY'
 import json, sys, datetime, re
 from fractions import Fraction as F
 raw = open(sys.argv[1]).read()
@@ -60,7 +62,13 @@ need(d["as_of"] == sys.argv[5], "as_of echoed")
 # every goal of the plan, children under their parent
 need(set(goals) == {"revenue", "q3-new-share", "leads"}, "top-level goals: %s" % list(goals))
 kids = [c["id"] for c in goals["revenue"]["children"]]
-need(kids == ["revenue-q1", "revenue-q2", "revenue-q3", "revenue-q4"], "children of revenue: %s" % kids)
+need(kids == ["revenue-q1", "revenue-q2", "revenue-q3", "revenue-q4",
+              "revenue-east", "revenue-north", "revenue-south", "revenue-southwest"], "children of revenue: %s" % kids)
+# the children of the split by region say so; the first split's do not
+need([c.get("split") for c in goals["revenue"]["children"]] == [None] * 4 + ["region"] * 4, "split of each child")
+import os
+east = {c["id"]: c for c in goals["revenue"]["children"]}["revenue-east"]
+need(int(round(east["actual"] * 100)) == int(os.environ["EAST_FEN"]), "east actual %s vs SQL %s fen" % (east["actual"], os.environ["EAST_FEN"]))
 for g in list(goals.values()) + goals["revenue"]["children"]:
     for k in ("id", "metric", "period", "target", "actual", "expected", "projection", "attainment", "status", "pacing", "children"):
         need(k in g, "%s lacks %s" % (g["id"], k))
@@ -150,7 +158,7 @@ expect_rc 0 "status --goal revenue" "$SP" status --as-of $AS_OF --goal revenue -
 python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])
-assert [g["id"] for g in d["goals"]] == ["revenue"] and len(d["goals"][0]["children"]) == 4
+assert [g["id"] for g in d["goals"]] == ["revenue"] and len(d["goals"][0]["children"]) == 8  # 4 quarters + 4 regions (splits)
 ' "$OUT" && ok "--goal limits to the goal and its children" || not_ok "--goal: $OUT"
 expect_rc 2 "status --goal unknown" "$SP" status --goal nope
 

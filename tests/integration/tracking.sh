@@ -2,7 +2,8 @@
 # tracking.sh — review records, manual actuals, plan versions and plan diff.
 # The plan is examples/plan-en.yaml plus a manual goal (version 1); version
 # 2 raises revenue-q4 from 1600万 to 1700万 (and the annual revenue from
-# 5000万 to 5100万 so the split still adds up), changes the marketing share,
+# 5000万 to 5100万 so the split still adds up, and revenue-southwest of the
+# split by region from 600万 to 700万), changes the marketing share,
 # a task's budget amount, the strategic tier's minimum and the stale
 # follow-up days, and adds a task. The expected diff lines are written from those edits.
 . "$(dirname "$0")/lib.sh"
@@ -16,6 +17,8 @@ v1 = src.replace("goals:\n", "goals:\n" + manual, 1)
 assert v1 != src
 open("v1.yaml", "w", encoding="utf-8").write(v1)
 v2 = v1.replace("target: 1600万", "target: 1700万", 1).replace("target: 5000万", "target: 5100万", 1)
+# the split by region must still add up too: Southwest 600万 -> 700万
+v2 = v2.replace("target: 600万}", "target: 700万}", 1)
 v2 = v2.replace("share: 40%", "share: 35%", 1).replace("share: 10%", "share: 15%", 1)
 # typed values in the JSON diff (issue 6.15): money with cents, a tier
 # minimum, a day count
@@ -66,6 +69,7 @@ got = {(c["kind"], c["entity"], c["id"], c["field"], c["old"], c["new"]) for c i
 want = {
   ("changed", "goal", "revenue", "target", 50000000, 51000000),
   ("changed", "goal", "revenue-q4", "target", 16000000, 17000000),
+  ("changed", "goal", "revenue-southwest", "target", 6000000, 7000000),
   ("changed", "budget_category", "marketing", "share", 0.4, 0.35),
   ("changed", "budget_category", "reserve", "share", 0.1, 0.15),
   ("changed", "task", "bench-select", "budget.amount", 5000, 6000.5),

@@ -426,6 +426,84 @@ static void test_goal_off_pace(void **state)
     dataset_free(g);
 }
 
+/* a goal with several splits says it is off pace once: its off-pace
+ * children (first split and further splits) fold into its alert; a parent
+ * without splits, a parent on pace, or a parent's alert not addressed to
+ * the rep asked for leave the children's alerts alone */
+static void set_goal(sp_goal *x, const char *id, const char *owner, sp_goal *parent)
+{
+    x->id = xstrdup(id);
+    x->owner = xstrdup(owner);
+    x->parent = parent;
+}
+
+static void test_goal_off_pace_splits(void **state)
+{
+    (void)state;
+    setup_ds();
+    sp_plan *p = plan_with_group();
+    p->ngoals = 2;
+    p->goals = xcalloc(2, sizeof *p->goals);
+    sp_goal *rev = &p->goals[0], *lead = &p->goals[1];
+    set_goal(rev, "rev", "r2", NULL);
+    rev->nchildren = 1;
+    rev->children = xcalloc(1, sizeof *rev->children);
+    set_goal(&rev->children[0], "rev-q4", "r2", rev);
+    rev->nsplits = 1;
+    rev->splits = xcalloc(1, sizeof *rev->splits);
+    rev->splits[0].by = xstrdup("region");
+    rev->splits[0].nchildren = 2;
+    rev->splits[0].children = xcalloc(2, sizeof *rev->splits[0].children);
+    set_goal(&rev->splits[0].children[0], "rev-east", "r3", rev);
+    set_goal(&rev->splits[0].children[1], "rev-west", "r2", rev);
+    set_goal(lead, "lead", "r2", NULL);
+    lead->nchildren = 1;
+    lead->children = xcalloc(1, sizeof *lead->children);
+    set_goal(&lead->children[0], "lead-q1", "r2", lead);
+    sp_goal_status_in gs[] = {
+        {"rev", "r2", "off_track", 0.5, true},      {"rev-q4", "r2", "off_track", 0.4, true},
+        {"rev-east", "r3", "at_risk", 0.85, true},  {"rev-west", "r2", "on_track", 1.0, true},
+        {"lead", "r2", "off_track", 0.5, true},     {"lead-q1", "r2", "off_track", 0.5, true},
+    };
+    dataset_index(g);
+    sp_alerts_input in;
+    memset(&in, 0, sizeof in);
+    in.ds = g;
+    in.plan = p;
+    in.as_of = D;
+    in.goals = gs;
+    in.ngoals = 6;
+    in.kinds = 1u << ALERT_GOAL_OFF_PACE;
+    sp_alerts_result r;
+    alerts_compute(&in, &r);
+    assert_int_equal(r.n, 3);
+    assert_string_equal(r.v[0].goal_id, "rev");
+    assert_int_equal(r.v[0].nfolded, 2);
+    assert_string_equal(r.v[0].folded[0], "rev-q4");
+    assert_string_equal(r.v[0].folded[1], "rev-east");
+    assert_string_equal(r.v[1].goal_id, "lead"); /* no splits: its child alerts too */
+    assert_string_equal(r.v[2].goal_id, "lead-q1");
+    assert_int_equal(r.count[ALERT_GOAL_OFF_PACE], 3);
+    alerts_result_free(&r);
+    /* r3 is not told about rev (r2's): rev-east alerts for r3 itself */
+    in.rep = "r3";
+    alerts_compute(&in, &r);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.v[0].goal_id, "rev-east");
+    assert_int_equal(r.v[0].nfolded, 0);
+    alerts_result_free(&r);
+    /* the parent on pace: the children alert on their own */
+    in.rep = NULL;
+    gs[0].status = "on_track";
+    alerts_compute(&in, &r);
+    assert_int_equal(r.n, 4);
+    assert_string_equal(r.v[0].goal_id, "rev-q4");
+    assert_string_equal(r.v[1].goal_id, "rev-east");
+    alerts_result_free(&r);
+    plan_free(p);
+    dataset_free(g);
+}
+
 /* ---- budget ---- */
 
 static sp_plan *plan_with_budget(void)
@@ -662,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_leader_from_reps),
         cmocka_unit_test(test_task_overdue),
         cmocka_unit_test(test_goal_off_pace),
+        cmocka_unit_test(test_goal_off_pace_splits),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_budget_math),
         cmocka_unit_test(test_tier_review_due),

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/plan.h"
+#include "io/plan_yaml.h"
 
 /* ---- a tiny plan builder (fixed capacities: arrays never move) ---- */
 #define CAP 16
@@ -451,7 +452,9 @@ static void test_cycle_of_three_and_self(void **state)
     const sp_diag *d = find_diag(&r, "dependency cycle: a");
     assert_non_null(d);
     assert_string_equal(d->msg, "dependency cycle: a → b → c → a");
-    assert_int_equal(d->pos.line, 10);
+    /* at the depends_on entry closing the cycle: c's (no entry positions
+     * in this hand-built plan, so c's own line) */
+    assert_int_equal(d->pos.line, 30);
     d = find_diag(&r, "dependency cycle: x");
     assert_non_null(d);
     assert_string_equal(d->msg, "dependency cycle: x → x");
@@ -774,6 +777,61 @@ static void test_check_add(void **state)
     assert_int_equal(r.ndiags, 0);
 }
 
+/* splits: each entry of `splits` sums to the parent on its own (the gap
+ * printed, at the parent's target), independently of `children`; its
+ * children are checked like children (period inside the parent, no
+ * double counting), and the split children are goals of the plan. */
+static void test_splits(void **state)
+{
+    (void)state;
+    const char *y = "plan: {id: t, name: T, period: 2026}\n"
+                    "team: {groups: [{id: g, members: [{id: r1, role: leader}]}]}\n"
+                    "goals:\n"
+                    "  - id: revenue\n"
+                    "    name: Revenue\n"
+                    "    metric: revenue\n"
+                    "    target: 5000万\n"
+                    "    period: 2026\n"
+                    "    owner: r1\n"
+                    "    children:\n"
+                    "      - {id: h1, period: 2026-H1, target: 2000万}\n"
+                    "      - {id: h2, period: 2026-H2, target: 3000万}\n"
+                    "    splits:\n"
+                    "      - by: region\n"
+                    "        children:\n"
+                    "          - {id: east, filter: {region: E}, target: 3000万}\n"
+                    "          - {id: west, filter: {region: W}, target: 1999万}\n"
+                    "      - by: industry\n"
+                    "        children:\n"
+                    "          - {id: mfg, filter: {industry: M}, target: 4000万}\n"
+                    "          - {id: mfg2, filter: {industry: M}, target: 1000万}\n"
+                    "          - {id: late, filter: {industry: X}, period: 2027, target: 0}\n"
+                    "strategies:\n  - {id: s, category: market, name: S, goals: [revenue]}\n";
+    sp_err err = SP_ERR_INIT;
+    sp_plan *p = plan_yaml_parse(y, strlen(y), "s.yaml", &err);
+    if (!p) fprintf(stderr, "%s", buf_cstr(&err.msg));
+    assert_non_null(p);
+    assert_int_equal(plan_goal_count(p), 8);
+    sp_check_result r;
+    run(p, NULL, NULL, &r);
+    /* children sum exactly: no error about them */
+    assert_int_equal(count_diag(&r, SEV_ERROR, "children of 'revenue'", NULL, NULL), 0);
+    /* by region: 3000万 + 1999万 = 4999万, gap -10,000.00 (money in yuan) */
+    const sp_diag *d = find_diag(&r, "the split by region of 'revenue'");
+    assert_non_null(d);
+    assert_string_equal(d->msg, "the split by region of 'revenue' sums to 49,990,000.00 (parent 50,000,000.00; gap "
+                                "-10,000.00)");
+    assert_int_equal(d->pos.line, 7);
+    /* by industry: mfg and mfg2 count the same results twice; late lies
+     * outside the parent's period */
+    assert_int_equal(count_diag(&r, SEV_ERROR, "'mfg2'", "overlaps 'mfg'", NULL), 1);
+    assert_int_equal(count_diag(&r, SEV_ERROR, "goal 'late': period 2027 lies outside its parent 'revenue'", NULL,
+                                NULL),
+                     1);
+    check_result_free(&r);
+    plan_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -792,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_history_per_month),
         cmocka_unit_test(test_specific_measurable),
         cmocka_unit_test(test_check_add),
+        cmocka_unit_test(test_splits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,9 +85,9 @@ static void check_example_common(const sp_plan *p)
     assert_null(plan_find_member(p, "r999", &grp));
     assert_null(grp);
 
-    /* goals: 3 top-level + 4 children */
+    /* goals: 3 top-level + 4 children + 4 children of the split by region */
     assert_int_equal(p->ngoals, 3);
-    assert_int_equal(plan_goal_count(p), 7);
+    assert_int_equal(plan_goal_count(p), 11);
     const sp_goal *rev = goal(p, "revenue");
     assert_int_equal(rev->metric, MET_REVENUE);
     assert_int_equal(rev->type, GOAL_RESULT);
@@ -128,6 +128,34 @@ static void check_example_common(const sp_plan *p)
     }
     assert_int_equal(sum, rev->target);
     assert_int_equal(rev->children[3].target, (int64_t)1600000000); /* 1600万 = 16,000,000 yuan */
+
+    /* splits: one more split, by region, summing to the parent on its own;
+     * its children inherit like `children` and are found by id */
+    assert_int_equal(rev->nsplits, 1);
+    const sp_split *byr = &rev->splits[0];
+    assert_string_equal(byr->by, "region");
+    assert_int_equal(byr->nchildren, 4);
+    static const char *const rids[] = {"revenue-east", "revenue-north", "revenue-south", "revenue-southwest"};
+    static const int64_t rwan[] = {2500, 1000, 900, 600};
+    sum = 0;
+    for (size_t i = 0; i < 4; i++) {
+        const sp_goal *c = &byr->children[i];
+        assert_string_equal(c->id, rids[i]);
+        assert_ptr_equal(goal(p, rids[i]), c);
+        assert_ptr_equal(c->parent, rev);
+        assert_string_equal(c->split_by, "region");
+        assert_int_equal(c->target, rwan[i] * 10000 * 100);
+        assert_int_equal(c->metric, MET_REVENUE);
+        assert_false(c->has_metric);
+        assert_string_equal(c->owner, "r001");
+        assert_int_equal(c->period.first, rev->period.first);
+        assert_int_equal(c->period.last, rev->period.last);
+        assert_int_equal(c->filter.n, 1);
+        assert_int_equal(c->filter.kv[0].dim, DIM_REGION);
+        sum += c->target;
+    }
+    assert_int_equal(sum, rev->target);
+    assert_null(rev->children[0].split_by);
 
     const sp_goal *share = goal(p, "q3-new-share");
     assert_int_equal(share->metric, MET_NEW_CUSTOMER_REVENUE_SHARE);
@@ -249,8 +277,16 @@ static void test_example_zh(void **state)
     assert_int_equal(q1->pos.col, 10);
     assert_int_equal(q1->pos_period.col, 34);
     assert_int_equal(q1->pos_target.col, 51);
-    assert_int_equal(p->tasks[0].pos_start.line, 80);
-    assert_int_equal(p->tasks[0].pos_due.line, 81);
+    /* the split by region: "          - {id: revenue-east, filter: {region: 华东}, target: 2500万}"
+     * on line 40; its default name is the parent's and its filter value */
+    const sp_goal *east = goal(p, "revenue-east");
+    assert_int_equal(east->pos.line, 40);
+    assert_int_equal(east->pos.col, 14);
+    assert_int_equal(rev->splits[0].pos_by.line, 38);
+    assert_int_equal(rev->splits[0].pos_by.col, 13);
+    assert_string_equal(east->name, "年度营收 华东");
+    assert_int_equal(p->tasks[0].pos_start.line, 87);
+    assert_int_equal(p->tasks[0].pos_due.line, 88);
     assert_int_equal(p->tasks[0].pos_due.col, 10);
     plan_free(p);
 }
@@ -807,6 +843,179 @@ static void test_single_quoted_escapes(void **state)
     err_free(&err);
 }
 
+/* has_line: err holds a line containing every needle (NULL-terminated). */
+static bool has_line(const char *text, const char *n1, const char *n2)
+{
+    const char *s = text;
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        char *line = strndup(s, n);
+        bool hit = strstr(line, n1) && (!n2 || strstr(line, n2));
+        free(line);
+        if (hit) return true;
+        s += n + (s[n] ? 1 : 0);
+    }
+    return false;
+}
+
+/* Duplicate keys are found by the loader itself (libfyaml's check is
+ * quadratic, so it is off), in every mapping, at the repeated key. */
+static void test_duplicate_keys(void **state)
+{
+    (void)state;
+    const char *y = "plan:\n  id: a\n  name: n\n  id: b\n  period: 2026\n"
+                    "goals:\n  - {id: g, metric: revenue, target: 1, period: 2026, filter: {region: x, region: y}}\n";
+    sp_err err = SP_ERR_INIT;
+    assert_null(parse_str(y, &err));
+    const char *m = buf_cstr(&err.msg);
+    assert_true(has_line(m, "t.yaml:4:3: duplicate key 'id' (first at line 2, column 3)", NULL));
+    assert_true(has_line(m, "t.yaml:7:75: duplicate key 'region' (first at line 7, column 64)", NULL));
+    err_free(&err);
+}
+
+/* Keys per mapping, items per list and values per file are capped before
+ * the document is built; the error names the value that passes the cap. */
+static void test_limits(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    buf_puts(&b, "plan: {id: a, name: n, period: 2026}\nteam:\n");
+    for (int i = 0; i < 1001; i++) buf_printf(&b, "  k%d: v\n", i);
+    sp_err err = SP_ERR_INIT;
+    assert_null(plan_yaml_parse(b.data, b.len, "k.yaml", &err));
+    assert_true(has_line(buf_cstr(&err.msg), "k.yaml:1003:3: a mapping may hold at most 1000 keys", NULL));
+    assert_int_equal(err.count, 1);
+    err_free(&err);
+    buf_free(&b);
+
+    buf_puts(&b, "plan: {id: a, name: n, period: 2026}\nanalysis:\n  pains: [");
+    for (int i = 0; i < 10001; i++) buf_puts(&b, "x,");
+    buf_puts(&b, "x]\n");
+    assert_null(plan_yaml_parse(b.data, b.len, "l.yaml", &err));
+    assert_true(has_line(buf_cstr(&err.msg), "l.yaml:3:20011: a list may hold at most 10000 items", NULL));
+    err_free(&err);
+    buf_free(&b);
+
+    /* 10,000 items of 999 keys... would pass the per-collection caps: the
+     * value cap stops it */
+    buf_puts(&b, "plan: {id: a, name: n, period: 2026}\nx:\n");
+    for (int i = 0; i < 300; i++) {
+        buf_puts(&b, "  - {");
+        for (int k = 0; k < 500; k++) buf_printf(&b, "%sk%d: v", k ? ", " : "", k);
+        buf_puts(&b, "}\n");
+    }
+    assert_null(plan_yaml_parse(b.data, b.len, "n.yaml", &err));
+    assert_true(has_line(buf_cstr(&err.msg), "n.yaml:", "the plan file holds more than 200000 values"));
+    err_free(&err);
+    buf_free(&b);
+}
+
+/* A ratio above 1 written without '%' is refused with how to write it;
+ * 20%, 0.2 and 1 are fine. */
+static void test_bare_ratios(void **state)
+{
+    (void)state;
+    const char *y = "plan: {id: a, name: n, period: 2026}\n"
+                    "budget: {total: 100, categories: [{id: m, share: 20}, {id: o, share: 0.8}]}\n"
+                    "alerts: {goal_off_pace_below: 90, budget_overrun_above: 1}\n"
+                    "check: {max_growth: 50}\n"
+                    "analysis: {personas: [{id: p, premium: 20..30}]}\n"
+                    "goals:\n  - {id: w, metric: win_rate, target: 35, period: 2026}\n";
+    sp_err err = SP_ERR_INIT;
+    assert_null(parse_str(y, &err));
+    const char *m = buf_cstr(&err.msg);
+    assert_true(has_line(m, "t.yaml:2:50: budget category: 'share' is 20 without '%', which means 2000%: write 20%",
+                         NULL));
+    assert_true(has_line(m, "t.yaml:3:31: alerts: 'goal_off_pace_below' is 90 without '%'", "9000%"));
+    assert_true(has_line(m, "t.yaml:4:21: check: 'max_growth' is 50 without '%'", NULL));
+    assert_true(has_line(m, "t.yaml:5:40: persona: 'premium' is 20 without '%'", NULL));
+    assert_true(has_line(m, "t.yaml:7:39: goal: 'target' is 35 without '%'", NULL));
+    assert_int_equal(err.count, 5);
+    err_free(&err);
+    const char *ok = "plan: {id: a, name: n, period: 2026}\n"
+                     "budget: {total: 100, categories: [{id: m, share: 20%}, {id: o, share: 0.8}]}\n"
+                     "alerts: {goal_off_pace_below: 0.9, budget_overrun_above: 120%}\n"
+                     "goals:\n  - {id: w, metric: win_rate, target: 35%, period: 2026}\n";
+    sp_plan *p = parse_str(ok, &err);
+    if (!p) fprintf(stderr, "%s", buf_cstr(&err.msg));
+    assert_non_null(p);
+    assert_int_equal(p->budget_cats[0].share, 200000);
+    assert_int_equal(p->budget_cats[1].share, 800000);
+    assert_int_equal(p->alerts.budget_overrun_above, 1200000);
+    plan_free(p);
+}
+
+/* plan_yaml_check keeps the plan read so far despite structural problems
+ * (which it returns as diagnostics), with the positions of list entries. */
+static void test_check_keeps_partial_plan(void **state)
+{
+    (void)state;
+    const char *y = "plan: {id: a, name: n, period: 2026}\n"
+                    "goals:\n  - {id: g, metric: revenue, target: 1}\n"
+                    "tasks:\n  - {id: t, owner: r, start: 2026-01-01, due: 2026-01-02, depends_on: [u, v],"
+                    " collaborators: [x]}\n";
+    sp_check_result res;
+    memset(&res, 0, sizeof res);
+    sp_err err = SP_ERR_INIT;
+    sp_plan *p = plan_yaml_check(y, strlen(y), "t.yaml", &res, &err);
+    assert_true(err_ok(&err));
+    assert_non_null(p);
+    assert_int_equal(res.nerrors, 1);
+    assert_string_equal(res.diags[0].msg, "goal: missing key 'period'");
+    assert_int_equal(res.diags[0].pos.line, 3);
+    assert_int_equal(p->ngoals, 1);
+    assert_int_equal(p->goals[0].period.first, SP_DAY_NONE);
+    assert_int_equal(p->ntasks, 1);
+    assert_non_null(p->tasks[0].pos_depends_on);
+    assert_int_equal(p->tasks[0].pos_depends_on[1].line, 5);
+    assert_int_equal(p->tasks[0].pos_depends_on[1].col, 75);
+    assert_int_equal(p->tasks[0].pos_collaborators[0].col, 95);
+    assert_int_equal(p->tasks[0].pos_owner.col, 20);
+    plan_free(p);
+    check_result_free(&res);
+    /* a syntax error: no plan, the error (and no crash) */
+    p = plan_yaml_check("plan: [", 7, "t.yaml", &res, &err);
+    assert_null(p);
+    assert_true(res.nerrors >= 1);
+    check_result_free(&res);
+    /* refused as a whole: in err */
+    p = plan_yaml_check("\xff", 1, "t.yaml", &res, &err);
+    assert_null(p);
+    assert_false(err_ok(&err));
+    assert_int_equal(res.ndiags, 0);
+    err_free(&err);
+}
+
+/* splits: ids unique across children and every split; each child names
+ * what its split is by; `by` has a vocabulary */
+static void test_split_errors(void **state)
+{
+    (void)state;
+    const char *y = "plan: {id: a, name: n, period: 2026}\n"
+                    "goals:\n"
+                    "  - id: rev\n"
+                    "    metric: revenue\n"
+                    "    target: 10\n"
+                    "    period: 2026\n"
+                    "    children: [{id: h1, period: 2026-H1, target: 5}, {id: h2, period: 2026-H2, target: 5}]\n"
+                    "    splits:\n"
+                    "      - by: region\n"
+                    "        children: [{id: h1, filter: {region: E}, target: 5}, {id: w, target: 5}]\n"
+                    "      - by: quarter\n"
+                    "        children: [{id: q1, target: 10}]\n"
+                    "      - {by: colour, children: []}\n";
+    sp_err err = SP_ERR_INIT;
+    assert_null(parse_str(y, &err));
+    const char *m = buf_cstr(&err.msg);
+    assert_true(has_line(m, "t.yaml:10:25: duplicate goal id 'h1' (first at line 7, column 21)", NULL));
+    assert_true(has_line(m, "t.yaml:10:63: goal 'w': a child of a split by region needs its own filter on region",
+                         NULL));
+    assert_true(has_line(m, "t.yaml:12:21: goal 'q1': a child of a split by quarter needs its own period", NULL));
+    assert_true(has_line(m, "t.yaml:13:14: split: unknown by 'colour'", NULL));
+    assert_int_equal(err.count, 4);
+    err_free(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -818,6 +1027,9 @@ int main(void)
         cmocka_unit_test(test_export_form),    cmocka_unit_test(test_export_json),
         cmocka_unit_test(test_load_file_errors), cmocka_unit_test(test_model_helpers),
         cmocka_unit_test(test_single_quoted_escapes),
+        cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_bare_ratios), cmocka_unit_test(test_check_keeps_partial_plan),
+        cmocka_unit_test(test_split_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -287,6 +287,60 @@ static void test_names(void **state)
     for (int e = 0; e < DENT_COUNT; e++) assert_non_null(diff_entity_name((sp_diff_entity)e));
 }
 
+/* splits: a split added beside `children` shows as the parent's `splits`
+ * and its children as added goals; a child's target change is seen, and a
+ * child moved from `children` into a split changes its `split`. */
+static void test_splits(void **state)
+{
+    (void)state;
+    const char *split = "      - {id: rev-h2, period: 2026-H2, target: 3000万}\n"
+                        "    splits:\n"
+                        "      - by: region\n"
+                        "        children:\n"
+                        "          - {id: rev-east, filter: {region: East}, target: 3000万}\n"
+                        "          - {id: rev-west, filter: {region: West}, target: 2000万}\n";
+    char *v2 = replace(BASE, "      - {id: rev-h2, period: 2026-H2, target: 3000万}\n", split);
+    sp_plan_diff d;
+    diff_of(BASE, v2, &d);
+    const sp_diff_change *c = find(&d, DIFF_CHANGED, DENT_GOAL, "revenue", "splits");
+    assert_non_null(c);
+    assert_null(c->old_text);
+    assert_string_equal(c->new_text, "region");
+    assert_non_null(find(&d, DIFF_ADDED, DENT_GOAL, "rev-east", NULL));
+    assert_non_null(find(&d, DIFF_ADDED, DENT_GOAL, "rev-west", NULL));
+    assert_int_equal(d.n, 3);
+    plan_diff_free(&d);
+
+    char *v3 = replace(v2, "target: 2000万}\n", "target: 1500万}\n");
+    char *v3b = replace(v3, "{id: rev-east, filter: {region: East}, target: 3000万}",
+                        "{id: rev-east, filter: {region: East}, target: 3500万}");
+    diff_of(v2, v3b, &d);
+    /* the first "target: 2000万}" is rev-h1's: it and rev-east changed */
+    assert_non_null(find(&d, DIFF_CHANGED, DENT_GOAL, "rev-east", "target"));
+    assert_non_null(find(&d, DIFF_CHANGED, DENT_GOAL, "rev-h1", "target"));
+    assert_null(find(&d, DIFF_CHANGED, DENT_GOAL, "rev-west", "target"));
+    plan_diff_free(&d);
+
+    /* rev-h2 moved under a split by half: its split changes */
+    char *v4 = replace(v2, "      - {id: rev-h2, period: 2026-H2, target: 3000万}\n    splits:\n",
+                       "    splits:\n      - by: half\n        children:\n"
+                       "          - {id: rev-h2, period: 2026-H2, target: 3000万}\n");
+    diff_of(v2, v4, &d);
+    c = find(&d, DIFF_CHANGED, DENT_GOAL, "rev-h2", "split");
+    assert_non_null(c);
+    assert_string_equal(c->old_text, "children");
+    assert_string_equal(c->new_text, "half");
+    c = find(&d, DIFF_CHANGED, DENT_GOAL, "revenue", "splits");
+    assert_non_null(c);
+    assert_string_equal(c->old_text, "region");
+    assert_string_equal(c->new_text, "half, region");
+    plan_diff_free(&d);
+    free(v2);
+    free(v3);
+    free(v3b);
+    free(v4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +354,7 @@ int main(void)
         cmocka_unit_test(test_budget_share_and_total),
         cmocka_unit_test(test_plan_fields_strategy_member),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_splits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
