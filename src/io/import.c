@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "../util/i18n.h"
+#include "../util/outfile.h"
 
 /* files from this size on are loaded with the table's indexes rebuilt once */
 #define BULK_BYTES ((size_t)32 << 20)
@@ -709,7 +710,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     }
     bool ok = false, in_tx = false;
     sp_import_cols *m = NULL;
-    FILE *rej = NULL;
+    sp_outfile *rej = NULL;
     buf_t why = BUF_INIT, rbuf = BUF_INIT, reason = BUF_INIT;
     bool truncated = false;
     char **f;
@@ -723,11 +724,10 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     m = import_cols_new(t, f, n, path, notes, err);
     if (!m) goto out;
     if (opts && opts->skip_bad) {
-        rej = fopen(opts->skip_bad, "wb");
-        if (!rej) {
-            err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
-            goto out;
-        }
+        /* written beside, renamed into place after the commit; never the
+         * workspace or the input (util/outfile.c) */
+        rej = outfile_open(opts->skip_bad, &(sp_out_guard){st->url, path}, err);
+        if (!rej) goto out;
         buf_puts(&rbuf, "\xEF\xBB\xBF"); /* so that spreadsheets read it as UTF-8 */
         for (size_t i = 0; i < m->nheader; i++) {
             if (i) buf_putc(&rbuf, ',');
@@ -781,10 +781,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
             if (rej) {
                 write_reject(&rbuf, f, n, m->nheader, line, buf_cstr(&reason));
                 if (rbuf.len >= (1u << 16)) {
-                    if (fwrite(rbuf.data, 1, rbuf.len, rej) != rbuf.len) {
-                        err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
-                        goto out;
-                    }
+                    if (!outfile_write(rej, rbuf.data, rbuf.len, err)) goto out;
                     buf_clear(&rbuf);
                 }
             }
@@ -813,10 +810,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         goto out;
     }
     if (rej) {
-        if (fwrite(rbuf.data, 1, rbuf.len, rej) != rbuf.len || fflush(rej) != 0) {
-            err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
-            goto out;
-        }
+        if (!outfile_write(rej, rbuf.data, rbuf.len, err)) goto out;
         if (bad) err_clear(err); /* the bad rows are in the rejects file */
     }
     if (bulk && !st->ops->bulk_end(st, t, err)) goto out;
@@ -826,10 +820,8 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
 out:
     if (in_tx) st->ops->rollback(st);
     if (!ok) stats->imported = 0;
-    if (rej && fclose(rej) != 0 && ok) {
-        err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
-        ok = false;
-    }
+    if (rej && ok) ok = outfile_commit(rej, err);
+    else outfile_abort(rej);
     buf_free(&why);
     buf_free(&rbuf);
     buf_free(&reason);
