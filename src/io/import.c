@@ -810,7 +810,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         goto out;
     }
     if (rej) {
-        if (!outfile_write(rej, rbuf.data, rbuf.len, err)) goto out;
+        if (!outfile_write(rej, rbuf.data, rbuf.len, err) || !outfile_sync(rej, err)) goto out;
         if (bad) err_clear(err); /* the bad rows are in the rejects file */
     }
     if (bulk && !st->ops->bulk_end(st, t, err)) goto out;

@@ -22,6 +22,7 @@ struct sp_outfile {
     char *dest;      /* where the file lands (a symlink resolved) */
     char *tmp;       /* the temporary file, NULL when writing dest directly */
     int fd;
+    bool synced;     /* nothing written since the last fsync */
 };
 
 /* canon: an absolute name for path that does not depend on how it is
@@ -173,7 +174,19 @@ bool outfile_write(sp_outfile *o, const void *data, size_t n, sp_err *err)
         }
         p += w;
         n -= (size_t)w;
+        o->synced = false;
     }
+    return true;
+}
+
+bool outfile_sync(sp_outfile *o, sp_err *err)
+{
+    if (o->synced || !o->tmp) return true;
+    if (fsync(o->fd) != 0) {
+        err_set(err, SP_EIO, "%s: %s", o->path, strerror(errno));
+        return false;
+    }
+    o->synced = true;
     return true;
 }
 
@@ -193,12 +206,7 @@ static void sync_dir(const char *dest)
 bool outfile_commit(sp_outfile *o, sp_err *err)
 {
     bool ok = true;
-    if (o->tmp) {
-        if (fsync(o->fd) != 0) {
-            err_set(err, SP_EIO, "%s: %s", o->path, strerror(errno));
-            ok = false;
-        }
-    }
+    if (!outfile_sync(o, err)) ok = false;
     if (close(o->fd) != 0 && ok) {
         err_set(err, SP_EIO, "%s: %s", o->path, strerror(errno));
         ok = false;

@@ -48,7 +48,11 @@ bool outfile_check(const char *path, const sp_out_guard *g, sp_err *err);
 sp_outfile *outfile_open(const char *path, const sp_out_guard *g, sp_err *err);
 /* outfile_write: appends n bytes; false with "PATH: why" (SP_EIO). */
 bool outfile_write(sp_outfile *o, const void *data, size_t n, sp_err *err);
-/* outfile_commit: fsync, close and rename into place (then syncs the
+/* outfile_sync: flushes what was written to disk (fsync) without making it
+ * visible yet, so that a caller can sync before its own commit and rename
+ * after it; false with "PATH: why" (SP_EIO). */
+bool outfile_sync(sp_outfile *o, sp_err *err);
+/* outfile_commit: fsync (unless synced since the last write), close and rename into place (then syncs the
  * directory); frees o. On failure the temporary file is removed, the old
  * file (if any) is untouched, and err says why (SP_EIO). */
 bool outfile_commit(sp_outfile *o, sp_err *err);
