@@ -10,6 +10,15 @@
  * flags as INTEGER 0/1 (NULL = unknown). Every value is bound, never
  * formatted into SQL text. Statements used per row are prepared once and
  * cached in the handle.
+ *
+ * Opening (store_sqlite_open, at the end) decides what a file is before
+ * anything is written to it: a workspace carries SP_APPLICATION_ID; a
+ * workspace of salesplan 0.1 (id 0, our schema) is accepted and stamped by
+ * the next writer; an empty file becomes one only for STORE_CREATE;
+ * anything else is refused. Readers (STORE_READ) open read-only and never
+ * take the write lock; BEGIN IMMEDIATE happens only when a migration is
+ * due. Waiting for another writer goes through sq_busy (up to
+ * store_wait_limit()). Every error names the workspace file.
  */
 #include <sqlite3.h>
 #include <stdio.h>

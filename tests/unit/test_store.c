@@ -541,7 +541,7 @@ static void test_readers_never_wait(void **state)
     size_t ni = 0;
     assert_true(rd->ops->plan_list(rd, &infos, &ni, &err));
     plan_info_free(infos, ni);
-    assert_true(now_s() - t0 < 0.25);
+    assert_true(now_s() - t0 < 2.0); /* it did not wait: waiting would have failed after 0.3 s */
     /* read-only: a write is refused, naming the file */
     assert_false(rd->ops->task_set(rd, "fy", "t1", TASK_DOING, 10, &err));
     assert_non_null(strstr(buf_cstr(&err.msg), "read-only"));
@@ -554,7 +554,7 @@ static void test_readers_never_wait(void **state)
     t0 = now_s();
     assert_false(w2->ops->begin(w2, &err));
     double waited = now_s() - t0;
-    assert_true(waited >= 0.25 && waited < 2.0);
+    assert_true(waited >= 0.25 && waited < 5.0);
     assert_int_equal(err.cls, SP_ETRANSIENT);
     assert_non_null(strstr(buf_cstr(&err.msg), "is busy: another process is writing"));
     assert_non_null(strstr(buf_cstr(&err.msg), dbpath));
