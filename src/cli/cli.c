@@ -255,10 +255,24 @@ int cli_fail(const sp_err *err)
 sp_store *cli_open_store(sp_cli *cli, bool create)
 {
     sp_err err = SP_ERR_INIT;
-    sp_store *st = store_open(store_default_url(cli->db), create, &err);
+    sp_open_mode mode = create ? STORE_CREATE : cli->writes ? STORE_WRITE : STORE_READ;
+    sp_store *st = store_open(store_default_url(cli->db), mode, &err);
     if (!st) cli_fail(&err);
     err_free(&err);
     return st;
+}
+
+sp_out_guard cli_out_guard(const sp_cli *cli, const char *input)
+{
+    return (sp_out_guard){store_default_url(cli->db), input};
+}
+
+int cli_check_output(const char *path, const sp_out_guard *g)
+{
+    sp_err err = SP_ERR_INIT;
+    int rc = outfile_check(path, g, &err) ? 0 : cli_fail(&err);
+    err_free(&err);
+    return rc;
 }
 
 sp_plan *cli_load_plan(sp_cli *cli, sp_store *st, bool *failed)

@@ -18,12 +18,14 @@
 #include "../core/plan.h"
 #include "../store/store.h"
 #include "../util/i18n.h"
+#include "../util/outfile.h"
 #include "../util/util.h"
 
 typedef struct sp_cli {
     const char *db;          /* --db (global) or NULL */
     const char *plan_id;     /* --plan (global) or NULL */
     bool quiet;
+    bool writes;             /* the running command's `writes` flag (main.c sets it) */
 } sp_cli;
 
 typedef int (*sp_cmd_fn)(sp_cli *cli, int argc, char **argv);
@@ -48,9 +50,18 @@ int cli_fail(const sp_err *err);
 /* cli_help: prints the usage of cmd to stdout; returns 0. */
 int cli_help(const sp_command *cmd);
 const sp_command *cli_find(const char *name);
-/* cli_open_store: opens the workspace (--db / SALESPLAN_DB / default);
- * prints the error and returns NULL on failure. create: for `init`. */
+/* cli_open_store: opens the workspace (--db / SALESPLAN_DB / default):
+ * created when create (init, demo), else read-write when the command's
+ * table entry says it writes and read-only when it does not (readers never
+ * wait for a writer). Prints the error and returns NULL on failure. */
 sp_store *cli_open_store(sp_cli *cli, bool create);
+/* cli_out_guard: what an output file of the running command must not be:
+ * the workspace it uses and input (NULL: none). */
+sp_out_guard cli_out_guard(const sp_cli *cli, const char *input);
+/* cli_check_output: refuses an output path that is the workspace, one of
+ * its files or the input (util/outfile.h) before any work is done: prints
+ * why and returns 2; else 0. */
+int cli_check_output(const char *path, const sp_out_guard *g);
 /* cli_load_plan: the plan named by --plan, or the workspace's only plan;
  * NULL (no error) when the workspace has none; on error prints it and sets
  * *failed. Caller frees with plan_free. */

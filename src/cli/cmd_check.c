@@ -142,7 +142,7 @@ static void open_history(sp_cli *cli, const sp_plan *plan, sp_day as_of, hist_ct
     if (!acc.any) return;
     acc.spec.act_kind = acc.kind_set ? acc.kind : -1;
     sp_err err = SP_ERR_INIT;
-    sp_store *st = store_open(url, false, &err);
+    sp_store *st = store_open(url, STORE_READ, &err);
     if (st) {
         h->ds = dataset_new();
         if (!st->ops->load(st, &acc.spec, h->ds, &err)) {

@@ -29,7 +29,7 @@ static bool holds_data(const char *url, bool *failed)
 {
     sp_err err = SP_ERR_INIT;
     *failed = false;
-    sp_store *st = store_open(url, false, &err);
+    sp_store *st = store_open(url, STORE_READ, &err);
     if (!st) {
         cli_fail(&err);
         err_free(&err);
@@ -160,7 +160,7 @@ int demo_cmd(sp_cli *cli, int argc, char **argv)
     }
 
     double t0 = now_seconds();
-    sp_store *st = store_open(url, true, &err);
+    sp_store *st = store_open(url, STORE_CREATE, &err);
     if (!st) {
         int rc = cli_fail(&err);
         err_free(&err);

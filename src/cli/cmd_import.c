@@ -77,11 +77,9 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
     }
     if (strcmp(path, "-") != 0 && S_ISREG(sb.st_mode))
         io.progress = !quiet && isatty(STDERR_FILENO) && sb.st_size > 4 * 1024 * 1024;
-    /* the rejects file must not overwrite the input */
-    struct stat rb;
-    if (io.skip_bad && strcmp(path, "-") != 0 && stat(io.skip_bad, &rb) == 0 && rb.st_dev == sb.st_dev &&
-        rb.st_ino == sb.st_ino)
-        return cli_usage_error("import", _("--skip-bad %s would overwrite the file being imported"), io.skip_bad);
+    /* the rejects file must be neither the input nor the workspace */
+    sp_out_guard guard = cli_out_guard(cli, path);
+    if (io.skip_bad && cli_check_output(io.skip_bad, &guard)) return 2;
 
     sp_store *st = cli_open_store(cli, false);
     if (!st) return 1;

@@ -12,6 +12,7 @@
 #include "../io/out.h"
 #include "../io/plan_export.h"
 #include "../io/plan_yaml.h"
+#include "../util/outfile.h"
 #include "cli.h"
 
 int plan_import_cmd(sp_cli *cli, int argc, char **argv)
@@ -99,6 +100,8 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
     if (op.rc) return op.rc;
     if (optind + 1 < argc) return cli_usage_error("plan export", "%s", _("expects at most one plan ID"));
     if (optind < argc) cli->plan_id = argv[optind];
+    sp_out_guard guard = cli_out_guard(cli, NULL);
+    if (out && cli_check_output(out, &guard)) return 2;
 
     sp_store *st = cli_open_store(cli, false);
     if (!st) return 1;
@@ -126,14 +129,10 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
         free(text);
         text = plan_export_json(plan);
     }
-    FILE *f = out ? fopen(out, "w") : stdout;
-    if (!f) {
-        err_set(&err, SP_EIO, "%s: %s", out, strerror(errno));
-        goto fail;
-    }
-    fputs(text, f);
-    if (out && fclose(f) != 0) {
-        err_set(&err, SP_EIO, "%s: %s", out, strerror(errno));
+    if (out) {
+        if (!outfile_write_all(out, &guard, text, strlen(text), &err)) goto fail;
+    } else if (fputs(text, stdout) == EOF || fflush(stdout) != 0) {
+        err_set(&err, SP_EIO, "%s: %s", _("standard output"), strerror(errno));
         goto fail;
     }
     goto done;

@@ -6,33 +6,14 @@
  * today when P is not over), loading the plan and writing the pack (built
  * by io/report.c) to stdout or to FILE.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../io/report.h"
+#include "../util/outfile.h"
 #include "cli.h"
-
-/* write_file: the whole buffer to path; false with a message on stderr. */
-static bool write_file(const char *path, const buf_t *b)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        fprintf(stderr, "salesplan: %s: %s\n", path, strerror(errno));
-        return false;
-    }
-    size_t n = fwrite(b->data ? b->data : "", 1, b->len, f);
-    bool ok = n == b->len;
-    int e = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        e = errno;
-    }
-    if (!ok) fprintf(stderr, "salesplan: %s: %s\n", path, strerror(e));
-    return ok;
-}
 
 int report_cmd(sp_cli *cli, int argc, char **argv)
 {
@@ -67,6 +48,8 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
     sp_day as_of = 0;
     if (cli_parse_as_of("report", as_of_s, &as_of)) return 2;
     if (out_path && !*out_path) return cli_usage_error("report", "%s", _("-o needs a file name"));
+    sp_out_guard guard = cli_out_guard(cli, NULL);
+    if (out_path && cli_check_output(out_path, &guard)) return 2;
 
     sp_store *st = NULL;
     sp_plan *plan = NULL;
@@ -90,7 +73,7 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
     if (!report_build(st, plan, &o, &out, &err)) {
         rc = cli_fail(&err);
     } else if (out_path) {
-        if (!write_file(out_path, &out)) rc = 1;
+        if (!outfile_write_all(out_path, &guard, out.data ? out.data : "", out.len, &err)) rc = cli_fail(&err);
     } else {
         fwrite(out.data ? out.data : "", 1, out.len, stdout);
         if (fflush(stdout) != 0) rc = 1;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -122,6 +123,10 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--") == 0) break;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return cli_help(cmd);
     }
+    /* readers open the workspace read-only; a writer kept waiting by
+     * another says so on a terminal */
+    cli.writes = cmd->writes;
+    if (isatty(STDERR_FILENO) == 1) store_set_wait_notice(stderr);
     /* argv for the handler: argv[0] = command name */
     return cmd->fn(&cli, argc - skip, argv + skip);
 }

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "../util/i18n.h"
+#include "../util/outfile.h"
 
 /* files from this size on are loaded with the table's indexes rebuilt once */
 #define BULK_BYTES ((size_t)32 << 20)
@@ -1118,7 +1119,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     buf_t warn = BUF_INIT;
     size_t listed_warnings = 0;
     bool strict = opts && opts->strict;
-    FILE *rej = NULL;
+    sp_outfile *rej = NULL;
     buf_t why = BUF_INIT, rbuf = BUF_INIT, reason = BUF_INIT;
     bool truncated = false;
     char **f;
@@ -1134,11 +1135,10 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     refs = refs_load(st, m, opts, err);
     if (!refs) goto out;
     if (opts && opts->skip_bad) {
-        rej = fopen(opts->skip_bad, "wb");
-        if (!rej) {
-            err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
-            goto out;
-        }
+        /* written beside, renamed into place after the commit; never the
+         * workspace or the input (util/outfile.c) */
+        rej = outfile_open(opts->skip_bad, &(sp_out_guard){st->url, path}, err);
+        if (!rej) goto out;
         buf_puts(&rbuf, "\xEF\xBB\xBF"); /* so that spreadsheets read it as UTF-8 */
         for (size_t i = 0; i < m->nheader; i++) {
             if (i) buf_putc(&rbuf, ',');
@@ -1223,10 +1223,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
             if (rej) {
                 write_reject(&rbuf, f, n, m->nheader, line, buf_cstr(&reason));
                 if (rbuf.len >= (1u << 16)) {
-                    if (fwrite(rbuf.data, 1, rbuf.len, rej) != rbuf.len) {
-                        err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
-                        goto out;
-                    }
+                    if (!outfile_write(rej, rbuf.data, rbuf.len, err)) goto out;
                     buf_clear(&rbuf);
                 }
             }
@@ -1257,10 +1254,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         goto out;
     }
     if (rej) {
-        if (fwrite(rbuf.data, 1, rbuf.len, rej) != rbuf.len || fflush(rej) != 0) {
-            err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
-            goto out;
-        }
+        if (!outfile_write(rej, rbuf.data, rbuf.len, err) || !outfile_sync(rej, err)) goto out;
         if (bad) err_clear(err); /* the bad rows are in the rejects file */
     }
     if (bulk && !st->ops->bulk_end(st, t, err)) goto out;
@@ -1273,10 +1267,8 @@ out:
     if (info) snprintf(info->encoding, sizeof info->encoding, "%s", csv_encoding(c));
     if (in_tx) st->ops->rollback(st);
     if (!ok) stats->imported = 0;
-    if (rej && fclose(rej) != 0 && ok) {
-        err_set(err, SP_EIO, "%s: %s", opts->skip_bad, strerror(errno));
-        ok = false;
-    }
+    if (rej && ok) ok = outfile_commit(rej, err);
+    else outfile_abort(rej);
     buf_free(&why);
     buf_free(&rbuf);
     buf_free(&reason);

@@ -17,14 +17,14 @@ const char *store_default_url(const char *db_opt)
     return "./salesplan.db";
 }
 
-sp_store *store_open(const char *url, bool create, sp_err *err)
+sp_store *store_open(const char *url, sp_open_mode mode, sp_err *err)
 {
     if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
         err_set(err, SP_EUSAGE, "%s",
                 _("this build has no PostgreSQL backend yet; use a SQLite file path for --db"));
         return NULL;
     }
-    return store_sqlite_open(url, create, err);
+    return store_sqlite_open(url, mode, err);
 }
 
 void store_close(sp_store *s)
@@ -52,3 +52,20 @@ void known_values_free(sp_known_value *v, size_t n)
     }
     free(v);
 }
+
+double store_wait_limit(void)
+{
+    const char *s = getenv("SALESPLAN_BUSY_TIMEOUT");
+    if (s && *s) {
+        char *end;
+        double v = strtod(s, &end);
+        if (*end == '\0' && v >= 0 && v <= 86400) return v;
+    }
+    return 60.0;
+}
+
+static FILE *wait_notice;
+
+void store_set_wait_notice(FILE *f) { wait_notice = f; }
+
+FILE *store_wait_notice(void) { return wait_notice; }

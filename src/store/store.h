@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../core/plan.h"
 #include "../core/records.h"
@@ -21,6 +22,21 @@
 #include "../util/util.h"
 
 #define SP_SCHEMA_VERSION 3
+
+/* The SQLite header's application id of a salesplan workspace ("SPLN"),
+ * set by `init` / `demo` (PRAGMA application_id). A file without it is
+ * refused, except a workspace of an older salesplan (id 0, our schema),
+ * which a writing command stamps. */
+#define SP_APPLICATION_ID 0x53504C4E
+
+/* How a command opens the workspace (the command table's `writes` flag
+ * picks READ or WRITE). false / true as in older callers mean WRITE /
+ * CREATE. */
+typedef enum sp_open_mode {
+    STORE_WRITE = 0,   /* an existing workspace, read-write; waits for another writer */
+    STORE_CREATE = 1,  /* init, demo: create the file, or make a workspace of an empty one */
+    STORE_READ = 2,    /* read-only: never takes a write lock, never waits for a writer */
+} sp_open_mode;
 
 typedef struct sp_store sp_store;
 
@@ -108,17 +124,32 @@ struct sp_store {
     char *url;              /* what was opened */
 };
 
-/* store_open: open (creating when create is true) the workspace named by
- * url: a file path (SQLite) or postgres:// URL. Migrates an older schema in
- * one transaction; refuses a newer one (SP_EINVAL with a clear message).
- * Returns NULL on failure. */
-sp_store *store_open(const char *url, bool create, sp_err *err);
+/* store_open: open the workspace named by url (a file path: SQLite, or a
+ * postgres:// URL) in mode. Only STORE_CREATE makes a workspace (of a
+ * missing file, an empty file or an empty database); every mode refuses a
+ * file that is not a workspace (another program's database, not a
+ * database), naming it, without writing to it. An older schema is
+ * migrated in one transaction (a STORE_READ open of a writable file
+ * migrates too; of a read-only one it explains); a newer one is refused
+ * (SP_EINVAL). A writer refuses a read-only workspace (SP_EIO). Every
+ * error names the file. Returns NULL on failure. */
+sp_store *store_open(const char *url, sp_open_mode mode, sp_err *err);
 void store_close(sp_store *s);
+/* store_wait_limit: how long (seconds) a writer waits for another writer
+ * before giving up: $SALESPLAN_BUSY_TIMEOUT (seconds, may be fractional),
+ * default 60. */
+double store_wait_limit(void);
+/* store_set_wait_notice: where to say that a writer is waiting for
+ * another (the CLI passes stderr when it is a terminal); NULL = silent
+ * (the default). Set once at start-up, before any thread. */
+void store_set_wait_notice(FILE *f);
+/* store_wait_notice: the stream set above, or NULL. */
+FILE *store_wait_notice(void);
 /* store_default_url: --db value, else $SALESPLAN_DB, else "./salesplan.db". */
 const char *store_default_url(const char *db_opt);
 void plan_info_free(sp_plan_info *v, size_t n);
 
 /* backends */
-sp_store *store_sqlite_open(const char *path, bool create, sp_err *err);
+sp_store *store_sqlite_open(const char *path, sp_open_mode mode, sp_err *err);
 
 #endif

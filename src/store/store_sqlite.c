@@ -10,12 +10,24 @@
  * flags as INTEGER 0/1 (NULL = unknown). Every value is bound, never
  * formatted into SQL text. Statements used per row are prepared once and
  * cached in the handle.
+ *
+ * Opening (store_sqlite_open, at the end) decides what a file is before
+ * anything is written to it: a workspace carries SP_APPLICATION_ID; a
+ * workspace of salesplan 0.1 (id 0, our schema) is accepted and stamped by
+ * the next writer; an empty file becomes one only for STORE_CREATE;
+ * anything else is refused. Readers (STORE_READ) open read-only and never
+ * take the write lock; BEGIN IMMEDIATE happens only when a migration is
+ * due. Waiting for another writer goes through sq_busy (up to
+ * store_wait_limit()). Every error names the workspace file.
  */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <errno.h>
 
 #include "../util/i18n.h"
 #include "store.h"
@@ -146,35 +158,52 @@ typedef struct sq_store {
     sp_store base;
     sqlite3 *db;
     sqlite3_stmt *upsert[TBL_COUNT];
+    double wait_limit;      /* seconds to wait for another writer */
+    double wait_start;      /* monotonic time the current wait began */
+    bool wait_said;         /* the waiting notice was printed */
 } sq_store;
 
 static sq_store *SQ(sp_store *s) { return (sq_store *)s; }
 
-/* sq_error: records the SQLite error of db with a context, mapping the
- * result code to an error class. */
+/* sq_file: the workspace file of db, for messages. */
+static const char *sq_file(sqlite3 *db)
+{
+    const char *f = db ? sqlite3_db_filename(db, "main") : NULL;
+    return f && *f ? f : "?";
+}
+
+/* sq_error: records the SQLite error of db with a context (what may be
+ * NULL), naming the workspace file and mapping the result code to an
+ * error class: busy → transient with "is busy", read-only → I/O, etc. */
 static bool sq_error(sqlite3 *db, int rc, const char *what, sp_err *err)
 {
     sp_errclass cls = SP_EINTERNAL;
     int prim = rc & 0xff;
-    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) cls = SP_ETRANSIENT;
-    else if (prim == SQLITE_CONSTRAINT) cls = SP_ECONFLICT;
-    else if (prim == SQLITE_CANTOPEN || prim == SQLITE_READONLY || prim == SQLITE_IOERR ||
-             prim == SQLITE_FULL) cls = SP_EIO;
+    const char *file = sq_file(db);
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
+        err_set(err, SP_ETRANSIENT,
+                _("workspace %s is busy: another process is writing (gave up after %.0f s); try again when it has "
+                  "finished"),
+                file, store_wait_limit());
+        return false;
+    }
+    if (prim == SQLITE_READONLY) {
+        err_set(err, SP_EIO, _("workspace %s is read-only: %s"), file, msg);
+        return false;
+    }
+    if (prim == SQLITE_CONSTRAINT) cls = SP_ECONFLICT;
+    else if (prim == SQLITE_CANTOPEN || prim == SQLITE_IOERR || prim == SQLITE_FULL) cls = SP_EIO;
     else if (prim == SQLITE_NOTADB || prim == SQLITE_CORRUPT) cls = SP_EINVAL;
-    err_set(err, cls, "%s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    if (what) err_set(err, cls, _("workspace %s: %s: %s"), file, what, msg);
+    else err_set(err, cls, _("workspace %s: %s"), file, msg);
     return false;
 }
 
 static bool sq_exec(sqlite3 *db, const char *sql, sp_err *err)
 {
-    char *msg = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK) {
-        err_set(err, rc == SQLITE_BUSY ? SP_ETRANSIENT : SP_EINTERNAL, "sqlite: %s",
-                msg ? msg : sqlite3_errstr(rc));
-        sqlite3_free(msg);
-        return false;
-    }
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, NULL, err);
     return true;
 }
 
@@ -992,24 +1021,175 @@ static const sp_store_ops sqlite_ops = {
     .filter_values = sq_filter_values,
 };
 
-/* migrate: brings the schema from its version to SP_SCHEMA_VERSION in one
- * transaction; refuses a workspace newer than this binary. */
-static bool migrate(sqlite3 *db, const char *path, sp_err *err)
+/* ---- opening: what the file is, migrations, waiting for writers ---- */
+
+static double mono_now(void)
 {
-    if (!sq_exec(db, "BEGIN IMMEDIATE", err)) return false;
-    int v;
-    if (!get_user_version(db, &v, err)) goto fail;
-    if (v > SP_SCHEMA_VERSION) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* sq_busy: SQLite's busy handler: sleeps and retries until the store's
+ * wait limit, saying once (after a second, when a notice stream is set)
+ * that it waits for another writer. Returns 0 to give up. */
+static int sq_busy(void *arg, int count)
+{
+    sq_store *q = arg;
+    double now = mono_now();
+    if (count == 0) {
+        q->wait_start = now;
+        q->wait_said = false;
+    }
+    double waited = now - q->wait_start;
+    if (waited >= q->wait_limit) return 0;
+    FILE *f = store_wait_notice();
+    if (f && !q->wait_said && waited >= 1.0) {
+        fprintf(f, _("salesplan: waiting for the workspace %s: another process is writing (up to %.0f s)...\n"),
+                q->base.url, q->wait_limit);
+        fflush(f);
+        q->wait_said = true;
+    }
+    double left = q->wait_limit - waited;
+    double nap = count < 6 ? 0.001 * (double)(1 << count) : 0.05;
+    if (nap > left) nap = left;
+    struct timespec ts = {(time_t)nap, (long)((nap - (double)(time_t)nap) * 1e9)};
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
+/* What a file holds, read in one read transaction. */
+typedef struct sq_info {
+    int app_id, version;
+    int64_t objects;        /* rows of sqlite_master */
+    int64_t our_tables;     /* of deals, plan_versions */
+} sq_info;
+
+typedef enum sq_kind { KIND_OURS, KIND_LEGACY, KIND_EMPTY, KIND_FOREIGN } sq_kind;
+
+static bool int_pragma(sqlite3 *db, const char *sql, int64_t *out, int64_t *out2, int *rc_out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            if (out2) *out2 = sqlite3_column_int64(st, 1);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    *rc_out = rc;
+    return rc == SQLITE_OK;
+}
+
+/* inspect: reads the header fields and the schema objects (inside the
+ * caller's transaction, or each statement in its own read transaction).
+ * Returns the SQLite result code. */
+static int inspect(sqlite3 *db, sq_info *in)
+{
+    int64_t a = 0, v = 0, n = 0, ours = 0;
+    int rc;
+    if (!int_pragma(db, "PRAGMA application_id", &a, NULL, &rc) || !int_pragma(db, "PRAGMA user_version", &v, NULL, &rc) ||
+        !int_pragma(db, "SELECT count(*), count(CASE WHEN type = 'table' AND name IN ('deals', 'plan_versions')"
+                        " THEN 1 END) FROM sqlite_master", &n, &ours, &rc))
+        return rc;
+    in->app_id = (int)a;
+    in->version = (int)v;
+    in->objects = n;
+    in->our_tables = ours;
+    return SQLITE_OK;
+}
+
+/* inspect_tx: inspect in one read transaction (no write lock). */
+static int inspect_tx(sqlite3 *db, sq_info *in)
+{
+    int rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) return rc;
+    rc = inspect(db, in);
+    sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static sq_kind classify(const sq_info *in)
+{
+    if (in->app_id == SP_APPLICATION_ID) return KIND_OURS;
+    if (in->app_id == 0 && in->version >= 1 && in->our_tables == 2) return KIND_LEGACY;
+    if (in->app_id == 0 && in->version == 0 && in->objects == 0) return KIND_EMPTY;
+    return KIND_FOREIGN;
+}
+
+/* refuse_kind: the error for a file that is not a workspace (mode: whether
+ * an empty one may be made one). false when refused. */
+static bool refuse_kind(sq_kind k, const sq_info *in, const char *path, sp_open_mode mode, sp_err *err)
+{
+    if (k == KIND_FOREIGN) {
+        if (in->app_id != 0)
+            err_set(err, SP_EINVAL,
+                    _("%s is not a salesplan workspace: it is a SQLite database of another program (application id "
+                      "%d); it was left untouched"),
+                    path, in->app_id);
+        else
+            err_set(err, SP_EINVAL,
+                    _("%s is not a salesplan workspace: it is a SQLite database of another program; it was left "
+                      "untouched"),
+                    path);
+        return false;
+    }
+    if (k == KIND_EMPTY && mode != STORE_CREATE) {
+        err_set(err, SP_EINVAL,
+                _("%s is not a salesplan workspace (it is empty): only 'salesplan init' or 'salesplan demo' make one"),
+                path);
+        return false;
+    }
+    if (in->version > SP_SCHEMA_VERSION) {
         err_set(err, SP_EINVAL,
                 _("%s: the workspace has schema version %d, newer than this salesplan understands (%d); "
                   "use a newer salesplan"),
-                path, v, SP_SCHEMA_VERSION);
+                path, in->version, SP_SCHEMA_VERSION);
+        return false;
+    }
+    return true;
+}
+
+/* open_error: the error of a failed first read of path, said plainly. */
+static bool open_error(sqlite3 *db, int rc, const char *path, sp_err *err)
+{
+    if ((rc & 0xff) == SQLITE_NOTADB) {
+        err_set(err, SP_EINVAL, _("%s is not a salesplan workspace (not a SQLite database)"), path);
+        return false;
+    }
+    if (!db) {
+        err_set(err, SP_EIO, _("workspace %s: %s"), path, sqlite3_errstr(rc));
+        return false;
+    }
+    return sq_error(db, rc, NULL, err);
+}
+
+/* migrate: under the write lock, re-reads what the file is (another
+ * process may have migrated it meanwhile), runs the pending migrations and
+ * stamps the application id, in one transaction. */
+static bool migrate(sqlite3 *db, const char *path, sp_open_mode mode, sp_err *err)
+{
+    if (!sq_exec(db, "BEGIN IMMEDIATE", err)) return false;
+    sq_info in;
+    int rc = inspect(db, &in);
+    if (rc != SQLITE_OK) {
+        open_error(db, rc, path, err);
         goto fail;
     }
-    for (int i = v; i < SP_SCHEMA_VERSION; i++) {
+    sq_kind k = classify(&in);
+    if (!refuse_kind(k, &in, path, mode, err)) goto fail;
+    for (int i = in.version; i < SP_SCHEMA_VERSION; i++) {
         if (!sq_exec(db, migrations[i], err)) goto fail;
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+        if (!sq_exec(db, pragma, err)) goto fail;
+    }
+    if (in.app_id != SP_APPLICATION_ID) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA application_id = %d", SP_APPLICATION_ID);
         if (!sq_exec(db, pragma, err)) goto fail;
     }
     return sq_exec(db, "COMMIT", err);
@@ -1018,38 +1198,189 @@ fail:
     return false;
 }
 
-sp_store *store_sqlite_open(const char *path, bool create, sp_err *err)
+/* ensure_wal: WAL journal mode (readers never wait for the writer); a
+ * no-op on a workspace that has it. */
+static bool ensure_wal(sqlite3 *db, sp_err *err)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL);
+    bool wal = false;
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *m = sqlite3_column_text(st, 0);
+        wal = m && strcmp((const char *)m, "wal") == 0;
+    }
+    sqlite3_finalize(st);
+    if (wal) return true;
+    return sq_exec(db, "PRAGMA journal_mode = WAL", err);
+}
+
+/* uri_for: "file:PATH?immutable=1" with PATH percent-encoded. malloc'ed. */
+static char *uri_immutable(const char *path)
+{
+    buf_t b = BUF_INIT;
+    buf_puts(&b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x20) buf_printf(&b, "%%%02X", *p);
+        else buf_putc(&b, (char)*p);
+    }
+    buf_puts(&b, "?immutable=1");
+    char *s = xstrdup(buf_cstr(&b));
+    buf_free(&b);
+    return s;
+}
+
+/* dir_writable: whether new files (-wal, -shm) can be made beside path. */
+static bool dir_writable(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+    bool ok = access(dir, W_OK) == 0;
+    free(dir);
+    return ok;
+}
+
+/* sq_connect: opens path with flags (path may be a URI), busy handler
+ * and the per-connection settings. On failure returns NULL with *rc_out
+ * the SQLite code, and err set unless that code is SQLITE_CANTOPEN (the
+ * first read failed: the caller may retry) or SQLITE_READONLY (asked for
+ * read-write, got read-only: the caller says what that means). */
+static sqlite3 *sq_connect(sq_store *q, const char *path, int flags, int *rc_out, sp_err *err)
+{
+    sqlite3 *db = NULL;
+    *rc_out = SQLITE_OK;
+    int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        *rc_out = rc;
+        err_set(err, SP_EIO, _("workspace %s: %s"), q->base.url, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return NULL;
+    }
+    if ((flags & SQLITE_OPEN_READWRITE) && sqlite3_db_readonly(db, "main") == 1) {
+        *rc_out = SQLITE_READONLY;
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_handler(db, sq_busy, q);
+    /* none of these writes to the file (but the first reads its schema) */
+    rc = sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                          " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        *rc_out = rc;
+        if ((rc & 0xff) != SQLITE_CANTOPEN) open_error(db, rc, q->base.url, err);
+        sqlite3_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* readonly_reason: why path cannot be written (strerror), for messages. */
+static const char *readonly_reason(const char *path)
+{
+    if (access(path, W_OK) != 0) return strerror(errno);
+    return _("opened read-only");
+}
+
+sp_store *store_sqlite_open(const char *path, sp_open_mode mode, sp_err *err)
 {
     struct stat sb;
-    if (!create && stat(path, &sb) != 0) {
+    bool exists = stat(path, &sb) == 0;
+    if (!exists && mode != STORE_CREATE) {
         err_set(err, SP_ENOTFOUND, _("no workspace at %s: run 'salesplan init' (or 'salesplan demo') first, or name one with --db"),
                 path);
         return NULL;
     }
-    sqlite3 *db = NULL;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, &db, flags, NULL);
-    if (rc != SQLITE_OK) {
-        err_set(err, SP_EIO, "%s: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_busy_timeout(db, 5000);
-    sqlite3_extended_result_codes(db, 1);
-    /* journal_mode fails on a file that is not a database: say so clearly */
-    if (!sq_exec(db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                     " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;", err) ||
-        !migrate(db, path, err)) {
-        if (err->count == 1 && strstr(buf_cstr(&err->msg), "not a database")) {
-            err_clear(err);
-            err_set(err, SP_EINVAL, _("%s is not a salesplan workspace (not a SQLite database)"), path);
-        }
-        sqlite3_close(db);
+    if (exists && S_ISDIR(sb.st_mode)) {
+        err_set(err, SP_EINVAL, _("%s is a directory, not a salesplan workspace"), path);
         return NULL;
     }
     sq_store *q = xcalloc(1, sizeof *q);
     q->base.ops = &sqlite_ops;
     q->base.url = xstrdup(path);
+    q->wait_limit = store_wait_limit();
+    sqlite3 *db = NULL;
+    sq_info in;
+    int rc;
+
+    if (mode == STORE_READ) {
+        db = sq_connect(q, path, SQLITE_OPEN_READONLY, &rc, err);
+        if (db) rc = inspect_tx(db, &in);
+        else if ((rc & 0xff) != SQLITE_CANTOPEN) goto fail;
+        if ((rc & 0xff) == SQLITE_CANTOPEN && !dir_writable(path)) {
+            /* a read-only directory or file system: the -shm and -wal
+             * files cannot be made. With no -wal holding changes nobody
+             * can be writing: read the file as it is. */
+            char *wal = xasprintf("%s-wal", path);
+            struct stat ws;
+            bool pending = stat(wal, &ws) == 0 && ws.st_size > 0;
+            free(wal);
+            if (pending) {
+                err_set(err, SP_EIO,
+                        _("workspace %s cannot be read: its -wal file holds changes and its directory is read-only"),
+                        path);
+                goto fail;
+            }
+            sqlite3_close(db);
+            char *uri = uri_immutable(path);
+            db = sq_connect(q, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, &rc, err);
+            free(uri);
+            if (db) rc = inspect_tx(db, &in);
+            else if ((rc & 0xff) != SQLITE_CANTOPEN) goto fail;
+        }
+        if (rc != SQLITE_OK) {
+            open_error(db, rc, path, err);
+            goto fail;
+        }
+        sq_kind k = classify(&in);
+        if (!refuse_kind(k, &in, path, mode, err)) goto fail;
+        if (in.version == SP_SCHEMA_VERSION) goto done; /* the usual case: no lock taken */
+        /* an older schema: upgrade it when the file can be written (as a
+         * writer would), else explain */
+        sqlite3_close(db);
+        db = sq_connect(q, path, SQLITE_OPEN_READWRITE, &rc, err);
+        if (!db && rc != SQLITE_READONLY) {
+            if ((rc & 0xff) == SQLITE_CANTOPEN) open_error(NULL, rc, path, err);
+            goto fail;
+        }
+        if (!db) {
+            err_set(err, SP_EIO,
+                    _("workspace %s has schema version %d, older than this salesplan (%d), and is read-only (%s): "
+                      "upgrade it where it can be written ('salesplan init --db FILE'), or use the salesplan that "
+                      "made it"),
+                    path, in.version, SP_SCHEMA_VERSION, readonly_reason(path));
+            goto fail;
+        }
+        if (!ensure_wal(db, err) || !migrate(db, path, STORE_WRITE, err)) goto fail;
+        goto done;
+    }
+
+    db = sq_connect(q, path, SQLITE_OPEN_READWRITE | (mode == STORE_CREATE ? SQLITE_OPEN_CREATE : 0), &rc, err);
+    if (!db) {
+        if (rc == SQLITE_READONLY)
+            err_set(err, SP_EIO, _("workspace %s is read-only (%s): this command writes to it"), path,
+                    readonly_reason(path));
+        else if ((rc & 0xff) == SQLITE_CANTOPEN)
+            open_error(NULL, rc, path, err);
+        goto fail;
+    }
+    /* what the file is, without a write lock */
+    rc = inspect_tx(db, &in);
+    if (rc != SQLITE_OK) {
+        open_error(db, rc, path, err);
+        goto fail;
+    }
+    if (!refuse_kind(classify(&in), &in, path, mode, err)) goto fail;
+    if (!ensure_wal(db, err)) goto fail;
+    /* the write lock only when something is due: a migration, or the
+     * application id of a workspace made by an older salesplan */
+    if ((in.version < SP_SCHEMA_VERSION || in.app_id != SP_APPLICATION_ID) && !migrate(db, path, mode, err))
+        goto fail;
+done:
     q->db = db;
     return &q->base;
+fail:
+    sqlite3_close(db);
+    free(q->base.url);
+    free(q);
+    return NULL;
 }

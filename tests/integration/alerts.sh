@@ -10,7 +10,7 @@
 command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 CLI missing"; exit 77; }
 D=2026-11-26
 DB=$SALESPLAN_DB
-q() { sqlite3 -batch -noheader -separator '|' "$DB" "$@"; }
+q() { sqlite3 -batch -noheader -separator '|' -cmd '.timeout 10000' "$DB" "$@"; }  # two may run at once (join below)
 
 # ---- the workspace --------------------------------------------------------
 expect_rc 0 "init" "$SP" init

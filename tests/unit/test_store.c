@@ -1,7 +1,9 @@
 /*
  * test_store.c — the store contract on the SQLite backend: schema creation
  * and refusal of newer schemas, upsert/load round trips of every table,
- * load ranges, transactions that roll back, plan versions.
+ * load ranges, transactions that roll back, plan versions; what may be
+ * opened and how (foreign and empty files, older workspaces, readers beside
+ * a writer).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store.h"
@@ -403,6 +407,187 @@ static void test_bulk_load(void **state)
     err_free(&err);
 }
 
+/* ---- issue 7: what may be opened, and how (store safety) ---- */
+
+/* file_bytes: the whole file (malloc'ed, *n its size). */
+static char *file_bytes(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *b = malloc(1 << 20);
+    assert_non_null(b);
+    *n = fread(b, 1, 1 << 20, f);
+    fclose(f);
+    return b;
+}
+
+static int app_id(const char *path)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Another program's SQLite file is refused in every mode, byte for byte
+ * untouched, and the message names it. */
+static void test_foreign_database_refused(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE notes(x); INSERT INTO notes VALUES('keep');", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    size_t n0, n1;
+    char *before = file_bytes(dbpath, &n0);
+    const sp_open_mode modes[] = {STORE_READ, STORE_WRITE, STORE_CREATE};
+    for (size_t i = 0; i < 3; i++) {
+        sp_err err = SP_ERR_INIT;
+        assert_null(store_open(dbpath, modes[i], &err));
+        assert_non_null(strstr(buf_cstr(&err.msg), dbpath));
+        assert_non_null(strstr(buf_cstr(&err.msg), "not a salesplan workspace"));
+        assert_int_equal(err.cls, SP_EINVAL);
+        err_free(&err);
+    }
+    char *after = file_bytes(dbpath, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+}
+
+/* An empty file becomes a workspace only through STORE_CREATE (init, demo),
+ * which stamps the application id. */
+static void test_empty_file_only_init(void **state)
+{
+    (void)state;
+    FILE *f = fopen(dbpath, "w");
+    assert_non_null(f);
+    fclose(f);
+    sp_err err = SP_ERR_INIT;
+    assert_null(store_open(dbpath, STORE_READ, &err));
+    assert_non_null(strstr(buf_cstr(&err.msg), "not a salesplan workspace"));
+    err_free(&err);
+    assert_null(store_open(dbpath, STORE_WRITE, &err));
+    err_free(&err);
+    struct stat sb;
+    assert_int_equal(stat(dbpath, &sb), 0);
+    assert_int_equal(sb.st_size, 0);
+    sp_store *st = store_open(dbpath, STORE_CREATE, &err);
+    assert_non_null(st);
+    store_close(st);
+    assert_int_equal(app_id(dbpath), SP_APPLICATION_ID);
+    assert_int_equal(SP_APPLICATION_ID, ('S' << 24) | ('P' << 16) | ('L' << 8) | 'N');
+    err_free(&err);
+}
+
+/* A workspace of the previous salesplan (application id 0, our schema) is
+ * read as it is; the first writer stamps it. */
+static void test_legacy_workspace_stamped_by_writer(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(dbpath, STORE_CREATE, &err);
+    assert_non_null(st);
+    store_close(st);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA application_id = 0", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    st = store_open(dbpath, STORE_READ, &err);
+    assert_non_null(st);
+    store_close(st);
+    assert_int_equal(app_id(dbpath), 0);
+    st = store_open(dbpath, STORE_WRITE, &err);
+    assert_non_null(st);
+    store_close(st);
+    assert_int_equal(app_id(dbpath), SP_APPLICATION_ID);
+    err_free(&err);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* While one handle holds the write transaction, a reader opens and loads
+ * at once; another writer waits SALESPLAN_BUSY_TIMEOUT and gives up with
+ * "workspace FILE is busy"; a read-only handle refuses to write. */
+static void test_readers_never_wait(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *w = store_open(dbpath, STORE_CREATE, &err);
+    assert_non_null(w);
+    assert_true(w->ops->begin(w, &err));
+    sp_rep r = {.id = "r1", .name = "Wang", .active = true};
+    assert_true(w->ops->upsert(w, TBL_REPS, &r, &err));
+
+    setenv("SALESPLAN_BUSY_TIMEOUT", "0.3", 1);
+    double t0 = now_s();
+    sp_store *rd = store_open(dbpath, STORE_READ, &err);
+    assert_non_null(rd);
+    int64_t n = -1;
+    assert_true(rd->ops->count(rd, TBL_REPS, &n, &err));
+    assert_int_equal(n, 0); /* the last committed state */
+    sp_plan_info *infos = NULL;
+    size_t ni = 0;
+    assert_true(rd->ops->plan_list(rd, &infos, &ni, &err));
+    plan_info_free(infos, ni);
+    assert_true(now_s() - t0 < 2.0); /* it did not wait: waiting would have failed after 0.3 s */
+    /* read-only: a write is refused, naming the file */
+    assert_false(rd->ops->task_set(rd, "fy", "t1", TASK_DOING, 10, &err));
+    assert_non_null(strstr(buf_cstr(&err.msg), "read-only"));
+    assert_non_null(strstr(buf_cstr(&err.msg), dbpath));
+    err_free(&err);
+    err = (sp_err)SP_ERR_INIT;
+
+    sp_store *w2 = store_open(dbpath, STORE_WRITE, &err);
+    assert_non_null(w2); /* opening takes no lock when nothing is due */
+    t0 = now_s();
+    assert_false(w2->ops->begin(w2, &err));
+    double waited = now_s() - t0;
+    assert_true(waited >= 0.25 && waited < 5.0);
+    assert_int_equal(err.cls, SP_ETRANSIENT);
+    assert_non_null(strstr(buf_cstr(&err.msg), "is busy: another process is writing"));
+    assert_non_null(strstr(buf_cstr(&err.msg), dbpath));
+    err_free(&err);
+    err = (sp_err)SP_ERR_INIT;
+    assert_true(w->ops->commit(w, &err));
+    assert_true(w2->ops->begin(w2, &err));
+    w2->ops->rollback(w2);
+    assert_true(rd->ops->count(rd, TBL_REPS, &n, &err));
+    assert_int_equal(n, 1);
+    unsetenv("SALESPLAN_BUSY_TIMEOUT");
+    store_close(w2);
+    store_close(rd);
+    store_close(w);
+    err_free(&err);
+}
+
+/* A directory is refused by name; a missing file is not created by a
+ * reader or a writer. */
+static void test_odd_paths(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    assert_null(store_open("/tmp", STORE_READ, &err));
+    assert_non_null(strstr(buf_cstr(&err.msg), "/tmp is a directory"));
+    err_free(&err);
+    assert_null(store_open(dbpath, STORE_WRITE, &err));
+    assert_int_equal(err.cls, SP_ENOTFOUND);
+    err_free(&err);
+    assert_int_equal(access(dbpath, F_OK), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +600,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrate_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tracking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk_load, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_database_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_file_only_init, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_legacy_workspace_stamped_by_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readers_never_wait, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_odd_paths, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
