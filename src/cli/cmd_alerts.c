@@ -93,8 +93,8 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
             break;
         }
         case ALERT_GOAL_OFF_PACE: {
-            const char *h[] = {_("Owner"), _("Goal"), _("Status"), _("Attainment")};
-            t = tableout_new(4);
+            const char *h[] = {_("Owner"), _("Goal"), _("Status"), _("Attainment"), _("Also off pace")};
+            t = tableout_new(5);
             tableout_numeric(t, 3, true);
             tableout_row(t, h);
             break;
@@ -144,8 +144,23 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
                 const sp_goal *g = plan ? plan_find_goal(plan, x->goal_id) : NULL;
                 char at[32] = "—";
                 if (x->has_attainment) snprintf(at, sizeof at, "%.1f%%", x->attainment * 100.0);
-                const char *row[] = {buf_cstr(&c1), or_id(g ? g->name : NULL, x->goal_id), status_label(x->status), at};
+                /* the parent's off-pace children (of any split), said once
+                 * here instead of one alert each */
+                buf_t also = BUF_INIT;
+                for (size_t fi = 0; fi < x->nfolded; fi++) {
+                    const sp_goal *fg = plan ? plan_find_goal(plan, x->folded[fi]) : NULL;
+                    if (fi) buf_puts(&also, _(", "));
+                    /* a child's default name is its parent's followed by its
+                     * period or filter: that part is what tells it apart */
+                    const char *fn = or_id(fg ? fg->name : NULL, x->folded[fi]);
+                    size_t pl = g && g->name ? strlen(g->name) : 0;
+                    if (pl && strncmp(fn, g->name, pl) == 0 && fn[pl] == ' ' && fn[pl + 1]) fn += pl + 1;
+                    buf_puts(&also, fn);
+                }
+                const char *row[] = {buf_cstr(&c1), or_id(g ? g->name : NULL, x->goal_id), status_label(x->status), at,
+                                     x->nfolded ? buf_cstr(&also) : "—"};
                 tableout_row(t, row);
+                buf_free(&also);
                 break;
             }
             case ALERT_BUDGET_OVERRUN: {
@@ -236,6 +251,12 @@ static void render_json(const sp_alerts_result *r, sp_day as_of, buf_t *out)
             out_json_string(out, x->status);
             if (x->has_attainment) buf_printf(out, ", \"attainment\": %.6g", x->attainment);
             else buf_puts(out, ", \"attainment\": null");
+            buf_puts(out, ", \"also_off_pace\": [");
+            for (size_t k = 0; k < x->nfolded; k++) {
+                if (k) buf_puts(out, ", ");
+                out_json_string(out, x->folded[k]);
+            }
+            buf_putc(out, ']');
             break;
         case ALERT_BUDGET_OVERRUN:
             buf_puts(out, ", \"category\": ");

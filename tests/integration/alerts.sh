@@ -245,4 +245,31 @@ assert d["counts"]["stale_followup"] == n, (d["counts"], n)
 expect_rc 1 "budget without a plan → 1" "$SP" budget
 contains "budget without a plan says why" "$ERR" "plan"
 
+
+# ---- a parent's off-pace is said once: its off-pace children (of every
+# split) are listed in its alert, not alerted one by one ----
+SALESPLAN_TODAY=2026-11-26 "$SP" demo --db "$WORK/split.db" --seed 1 --quiet >/dev/null 2>&1
+expect_rc 0 "status json (demo)" "$SP" --db "$WORK/split.db" status --as-of 2026-11-26 --format json
+echo "$OUT" > split-status.json
+expect_rc 0 "alerts json (demo)" "$SP" --db "$WORK/split.db" alerts --kind goal_off_pace --as-of 2026-11-26 --format json
+python3 - "$OUT" split-status.json <<'PY' && ok "off-pace children folded into their parent's alert (= status)" || not_ok "folded children"
+import json, sys
+alerts = json.loads(sys.argv[1])["alerts"]
+goals = json.load(open(sys.argv[2]))["goals"]
+off = ("at_risk", "off_track")
+parent = [g for g in goals if g["id"] == "revenue"][0]
+assert parent["status"] in off, parent["status"]
+kids = []
+def walk(g):
+    for c in g.get("children", []):
+        kids.append(c); walk(c)
+walk(parent)
+want = sorted(c["id"] for c in kids if c["status"] in off)
+a = [x for x in alerts if x["goal_id"] == "revenue"][0]
+assert want and sorted(a["also_off_pace"]) == want, (a, want)
+assert not any(x["goal_id"] in want for x in alerts), alerts
+PY
+expect_rc 0 "alerts table lists them" "$SP" --db "$WORK/split.db" alerts --kind goal_off_pace --as-of 2026-11-26
+contains "… under 'Also off pace'" "$OUT" "Also off pace"
+
 finish
