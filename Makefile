@@ -63,7 +63,7 @@ fuzz-smoke: $(FUZZ_BUILD)/build.ninja
 
 fuzz: $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD)
-	bash tests/fuzz/run.sh $(FUZZ_BUILD) 300
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) 600
 
 bench: build
 	bash bench/run.sh $(BUILD)/salesplan

@@ -120,10 +120,8 @@ static void name_keys(const sp_kpi_query *q, sp_kpi_result *r, const sp_plan *pl
             if (!key || !*key) continue;
             if (q->by[k] == BY_REP) r->rows[i].key[k] = cli_rep_name(plan, ds, key);
             else if (q->by[k] == BY_TIER) r->rows[i].key[k] = cli_tier_name(plan, key);
-            else if (q->by[k] == BY_TEAM)
-                for (size_t g = 0; plan && g < plan->ngroups; g++)
-                    if (str_eq(plan->groups[g].id, key) && plan->groups[g].name && *plan->groups[g].name)
-                        r->rows[i].key[k] = plan->groups[g].name;
+            else if (q->by[k] == BY_TEAM && plan_team_name(plan, key))
+                r->rows[i].key[k] = plan_team_name(plan, key);
         }
 }
 

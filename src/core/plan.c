@@ -292,6 +292,15 @@ const sp_goal *plan_find_goal(const sp_plan *p, const char *id)
     return find_goal(p->goals, p->ngoals, id);
 }
 
+const char *plan_team_name(const sp_plan *p, const char *id)
+{
+    if (!p || !id) return NULL;
+    for (size_t i = 0; i < p->ngroups; i++)
+        if (p->groups[i].id && strcmp(p->groups[i].id, id) == 0)
+            return p->groups[i].name && *p->groups[i].name ? p->groups[i].name : p->groups[i].id;
+    return NULL;
+}
+
 const sp_member *plan_find_member(const sp_plan *p, const char *id, const sp_group **group)
 {
     if (group) *group = NULL;

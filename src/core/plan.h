@@ -305,6 +305,9 @@ typedef void (*sp_goal_fn)(const sp_goal *g, void *ctx);
 void plan_goal_walk(const sp_plan *p, sp_goal_fn fn, void *ctx);
 const sp_goal *plan_find_goal(const sp_plan *p, const char *id);
 const sp_member *plan_find_member(const sp_plan *p, const char *id, const sp_group **group);
+/* plan_team_name: the display name of team group id (its id when it has no
+ * name); NULL when p has no such group. */
+const char *plan_team_name(const sp_plan *p, const char *id);
 
 /* ---- check (SPEC §4) ---- */
 typedef enum sp_smart_letter { SMART_S, SMART_M, SMART_A, SMART_R, SMART_T, SMART_COUNT } sp_smart_letter;

@@ -619,7 +619,7 @@ static void acc_add(verdict_acc *a, sp_verdict v, const char *fmt, ...)
         a->any_known = true;
     }
     buf_t *b = v == VERDICT_UNKNOWN ? &a->unknown : &a->reason;
-    if (b->len) buf_puts(b, "; ");
+    if (b->len) buf_puts(b, _("; "));
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(b, fmt, ap);
@@ -710,7 +710,8 @@ static void smart_achievable(chk *c, const sp_goal *g, sp_history_fn history, vo
     } else {
         /* visits_per_rep: target in hundredths per rep per month */
         bool fail = (__int128)g->target * (__int128)nreps > (__int128)cap * 100;
-        int64_t avg_h = (int64_t)((__int128)cap * 100 / (__int128)nreps);
+        /* rounded half up to hundredths (26 visits over 3 reps: 8.67) */
+        int64_t avg_h = (int64_t)(((__int128)cap * 200 + (__int128)nreps) / ((__int128)nreps * 2));
         acc_add(a, fail ? VERDICT_FAIL : VERDICT_PASS,
                 fail ? _("needs %s visits per rep a month, more than the reps' average capacity of %s")
                      : _("needs %s visits per rep a month within the reps' average capacity of %s"),
@@ -792,7 +793,7 @@ static void smart_goal(chk *c, size_t gi, sp_smart *sm, sp_history_fn history, v
     for (int l = 0; l < SMART_COUNT; l++) {
         sm->v[l] = acc[l].any_known ? acc[l].v : VERDICT_UNKNOWN;
         if (acc[l].unknown.len) {
-            if (acc[l].reason.len) buf_puts(&acc[l].reason, "; ");
+            if (acc[l].reason.len) buf_puts(&acc[l].reason, _("; "));
             buf_puts(&acc[l].reason, buf_cstr(&acc[l].unknown));
         }
         buf_free(&acc[l].unknown);

@@ -142,7 +142,7 @@ static const colspec deal_cols[] = {
         "Deal Amount|Opportunity Amount|Total"),
     {"cost", false, P_MONEY, offsetof(sp_deal, cost), (int)offsetof(sp_deal, has_cost), "成本|Cost|Deal Cost"},
     COL(sp_deal, "probability", false, P_PROB, probability,
-        "赢率|概率|成交概率|赢单率|Probability (%)|Deal - Probability|Win Probability"),
+        "赢率|概率|成交概率|赢单概率|成交可能性|赢单率|Probability (%)|Deal - Probability|Win Probability"),
     /* HubSpot gives the probability as a fraction 0..1 */
     COL(sp_deal, "probability", false, P_FRAC, probability,
         "Deal probability|hs_deal_stage_probability|Deal Stage Probability"),

@@ -501,6 +501,10 @@ static void goal_rows(const sp_plan *p, const sp_goal *g, int depth, ps_table *t
     buf_free(&filter);
     buf_free(&supports);
     for (size_t i = 0; i < g->nchildren; i++) goal_rows(p, &g->children[i], depth + 1, t);
+    /* each further split (`splits:`) under the same parent; the children's
+     * own filter or period column says by what */
+    for (size_t s = 0; s < g->nsplits; s++)
+        for (size_t i = 0; i < g->splits[s].nchildren; i++) goal_rows(p, &g->splits[s].children[i], depth + 1, t);
 }
 
 static void step_goals(writer *w)

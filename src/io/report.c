@@ -316,35 +316,27 @@ static bool gather_months(report_data *d, const sp_kpi_result *mr)
     return true;
 }
 
-/* gather_tiers: customers and T12M revenue per tier level as of D; false
- * when a sum leaves the int64 range. */
+/* gather_tiers: customers and T12M revenue per tier level as of D, from
+ * tiers_compute (the customers that exist on D); false when a sum leaves
+ * the int64 range. */
 static bool gather_tiers(report_data *d, const sp_dataset *ds, const sp_tier_level *levels, size_t nlevels)
 {
-    size_t nc = ds->customers.n;
-    sp_money *t12 = xcalloc(nc ? nc : 1, sizeof *t12);
-    customer_t12m(ds, d->o->as_of, t12);
+    sp_tiers_report tr;
+    tiers_compute(ds, levels, nlevels, NULL, d->o->as_of, SP_DAY_NONE, &tr);
+    bool ok = !tr.overflow;
     d->tiers = xcalloc(nlevels + 1, sizeof *d->tiers);
-    d->ntiers = nlevels + 1;
-    for (size_t i = 0; i < nlevels; i++) {
-        d->tiers[i].id = levels[i].id;
-        for (size_t k = 0; k < d->plan->ntiers; k++)
-            if (str_eq(d->plan->tiers[k].id, levels[i].id)) d->tiers[i].name = d->plan->tiers[k].name;
+    d->ntiers = tr.nrows;
+    for (size_t i = 0; i < tr.nrows && i <= nlevels; i++) {
+        d->tiers[i].id = tr.rows[i].tier;
+        d->tiers[i].customers = tr.rows[i].customers;
+        d->tiers[i].t12m = tr.rows[i].t12m;
+        for (size_t k = 0; tr.rows[i].tier && k < d->plan->ntiers; k++)
+            if (str_eq(d->plan->tiers[k].id, tr.rows[i].tier)) d->tiers[i].name = d->plan->tiers[k].name;
     }
-    for (size_t c = 0; c < nc; c++) {
-        const char *t = tier_of(levels, nlevels, t12[c]);
-        size_t i = 0;
-        while (i < nlevels && !str_eq(levels[i].id, t)) i++;
-        d->tiers[i].customers++;
-        d->customers++;
-        if (__builtin_add_overflow(d->tiers[i].t12m, t12[c], &d->tiers[i].t12m) ||
-            __builtin_add_overflow(d->t12m_total, t12[c], &d->t12m_total)) {
-            free(t12);
-            return false;
-        }
-    }
-    if (d->tiers[nlevels].customers == 0) d->ntiers = nlevels;
-    free(t12);
-    return true;
+    d->customers = tr.customers;
+    d->t12m_total = tr.t12m_total;
+    tiers_report_free(&tr);
+    return ok;
 }
 
 /* months_touched: the calendar months p touches. */
@@ -739,7 +731,8 @@ static rtable *teams_table(const report_data *d)
     buf_t c[NC];
     memset(c, 0, sizeof c);
     for (size_t i = 0; i < d->nteams; i++) {
-        buf_puts(&c[0], team_label(d->teams[i].team));
+        const char *tn = plan_team_name(d->plan, d->teams[i].team);
+        buf_puts(&c[0], tn ? tn : team_label(d->teams[i].team));
         money_display(d->teams[i].revenue, &c[1]);
         buf_printf(&c[2], "%" PRId64, d->teams[i].deals);
         rt_row(t, c, 0);

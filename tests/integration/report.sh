@@ -45,9 +45,15 @@ MDZ=$(cat "$WORK/report-zh.md")
 # money of integer fen as "1,234.56"
 fmt() { python3 -c 'import sys; v=int(sys.argv[1]); s="-" if v<0 else ""; v=abs(v); print(f"{s}{v//100:,}.{v%100:02d}")' "$1"; }
 
-# revenue and deals won of October per team (teams without deals show 0)
+# revenue and deals won of October per team (teams without deals show 0),
+# each under its name from the plan's team groups (its id when the plan has
+# no such group)
+team_label() { /usr/bin/python3 -c 'import sys, yaml
+p = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+print({g["id"]: g.get("name", g["id"]) for g in p["team"]["groups"]}.get(sys.argv[2], sys.argv[2]))' \
+  "$SRCDIR/examples/plan-zh.yaml" "$1"; }
 while IFS='|' read -r team rev n; do
-  contains "October revenue of team $team" "$MD" "| $team | $(fmt "$rev") | $n |"
+  contains "October revenue of team $team" "$MD" "| $(team_label "$team") | $(fmt "$rev") | $n |"
 done < <(sqlite3 "$SALESPLAN_DB" "
   SELECT t.team, COALESCE(SUM(CASE WHEN d.stage='won' AND d.closed_on BETWEEN '2026-10-01' AND '2026-10-31'
                                    THEN d.amount END), 0),
