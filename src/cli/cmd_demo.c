@@ -56,7 +56,7 @@ static bool remove_workspace(const char *path)
 {
     static const char *const sfx[] = {"-wal", "-shm", "-journal"};
     if (unlink(path) != 0 && errno != ENOENT) {
-        fprintf(stderr, "salesplan: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "salesplan: %s: %s\n", path, sys_errmsg(errno));
         return false;
     }
     for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {

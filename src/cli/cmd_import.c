@@ -72,7 +72,7 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
     /* the file first: a missing file is said before anything is opened */
     struct stat sb;
     if (strcmp(path, "-") != 0 && (stat(path, &sb) != 0 || access(path, R_OK) != 0)) {
-        fprintf(stderr, "salesplan: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "salesplan: %s: %s\n", path, sys_errmsg(errno));
         return 1;
     }
     if (strcmp(path, "-") != 0 && S_ISREG(sb.st_mode))

@@ -132,7 +132,7 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
     if (out) {
         if (!outfile_write_all(out, &guard, text, strlen(text), &err)) goto fail;
     } else if (fputs(text, stdout) == EOF || fflush(stdout) != 0) {
-        err_set(&err, SP_EIO, "%s: %s", _("standard output"), strerror(errno));
+        err_set(&err, SP_EIO, "%s: %s", _("standard output"), sys_errmsg(errno));
         goto fail;
     }
     goto done;

@@ -20,7 +20,7 @@ static bool write_out(const char *path, const buf_t *b)
 {
     FILE *f = path && strcmp(path, "-") != 0 ? fopen(path, "wb") : stdout;
     if (!f) {
-        fprintf(stderr, "salesplan: %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "salesplan: %s: %s\n", path, sys_errmsg(errno));
         return false;
     }
     size_t n = fwrite(b->data ? b->data : "", 1, b->len, f);
@@ -30,7 +30,7 @@ static bool write_out(const char *path, const buf_t *b)
         ok = false;
         e = errno;
     }
-    if (!ok) fprintf(stderr, "salesplan: %s: %s\n", f == stdout ? _("standard output") : path, strerror(e));
+    if (!ok) fprintf(stderr, "salesplan: %s: %s\n", f == stdout ? _("standard output") : path, sys_errmsg(e));
     return ok;
 }
 

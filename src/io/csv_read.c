@@ -93,7 +93,7 @@ static size_t src_read(sp_csv *c, char *dst, size_t n, sp_err *err)
         got = fread(dst, 1, n, c->fp);
         if (got < n) {
             if (ferror(c->fp)) {
-                err_set(err, SP_EIO, "%s: %s", c->name, strerror(errno ? errno : EIO));
+                err_set(err, SP_EIO, "%s: %s", c->name, sys_errmsg(errno ? errno : EIO));
                 return (size_t)-1;
             }
             if (got == 0) {
@@ -646,14 +646,14 @@ sp_csv *csv_open(const char *path, const sp_csv_opts *opts, sp_err *err)
          * then reads as empty); blocking reads are restored below */
         fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         if (fd < 0) {
-            err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
+            err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(errno));
             csv_close(c);
             return NULL;
         }
     }
     struct stat stt;
     if (fstat(fd, &stt) != 0) {
-        err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
+        err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(errno));
         if (!is_stdin) close(fd);
         csv_close(c);
         return NULL;
@@ -662,7 +662,7 @@ sp_csv *csv_open(const char *path, const sp_csv_opts *opts, sp_err *err)
      * would never end) or a socket is refused (standard input is read as
      * it comes) */
     const char *refuse = NULL;
-    if (S_ISDIR(stt.st_mode)) refuse = strerror(EISDIR);
+    if (S_ISDIR(stt.st_mode)) refuse = sys_errmsg(EISDIR);
     else if (!is_stdin && !S_ISREG(stt.st_mode) && !S_ISFIFO(stt.st_mode))
         refuse = _("not a regular file (a device or a socket cannot be imported)");
     if (refuse) {
@@ -678,7 +678,7 @@ sp_csv *csv_open(const char *path, const sp_csv_opts *opts, sp_err *err)
         if (fl >= 0) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
         c->fp = fdopen(fd, "rb");
         if (!c->fp) {
-            err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
+            err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(errno));
             close(fd);
             csv_close(c);
             return NULL;

@@ -1921,7 +1921,7 @@ static bool read_file(const char *path, buf_t *b, sp_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
+        err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(errno));
         return false;
     }
     bool too_big = false;
@@ -1938,7 +1938,7 @@ static bool read_file(const char *path, buf_t *b, sp_err *err)
     }
     int rerr = ferror(f) ? errno : 0;
     fclose(f);
-    if (rerr) err_set(err, SP_EIO, "%s: %s", path, strerror(rerr ? rerr : EIO));
+    if (rerr) err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(rerr ? rerr : EIO));
     else if (too_big) err_set(err, SP_EINVAL, _("%s: a plan file may hold at most 16 MiB"), path);
     return !rerr && !too_big;
 }

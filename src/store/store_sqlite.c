@@ -172,6 +172,22 @@ static const char *sq_file(sqlite3 *db)
     return f && *f ? f : "?";
 }
 
+/* sq_msg: the SQLite error of db (or of rc when db is NULL) in the current
+ * language: the result codes a user can act on said plainly, others as
+ * SQLite words them. */
+static const char *sq_msg(sqlite3 *db, int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_CANTOPEN: return _("cannot open the file (does its directory exist, and may it be read and written?)");
+    case SQLITE_FULL: return _("No space left on device");
+    case SQLITE_IOERR: return _("an input/output error");
+    case SQLITE_CORRUPT: return _("the file is damaged");
+    case SQLITE_PERM: return _("Permission denied");
+    case SQLITE_NOMEM: return _("out of memory");
+    default: return db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    }
+}
+
 /* sq_error: records the SQLite error of db with a context (what may be
  * NULL), naming the workspace file and mapping the result code to an
  * error class: busy → transient with "is busy", read-only → I/O, etc. */
@@ -180,7 +196,7 @@ static bool sq_error(sqlite3 *db, int rc, const char *what, sp_err *err)
     sp_errclass cls = SP_EINTERNAL;
     int prim = rc & 0xff;
     const char *file = sq_file(db);
-    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    const char *msg = sq_msg(db, rc);
     if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
         err_set(err, SP_ETRANSIENT,
                 _("workspace %s is busy: another process is writing (gave up after %.0f s); try again when it has "
@@ -1161,7 +1177,7 @@ static bool open_error(sqlite3 *db, int rc, const char *path, sp_err *err)
         return false;
     }
     if (!db) {
-        err_set(err, SP_EIO, _("workspace %s: %s"), path, sqlite3_errstr(rc));
+        err_set(err, SP_EIO, _("workspace %s: %s"), path, sq_msg(NULL, rc));
         return false;
     }
     return sq_error(db, rc, NULL, err);
@@ -1251,7 +1267,7 @@ static sqlite3 *sq_connect(sq_store *q, const char *path, int flags, int *rc_out
     int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         *rc_out = rc;
-        err_set(err, SP_EIO, _("workspace %s: %s"), q->base.url, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        err_set(err, SP_EIO, _("workspace %s: %s"), q->base.url, sq_msg(db, rc));
         sqlite3_close(db);
         return NULL;
     }
@@ -1277,7 +1293,7 @@ static sqlite3 *sq_connect(sq_store *q, const char *path, int flags, int *rc_out
 /* readonly_reason: why path cannot be written (strerror), for messages. */
 static const char *readonly_reason(const char *path)
 {
-    if (access(path, W_OK) != 0) return strerror(errno);
+    if (access(path, W_OK) != 0) return sys_errmsg(errno);
     return _("opened read-only");
 }
 
@@ -1359,7 +1375,7 @@ sp_store *store_sqlite_open(const char *path, sp_open_mode mode, sp_err *err)
         if (rc == SQLITE_READONLY)
             err_set(err, SP_EIO, _("workspace %s is read-only (%s): this command writes to it"), path,
                     readonly_reason(path));
-        else if ((rc & 0xff) == SQLITE_CANTOPEN)
+        else if ((rc & 0xff) == SQLITE_CANTOPEN && err_ok(err))
             open_error(NULL, rc, path, err);
         goto fail;
     }

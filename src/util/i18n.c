@@ -4,6 +4,7 @@
  */
 #include "i18n.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,4 +86,22 @@ sp_lang i18n_lang_from_accept(const char *h)
         }
     }
     return best;
+}
+
+const char *sys_errmsg(int e)
+{
+    switch (e) {
+    case ENOENT: return _("No such file or directory");
+    case EACCES: return _("Permission denied");
+    case EPERM: return _("Operation not permitted");
+    case EISDIR: return _("Is a directory");
+    case ENOTDIR: return _("Not a directory");
+    case ENOSPC: return _("No space left on device");
+    case EROFS: return _("Read-only file system");
+    case ELOOP: return _("Too many levels of symbolic links");
+    case EEXIST: return _("File exists");
+    case EMFILE:
+    case ENFILE: return _("Too many open files");
+    default: return strerror(e);
+    }
 }

@@ -28,6 +28,10 @@ int i18n_lang_parse(const char *s);
 sp_lang i18n_lang_from_accept(const char *header);
 
 #define _(s) tr_lang(i18n_lang(), s)
+
+/* sys_errmsg: the system error e (an errno value) in the current language:
+ * the common ones translated, others as strerror(e) gives them. */
+const char *sys_errmsg(int e);
 #define N_(s) (s)
 
 #endif

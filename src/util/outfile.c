@@ -137,21 +137,21 @@ sp_outfile *outfile_open(const char *path, const sp_out_guard *g, sp_err *err)
         o->dest = xstrdup(path);
     }
     if (exists && S_ISDIR(st.st_mode)) {
-        err_set(err, SP_EIO, "%s: %s", path, strerror(EISDIR));
+        err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(EISDIR));
         goto fail;
     }
     if (exists && !S_ISREG(st.st_mode)) {
         /* a device or a FIFO: written in place */
         o->fd = open(o->dest, O_WRONLY | O_CLOEXEC);
         if (o->fd < 0) {
-            err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
+            err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(errno));
             goto fail;
         }
         return o;
     }
     o->fd = open_tmp(o->dest, &o->tmp);
     if (o->fd < 0) {
-        err_set(err, SP_EIO, "%s: %s", path, strerror(errno));
+        err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(errno));
         goto fail;
     }
     /* keep the permission bits of the file being replaced */
@@ -169,7 +169,7 @@ bool outfile_write(sp_outfile *o, const void *data, size_t n, sp_err *err)
         ssize_t w = write(o->fd, p, n);
         if (w < 0) {
             if (errno == EINTR) continue;
-            err_set(err, SP_EIO, "%s: %s", o->path, strerror(errno));
+            err_set(err, SP_EIO, "%s: %s", o->path, sys_errmsg(errno));
             return false;
         }
         p += w;
@@ -183,7 +183,7 @@ bool outfile_sync(sp_outfile *o, sp_err *err)
 {
     if (o->synced || !o->tmp) return true;
     if (fsync(o->fd) != 0) {
-        err_set(err, SP_EIO, "%s: %s", o->path, strerror(errno));
+        err_set(err, SP_EIO, "%s: %s", o->path, sys_errmsg(errno));
         return false;
     }
     o->synced = true;
@@ -208,13 +208,13 @@ bool outfile_commit(sp_outfile *o, sp_err *err)
     bool ok = true;
     if (!outfile_sync(o, err)) ok = false;
     if (close(o->fd) != 0 && ok) {
-        err_set(err, SP_EIO, "%s: %s", o->path, strerror(errno));
+        err_set(err, SP_EIO, "%s: %s", o->path, sys_errmsg(errno));
         ok = false;
     }
     o->fd = -1;
     if (ok && o->tmp) {
         if (rename(o->tmp, o->dest) != 0) {
-            err_set(err, SP_EIO, "%s: %s", o->path, strerror(errno));
+            err_set(err, SP_EIO, "%s: %s", o->path, sys_errmsg(errno));
             ok = false;
         } else {
             free(o->tmp);

@@ -57,4 +57,13 @@ expect_rc 0 "help in Chinese (--lang zh)" "$SP" --lang zh kpi --help
 contains "Chinese kpi help" "$OUT" "用法"
 expect_rc 2 "unknown --lang" "$SP" --lang fr --help
 
+
+# system and SQLite errors in the user's language, said once
+expect_rc 1 "init in a directory that does not exist (zh)" "$SP" --lang zh --db "$WORK/no/such/dir/ws.db" init
+contains "… says it cannot open the file, in Chinese" "$ERR" "无法打开该文件"
+check "… once, with no English from SQLite" test "$(printf '%s\n' "$ERR" | grep -c .)" = 1 -a -z "$(printf '%s' "$ERR" | grep -i 'unable to open')"
+"$SP" --db "$WORK/ws-errs.db" init >/dev/null 2>&1
+expect_rc 1 "import of a missing file (zh)" "$SP" --lang zh --db "$WORK/ws-errs.db" import deals "$WORK/missing.csv"
+contains "… says so in Chinese" "$ERR" "文件或目录不存在"
+
 finish
