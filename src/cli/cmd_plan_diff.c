@@ -161,8 +161,14 @@ static const struct {
     {"tier_review_due", N_("tier review due")},
     {"url", N_("URL")},
     {"secret_env", N_("secret variable")},
+    {"secret_file", N_("secret file")},
     {"to", N_("to")},
     {"to_owner", N_("to owner")},
+    {"at", N_("send at")},
+    {"weekly_pack", N_("weekly pack on")},
+    {"email", N_("e-mail address")},
+    {"mobile", N_("mobile")},
+    {"im_id", N_("IM id")},
 };
 
 static const char *field_label(const char *key)

@@ -76,6 +76,71 @@ int dim_from_name(const char *name)
     return -1;
 }
 
+/* ---- notify and member values ---- */
+
+static const char *const weekday_en[8] = {NULL,       "monday", "tuesday",  "wednesday",
+                                          "thursday", "friday", "saturday", "sunday"};
+/* UTF-8 of 一 二 三 四 五 六 日 */
+static const char *const weekday_zh[8] = {NULL,           "\xe4\xb8\x80", "\xe4\xba\x8c", "\xe4\xb8\x89",
+                                          "\xe5\x9b\x9b", "\xe4\xba\x94", "\xe5\x85\xad", "\xe6\x97\xa5"};
+
+const char *plan_weekday_name(int wd) { return wd >= 1 && wd <= 7 ? weekday_en[wd] : NULL; }
+
+/* plan_weekday_from_name: also 周天 / 星期天 for Sunday. */
+int plan_weekday_from_name(const char *s)
+{
+    if (!s) return -1;
+    static const char zhou[] = "\xe5\x91\xa8", xingqi[] = "\xe6\x98\x9f\xe6\x9c\x9f"; /* 周, 星期 */
+    const char *day = NULL;
+    if (strncmp(s, zhou, sizeof zhou - 1) == 0) day = s + sizeof zhou - 1;
+    else if (strncmp(s, xingqi, sizeof xingqi - 1) == 0) day = s + sizeof xingqi - 1;
+    for (int i = 1; i <= 7; i++) {
+        if (strcmp(s, weekday_en[i]) == 0) return i;
+        if (day && strcmp(day, weekday_zh[i]) == 0) return i;
+    }
+    if (day && strcmp(day, "\xe5\xa4\xa9") == 0) return 7; /* 周天, 星期天 */
+    return -1;
+}
+
+bool plan_time_parse(const char *s, int *minutes)
+{
+    if (!s) return false;
+    size_t n = strlen(s);
+    if (n != 4 && n != 5) return false;
+    size_t hl = n - 3; /* 1 or 2 hour digits */
+    for (size_t i = 0; i < n; i++) {
+        bool digit = s[i] >= '0' && s[i] <= '9';
+        if (i == hl ? s[i] != ':' : !digit) return false;
+    }
+    int h = hl == 2 ? (s[0] - '0') * 10 + (s[1] - '0') : s[0] - '0';
+    int m = (s[hl + 1] - '0') * 10 + (s[hl + 2] - '0');
+    if (h > 23 || m > 59) return false;
+    *minutes = h * 60 + m;
+    return true;
+}
+
+char *plan_time_format(int minutes, char buf[6])
+{
+    if (minutes < 0 || minutes >= 24 * 60) minutes = 0;
+    buf[0] = (char)('0' + minutes / 600);
+    buf[1] = (char)('0' + minutes / 60 % 10);
+    buf[2] = ':';
+    buf[3] = (char)('0' + minutes % 60 / 10);
+    buf[4] = (char)('0' + minutes % 10);
+    buf[5] = '\0';
+    return buf;
+}
+
+bool plan_email_ok(const char *s)
+{
+    if (!s) return false;
+    const char *at = strchr(s, '@');
+    if (!at || at == s || !at[1] || strchr(at + 1, '@')) return false;
+    for (const char *q = s; *q; q++)
+        if (strchr(" \t\r\n,;<>\"", *q)) return false;
+    return true;
+}
+
 /* plan_set_defaults: the defaults of SPEC §4/§6. Replaces currency and
  * timezone only when unset (they are owned strings). */
 void plan_set_defaults(sp_plan *p)
@@ -178,6 +243,9 @@ void plan_free(sp_plan *p)
         for (size_t j = 0; j < g->nmembers; j++) {
             free(g->members[j].id);
             free(g->members[j].name);
+            free(g->members[j].email);
+            free(g->members[j].mobile);
+            free(g->members[j].im_id);
         }
         free(g->members);
     }
@@ -244,6 +312,7 @@ void plan_free(sp_plan *p)
         free(p->notify[i].kind);
         free(p->notify[i].url);
         free(p->notify[i].secret_env);
+        free(p->notify[i].secret_file);
         free(p->notify[i].to);
     }
     free(p->notify);

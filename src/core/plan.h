@@ -101,7 +101,10 @@ typedef struct sp_member {
     sp_role role;
     bool has_visits_capacity;
     int64_t visits_per_month;
-    sp_pos pos;
+    char *email;                     /* for per-owner e-mail; NULL when not given */
+    char *mobile;                    /* for @-mentions by phone number; NULL when not given */
+    char *im_id;                     /* the member's id in the chat tool (@-mentions); NULL when not given */
+    sp_pos pos, pos_email, pos_mobile, pos_im_id;
 } sp_member;
 
 typedef struct sp_group {
@@ -247,11 +250,32 @@ typedef struct sp_alerts_cfg {
     bool tier_review_due;            /* default true */
 } sp_alerts_cfg;
 
+/* A reminder channel (SPEC §4 `notify:`). The signing secret is never in
+ * the plan: secret_env names an environment variable, secret_file a file
+ * (at most one of them). Nothing is sent yet (sending is a later release):
+ * the plan only records where and when. */
 typedef struct sp_notify {
-    char *kind, *url, *secret_env, *to;
+    char *kind, *url, *secret_env, *secret_file, *to;
     bool to_owner;
-    sp_pos pos;
+    int at;                          /* time of day in minutes after 00:00 (plan's time
+                                      * zone), 0..1439; -1 when not given */
+    int weekly_pack;                 /* 1 = monday … 7 = sunday; 0 when not given */
+    sp_pos pos, pos_at, pos_weekly_pack;
 } sp_notify;
+
+/* plan_weekday_name: "monday" … "sunday" for 1..7, NULL otherwise.
+ * plan_weekday_from_name: 1..7 for "monday" … "sunday", "周一" … "周日"
+ * (also "星期一" … "星期日"); -1 otherwise. */
+const char *plan_weekday_name(int wd);
+int plan_weekday_from_name(const char *s);
+/* plan_time_parse: "HH:MM" (24-hour, 00:00..23:59; the hour may have one
+ * digit) into minutes after midnight; false when malformed.
+ * plan_time_format: minutes 0..1439 as "HH:MM" into buf (6 bytes). */
+bool plan_time_parse(const char *s, int *minutes);
+char *plan_time_format(int minutes, char buf[6]);
+/* plan_email_ok: one address local@domain: a single '@', both parts
+ * non-empty, no blanks, commas, semicolons or angle brackets. */
+bool plan_email_ok(const char *s);
 
 typedef struct sp_plan {
     char *id, *name, *currency, *timezone;

@@ -68,6 +68,14 @@ static char *s_hundredths(int64_t v)
     return xasprintf("%s%llu.%02u", sign, whole, frac);
 }
 
+/* s_time: a notify time "HH:MM"; NULL when not given (< 0). */
+static char *s_time(int minutes)
+{
+    if (minutes < 0) return NULL;
+    char buf[6];
+    return xstrdup(plan_time_format(minutes, buf));
+}
+
 /* s_list: "a, b, c"; NULL when empty. */
 static char *s_list(char *const *v, size_t n)
 {
@@ -297,6 +305,9 @@ static void cmp_member(sp_plan_diff *d, const char *id, const void *x, const voi
     fld_v(d, DENT_MEMBER, id, "capacity.visits_per_month", DV_INT,
           a->m->has_visits_capacity ? s_int((long long)a->m->visits_per_month) : NULL, a->m->visits_per_month,
           b->m->has_visits_capacity ? s_int((long long)b->m->visits_per_month) : NULL, b->m->visits_per_month);
+    fld(d, DENT_MEMBER, id, "email", s_dup(a->m->email), s_dup(b->m->email));
+    fld(d, DENT_MEMBER, id, "mobile", s_dup(a->m->mobile), s_dup(b->m->mobile));
+    fld(d, DENT_MEMBER, id, "im_id", s_dup(a->m->im_id), s_dup(b->m->im_id));
 }
 
 static void diff_team(sp_plan_diff *d, const sp_plan *a, const sp_plan *b)
@@ -536,8 +547,12 @@ static void cmp_notify(sp_plan_diff *d, const char *id, const void *x, const voi
     const sp_notify *a = x, *b = y;
     fld_secret(d, DENT_NOTIFY, id, "url", a->url, b->url);
     fld(d, DENT_NOTIFY, id, "secret_env", s_dup(a->secret_env), s_dup(b->secret_env));
+    fld(d, DENT_NOTIFY, id, "secret_file", s_dup(a->secret_file), s_dup(b->secret_file));
     fld(d, DENT_NOTIFY, id, "to", s_dup(a->to), s_dup(b->to));
     fld_v(d, DENT_NOTIFY, id, "to_owner", DV_BOOL, s_bool(a->to_owner), a->to_owner, s_bool(b->to_owner), b->to_owner);
+    fld(d, DENT_NOTIFY, id, "at", s_time(a->at), s_time(b->at));
+    fld(d, DENT_NOTIFY, id, "weekly_pack", s_dup(plan_weekday_name(a->weekly_pack)),
+        s_dup(plan_weekday_name(b->weekly_pack)));
 }
 
 /* notify_ids: an id per channel: its kind, "kind#2" for the second of a

@@ -343,6 +343,9 @@ char *plan_export_yaml(const sp_plan *p)
                         pad(&b, mm.ind + 2);
                         buf_printf(&b, "visits_per_month: %lld\n", (long long)mb->visits_per_month);
                     }
+                    kv_text(&mm, "email", mb->email);
+                    kv_text(&mm, "mobile", mb->mobile);
+                    kv_text(&mm, "im_id", mb->im_id);
                 }
             }
         }
@@ -495,8 +498,11 @@ char *plan_export_yaml(const sp_plan *p)
             kv_word(&im, "kind", x->kind ? x->kind : "");
             kv_text(&im, "url", x->url);
             kv_word(&im, "secret_env", x->secret_env);
+            kv_text(&im, "secret_file", x->secret_file);
             kv_text(&im, "to", x->to);
             if (x->to_owner) kv_raw(&im, "to_owner", "true");
+            if (x->at >= 0) kv_text(&im, "at", plan_time_format(x->at, tmp));
+            if (x->weekly_pack) kv_raw(&im, "weekly_pack", plan_weekday_name(x->weekly_pack));
         }
     }
 
@@ -616,6 +622,9 @@ char *plan_export_json(const sp_plan *p)
                 json_object_set_new(cap, "visits_per_month", json_integer(mb->visits_per_month));
                 json_object_set_new(mo, "capacity", cap);
             }
+            json_object_set_new(mo, "email", jstr(mb->email));
+            json_object_set_new(mo, "mobile", jstr(mb->mobile));
+            json_object_set_new(mo, "im_id", jstr(mb->im_id));
             json_array_append_new(ms, mo);
         }
         json_object_set_new(go, "members", ms);
@@ -769,8 +778,12 @@ char *plan_export_json(const sp_plan *p)
         json_object_set_new(o, "kind", jstr(x->kind));
         json_object_set_new(o, "url", jstr(x->url));
         json_object_set_new(o, "secret_env", jstr(x->secret_env));
+        json_object_set_new(o, "secret_file", jstr(x->secret_file));
         json_object_set_new(o, "to", jstr(x->to));
         json_object_set_new(o, "to_owner", json_boolean(x->to_owner));
+        char hm[6];
+        json_object_set_new(o, "at", x->at >= 0 ? json_string(plan_time_format(x->at, hm)) : json_null());
+        json_object_set_new(o, "weekly_pack", jstr(plan_weekday_name(x->weekly_pack)));
         json_array_append_new(nt, o);
     }
     json_object_set_new(root, "notify", nt);

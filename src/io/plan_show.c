@@ -102,6 +102,16 @@ static const char *notify_label(const char *kind)
     return kind ? kind : "";
 }
 
+/* weekday_pack_label: "weekly review pack on Monday" for weekday 1..7. */
+static const char *weekday_pack_label(int wd)
+{
+    static const char *const v[7] = {N_("weekly review pack on Monday"),   N_("weekly review pack on Tuesday"),
+                                     N_("weekly review pack on Wednesday"), N_("weekly review pack on Thursday"),
+                                     N_("weekly review pack on Friday"),    N_("weekly review pack on Saturday"),
+                                     N_("weekly review pack on Sunday")};
+    return wd >= 1 && wd <= 7 ? _(v[wd - 1]) : "";
+}
+
 /* the default tier names (core/plan.c), for the catalog */
 static const char *const default_tier_names[] __attribute__((unused)) = {N_("Strategic"), N_("Key"), N_("Potential")};
 
@@ -721,8 +731,14 @@ static void step_resources(writer *w)
 {
     const sp_plan *p = w->p;
     w_sub(w, _("Team"));
-    const char *th[5] = {_("group"), _("focus"), _("member"), _("role"), _("visits per month (capacity)")};
-    ps_table *t = tbl_new(5, th);
+    /* an e-mail column only when some member has an address */
+    bool any_email = false;
+    for (size_t g = 0; g < p->ngroups; g++)
+        for (size_t m = 0; m < p->groups[g].nmembers; m++)
+            if (p->groups[g].members[m].email) any_email = true;
+    const char *th[6] = {_("group"), _("focus"), _("member"), _("role"), _("visits per month (capacity)"),
+                         _("e-mail address")};
+    ps_table *t = tbl_new(any_email ? 6 : 5, th);
     t->numeric[4] = true;
     for (size_t g = 0; g < p->ngroups; g++) {
         const sp_group *gr = &p->groups[g];
@@ -733,12 +749,13 @@ static void step_resources(writer *w)
             char cap[32];
             if (mb->has_visits_capacity) snprintf(cap, sizeof cap, "%lld", (long long)mb->visits_per_month);
             else snprintf(cap, sizeof cap, "—");
-            const char *row[5] = {m == 0 ? (gr->name ? gr->name : gr->id) : "", m == 0 ? buf_cstr(&focus) : "",
-                                  mb->name ? mb->name : mb->id, role_label(mb->role), cap};
+            const char *row[6] = {m == 0 ? (gr->name ? gr->name : gr->id) : "", m == 0 ? buf_cstr(&focus) : "",
+                                  mb->name ? mb->name : mb->id, role_label(mb->role), cap,
+                                  mb->email ? mb->email : ""};
             tbl_row(t, row);
         }
         if (gr->nmembers == 0) {
-            const char *row[5] = {gr->name ? gr->name : gr->id, buf_cstr(&focus), "", "", ""};
+            const char *row[6] = {gr->name ? gr->name : gr->id, buf_cstr(&focus), "", "", "", ""};
             tbl_row(t, row);
         }
         buf_free(&focus);
@@ -821,20 +838,28 @@ static void step_monitoring(writer *w)
     w_table(w, t);
 
     w_sub(w, _("Notify channels"));
-    const char *nh[3] = {_("channel"), _("destination"), _("signing")};
-    t = tbl_new(3, nh);
+    const char *nh[4] = {_("channel"), _("destination"), _("signing"), _("when")};
+    t = tbl_new(4, nh);
     for (size_t i = 0; i < p->nnotify; i++) {
         const sp_notify *n = &p->notify[i];
-        buf_t to = BUF_INIT, sign = BUF_INIT;
+        buf_t to = BUF_INIT, sign = BUF_INIT, when = BUF_INIT;
         if (n->url) host_of(n->url, &to);
         if (n->to) buf_printf(&to, "%s%s", to.len ? _(", ") : "", n->to);
         if (n->to_owner) buf_printf(&to, "%s%s", to.len ? _(", ") : "", _("each owner"));
+        /* the secret's source only, never the secret nor the file's path */
         if (n->secret_env) buf_printf(&sign, _("signed (secret from the environment variable %s)"), n->secret_env);
+        else if (n->secret_file) buf_puts(&sign, _("signed (secret from a file)"));
         else buf_puts(&sign, "—");
-        const char *row[3] = {notify_label(n->kind), buf_cstr(&to), buf_cstr(&sign)};
+        char hm[6];
+        if (n->at >= 0) buf_printf(&when, _("daily at %s"), plan_time_format(n->at, hm));
+        if (n->weekly_pack)
+            buf_printf(&when, "%s%s", when.len ? _(", ") : "", weekday_pack_label(n->weekly_pack));
+        if (!when.len) buf_puts(&when, "—");
+        const char *row[4] = {notify_label(n->kind), buf_cstr(&to), buf_cstr(&sign), buf_cstr(&when)};
         tbl_row(t, row);
         buf_free(&to);
         buf_free(&sign);
+        buf_free(&when);
     }
     w_table(w, t);
 

@@ -296,6 +296,24 @@ static char *scalar_dup(ctx *c, struct fy_node *n, sp_pos pos)
     return xstrndup(s, len);
 }
 
+/* secret_key: whether an unknown key names a secret written in plain text
+ * (secret, token, password, api_key…): such a key gets its own error
+ * saying where secrets come from, never "did you mean". */
+static bool secret_key(const char *k)
+{
+    static const char *const parts[] = {"secret", "token", "password", "passwd", "passphrase", "api_key", "apikey"};
+    static const char *const whole[] = {"key", "pwd", "pass", "sign", "signature"};
+    char low[64];
+    size_t n = strlen(k);
+    if (n >= sizeof low) return false;
+    for (size_t i = 0; i <= n; i++) low[i] = (char)((k[i] >= 'A' && k[i] <= 'Z') ? k[i] - 'A' + 'a' : k[i]);
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (strstr(low, parts[i])) return true;
+    for (size_t i = 0; i < sizeof whole / sizeof *whole; i++)
+        if (strcmp(low, whole[i]) == 0) return true;
+    return false;
+}
+
 /* map_read: reads mapping node n against the key vocabulary keys into m.
  * Reports a non-mapping, unknown keys (with a suggestion) and non-text keys.
  * Returns false when n is not a mapping. */
@@ -332,7 +350,13 @@ static bool map_read(ctx *c, struct fy_node *n, sp_pos fb, const char *what, con
         for (i = 0; i < nkeys; i++)
             if (strcmp(keys[i], ks) == 0) break;
         if (i == nkeys) {
-            unknown_word(c, kp, N_("key"), ks, keys, nkeys);
+            if (secret_key(ks))
+                add_err(c, kp,
+                        _("'%s' looks like a secret, and secrets are never written in the plan file: keep it in an "
+                          "environment variable named by 'secret_env' or in a file named by 'secret_file' (under "
+                          "'notify')"),
+                        ks);
+            else unknown_word(c, kp, N_("key"), ks, keys, nkeys);
         } else {
             m->v[i] = fy_node_pair_value(pr);
             m->kpos[i] = kp;
@@ -844,18 +868,40 @@ static void read_fiscal(ctx *c, struct fy_node *plan)
 /* ---- team ---- */
 static const char *const team_keys[] = {"groups"};
 static const char *const group_keys[] = {"id", "name", "focus", "members"};
-static const char *const member_keys[] = {"id", "name", "role", "capacity"};
+static const char *const member_keys[] = {"id", "name", "role", "capacity", "email", "mobile", "im_id"};
 static const char *const capacity_keys[] = {"visits_per_month"};
 static const char *const role_words[] = {"", "leader", "rep", "presales", "manager"};
+
+/* phone_ok: digits (5 to 20 of them) with blanks, '+', '-', '(' or ')'. */
+static bool phone_ok(const char *s)
+{
+    size_t digits = 0;
+    for (; *s; s++) {
+        if (*s >= '0' && *s <= '9') digits++;
+        else if (!strchr(" +-()", *s)) return false;
+    }
+    return digits >= 5 && digits <= 20;
+}
 
 static void read_member(ctx *c, struct fy_node *n, sp_pos fb, sp_member *mb)
 {
     static const char *W = "member";
     mapf m;
-    if (!map_read(c, n, fb, W, member_keys, 4, &m)) return;
+    if (!map_read(c, n, fb, W, member_keys, sizeof member_keys / sizeof *member_keys, &m)) return;
     mb->pos = m.pos;
     get_id(c, &m, W, IDS_MEMBER, &mb->id);
     get_text(c, &m, W, "name", false, false, &mb->name);
+    if (get_text(c, &m, W, "email", false, true, &mb->email) && !plan_email_ok(mb->email))
+        add_err(c, fpos(&m, "email"), _("%s: '%s' is not an e-mail address: '%s' (write it as name@example.com)"), W,
+                "email", mb->email);
+    if (get_text(c, &m, W, "mobile", false, true, &mb->mobile) && !phone_ok(mb->mobile))
+        add_err(c, fpos(&m, "mobile"),
+                _("%s: '%s' is not a phone number: '%s' (digits, with spaces, '+', '-' or brackets at most)"), W,
+                "mobile", mb->mobile);
+    get_text(c, &m, W, "im_id", false, true, &mb->im_id);
+    mb->pos_email = fpos(&m, "email");
+    mb->pos_mobile = fpos(&m, "mobile");
+    mb->pos_im_id = fpos(&m, "im_id");
     int r = get_enum(c, &m, W, "role", false, role_words, 5);
     if (r > 0) mb->role = (sp_role)r;
     if (fhas(&m, "capacity")) {
@@ -1355,7 +1401,9 @@ static const char *const cat_keys[] = {"id", "name", "share"};
 static const char *const tier_keys[] = {"id", "name", "min", "review_every_days"};
 static const char *const alert_keys[] = {"stale_followup_days", "escalate_after_days", "goal_off_pace_below",
                                          "budget_overrun_above", "task_overdue", "tier_review_due"};
-static const char *const notify_keys[] = {"kind", "url", "secret_env", "to", "to_owner"};
+static const char *const notify_keys[] = {"kind", "url",      "secret_env", "secret_file",
+                                          "to",   "to_owner", "at",         "weekly_pack"};
+static const char *const weekday_words[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
 static const char *const notify_words[] = {"feishu", "dingtalk", "wecom", "slack", "webhook", "email"};
 static const char *const check_keys[] = {"max_growth"};
 
@@ -1450,18 +1498,88 @@ static void read_alerts(ctx *c, struct fy_node *n, sp_pos fb)
     get_bool(c, &m, W, "tier_review_due", &a->tier_review_due);
 }
 
+/* env_name_ok: an environment variable name: [A-Za-z_][A-Za-z0-9_]*. */
+static bool env_name_ok(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9')) return false;
+    for (; *s; s++)
+        if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+            return false;
+    return true;
+}
+
+/* check_addresses: the e-mail channel's 'to': one address or several
+ * separated by ',' (blanks around them allowed); each must be an e-mail
+ * address. */
+static void check_addresses(ctx *c, sp_pos pos, const char *to)
+{
+    const char *s = to;
+    for (;;) {
+        size_t n = strcspn(s, ",");
+        char *one = xstrndup(s, n);
+        char *a = one + strspn(one, " ");
+        size_t l = strlen(a);
+        while (l && a[l - 1] == ' ') a[--l] = '\0';
+        if (!plan_email_ok(a))
+            add_err(c, pos, _("%s: '%s' is not an e-mail address: '%s' (write it as name@example.com)"), "notify",
+                    "to", a);
+        free(one);
+        if (!s[n]) break;
+        s += n + 1;
+    }
+}
+
 static void read_notify(ctx *c, struct fy_node *n, sp_pos fb, sp_notify *x)
 {
     static const char *W = "notify";
     mapf m;
-    if (!map_read(c, n, fb, W, notify_keys, 5, &m)) return;
+    if (!map_read(c, n, fb, W, notify_keys, sizeof notify_keys / sizeof *notify_keys, &m)) return;
     x->pos = m.pos;
+    x->at = -1;
     int k = get_enum(c, &m, W, "kind", true, notify_words, 6);
     if (k >= 0) x->kind = xstrdup(notify_words[k]);
     get_text(c, &m, W, "url", false, true, &x->url);
-    get_text(c, &m, W, "secret_env", false, true, &x->secret_env);
+    /* the value is not echoed: it may be the secret itself, pasted by mistake */
+    if (get_text(c, &m, W, "secret_env", false, true, &x->secret_env) && !env_name_ok(x->secret_env))
+        add_err(c, fpos(&m, "secret_env"), "%s",
+                _("notify: 'secret_env' names an environment variable (letters, digits and '_', such as "
+                  "FEISHU_SECRET) that holds the secret; it must not hold the secret itself"));
+    get_text(c, &m, W, "secret_file", false, true, &x->secret_file);
+    if (fhas(&m, "secret_env") && fhas(&m, "secret_file"))
+        add_err(c, m.kpos[key_index(&m, "secret_file")], "%s",
+                _("notify: give either 'secret_env' or 'secret_file', not both"));
     get_text(c, &m, W, "to", false, true, &x->to);
     get_bool(c, &m, W, "to_owner", &x->to_owner);
+    char *s = get_scalar(c, &m, W, "at", false);
+    if (s && !plan_time_parse(s, &x->at)) {
+        x->at = -1;
+        add_err(c, fpos(&m, "at"),
+                _("notify: 'at' expects a time of day HH:MM from 00:00 to 23:59 (24-hour, in the plan's time "
+                  "zone), got '%s'"),
+                s);
+    }
+    free(s);
+    x->pos_at = fpos(&m, "at");
+    s = get_scalar(c, &m, W, "weekly_pack", false);
+    if (s) {
+        int wd = plan_weekday_from_name(s);
+        if (wd > 0) x->weekly_pack = wd;
+        else {
+            const char *dm = did_you_mean(s, weekday_words, 7);
+            if (dm)
+                add_err(c, fpos(&m, "weekly_pack"),
+                        _("notify: unknown weekday '%s' for 'weekly_pack' (did you mean '%s'?); expected monday … "
+                          "sunday or 周一 … 周日"),
+                        s, dm);
+            else
+                add_err(c, fpos(&m, "weekly_pack"),
+                        _("notify: unknown weekday '%s' for 'weekly_pack'; expected monday … sunday or 周一 … 周日"),
+                        s);
+        }
+    }
+    free(s);
+    x->pos_weekly_pack = fpos(&m, "weekly_pack");
+    if (k == 5 && x->to) check_addresses(c, fpos(&m, "to"), x->to);
     if (k >= 0 && k != 5 && !fhas(&m, "url")) add_err(c, m.pos, _("notify: kind '%s' needs a url"), notify_words[k]);
     if (k == 5 && !fhas(&m, "to") && !x->to_owner)
         add_err(c, m.pos, "%s", _("notify: kind 'email' needs 'to' or 'to_owner: true'"));

@@ -111,6 +111,47 @@ contains "item: hint line 3" "$ERR" "fwitem.yaml:3:7: error: hint: this line has
 contains "item: hint line 4" "$ERR" "fwitem.yaml:4:11: error: hint: this line has a full-width colon"
 case $ERR in *"goal '?'"*) not_ok "no verdict noise for the unreadable goal" ;; *) ok "no verdict noise for the unreadable goal" ;; esac
 
+# ---- notify and member keys: bad values at their place, in both languages;
+# a secret written in the plan says where secrets come from ----
+cat >"$WORK/notify.yaml" <<'YAML'
+plan: {id: x, name: y, period: 2026}
+team:
+  groups:
+    - id: g
+      members:
+        - {id: r1, email: wang.example.com}
+        - {id: r2, password: hunter2}
+notify:
+  - {kind: feishu, url: "https://h", at: 25:00}
+  - {kind: feishu, url: "https://h", at: 9点, weekly_pack: mondy}
+  - {kind: dingtalk, url: "https://h", secret_env: DING, secret_file: /etc/ding}
+  - {kind: slack, url: "https://h", token: xoxb-123}
+  - {kind: email, to_owner: true, at: "08:30", weekly_pack: 周一}
+YAML
+expect_rc 1 "bad notify and member keys" "$SP" check "$WORK/notify.yaml"
+contains "email without @" "$ERR" "notify.yaml:6:27: error: member: 'email' is not an e-mail address: 'wang.example.com' (write it as name@example.com)"
+contains "password in the plan" "$ERR" "notify.yaml:7:20: error: 'password' looks like a secret, and secrets are never written in the plan file: keep it in an environment variable named by 'secret_env' or in a file named by 'secret_file' (under 'notify')"
+contains "at 25:00" "$ERR" "notify.yaml:9:42: error: notify: 'at' expects a time of day HH:MM from 00:00 to 23:59 (24-hour, in the plan's time zone), got '25:00'"
+contains "at 9点" "$ERR" "notify.yaml:10:42: error: notify: 'at' expects a time of day HH:MM"
+contains "unknown weekday" "$ERR" "notify.yaml:10:59: error: notify: unknown weekday 'mondy' for 'weekly_pack' (did you mean 'monday'?); expected monday … sunday or 周一 … 周日"
+contains "both secrets" "$ERR" "notify.yaml:11:58: error: notify: give either 'secret_env' or 'secret_file', not both"
+contains "token in the plan" "$ERR" "notify.yaml:12:37: error: 'token' looks like a secret"
+case $ERR in *hunter2*|*xoxb*) not_ok "a secret written in the plan is not echoed" ;; *) ok "a secret written in the plan is not echoed" ;; esac
+n=$(grep -c ': error: ' <<<"$ERR")
+[ "$n" = 7 ] && ok "7 errors, 周一 and \"08:30\" accepted" || not_ok "expected 7 errors, got $n: $ERR"
+expect_rc 1 "bad notify and member keys (--lang zh)" "$SP" --lang zh check "$WORK/notify.yaml"
+contains "zh: email" "$ERR" "notify.yaml:6:27: 错误：member：'email' 不是邮箱地址：'wang.example.com'（应写成 name@example.com 的形式）"
+contains "zh: secret" "$ERR" "notify.yaml:7:20: 错误：'password' 看起来是密钥，而密钥绝不写在计划文件里：请把它放在环境变量中并用 'secret_env' 指明变量名，或放在文件中并用 'secret_file' 指明文件（写在 'notify' 下）"
+contains "zh: at" "$ERR" "notify.yaml:9:42: 错误：通知 notify：'at' 应为 00:00 到 23:59 之间的时刻 HH:MM（24 小时制，按计划的时区），实际为 '25:00'"
+contains "zh: weekday" "$ERR" "notify.yaml:10:59: 错误：通知 notify：'weekly_pack' 的星期 'mondy' 无法识别（是否想写 'monday'？）"
+contains "zh: both secrets" "$ERR" "notify.yaml:11:58: 错误：通知 notify：'secret_env' 和 'secret_file' 只能写一个，不能同时写"
+case $ERR in *"looks like"*|*"expects a time"*|*"not both"*) not_ok "zh: no English message left" ;; *) ok "zh: no English message left" ;; esac
+# secret_env holding the secret itself is refused without echoing it
+printf 'plan: {id: x, name: y}\nnotify:\n  - {kind: feishu, url: "https://h", secret_env: "SECxyz+/abc="}\n' >"$WORK/pasted.yaml"
+expect_rc 1 "secret pasted into secret_env" "$SP" check "$WORK/pasted.yaml"
+contains "secret_env names a variable" "$ERR" "pasted.yaml:3:51: error: notify: 'secret_env' names an environment variable"
+case $ERR in *SECxyz*) not_ok "the pasted secret is not echoed" ;; *) ok "the pasted secret is not echoed" ;; esac
+
 # ---- bounded time and memory: the worst shapes at the 16 MiB limit ----
 /usr/bin/python3 "$D/gen_limits.py" "$WORK"
 limit_s=10 limit_kb=$((400 * 1024))

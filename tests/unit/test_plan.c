@@ -243,12 +243,29 @@ static void check_example_common(const sp_plan *p)
     assert_int_equal(p->alerts.budget_overrun_above, 1000000);
     assert_true(p->alerts.task_overdue);
     assert_true(p->alerts.tier_review_due);
-    assert_int_equal(p->nnotify, 2);
+    assert_int_equal(p->nnotify, 3);
     assert_string_equal(p->notify[0].kind, "feishu");
     assert_string_equal(p->notify[0].url, "https://open.feishu.cn/open-apis/bot/v2/hook/REPLACE-ME");
     assert_string_equal(p->notify[0].secret_env, "FEISHU_SECRET");
-    assert_string_equal(p->notify[1].kind, "email");
-    assert_true(p->notify[1].to_owner);
+    assert_null(p->notify[0].secret_file);
+    assert_int_equal(p->notify[0].at, 9 * 60);
+    assert_int_equal(p->notify[0].weekly_pack, 0);
+    assert_string_equal(p->notify[1].kind, "dingtalk");
+    assert_null(p->notify[1].secret_env);
+    assert_string_equal(p->notify[1].secret_file, "/etc/salesplan/ding.secret");
+    assert_int_equal(p->notify[1].at, -1);
+    assert_string_equal(p->notify[2].kind, "email");
+    assert_true(p->notify[2].to_owner);
+    assert_int_equal(p->notify[2].at, 8 * 60 + 30);
+    assert_int_equal(p->notify[2].weekly_pack, 1); /* monday (周一 in the Chinese example) */
+    /* members' contact keys */
+    const sp_member *r001 = plan_find_member(p, "r001", NULL);
+    assert_string_equal(r001->email, "wang.qiang@example.com");
+    assert_null(r001->mobile);
+    assert_null(r001->im_id);
+    assert_string_equal(r002->mobile, "+86 138 0000 0002");
+    assert_string_equal(r002->im_id, "ou_r002");
+    assert_null(r002->email);
 }
 
 static void test_example_zh(void **state)
@@ -638,6 +655,28 @@ static void round_trip(const char *path)
     assert_int_equal(p->ntasks, q->ntasks);
     assert_int_equal(p->ntiers, q->ntiers);
     assert_int_equal(p->budget_total, q->budget_total);
+    assert_int_equal(p->nnotify, q->nnotify);
+    for (size_t i = 0; i < p->nnotify; i++) {
+        const sp_notify *a = &p->notify[i], *b = &q->notify[i];
+        assert_string_equal(a->kind, b->kind);
+        assert_true(str_eq(a->url, b->url));
+        assert_true(str_eq(a->secret_env, b->secret_env));
+        assert_true(str_eq(a->secret_file, b->secret_file));
+        assert_true(str_eq(a->to, b->to));
+        assert_int_equal(a->to_owner, b->to_owner);
+        assert_int_equal(a->at, b->at);
+        assert_int_equal(a->weekly_pack, b->weekly_pack);
+    }
+    assert_int_equal(p->ngroups, q->ngroups);
+    for (size_t i = 0; i < p->ngroups; i++) {
+        assert_int_equal(p->groups[i].nmembers, q->groups[i].nmembers);
+        for (size_t j = 0; j < p->groups[i].nmembers; j++) {
+            const sp_member *a = &p->groups[i].members[j], *b = &q->groups[i].members[j];
+            assert_true(str_eq(a->email, b->email));
+            assert_true(str_eq(a->mobile, b->mobile));
+            assert_true(str_eq(a->im_id, b->im_id));
+        }
+    }
     for (size_t i = 0; i < p->ngoals; i++) {
         assert_int_equal(p->goals[i].target, q->goals[i].target);
         assert_int_equal(p->goals[i].period.first, q->goals[i].period.first);
@@ -682,6 +721,14 @@ static void test_export_form(void **state)
     assert_non_null(strstr(y, "    target: 40%\n"));
     assert_non_null(strstr(y, "  total: 2000000\n"));
     assert_non_null(strstr(y, "      premium: 20%..30%\n"));
+    /* notify and member keys: times quoted HH:MM, weekdays canonical in
+     * English (周一 in the file) */
+    assert_non_null(strstr(y, "  - kind: email\n    to_owner: true\n    at: \"08:30\"\n    weekly_pack: monday\n"));
+    assert_non_null(strstr(y, "    secret_env: FEISHU_SECRET\n    at: \"09:00\"\n"));
+    assert_non_null(strstr(y, "    secret_file: \"/etc/salesplan/ding.secret\"\n"));
+    assert_non_null(strstr(y, "          email: \"wang.qiang@example.com\"\n"));
+    assert_non_null(strstr(y, "          mobile: \"+86 138 0000 0002\"\n          im_id: \"ou_r002\"\n"));
+    assert_null(strstr(y, "周一"));
     /* sections in SPEC §4 order */
     static const char *const order[] = {"plan:", "\nteam:", "\ngoals:", "\nanalysis:", "\nstrategies:", "\ntasks:",
                                         "\nbudget:", "\ntiers:", "\nalerts:", "\nnotify:", "\ncheck:"};
@@ -734,6 +781,19 @@ static void test_export_json(void **state)
     json_t *task = json_array_get(json_object_get(j, "tasks"), 0);
     assert_string_equal(json_string_value(json_object_get(task, "due")), "2026-04-15");
     assert_true(json_number_value(json_object_get(json_object_get(task, "budget"), "amount")) == 5000.0);
+    json_t *nt = json_object_get(j, "notify");
+    assert_int_equal(json_array_size(nt), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(nt, 0), "at")), "09:00");
+    assert_true(json_is_null(json_object_get(json_array_get(nt, 0), "secret_file")));
+    assert_true(json_is_null(json_object_get(json_array_get(nt, 1), "at")));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(nt, 1), "secret_file")),
+                        "/etc/salesplan/ding.secret");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(nt, 2), "weekly_pack")), "monday");
+    json_t *m0 = json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(j, "team"), "groups"), 0),
+                                                "members"),
+                                0);
+    assert_string_equal(json_string_value(json_object_get(m0, "email")), "wang.qiang@example.com");
+    assert_true(json_is_null(json_object_get(m0, "im_id")));
     json_decref(j);
     free(s);
     plan_free(p);
@@ -1016,6 +1076,138 @@ static void test_split_errors(void **state)
     err_free(&err);
 }
 
+/* notify's at / weekly_pack / secret_file and members' email / mobile /
+ * im_id: the values read, and each bad value reported at its key's value
+ * (positions counted by hand in the text below) */
+static void test_notify_member_keys(void **state)
+{
+    (void)state;
+    const char *ok = "plan: {id: a, name: n, period: 2026}\n"
+                     "team:\n"
+                     "  groups:\n"
+                     "    - id: g\n"
+                     "      members:\n"
+                     "        - {id: r1, email: a@b.cn, mobile: 13800000000, im_id: U01}\n"
+                     "notify:\n"
+                     "  - {kind: slack, url: \"https://h\", secret_file: /run/s, at: \"7:05\", weekly_pack: friday}\n"
+                     "  - {kind: email, to: \"x@y.z, v@w.q\", at: \"23:59\", weekly_pack: 星期天}\n"
+                     "  - {kind: email, to_owner: true, at: \"00:00\", weekly_pack: 周三}\n";
+    sp_err err = SP_ERR_INIT;
+    sp_plan *p = parse_str(ok, &err);
+    if (!p) fprintf(stderr, "%s", buf_cstr(&err.msg));
+    assert_non_null(p);
+    const sp_member *r1 = plan_find_member(p, "r1", NULL);
+    assert_string_equal(r1->email, "a@b.cn");
+    assert_string_equal(r1->mobile, "13800000000");
+    assert_string_equal(r1->im_id, "U01");
+    assert_int_equal(r1->pos_email.line, 6);
+    assert_int_equal(r1->pos_email.col, 27);
+    assert_string_equal(p->notify[0].secret_file, "/run/s");
+    assert_int_equal(p->notify[0].at, 7 * 60 + 5);
+    assert_int_equal(p->notify[0].weekly_pack, 5);
+    assert_int_equal(p->notify[0].pos_at.line, 8);
+    assert_int_equal(p->notify[0].pos_at.col, 63); /* inside the quotes */
+    assert_int_equal(p->notify[1].at, 23 * 60 + 59);
+    assert_int_equal(p->notify[1].weekly_pack, 7);
+    assert_int_equal(p->notify[2].at, 0);
+    assert_int_equal(p->notify[2].weekly_pack, 3);
+    char *y = plan_export_yaml(p);
+    assert_non_null(strstr(y, "    at: \"07:05\"\n    weekly_pack: friday\n"));
+    assert_non_null(strstr(y, "    at: \"00:00\"\n    weekly_pack: wednesday\n"));
+    assert_non_null(strstr(y, "    weekly_pack: sunday\n"));
+    free(y);
+    plan_free(p);
+    err_free(&err);
+
+    const char *bad = "plan: {id: a, name: n, period: 2026}\n"
+                      "team:\n"
+                      "  groups:\n"
+                      "    - id: g\n"
+                      "      members:\n"
+                      "        - {id: r1, email: wang.example.com, mobile: call me}\n"
+                      "        - {id: r2, password: hunter2}\n"
+                      "notify:\n"
+                      "  - {kind: feishu, url: \"https://h\", at: \"25:00\"}\n"
+                      "  - {kind: feishu, url: \"https://h\", at: 9点, weekly_pack: mondy}\n"
+                      "  - {kind: feishu, url: \"https://h\", secret_env: FS, secret_file: /f}\n"
+                      "  - {kind: feishu, url: \"https://h\", secret: SECabc, weekly_pack: someday}\n"
+                      "  - {kind: feishu, url: \"https://h\", secret_env: \"SECabc/xyz=\"}\n"
+                      "  - {kind: email, to: \"boss, a@b.c\", at: \"12:60\"}\n";
+    assert_null(parse_str(bad, &err));
+    const char *m = buf_cstr(&err.msg);
+    assert_true(has_line(m, "t.yaml:6:27: member: 'email' is not an e-mail address: 'wang.example.com'", NULL));
+    assert_true(has_line(m, "t.yaml:6:53: member: 'mobile' is not a phone number: 'call me'", NULL));
+    assert_true(has_line(m, "t.yaml:7:20: 'password' looks like a secret", "'secret_env'"));
+    assert_true(has_line(m, "t.yaml:9:43: notify: 'at' expects a time of day HH:MM", "got '25:00'"));
+    assert_true(has_line(m, "t.yaml:10:42: notify: 'at' expects a time of day HH:MM", "got '9点'"));
+    assert_true(has_line(m, "t.yaml:10:59: notify: unknown weekday 'mondy' for 'weekly_pack' (did you mean 'monday'?)",
+                         NULL));
+    assert_true(has_line(m, "t.yaml:11:54: notify: give either 'secret_env' or 'secret_file', not both", NULL));
+    assert_true(has_line(m, "t.yaml:12:38: 'secret' looks like a secret", "'secret_file'"));
+    assert_true(has_line(m, "t.yaml:12:67: notify: unknown weekday 'someday' for 'weekly_pack'", NULL));
+    assert_true(has_line(m, "t.yaml:13:51: notify: 'secret_env' names an environment variable", NULL));
+    /* the pasted secret is not echoed */
+    assert_null(strstr(m, "SECabc"));
+    assert_null(strstr(m, "hunter2"));
+    assert_true(has_line(m, "t.yaml:14:24: notify: 'to' is not an e-mail address: 'boss'", NULL));
+    assert_true(has_line(m, "t.yaml:14:43: notify: 'at' expects a time of day HH:MM", "got '12:60'"));
+    assert_int_equal(err.count, 12);
+    err_free(&err);
+}
+
+/* the value helpers of core/plan.c behind those keys */
+static void test_time_weekday_email(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        int want; /* -1: refused */
+    } times[] = {{"09:00", 540}, {"9:00", 540},  {"00:00", 0},  {"23:59", 1439}, {"24:00", -1}, {"25:00", -1},
+                 {"12:60", -1},  {"9点", -1},    {"0900", -1},  {"9:0", -1},     {"09:00:00", -1}, {"", -1},
+                 {" 9:00", -1},  {"-1:00", -1},  {"09：00", -1}, {"123:00", -1}};
+    for (size_t i = 0; i < sizeof times / sizeof *times; i++) {
+        int v = -7;
+        bool ok = plan_time_parse(times[i].s, &v);
+        if (ok != (times[i].want >= 0)) fprintf(stderr, "time '%s'\n", times[i].s);
+        assert_int_equal(ok, times[i].want >= 0);
+        if (ok) assert_int_equal(v, times[i].want);
+    }
+    char buf[6];
+    assert_string_equal(plan_time_format(0, buf), "00:00");
+    assert_string_equal(plan_time_format(8 * 60 + 30, buf), "08:30");
+    assert_string_equal(plan_time_format(1439, buf), "23:59");
+
+    static const char *const en[] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+    static const char *const zh[] = {"周一", "周二", "周三", "周四", "周五", "周六", "周日"};
+    static const char *const zh2[] = {"星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"};
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(plan_weekday_from_name(en[i]), i + 1);
+        assert_int_equal(plan_weekday_from_name(zh[i]), i + 1);
+        assert_int_equal(plan_weekday_from_name(zh2[i]), i + 1);
+        assert_string_equal(plan_weekday_name(i + 1), en[i]);
+    }
+    assert_int_equal(plan_weekday_from_name("周天"), 7);
+    assert_int_equal(plan_weekday_from_name("星期天"), 7);
+    assert_int_equal(plan_weekday_from_name("Monday"), -1);
+    assert_int_equal(plan_weekday_from_name("周"), -1);
+    assert_int_equal(plan_weekday_from_name("周八"), -1);
+    assert_int_equal(plan_weekday_from_name("周一 "), -1);
+    assert_int_equal(plan_weekday_from_name(""), -1);
+    assert_null(plan_weekday_name(0));
+    assert_null(plan_weekday_name(8));
+
+    assert_true(plan_email_ok("a@b"));
+    assert_true(plan_email_ok("wang.qiang+crm@example.com.cn"));
+    assert_false(plan_email_ok("wang.example.com"));
+    assert_false(plan_email_ok("@example.com"));
+    assert_false(plan_email_ok("wang@"));
+    assert_false(plan_email_ok("a@b@c"));
+    assert_false(plan_email_ok("a b@c"));
+    assert_false(plan_email_ok("a@b,c@d"));
+    assert_false(plan_email_ok("Wang <w@x>"));
+    assert_false(plan_email_ok(""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1029,7 +1221,8 @@ int main(void)
         cmocka_unit_test(test_single_quoted_escapes),
         cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_limits),
         cmocka_unit_test(test_bare_ratios), cmocka_unit_test(test_check_keeps_partial_plan),
-        cmocka_unit_test(test_split_errors),
+        cmocka_unit_test(test_split_errors), cmocka_unit_test(test_notify_member_keys),
+        cmocka_unit_test(test_time_weekday_email),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

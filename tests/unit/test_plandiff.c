@@ -2,7 +2,8 @@
  * test_plandiff.c — plan_diff on pairs of small plans parsed from YAML
  * text: a changed target (money grouped in major units), added and removed
  * goals and tasks, a changed budget share, a changed task date and
- * dependency, inherited fields not repeated on children, and identical
+ * dependency, inherited fields not repeated on children, notify's at /
+ * weekly_pack / secret_file and members' contact keys, and identical
  * plans (no change at all). Expectations are written by hand from the YAML.
  */
 #include <stdarg.h>
@@ -341,6 +342,74 @@ static void test_splits(void **state)
     free(v4);
 }
 
+/* notify's at, weekly_pack and secret_file, and a member's contact keys:
+ * a changed `at` is one change "08:30" → "09:00"; a weekday written in
+ * Chinese compares by its day (周一 = monday is no change) */
+static void test_notify_and_contacts(void **state)
+{
+    (void)state;
+    char *x = xasprintf("%snotify:\n"
+                        "  - {kind: email, to_owner: true, at: \"08:30\", weekly_pack: monday}\n"
+                        "  - {kind: dingtalk, url: \"https://h\", secret_env: DING}\n",
+                        BASE);
+    char *same = replace(x, "weekly_pack: monday", "weekly_pack: 周一");
+    sp_plan_diff d;
+    diff_of(x, same, &d);
+    assert_int_equal(d.n, 0);
+    plan_diff_free(&d);
+
+    char *y = replace(x, "at: \"08:30\"", "at: \"9:00\"");
+    diff_of(x, y, &d);
+    assert_int_equal(d.n, 1);
+    const sp_diff_change *c = find(&d, DIFF_CHANGED, DENT_NOTIFY, "email", "at");
+    assert_non_null(c);
+    assert_string_equal(c->old_text, "08:30");
+    assert_string_equal(c->new_text, "09:00");
+    assert_int_equal(c->vtype, DV_TEXT);
+    plan_diff_free(&d);
+
+    /* at removed, weekly pack moved, secret from a file instead of a variable,
+     * a member's e-mail, mobile and IM id added */
+    char *z1 = replace(x, ", at: \"08:30\", weekly_pack: monday", ", weekly_pack: 周五");
+    char *z2 = replace(z1, "secret_env: DING", "secret_file: /etc/ding");
+    char *z = replace(z2, "{id: r2, name: Bob, role: rep}",
+                      "{id: r2, name: Bob, role: rep, email: bob@example.com, mobile: \"139 0000 0000\", im_id: U2}");
+    diff_of(x, z, &d);
+    assert_int_equal(d.n, 7);
+    c = find(&d, DIFF_CHANGED, DENT_NOTIFY, "email", "at");
+    assert_non_null(c);
+    assert_string_equal(c->old_text, "08:30");
+    assert_null(c->new_text);
+    c = find(&d, DIFF_CHANGED, DENT_NOTIFY, "email", "weekly_pack");
+    assert_non_null(c);
+    assert_string_equal(c->old_text, "monday");
+    assert_string_equal(c->new_text, "friday");
+    c = find(&d, DIFF_CHANGED, DENT_NOTIFY, "dingtalk", "secret_env");
+    assert_non_null(c);
+    assert_string_equal(c->old_text, "DING");
+    assert_null(c->new_text);
+    c = find(&d, DIFF_CHANGED, DENT_NOTIFY, "dingtalk", "secret_file");
+    assert_non_null(c);
+    assert_null(c->old_text);
+    assert_string_equal(c->new_text, "/etc/ding");
+    c = find(&d, DIFF_CHANGED, DENT_MEMBER, "r2", "email");
+    assert_non_null(c);
+    assert_string_equal(c->new_text, "bob@example.com");
+    c = find(&d, DIFF_CHANGED, DENT_MEMBER, "r2", "mobile");
+    assert_non_null(c);
+    assert_string_equal(c->new_text, "139 0000 0000");
+    c = find(&d, DIFF_CHANGED, DENT_MEMBER, "r2", "im_id");
+    assert_non_null(c);
+    assert_string_equal(c->new_text, "U2");
+    plan_diff_free(&d);
+    free(x);
+    free(same);
+    free(y);
+    free(z1);
+    free(z2);
+    free(z);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_plan_fields_strategy_member),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_splits),
+        cmocka_unit_test(test_notify_and_contacts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
