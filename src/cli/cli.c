@@ -88,7 +88,8 @@ const sp_command sp_commands[] = {
         "--explain lists the records behind the number (at most --limit, default 1000).\n"
         "tier_customers and tier_revenue_share: per tier with --by tier, the tier of\n"
         "--where tier=ID, or all customers (share 1) with neither. visits_per_rep counts\n"
-        "the visits of the active reps of role rep it divides by (filters on the rep).\n"),
+        "the visits of the active reps of role rep it divides by (filters on the rep).\n"
+        "Every metric's exact definition: docs/METRICS.md\n"),
      false},
     {"status", status_cmd, N_("every goal: target, actual, pace, projection, status"),
      N_("Usage: salesplan status [--plan ID] [--as-of DATE] [--goal ID] [--format table|json|csv]\n"
