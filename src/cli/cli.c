@@ -760,7 +760,7 @@ const char *cli_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *
     if (!id) return NULL;
     const sp_rep *r = ds ? dataset_rep(ds, id) : NULL; /* interned ids: one lookup */
     for (size_t i = 0; ds && !r && i < ds->reps.n; i++)
-        if (str_eq(ds->reps.v[i].id, id)) r = &ds->reps.v[i];
+        if (str_eq(ds->rep_rows[i].id, id)) r = &ds->rep_rows[i];
     if (r && r->name && *r->name) return r->name;
     const sp_member *m = plan ? plan_find_member(plan, id, NULL) : NULL;
     return m && m->name && *m->name ? m->name : id;

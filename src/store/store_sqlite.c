@@ -232,20 +232,14 @@ static void bind_tri(sqlite3_stmt *st, int i, sp_tri t)
     else sqlite3_bind_int(st, i, t);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i, sp_dataset *ds)
+/* col_text: the row's text in column i (NULL when NULL or empty), valid
+ * until the next step; dataset_push_* interns or copies it into the
+ * dataset's dictionary. */
+static const char *col_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     if (!t || !*t) return NULL;
-    return strpool_intern(ds->pool, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
-}
-
-/* col_copy: like col_text for values that need no interning (unique ids,
- * names, notes): copied into the pool, not shared. */
-static const char *col_copy(sqlite3_stmt *st, int i, sp_dataset *ds)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t || !*t) return NULL;
-    return strpool_copy(ds->pool, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+    return (const char *)t;
 }
 
 /* col_day: fast parse of the stored 'YYYY-MM-DD' text. */
@@ -428,48 +422,48 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         switch (t) {
         case TBL_REPS: {
             sp_rep r = {0};
-            r.id = col_text(st, 0, ds);
-            r.name = col_text(st, 1, ds);
-            r.team = col_text(st, 2, ds);
+            r.id = col_text(st, 0);
+            r.name = col_text(st, 1);
+            r.team = col_text(st, 2);
             r.role = (sp_role)enum_index((const char *)sqlite3_column_text(st, 3), role_name_i, ROLE_COUNT, ROLE_NONE);
-            r.region = col_text(st, 4, ds);
-            r.industry = col_text(st, 5, ds);
+            r.region = col_text(st, 4);
+            r.industry = col_text(st, 5);
             r.active = sqlite3_column_int(st, 6) != 0;
             dataset_push_rep(ds, &r);
             break;
         }
         case TBL_CUSTOMERS: {
             sp_customer r = {0};
-            r.id = col_text(st, 0, ds);
-            r.name = col_copy(st, 1, ds);
-            r.region = col_text(st, 2, ds);
-            r.industry = col_text(st, 3, ds);
+            r.id = col_text(st, 0);
+            r.name = col_text(st, 1);
+            r.region = col_text(st, 2);
+            r.industry = col_text(st, 3);
             r.size = (sp_size)enum_index((const char *)sqlite3_column_text(st, 4), size_name_i, SIZE_COUNT, SIZE_NONE);
-            r.owner = col_text(st, 5, ds);
+            r.owner = col_text(st, 5);
             r.created_on = col_day(st, 6);
             dataset_push_customer(ds, &r);
             break;
         }
         case TBL_LEADS: {
             sp_lead r = {0};
-            r.id = col_copy(st, 0, ds);
+            r.id = col_text(st, 0);
             r.created_on = col_day(st, 1);
-            r.source = col_text(st, 2, ds);
-            r.region = col_text(st, 3, ds);
-            r.industry = col_text(st, 4, ds);
+            r.source = col_text(st, 2);
+            r.region = col_text(st, 3);
+            r.industry = col_text(st, 4);
             r.size = (sp_size)enum_index((const char *)sqlite3_column_text(st, 5), size_name_i, SIZE_COUNT, SIZE_NONE);
-            r.owner = col_text(st, 6, ds);
+            r.owner = col_text(st, 6);
             r.qualified = sqlite3_column_int(st, 7) != 0;
-            r.opportunity_id = col_copy(st, 8, ds);
+            r.opportunity_id = col_text(st, 8);
             dataset_push_lead(ds, &r);
             break;
         }
         case TBL_DEALS: {
             sp_deal r = {0};
-            r.id = col_copy(st, 0, ds);
-            r.customer_id = col_text(st, 1, ds);
-            r.owner = col_text(st, 2, ds);
-            r.product = col_text(st, 3, ds);
+            r.id = col_text(st, 0);
+            r.customer_id = col_text(st, 1);
+            r.owner = col_text(st, 2);
+            r.product = col_text(st, 3);
             r.created_on = col_day(st, 4);
             r.closed_on = col_day(st, 5);
             r.stage = (sp_stage)enum_index((const char *)sqlite3_column_text(st, 6), stage_name_i, STAGE_COUNT, STAGE_OPEN);
@@ -486,19 +480,19 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         }
         case TBL_ACTIVITIES: {
             sp_activity r = {0};
-            r.id = col_copy(st, 0, ds);
+            r.id = col_text(st, 0);
             r.occurred_on = col_day(st, 1);
-            r.rep = col_text(st, 2, ds);
-            r.customer_id = col_text(st, 3, ds);
+            r.rep = col_text(st, 2);
+            r.customer_id = col_text(st, 3);
             r.kind = (sp_actkind)enum_index((const char *)sqlite3_column_text(st, 4), kind_name_i, ACT_KIND_COUNT, ACT_OTHER);
             dataset_push_activity(ds, &r);
             break;
         }
         case TBL_INVOICES: {
             sp_invoice r = {0};
-            r.id = col_copy(st, 0, ds);
-            r.deal_id = col_copy(st, 1, ds);
-            r.customer_id = col_text(st, 2, ds);
+            r.id = col_text(st, 0);
+            r.deal_id = col_text(st, 1);
+            r.customer_id = col_text(st, 2);
             r.issued_on = col_day(st, 3);
             r.due_on = col_day(st, 4);
             r.amount = sqlite3_column_int64(st, 5);
@@ -509,13 +503,13 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         }
         case TBL_SPEND: {
             sp_spend r = {0};
-            r.id = col_copy(st, 0, ds);
+            r.id = col_text(st, 0);
             r.spent_on = col_day(st, 1);
-            r.category = col_text(st, 2, ds);
+            r.category = col_text(st, 2);
             r.amount = sqlite3_column_int64(st, 3);
-            r.strategy_id = col_text(st, 4, ds);
-            r.task_id = col_text(st, 5, ds);
-            r.note = col_copy(st, 6, ds);
+            r.strategy_id = col_text(st, 4);
+            r.task_id = col_text(st, 5);
+            r.note = col_text(st, 6);
             dataset_push_spend(ds, &r);
             break;
         }
