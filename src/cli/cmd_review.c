@@ -96,7 +96,10 @@ int review_add_cmd(sp_cli *cli, int argc, char **argv)
 
     sp_store *st;
     sp_plan *plan;
-    if (cli_open_plan(cli, true, &st, &plan)) return 1;
+    if (cli_open_plan(cli, true, &st, &plan)) {
+        for (int k = 0; k < 3; k++) buf_free(&items[k]);
+        return 1;
+    }
     sp_err err = SP_ERR_INIT;
     sp_plan_info *vers = NULL;
     size_t nvers = 0;

@@ -183,13 +183,6 @@ void dataset_free(sp_dataset *ds)
         TABLE_FREE(ds->invoices, SP_INVOICE_COLS);
         TABLE_FREE(ds->spend, SP_SPEND_COLS);
         free(ds->dict.ptr);
-    } else {
-        /* the resolved-row columns are computed, owned even when borrowed */
-        free(ds->customers.owner_row);
-        free(ds->deals.customer_row);
-        free(ds->activities.customer_row);
-        free(ds->activities.rep_row);
-        free(ds->invoices.customer_row);
     }
     ptrmap_free(ds->dict.code_of);
     ptrmap_free(ds->rep_by_id);
@@ -414,10 +407,7 @@ void deal_cols_free(sp_deal_cols *t)
 /* resolve: rows[i] = the row of code[i] in by_id (SP_NOROW when absent). */
 static void resolve(const sp_dataset *ds, const sp_ptrmap *by_id, const sp_str *code, size_t n, uint32_t **rows)
 {
-    if (ds->borrowed || !*rows) {
-        free(*rows);
-        *rows = xcalloc(n ? n : 1, sizeof **rows);
-    }
+    if (!*rows) *rows = xcalloc(n ? n : 1, sizeof **rows);
     for (size_t i = 0; i < n; i++) {
         size_t r;
         (*rows)[i] = ptrmap_get(by_id, ds_str(ds, code[i]), &r) ? (uint32_t)r : SP_NOROW;
@@ -438,6 +428,7 @@ void dataset_index(sp_dataset *ds)
     ds->customer_by_id = ptrmap_new(ds->customers.n);
     for (size_t i = 0; i < ds->customers.n; i++)
         ptrmap_put(ds->customer_by_id, ds_str(ds, ds->customers.id[i]), i);
+    if (ds->borrowed) return; /* a snapshot holds its references resolved */
     resolve(ds, ds->rep_by_id, ds->customers.owner, ds->customers.n, &ds->customers.owner_row);
     resolve(ds, ds->customer_by_id, ds->deals.customer_id, ds->deals.n, &ds->deals.customer_row);
     resolve(ds, ds->customer_by_id, ds->activities.customer_id, ds->activities.n, &ds->activities.customer_row);

@@ -30,7 +30,15 @@
 #include <errno.h>
 
 #include "../util/i18n.h"
+#include "../util/outfile.h"
+#include "snapshot.h"
 #include "store.h"
+
+/* DV_TRIGGERS: the three triggers that bump the data version on any
+ * change of table t (schema 4). */
+#define DV_TRIGGER(t, ev, sfx) \
+    "CREATE TRIGGER IF NOT EXISTS " t "_dv_" sfx " AFTER " ev " ON " t " BEGIN UPDATE data_version SET n = n + 1; END;"
+#define DV_TRIGGERS(t) DV_TRIGGER(t, "INSERT", "i") DV_TRIGGER(t, "UPDATE", "u") DV_TRIGGER(t, "DELETE", "d")
 
 /* ---- schema: migration N brings user_version from N-1 to N ---- */
 static const char *const migrations[] = {
@@ -85,6 +93,14 @@ static const char *const migrations[] = {
     "  value INTEGER NOT NULL, PRIMARY KEY(plan_id, goal_id, on_day)) STRICT;",
     /* 3: the expected close date of deals (SPEC §5 expected_close_on) */
     "ALTER TABLE deals ADD COLUMN expected_close_on TEXT;",
+    /* 4: the data version: a counter every write to a CRM table bumps in its
+     * own transaction (triggers, so that any writer bumps it; a bulk load
+     * drops a table's triggers and bumps once, see bulk_run). The columnar
+     * snapshot (snapshot.c) is used only when it carries the same value. */
+    "CREATE TABLE IF NOT EXISTS data_version(k INTEGER PRIMARY KEY CHECK (k = 1), n INTEGER NOT NULL) STRICT;"
+    "INSERT OR IGNORE INTO data_version VALUES (1, 1);"
+    DV_TRIGGERS("reps") DV_TRIGGERS("customers") DV_TRIGGERS("leads") DV_TRIGGERS("deals")
+    DV_TRIGGERS("activities") DV_TRIGGERS("invoices") DV_TRIGGERS("spend"),
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -161,6 +177,7 @@ typedef struct sq_store {
     double wait_limit;      /* seconds to wait for another writer */
     double wait_start;      /* monotonic time the current wait began */
     bool wait_said;         /* the waiting notice was printed */
+    bool dirty;             /* the open transaction wrote a CRM table: commit refreshes the snapshot */
 } sq_store;
 
 static sq_store *SQ(sp_store *s) { return (sq_store *)s; }
@@ -283,17 +300,47 @@ static void sq_close(sp_store *s)
     free(q);
 }
 
-static bool sq_begin(sp_store *s, sp_err *err) { return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err); }
-static bool sq_commit(sp_store *s, sp_err *err) { return sq_exec(SQ(s)->db, "COMMIT", err); }
+static bool sq_begin(sp_store *s, sp_err *err)
+{
+    SQ(s)->dirty = false;
+    return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err);
+}
+
+static sp_outfile *snap_prepare(sq_store *q);
+
+/* sq_commit: when the transaction wrote a CRM table, the snapshot of the
+ * new state is written and synced to a temporary file BEFORE the commit
+ * (this connection is still the only writer, and reads its own writes),
+ * and renamed into place only after the commit succeeded. A failed commit
+ * discards it; a crash between commit and rename leaves the old snapshot,
+ * which is stale (another data version) and therefore bypassed. */
+static bool sq_commit(sp_store *s, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    sp_outfile *o = q->dirty ? snap_prepare(q) : NULL;
+    q->dirty = false;
+    if (!sq_exec(q->db, "COMMIT", err)) {
+        outfile_abort(o);
+        return false;
+    }
+    if (o) {
+        sp_err e = SP_ERR_INIT;
+        outfile_commit(o, &e); /* derived data: a failure only costs speed */
+        err_free(&e);
+    }
+    return true;
+}
 
 static void sq_rollback(sp_store *s)
 {
+    SQ(s)->dirty = false;
     if (!sqlite3_get_autocommit(SQ(s)->db)) sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
 {
     sq_store *q = SQ(s);
+    q->dirty = true;
     if (!q->upsert[t]) {
         int rc = sqlite3_prepare_v3(q->db, upsert_sql[t], -1, SQLITE_PREPARE_PERSISTENT, &q->upsert[t], NULL);
         if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
@@ -523,16 +570,220 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
     return ok;
 }
 
-static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+/* ---- the data version and the snapshot (snapshot.c) ---- */
+
+typedef enum snap_mode { SNAPMODE_AUTO, SNAPMODE_READ, SNAPMODE_OFF } snap_mode;
+
+/* snap_mode_get: $SALESPLAN_SNAPSHOT: "off" (never read or write the
+ * snapshot), "read" (use a fresh one, never write one), else automatic. */
+static snap_mode snap_mode_get(void)
 {
-    sq_store *q = SQ(s);
-    /* one read transaction: a consistent snapshot across tables */
-    if (!sq_exec(q->db, "BEGIN", err)) return false;
+    const char *v = getenv("SALESPLAN_SNAPSHOT");
+    if (v && strcmp(v, "off") == 0) return SNAPMODE_OFF;
+    if (v && strcmp(v, "read") == 0) return SNAPMODE_READ;
+    return SNAPMODE_AUTO;
+}
+
+/* read_data_version: the stored counter (inside the caller's transaction). */
+static bool read_data_version(sqlite3 *db, uint64_t *v, sp_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT n FROM data_version WHERE k = 1", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "data version", err);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *v = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return sq_error(db, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "data version", err);
+    return true;
+}
+
+/* snap_file: the snapshot path of this workspace (malloc'ed), or NULL for
+ * a workspace that is not a named file. */
+static char *snap_file(sq_store *q)
+{
+    const char *f = sqlite3_db_filename(q->db, "main");
+    if (!f || !*f) return NULL;
+    return snapshot_path(f);
+}
+
+/* snap_writable: whether a snapshot can be written beside the workspace. */
+static bool snap_writable(sq_store *q)
+{
+    const char *f = sqlite3_db_filename(q->db, "main");
+    if (!f || !*f || access(f, W_OK) != 0) return false;
+    char *dir = xstrdup(f), *slash = strrchr(dir, '/');
+    if (slash) *(slash == dir ? slash + 1 : slash) = 0;
+    bool ok = access(slash ? dir : ".", W_OK) == 0;
+    free(dir);
+    return ok;
+}
+
+static bool load_tables(sq_store *q, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+{
     bool ok = true;
     for (int t = 0; t < TBL_COUNT && ok; t++)
         if (spec->want[t]) ok = load_table(q, (sp_table)t, spec, ds, err);
-    sq_exec(q->db, ok ? "COMMIT" : "ROLLBACK", err);
+    return ok;
+}
+
+static void full_spec(sp_load_spec *spec)
+{
+    load_spec_init(spec);
+    for (int t = 0; t < TBL_COUNT; t++) load_spec_want(spec, (sp_table)t, SP_DAY_MIN, SP_DAY_MAX);
+}
+
+/* snap_build: inside the caller's transaction, loads every CRM row and
+ * writes (and syncs) the snapshot to a temporary file; the caller commits
+ * it (outfile_commit) or discards it. NULL when off or on any failure. */
+static sp_outfile *snap_build(sq_store *q, const sp_dataset *have, uint64_t v)
+{
+    char *path = snap_file(q);
+    if (!path || !snap_writable(q)) {
+        free(path);
+        return NULL;
+    }
+    sp_err e = SP_ERR_INIT;
+    sp_dataset *ds = NULL;
+    if (!have) {
+        sp_load_spec spec;
+        full_spec(&spec);
+        ds = dataset_new();
+        if (!load_tables(q, &spec, ds, &e)) goto out;
+        dataset_index(ds);
+        have = ds;
+    }
+    sp_outfile *o = NULL;
+    if (!snapshot_write_prepare(path, sqlite3_db_filename(q->db, "main"), have, v, SP_SCHEMA_VERSION, &o, &e))
+        o = NULL;
+    dataset_free(ds);
+    err_free(&e);
+    free(path);
+    return o;
+out:
+    dataset_free(ds);
+    err_free(&e);
+    free(path);
+    return NULL;
+}
+
+static sp_outfile *snap_prepare(sq_store *q)
+{
+    if (snap_mode_get() != SNAPMODE_AUTO) return NULL;
+    uint64_t v;
+    sp_err e = SP_ERR_INIT;
+    bool ok = read_data_version(q->db, &v, &e);
+    err_free(&e);
+    return ok ? snap_build(q, NULL, v) : NULL;
+}
+
+/* sq_load: one read transaction (a consistent state across tables). A
+ * fresh snapshot (same data version, read in this transaction) gives every
+ * table at once, borrowed from the mapping; otherwise the rows come from
+ * SQLite, and when the snapshot is missing, stale or damaged and the
+ * workspace writable, every table is loaded (a superset of the spec) and
+ * the snapshot rebuilt from it, renamed into place after the read ends. */
+static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    if (ds->borrowed) return true; /* already holds every table */
+    if (!sq_exec(q->db, "BEGIN", err)) return false;
+    snap_mode mode = snap_mode_get();
+    bool empty = ds->dict.n <= 1 && !ds->reps.n && !ds->customers.n && !ds->leads.n && !ds->deals.n &&
+                 !ds->activities.n && !ds->invoices.n && !ds->spend.n;
+    uint64_t v = 0;
+    bool rebuild = false;
+    sp_load_spec full;
+    if (mode != SNAPMODE_OFF && empty) {
+        char *path = snap_file(q);
+        sp_err e = SP_ERR_INIT;
+        if (path && read_data_version(q->db, &v, &e)) {
+            sp_snap_state st = snapshot_open(path, SP_SCHEMA_VERSION, v, ds, NULL);
+            if (st == SNAP_FRESH) {
+                free(path);
+                err_free(&e);
+                sq_exec(q->db, "COMMIT", err);
+                return true;
+            }
+            rebuild = mode == SNAPMODE_AUTO && snap_writable(q);
+        }
+        err_free(&e);
+        free(path);
+    }
+    if (rebuild) {
+        full_spec(&full);
+        spec = &full;
+    }
+    bool ok = load_tables(q, spec, ds, err);
+    sp_outfile *o = NULL;
     if (ok) dataset_index(ds);
+    if (ok && rebuild) o = snap_build(q, ds, v);
+    sq_exec(q->db, ok ? "COMMIT" : "ROLLBACK", err);
+    if (o) {
+        sp_err e = SP_ERR_INIT;
+        outfile_commit(o, &e);
+        err_free(&e);
+    }
+    return ok;
+}
+
+/* sq_snapshot_rebuild: under the write lock (no writer can change the
+ * data meanwhile), a snapshot of the current state. */
+static bool sq_snapshot_rebuild(sp_store *s, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    char *path = snap_file(q);
+    if (!path) {
+        err_set(err, SP_EUSAGE, "%s", _("this workspace is not a file: it has no snapshot"));
+        return false;
+    }
+    if (!snap_writable(q)) {
+        err_set(err, SP_EIO, _("cannot write the snapshot %s: the workspace or its directory is read-only"), path);
+        free(path);
+        return false;
+    }
+    if (!sq_exec(q->db, "BEGIN IMMEDIATE", err)) {
+        free(path);
+        return false;
+    }
+    uint64_t v;
+    sp_load_spec spec;
+    full_spec(&spec);
+    sp_dataset *ds = dataset_new();
+    sp_outfile *o = NULL;
+    bool ok = read_data_version(q->db, &v, err) && load_tables(q, &spec, ds, err);
+    if (ok) {
+        dataset_index(ds);
+        ok = snapshot_write_prepare(path, sqlite3_db_filename(q->db, "main"), ds, v, SP_SCHEMA_VERSION, &o, err);
+    }
+    dataset_free(ds);
+    if (!sq_exec(q->db, ok ? "COMMIT" : "ROLLBACK", ok ? err : NULL)) ok = false;
+    if (ok) ok = outfile_commit(o, err);
+    else outfile_abort(o);
+    free(path);
+    return ok;
+}
+
+static bool sq_snapshot_status(sp_store *s, sp_snap_info *info, char **path_out, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    char *path = snap_file(q);
+    if (!path) {
+        err_set(err, SP_EUSAGE, "%s", _("this workspace is not a file: it has no snapshot"));
+        return false;
+    }
+    uint64_t v = 0;
+    if (!sq_exec(q->db, "BEGIN", err)) {
+        free(path);
+        return false;
+    }
+    bool ok = read_data_version(q->db, &v, err);
+    if (ok) {
+        snapshot_open(path, SP_SCHEMA_VERSION, v, NULL, info);
+        info->store_version = v;
+    }
+    sq_exec(q->db, "COMMIT", NULL);
+    if (ok && path_out) *path_out = path;
+    else free(path);
     return ok;
 }
 
@@ -730,15 +981,37 @@ static bool bulk_run(sp_store *s, sp_table t, bool create, sp_err *err)
     return true;
 }
 
+/* bulk_triggers: drops (create false) or recreates table t's data version
+ * triggers; recreating also bumps the version once for the whole load. */
+static bool bulk_triggers(sp_store *s, sp_table t, bool create, sp_err *err)
+{
+    static const char *const ev[3][2] = {{"INSERT", "i"}, {"UPDATE", "u"}, {"DELETE", "d"}};
+    char sql[256];
+    for (int i = 0; i < 3; i++) {
+        if (create)
+            snprintf(sql, sizeof sql,
+                     "CREATE TRIGGER IF NOT EXISTS %s_dv_%s AFTER %s ON %s BEGIN UPDATE data_version SET n = n + 1; END",
+                     table_name(t), ev[i][1], ev[i][0], table_name(t));
+        else
+            snprintf(sql, sizeof sql, "DROP TRIGGER IF EXISTS %s_dv_%s", table_name(t), ev[i][1]);
+        if (!sq_exec(SQ(s)->db, sql, err)) return false;
+    }
+    return !create || sq_exec(SQ(s)->db, "UPDATE data_version SET n = n + 1", err);
+}
+
 static bool sq_bulk_begin(sp_store *s, sp_table t, sp_err *err)
 {
+    SQ(s)->dirty = true;
     /* a cached upsert statement may refer to the old schema: re-prepare */
     sqlite3_finalize(SQ(s)->upsert[t]);
     SQ(s)->upsert[t] = NULL;
-    return bulk_run(s, t, false, err);
+    return bulk_run(s, t, false, err) && bulk_triggers(s, t, false, err);
 }
 
-static bool sq_bulk_end(sp_store *s, sp_table t, sp_err *err) { return bulk_run(s, t, true, err); }
+static bool sq_bulk_end(sp_store *s, sp_table t, sp_err *err)
+{
+    return bulk_run(s, t, true, err) && bulk_triggers(s, t, true, err);
+}
 
 /* ---- tracking ---- */
 
@@ -1013,6 +1286,8 @@ static const sp_store_ops sqlite_ops = {
     .actual_set = sq_actual_set,
     .actual_list = sq_actual_list,
     .filter_values = sq_filter_values,
+    .snapshot_rebuild = sq_snapshot_rebuild,
+    .snapshot_status = sq_snapshot_status,
 };
 
 /* ---- opening: what the file is, migrations, waiting for writers ---- */
