@@ -6,7 +6,6 @@
  * by themselves; these commands are for operators and tests.
  */
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,15 +58,16 @@ int snapshot_status_cmd(sp_cli *cli, int argc, char **argv)
         goto done;
     }
     /* the state is a keyword (fresh, stale, missing, damaged) in every language */
-    printf("%s: %s\n", _("snapshot"), path);
-    printf("%s: %s\n", _("state"), snap_state_name(info.state));
-    printf("%s: %" PRIu64 "\n", _("workspace data version"), info.store_version);
-    if (info.state == SNAP_DAMAGED && info.why[0]) printf("%s: %s\n", _("why"), info.why);
+    printf(_("snapshot: %s\n"), path);
+    printf(_("state: %s\n"), snap_state_name(info.state));
+    printf(_("workspace data version: %llu\n"), (unsigned long long)info.store_version);
+    if (info.state == SNAP_DAMAGED && info.why[0]) printf(_("why: %s\n"), info.why);
     if (info.state == SNAP_FRESH || info.state == SNAP_STALE) {
-        printf("%s: %" PRIu64 "\n", _("snapshot data version"), info.data_version);
-        printf("%s: %" PRIu64 "\n", _("size (bytes)"), info.file_bytes);
-        printf("%s: %" PRIu64 "\n", _("strings"), info.strings);
-        for (int t = 0; t < TBL_COUNT; t++) printf("%s %s: %" PRIu64 "\n", _("rows"), table_name((sp_table)t), info.rows[t]);
+        printf(_("snapshot data version: %llu\n"), (unsigned long long)info.data_version);
+        printf(_("size: %llu bytes\n"), (unsigned long long)info.file_bytes);
+        printf(_("strings: %llu\n"), (unsigned long long)info.strings);
+        for (int t = 0; t < TBL_COUNT; t++)
+            printf(_("rows %s: %llu\n"), table_name((sp_table)t), (unsigned long long)info.rows[t]);
     }
 done:
     free(path);

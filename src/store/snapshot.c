@@ -313,7 +313,15 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
     if (!bad && (h.ndict < 1 || h.ndict > UINT32_MAX || h.blob_bytes < 1 || h.blob_bytes > UINT32_MAX ||
                  h.nhash < 1 || (h.nhash & (h.nhash - 1)) != 0))
         bad = "dictionary sizes";
+    /* the layout is strict: each section at the next aligned offset after
+     * the previous one, every gap zero, the file ending aligned after the
+     * last: no byte of the file goes unchecked */
+    uint64_t expect_off = align_up(table_end);
     for (size_t i = 0; !bad && i < NSECTIONS; i++) {
+        if (sec[i].offset != expect_off) {
+            bad = "section layout";
+            break;
+        }
         uint64_t elem = i < NCOLS ? columns[i].size : i == SEC_BLOB ? 1 : 4;
         uint64_t count = i < NCOLS ? h.rows[columns[i].table] : i == SEC_OFF ? h.ndict : i == SEC_BLOB ? h.blob_bytes : h.nhash;
         if (count > UINT64_MAX / 8) bad = "row count";
@@ -323,7 +331,17 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
             bad = "section bounds";
         else if (sec[i].bytes && checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
             bad = "section checksum";
+        if (!bad) {
+            uint64_t end = sec[i].offset + sec[i].bytes, next = align_up(end);
+            if (next > n) bad = "section bounds";
+            for (uint64_t k = end; !bad && k < next; k++)
+                if (b[k]) bad = "padding";
+            expect_off = next;
+        }
     }
+    if (!bad && expect_off != n) bad = "file size";
+    for (size_t k = sizeof h + NSECTIONS * sizeof(snap_section); !bad && k < align_up(table_end); k++)
+        if (b[k]) bad = "padding";
     if (bad) {
         free(sec);
         DAMAGED("%s", bad);
