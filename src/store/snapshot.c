@@ -292,6 +292,7 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
     const unsigned char *b = p;
     snap_header h;
     if (n < sizeof h) DAMAGED("shorter than a header (%zu bytes)", n);
+    if ((uintptr_t)p % 8) DAMAGED("not 8-byte aligned in memory");
     memcpy(&h, b, sizeof h);
     if (memcmp(h.magic, SNAP_MAGIC, 8) != 0) DAMAGED("not a snapshot (magic)");
     if (h.endian != SNAP_ENDIAN) DAMAGED("another byte order");
@@ -395,6 +396,27 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
     }
     free(sec);
     return info->state = SNAP_FRESH;
+}
+
+void snapshot_fix_checksums(void *p, size_t n)
+{
+    unsigned char *b = p;
+    snap_header h;
+    if (n < sizeof h) return;
+    memcpy(&h, b, sizeof h);
+    if (h.nsections != NSECTIONS || n < sizeof h + NSECTIONS * sizeof(snap_section)) return;
+    snap_section *sec = (snap_section *)(void *)(b + sizeof h);
+    for (size_t i = 0; i < NSECTIONS; i++) {
+        snap_section x;
+        memcpy(&x, &sec[i], sizeof x);
+        if (x.offset > n || x.bytes > n - x.offset) continue;
+        x.checksum = x.bytes ? checksum(b + x.offset, x.bytes, i) : 0;
+        memcpy(&sec[i], &x, sizeof x);
+    }
+    h.checksum = 0;
+    uint64_t sum = checksum(&h, sizeof h, 0);
+    h.checksum = checksum(sec, NSECTIONS * sizeof *sec, sum);
+    memcpy(b, &h, sizeof h);
 }
 
 /* ---- mapping ---- */
