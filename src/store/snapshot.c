@@ -284,9 +284,20 @@ static bool check_values(const coldesc *c, const void *p, size_t n, const uint64
     return true; /* money: any int64 */
 }
 
-sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64_t expect_version,
-                             sp_snap_info *info, sp_dataset *ds)
+/* closure: the tables to verify and expose: the wanted ones (all when
+ * want is NULL) and those their resolved references point into. */
+static void closure(const bool *want, bool out[TBL_COUNT])
 {
+    for (int t = 0; t < TBL_COUNT; t++) out[t] = !want || want[t];
+    if (out[TBL_DEALS] || out[TBL_ACTIVITIES] || out[TBL_INVOICES]) out[TBL_CUSTOMERS] = true;
+    if (out[TBL_CUSTOMERS] || out[TBL_ACTIVITIES]) out[TBL_REPS] = true;
+}
+
+sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64_t expect_version,
+                             sp_snap_info *info, sp_dataset *ds, const bool *want)
+{
+    bool use[TBL_COUNT];
+    closure(want, use);
     memset(info, 0, sizeof *info);
     info->file_bytes = n;
     const unsigned char *b = p;
@@ -304,13 +315,13 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
     if (n < table_end) DAMAGED("shorter than its section table");
     snap_section *sec = xmalloc(NSECTIONS * sizeof *sec);
     memcpy(sec, b + sizeof h, NSECTIONS * sizeof *sec);
-    uint64_t want = h.checksum;
+    uint64_t want_sum = h.checksum;
     h.checksum = 0;
     uint64_t sum = checksum(&h, sizeof h, 0);
     sum = checksum(sec, NSECTIONS * sizeof *sec, sum);
-    h.checksum = want;
+    h.checksum = want_sum;
     const char *bad = NULL;
-    if (sum != want) bad = "header checksum";
+    if (sum != want_sum) bad = "header checksum";
     if (!bad && (h.ndict < 1 || h.ndict > UINT32_MAX || h.blob_bytes < 1 || h.blob_bytes > UINT32_MAX ||
                  h.nhash < 1 || (h.nhash & (h.nhash - 1)) != 0))
         bad = "dictionary sizes";
@@ -330,7 +341,8 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
         else if (sec[i].offset % SNAP_ALIGN || sec[i].offset < table_end || sec[i].offset > n ||
                  sec[i].bytes > n - sec[i].offset)
             bad = "section bounds";
-        else if (sec[i].bytes && checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
+        else if (sec[i].bytes && (i >= NCOLS || use[columns[i].table]) &&
+                 checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
             bad = "section checksum";
         if (!bad) {
             uint64_t end = sec[i].offset + sec[i].bytes, next = align_up(end);
@@ -366,7 +378,7 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
     for (size_t j = 0; !bad && j < h.nhash; j++)
         if (hash[j] >= h.ndict) bad = "dictionary hash";
     for (size_t i = 0; !bad && i < NCOLS; i++)
-        if (!check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, h.ndict))
+        if (use[columns[i].table] && !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, h.ndict))
             bad = columns[i].name;
     if (bad) {
         free(sec);
@@ -390,7 +402,7 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
         for (size_t i = 0; i < NCOLS; i++) *column_slot(ds, &columns[i]) = (void *)(b + sec[i].offset);
         for (int t = 0; t < TBL_COUNT; t++) {
             size_t *tn = table_of(ds, t);
-            tn[0] = tn[1] = h.rows[t];
+            tn[0] = tn[1] = use[t] ? h.rows[t] : 0; /* a table not verified is not seen */
         }
         ds->borrowed = true;
     }
@@ -434,7 +446,7 @@ static void unmap(void *owner)
 }
 
 sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
-                            sp_snap_info *info)
+                            const bool *want, sp_snap_info *info)
 {
     sp_snap_info local;
     if (!info) info = &local;
@@ -454,7 +466,7 @@ sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expec
     void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) DAMAGED("cannot map: %s", strerror(errno));
-    sp_snap_state s = snapshot_check(p, n, schema_version, expect_version, info, ds);
+    sp_snap_state s = snapshot_check(p, n, schema_version, expect_version, info, ds, want);
     if (s != SNAP_FRESH || !ds) {
         munmap(p, n);
         return s;

@@ -76,16 +76,22 @@ bool snapshot_write_prepare(const char *path, const char *workspace, const sp_da
  * fills *info (state FRESH when its version is expect_version, STALE when
  * another, DAMAGED with info->why otherwise). Reads nothing outside
  * p[0..n). With ds != NULL and a FRESH result, points ds's columns and
- * dictionary into p (ds must be new and empty; it becomes borrowed). */
+ * dictionary into p (ds must be new and empty; it becomes borrowed).
+ * want (NULL: every table) limits the work to the tables a query needs:
+ * the header, the section table, the layout and the dictionary are always
+ * verified; the columns (checksums and values) only of the wanted tables
+ * and of those their references point into (deals, activities, invoices →
+ * customers; customers, activities → reps). The other tables are left
+ * empty in ds (n = 0), never exposed unverified. */
 sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64_t expect_version,
-                             sp_snap_info *info, sp_dataset *ds);
+                             sp_snap_info *info, sp_dataset *ds, const bool *want);
 
 /* snapshot_open: maps path read-only and checks it (as above). On FRESH,
  * ds (new and empty) borrows the mapped columns, owns the mapping (released
  * by dataset_free) and is indexed; otherwise ds is untouched and the mapping
- * released. info may be NULL. */
+ * released. want as for snapshot_check. info may be NULL. */
 sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
-                            sp_snap_info *info);
+                            const bool *want, sp_snap_info *info);
 
 /* snapshot_fix_checksums: recomputes the checksums of the bytes p[0..n)
  * in place (sections in bounds only). For tests and the fuzz target, so

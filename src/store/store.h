@@ -64,8 +64,9 @@ typedef struct sp_store_ops {
      * matching t); replaces the row with the same id. */
     bool (*upsert)(sp_store *s, sp_table t, const void *rec, sp_err *err);
     /* load what spec wants into ds (columns, strings in its dictionary), then
-     * dataset_index(ds). A fresh snapshot gives every table (borrowed from
-     * the mapping): callers get at least what spec asks for. */
+     * dataset_index(ds). A fresh snapshot gives the wanted tables whole
+     * (borrowed from the mapping): callers get at least what spec asks for.
+     * One load per dataset. */
     bool (*load)(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *err);
     bool (*count)(sp_store *s, sp_table t, int64_t *n, sp_err *err);
     /* plan_put: store text (canonical YAML) as a new version of plan_id when

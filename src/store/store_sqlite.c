@@ -677,15 +677,18 @@ static sp_outfile *snap_prepare(sq_store *q)
 }
 
 /* sq_load: one read transaction (a consistent state across tables). A
- * fresh snapshot (same data version, read in this transaction) gives every
- * table at once, borrowed from the mapping; otherwise the rows come from
+ * fresh snapshot (same data version, read in this transaction) gives the
+ * wanted tables whole (and those they refer to), borrowed from the mapping; otherwise the rows come from
  * SQLite, and when the snapshot is missing, stale or damaged and the
  * workspace writable, every table is loaded (a superset of the spec) and
  * the snapshot rebuilt from it, renamed into place after the read ends. */
 static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
 {
     sq_store *q = SQ(s);
-    if (ds->borrowed) return true; /* already holds every table */
+    if (ds->borrowed) { /* one load per dataset: a mapped one cannot grow */
+        err_set(err, SP_EINTERNAL, "load: the dataset is already loaded from a snapshot");
+        return false;
+    }
     if (!sq_exec(q->db, "BEGIN", err)) return false;
     snap_mode mode = snap_mode_get();
     bool empty = ds->dict.n <= 1 && !ds->reps.n && !ds->customers.n && !ds->leads.n && !ds->deals.n &&
@@ -697,7 +700,7 @@ static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_er
         char *path = snap_file(q);
         sp_err e = SP_ERR_INIT;
         if (path && read_data_version(q->db, &v, &e)) {
-            sp_snap_state st = snapshot_open(path, SP_SCHEMA_VERSION, v, ds, NULL);
+            sp_snap_state st = snapshot_open(path, SP_SCHEMA_VERSION, v, ds, spec->want, NULL);
             if (st == SNAP_FRESH) {
                 free(path);
                 err_free(&e);
@@ -778,7 +781,7 @@ static bool sq_snapshot_status(sp_store *s, sp_snap_info *info, char **path_out,
     }
     bool ok = read_data_version(q->db, &v, err);
     if (ok) {
-        snapshot_open(path, SP_SCHEMA_VERSION, v, NULL, info);
+        snapshot_open(path, SP_SCHEMA_VERSION, v, NULL, NULL, info);
         info->store_version = v;
     }
     sq_exec(q->db, "COMMIT", NULL);

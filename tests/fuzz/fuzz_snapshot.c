@@ -83,7 +83,7 @@ static void one(const uint8_t *p, size_t size)
     if (size >= 32) memcpy(&v, p + 24, 8); /* the data version the header claims */
     sp_dataset *ds = dataset_new();
     sp_snap_info info;
-    sp_snap_state s = snapshot_check(p, size, SP_SCHEMA_VERSION, v, &info, ds);
+    sp_snap_state s = snapshot_check(p, size, SP_SCHEMA_VERSION, v, &info, ds, NULL);
     assert(s == SNAP_FRESH || s == SNAP_STALE || s == SNAP_DAMAGED);
     if (s == SNAP_FRESH) {
         dataset_index(ds);

@@ -113,7 +113,7 @@ static void test_roundtrip(void **state)
     (void)state;
     sp_dataset *m = dataset_new();
     sp_snap_info info;
-    assert_int_equal(snapshot_open(path, SP_SCHEMA_VERSION, 42, m, &info), SNAP_FRESH);
+    assert_int_equal(snapshot_open(path, SP_SCHEMA_VERSION, 42, m, NULL, &info), SNAP_FRESH);
     assert_true(m->borrowed);
     assert_int_equal(info.rows[TBL_DEALS], 2);
     assert_int_equal(m->reps.n, 2);
@@ -196,13 +196,13 @@ static void test_states(void **state)
 {
     (void)state;
     sp_snap_info info;
-    assert_int_equal(snapshot_open(path, SP_SCHEMA_VERSION, 43, NULL, &info), SNAP_STALE);
+    assert_int_equal(snapshot_open(path, SP_SCHEMA_VERSION, 43, NULL, NULL, &info), SNAP_STALE);
     assert_int_equal(info.data_version, 42);
-    assert_int_equal(snapshot_open(path, SP_SCHEMA_VERSION + 1, 42, NULL, &info), SNAP_DAMAGED);
+    assert_int_equal(snapshot_open(path, SP_SCHEMA_VERSION + 1, 42, NULL, NULL, &info), SNAP_DAMAGED);
     assert_non_null(strstr(info.why, "schema"));
-    assert_int_equal(snapshot_open("/tmp/sp-no-such-snapshot", SP_SCHEMA_VERSION, 42, NULL, &info), SNAP_MISSING);
+    assert_int_equal(snapshot_open("/tmp/sp-no-such-snapshot", SP_SCHEMA_VERSION, 42, NULL, NULL, &info), SNAP_MISSING);
     sp_dataset *m = dataset_new();
-    assert_int_equal(snapshot_open(path, SP_SCHEMA_VERSION, 41, m, &info), SNAP_STALE);
+    assert_int_equal(snapshot_open(path, SP_SCHEMA_VERSION, 41, m, NULL, &info), SNAP_STALE);
     assert_false(m->borrowed); /* untouched */
     dataset_free(m);
 }
@@ -214,13 +214,13 @@ static void test_damage(void **state)
     size_t n;
     unsigned char *b = slurp(&n);
     sp_snap_info info;
-    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL), SNAP_FRESH);
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, NULL), SNAP_FRESH);
     for (size_t cut = 0; cut < n; cut++)
-        assert_int_equal(snapshot_check(b, cut, SP_SCHEMA_VERSION, 42, &info, NULL), SNAP_DAMAGED);
+        assert_int_equal(snapshot_check(b, cut, SP_SCHEMA_VERSION, 42, &info, NULL, NULL), SNAP_DAMAGED);
     for (size_t at = 0; at < n; at++) {
         for (unsigned bit = 1; bit < 256; bit <<= 3) {
             b[at] ^= (unsigned char)bit;
-            sp_snap_state s = snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL);
+            sp_snap_state s = snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, NULL);
             if (s != SNAP_DAMAGED) fail_msg("byte %zu ^ %u: %s", at, bit, snap_state_name(s));
             b[at] ^= (unsigned char)bit;
         }
@@ -246,7 +246,7 @@ static void test_values(void **state)
         memset(b + at + 1, 0xFF, 3);
         snapshot_fix_checksums(b, n);
         sp_dataset *m = dataset_new();
-        sp_snap_state s = snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, m);
+        sp_snap_state s = snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, m, NULL);
         changed++;
         if (s == SNAP_FRESH) {
             fresh++;
@@ -259,7 +259,7 @@ static void test_values(void **state)
         memcpy(b + at, keep, 4);
     }
     snapshot_fix_checksums(b, n);
-    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL), SNAP_FRESH);
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, NULL), SNAP_FRESH);
     assert_true(fresh < changed / 2);
     free(b);
 }
