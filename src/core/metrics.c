@@ -699,17 +699,6 @@ static void distinct_finish(ctx_t *c)
 
 /* ---- filling records ---- */
 
-/* cust_of: the row view of customer id into *out (and its row into *idx);
- * NULL when absent. */
-static const sp_customer *cust_of(const ctx_t *c, const char *id, size_t *idx, sp_customer *out)
-{
-    size_t i = id ? dataset_customer_row(c->ds, id) : SP_NOROW;
-    if (i == SP_NOROW) return NULL;
-    if (idx) *idx = i;
-    *out = customer_at(c->ds, i);
-    return out;
-}
-
 static void fill_owner(const ctx_t *c, rec_t *r, const char *owner)
 {
     r->v[DIM_REP] = owner;
@@ -721,13 +710,17 @@ static void fill_owner(const ctx_t *c, rec_t *r, const char *owner)
 
 static const char *size_label(sp_size s) { return s == SIZE_NONE ? NULL : size_name(s); }
 
-/* fill_customer: the customer dims of r (and owner when with_owner). */
-static void fill_customer(const ctx_t *c, rec_t *r, const char *customer_id, bool with_owner)
+/* fill_customer: the customer dims of r (and owner when with_owner) from
+ * customer row ci (the record's resolved reference; SP_NOROW: none). */
+static void fill_customer(const ctx_t *c, rec_t *r, size_t ci, bool with_owner)
 {
     if (!c->need_cust && !with_owner) return; /* r is zeroed: all unknown */
-    size_t ci = 0;
     sp_customer cu_row;
-    const sp_customer *cu = cust_of(c, customer_id, &ci, &cu_row);
+    const sp_customer *cu = NULL;
+    if (ci != SP_NOROW) {
+        cu_row = customer_at(c->ds, ci);
+        cu = &cu_row;
+    }
     r->v[DIM_REGION] = cu ? cu->region : NULL;
     r->v[DIM_INDUSTRY] = cu ? cu->industry : NULL;
     r->v[DIM_SIZE] = cu ? size_label(cu->size) : NULL;
@@ -735,10 +728,11 @@ static void fill_customer(const ctx_t *c, rec_t *r, const char *customer_id, boo
     if (with_owner) fill_owner(c, r, cu ? cu->owner : NULL);
 }
 
-static void fill_deal(const ctx_t *c, rec_t *r, const sp_deal *d)
+/* fill_deal: r from deal d, row i of c->ds->deals. */
+static void fill_deal(const ctx_t *c, rec_t *r, const sp_deal *d, size_t i)
 {
     memset(r, 0, sizeof *r);
-    fill_customer(c, r, d->customer_id, false);
+    fill_customer(c, r, c->ds->deals.customer_row[i], false);
     fill_owner(c, r, d->owner);
     r->v[DIM_PRODUCT] = d->product;
     r->day = d->closed_on;
@@ -827,7 +821,7 @@ static void run_deal_metrics(ctx_t *c)
         if (d->stage != STAGE_WON && m != MET_WIN_RATE) continue;
         if (m == MET_GROSS_MARGIN && !d->has_cost) continue;
         if (m == MET_SALES_CYCLE_DAYS && d->created_on == SP_DAY_NONE) continue;
-        fill_deal(c, &r, d);
+        fill_deal(c, &r, d, i);
         if (!matches(c, &r)) continue;
         switch (m) {
         case MET_REVENUE: r.note = "won"; emit(c, &r, -2, d->amount, 0); break;
@@ -876,7 +870,7 @@ static void run_new_customers(ctx_t *c)
         ptrmap_get(f.by_cust, f.custs[k], &j);
         const sp_deal d_row = deal_at(c->ds, j), *d = &d_row;
         if (!in_eff(c, d->closed_on)) continue;
-        fill_deal(c, &r, d);
+        fill_deal(c, &r, d, j);
         if (!matches(c, &r)) continue;
         r.note = "first won deal";
         emit(c, &r, -2, 1, 0);
@@ -924,7 +918,7 @@ static void run_activities(ctx_t *c)
         if (visits_only && a->kind != ACT_VISIT) continue;
         if (c->m == MET_ACTIVE_CUSTOMERS && !a->customer_id) continue;
         memset(&r, 0, sizeof r);
-        fill_customer(c, &r, a->customer_id, false);
+        fill_customer(c, &r, c->ds->activities.customer_row[i], false);
         fill_owner(c, &r, a->rep);
         if (per_rep) {
             /* only the visits of the reps it divides by (SPEC §6): active
@@ -958,7 +952,7 @@ static void run_invoices(ctx_t *c)
         r.id = v->id;
         if (c->m == MET_COLLECTED) {
             if (!in_eff(c, v->paid_on)) continue;
-            fill_customer(c, &r, v->customer_id, true);
+            fill_customer(c, &r, c->ds->invoices.customer_row[i], true);
             if (!matches(c, &r)) continue;
             r.day = v->paid_on;
             r.amount = v->paid;
@@ -966,7 +960,7 @@ static void run_invoices(ctx_t *c)
             emit(c, &r, -2, v->paid, 0);
         } else {
             if (!in_eff(c, v->due_on)) continue;
-            fill_customer(c, &r, v->customer_id, true);
+            fill_customer(c, &r, c->ds->invoices.customer_row[i], true);
             if (!matches(c, &r)) continue;
             bool paid_by_d = v->paid_on == SP_DAY_NONE || v->paid_on <= c->D;
             int64_t got = paid_by_d ? (v->paid < v->amount ? v->paid : v->amount) : 0;
@@ -1029,7 +1023,7 @@ static void run_pipeline(ctx_t *c)
         if (d->created_on == SP_DAY_NONE || d->created_on > c->D) continue;
         bool open_d = deal_open_at(d, c->D);
         if (!open_d && !per_bucket) continue;
-        fill_deal(c, &r, d);
+        fill_deal(c, &r, d, i);
         r.day = d->created_on;
         if (!matches(c, &r)) continue;
         int64_t v = d->amount;
