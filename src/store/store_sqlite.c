@@ -94,8 +94,9 @@ static const char *const migrations[] = {
     /* 3: the expected close date of deals (SPEC §5 expected_close_on) */
     "ALTER TABLE deals ADD COLUMN expected_close_on TEXT;",
     /* 4: the data version: a counter every write to a CRM table bumps in its
-     * own transaction (triggers, so that any writer bumps it; a bulk load
-     * drops a table's triggers and bumps once, see bulk_run). The columnar
+     * own transaction (triggers, so that any writer bumps it; this store's
+     * own transactions drop a table's triggers at its first write and
+     * recreate them and bump once at commit, see dv_pause). The columnar
      * snapshot (snapshot.c) is used only when it carries the same value. */
     "CREATE TABLE IF NOT EXISTS data_version(k INTEGER PRIMARY KEY CHECK (k = 1), n INTEGER NOT NULL) STRICT;"
     "INSERT OR IGNORE INTO data_version VALUES (1, 1);"
@@ -178,6 +179,7 @@ typedef struct sq_store {
     double wait_start;      /* monotonic time the current wait began */
     bool wait_said;         /* the waiting notice was printed */
     bool dirty;             /* the open transaction wrote a CRM table: commit refreshes the snapshot */
+    unsigned dv_off;        /* tables whose data version triggers this transaction dropped (1 << t) */
 } sq_store;
 
 static sq_store *SQ(sp_store *s) { return (sq_store *)s; }
@@ -300,9 +302,33 @@ static void sq_close(sp_store *s)
     free(q);
 }
 
+static bool dv_triggers(sp_store *s, sp_table t, bool create, sp_err *err);
+
+/* dv_restore: recreates the data version triggers this transaction dropped
+ * and bumps the version once for all its rows (before its COMMIT). */
+static bool dv_restore(sq_store *q, sp_err *err)
+{
+    if (!q->dv_off) return true;
+    for (int t = 0; t < TBL_COUNT; t++)
+        if ((q->dv_off & (1u << t)) && !dv_triggers(&q->base, (sp_table)t, true, err)) return false;
+    q->dv_off = 0;
+    return sq_exec(q->db, "UPDATE data_version SET n = n + 1", err);
+}
+
+/* dv_pause: inside a transaction, the first write to table t drops its
+ * triggers (one bump at commit instead of one per row). */
+static bool dv_pause(sq_store *q, sp_table t, sp_err *err)
+{
+    if ((q->dv_off & (1u << t)) || sqlite3_get_autocommit(q->db)) return true;
+    if (!dv_triggers(&q->base, t, false, err)) return false;
+    q->dv_off |= 1u << t;
+    return true;
+}
+
 static bool sq_begin(sp_store *s, sp_err *err)
 {
     SQ(s)->dirty = false;
+    SQ(s)->dv_off = 0;
     return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err);
 }
 
@@ -317,6 +343,7 @@ static sp_outfile *snap_prepare(sq_store *q);
 static bool sq_commit(sp_store *s, sp_err *err)
 {
     sq_store *q = SQ(s);
+    if (!dv_restore(q, err)) return false; /* the caller rolls back */
     sp_outfile *o = q->dirty ? snap_prepare(q) : NULL;
     q->dirty = false;
     if (!sq_exec(q->db, "COMMIT", err)) {
@@ -334,6 +361,7 @@ static bool sq_commit(sp_store *s, sp_err *err)
 static void sq_rollback(sp_store *s)
 {
     SQ(s)->dirty = false;
+    SQ(s)->dv_off = 0; /* the DROP TRIGGERs roll back with the rest */
     if (!sqlite3_get_autocommit(SQ(s)->db)) sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -341,6 +369,7 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
 {
     sq_store *q = SQ(s);
     q->dirty = true;
+    if (!dv_pause(q, t, err)) return false;
     if (!q->upsert[t]) {
         int rc = sqlite3_prepare_v3(q->db, upsert_sql[t], -1, SQLITE_PREPARE_PERSISTENT, &q->upsert[t], NULL);
         if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
@@ -984,9 +1013,9 @@ static bool bulk_run(sp_store *s, sp_table t, bool create, sp_err *err)
     return true;
 }
 
-/* bulk_triggers: drops (create false) or recreates table t's data version
- * triggers; recreating also bumps the version once for the whole load. */
-static bool bulk_triggers(sp_store *s, sp_table t, bool create, sp_err *err)
+/* dv_triggers: drops (create false) or recreates table t's data version
+ * triggers (schema 4). */
+static bool dv_triggers(sp_store *s, sp_table t, bool create, sp_err *err)
 {
     static const char *const ev[3][2] = {{"INSERT", "i"}, {"UPDATE", "u"}, {"DELETE", "d"}};
     char sql[256];
@@ -999,7 +1028,7 @@ static bool bulk_triggers(sp_store *s, sp_table t, bool create, sp_err *err)
             snprintf(sql, sizeof sql, "DROP TRIGGER IF EXISTS %s_dv_%s", table_name(t), ev[i][1]);
         if (!sq_exec(SQ(s)->db, sql, err)) return false;
     }
-    return !create || sq_exec(SQ(s)->db, "UPDATE data_version SET n = n + 1", err);
+    return true;
 }
 
 static bool sq_bulk_begin(sp_store *s, sp_table t, sp_err *err)
@@ -1008,13 +1037,10 @@ static bool sq_bulk_begin(sp_store *s, sp_table t, sp_err *err)
     /* a cached upsert statement may refer to the old schema: re-prepare */
     sqlite3_finalize(SQ(s)->upsert[t]);
     SQ(s)->upsert[t] = NULL;
-    return bulk_run(s, t, false, err) && bulk_triggers(s, t, false, err);
+    return bulk_run(s, t, false, err) && dv_pause(SQ(s), t, err);
 }
 
-static bool sq_bulk_end(sp_store *s, sp_table t, sp_err *err)
-{
-    return bulk_run(s, t, true, err) && bulk_triggers(s, t, true, err);
-}
+static bool sq_bulk_end(sp_store *s, sp_table t, sp_err *err) { return bulk_run(s, t, true, err); }
 
 /* ---- tracking ---- */
 

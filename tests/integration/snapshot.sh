@@ -85,6 +85,18 @@ expect_rc 0 "snapshot status" "$SP" snapshot status
 contains "… fresh after the import" "$OUT" "state: fresh"
 contains "… with its rows" "$OUT" "rows deals: 9"
 
+# the data version: bumped once per import, its 21 triggers in place after
+# every import, and untouched by an import that fails (all or nothing)
+eq_sql() { local got; got=$(sqlite3 "$SALESPLAN_DB" "$2"); if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$got', wanted '$3')"; fi; }
+eq_sql "every data version trigger in place after the imports" "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND name LIKE '%_dv_%'" 21
+v0=$(sqlite3 "$SALESPLAN_DB" "SELECT n FROM data_version")
+printf 'deal_id,customer_id,owner_rep_id,product,created_on,closed_on,stage,amount,cost,probability,is_new_customer,is_renewal\nd99,c1,r1,云,2026-01-02,2026-01-03,won,1.00,,,,\nd98,c1,r1,云,not-a-date,,open,1,,,,\n' >bad.csv
+expect_rc 1 "an import with a bad row fails" "$SP" import deals bad.csv
+eq_sql "… leaves the data version as it was" "SELECT n FROM data_version" "$v0"
+eq_sql "… and every trigger in place" "SELECT count(*) FROM sqlite_master WHERE type='trigger' AND name LIKE '%_dv_%'" 21
+expect_rc 0 "… and the snapshot fresh" "$SP" snapshot status
+contains "… (status)" "$OUT" "state: fresh"
+
 # same DESC ARGS...: the answer from the snapshot equals the one from SQLite
 same() {
   local d=$1; shift
