@@ -629,8 +629,8 @@ static void emit(ctx_t *c, const rec_t *r, int bucket, int64_t a, int64_t b)
 
 static size_t customer_number(ctx_t *c, const void *id)
 {
-    size_t i;
-    if (ptrmap_get(c->ds->customer_by_id, id, &i)) return i;
+    size_t i = dataset_customer_row(c->ds, id);
+    if (i != SP_NOROW) return i;
     if (!c->extra_cust) c->extra_cust = ptrmap_new(64);
     if (ptrmap_get(c->extra_cust, id, &i)) return i;
     i = c->ds->customers.n + c->nextra++;

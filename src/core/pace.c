@@ -607,6 +607,8 @@ static bool weighted_closing_in(const sp_pace_ctx *c, const sp_goal *g, sp_perio
     vc.ds = &view;
     bool ok = engine_value(&vc, g, MET_WEIGHTED_PIPELINE, P, D, out, err);
     deal_cols_free(&view.deals);
+    /* a customer map the view built on first use (dataset_customer_row) is its own */
+    if (view.customer_by_id != ds->customer_by_id) ptrmap_free(view.customer_by_id);
     return ok;
 }
 

@@ -414,10 +414,26 @@ static void resolve(const sp_dataset *ds, const sp_ptrmap *by_id, const sp_str *
     }
 }
 
+/* customer_map: the id -> row map of the customers (built on first use
+ * when the dataset is borrowed: most queries never look a customer up by
+ * id, since references are resolved). A cache: the dataset stays
+ * logically const (one thread per dataset). */
+static const sp_ptrmap *customer_map(const sp_dataset *cds)
+{
+    sp_dataset *ds = (sp_dataset *)cds;
+    if (!ds->customer_by_id) {
+        ds->customer_by_id = ptrmap_new(ds->customers.n);
+        for (size_t i = 0; i < ds->customers.n; i++)
+            ptrmap_put(ds->customer_by_id, ds_str(ds, ds->customers.id[i]), i);
+    }
+    return ds->customer_by_id;
+}
+
 void dataset_index(sp_dataset *ds)
 {
     ptrmap_free(ds->rep_by_id);
     ptrmap_free(ds->customer_by_id);
+    ds->customer_by_id = NULL;
     free(ds->rep_rows);
     ds->rep_rows = xcalloc(ds->reps.n ? ds->reps.n : 1, sizeof *ds->rep_rows);
     ds->rep_by_id = ptrmap_new(ds->reps.n);
@@ -425,15 +441,13 @@ void dataset_index(sp_dataset *ds)
         ds->rep_rows[i] = rep_at(ds, i);
         ptrmap_put(ds->rep_by_id, ds->rep_rows[i].id, i);
     }
-    ds->customer_by_id = ptrmap_new(ds->customers.n);
-    for (size_t i = 0; i < ds->customers.n; i++)
-        ptrmap_put(ds->customer_by_id, ds_str(ds, ds->customers.id[i]), i);
     if (ds->borrowed) return; /* a snapshot holds its references resolved */
+    const sp_ptrmap *cm = customer_map(ds);
     resolve(ds, ds->rep_by_id, ds->customers.owner, ds->customers.n, &ds->customers.owner_row);
-    resolve(ds, ds->customer_by_id, ds->deals.customer_id, ds->deals.n, &ds->deals.customer_row);
-    resolve(ds, ds->customer_by_id, ds->activities.customer_id, ds->activities.n, &ds->activities.customer_row);
+    resolve(ds, cm, ds->deals.customer_id, ds->deals.n, &ds->deals.customer_row);
+    resolve(ds, cm, ds->activities.customer_id, ds->activities.n, &ds->activities.customer_row);
     resolve(ds, ds->rep_by_id, ds->activities.rep, ds->activities.n, &ds->activities.rep_row);
-    resolve(ds, ds->customer_by_id, ds->invoices.customer_id, ds->invoices.n, &ds->invoices.customer_row);
+    resolve(ds, cm, ds->invoices.customer_id, ds->invoices.n, &ds->invoices.customer_row);
 }
 
 const sp_rep *dataset_rep(const sp_dataset *ds, const char *id)
@@ -445,7 +459,8 @@ const sp_rep *dataset_rep(const sp_dataset *ds, const char *id)
 size_t dataset_customer_row(const sp_dataset *ds, const char *id)
 {
     size_t i;
-    return ptrmap_get(ds->customer_by_id, id, &i) ? i : SP_NOROW;
+    if (!id) return SP_NOROW;
+    return ptrmap_get(customer_map(ds), id, &i) ? i : SP_NOROW;
 }
 
 bool dataset_customer(const sp_dataset *ds, const char *id, sp_customer *out)

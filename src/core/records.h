@@ -171,7 +171,8 @@ typedef struct sp_dataset {
     sp_activity_cols activities;
     sp_invoice_cols invoices;
     sp_spend_cols spend;
-    /* id -> row maps (interned pointer keyed), built by dataset_index() */
+    /* id -> row maps (interned pointer keyed): reps by dataset_index(),
+     * customers on first use (dataset_customer_row) */
     struct sp_ptrmap *rep_by_id, *customer_by_id;
     sp_rep *rep_rows;                  /* row views of reps (a small table), built by dataset_index() */
     bool borrowed;                     /* columns and dictionary point into a mapping */
