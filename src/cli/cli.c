@@ -209,6 +209,19 @@ const sp_command sp_commands[] = {
         "  --force       replace a workspace that already holds data\n"
         "  --quiet       print nothing on success\n"),
      true},
+    {"snapshot rebuild", snapshot_rebuild_cmd, N_("rebuild the columnar snapshot the queries read"),
+     N_("Usage: salesplan snapshot rebuild\n"
+        "Writes the snapshot (WORKSPACE.snap beside the workspace): every CRM table as\n"
+        "fixed-width columns, memory-mapped by the queries. It is derived data: the\n"
+        "workspace stays the source of truth, every import rebuilds it, and a query\n"
+        "uses it only when it matches the workspace's data version (otherwise it reads\n"
+        "the workspace and, when it can write there, rebuilds it).\n"),
+     true},
+    {"snapshot status", snapshot_status_cmd, N_("is the snapshot fresh, stale, missing or damaged"),
+     N_("Usage: salesplan snapshot status\n"
+        "Says whether the snapshot is fresh (matches the workspace), stale (older\n"
+        "data), missing or damaged (and why), with its size, strings and rows per table.\n"),
+     false},
 };
 const size_t sp_ncommands = sizeof sp_commands / sizeof sp_commands[0];
 
@@ -761,7 +774,7 @@ const char *cli_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *
     if (!id) return NULL;
     const sp_rep *r = ds ? dataset_rep(ds, id) : NULL; /* interned ids: one lookup */
     for (size_t i = 0; ds && !r && i < ds->reps.n; i++)
-        if (str_eq(ds->reps.v[i].id, id)) r = &ds->reps.v[i];
+        if (str_eq(ds->rep_rows[i].id, id)) r = &ds->rep_rows[i];
     if (r && r->name && *r->name) return r->name;
     const sp_member *m = plan ? plan_find_member(plan, id, NULL) : NULL;
     return m && m->name && *m->name ? m->name : id;

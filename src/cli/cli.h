@@ -207,5 +207,7 @@ int plan_versions_cmd(sp_cli *cli, int argc, char **argv);
 int plan_diff_cmd(sp_cli *cli, int argc, char **argv);
 int report_cmd(sp_cli *cli, int argc, char **argv);
 int demo_cmd(sp_cli *cli, int argc, char **argv);
+int snapshot_rebuild_cmd(sp_cli *cli, int argc, char **argv);
+int snapshot_status_cmd(sp_cli *cli, int argc, char **argv);
 
 #endif

@@ -126,7 +126,8 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
             rep_label(&c1, plan, ds, x->owner);
             switch ((sp_alert_kind)k) {
             case ALERT_STALE_FOLLOWUP: {
-                const sp_customer *c = dataset_customer(ds, x->customer_id);
+                sp_customer c_row;
+                const sp_customer *c = dataset_customer(ds, x->customer_id, &c_row) ? &c_row : NULL;
                 if (x->escalated) rep_label(&c2, plan, ds, x->leader);
                 const char *row[] = {buf_cstr(&c1), or_id(c ? c->name : NULL, x->customer_id),
                                      x->last_touch == SP_DAY_NONE ? _("none") : day_format(x->last_touch, tb),
@@ -172,7 +173,8 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
                 break;
             }
             case ALERT_TIER_REVIEW_DUE: {
-                const sp_customer *c = dataset_customer(ds, x->customer_id);
+                sp_customer c_row;
+                const sp_customer *c = dataset_customer(ds, x->customer_id, &c_row) ? &c_row : NULL;
                 const char *row[] = {buf_cstr(&c1), or_id(c ? c->name : NULL, x->customer_id),
                                      x->last_touch == SP_DAY_NONE ? _("never") : day_format(x->last_touch, tb),
                                      x->days < 0 ? "—" : days};
@@ -358,7 +360,7 @@ static bool goal_statuses(const sp_plan *plan, const sp_dataset *ds, const sp_ac
 static bool rep_known(const sp_plan *plan, const sp_dataset *ds, const char *id)
 {
     for (size_t i = 0; i < ds->reps.n; i++)
-        if (str_eq(ds->reps.v[i].id, id)) return true;
+        if (str_eq(ds->rep_rows[i].id, id)) return true;
     return plan && plan_find_member(plan, id, NULL) != NULL;
 }
 

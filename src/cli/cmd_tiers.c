@@ -91,7 +91,8 @@ static void render_table(const sp_tiers_report *r, const sp_plan *plan, const sp
             size_t shown = r->nmoves < TIERS_TABLE_MOVES ? r->nmoves : TIERS_TABLE_MOVES;
             for (size_t i = 0; i < shown; i++) {
                 const sp_tier_move *m = &r->moves[i];
-                const sp_customer *c = dataset_customer(ds, m->customer_id);
+                sp_customer c_row;
+                const sp_customer *c = dataset_customer(ds, m->customer_id, &c_row) ? &c_row : NULL;
                 const char *row[] = {c && c->name && *c->name ? c->name : m->customer_id,
                                      m->upgrade ? _("up") : _("down"), tier_name(plan, m->from), tier_name(plan, m->to),
                                      cli_money(m->t12m_since, mb), cli_money(m->t12m_now, mb2)};
@@ -118,7 +119,8 @@ static void render_table(const sp_tiers_report *r, const sp_plan *plan, const sp
         tableout_row(t, vh);
         for (size_t i = 0; i < r->nreviews; i++) {
             const sp_alert *x = &r->reviews[i];
-            const sp_customer *c = dataset_customer(ds, x->customer_id);
+            sp_customer c_row;
+                const sp_customer *c = dataset_customer(ds, x->customer_id, &c_row) ? &c_row : NULL;
             snprintf(num, sizeof num, "%d", (int)x->days);
             const char *row[] = {cli_rep_name(plan, ds, x->owner), c && c->name && *c->name ? c->name : x->customer_id,
                                  x->last_touch == SP_DAY_NONE ? _("never") : day_format(x->last_touch, db),

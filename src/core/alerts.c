@@ -154,7 +154,7 @@ static const sp_rep *find_rep(const sp_dataset *ds, const char *id)
     const sp_rep *r = ds->rep_by_id ? dataset_rep(ds, id) : NULL;
     if (r) return r;
     for (size_t i = 0; i < ds->reps.n; i++)
-        if (str_eq(ds->reps.v[i].id, id)) return &ds->reps.v[i];
+        if (str_eq(ds->rep_rows[i].id, id)) return &ds->rep_rows[i];
     return NULL;
 }
 
@@ -177,10 +177,10 @@ static const char *reps_leader(const sp_dataset *ds, const char *owner, const sp
     const sp_rep *best = NULL;
     if (team_map) {
         size_t i;
-        if (ptrmap_get(team_map, r->team, &i)) best = &ds->reps.v[i];
+        if (ptrmap_get(team_map, r->team, &i)) best = &ds->rep_rows[i];
     } else {
         for (size_t i = 0; i < ds->reps.n; i++) {
-            const sp_rep *c = &ds->reps.v[i];
+            const sp_rep *c = &ds->rep_rows[i];
             if (c->role == ROLE_LEADER && str_eq(c->team, r->team) && better_leader(c, best)) best = c;
         }
     }
@@ -212,10 +212,10 @@ static void leaders_init(leaders_t *L, const sp_plan *plan, const sp_dataset *ds
     L->team_map = ptrmap_new(16);
     L->cache = ptrmap_new(64);
     for (size_t i = 0; i < ds->reps.n; i++) {
-        const sp_rep *c = &ds->reps.v[i];
+        const sp_rep *c = &ds->rep_rows[i];
         if (c->role != ROLE_LEADER || !c->team) continue;
         size_t j;
-        if (!ptrmap_get(L->team_map, c->team, &j) || better_leader(c, &ds->reps.v[j]))
+        if (!ptrmap_get(L->team_map, c->team, &j) || better_leader(c, &ds->rep_rows[j]))
             ptrmap_put(L->team_map, c->team, i);
     }
 }
@@ -255,10 +255,10 @@ static void last_touches(const sp_dataset *ds, sp_day D, sp_day *last_any, sp_da
         if (last_visit) last_visit[i] = SP_DAY_NONE;
     }
     for (size_t i = 0; i < ds->activities.n; i++) {
-        const sp_activity *a = &ds->activities.v[i];
+        const sp_activity a_row = activity_at(ds, i), *a = &a_row;
         if (!a->customer_id || a->occurred_on == SP_DAY_NONE || a->occurred_on > D) continue;
-        size_t ci;
-        if (!ptrmap_get(ds->customer_by_id, a->customer_id, &ci)) continue;
+        size_t ci = ds->activities.customer_row[i]; /* resolved by dataset_index */
+        if (ci == SP_NOROW) continue;
         if (last_any && (last_any[ci] == SP_DAY_NONE || a->occurred_on > last_any[ci])) last_any[ci] = a->occurred_on;
         if (last_visit && (a->kind == ACT_VISIT || a->kind == ACT_MEETING) &&
             (last_visit[ci] == SP_DAY_NONE || a->occurred_on > last_visit[ci]))
@@ -284,12 +284,12 @@ static void open_deals(const sp_dataset *ds, sp_day D, sp_day *since, const char
         owner[i] = NULL;
     }
     for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal *d = &ds->deals.v[i];
+        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
         if (!d->customer_id || !deal_open_on(d, D)) continue;
-        size_t ci;
-        if (!ptrmap_get(ds->customer_by_id, d->customer_id, &ci)) continue;
+        size_t ci = ds->deals.customer_row[i];
+        if (ci == SP_NOROW) continue;
         if (since[ci] == SP_DAY_NONE || d->created_on < since[ci] ||
-            (d->created_on == since[ci] && sid_cmp(d->id, ds->deals.v[which[ci]].id) < 0)) {
+            (d->created_on == since[ci] && sid_cmp(d->id, ds_str(ds, ds->deals.id[which[ci]])) < 0)) {
             since[ci] = d->created_on;
             owner[ci] = d->owner;
             which[ci] = i;
@@ -338,7 +338,7 @@ static void review_alerts(const sp_dataset *ds, const int32_t *tier, int32_t rul
     size_t start = a->n;
     for (size_t i = 0; i < ds->customers.n && rule_idx >= 0; i++) {
         if (tier[i] != rule_idx) continue;
-        const sp_customer *c = &ds->customers.v[i];
+        const sp_customer c_row = customer_at(ds, i), *c = &c_row;
         int32_t days = last_visit[i] == SP_DAY_NONE ? -1 : D - last_visit[i];
         if (days >= 0 && days <= every_days) continue;
         if (rep && !str_eq(c->owner, rep)) continue;
@@ -386,7 +386,7 @@ static void stale_alerts(const sp_alerts_input *in, const sp_alerts_cfg *cfg, co
         int32_t days = in->as_of - last;
         int32_t ti = tier ? tier[i] : (int32_t)nlevels;
         if (days <= thr[ti]) continue;
-        const sp_customer *c = &ds->customers.v[i];
+        const sp_customer c_row = customer_at(ds, i), *c = &c_row;
         sp_alert x;
         memset(&x, 0, sizeof x);
         x.kind = ALERT_STALE_FOLLOWUP;
@@ -597,7 +597,7 @@ void tiers_compute(const sp_dataset *ds, const sp_tier_level *levels, size_t nle
         out->rows[i].min = levels[i].min;
     }
     for (size_t i = 0; i < ds->customers.n; i++) {
-        if (!customer_exists_on(&ds->customers.v[i], as_of)) continue;
+        if (!customer_row_exists_on(ds, i, as_of)) continue;
         sp_tier_row *r = &out->rows[now[i]];
         r->customers++;
         out->customers++;
@@ -619,15 +619,15 @@ void tiers_compute(const sp_dataset *ds, const sp_tier_level *levels, size_t nle
         size_t *matrix = xcalloc(nslots, nslots * sizeof *matrix);
         size_t nmoves = 0;
         for (size_t i = 0; i < ds->customers.n; i++) {
-            if (!customer_exists_on(&ds->customers.v[i], as_of)) continue;
+            if (!customer_row_exists_on(ds, i, as_of)) continue;
             matrix[(size_t)then[i] * nslots + (size_t)now[i]]++;
             if (then[i] != now[i]) nmoves++;
         }
         out->moves = xcalloc(nmoves ? nmoves : 1, sizeof *out->moves);
         for (size_t i = 0; i < ds->customers.n; i++) {
-            if (then[i] == now[i] || !customer_exists_on(&ds->customers.v[i], as_of)) continue;
+            if (then[i] == now[i] || !customer_row_exists_on(ds, i, as_of)) continue;
             sp_tier_move *m = &out->moves[out->nmoves++];
-            m->customer_id = ds->customers.v[i].id;
+            m->customer_id = ds_str(ds, ds->customers.id[i]);
             m->from = then[i] < (int32_t)nlevels ? levels[then[i]].id : NULL;
             m->to = now[i] < (int32_t)nlevels ? levels[now[i]].id : NULL;
             m->t12m_since = t12m_since[i];

@@ -188,7 +188,7 @@ void budget_compute(const sp_plan *plan, const sp_dataset *ds, sp_day as_of, sp_
     sp_ptrmap *cats = ptrmap_new(16), *strats = ptrmap_new(16);
     size_t none_slot = (size_t)-1;
     for (size_t i = 0; i < ds->spend.n; i++) {
-        const sp_spend *s = &ds->spend.v[i];
+        const sp_spend s_row = spend_at(ds, i), *s = &s_row;
         if (s->spent_on == SP_DAY_NONE || s->spent_on > as_of || !period_contains(plan->period, s->spent_on))
             continue;
         /* resolve first: it may move the arrays */

@@ -86,14 +86,13 @@ void customer_t12m(const sp_dataset *ds, sp_day d, sp_money *out)
     memset(out, 0, ds->customers.n * sizeof *out);
     sp_day lo = day_minus_year(d);
     for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal *dl = &ds->deals.v[i];
+        const sp_deal dl_row = deal_at(ds, i), *dl = &dl_row;
         if (dl->stage != STAGE_WON || dl->closed_on == SP_DAY_NONE) continue;
         if (dl->closed_on <= lo || dl->closed_on > d || !dl->customer_id) continue;
-        size_t ci;
+        size_t ci = ds->deals.customer_row[i]; /* resolved by dataset_index */
         /* saturating: a T12M beyond the int64 range is still above every
          * tier's min; sums of T12M are checked where they are made */
-        if (ptrmap_get(ds->customer_by_id, dl->customer_id, &ci) &&
-            __builtin_add_overflow(out[ci], dl->amount, &out[ci]))
+        if (ci != SP_NOROW && __builtin_add_overflow(out[ci], dl->amount, &out[ci]))
             out[ci] = dl->amount < 0 ? INT64_MIN : INT64_MAX;
     }
 }
@@ -630,8 +629,8 @@ static void emit(ctx_t *c, const rec_t *r, int bucket, int64_t a, int64_t b)
 
 static size_t customer_number(ctx_t *c, const void *id)
 {
-    size_t i;
-    if (ptrmap_get(c->ds->customer_by_id, id, &i)) return i;
+    size_t i = dataset_customer_row(c->ds, id);
+    if (i != SP_NOROW) return i;
     if (!c->extra_cust) c->extra_cust = ptrmap_new(64);
     if (ptrmap_get(c->extra_cust, id, &i)) return i;
     i = c->ds->customers.n + c->nextra++;
@@ -700,14 +699,6 @@ static void distinct_finish(ctx_t *c)
 
 /* ---- filling records ---- */
 
-static const sp_customer *cust_of(const ctx_t *c, const char *id, size_t *idx)
-{
-    size_t i;
-    if (!id || !ptrmap_get(c->ds->customer_by_id, id, &i)) return NULL;
-    if (idx) *idx = i;
-    return &c->ds->customers.v[i];
-}
-
 static void fill_owner(const ctx_t *c, rec_t *r, const char *owner)
 {
     r->v[DIM_REP] = owner;
@@ -719,12 +710,17 @@ static void fill_owner(const ctx_t *c, rec_t *r, const char *owner)
 
 static const char *size_label(sp_size s) { return s == SIZE_NONE ? NULL : size_name(s); }
 
-/* fill_customer: the customer dims of r (and owner when with_owner). */
-static void fill_customer(const ctx_t *c, rec_t *r, const char *customer_id, bool with_owner)
+/* fill_customer: the customer dims of r (and owner when with_owner) from
+ * customer row ci (the record's resolved reference; SP_NOROW: none). */
+static void fill_customer(const ctx_t *c, rec_t *r, size_t ci, bool with_owner)
 {
     if (!c->need_cust && !with_owner) return; /* r is zeroed: all unknown */
-    size_t ci = 0;
-    const sp_customer *cu = cust_of(c, customer_id, &ci);
+    sp_customer cu_row;
+    const sp_customer *cu = NULL;
+    if (ci != SP_NOROW) {
+        cu_row = customer_at(c->ds, ci);
+        cu = &cu_row;
+    }
     r->v[DIM_REGION] = cu ? cu->region : NULL;
     r->v[DIM_INDUSTRY] = cu ? cu->industry : NULL;
     r->v[DIM_SIZE] = cu ? size_label(cu->size) : NULL;
@@ -732,10 +728,11 @@ static void fill_customer(const ctx_t *c, rec_t *r, const char *customer_id, boo
     if (with_owner) fill_owner(c, r, cu ? cu->owner : NULL);
 }
 
-static void fill_deal(const ctx_t *c, rec_t *r, const sp_deal *d)
+/* fill_deal: r from deal d, row i of c->ds->deals. */
+static void fill_deal(const ctx_t *c, rec_t *r, const sp_deal *d, size_t i)
 {
     memset(r, 0, sizeof *r);
-    fill_customer(c, r, d->customer_id, false);
+    fill_customer(c, r, c->ds->deals.customer_row[i], false);
     fill_owner(c, r, d->owner);
     r->v[DIM_PRODUCT] = d->product;
     r->day = d->closed_on;
@@ -782,12 +779,13 @@ static void firsts_build(const ctx_t *c, firsts_t *f)
     f->by_cust = ptrmap_new(64);
     size_t cap = 0;
     for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal *d = &ds->deals.v[i];
+        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
         if (d->stage != STAGE_WON || d->closed_on == SP_DAY_NONE || d->closed_on > c->D) continue;
         if (!d->customer_id || !deal_exists(c, d)) continue;
         size_t j;
         if (ptrmap_get(f->by_cust, d->customer_id, &j)) {
-            if (deal_before(d, &ds->deals.v[j])) ptrmap_put(f->by_cust, d->customer_id, i);
+            const sp_deal prev = deal_at(ds, j);
+            if (deal_before(d, &prev)) ptrmap_put(f->by_cust, d->customer_id, i);
             continue;
         }
         ptrmap_put(f->by_cust, d->customer_id, i);
@@ -817,13 +815,13 @@ static void run_deal_metrics(ctx_t *c)
     if (need_first) firsts_build(c, &f);
     rec_t r;
     for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal *d = &ds->deals.v[i];
+        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
         if (!in_eff(c, d->closed_on) || !deal_exists(c, d)) continue;
         if (d->stage == STAGE_OPEN) continue;
         if (d->stage != STAGE_WON && m != MET_WIN_RATE) continue;
         if (m == MET_GROSS_MARGIN && !d->has_cost) continue;
         if (m == MET_SALES_CYCLE_DAYS && d->created_on == SP_DAY_NONE) continue;
-        fill_deal(c, &r, d);
+        fill_deal(c, &r, d, i);
         if (!matches(c, &r)) continue;
         switch (m) {
         case MET_REVENUE: r.note = "won"; emit(c, &r, -2, d->amount, 0); break;
@@ -870,9 +868,9 @@ static void run_new_customers(ctx_t *c)
     for (size_t k = 0; k < f.n; k++) {
         size_t j;
         ptrmap_get(f.by_cust, f.custs[k], &j);
-        const sp_deal *d = &c->ds->deals.v[j];
+        const sp_deal d_row = deal_at(c->ds, j), *d = &d_row;
         if (!in_eff(c, d->closed_on)) continue;
-        fill_deal(c, &r, d);
+        fill_deal(c, &r, d, j);
         if (!matches(c, &r)) continue;
         r.note = "first won deal";
         emit(c, &r, -2, 1, 0);
@@ -884,7 +882,7 @@ static void run_leads(ctx_t *c)
 {
     rec_t r;
     for (size_t i = 0; i < c->ds->leads.n; i++) {
-        const sp_lead *l = &c->ds->leads.v[i];
+        const sp_lead l_row = lead_at(c->ds, i), *l = &l_row;
         if (!in_eff(c, l->created_on)) continue;
         if (c->m == MET_QUALIFIED_LEADS && !l->qualified) continue;
         memset(&r, 0, sizeof r);
@@ -915,12 +913,12 @@ static void run_activities(ctx_t *c)
     bool visits_only = c->m == MET_VISITS || c->m == MET_VISITS_PER_REP;
     bool per_rep = c->m == MET_VISITS_PER_REP;
     for (size_t i = 0; i < c->ds->activities.n; i++) {
-        const sp_activity *a = &c->ds->activities.v[i];
+        const sp_activity a_row = activity_at(c->ds, i), *a = &a_row;
         if (!in_eff(c, a->occurred_on)) continue;
         if (visits_only && a->kind != ACT_VISIT) continue;
         if (c->m == MET_ACTIVE_CUSTOMERS && !a->customer_id) continue;
         memset(&r, 0, sizeof r);
-        fill_customer(c, &r, a->customer_id, false);
+        fill_customer(c, &r, c->ds->activities.customer_row[i], false);
         fill_owner(c, &r, a->rep);
         if (per_rep) {
             /* only the visits of the reps it divides by (SPEC §6): active
@@ -947,14 +945,14 @@ static void run_invoices(ctx_t *c)
 {
     rec_t r;
     for (size_t i = 0; i < c->ds->invoices.n; i++) {
-        const sp_invoice *v = &c->ds->invoices.v[i];
+        const sp_invoice v_row = invoice_at(c->ds, i), *v = &v_row;
         if (v->issued_on != SP_DAY_NONE && v->issued_on > c->D) continue; /* invisible */
         memset(&r, 0, sizeof r);
         r.table = "invoices";
         r.id = v->id;
         if (c->m == MET_COLLECTED) {
             if (!in_eff(c, v->paid_on)) continue;
-            fill_customer(c, &r, v->customer_id, true);
+            fill_customer(c, &r, c->ds->invoices.customer_row[i], true);
             if (!matches(c, &r)) continue;
             r.day = v->paid_on;
             r.amount = v->paid;
@@ -962,7 +960,7 @@ static void run_invoices(ctx_t *c)
             emit(c, &r, -2, v->paid, 0);
         } else {
             if (!in_eff(c, v->due_on)) continue;
-            fill_customer(c, &r, v->customer_id, true);
+            fill_customer(c, &r, c->ds->invoices.customer_row[i], true);
             if (!matches(c, &r)) continue;
             bool paid_by_d = v->paid_on == SP_DAY_NONE || v->paid_on <= c->D;
             int64_t got = paid_by_d ? (v->paid < v->amount ? v->paid : v->amount) : 0;
@@ -978,7 +976,7 @@ static void run_spend(ctx_t *c)
 {
     rec_t r;
     for (size_t i = 0; i < c->ds->spend.n; i++) {
-        const sp_spend *s = &c->ds->spend.v[i];
+        const sp_spend s_row = spend_at(c->ds, i), *s = &s_row;
         if (!in_eff(c, s->spent_on)) continue;
         memset(&r, 0, sizeof r);
         r.v[DIM_CATEGORY] = s->category;
@@ -1021,11 +1019,11 @@ static void run_pipeline(ctx_t *c)
     bool weighted = c->m == MET_WEIGHTED_PIPELINE;
     bool per_bucket = c->time_slot >= 0;
     for (size_t i = 0; i < c->ds->deals.n; i++) {
-        const sp_deal *d = &c->ds->deals.v[i];
+        const sp_deal d_row = deal_at(c->ds, i), *d = &d_row;
         if (d->created_on == SP_DAY_NONE || d->created_on > c->D) continue;
         bool open_d = deal_open_at(d, c->D);
         if (!open_d && !per_bucket) continue;
-        fill_deal(c, &r, d);
+        fill_deal(c, &r, d, i);
         r.day = d->created_on;
         if (!matches(c, &r)) continue;
         int64_t v = d->amount;
@@ -1058,7 +1056,7 @@ static void run_pipeline(ctx_t *c)
  * customer's owner), with its tier as of D from the context. */
 static void customer_rec(const ctx_t *c, rec_t *r, size_t i)
 {
-    const sp_customer *cu = &c->ds->customers.v[i];
+    const sp_customer cu_row = customer_at(c->ds, i), *cu = &cu_row;
     memset(r, 0, sizeof *r);
     r->v[DIM_REGION] = cu->region;
     r->v[DIM_INDUSTRY] = cu->industry;
@@ -1080,12 +1078,12 @@ static void renewal_pass(ctx_t *c, sp_period p, int b, sp_money *t12m, bool *ren
     t12m_into(ds, day_min(p.first - 1, c->D), t12m);
     memset(renewed, 0, ds->customers.n * sizeof *renewed);
     for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal *d = &ds->deals.v[i];
+        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
         if (d->stage != STAGE_WON || d->is_renewal != 1 || !deal_exists(c, d)) continue;
         if (d->closed_on == SP_DAY_NONE || d->closed_on < p.first || d->closed_on > p.last || d->closed_on > c->D)
             continue;
         size_t ci;
-        if (cust_of(c, d->customer_id, &ci)) renewed[ci] = true;
+        if (d->customer_id && (ci = dataset_customer_row(ds, d->customer_id)) != SP_NOROW) renewed[ci] = true;
     }
     rec_t r;
     for (size_t i = 0; i < ds->customers.n; i++) {
@@ -1138,7 +1136,7 @@ static void tier_pass(ctx_t *c, sp_day t, int b, sp_money *t12m)
     for (size_t i = 0; i < ds->customers.n; i++) {
         /* a customer created after t did not exist yet (records after the
          * as-of date never count) */
-        if (!customer_exists_on(&ds->customers.v[i], t)) continue;
+        if (!customer_row_exists_on(ds, i, t)) continue;
         customer_rec(c, &r, i);
         /* the tier here is the tier as of t (equal to D for the total) */
         r.v[DIM_TIER] = tier_of(c->q->tiers, c->q->ntiers, t12m[i]);
@@ -1363,7 +1361,7 @@ static void finish_rows(ctx_t *c)
     if (c->m == MET_VISITS_PER_REP) {
         counted = xcalloc(ds->reps.n ? ds->reps.n : 1, sizeof *counted);
         for (size_t i = 0; i < ds->reps.n; i++)
-            if (rep_counted(c, &ds->reps.v[i])) counted[ncounted++] = &ds->reps.v[i];
+            if (rep_counted(c, &ds->rep_rows[i])) counted[ncounted++] = &ds->rep_rows[i];
     }
 
     if (nby > 0) {
@@ -1376,7 +1374,7 @@ static void finish_rows(ctx_t *c)
                 for (size_t b = 0; b < c->nbuckets; b++) domain_add(&dom[s], c->buckets[b].label);
             } else if (k == BY_REP) {
                 for (size_t i = 0; i < ds->reps.n; i++)
-                    if (rep_in_filter(c, &ds->reps.v[i])) domain_add(&dom[s], ds->reps.v[i].id);
+                    if (rep_in_filter(c, &ds->rep_rows[i])) domain_add(&dom[s], ds->rep_rows[i].id);
             } else if (k == BY_TIER) {
                 /* every tier of the levels in force, zeros included */
                 for (size_t i = 0; i < q->ntiers; i++)

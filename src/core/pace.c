@@ -592,24 +592,23 @@ static bool weighted_closing_in(const sp_pace_ctx *c, const sp_goal *g, sp_perio
 {
     sp_day D = c->as_of;
     const sp_dataset *ds = c->ds;
-    sp_dataset view = *ds; /* shallow: same pool, same reps and customers */
-    view.deals.v = NULL;
-    view.deals.n = view.deals.cap = 0;
+    sp_dataset view = *ds; /* shallow: same dictionary, same reps and customers */
+    size_t *rows = xcalloc(ds->deals.n ? ds->deals.n : 1, sizeof *rows), n = 0;
     for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal *d = &ds->deals.v[i];
+        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
         if (d->created_on == SP_DAY_NONE || d->created_on > D) continue;
         if (d->stage != STAGE_OPEN && (d->closed_on == SP_DAY_NONE || d->closed_on <= D)) continue;
         if (!closes_in(d, P, D)) continue;
-        if (view.deals.n == view.deals.cap) {
-            view.deals.cap = view.deals.cap ? view.deals.cap * 2 : 64;
-            view.deals.v = xreallocarray(view.deals.v, view.deals.cap, sizeof *view.deals.v);
-        }
-        view.deals.v[view.deals.n++] = *d;
+        rows[n++] = i;
     }
+    deal_cols_gather(&ds->deals, &view.deals, rows, n);
+    free(rows);
     sp_pace_ctx vc = *c;
     vc.ds = &view;
     bool ok = engine_value(&vc, g, MET_WEIGHTED_PIPELINE, P, D, out, err);
-    free(view.deals.v);
+    deal_cols_free(&view.deals);
+    /* a customer map the view built on first use (dataset_customer_row) is its own */
+    if (view.customer_by_id != ds->customer_by_id) ptrmap_free(view.customer_by_id);
     return ok;
 }
 

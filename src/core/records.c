@@ -157,71 +157,318 @@ sp_dataset *dataset_new(void)
 {
     sp_dataset *ds = xcalloc(1, sizeof *ds);
     ds->pool = strpool_new();
+    ds->dict.cap = 1024;
+    ds->dict.ptr = xcalloc(ds->dict.cap, sizeof *ds->dict.ptr);
+    ds->dict.n = 1; /* code 0: empty */
+    ds->dict.code_of = ptrmap_new(1024);
     return ds;
 }
+
+#define COL_FREE(T, name) free(tab->name);
+#define TABLE_FREE(tabexpr, COLS)                                                      \
+    do {                                                                               \
+        __typeof__(tabexpr) *tab = &(tabexpr);                                         \
+        COLS(COL_FREE)                                                                 \
+    } while (0)
 
 void dataset_free(sp_dataset *ds)
 {
     if (!ds) return;
-    free(ds->reps.v);
-    free(ds->customers.v);
-    free(ds->leads.v);
-    free(ds->deals.v);
-    free(ds->activities.v);
-    free(ds->invoices.v);
-    free(ds->spend.v);
+    if (!ds->borrowed) {
+        TABLE_FREE(ds->reps, SP_REP_COLS);
+        TABLE_FREE(ds->customers, SP_CUSTOMER_COLS);
+        TABLE_FREE(ds->leads, SP_LEAD_COLS);
+        TABLE_FREE(ds->deals, SP_DEAL_COLS);
+        TABLE_FREE(ds->activities, SP_ACTIVITY_COLS);
+        TABLE_FREE(ds->invoices, SP_INVOICE_COLS);
+        TABLE_FREE(ds->spend, SP_SPEND_COLS);
+        free(ds->dict.ptr);
+    }
+    ptrmap_free(ds->dict.code_of);
     ptrmap_free(ds->rep_by_id);
     ptrmap_free(ds->customer_by_id);
+    free(ds->rep_rows);
     strpool_free(ds->pool);
+    if (ds->release) ds->release(ds->owner);
     free(ds);
 }
 
-/* PUSH: append *r to vector vec (of element type T), growing geometrically. */
-#define PUSH(vec, r)                                                                   \
-    do {                                                                               \
-        if ((vec).n == (vec).cap) {                                                    \
-            (vec).cap = (vec).cap ? (vec).cap * 2 : 64;                                \
-            (vec).v = xreallocarray((vec).v, (vec).cap, sizeof *(vec).v);              \
-        }                                                                              \
-        (vec).v[(vec).n] = *(r);                                                       \
-        return &(vec).v[(vec).n++];                                                    \
-    } while (0)
+/* ---- the dictionary ---- */
 
-sp_rep *dataset_push_rep(sp_dataset *ds, const sp_rep *r) { PUSH(ds->reps, r); }
-sp_customer *dataset_push_customer(sp_dataset *ds, const sp_customer *r) { PUSH(ds->customers, r); }
-sp_lead *dataset_push_lead(sp_dataset *ds, const sp_lead *r) { PUSH(ds->leads, r); }
-sp_deal *dataset_push_deal(sp_dataset *ds, const sp_deal *r) { PUSH(ds->deals, r); }
-sp_activity *dataset_push_activity(sp_dataset *ds, const sp_activity *r) { PUSH(ds->activities, r); }
-sp_invoice *dataset_push_invoice(sp_dataset *ds, const sp_invoice *r) { PUSH(ds->invoices, r); }
-sp_spend *dataset_push_spend(sp_dataset *ds, const sp_spend *r) { PUSH(ds->spend, r); }
+static sp_str dict_add(sp_dataset *ds, const char *p)
+{
+    sp_dict *d = &ds->dict;
+    if (d->n == d->cap) {
+        d->cap *= 2;
+        d->ptr = xreallocarray((void *)d->ptr, d->cap, sizeof *d->ptr);
+    }
+    if (d->n >= UINT32_MAX - 1) abort(); /* 4G distinct strings: beyond any workspace */
+    d->ptr[d->n] = p;
+    return (sp_str)d->n++;
+}
+
+/* str_code: intern s, the code shared by every equal string. */
+static sp_str str_code(sp_dataset *ds, const char *s)
+{
+    if (!s || !*s) return 0;
+    const char *p = strpool_intern(ds->pool, s, (size_t)-1);
+    size_t c;
+    if (ptrmap_get(ds->dict.code_of, p, &c)) return (sp_str)c;
+    sp_str code = dict_add(ds, p);
+    ptrmap_put(ds->dict.code_of, p, code);
+    return code;
+}
+
+/* str_copy: a code of its own for s (ids, names, notes: not interned). */
+static sp_str str_copy(sp_dataset *ds, const char *s)
+{
+    if (!s || !*s) return 0;
+    return dict_add(ds, strpool_copy(ds->pool, s, strlen(s)));
+}
+
+/* dict_hash: FNV-1a over the bytes of s (the snapshot's lookup table uses
+ * the same function). */
+uint32_t dict_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) h = (h ^ *p) * 16777619u;
+    return h;
+}
+
+sp_str dataset_code(const sp_dataset *ds, const char *s)
+{
+    if (!s || !*s) return 0;
+    const sp_dict *d = &ds->dict;
+    if (!ds->borrowed) {
+        size_t c;
+        return ptrmap_get(d->code_of, s, &c) ? (sp_str)c : 0;
+    }
+    if (!d->nhash) return 0;
+    uint32_t h = dict_hash(s);
+    for (size_t j = h & (d->nhash - 1), k = 0; k < d->nhash; j = (j + 1) & (d->nhash - 1), k++) {
+        uint32_t c = d->hash[j];
+        if (!c) return 0;
+        if (strcmp(d->blob + d->off[c], s) == 0) return c;
+    }
+    return 0;
+}
 
 const char *dataset_intern(sp_dataset *ds, const char *s)
 {
     if (!s || !*s) return NULL;
-    return strpool_intern(ds->pool, s, (size_t)-1);
+    if (!ds->borrowed) return ds_str(ds, str_code(ds, s));
+    sp_str c = dataset_code(ds, s);
+    if (c) return ds_str(ds, c);
+    return strpool_intern(ds->pool, s, (size_t)-1); /* held nowhere in the dataset */
+}
+
+/* ---- appending rows ---- */
+
+#define COL_GROW(T, name) tab->name = xreallocarray(tab->name, tab->cap, sizeof(T));
+#define TABLE_ROOM(tabexpr, COLS)                                                      \
+    do {                                                                               \
+        __typeof__(tabexpr) *tab = &(tabexpr);                                         \
+        if (tab->n == tab->cap) {                                                      \
+            tab->cap = tab->cap ? tab->cap * 2 : 64;                                   \
+            COLS(COL_GROW)                                                             \
+        }                                                                              \
+    } while (0)
+
+void dataset_push_rep(sp_dataset *ds, const sp_rep *r)
+{
+    TABLE_ROOM(ds->reps, SP_REP_COLS);
+    sp_rep_cols *t = &ds->reps;
+    size_t i = t->n++;
+    t->id[i] = str_code(ds, r->id);
+    t->name[i] = str_code(ds, r->name);
+    t->team[i] = str_code(ds, r->team);
+    t->region[i] = str_code(ds, r->region);
+    t->industry[i] = str_code(ds, r->industry);
+    t->role[i] = (uint8_t)r->role;
+    t->active[i] = r->active ? 1 : 0;
+}
+
+void dataset_push_customer(sp_dataset *ds, const sp_customer *r)
+{
+    TABLE_ROOM(ds->customers, SP_CUSTOMER_COLS);
+    sp_customer_cols *t = &ds->customers;
+    size_t i = t->n++;
+    t->id[i] = str_code(ds, r->id);
+    t->name[i] = str_copy(ds, r->name);
+    t->region[i] = str_code(ds, r->region);
+    t->industry[i] = str_code(ds, r->industry);
+    t->owner[i] = str_code(ds, r->owner);
+    t->size[i] = (uint8_t)r->size;
+    t->created_on[i] = r->created_on;
+    t->owner_row[i] = SP_NOROW;
+}
+
+void dataset_push_lead(sp_dataset *ds, const sp_lead *r)
+{
+    TABLE_ROOM(ds->leads, SP_LEAD_COLS);
+    sp_lead_cols *t = &ds->leads;
+    size_t i = t->n++;
+    t->id[i] = str_copy(ds, r->id);
+    t->source[i] = str_code(ds, r->source);
+    t->region[i] = str_code(ds, r->region);
+    t->industry[i] = str_code(ds, r->industry);
+    t->owner[i] = str_code(ds, r->owner);
+    t->opportunity_id[i] = str_copy(ds, r->opportunity_id);
+    t->size[i] = (uint8_t)r->size;
+    t->created_on[i] = r->created_on;
+    t->qualified[i] = r->qualified ? 1 : 0;
+}
+
+void dataset_push_deal(sp_dataset *ds, const sp_deal *r)
+{
+    TABLE_ROOM(ds->deals, SP_DEAL_COLS);
+    sp_deal_cols *t = &ds->deals;
+    size_t i = t->n++;
+    t->id[i] = str_copy(ds, r->id);
+    t->customer_id[i] = str_code(ds, r->customer_id);
+    t->owner[i] = str_code(ds, r->owner);
+    t->product[i] = str_code(ds, r->product);
+    t->created_on[i] = r->created_on;
+    t->closed_on[i] = r->closed_on;
+    t->expected_close_on[i] = r->has_expected_close ? r->expected_close_on : SP_DAY_NONE;
+    t->stage[i] = (uint8_t)r->stage;
+    t->amount[i] = r->amount;
+    t->cost[i] = r->cost;
+    t->has_cost[i] = r->has_cost ? 1 : 0;
+    t->probability[i] = r->probability;
+    t->is_new_customer[i] = r->is_new_customer;
+    t->is_renewal[i] = r->is_renewal;
+    t->has_expected_close[i] = r->has_expected_close ? 1 : 0;
+    t->customer_row[i] = SP_NOROW;
+}
+
+void dataset_push_activity(sp_dataset *ds, const sp_activity *r)
+{
+    TABLE_ROOM(ds->activities, SP_ACTIVITY_COLS);
+    sp_activity_cols *t = &ds->activities;
+    size_t i = t->n++;
+    t->id[i] = str_copy(ds, r->id);
+    t->rep[i] = str_code(ds, r->rep);
+    t->customer_id[i] = str_code(ds, r->customer_id);
+    t->occurred_on[i] = r->occurred_on;
+    t->kind[i] = (uint8_t)r->kind;
+    t->customer_row[i] = SP_NOROW;
+    t->rep_row[i] = SP_NOROW;
+}
+
+void dataset_push_invoice(sp_dataset *ds, const sp_invoice *r)
+{
+    TABLE_ROOM(ds->invoices, SP_INVOICE_COLS);
+    sp_invoice_cols *t = &ds->invoices;
+    size_t i = t->n++;
+    t->id[i] = str_copy(ds, r->id);
+    t->deal_id[i] = str_copy(ds, r->deal_id);
+    t->customer_id[i] = str_code(ds, r->customer_id);
+    t->issued_on[i] = r->issued_on;
+    t->due_on[i] = r->due_on;
+    t->paid_on[i] = r->paid_on;
+    t->amount[i] = r->amount;
+    t->paid[i] = r->paid;
+    t->customer_row[i] = SP_NOROW;
+}
+
+void dataset_push_spend(sp_dataset *ds, const sp_spend *r)
+{
+    TABLE_ROOM(ds->spend, SP_SPEND_COLS);
+    sp_spend_cols *t = &ds->spend;
+    size_t i = t->n++;
+    t->id[i] = str_copy(ds, r->id);
+    t->category[i] = str_code(ds, r->category);
+    t->strategy_id[i] = str_code(ds, r->strategy_id);
+    t->task_id[i] = str_code(ds, r->task_id);
+    t->note[i] = str_copy(ds, r->note);
+    t->spent_on[i] = r->spent_on;
+    t->amount[i] = r->amount;
+}
+
+#define COL_GATHER(T, name)                                                            \
+    dst->name = xcalloc(n ? n : 1, sizeof(T));                                         \
+    for (size_t i = 0; i < n; i++) dst->name[i] = src->name[rows[i]];
+
+void deal_cols_gather(const sp_deal_cols *src, sp_deal_cols *dst, const size_t *rows, size_t n)
+{
+    SP_DEAL_COLS(COL_GATHER)
+    dst->n = dst->cap = n;
+}
+
+void deal_cols_free(sp_deal_cols *t)
+{
+    TABLE_FREE(*t, SP_DEAL_COLS);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- indexes ---- */
+
+/* resolve: rows[i] = the row of code[i] in by_id (SP_NOROW when absent). */
+static void resolve(const sp_dataset *ds, const sp_ptrmap *by_id, const sp_str *code, size_t n, uint32_t **rows)
+{
+    if (!*rows) *rows = xcalloc(n ? n : 1, sizeof **rows);
+    for (size_t i = 0; i < n; i++) {
+        size_t r;
+        (*rows)[i] = ptrmap_get(by_id, ds_str(ds, code[i]), &r) ? (uint32_t)r : SP_NOROW;
+    }
+}
+
+/* customer_map: the id -> row map of the customers (built on first use
+ * when the dataset is borrowed: most queries never look a customer up by
+ * id, since references are resolved). A cache: the dataset stays
+ * logically const (one thread per dataset). */
+static const sp_ptrmap *customer_map(const sp_dataset *cds)
+{
+    sp_dataset *ds = (sp_dataset *)cds;
+    if (!ds->customer_by_id) {
+        ds->customer_by_id = ptrmap_new(ds->customers.n);
+        for (size_t i = 0; i < ds->customers.n; i++)
+            ptrmap_put(ds->customer_by_id, ds_str(ds, ds->customers.id[i]), i);
+    }
+    return ds->customer_by_id;
 }
 
 void dataset_index(sp_dataset *ds)
 {
     ptrmap_free(ds->rep_by_id);
     ptrmap_free(ds->customer_by_id);
+    ds->customer_by_id = NULL;
+    free(ds->rep_rows);
+    ds->rep_rows = xcalloc(ds->reps.n ? ds->reps.n : 1, sizeof *ds->rep_rows);
     ds->rep_by_id = ptrmap_new(ds->reps.n);
-    for (size_t i = 0; i < ds->reps.n; i++) ptrmap_put(ds->rep_by_id, ds->reps.v[i].id, i);
-    ds->customer_by_id = ptrmap_new(ds->customers.n);
-    for (size_t i = 0; i < ds->customers.n; i++)
-        ptrmap_put(ds->customer_by_id, ds->customers.v[i].id, i);
+    for (size_t i = 0; i < ds->reps.n; i++) {
+        ds->rep_rows[i] = rep_at(ds, i);
+        ptrmap_put(ds->rep_by_id, ds->rep_rows[i].id, i);
+    }
+    if (ds->borrowed) return; /* a snapshot holds its references resolved */
+    const sp_ptrmap *cm = customer_map(ds);
+    resolve(ds, ds->rep_by_id, ds->customers.owner, ds->customers.n, &ds->customers.owner_row);
+    resolve(ds, cm, ds->deals.customer_id, ds->deals.n, &ds->deals.customer_row);
+    resolve(ds, cm, ds->activities.customer_id, ds->activities.n, &ds->activities.customer_row);
+    resolve(ds, ds->rep_by_id, ds->activities.rep, ds->activities.n, &ds->activities.rep_row);
+    resolve(ds, cm, ds->invoices.customer_id, ds->invoices.n, &ds->invoices.customer_row);
 }
 
 const sp_rep *dataset_rep(const sp_dataset *ds, const char *id)
 {
     size_t i;
-    return ptrmap_get(ds->rep_by_id, id, &i) ? &ds->reps.v[i] : NULL;
+    return ptrmap_get(ds->rep_by_id, id, &i) ? &ds->rep_rows[i] : NULL;
 }
 
-const sp_customer *dataset_customer(const sp_dataset *ds, const char *id)
+size_t dataset_customer_row(const sp_dataset *ds, const char *id)
 {
     size_t i;
-    return ptrmap_get(ds->customer_by_id, id, &i) ? &ds->customers.v[i] : NULL;
+    if (!id) return SP_NOROW;
+    return ptrmap_get(customer_map(ds), id, &i) ? i : SP_NOROW;
+}
+
+bool dataset_customer(const sp_dataset *ds, const char *id, sp_customer *out)
+{
+    size_t i = dataset_customer_row(ds, id);
+    if (i == SP_NOROW) return false;
+    *out = customer_at(ds, i);
+    return true;
 }
 
 /* ---- tracking records (tracking.h) ---- */

@@ -2,10 +2,12 @@
  * records.h — the CRM records of SPEC §5 as plain structs, and the dataset
  * the metric engine computes over.
  *
- * Pure data: no I/O. Every string field is interned in the dataset's string
- * pool (equal strings share one pointer, so equality is pointer equality
- * within one dataset); NULL means "empty". Dates are sp_day (SP_DAY_NONE when
- * empty); money is sp_money.
+ * Pure data: no I/O. The row structs (sp_rep … sp_spend) are what import
+ * parses and what the core reads through row views; the dataset itself
+ * stores columns (see "the dataset" below). In a row view every string is
+ * the dataset's one copy (equal interned strings share one pointer, so
+ * equality is pointer equality within one dataset); NULL means "empty".
+ * Dates are sp_day (SP_DAY_NONE when empty); money is sp_money.
  */
 #ifndef SP_RECORDS_H
 #define SP_RECORDS_H
@@ -95,24 +97,164 @@ typedef struct sp_spend {
     sp_money amount;
 } sp_spend;
 
-/* A growable array of one record type. */
-#define SP_VEC(T) struct { T *v; size_t n, cap; }
+/* ---- the dataset: one column per field ----
+ *
+ * Each table is a set of fixed-width columns of equal length n: dates as
+ * sp_day, money as sp_money (int64 fen), enumerations as uint8_t, flags as
+ * int8_t, and every string as an sp_str: a code into the dataset's one
+ * dictionary of strings (code 0 = empty). Codes of interned fields (labels,
+ * references) are unique per distinct string, so equality is code equality
+ * and, once resolved by ds_str(), pointer equality; ids, names and notes
+ * that need no sharing are appended without interning (as before).
+ * References are also resolved to row numbers by dataset_index()
+ * (SP_NOROW when absent or not loaded).
+ *
+ * The columns are either owned (filled by dataset_push_* from the SQLite
+ * loader or a test) or borrowed from a read-only mapping (a snapshot, see
+ * store/snapshot.h): the engine reads both the same way. The row structs
+ * above are the row views the core reads through (deal_at(ds, i) …), built
+ * inline from the columns; the compiler drops the fields a loop does not
+ * read. */
+typedef uint32_t sp_str;
+#define SP_NOROW UINT32_MAX
 
-/* The records a computation sees. Arrays hold what the store loaded (the
+#define SP_REP_COLS(X) X(sp_str, id) X(sp_str, name) X(sp_str, team) X(sp_str, region) X(sp_str, industry) \
+    X(uint8_t, role) X(int8_t, active)
+#define SP_CUSTOMER_COLS(X) X(sp_str, id) X(sp_str, name) X(sp_str, region) X(sp_str, industry) X(sp_str, owner) \
+    X(uint8_t, size) X(sp_day, created_on) X(uint32_t, owner_row)
+#define SP_LEAD_COLS(X) X(sp_str, id) X(sp_str, source) X(sp_str, region) X(sp_str, industry) X(sp_str, owner) \
+    X(sp_str, opportunity_id) X(uint8_t, size) X(sp_day, created_on) X(int8_t, qualified)
+#define SP_DEAL_COLS(X) X(sp_str, id) X(sp_str, customer_id) X(sp_str, owner) X(sp_str, product) \
+    X(sp_day, created_on) X(sp_day, closed_on) X(sp_day, expected_close_on) X(uint8_t, stage) \
+    X(sp_money, amount) X(sp_money, cost) X(int8_t, has_cost) X(int8_t, probability) \
+    X(int8_t, is_new_customer) X(int8_t, is_renewal) X(int8_t, has_expected_close) X(uint32_t, customer_row)
+#define SP_ACTIVITY_COLS(X) X(sp_str, id) X(sp_str, rep) X(sp_str, customer_id) X(sp_day, occurred_on) \
+    X(uint8_t, kind) X(uint32_t, customer_row) X(uint32_t, rep_row)
+#define SP_INVOICE_COLS(X) X(sp_str, id) X(sp_str, deal_id) X(sp_str, customer_id) X(sp_day, issued_on) \
+    X(sp_day, due_on) X(sp_day, paid_on) X(sp_money, amount) X(sp_money, paid) X(uint32_t, customer_row)
+#define SP_SPEND_COLS(X) X(sp_str, id) X(sp_str, category) X(sp_str, strategy_id) X(sp_str, task_id) \
+    X(sp_str, note) X(sp_day, spent_on) X(sp_money, amount)
+
+#define SP_COL_DECL(T, name) T *name;
+typedef struct sp_rep_cols { size_t n, cap; SP_REP_COLS(SP_COL_DECL) } sp_rep_cols;
+typedef struct sp_customer_cols { size_t n, cap; SP_CUSTOMER_COLS(SP_COL_DECL) } sp_customer_cols;
+typedef struct sp_lead_cols { size_t n, cap; SP_LEAD_COLS(SP_COL_DECL) } sp_lead_cols;
+typedef struct sp_deal_cols { size_t n, cap; SP_DEAL_COLS(SP_COL_DECL) } sp_deal_cols;
+typedef struct sp_activity_cols { size_t n, cap; SP_ACTIVITY_COLS(SP_COL_DECL) } sp_activity_cols;
+typedef struct sp_invoice_cols { size_t n, cap; SP_INVOICE_COLS(SP_COL_DECL) } sp_invoice_cols;
+typedef struct sp_spend_cols { size_t n, cap; SP_SPEND_COLS(SP_COL_DECL) } sp_spend_cols;
+
+/* The dictionary: code -> string. Owned: ptr[code] points into pool (and
+ * code_of maps an interned pointer back to its code). Borrowed: blob + off[code]
+ * (NUL-terminated strings in one block), hash[] an open-addressing table of
+ * codes by content (nhash a power of two) for dataset_intern. */
+typedef struct sp_dict {
+    size_t n, cap;                     /* codes in use (code 0 included) */
+    const char **ptr;
+    struct sp_ptrmap *code_of;
+    const char *blob;
+    const uint32_t *off;
+    const uint32_t *hash;
+    size_t nhash;
+} sp_dict;
+
+/* The records a computation sees. Columns hold what the store loaded (the
  * loader may leave a table empty when the query does not need it, see
- * sp_load_spec). Lookups by id are built on demand by dataset_index(). */
+ * sp_load_spec). */
 typedef struct sp_dataset {
-    strpool_t *pool;
-    SP_VEC(sp_rep) reps;
-    SP_VEC(sp_customer) customers;
-    SP_VEC(sp_lead) leads;
-    SP_VEC(sp_deal) deals;
-    SP_VEC(sp_activity) activities;
-    SP_VEC(sp_invoice) invoices;
-    SP_VEC(sp_spend) spend;
-    /* id -> index maps (interned pointer keyed), built by dataset_index() */
+    strpool_t *pool;                   /* owned strings, and outside strings interned while borrowed */
+    sp_dict dict;
+    sp_rep_cols reps;
+    sp_customer_cols customers;
+    sp_lead_cols leads;
+    sp_deal_cols deals;
+    sp_activity_cols activities;
+    sp_invoice_cols invoices;
+    sp_spend_cols spend;
+    /* id -> row maps (interned pointer keyed): reps by dataset_index(),
+     * customers on first use (dataset_customer_row) */
     struct sp_ptrmap *rep_by_id, *customer_by_id;
+    sp_rep *rep_rows;                  /* row views of reps (a small table), built by dataset_index() */
+    bool borrowed;                     /* columns and dictionary point into a mapping */
+    void *owner;                       /* what to release with the dataset (a snapshot), or NULL */
+    void (*release)(void *owner);
 } sp_dataset;
+
+/* SP_ROWVIEW: row views are always inlined, so a loop pays only for the
+ * fields it reads. */
+#if defined(__GNUC__)
+#define SP_ROWVIEW static inline __attribute__((always_inline))
+#else
+#define SP_ROWVIEW static inline
+#endif
+
+/* ds_str: the string of code c (NULL for 0, the empty string). */
+SP_ROWVIEW const char *ds_str(const sp_dataset *ds, sp_str c)
+{
+    if (!c) return NULL;
+    return ds->dict.ptr ? ds->dict.ptr[c] : ds->dict.blob + ds->dict.off[c];
+}
+
+/* Row views: the record at row i, strings resolved. */
+SP_ROWVIEW sp_rep rep_at(const sp_dataset *ds, size_t i)
+{
+    const sp_rep_cols *t = &ds->reps;
+    return (sp_rep){ds_str(ds, t->id[i]), ds_str(ds, t->name[i]), ds_str(ds, t->team[i]),
+                    ds_str(ds, t->region[i]), ds_str(ds, t->industry[i]), (sp_role)t->role[i], t->active[i] != 0};
+}
+SP_ROWVIEW sp_customer customer_at(const sp_dataset *ds, size_t i)
+{
+    const sp_customer_cols *t = &ds->customers;
+    return (sp_customer){ds_str(ds, t->id[i]), ds_str(ds, t->name[i]), ds_str(ds, t->region[i]),
+                         ds_str(ds, t->industry[i]), ds_str(ds, t->owner[i]), (sp_size)t->size[i],
+                         t->created_on[i]};
+}
+SP_ROWVIEW sp_lead lead_at(const sp_dataset *ds, size_t i)
+{
+    const sp_lead_cols *t = &ds->leads;
+    return (sp_lead){ds_str(ds, t->id[i]), ds_str(ds, t->source[i]), ds_str(ds, t->region[i]),
+                     ds_str(ds, t->industry[i]), ds_str(ds, t->owner[i]), ds_str(ds, t->opportunity_id[i]),
+                     (sp_size)t->size[i], t->created_on[i], t->qualified[i] != 0};
+}
+SP_ROWVIEW sp_deal deal_at(const sp_dataset *ds, size_t i)
+{
+    const sp_deal_cols *t = &ds->deals;
+    sp_deal d;
+    d.id = ds_str(ds, t->id[i]);
+    d.customer_id = ds_str(ds, t->customer_id[i]);
+    d.owner = ds_str(ds, t->owner[i]);
+    d.product = ds_str(ds, t->product[i]);
+    d.created_on = t->created_on[i];
+    d.closed_on = t->closed_on[i];
+    d.stage = (sp_stage)t->stage[i];
+    d.amount = t->amount[i];
+    d.cost = t->cost[i];
+    d.has_cost = t->has_cost[i] != 0;
+    d.probability = t->probability[i];
+    d.is_new_customer = t->is_new_customer[i];
+    d.is_renewal = t->is_renewal[i];
+    d.has_expected_close = t->has_expected_close[i] != 0;
+    d.expected_close_on = t->expected_close_on[i];
+    return d;
+}
+SP_ROWVIEW sp_activity activity_at(const sp_dataset *ds, size_t i)
+{
+    const sp_activity_cols *t = &ds->activities;
+    return (sp_activity){ds_str(ds, t->id[i]), ds_str(ds, t->rep[i]), ds_str(ds, t->customer_id[i]),
+                         t->occurred_on[i], (sp_actkind)t->kind[i]};
+}
+SP_ROWVIEW sp_invoice invoice_at(const sp_dataset *ds, size_t i)
+{
+    const sp_invoice_cols *t = &ds->invoices;
+    return (sp_invoice){ds_str(ds, t->id[i]), ds_str(ds, t->deal_id[i]), ds_str(ds, t->customer_id[i]),
+                        t->issued_on[i], t->due_on[i], t->paid_on[i], t->amount[i], t->paid[i]};
+}
+SP_ROWVIEW sp_spend spend_at(const sp_dataset *ds, size_t i)
+{
+    const sp_spend_cols *t = &ds->spend;
+    return (sp_spend){ds_str(ds, t->id[i]), ds_str(ds, t->category[i]), ds_str(ds, t->strategy_id[i]),
+                      ds_str(ds, t->task_id[i]), ds_str(ds, t->note[i]), t->spent_on[i], t->amount[i]};
+}
 
 /* customer_exists_on: c existed on day d: created on or before d, or of
  * unknown creation date (records after the as-of date never count). */
@@ -120,28 +262,49 @@ static inline bool customer_exists_on(const sp_customer *c, sp_day d)
 {
     return c->created_on == SP_DAY_NONE || c->created_on <= d;
 }
+/* customer_row_exists_on: the same for row i of ds->customers. */
+static inline bool customer_row_exists_on(const sp_dataset *ds, size_t i, sp_day d)
+{
+    sp_day c = ds->customers.created_on[i];
+    return c == SP_DAY_NONE || c <= d;
+}
 
-/* dataset_new / dataset_free: the dataset owns its pool and arrays. */
+/* dataset_new / dataset_free: the dataset owns its pool and columns (or
+ * releases its mapping when borrowed). */
 sp_dataset *dataset_new(void);
 void dataset_free(sp_dataset *ds);
-/* dataset_push_*: append a copy (strings must already be interned in
- * ds->pool, or NULL); return a pointer to the stored element. */
-sp_rep *dataset_push_rep(sp_dataset *ds, const sp_rep *r);
-sp_customer *dataset_push_customer(sp_dataset *ds, const sp_customer *r);
-sp_lead *dataset_push_lead(sp_dataset *ds, const sp_lead *r);
-sp_deal *dataset_push_deal(sp_dataset *ds, const sp_deal *r);
-sp_activity *dataset_push_activity(sp_dataset *ds, const sp_activity *r);
-sp_invoice *dataset_push_invoice(sp_dataset *ds, const sp_invoice *r);
-sp_spend *dataset_push_spend(sp_dataset *ds, const sp_spend *r);
-/* dataset_intern: shorthand for strpool_intern(ds->pool, s, -1); NULL and ""
- * give NULL. */
+/* dataset_push_*: append a row (strings are interned or copied into the
+ * dictionary, by content: any string will do, NULL or "" is empty). */
+void dataset_push_rep(sp_dataset *ds, const sp_rep *r);
+void dataset_push_customer(sp_dataset *ds, const sp_customer *r);
+void dataset_push_lead(sp_dataset *ds, const sp_lead *r);
+void dataset_push_deal(sp_dataset *ds, const sp_deal *r);
+void dataset_push_activity(sp_dataset *ds, const sp_activity *r);
+void dataset_push_invoice(sp_dataset *ds, const sp_invoice *r);
+void dataset_push_spend(sp_dataset *ds, const sp_spend *r);
+/* dataset_intern: the dataset's pointer for string s (equal to ds_str() of
+ * every interned code with that content); NULL and "" give NULL. A string
+ * the dataset does not hold gets a pointer equal to none of its strings. */
 const char *dataset_intern(sp_dataset *ds, const char *s);
-/* dataset_index: (re)build the id maps; call after loading. */
+/* dataset_code: the code of s, a pointer the dataset gave (ds_str,
+ * dataset_intern) when owned, any string when borrowed (0 when empty or
+ * absent; never adds). dict_hash: the content hash of the borrowed lookup. */
+uint32_t dict_hash(const char *s);
+sp_str dataset_code(const sp_dataset *ds, const char *s);
+/* dataset_index: (re)build the id maps and resolve references to rows;
+ * call after loading. */
 void dataset_index(sp_dataset *ds);
-/* lookups by interned id (NULL when absent or not loaded). The id must be a
- * pointer from ds->pool; use dataset_intern() first for outside strings. */
+/* deal_cols_gather: dst = the rows[0..n) of src (new owned columns);
+ * deal_cols_free releases them. For views over a dataset (pace.c). */
+void deal_cols_gather(const sp_deal_cols *src, sp_deal_cols *dst, const size_t *rows, size_t n);
+void deal_cols_free(sp_deal_cols *t);
+/* lookups by interned id (NULL / false when absent or not loaded). The id
+ * must come from the dataset (ds_str, dataset_intern). */
 const sp_rep *dataset_rep(const sp_dataset *ds, const char *id);
-const sp_customer *dataset_customer(const sp_dataset *ds, const char *id);
+/* dataset_customer_row: the row of customer id, or SP_NOROW. */
+size_t dataset_customer_row(const sp_dataset *ds, const char *id);
+/* dataset_customer: its row view into *out; false when absent. */
+bool dataset_customer(const sp_dataset *ds, const char *id, sp_customer *out);
 
 /* What a computation needs loaded. For each wanted table the store returns
  * at least every record that matters for [from, to] (it may return more; the

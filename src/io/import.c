@@ -916,9 +916,9 @@ static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_im
             refs_free(r);
             return NULL;
         }
-        for (size_t i = 0; i < ds->reps.n; i++) refs_put(r, REF_REP, ds->reps.v[i].id, ds->reps.v[i].name);
+        for (size_t i = 0; i < ds->reps.n; i++) refs_put(r, REF_REP, ds->rep_rows[i].id, ds->rep_rows[i].name);
         for (size_t i = 0; i < ds->customers.n; i++)
-            refs_put(r, REF_CUSTOMER, ds->customers.v[i].id, ds->customers.v[i].name);
+            refs_put(r, REF_CUSTOMER, ds_str(ds, ds->customers.id[i]), ds_str(ds, ds->customers.name[i]));
         dataset_free(ds);
     }
     for (size_t pi = 0; opts && pi < opts->nplans; pi++) {

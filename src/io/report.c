@@ -264,7 +264,7 @@ static void gather_teams(report_data *d, const sp_dataset *ds)
         d->teams[j].deals = d->team_deals.rows[i].value.ival;
     }
     for (size_t i = 0; i < ds->reps.n; i++) {
-        const char *k = ds->reps.v[i].team;
+        const char *k = ds->rep_rows[i].team;
         if (!k || !*k) continue;
         size_t j = 0;
         while (j < d->nteams && !str_eq(d->teams[j].team, k)) j++;

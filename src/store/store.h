@@ -20,8 +20,9 @@
 #include "../core/records.h"
 #include "../core/tracking.h"
 #include "../util/util.h"
+#include "snapshot.h"
 
-#define SP_SCHEMA_VERSION 3
+#define SP_SCHEMA_VERSION 4
 
 /* The SQLite header's application id of a salesplan workspace ("SPLN"),
  * set by `init` / `demo` (PRAGMA application_id). A file without it is
@@ -62,8 +63,10 @@ typedef struct sp_store_ops {
     /* upsert one record of table t (rec points to sp_rep, sp_customer, …
      * matching t); replaces the row with the same id. */
     bool (*upsert)(sp_store *s, sp_table t, const void *rec, sp_err *err);
-    /* load what spec wants into ds (strings interned into ds->pool), then
-     * dataset_index(ds). */
+    /* load what spec wants into ds (columns, strings in its dictionary), then
+     * dataset_index(ds). A fresh snapshot gives the wanted tables whole
+     * (borrowed from the mapping): callers get at least what spec asks for.
+     * One load per dataset. */
     bool (*load)(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *err);
     bool (*count)(sp_store *s, sp_table t, int64_t *n, sp_err *err);
     /* plan_put: store text (canonical YAML) as a new version of plan_id when
@@ -117,6 +120,14 @@ typedef struct sp_store_ops {
      * known_values_free. */
     bool (*filter_values)(sp_store *s, sp_dim dim, const char *value, bool *found, sp_known_value **out,
                           size_t *n, sp_err *err);
+    /* ---- the columnar snapshot (derived, see store/snapshot.h) ---- */
+    /* snapshot_rebuild: writes the snapshot of the current data (under the
+     * write lock, so no writer changes it meanwhile). */
+    bool (*snapshot_rebuild)(sp_store *s, sp_err *err);
+    /* snapshot_status: what the snapshot file holds and whether it is fresh
+     * (its data version read in one read transaction with the store's);
+     * *path (may be NULL) gets its file name, malloc'ed. */
+    bool (*snapshot_status)(sp_store *s, sp_snap_info *info, char **path, sp_err *err);
 } sp_store_ops;
 
 struct sp_store {

@@ -30,7 +30,15 @@
 #include <errno.h>
 
 #include "../util/i18n.h"
+#include "../util/outfile.h"
+#include "snapshot.h"
 #include "store.h"
+
+/* DV_TRIGGERS: the three triggers that bump the data version on any
+ * change of table t (schema 4). */
+#define DV_TRIGGER(t, ev, sfx) \
+    "CREATE TRIGGER IF NOT EXISTS " t "_dv_" sfx " AFTER " ev " ON " t " BEGIN UPDATE data_version SET n = n + 1; END;"
+#define DV_TRIGGERS(t) DV_TRIGGER(t, "INSERT", "i") DV_TRIGGER(t, "UPDATE", "u") DV_TRIGGER(t, "DELETE", "d")
 
 /* ---- schema: migration N brings user_version from N-1 to N ---- */
 static const char *const migrations[] = {
@@ -85,6 +93,15 @@ static const char *const migrations[] = {
     "  value INTEGER NOT NULL, PRIMARY KEY(plan_id, goal_id, on_day)) STRICT;",
     /* 3: the expected close date of deals (SPEC §5 expected_close_on) */
     "ALTER TABLE deals ADD COLUMN expected_close_on TEXT;",
+    /* 4: the data version: a counter every write to a CRM table bumps in its
+     * own transaction (triggers, so that any writer bumps it; this store's
+     * own transactions drop a table's triggers at its first write and
+     * recreate them and bump once at commit, see dv_pause). The columnar
+     * snapshot (snapshot.c) is used only when it carries the same value. */
+    "CREATE TABLE IF NOT EXISTS data_version(k INTEGER PRIMARY KEY CHECK (k = 1), n INTEGER NOT NULL) STRICT;"
+    "INSERT OR IGNORE INTO data_version VALUES (1, 1);"
+    DV_TRIGGERS("reps") DV_TRIGGERS("customers") DV_TRIGGERS("leads") DV_TRIGGERS("deals")
+    DV_TRIGGERS("activities") DV_TRIGGERS("invoices") DV_TRIGGERS("spend"),
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -161,6 +178,8 @@ typedef struct sq_store {
     double wait_limit;      /* seconds to wait for another writer */
     double wait_start;      /* monotonic time the current wait began */
     bool wait_said;         /* the waiting notice was printed */
+    bool dirty;             /* the open transaction wrote a CRM table: commit refreshes the snapshot */
+    unsigned dv_off;        /* tables whose data version triggers this transaction dropped (1 << t) */
 } sq_store;
 
 static sq_store *SQ(sp_store *s) { return (sq_store *)s; }
@@ -248,20 +267,14 @@ static void bind_tri(sqlite3_stmt *st, int i, sp_tri t)
     else sqlite3_bind_int(st, i, t);
 }
 
-static const char *col_text(sqlite3_stmt *st, int i, sp_dataset *ds)
+/* col_text: the row's text in column i (NULL when NULL or empty), valid
+ * until the next step; dataset_push_* interns or copies it into the
+ * dataset's dictionary. */
+static const char *col_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     if (!t || !*t) return NULL;
-    return strpool_intern(ds->pool, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
-}
-
-/* col_copy: like col_text for values that need no interning (unique ids,
- * names, notes): copied into the pool, not shared. */
-static const char *col_copy(sqlite3_stmt *st, int i, sp_dataset *ds)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t || !*t) return NULL;
-    return strpool_copy(ds->pool, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
+    return (const char *)t;
 }
 
 /* col_day: fast parse of the stored 'YYYY-MM-DD' text. */
@@ -305,17 +318,74 @@ static void sq_close(sp_store *s)
     free(q);
 }
 
-static bool sq_begin(sp_store *s, sp_err *err) { return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err); }
-static bool sq_commit(sp_store *s, sp_err *err) { return sq_exec(SQ(s)->db, "COMMIT", err); }
+static bool dv_triggers(sp_store *s, sp_table t, bool create, sp_err *err);
+
+/* dv_restore: recreates the data version triggers this transaction dropped
+ * and bumps the version once for all its rows (before its COMMIT). */
+static bool dv_restore(sq_store *q, sp_err *err)
+{
+    if (!q->dv_off) return true;
+    for (int t = 0; t < TBL_COUNT; t++)
+        if ((q->dv_off & (1u << t)) && !dv_triggers(&q->base, (sp_table)t, true, err)) return false;
+    q->dv_off = 0;
+    return sq_exec(q->db, "UPDATE data_version SET n = n + 1", err);
+}
+
+/* dv_pause: inside a transaction, the first write to table t drops its
+ * triggers (one bump at commit instead of one per row). */
+static bool dv_pause(sq_store *q, sp_table t, sp_err *err)
+{
+    if ((q->dv_off & (1u << t)) || sqlite3_get_autocommit(q->db)) return true;
+    if (!dv_triggers(&q->base, t, false, err)) return false;
+    q->dv_off |= 1u << t;
+    return true;
+}
+
+static bool sq_begin(sp_store *s, sp_err *err)
+{
+    SQ(s)->dirty = false;
+    SQ(s)->dv_off = 0;
+    return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err);
+}
+
+static sp_outfile *snap_prepare(sq_store *q);
+
+/* sq_commit: when the transaction wrote a CRM table, the snapshot of the
+ * new state is written and synced to a temporary file BEFORE the commit
+ * (this connection is still the only writer, and reads its own writes),
+ * and renamed into place only after the commit succeeded. A failed commit
+ * discards it; a crash between commit and rename leaves the old snapshot,
+ * which is stale (another data version) and therefore bypassed. */
+static bool sq_commit(sp_store *s, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    if (!dv_restore(q, err)) return false; /* the caller rolls back */
+    sp_outfile *o = q->dirty ? snap_prepare(q) : NULL;
+    q->dirty = false;
+    if (!sq_exec(q->db, "COMMIT", err)) {
+        outfile_abort(o);
+        return false;
+    }
+    if (o) {
+        sp_err e = SP_ERR_INIT;
+        outfile_commit(o, &e); /* derived data: a failure only costs speed */
+        err_free(&e);
+    }
+    return true;
+}
 
 static void sq_rollback(sp_store *s)
 {
+    SQ(s)->dirty = false;
+    SQ(s)->dv_off = 0; /* the DROP TRIGGERs roll back with the rest */
     if (!sqlite3_get_autocommit(SQ(s)->db)) sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
 {
     sq_store *q = SQ(s);
+    q->dirty = true;
+    if (!dv_pause(q, t, err)) return false;
     if (!q->upsert[t]) {
         int rc = sqlite3_prepare_v3(q->db, upsert_sql[t], -1, SQLITE_PREPARE_PERSISTENT, &q->upsert[t], NULL);
         if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
@@ -444,48 +514,48 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         switch (t) {
         case TBL_REPS: {
             sp_rep r = {0};
-            r.id = col_text(st, 0, ds);
-            r.name = col_text(st, 1, ds);
-            r.team = col_text(st, 2, ds);
+            r.id = col_text(st, 0);
+            r.name = col_text(st, 1);
+            r.team = col_text(st, 2);
             r.role = (sp_role)enum_index((const char *)sqlite3_column_text(st, 3), role_name_i, ROLE_COUNT, ROLE_NONE);
-            r.region = col_text(st, 4, ds);
-            r.industry = col_text(st, 5, ds);
+            r.region = col_text(st, 4);
+            r.industry = col_text(st, 5);
             r.active = sqlite3_column_int(st, 6) != 0;
             dataset_push_rep(ds, &r);
             break;
         }
         case TBL_CUSTOMERS: {
             sp_customer r = {0};
-            r.id = col_text(st, 0, ds);
-            r.name = col_copy(st, 1, ds);
-            r.region = col_text(st, 2, ds);
-            r.industry = col_text(st, 3, ds);
+            r.id = col_text(st, 0);
+            r.name = col_text(st, 1);
+            r.region = col_text(st, 2);
+            r.industry = col_text(st, 3);
             r.size = (sp_size)enum_index((const char *)sqlite3_column_text(st, 4), size_name_i, SIZE_COUNT, SIZE_NONE);
-            r.owner = col_text(st, 5, ds);
+            r.owner = col_text(st, 5);
             r.created_on = col_day(st, 6);
             dataset_push_customer(ds, &r);
             break;
         }
         case TBL_LEADS: {
             sp_lead r = {0};
-            r.id = col_copy(st, 0, ds);
+            r.id = col_text(st, 0);
             r.created_on = col_day(st, 1);
-            r.source = col_text(st, 2, ds);
-            r.region = col_text(st, 3, ds);
-            r.industry = col_text(st, 4, ds);
+            r.source = col_text(st, 2);
+            r.region = col_text(st, 3);
+            r.industry = col_text(st, 4);
             r.size = (sp_size)enum_index((const char *)sqlite3_column_text(st, 5), size_name_i, SIZE_COUNT, SIZE_NONE);
-            r.owner = col_text(st, 6, ds);
+            r.owner = col_text(st, 6);
             r.qualified = sqlite3_column_int(st, 7) != 0;
-            r.opportunity_id = col_copy(st, 8, ds);
+            r.opportunity_id = col_text(st, 8);
             dataset_push_lead(ds, &r);
             break;
         }
         case TBL_DEALS: {
             sp_deal r = {0};
-            r.id = col_copy(st, 0, ds);
-            r.customer_id = col_text(st, 1, ds);
-            r.owner = col_text(st, 2, ds);
-            r.product = col_text(st, 3, ds);
+            r.id = col_text(st, 0);
+            r.customer_id = col_text(st, 1);
+            r.owner = col_text(st, 2);
+            r.product = col_text(st, 3);
             r.created_on = col_day(st, 4);
             r.closed_on = col_day(st, 5);
             r.stage = (sp_stage)enum_index((const char *)sqlite3_column_text(st, 6), stage_name_i, STAGE_COUNT, STAGE_OPEN);
@@ -502,19 +572,19 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         }
         case TBL_ACTIVITIES: {
             sp_activity r = {0};
-            r.id = col_copy(st, 0, ds);
+            r.id = col_text(st, 0);
             r.occurred_on = col_day(st, 1);
-            r.rep = col_text(st, 2, ds);
-            r.customer_id = col_text(st, 3, ds);
+            r.rep = col_text(st, 2);
+            r.customer_id = col_text(st, 3);
             r.kind = (sp_actkind)enum_index((const char *)sqlite3_column_text(st, 4), kind_name_i, ACT_KIND_COUNT, ACT_OTHER);
             dataset_push_activity(ds, &r);
             break;
         }
         case TBL_INVOICES: {
             sp_invoice r = {0};
-            r.id = col_copy(st, 0, ds);
-            r.deal_id = col_copy(st, 1, ds);
-            r.customer_id = col_text(st, 2, ds);
+            r.id = col_text(st, 0);
+            r.deal_id = col_text(st, 1);
+            r.customer_id = col_text(st, 2);
             r.issued_on = col_day(st, 3);
             r.due_on = col_day(st, 4);
             r.amount = sqlite3_column_int64(st, 5);
@@ -525,13 +595,13 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
         }
         case TBL_SPEND: {
             sp_spend r = {0};
-            r.id = col_copy(st, 0, ds);
+            r.id = col_text(st, 0);
             r.spent_on = col_day(st, 1);
-            r.category = col_text(st, 2, ds);
+            r.category = col_text(st, 2);
             r.amount = sqlite3_column_int64(st, 3);
-            r.strategy_id = col_text(st, 4, ds);
-            r.task_id = col_text(st, 5, ds);
-            r.note = col_copy(st, 6, ds);
+            r.strategy_id = col_text(st, 4);
+            r.task_id = col_text(st, 5);
+            r.note = col_text(st, 6);
             dataset_push_spend(ds, &r);
             break;
         }
@@ -545,16 +615,223 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
     return ok;
 }
 
-static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+/* ---- the data version and the snapshot (snapshot.c) ---- */
+
+typedef enum snap_mode { SNAPMODE_AUTO, SNAPMODE_READ, SNAPMODE_OFF } snap_mode;
+
+/* snap_mode_get: $SALESPLAN_SNAPSHOT: "off" (never read or write the
+ * snapshot), "read" (use a fresh one, never write one), else automatic. */
+static snap_mode snap_mode_get(void)
 {
-    sq_store *q = SQ(s);
-    /* one read transaction: a consistent snapshot across tables */
-    if (!sq_exec(q->db, "BEGIN", err)) return false;
+    const char *v = getenv("SALESPLAN_SNAPSHOT");
+    if (v && strcmp(v, "off") == 0) return SNAPMODE_OFF;
+    if (v && strcmp(v, "read") == 0) return SNAPMODE_READ;
+    return SNAPMODE_AUTO;
+}
+
+/* read_data_version: the stored counter (inside the caller's transaction). */
+static bool read_data_version(sqlite3 *db, uint64_t *v, sp_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT n FROM data_version WHERE k = 1", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "data version", err);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *v = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return sq_error(db, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "data version", err);
+    return true;
+}
+
+/* snap_file: the snapshot path of this workspace (malloc'ed), or NULL for
+ * a workspace that is not a named file. */
+static char *snap_file(sq_store *q)
+{
+    const char *f = sqlite3_db_filename(q->db, "main");
+    if (!f || !*f) return NULL;
+    return snapshot_path(f);
+}
+
+/* snap_writable: whether a snapshot can be written beside the workspace. */
+static bool snap_writable(sq_store *q)
+{
+    const char *f = sqlite3_db_filename(q->db, "main");
+    if (!f || !*f || access(f, W_OK) != 0) return false;
+    char *dir = xstrdup(f), *slash = strrchr(dir, '/');
+    if (slash) *(slash == dir ? slash + 1 : slash) = 0;
+    bool ok = access(slash ? dir : ".", W_OK) == 0;
+    free(dir);
+    return ok;
+}
+
+static bool load_tables(sq_store *q, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+{
     bool ok = true;
     for (int t = 0; t < TBL_COUNT && ok; t++)
         if (spec->want[t]) ok = load_table(q, (sp_table)t, spec, ds, err);
-    sq_exec(q->db, ok ? "COMMIT" : "ROLLBACK", err);
+    return ok;
+}
+
+static void full_spec(sp_load_spec *spec)
+{
+    load_spec_init(spec);
+    for (int t = 0; t < TBL_COUNT; t++) load_spec_want(spec, (sp_table)t, SP_DAY_MIN, SP_DAY_MAX);
+}
+
+/* snap_build: inside the caller's transaction, loads every CRM row and
+ * writes (and syncs) the snapshot to a temporary file; the caller commits
+ * it (outfile_commit) or discards it. NULL when off or on any failure. */
+static sp_outfile *snap_build(sq_store *q, const sp_dataset *have, uint64_t v)
+{
+    char *path = snap_file(q);
+    if (!path || !snap_writable(q)) {
+        free(path);
+        return NULL;
+    }
+    sp_err e = SP_ERR_INIT;
+    sp_dataset *ds = NULL;
+    if (!have) {
+        sp_load_spec spec;
+        full_spec(&spec);
+        ds = dataset_new();
+        if (!load_tables(q, &spec, ds, &e)) goto out;
+        dataset_index(ds);
+        have = ds;
+    }
+    sp_outfile *o = NULL;
+    if (!snapshot_write_prepare(path, sqlite3_db_filename(q->db, "main"), have, v, SP_SCHEMA_VERSION, &o, &e))
+        o = NULL;
+    dataset_free(ds);
+    err_free(&e);
+    free(path);
+    return o;
+out:
+    dataset_free(ds);
+    err_free(&e);
+    free(path);
+    return NULL;
+}
+
+static sp_outfile *snap_prepare(sq_store *q)
+{
+    if (snap_mode_get() != SNAPMODE_AUTO) return NULL;
+    uint64_t v;
+    sp_err e = SP_ERR_INIT;
+    bool ok = read_data_version(q->db, &v, &e);
+    err_free(&e);
+    return ok ? snap_build(q, NULL, v) : NULL;
+}
+
+/* sq_load: one read transaction (a consistent state across tables). A
+ * fresh snapshot (same data version, read in this transaction) gives the
+ * wanted tables whole (and those they refer to), borrowed from the mapping; otherwise the rows come from
+ * SQLite, and when the snapshot is missing, stale or damaged and the
+ * workspace writable, every table is loaded (a superset of the spec) and
+ * the snapshot rebuilt from it, renamed into place after the read ends. */
+static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    if (ds->borrowed) { /* one load per dataset: a mapped one cannot grow */
+        err_set(err, SP_EINTERNAL, "load: the dataset is already loaded from a snapshot");
+        return false;
+    }
+    if (!sq_exec(q->db, "BEGIN", err)) return false;
+    snap_mode mode = snap_mode_get();
+    bool empty = ds->dict.n <= 1 && !ds->reps.n && !ds->customers.n && !ds->leads.n && !ds->deals.n &&
+                 !ds->activities.n && !ds->invoices.n && !ds->spend.n;
+    uint64_t v = 0;
+    bool rebuild = false;
+    sp_load_spec full;
+    if (mode != SNAPMODE_OFF && empty) {
+        char *path = snap_file(q);
+        sp_err e = SP_ERR_INIT;
+        if (path && read_data_version(q->db, &v, &e)) {
+            sp_snap_state st = snapshot_open(path, SP_SCHEMA_VERSION, v, ds, spec->want, NULL);
+            if (st == SNAP_FRESH) {
+                free(path);
+                err_free(&e);
+                sq_exec(q->db, "COMMIT", err);
+                return true;
+            }
+            rebuild = mode == SNAPMODE_AUTO && snap_writable(q);
+        }
+        err_free(&e);
+        free(path);
+    }
+    if (rebuild) {
+        full_spec(&full);
+        spec = &full;
+    }
+    bool ok = load_tables(q, spec, ds, err);
+    sp_outfile *o = NULL;
     if (ok) dataset_index(ds);
+    if (ok && rebuild) o = snap_build(q, ds, v);
+    sq_exec(q->db, ok ? "COMMIT" : "ROLLBACK", err);
+    if (o) {
+        sp_err e = SP_ERR_INIT;
+        outfile_commit(o, &e);
+        err_free(&e);
+    }
+    return ok;
+}
+
+/* sq_snapshot_rebuild: under the write lock (no writer can change the
+ * data meanwhile), a snapshot of the current state. */
+static bool sq_snapshot_rebuild(sp_store *s, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    char *path = snap_file(q);
+    if (!path) {
+        err_set(err, SP_EUSAGE, "%s", _("this workspace is not a file: it has no snapshot"));
+        return false;
+    }
+    if (!snap_writable(q)) {
+        err_set(err, SP_EIO, _("cannot write the snapshot %s: the workspace or its directory is read-only"), path);
+        free(path);
+        return false;
+    }
+    if (!sq_exec(q->db, "BEGIN IMMEDIATE", err)) {
+        free(path);
+        return false;
+    }
+    uint64_t v;
+    sp_load_spec spec;
+    full_spec(&spec);
+    sp_dataset *ds = dataset_new();
+    sp_outfile *o = NULL;
+    bool ok = read_data_version(q->db, &v, err) && load_tables(q, &spec, ds, err);
+    if (ok) {
+        dataset_index(ds);
+        ok = snapshot_write_prepare(path, sqlite3_db_filename(q->db, "main"), ds, v, SP_SCHEMA_VERSION, &o, err);
+    }
+    dataset_free(ds);
+    if (!sq_exec(q->db, ok ? "COMMIT" : "ROLLBACK", ok ? err : NULL)) ok = false;
+    if (ok) ok = outfile_commit(o, err);
+    else outfile_abort(o);
+    free(path);
+    return ok;
+}
+
+static bool sq_snapshot_status(sp_store *s, sp_snap_info *info, char **path_out, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    char *path = snap_file(q);
+    if (!path) {
+        err_set(err, SP_EUSAGE, "%s", _("this workspace is not a file: it has no snapshot"));
+        return false;
+    }
+    uint64_t v = 0;
+    if (!sq_exec(q->db, "BEGIN", err)) {
+        free(path);
+        return false;
+    }
+    bool ok = read_data_version(q->db, &v, err);
+    if (ok) {
+        snapshot_open(path, SP_SCHEMA_VERSION, v, NULL, NULL, info);
+        info->store_version = v;
+    }
+    sq_exec(q->db, "COMMIT", NULL);
+    if (ok && path_out) *path_out = path;
+    else free(path);
     return ok;
 }
 
@@ -752,12 +1029,31 @@ static bool bulk_run(sp_store *s, sp_table t, bool create, sp_err *err)
     return true;
 }
 
+/* dv_triggers: drops (create false) or recreates table t's data version
+ * triggers (schema 4). */
+static bool dv_triggers(sp_store *s, sp_table t, bool create, sp_err *err)
+{
+    static const char *const ev[3][2] = {{"INSERT", "i"}, {"UPDATE", "u"}, {"DELETE", "d"}};
+    char sql[256];
+    for (int i = 0; i < 3; i++) {
+        if (create)
+            snprintf(sql, sizeof sql,
+                     "CREATE TRIGGER IF NOT EXISTS %s_dv_%s AFTER %s ON %s BEGIN UPDATE data_version SET n = n + 1; END",
+                     table_name(t), ev[i][1], ev[i][0], table_name(t));
+        else
+            snprintf(sql, sizeof sql, "DROP TRIGGER IF EXISTS %s_dv_%s", table_name(t), ev[i][1]);
+        if (!sq_exec(SQ(s)->db, sql, err)) return false;
+    }
+    return true;
+}
+
 static bool sq_bulk_begin(sp_store *s, sp_table t, sp_err *err)
 {
+    SQ(s)->dirty = true;
     /* a cached upsert statement may refer to the old schema: re-prepare */
     sqlite3_finalize(SQ(s)->upsert[t]);
     SQ(s)->upsert[t] = NULL;
-    return bulk_run(s, t, false, err);
+    return bulk_run(s, t, false, err) && dv_pause(SQ(s), t, err);
 }
 
 static bool sq_bulk_end(sp_store *s, sp_table t, sp_err *err) { return bulk_run(s, t, true, err); }
@@ -1035,6 +1331,8 @@ static const sp_store_ops sqlite_ops = {
     .actual_set = sq_actual_set,
     .actual_list = sq_actual_list,
     .filter_values = sq_filter_values,
+    .snapshot_rebuild = sq_snapshot_rebuild,
+    .snapshot_status = sq_snapshot_status,
 };
 
 /* ---- opening: what the file is, migrations, waiting for writers ---- */

@@ -1,0 +1,101 @@
+/*
+ * snapshot.h — the columnar snapshot of a workspace (derived persistence).
+ *
+ * Owns the snapshot file format (one file beside the workspace, WS.db.snap)
+ * and its two ways in and out: snapshot_write (the columns and dictionary of
+ * a full dataset, temp file + fsync + rename through util/outfile) and
+ * snapshot_map (a read-only mapping, verified, that a dataset borrows its
+ * columns from: no copy). SQLite stays the source of truth: the file carries
+ * the store's data version and is used only when that equals the version read
+ * in the same read transaction; anything missing, stale, truncated or damaged
+ * is refused (the caller loads from SQLite). No SQL here: the store
+ * (store_sqlite.c) reads the version and decides.
+ *
+ * Format (native little-endian, every offset from the file start):
+ *   header (snap_header below, 128 bytes), then the section table
+ *   (nsections × snap_section), then the sections, each 64-byte aligned:
+ *   every column of every table in records.h's SP_*_COLS order, then the
+ *   dictionary: off (uint32 per code), blob (NUL-terminated strings), hash
+ *   (open addressing, uint32 codes of the interned strings by dict_hash).
+ * The header's checksum covers the header (checksum field zero) and the
+ * section table; each section has its own checksum of its bytes. Every
+ * value is range-checked on open (codes < dictionary size, rows < row count
+ * or SP_NOROW, enumerations and flags in range, dates valid), so even a
+ * file with a forged checksum is never read out of bounds.
+ */
+#ifndef SP_SNAPSHOT_H
+#define SP_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/records.h"
+#include "../util/util.h"
+
+#define SNAP_MAGIC "SPSNAP\r\n"
+#define SNAP_FORMAT 1
+
+typedef enum sp_snap_state {
+    SNAP_FRESH,      /* present, verified, same data version */
+    SNAP_MISSING,    /* no file */
+    SNAP_STALE,      /* verified but of another data version */
+    SNAP_DAMAGED,    /* not a snapshot of this format/schema, truncated, bad checksum or values */
+} sp_snap_state;
+
+const char *snap_state_name(sp_snap_state s); /* "fresh" … (not translated: a keyword) */
+
+/* What a snapshot holds, for `snapshot status`. */
+typedef struct sp_snap_info {
+    sp_snap_state state;
+    uint64_t data_version;     /* the file's (0 when missing/damaged) */
+    uint64_t store_version;    /* the workspace's, read by snapshot_status */
+    uint64_t rows[TBL_COUNT];
+    uint64_t strings;          /* dictionary codes */
+    uint64_t file_bytes;
+    char why[160];             /* for DAMAGED: what check failed (English, for logs/tests) */
+} sp_snap_info;
+
+/* snapshot_path: WS + ".snap" (malloc'ed). */
+char *snapshot_path(const char *workspace);
+
+/* snapshot_write: writes ds (a full, owned, indexed dataset) as the snapshot
+ * of data_version to path, atomically (temp file, fsync, rename). The
+ * workspace is passed for the output guard. */
+bool snapshot_write(const char *path, const char *workspace, const sp_dataset *ds, uint64_t data_version,
+                    int schema_version, sp_err *err);
+
+/* snapshot_write_prepare: the same up to the rename: *out holds the synced
+ * temporary file; the caller renames it into place with outfile_commit
+ * (after its own commit) or discards it with outfile_abort. */
+typedef struct sp_outfile sp_outfile;
+bool snapshot_write_prepare(const char *path, const char *workspace, const sp_dataset *ds, uint64_t data_version,
+                            int schema_version, sp_outfile **out, sp_err *err);
+
+/* snapshot_check: verifies the bytes p[0..n) as a snapshot of schema_version;
+ * fills *info (state FRESH when its version is expect_version, STALE when
+ * another, DAMAGED with info->why otherwise). Reads nothing outside
+ * p[0..n). With ds != NULL and a FRESH result, points ds's columns and
+ * dictionary into p (ds must be new and empty; it becomes borrowed).
+ * want (NULL: every table) limits the work to the tables a query needs:
+ * the header, the section table, the layout and the dictionary are always
+ * verified; the columns (checksums and values) only of the wanted tables
+ * and of those their references point into (deals, activities, invoices →
+ * customers; customers, activities → reps). The other tables are left
+ * empty in ds (n = 0), never exposed unverified. */
+sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64_t expect_version,
+                             sp_snap_info *info, sp_dataset *ds, const bool *want);
+
+/* snapshot_open: maps path read-only and checks it (as above). On FRESH,
+ * ds (new and empty) borrows the mapped columns, owns the mapping (released
+ * by dataset_free) and is indexed; otherwise ds is untouched and the mapping
+ * released. want as for snapshot_check. info may be NULL. */
+sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
+                            const bool *want, sp_snap_info *info);
+
+/* snapshot_fix_checksums: recomputes the checksums of the bytes p[0..n)
+ * in place (sections in bounds only). For tests and the fuzz target, so
+ * that damaged values get past the checksums and meet the value checks. */
+void snapshot_fix_checksums(void *p, size_t n);
+
+#endif
