@@ -157,8 +157,7 @@ static const char *filter_value(const sp_plan *p, const sp_filter_kv *kv)
 {
     switch (kv->dim) {
     case DIM_TEAM:
-        for (size_t i = 0; i < p->ngroups; i++)
-            if (str_eq(p->groups[i].id, kv->value) && p->groups[i].name) return p->groups[i].name;
+        if (plan_team_name(p, kv->value)) return plan_team_name(p, kv->value);
         break;
     case DIM_REP: return member_name(p, kv->value);
     case DIM_TIER:
