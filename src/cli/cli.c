@@ -189,7 +189,10 @@ const sp_command sp_commands[] = {
         "last day of P, or today while P runs; never later than P's last day): P's own\n"
         "figures beside the figures to date of goals with status, revenue by team,\n"
         "revenue month by month, the reverse funnel, customer tiers, alerts, overdue\n"
-        "tasks, budget burn and the review notes recorded for P. Markdown by default;\n"
+        "tasks, budget burn and the review notes recorded for P. A week (2026-W48) is\n"
+        "the weekly pack: this week against the whole week before, the deals won,\n"
+        "created and lost, leads and visits per rep, each rep's stale follow-ups by\n"
+        "customer and the tasks due next week come first. Markdown by default;\n"
         "--format html writes one self-contained, printable page with SVG charts.\n"
         "-o FILE writes the pack to FILE instead of standard output.\n"),
      false},

@@ -119,10 +119,37 @@ typedef struct overdue_task {
 } overdue_task;
 
 /* A goal's own figures in the pack's period P (P ∩ the goal's period). */
-typedef struct goal_in_p {
+typedef struct goal_in_p goal_in_p;
+
+/* One rep's week: leads created and visits in P and in the week before,
+ * and the rep's stale follow-ups as of D (stalest first). */
+typedef struct week_rep {
+    const char *rep, *name, *team;   /* borrowed from the dataset */
+    int64_t leads, leads_prev, visits, visits_prev;
+    size_t nstale;
+    const sp_alert **stale;          /* borrowed from the alerts result */
+} week_rep;
+
+/* The sections a weekly pack (P one ISO week, Monday..Sunday) adds. */
+typedef struct week_data {
+    bool on;
+    sp_period prev;                  /* the week before P */
+    sp_day prev_as_of;               /* its figures as of min(D, its last day): the whole week */
+    goal_in_p *goals_prev;           /* per goal: the week before's figures */
+    size_t *won, *created, *lost;    /* deal rows, largest amount first */
+    size_t nwon, ncreated, nlost;
+    sp_money won_sum, created_sum, lost_sum;
+    week_rep *reps;
+    size_t nreps;
+    const sp_task **next;            /* tasks not done due in the week after P */
+    sp_task_status *next_status;
+    size_t nnext;
+} week_data;
+
+struct goal_in_p {
     bool in;                         /* P and the goal's period overlap */
     sp_qty target, actual, attainment;
-} goal_in_p;
+};
 
 typedef struct report_data {
     const sp_plan *plan;
@@ -153,6 +180,7 @@ typedef struct report_data {
     sp_review *reviews;
     size_t nreviews;
     sp_dataset *ds;                  /* kept: results borrow its strings */
+    week_data wk;                    /* the weekly pack's sections (wk.on) */
 } report_data;
 
 static void data_free(report_data *d)
@@ -169,6 +197,14 @@ static void data_free(report_data *d)
     free(d->overdue);
     budget_report_free(&d->budget);
     reviews_free(d->reviews, d->nreviews);
+    free(d->wk.goals_prev);
+    free(d->wk.won);
+    free(d->wk.created);
+    free(d->wk.lost);
+    for (size_t i = 0; i < d->wk.nreps; i++) free(d->wk.reps[i].stale);
+    free(d->wk.reps);
+    free(d->wk.next);
+    free(d->wk.next_status);
     dataset_free(d->ds);
 }
 
@@ -339,27 +375,19 @@ static bool gather_tiers(report_data *d, const sp_dataset *ds, const sp_tier_lev
     return ok;
 }
 
-/* months_touched: the calendar months p touches. */
-static int64_t months_touched(sp_period p)
-{
-    int64_t n = 0;
-    for (sp_day m = p.first; m <= p.last; m = grain_bucket(GRAIN_MONTH, m).last + 1) n++;
-    return n;
-}
-
-/* gather_goals_p: P's own figures of every goal (P ∩ the goal's period as
- * of D): the actual there, and the target of that part: the whole target
+/* goals_in_period: the own figures of every goal in P (P ∩ the goal's
+ * period as of as_of) into out (one per goal, zeroed): the actual there, and the target of that part: the whole target
  * for metrics that do not add up (ratios, averages, manual actuals); for
- * additive `per: month` goals the target × the months P touches; for other
+ * additive `per: month` goals the target for each month P covers whole
+ * and its day share for a month P covers in part (a week); for other
  * additive goals the linear share T × days(P ∩ period) / days(period).
  * false with err on an engine error or an overflow. */
-static bool gather_goals_p(report_data *d, const sp_pace_ctx *ctx, sp_err *err)
+static bool goals_in_period(const report_data *d, const sp_pace_ctx *ctx, sp_period P, sp_day as_of, goal_in_p *out,
+                            sp_err *err)
 {
-    d->goals_p = xcalloc(d->ngoals ? d->ngoals : 1, sizeof *d->goals_p);
-    sp_period P = d->o->period;
     for (size_t i = 0; i < d->ngoals; i++) {
         const sp_goal *g = d->goals[i].goal;
-        goal_in_p *gp = &d->goals_p[i];
+        goal_in_p *gp = &out[i];
         sp_period x = {P.first > g->period.first ? P.first : g->period.first,
                        P.last < g->period.last ? P.last : g->period.last};
         if (x.first > x.last) continue;
@@ -368,15 +396,26 @@ static bool gather_goals_p(report_data *d, const sp_pace_ctx *ctx, sp_err *err)
         if (!additive) {
             gp->target = qty_int(g->target);
         } else if (g->per_month) {
-            int64_t t;
-            if (__builtin_mul_overflow(g->target, months_touched(x), &t)) goto overflow;
-            gp->target = qty_int(t);
+            /* T for each month x covers whole, its day share of T for a
+             * month x covers in part (a week): Σ T × days(x ∩ m) / days(m) */
+            __int128 num = 0, den = 1;
+            for (sp_day m = x.first; m <= x.last; m = grain_bucket(GRAIN_MONTH, m).last + 1) {
+                sp_period mb = grain_bucket(GRAIN_MONTH, m);
+                int64_t in = (int64_t)(mb.last < x.last ? mb.last : x.last) - m + 1, all = period_days(mb);
+                if (in == all) num += (__int128)g->target * den;
+                else {
+                    num = num * all + (__int128)g->target * in * den;
+                    den *= all;
+                }
+                if (num > INT64_MAX || num < INT64_MIN || den > INT64_MAX) goto overflow;
+            }
+            gp->target = qty_make((int64_t)num, (int64_t)den);
         } else {
             int64_t days = (int64_t)x.last - x.first + 1, all = (int64_t)g->period.last - g->period.first + 1, num;
             gp->target = __builtin_mul_overflow(g->target, days, &num) ? qty_int(mul_div_round(g->target, days, all))
                                                                        : qty_make(num, all);
         }
-        if (!pace_goal_actual(ctx, g, x, d->o->as_of, &gp->actual, err)) return false;
+        if (!pace_goal_actual(ctx, g, x, as_of, &gp->actual, err)) return false;
         gp->attainment = qty_ratio(gp->actual, gp->target);
         if (!gp->actual.null && !gp->target.null && gp->target.num != 0 && gp->attainment.null) goto overflow;
         continue;
@@ -386,6 +425,12 @@ static bool gather_goals_p(report_data *d, const sp_pace_ctx *ctx, sp_err *err)
         return false;
     }
     return true;
+}
+
+static bool gather_goals_p(report_data *d, const sp_pace_ctx *ctx, sp_err *err)
+{
+    d->goals_p = xcalloc(d->ngoals ? d->ngoals : 1, sizeof *d->goals_p);
+    return goals_in_period(d, ctx, d->o->period, d->o->as_of, d->goals_p, err);
 }
 
 static int overdue_cmp(const void *a, const void *b)
@@ -417,6 +462,203 @@ static void gather_overdue(report_data *d, const sp_task_state *states, size_t n
         ov->days = d->o->as_of - t->due;
     }
     qsort(d->overdue, d->noverdue, sizeof *d->overdue, overdue_cmp);
+}
+
+/* ---- the weekly pack ---- */
+
+/* is_week: P is one ISO week (Monday..Sunday). */
+static bool is_week(sp_period p) { return period_days(p) == 7 && day_weekday(p.first) == 1; }
+
+typedef struct deal_pick {
+    size_t row;
+    sp_money amount;
+} deal_pick;
+
+static int deal_pick_cmp(const void *a, const void *b)
+{
+    const deal_pick *x = a, *y = b;
+    if (x->amount != y->amount) return x->amount > y->amount ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* pick_sorted: the rows of picks (n) into a new array, largest first. */
+static size_t *pick_sorted(deal_pick *picks, size_t n)
+{
+    qsort(picks, n, sizeof *picks, deal_pick_cmp);
+    size_t *rows = xcalloc(n ? n : 1, sizeof *rows);
+    for (size_t i = 0; i < n; i++) rows[i] = picks[i].row;
+    return rows;
+}
+
+static int week_rep_id_cmp(const void *a, const void *b)
+{
+    return strcmp(((const week_rep *)a)->rep, ((const week_rep *)b)->rep);
+}
+
+static week_rep *week_rep_find(week_data *w, const char *id)
+{
+    if (!id || !w->nreps) return NULL;
+    week_rep key = {.rep = id};
+    return bsearch(&key, w->reps, w->nreps, sizeof *w->reps, week_rep_id_cmp);
+}
+
+/* rep_label: a rep's name (its id when it has none or is unknown). */
+static const char *rep_label(const sp_dataset *ds, const char *id)
+{
+    if (!id || !*id) return "—";
+    for (size_t i = 0; i < ds->reps.n; i++)
+        if (str_eq(ds->rep_rows[i].id, id)) return ds->rep_rows[i].name && *ds->rep_rows[i].name ? ds->rep_rows[i].name : id;
+    return id;
+}
+
+/* customer_label: a customer's name (its id when it has none or is unknown). */
+static const char *customer_label(const sp_dataset *ds, const char *id)
+{
+    if (!id || !*id) return "—";
+    sp_str code = dataset_code(ds, id);
+    if (!code) return id;
+    size_t r = dataset_customer_row(ds, ds_str(ds, code));
+    if (r == SP_NOROW) return id;
+    sp_customer c = customer_at(ds, r);
+    return c.name && *c.name ? c.name : id;
+}
+
+typedef struct week_queries {
+    sp_kpi_query q[4];               /* leads P, leads prev, visits P, visits prev: by rep */
+} week_queries;
+
+static void week_queries_init(week_queries *wq, const report_data *d, const sp_period prev, sp_day prev_as_of,
+                              const sp_tier_level *tiers, size_t ntiers)
+{
+    memset(wq, 0, sizeof *wq);
+    for (int i = 0; i < 4; i++) {
+        sp_kpi_query *q = &wq->q[i];
+        q->metric = i < 2 ? MET_LEADS : MET_VISITS;
+        bool cur = i % 2 == 0;
+        q->period = cur ? d->o->period : prev;
+        q->as_of = cur ? d->o->as_of : prev_as_of;
+        q->by[0] = BY_REP;
+        q->nby = 1;
+        q->tiers = tiers;
+        q->ntiers = ntiers;
+    }
+}
+
+/* week_count_into: adds the per-rep counts of res into the reps' field at
+ * offset off (reps unknown to the dataset are added to it). */
+static void week_count_into(week_data *w, const sp_kpi_result *res, size_t off)
+{
+    for (size_t i = 0; i < res->nrows; i++) {
+        week_rep *r = week_rep_find(w, res->rows[i].key[0]);
+        if (r) *(int64_t *)((char *)r + off) = res->rows[i].value.ival;
+    }
+}
+
+/* shown by team (none last), then name, then id */
+static int week_rep_show_cmp(const void *a, const void *b)
+{
+    const week_rep *x = a, *y = b;
+    const char *tx = x->team ? x->team : "", *ty = y->team ? y->team : "";
+    if (!*tx != !*ty) return *tx ? -1 : 1;
+    int c = strcmp(tx, ty);
+    if (c) return c;
+    c = strcmp(x->name ? x->name : x->rep, y->name ? y->name : y->rep);
+    return c ? c : strcmp(x->rep, y->rep);
+}
+
+/* gather_week: the weekly pack's own sections (P is an ISO week):
+ * the week before's goal figures, the deals won, created and lost in P,
+ * leads and visits per rep in P and the week before, each rep's stale
+ * follow-ups (from the alerts) and the tasks due in the week after P. */
+static bool gather_week(report_data *d, const sp_pace_ctx *ctx, const week_queries *wq,
+                        const sp_task_state *states, size_t nstates, sp_err *err)
+{
+    week_data *w = &d->wk;
+    const sp_dataset *ds = d->ds;
+    sp_period P = d->o->period;
+    sp_day D = d->o->as_of;
+    /* 1. the whole week before (as of min(D, its last day)) */
+    w->goals_prev = xcalloc(d->ngoals ? d->ngoals : 1, sizeof *w->goals_prev);
+    if (!goals_in_period(d, ctx, w->prev, w->prev_as_of, w->goals_prev, err)) return false;
+    /* 2. deals of P, known by D */
+    deal_pick *won = xcalloc(ds->deals.n ? ds->deals.n : 1, sizeof *won);
+    deal_pick *created = xcalloc(ds->deals.n ? ds->deals.n : 1, sizeof *created);
+    deal_pick *lost = xcalloc(ds->deals.n ? ds->deals.n : 1, sizeof *lost);
+    bool over = false;
+    for (size_t i = 0; i < ds->deals.n; i++) {
+        sp_deal x = deal_at(ds, i);
+        if (x.created_on != SP_DAY_NONE && x.created_on <= D && period_contains(P, x.created_on)) {
+            created[w->ncreated++] = (deal_pick){i, x.amount};
+            over |= __builtin_add_overflow(w->created_sum, x.amount, &w->created_sum);
+        }
+        if (x.closed_on == SP_DAY_NONE || x.closed_on > D || !period_contains(P, x.closed_on)) continue;
+        if (x.stage == STAGE_WON) {
+            won[w->nwon++] = (deal_pick){i, x.amount};
+            over |= __builtin_add_overflow(w->won_sum, x.amount, &w->won_sum);
+        } else if (x.stage == STAGE_LOST) {
+            lost[w->nlost++] = (deal_pick){i, x.amount};
+            over |= __builtin_add_overflow(w->lost_sum, x.amount, &w->lost_sum);
+        }
+    }
+    w->won = pick_sorted(won, w->nwon);
+    w->created = pick_sorted(created, w->ncreated);
+    w->lost = pick_sorted(lost, w->nlost);
+    free(won);
+    free(created);
+    free(lost);
+    if (over) {
+        err_set(err, SP_EINVAL, "%s", _("deals of the week: a sum is beyond the range of amounts (±92,233,720,368,547,758.07)"));
+        return false;
+    }
+    /* 3. per rep: every rep of the data, by id for the lookups */
+    w->reps = xcalloc(ds->reps.n ? ds->reps.n : 1, sizeof *w->reps);
+    for (size_t i = 0; i < ds->reps.n; i++)
+        if (ds->rep_rows[i].id && *ds->rep_rows[i].id) {
+            week_rep *r = &w->reps[w->nreps++];
+            r->rep = ds->rep_rows[i].id;
+            r->name = ds->rep_rows[i].name && *ds->rep_rows[i].name ? ds->rep_rows[i].name : NULL;
+            r->team = ds->rep_rows[i].team;
+        }
+    qsort(w->reps, w->nreps, sizeof *w->reps, week_rep_id_cmp);
+    size_t offs[4] = {offsetof(week_rep, leads), offsetof(week_rep, leads_prev), offsetof(week_rep, visits),
+                      offsetof(week_rep, visits_prev)};
+    for (int k = 0; k < 4; k++) {
+        sp_kpi_result r;
+        memset(&r, 0, sizeof r);
+        if (!kpi_compute(ds, &wq->q[k], &r, err)) return false;
+        week_count_into(w, &r, offs[k]);
+        kpi_result_free(&r);
+    }
+    for (size_t i = 0; i < d->alerts.n; i++) {
+        const sp_alert *a = &d->alerts.v[i];
+        if (a->kind != ALERT_STALE_FOLLOWUP) continue;
+        week_rep *r = week_rep_find(w, a->owner);
+        if (!r) continue;
+        r->stale = xreallocarray(r->stale, r->nstale + 1, sizeof *r->stale);
+        r->stale[r->nstale++] = a;
+    }
+    qsort(w->reps, w->nreps, sizeof *w->reps, week_rep_show_cmp);
+    /* 4. tasks due in the week after P, not done */
+    const sp_plan *p = d->plan;
+    w->next = xcalloc(p->ntasks ? p->ntasks : 1, sizeof *w->next);
+    w->next_status = xcalloc(p->ntasks ? p->ntasks : 1, sizeof *w->next_status);
+    for (size_t i = 0; i < p->ntasks; i++) {
+        const sp_task *t = &p->tasks[i];
+        sp_task_status st = TASK_TODO;
+        for (size_t k = 0; k < nstates; k++)
+            if (str_eq(states[k].task_id, t->id)) st = states[k].status;
+        if (st == TASK_DONE || t->due == SP_DAY_NONE || t->due <= P.last || t->due > P.last + 7) continue;
+        /* by due date, then id (insertion: a plan has few tasks) */
+        size_t j = w->nnext++;
+        while (j > 0 && (w->next[j - 1]->due > t->due || (w->next[j - 1]->due == t->due && strcmp(w->next[j - 1]->id, t->id) > 0))) {
+            w->next[j] = w->next[j - 1];
+            w->next_status[j] = w->next_status[j - 1];
+            j--;
+        }
+        w->next[j] = t;
+        w->next_status[j] = st;
+    }
+    return true;
 }
 
 typedef struct goal_spec_walk {
@@ -477,6 +719,14 @@ static bool gather(sp_store *st, report_data *d, sp_err *err)
         if (plan->goals[i].metric == MET_REVENUE) d->rev_goal = &plan->goals[i];
     queries_init(&q, d, levels, nlevels);
 
+    week_queries wq;
+    d->wk.on = is_week(d->o->period);
+    if (d->wk.on) {
+        d->wk.prev = (sp_period){d->o->period.first - 7, d->o->period.last - 7};
+        d->wk.prev_as_of = as_of < d->wk.prev.last ? as_of : d->wk.prev.last;
+        week_queries_init(&wq, d, d->wk.prev, d->wk.prev_as_of, levels, nlevels);
+    }
+
     sp_load_spec spec, s;
     pace_load_spec(plan, levels, nlevels, as_of, &spec);
     alerts_load_spec(plan, as_of, 0, &s);
@@ -499,6 +749,21 @@ static bool gather(sp_store *st, report_data *d, sp_err *err)
     }
     load_spec_want(&spec, TBL_CUSTOMERS, SP_DAY_MIN, SP_DAY_MAX);
     load_spec_want(&spec, TBL_DEALS, day_minus_year(as_of) + 1, as_of);
+    if (d->wk.on) {
+        for (int k = 0; k < 4; k++) spec_add_query(&spec, &wq.q[k]);
+        for (size_t gi = 0; gi < plan->ngoals; gi++) {
+            sp_load_spec one;
+            sp_report_opts po = *d->o;
+            po.period = d->wk.prev;
+            po.as_of = d->wk.prev_as_of;
+            report_goal_spec(&plan->goals[gi], &po, levels, nlevels, &one);
+            pace_spec_union(&spec, &one);
+        }
+        /* the deals created, won or lost in P (open ones too) */
+        load_spec_init(&s);
+        load_spec_want(&s, TBL_DEALS, d->o->period.first, as_of);
+        pace_spec_union(&spec, &s);
+    }
 
     if (!st->ops->actual_list(st, plan->id, NULL, &manual, &nmanual, err)) goto done;
     if (!st->ops->task_states(st, plan->id, &states, &nstates, err)) goto done;
@@ -558,6 +823,8 @@ static bool gather(sp_store *st, report_data *d, sp_err *err)
     budget_compute(plan, ds, as_of, &d->budget);
     if (!budget_check(&d->budget, err)) goto done;
     if (!kpi_compute(ds, &q.spend_p, &d->spend_p, err)) goto done;
+    /* 8. the weekly pack's sections */
+    if (d->wk.on && !gather_week(d, &ctx, &wq, states, nstates, err)) goto done;
     ok = true;
 done:
     free(gin);
@@ -722,6 +989,291 @@ static rtable *goals_table(const report_data *d)
     return t;
 }
 
+/* ---- the weekly pack's tables ---- */
+
+/* qty_change: b − a in unit u ("—" when either is null), signed. */
+static void qty_change(sp_unit u, sp_qty a, sp_qty b, buf_t *out)
+{
+    if (a.null || b.null || a.den == 0 || b.den == 0) {
+        buf_puts(out, "—");
+        return;
+    }
+    /* a and b as rationals: b.num/b.den − a.num/a.den over a common denominator */
+    __int128 n = (__int128)b.num * a.den - (__int128)a.num * b.den, den = (__int128)a.den * b.den;
+    if (n > INT64_MAX || n < INT64_MIN || den > INT64_MAX) {
+        buf_puts(out, "—");
+        return;
+    }
+    sp_qty dq = qty_make((int64_t)n, (int64_t)den);
+    if (n > 0) buf_putc(out, '+');
+    qty_shown(u, dq, out);
+}
+
+/* week_goals_table: every goal in this week and the week before, with the
+ * attainment to date and status beside them. */
+static rtable *week_goals_table(const report_data *d)
+{
+    enum { NC = 8 };
+    static const bool num[NC] = {false, false, true, true, true, true, true, false};
+    char pb[16];
+    buf_t h[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
+    buf_printf(&h[0], _("target %s"), d->o->period_text);
+    buf_printf(&h[1], _("actual %s"), d->o->period_text);
+    buf_printf(&h[2], _("actual %s"), grain_label(GRAIN_WEEK, d->wk.prev.first, pb));
+    const char *head[NC] = {_("goal"), _("name"), buf_cstr(&h[0]), buf_cstr(&h[1]), buf_cstr(&h[2]),
+                            _("change"), _("attainment to date"), _("status")};
+    rtable *t = rt_new(NC, head, num);
+    for (int k = 0; k < 3; k++) buf_free(&h[k]);
+    t->indent_col = 0;
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < d->ngoals; i++) {
+        const sp_goal_pace *gp = &d->goals[i];
+        const goal_in_p *cur = &d->goals_p[i], *prev = &d->wk.goals_prev[i];
+        sp_unit u = goal_unit(gp->goal);
+        buf_puts(&c[0], gp->goal->id);
+        buf_puts(&c[1], gp->goal->name ? gp->goal->name : "");
+        if (cur->in) {
+            qty_shown(u, cur->target, &c[2]);
+            qty_shown(u, cur->actual, &c[3]);
+        } else {
+            buf_puts(&c[2], "—");
+            buf_puts(&c[3], "—");
+        }
+        if (prev->in) qty_shown(u, prev->actual, &c[4]);
+        else buf_puts(&c[4], "—");
+        if (cur->in && prev->in) qty_change(u, prev->actual, cur->actual, &c[5]);
+        else buf_puts(&c[5], "—");
+        qty_pct_display(gp->attainment, &c[6]);
+        buf_puts(&c[7], _(goal_status_label(gp->status)));
+        rt_row(t, c, gp->depth);
+    }
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+#define WEEK_LIST_MAX 20             /* deals listed per kind; the rest summed */
+
+/* week_deals_table: the deals of one kind (rows, largest first). */
+static rtable *week_deals_table(const report_data *d, const size_t *rows, size_t n, sp_money sum, bool by_created)
+{
+    enum { NC = 5 };
+    static const bool num[NC] = {false, false, false, false, true};
+    const char *head[NC] = {by_created ? _("created") : _("closed"), _("customer"), _("owner"), _("product"),
+                            _("amount")};
+    rtable *t = rt_new(NC, head, num);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    char b[16];
+    const sp_dataset *ds = d->ds;
+    size_t shown = n < WEEK_LIST_MAX ? n : WEEK_LIST_MAX;
+    sp_money rest = sum;
+    for (size_t i = 0; i < shown; i++) {
+        sp_deal x = deal_at(ds, rows[i]);
+        buf_puts(&c[0], day_format(by_created ? x.created_on : x.closed_on, b));
+        buf_puts(&c[1], customer_label(ds, x.customer_id));
+        buf_puts(&c[2], rep_label(ds, x.owner));
+        buf_puts(&c[3], x.product && *x.product ? x.product : "—");
+        money_display(x.amount, &c[4]);
+        rest -= x.amount;            /* no overflow: the parts of a sum that fits */
+        rt_row(t, c, 0);
+    }
+    if (n > shown) {
+        buf_printf(&c[1], _("… and %zu more"), n - shown);
+        money_display(rest, &c[4]);
+        rt_row(t, c, 0);
+    }
+    buf_puts(&c[0], _("Total"));
+    buf_printf(&c[1], _("%zu deals"), n);
+    money_display(sum, &c[4]);
+    rt_row(t, c, 0);
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+/* week_reps_table: leads and visits per rep, this week and the week before,
+ * with the rep's stale follow-ups. */
+static rtable *week_reps_table(const report_data *d)
+{
+    enum { NC = 7 };
+    static const bool num[NC] = {false, false, true, true, true, true, true};
+    char pb[16];
+    const char *pw = grain_label(GRAIN_WEEK, d->wk.prev.first, pb);
+    buf_t h[4] = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
+    buf_printf(&h[0], _("leads %s"), d->o->period_text);
+    buf_printf(&h[1], _("leads %s"), pw);
+    buf_printf(&h[2], _("visits %s"), d->o->period_text);
+    buf_printf(&h[3], _("visits %s"), pw);
+    const char *head[NC] = {_("rep"), _("team"), buf_cstr(&h[0]), buf_cstr(&h[1]), buf_cstr(&h[2]), buf_cstr(&h[3]),
+                            _("stale follow-ups")};
+    rtable *t = rt_new(NC, head, num);
+    for (int k = 0; k < 4; k++) buf_free(&h[k]);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    int64_t tot[4] = {0, 0, 0, 0};
+    size_t stale = 0;
+    for (size_t i = 0; i < d->wk.nreps; i++) {
+        const week_rep *r = &d->wk.reps[i];
+        buf_puts(&c[0], r->name ? r->name : r->rep);
+        const char *tn = plan_team_name(d->plan, r->team);
+        buf_puts(&c[1], tn ? tn : team_label(r->team));
+        buf_printf(&c[2], "%" PRId64, r->leads);
+        buf_printf(&c[3], "%" PRId64, r->leads_prev);
+        buf_printf(&c[4], "%" PRId64, r->visits);
+        buf_printf(&c[5], "%" PRId64, r->visits_prev);
+        buf_printf(&c[6], "%zu", r->nstale);
+        tot[0] += r->leads;
+        tot[1] += r->leads_prev;
+        tot[2] += r->visits;
+        tot[3] += r->visits_prev;
+        stale += r->nstale;
+        rt_row(t, c, 0);
+    }
+    buf_puts(&c[0], _("Total"));
+    for (int k = 0; k < 4; k++) buf_printf(&c[2 + k], "%" PRId64, tot[k]);
+    buf_printf(&c[6], "%zu", stale);
+    rt_row(t, c, 0);
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+#define WEEK_STALE_NAMES 5           /* customers named per rep; the rest counted */
+
+static int stale_rep_cmp(const void *a, const void *b)
+{
+    const week_rep *x = *(const week_rep *const *)a, *y = *(const week_rep *const *)b;
+    if (x->nstale != y->nstale) return x->nstale > y->nstale ? -1 : 1;
+    int dx = x->nstale ? x->stale[0]->days : 0, dy = y->nstale ? y->stale[0]->days : 0;
+    if (dx != dy) return dx > dy ? -1 : 1;
+    return strcmp(x->rep, y->rep);
+}
+
+/* week_stale_table: the reps with stale follow-ups (most first), each with
+ * their stalest customers by name and the days since the last touch. */
+static rtable *week_stale_table(const report_data *d)
+{
+    enum { NC = 4 };
+    static const bool num[NC] = {false, true, true, false};
+    const char *head[NC] = {_("rep"), _("stale follow-ups"), _("stalest (days)"), _("customers (days since the last touch)")};
+    rtable *t = rt_new(NC, head, num);
+    const week_rep **v = xcalloc(d->wk.nreps ? d->wk.nreps : 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < d->wk.nreps; i++)
+        if (d->wk.reps[i].nstale) v[n++] = &d->wk.reps[i];
+    qsort(v, n, sizeof *v, stale_rep_cmp);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    for (size_t i = 0; i < n; i++) {
+        const week_rep *r = v[i];
+        buf_puts(&c[0], r->name ? r->name : r->rep);
+        buf_printf(&c[1], "%zu", r->nstale);
+        buf_printf(&c[2], "%d", (int)r->stale[0]->days);
+        for (size_t k = 0; k < r->nstale && k < WEEK_STALE_NAMES; k++) {
+            if (k) buf_puts(&c[3], _(", "));
+            buf_printf(&c[3], _("%s (%d days)"), customer_label(d->ds, r->stale[k]->customer_id), (int)r->stale[k]->days);
+        }
+        if (r->nstale > WEEK_STALE_NAMES) {
+            buf_puts(&c[3], _(", "));
+            buf_printf(&c[3], _("… and %zu more"), r->nstale - WEEK_STALE_NAMES);
+        }
+        rt_row(t, c, 0);
+    }
+    free(v);
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+static rtable *week_next_table(const report_data *d)
+{
+    enum { NC = 5 };
+    const char *head[NC] = {_("task"), _("name"), _("owner"), _("due"), _("status")};
+    rtable *t = rt_new(NC, head, NULL);
+    buf_t c[NC];
+    memset(c, 0, sizeof c);
+    char b[16];
+    for (size_t i = 0; i < d->wk.nnext; i++) {
+        const sp_task *k = d->wk.next[i];
+        buf_puts(&c[0], k->id);
+        buf_puts(&c[1], k->name ? k->name : "");
+        buf_puts(&c[2], k->owner ? rep_label(d->ds, k->owner) : "—");
+        buf_puts(&c[3], day_format(k->due, b));
+        buf_puts(&c[4], _(task_labels[d->wk.next_status[i]]));
+        rt_row(t, c, 0);
+    }
+    for (size_t k = 0; k < NC; k++) buf_free(&c[k]);
+    return t;
+}
+
+/* The weekly sections, rendered by the same callbacks for both formats. */
+typedef struct week_render {
+    void (*heading)(buf_t *out, int level, const char *text);
+    void (*table)(const rtable *t, buf_t *out);
+    void (*para)(buf_t *out, const char *text);
+    void (*close)(buf_t *out);       /* ends a level-2 section (HTML) or nothing */
+} week_render;
+
+static void week_table(const week_render *r, rtable *t, buf_t *out)
+{
+    r->table(t, out);
+    rt_free(t);
+}
+
+/* render_week_top: "This week against last week" (before the goals). */
+static void render_week_top(const report_data *d, const week_render *r, buf_t *out)
+{
+    char pb[16];
+    buf_t t = BUF_INIT;
+    buf_printf(&t, _("This week against last week (%s / %s)"), d->o->period_text,
+               grain_label(GRAIN_WEEK, d->wk.prev.first, pb));
+    r->heading(out, 2, buf_cstr(&t));
+    week_table(r, week_goals_table(d), out);
+    r->close(out);
+    buf_clear(&t);
+    buf_printf(&t, _("Deals of the week (%s)"), d->o->period_text);
+    r->heading(out, 2, buf_cstr(&t));
+    const struct {
+        const char *title, *none;
+        const size_t *rows;
+        size_t n;
+        sp_money sum;
+        bool created;
+    } kinds[3] = {
+        {N_("Won"), N_("No deal won this week."), d->wk.won, d->wk.nwon, d->wk.won_sum, false},
+        {N_("New"), N_("No new deal this week."), d->wk.created, d->wk.ncreated, d->wk.created_sum, true},
+        {N_("Lost"), N_("No deal lost this week."), d->wk.lost, d->wk.nlost, d->wk.lost_sum, false},
+    };
+    for (int k = 0; k < 3; k++) {
+        r->heading(out, 3, _(kinds[k].title));
+        if (kinds[k].n == 0) r->para(out, _(kinds[k].none));
+        else week_table(r, week_deals_table(d, kinds[k].rows, kinds[k].n, kinds[k].sum, kinds[k].created), out);
+    }
+    r->close(out);
+    buf_clear(&t);
+    buf_printf(&t, _("Leads and visits per rep (%s / %s)"), d->o->period_text, grain_label(GRAIN_WEEK, d->wk.prev.first, pb));
+    r->heading(out, 2, buf_cstr(&t));
+    if (d->wk.nreps == 0) r->para(out, _("No reps in the data."));
+    else week_table(r, week_reps_table(d), out);
+    r->close(out);
+    buf_clear(&t);
+    char db[16];
+    buf_printf(&t, _("Stale follow-ups per rep (as of %s)"), day_format(d->o->as_of, db));
+    r->heading(out, 2, buf_cstr(&t));
+    bool any = false;
+    for (size_t i = 0; i < d->wk.nreps && !any; i++) any = d->wk.reps[i].nstale > 0;
+    if (!d->alerts.enabled[ALERT_STALE_FOLLOWUP]) r->para(out, _("Stale follow-up alerts are off in the plan."));
+    else if (!any) r->para(out, _("No stale follow-ups."));
+    else week_table(r, week_stale_table(d), out);
+    r->close(out);
+    buf_clear(&t);
+    char nb[16], ne[16];
+    buf_printf(&t, _("Tasks due next week (%s..%s)"), day_format(d->o->period.last + 1, nb), day_format(d->o->period.last + 7, ne));
+    r->heading(out, 2, buf_cstr(&t));
+    if (d->wk.nnext == 0) r->para(out, _("No tasks due next week."));
+    else week_table(r, week_next_table(d), out);
+    r->close(out);
+    buf_free(&t);
+}
+
 static rtable *teams_table(const report_data *d)
 {
     enum { NC = 3 };
@@ -856,7 +1408,7 @@ static rtable *overdue_table(const report_data *d)
         const overdue_task *o = &d->overdue[i];
         buf_puts(&c[0], o->task->id);
         buf_puts(&c[1], o->task->name ? o->task->name : "");
-        buf_puts(&c[2], o->task->owner ? o->task->owner : "—");
+        buf_puts(&c[2], o->task->owner ? rep_label(d->ds, o->task->owner) : "—");
         buf_puts(&c[3], day_format(o->task->due, b));
         buf_printf(&c[4], "%d", (int)o->days);
         buf_puts(&c[5], _(task_labels[o->status]));
@@ -950,7 +1502,8 @@ static void pack_title(const report_data *d, buf_t *out)
     int months = (y2 - y) * 12 + (m2 - m) + 1;
     bool whole = dd == 1 && d2 == days_in_month(y2, m2);
     const char *fmt = N_("Review: %s");
-    if (whole && months == 1) fmt = N_("Monthly review: %s");
+    if (d->wk.on) fmt = N_("Weekly report: %s");
+    else if (whole && months == 1) fmt = N_("Monthly review: %s");
     else if (whole && months == 3) fmt = N_("Quarterly review: %s");
     else if (whole && months == 6) fmt = N_("Half-year review: %s");
     else if (whole && months == 12) fmt = N_("Annual review: %s");
@@ -990,6 +1543,10 @@ static void md_heading(buf_t *out, int level, const char *text)
     buf_puts(out, "\n\n");
 }
 
+static void md_para(buf_t *out, const char *text) { buf_printf(out, "%s\n\n", text); }
+static void no_close(buf_t *out) { (void)out; }
+static const week_render week_md = {md_heading, rt_md, md_para, no_close};
+
 static void render_md(const report_data *d, buf_t *out)
 {
     char db[16];
@@ -1000,6 +1557,8 @@ static void render_md(const report_data *d, buf_t *out)
     meta_line(d, &t);
     md_cell(out, buf_cstr(&t));
     buf_puts(out, "\n\n");
+
+    if (d->wk.on) render_week_top(d, &week_md, out);
 
     md_heading(out, 2, _("Goals"));
     rtable *rt = goals_table(d);
@@ -1345,6 +1904,19 @@ static void html_lines(buf_t *out, const char *lines)
     buf_puts(out, "</ul>\n");
 }
 
+static void html_heading(buf_t *out, int level, const char *text)
+{
+    if (level <= 2) {
+        html_section_open(out, text);
+        return;
+    }
+    buf_printf(out, "<h%d>", level);
+    html_escape(out, text);
+    buf_printf(out, "</h%d>\n", level);
+}
+static void html_close(buf_t *out) { buf_puts(out, "</section>\n"); }
+static const week_render week_html = {html_heading, rt_html, html_para, html_close};
+
 static void render_html(const report_data *d, buf_t *out)
 {
     char db[16];
@@ -1363,6 +1935,8 @@ static void render_html(const report_data *d, buf_t *out)
     meta_line(d, &t);
     html_escape(out, buf_cstr(&t));
     buf_puts(out, "</p>\n");
+
+    if (d->wk.on) render_week_top(d, &week_html, out);
 
     html_section_open(out, _("Goals"));
     svg_attainment(d, out);

@@ -97,7 +97,7 @@ rows=$(printf '%s\n' "$MD" | sed -n '/^## Overdue tasks/,/^## /p' | grep -c '^| 
   || not_ok "overdue rows: $rows lines (header included), wanted $n tasks"
 contains "overdue count in the alerts summary" "$MD" "| overdue tasks | $n |"
 days=$(python3 -c "import datetime as d; print((d.date(2026,10,31)-d.date(2026,4,15)).days)")
-contains "days overdue of bench-select" "$MD" "| bench-select | 筛选3家意向客户 | r001 | 2026-04-15 | $days | to do |"
+contains "days overdue of bench-select (owner by name)" "$MD" "| bench-select | 筛选3家意向客户 | 王强 | 2026-04-15 | $days | to do |"
 # the task done: no overdue task any more
 check "task set done" $SP task set bench-select --status done
 sqlite3 "$SALESPLAN_DB" "SELECT task_id || ' ' || status FROM task_states" >"$WORK/states.txt"

@@ -69,7 +69,9 @@ contains "annual title" "$OUT" "# Annual review: 2027"
 expect_rc 0 "half-year pack" $SP report --period 2027-H1 --as-of 2027-03-20
 contains "half-year title" "$OUT" "# Half-year review: 2027-H1"
 expect_rc 0 "week pack" $SP report --period 2027-W08 --as-of 2027-03-20
-contains "neutral title for a week" "$OUT" "# Review: 2027-W08"
+contains "a week is a weekly report" "$OUT" "# Weekly report: 2027-W08"
+expect_rc 0 "range pack" $SP report --period 2027-02-20..2027-02-26 --as-of 2027-03-20
+contains "neutral title for a range of days" "$OUT" "# Review: 2027-02-20..2027-02-26"
 expect_rc 0 "quarter pack (zh)" $SP --lang zh report --period 2027-Q1 --as-of 2027-06-01 --format html
 contains "zh quarterly title (html)" "$OUT" "<h1>季度复盘：2027-Q1</h1>"
 finish
