@@ -185,6 +185,7 @@ void dataset_free(sp_dataset *ds)
         free(ds->dict.ptr);
     }
     ptrmap_free(ds->dict.code_of);
+    if (ds->dict.lazy_free) ds->dict.lazy_free(ds->dict.lazy_ctx);
     ptrmap_free(ds->rep_by_id);
     ptrmap_free(ds->customer_by_id);
     free(ds->rep_rows);
@@ -205,6 +206,22 @@ static sp_str dict_add(sp_dataset *ds, const char *p)
     if (d->n >= UINT32_MAX - 1) abort(); /* 4G distinct strings: beyond any workspace */
     d->ptr[d->n] = p;
     return (sp_str)d->n++;
+}
+
+const char *ds_text(const sp_dataset *cds, sp_str c)
+{
+    sp_dict *d = (sp_dict *)&cds->dict; /* a cache: the dataset stays logically const */
+    if (c >= d->n) return SP_STR_DAMAGED;
+    for (size_t k = 0; k < d->nlazy; k++) {
+        sp_dict_range *r = &d->lazy[k];
+        if (c < r->first || c >= r->end) continue;
+        if (!r->state) r->state = d->lazy_verify && d->lazy_verify(d->lazy_ctx, k) ? 1 : -1;
+        if (r->state > 0) return d->blob + d->off[c];
+        d->damaged = true;
+        return SP_STR_DAMAGED;
+    }
+    if (c < d->nverified) return d->blob + d->off[c];
+    return SP_STR_DAMAGED;
 }
 
 /* str_code: intern s, the code shared by every equal string. */
@@ -248,7 +265,8 @@ sp_str dataset_code(const sp_dataset *ds, const char *s)
     for (size_t j = h & (d->nhash - 1), k = 0; k < d->nhash; j = (j + 1) & (d->nhash - 1), k++) {
         uint32_t c = d->hash[j];
         if (!c) return 0;
-        if (strcmp(d->blob + d->off[c], s) == 0) return c;
+        const char *t = ds_str(ds, c);
+        if (t && strcmp(t, s) == 0) return c;
     }
     return 0;
 }

@@ -148,6 +148,18 @@ typedef struct sp_spend_cols { size_t n, cap; SP_SPEND_COLS(SP_COL_DECL) } sp_sp
  * code_of maps an interned pointer back to its code). Borrowed: blob + off[code]
  * (NUL-terminated strings in one block), hash[] an open-addressing table of
  * codes by content (nhash a power of two) for dataset_intern. */
+/* Borrowed dictionaries may verify part of their codes lazily: codes below
+ * nverified were checked when the mapping was opened; the others belong to
+ * one of the ranges lazy[] (the unique ids, names and notes of one table),
+ * checked by lazy_verify on the first ds_str() of a code in it. A range
+ * that fails its check is never read: its strings read as SP_STR_DAMAGED
+ * and damaged is set. */
+#define SP_DICT_LAZY 8
+typedef struct sp_dict_range {
+    uint32_t first, end;               /* codes [first, end) */
+    int8_t state;                      /* 0 not checked yet, 1 good, -1 damaged */
+} sp_dict_range;
+
 typedef struct sp_dict {
     size_t n, cap;                     /* codes in use (code 0 included) */
     const char **ptr;
@@ -156,7 +168,17 @@ typedef struct sp_dict {
     const uint32_t *off;
     const uint32_t *hash;
     size_t nhash;
+    size_t nverified;                  /* borrowed: codes [0, nverified) checked */
+    sp_dict_range lazy[SP_DICT_LAZY];
+    size_t nlazy;
+    void *lazy_ctx;                    /* for lazy_verify; freed by lazy_free */
+    bool (*lazy_verify)(void *ctx, size_t range);
+    void (*lazy_free)(void *ctx);
+    bool damaged;                      /* a lazily checked range was refused */
 } sp_dict;
+
+/* the string a code of a damaged lazy range reads as (never its bytes) */
+#define SP_STR_DAMAGED "\xEF\xBF\xBD"
 
 /* The records a computation sees. Columns hold what the store loaded (the
  * loader may leave a table empty when the query does not need it, see
@@ -188,11 +210,21 @@ typedef struct sp_dataset {
 #define SP_ROWVIEW static inline
 #endif
 
+/* ds_text: the string of a borrowed code at or above dict.nverified,
+ * checking its range first (once). Pure for the compiler: a row view field
+ * nobody reads costs nothing. */
+#if defined(__GNUC__)
+__attribute__((pure))
+#endif
+const char *ds_text(const sp_dataset *ds, sp_str c);
+
 /* ds_str: the string of code c (NULL for 0, the empty string). */
 SP_ROWVIEW const char *ds_str(const sp_dataset *ds, sp_str c)
 {
     if (!c) return NULL;
-    return ds->dict.ptr ? ds->dict.ptr[c] : ds->dict.blob + ds->dict.off[c];
+    if (ds->dict.ptr) return ds->dict.ptr[c];
+    if (c < ds->dict.nverified) return ds->dict.blob + ds->dict.off[c];
+    return ds_text(ds, c);
 }
 
 /* Row views: the record at row i, strings resolved. */

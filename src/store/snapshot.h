@@ -12,16 +12,24 @@
  * (store_sqlite.c) reads the version and decides.
  *
  * Format (native little-endian, every offset from the file start):
- *   header (snap_header below, 128 bytes), then the section table
+ *   header (snap_header in snapshot.c), then the section table
  *   (nsections × snap_section), then the sections, each 64-byte aligned:
  *   every column of every table in records.h's SP_*_COLS order, then the
- *   dictionary: off (uint32 per code), blob (NUL-terminated strings), hash
- *   (open addressing, uint32 codes of the interned strings by dict_hash).
+ *   dictionary in groups (group 0: code 0 and the labels, the interned
+ *   strings; group 1 + t: the unique ids, names and notes of table t): the
+ *   offsets of each group (uint32 per code), the blob of each group
+ *   (NUL-terminated strings), both back to back so that they form one
+ *   offset array and one blob; then the hash (open addressing, uint32
+ *   codes of the labels by dict_hash).
  * The header's checksum covers the header (checksum field zero) and the
- * section table; each section has its own checksum of its bytes. Every
- * value is range-checked on open (codes < dictionary size, rows < row count
- * or SP_NOROW, enumerations and flags in range, dates valid), so even a
- * file with a forged checksum is never read out of bounds.
+ * section table; each section has its own checksum of its bytes (a
+ * Fletcher-like sum over 64-bit words: memory speed). Every value is
+ * range-checked (codes < dictionary size, rows < row count or SP_NOROW,
+ * enumerations and flags in range, dates valid, every offset of a group
+ * inside that group's blob, which ends with a NUL), so even a file with a
+ * forged checksum is never read out of bounds. A query checks the labels
+ * on open and a table's unique strings only when it first reads one
+ * (records.h, sp_dict.lazy): most queries never do.
  */
 #ifndef SP_SNAPSHOT_H
 #define SP_SNAPSHOT_H
@@ -34,7 +42,7 @@
 #include "../util/util.h"
 
 #define SNAP_MAGIC "SPSNAP\r\n"
-#define SNAP_FORMAT 1
+#define SNAP_FORMAT 2
 
 typedef enum sp_snap_state {
     SNAP_FRESH,      /* present, verified, same data version */
@@ -77,9 +85,11 @@ bool snapshot_write_prepare(const char *path, const char *workspace, const sp_da
  * another, DAMAGED with info->why otherwise). Reads nothing outside
  * p[0..n). With ds != NULL and a FRESH result, points ds's columns and
  * dictionary into p (ds must be new and empty; it becomes borrowed).
- * want (NULL: every table) limits the work to the tables a query needs:
- * the header, the section table, the layout and the dictionary are always
- * verified; the columns (checksums and values) only of the wanted tables
+ * want (NULL: every table and every string, all at once) limits the work
+ * to the tables a query needs: the header, the section table, the layout
+ * and the labels of the dictionary are always verified, the unique strings
+ * of each table when first read (ds_text); the columns (checksums and
+ * values) only of the wanted tables
  * and of those their references point into (deals, activities, invoices →
  * customers; customers, activities → reps). The other tables are left
  * empty in ds (n = 0), never exposed unverified. */

@@ -264,6 +264,56 @@ static void test_values(void **state)
     free(b);
 }
 
+/* a query verifies the labels, not the unique ids and notes of the tables:
+ * those are checked when first read, and a damaged group is never read */
+static void test_lazy_text(void **state)
+{
+    (void)state;
+    size_t n;
+    unsigned char *b = slurp(&n);
+    sp_snap_info info;
+    bool want[TBL_COUNT] = {0};
+    want[TBL_DEALS] = want[TBL_ACTIVITIES] = true;
+    /* intact: every string reads right, lazily */
+    sp_dataset *m = dataset_new();
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, m, want), SNAP_FRESH);
+    dataset_index(m);
+    assert_true(m->dict.nverified < m->dict.n);
+    assert_true(m->dict.nlazy > 0);
+    assert_int_equal(m->dict.lazy[0].state, 0);
+    assert_string_equal(deal_at(m, 0).id, "d1");
+    assert_string_equal(activity_at(m, 1).id, "a2");
+    assert_string_equal(deal_at(m, 0).product, "云");
+    assert_false(m->dict.damaged);
+    dataset_free(m);
+    /* the activity id "a1" damaged: the file opens for deals (labels and
+     * deal ids intact) but the activity ids are never read */
+    unsigned char *at = NULL;
+    for (size_t k = 0; k + 4 <= n; k++)
+        if (memcmp(b + k, "\0a1\0", 4) == 0) at = b + k + 1;
+    assert_non_null(at);
+    at[1] = '9';
+    m = dataset_new();
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, m, want), SNAP_FRESH);
+    dataset_index(m);
+    assert_string_equal(deal_at(m, 0).id, "d1");
+    assert_string_equal(activity_at(m, 0).rep, "r2");
+    assert_string_equal(activity_at(m, 0).id, SP_STR_DAMAGED);
+    assert_string_equal(activity_at(m, 1).id, SP_STR_DAMAGED);
+    assert_true(m->dict.damaged);
+    dataset_free(m);
+    /* the full check (want NULL) refuses it */
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, NULL), SNAP_DAMAGED);
+    /* a damaged label is refused by any query */
+    at[1] = '1';
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, want), SNAP_FRESH);
+    for (size_t k = 0; k + 5 <= n; k++)
+        if (memcmp(b + k, "\0web\0", 5) == 0) at = b + k + 1;
+    at[0] = 'W';
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, want), SNAP_DAMAGED);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_states),
         cmocka_unit_test(test_damage),
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_lazy_text),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
