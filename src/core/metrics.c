@@ -737,7 +737,7 @@ static void fill_deal(const ctx_t *c, rec_t *r, const sp_deal *d, size_t i)
     r->v[DIM_PRODUCT] = d->product;
     r->day = d->closed_on;
     r->table = "deals";
-    r->id = d->id;
+    r->id = c->q->explain ? d->id : NULL; /* the id only for a listing: the strings of ids are checked when first read */
     r->amount = d->amount;
     r->distinct = d->customer_id;
 }
@@ -893,7 +893,7 @@ static void run_leads(ctx_t *c)
         fill_owner(c, &r, l->owner);
         r.day = l->created_on;
         r.table = "leads";
-        r.id = l->id;
+        r.id = c->q->explain ? l->id : NULL;
         if (!matches(c, &r)) continue;
         if (c->m == MET_LEAD_CONVERSION_RATE) {
             r.note = l->opportunity_id ? "converted" : "not converted";
@@ -931,7 +931,7 @@ static void run_activities(ctx_t *c)
         }
         r.day = a->occurred_on;
         r.table = "activities";
-        r.id = a->id;
+        r.id = c->q->explain ? a->id : NULL;
         r.note = actkind_name(a->kind);
         r.distinct = a->customer_id;
         if (!matches(c, &r)) continue;
@@ -949,7 +949,7 @@ static void run_invoices(ctx_t *c)
         if (v->issued_on != SP_DAY_NONE && v->issued_on > c->D) continue; /* invisible */
         memset(&r, 0, sizeof r);
         r.table = "invoices";
-        r.id = v->id;
+        r.id = c->q->explain ? v->id : NULL;
         if (c->m == MET_COLLECTED) {
             if (!in_eff(c, v->paid_on)) continue;
             fill_customer(c, &r, c->ds->invoices.customer_row[i], true);
@@ -983,7 +983,7 @@ static void run_spend(ctx_t *c)
         r.v[DIM_STRATEGY] = s->strategy_id;
         r.day = s->spent_on;
         r.table = "spend";
-        r.id = s->id;
+        r.id = c->q->explain ? s->id : NULL;
         r.amount = s->amount;
         r.note = s->category;
         if (!matches(c, &r)) continue;
