@@ -220,7 +220,7 @@ const char *ds_text(const sp_dataset *cds, sp_str c)
         d->damaged = true;
         return SP_STR_DAMAGED;
     }
-    if (c < d->nverified) return d->blob + d->off[c];
+    if (c >= d->vfirst) return d->blob + d->off[c];
     return SP_STR_DAMAGED;
 }
 

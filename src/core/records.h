@@ -148,8 +148,8 @@ typedef struct sp_spend_cols { size_t n, cap; SP_SPEND_COLS(SP_COL_DECL) } sp_sp
  * code_of maps an interned pointer back to its code). Borrowed: blob + off[code]
  * (NUL-terminated strings in one block), hash[] an open-addressing table of
  * codes by content (nhash a power of two) for dataset_intern. */
-/* Borrowed dictionaries may verify part of their codes lazily: codes below
- * nverified were checked when the mapping was opened; the others belong to
+/* Borrowed dictionaries may verify part of their codes lazily: codes from
+ * vfirst on were checked when the mapping was opened; the others belong to
  * one of the ranges lazy[] (the unique ids, names and notes of one table),
  * checked by lazy_verify on the first ds_str() of a code in it. A range
  * that fails its check is never read: its strings read as SP_STR_DAMAGED
@@ -168,7 +168,7 @@ typedef struct sp_dict {
     const uint32_t *off;
     const uint32_t *hash;
     size_t nhash;
-    size_t nverified;                  /* borrowed: codes [0, nverified) checked */
+    size_t vfirst;                     /* borrowed: codes [vfirst, n) checked on open */
     sp_dict_range lazy[SP_DICT_LAZY];
     size_t nlazy;
     void *lazy_ctx;                    /* for lazy_verify; freed by lazy_free */
@@ -210,7 +210,7 @@ typedef struct sp_dataset {
 #define SP_ROWVIEW static inline
 #endif
 
-/* ds_text: the string of a borrowed code at or above dict.nverified,
+/* ds_text: the string of a borrowed code below dict.vfirst,
  * checking its range first (once). Pure for the compiler: a row view field
  * nobody reads costs nothing. */
 #if defined(__GNUC__)
@@ -223,7 +223,7 @@ SP_ROWVIEW const char *ds_str(const sp_dataset *ds, sp_str c)
 {
     if (!c) return NULL;
     if (ds->dict.ptr) return ds->dict.ptr[c];
-    if (c < ds->dict.nverified) return ds->dict.blob + ds->dict.off[c];
+    if (c >= ds->dict.vfirst) return ds->dict.blob + ds->dict.off[c];
     return ds_text(ds, c);
 }
 

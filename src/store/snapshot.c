@@ -21,15 +21,21 @@
 #define SNAP_ALIGN 64
 #define SNAP_ENDIAN 0x01020304u
 
-/* The dictionary is stored in groups: group 0 holds code 0 and every
- * label (an interned string: region, product, rep and customer ids…),
- * group 1 + t the unique ids, names and notes of table t, which only
- * record listings read. Each group's codes are a multiple of GROUP_CODES
- * (64 bytes of offsets) and its blob a multiple of SNAP_ALIGN bytes ending
- * with a NUL, so the groups lie back to back: one offset array and one
- * blob, each group checked on its own (the labels on open, the others when
- * first read). */
-#define NGROUPS (1 + TBL_COUNT)
+/* The dictionary is stored in groups, in code order: group t (t <
+ * TBL_COUNT) the unique ids, names and notes of table t, which only record
+ * listings read, then group LABELS: every label (an interned string:
+ * region, product, rep and customer ids…). Codes are fixed before a row is
+ * read, so that the snapshot can be written streaming: the text of table t,
+ * row r, text column k has code gfirst[t] + r × ntext(t) + k (code 0 is
+ * the first code of group 0, the reps, which have no text), the labels
+ * follow all text groups in first-seen order. Each group's codes are a
+ * multiple of GROUP_CODES (64 bytes of offsets) and its blob a multiple of
+ * SNAP_ALIGN bytes ending with a NUL (a text group's blob also starts with
+ * one, for empty cells), so the groups lie back to back: one offset array
+ * and one blob, each group checked on its own (the labels on open, the
+ * others when first read). */
+#define NGROUPS (TBL_COUNT + 1)
+#define LABELS TBL_COUNT
 #define GROUP_CODES 16
 
 typedef struct snap_header {
@@ -93,14 +99,6 @@ static void *table_of(sp_dataset *ds, int t)
 /* every column struct starts with size_t n, cap */
 static size_t table_rows(const sp_dataset *ds, int t) { return *(const size_t *)table_of((sp_dataset *)ds, t); }
 static void **column_slot(sp_dataset *ds, const coldesc *c) { return (void **)((char *)table_of(ds, c->table) + c->off); }
-
-/* is_code: column c holds string codes (dates are 4 bytes too) */
-static bool is_code(const coldesc *c)
-{
-    size_t len = strlen(c->name);
-    return c->size == sizeof(sp_str) && !(len > 3 && strcmp(c->name + len - 3, "_on") == 0) &&
-           !(len > 4 && strcmp(c->name + len - 4, "_row") == 0);
-}
 
 /* is_text: a column of unique strings (records.c copies them, never interns) */
 static bool is_text(const coldesc *c)
@@ -214,33 +212,545 @@ static void sec_shape(const snap_header *h, size_t i, uint64_t *elem, uint64_t *
     else *elem = 4, *count = h->nhash;
 }
 
-/* a section being written: bytes go to the file and into its checksum */
-typedef struct wsec {
+/* the column indexes, in columns[] order */
+#define CI_REP(T, name) CI_REP_##name,
+#define CI_CUS(T, name) CI_CUS_##name,
+#define CI_LEA(T, name) CI_LEA_##name,
+#define CI_DEA(T, name) CI_DEA_##name,
+#define CI_ACT(T, name) CI_ACT_##name,
+#define CI_INV(T, name) CI_INV_##name,
+#define CI_SPE(T, name) CI_SPE_##name,
+enum {
+    SP_REP_COLS(CI_REP) SP_CUSTOMER_COLS(CI_CUS) SP_LEAD_COLS(CI_LEA) SP_DEAL_COLS(CI_DEA)
+    SP_ACTIVITY_COLS(CI_ACT) SP_INVOICE_COLS(CI_INV) SP_SPEND_COLS(CI_SPE) CI_COUNT
+};
+_Static_assert(CI_COUNT == NCOLS, "one index per column");
+
+/* ntext: the text columns of table t */
+static int ntext(int t)
+{
+    int n = 0;
+    for (size_t i = 0; i < NCOLS; i++) n += columns[i].table == t && is_text(&columns[i]);
+    return n;
+}
+
+#define CHUNK 8192
+
+/* The streaming writer: rows arrive table by table (in sp_table order,
+ * exactly the announced count each); the columns are written in chunks at
+ * their final offsets, the text of each table to its offsets and to a
+ * scratch file (copied into place at the end, when the size of the labels
+ * before it is known); labels are interned in memory (a few per row at
+ * most: small). Memory: the chunk buffers, the labels and, per label, the
+ * row of the rep and of the customer it names. */
+struct sp_snap_writer {
     sp_outfile *o;
-    ck_t ck;
-    uint64_t pos;                      /* file position */
     sp_err *err;
     bool ok;
-} wsec;
+    snap_header h;
+    snap_section sec[NSECTIONS];
+    uint64_t gfirst[NGROUPS], bfirst[NGROUPS];
+    int cur;                           /* the table being written (-1: none yet) */
+    int ntext[TBL_COUNT];
+    uint64_t row;                      /* its rows so far */
+    size_t nbuf;                       /* rows in the chunk buffers */
+    unsigned char *buf[NCOLS];
+    ck_t ck[NSECTIONS];
+    /* the text of the current table: offsets (row-major) and the scratch file */
+    uint32_t *toff;
+    size_t ntoff;
+    int tfd;
+    unsigned char *tbuf;
+    size_t ntbuf;
+    uint64_t tbytes;                   /* text blob bytes so far (all groups) */
+    uint64_t gused;                    /* blob bytes of the current text group */
+    /* labels: strings back to back (lpool, loff), a hash of idx + 1 */
+    char *lpool;
+    size_t lpool_n, lpool_cap;
+    uint32_t *loff, *lrep, *lcust;     /* per label: offset in lpool, rep row, customer row */
+    size_t nlabels, lcap;
+    uint32_t *lhash;
+    size_t nlhash;
+};
 
-static void w_bytes(wsec *w, const void *p, size_t n)
+static void w_fail(sp_snap_writer *w, const char *what)
 {
-    if (!w->ok || !n) return;
-    ck_update(&w->ck, p, n);
-    w->ok = outfile_write(w->o, p, n, w->err);
-    w->pos += n;
+    if (w->ok) err_set(w->err, SP_EINTERNAL, "snapshot: %s", what);
+    w->ok = false;
 }
 
-static void w_pad(wsec *w)
+static void w_at(sp_snap_writer *w, const void *p, size_t n, uint64_t at)
 {
-    static const char zero[SNAP_ALIGN];
-    size_t to = align_up(w->pos);
-    if (!w->ok || to == w->pos) return;
-    w->ok = outfile_write(w->o, zero, to - w->pos, w->err);
-    w->pos = to;
+    if (w->ok && n) w->ok = outfile_write_at(w->o, p, n, at, w->err);
 }
 
-#define CHUNK 16384
+static uint32_t label(sp_snap_writer *w, const char *s)
+{
+    if (!s || !*s) return UINT32_MAX;
+    uint32_t hv = dict_hash(s);
+    size_t j = hv & (w->nlhash - 1);
+    for (; w->lhash[j]; j = (j + 1) & (w->nlhash - 1)) {
+        uint32_t x = w->lhash[j] - 1;
+        if (strcmp(w->lpool + w->loff[x], s) == 0) return x;
+    }
+    size_t len = strlen(s) + 1;
+    if (w->lpool_n + len > w->lpool_cap) {
+        while (w->lpool_n + len > w->lpool_cap) w->lpool_cap *= 2;
+        w->lpool = xrealloc(w->lpool, w->lpool_cap);
+    }
+    if (w->nlabels == w->lcap) {
+        w->lcap *= 2;
+        w->loff = xreallocarray(w->loff, w->lcap, sizeof *w->loff);
+        w->lrep = xreallocarray(w->lrep, w->lcap, sizeof *w->lrep);
+        w->lcust = xreallocarray(w->lcust, w->lcap, sizeof *w->lcust);
+    }
+    uint32_t x = (uint32_t)w->nlabels++;
+    w->loff[x] = (uint32_t)w->lpool_n;
+    w->lrep[x] = w->lcust[x] = SP_NOROW;
+    memcpy(w->lpool + w->lpool_n, s, len);
+    w->lpool_n += len;
+    w->lhash[j] = x + 1;
+    if (w->nlabels * 2 > w->nlhash) {
+        size_t n2 = w->nlhash * 2;
+        uint32_t *h2 = xcalloc(n2, sizeof *h2);
+        for (size_t k = 0; k < w->nlhash; k++) {
+            if (!w->lhash[k]) continue;
+            size_t i = dict_hash(w->lpool + w->loff[w->lhash[k] - 1]) & (n2 - 1);
+            while (h2[i]) i = (i + 1) & (n2 - 1);
+            h2[i] = w->lhash[k];
+        }
+        free(w->lhash);
+        w->lhash = h2;
+        w->nlhash = n2;
+    }
+    if (w->lpool_n > UINT32_MAX) w_fail(w, "the labels exceed 4 GiB");
+    return x;
+}
+
+static uint32_t lcode(sp_snap_writer *w, const char *s)
+{
+    uint32_t x = label(w, s);
+    return x == UINT32_MAX ? 0 : (uint32_t)(w->gfirst[LABELS] + x);
+}
+
+static void t_flush(sp_snap_writer *w)
+{
+    size_t at = 0;
+    while (w->ok && at < w->ntbuf) {
+        ssize_t k = write(w->tfd, w->tbuf + at, w->ntbuf - at);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            err_set(w->err, SP_EIO, "snapshot: %s", strerror(errno));
+            w->ok = false;
+            break;
+        }
+        at += (size_t)k;
+    }
+    w->ntbuf = 0;
+}
+
+static void t_bytes(sp_snap_writer *w, int g, const void *p, size_t n)
+{
+    ck_update(&w->ck[SEC_BLOB(g)], p, n);
+    w->tbytes += n;
+    w->gused += n;
+    const unsigned char *b = p;
+    while (n) {
+        if (w->ntbuf == 1 << 20) t_flush(w);
+        size_t k = ((size_t)1 << 20) - w->ntbuf < n ? ((size_t)1 << 20) - w->ntbuf : n;
+        memcpy(w->tbuf + w->ntbuf, b, k);
+        w->ntbuf += k, b += k, n -= k;
+    }
+}
+
+/* text: the code of text cell s of the current row (its string goes to the
+ * scratch file); 0 when empty */
+static uint32_t text(sp_snap_writer *w, const char *s)
+{
+    int t = w->cur, nt = w->ntext[t];
+    uint32_t off = (uint32_t)w->bfirst[t];
+    if (s && *s) {
+        off = (uint32_t)(w->bfirst[t] + w->gused);
+        t_bytes(w, t, s, strlen(s) + 1);
+        if (w->tbytes > UINT32_MAX) w_fail(w, "the strings exceed 4 GiB");
+    }
+    uint32_t c = (uint32_t)(w->gfirst[t] + w->row * (uint64_t)nt + w->ntoff % (size_t)nt);
+    w->toff[w->ntoff++] = off;
+    return s && *s ? c : 0;
+}
+
+static void flush_chunk(sp_snap_writer *w)
+{
+    int t = w->cur;
+    if (t < 0 || !w->nbuf) return;
+    uint64_t row0 = w->row - w->nbuf;
+    for (size_t i = 0; i < NCOLS; i++) {
+        if (columns[i].table != t) continue;
+        size_t n = w->nbuf * columns[i].size;
+        ck_update(&w->ck[i], w->buf[i], n);
+        w_at(w, w->buf[i], n, w->sec[i].offset + row0 * columns[i].size);
+    }
+    if (w->ntoff) {
+        int k = w->ntext[t];
+        ck_update(&w->ck[SEC_OFF(t)], w->toff, w->ntoff * 4);
+        w_at(w, w->toff, w->ntoff * 4, w->sec[SEC_OFF(t)].offset + row0 * (uint64_t)k * 4);
+    }
+    w->nbuf = 0;
+    w->ntoff = 0;
+}
+
+/* table_end: the current table is complete: its checksums, the padding of
+ * its text offsets and blob */
+static void table_end(sp_snap_writer *w)
+{
+    int t = w->cur;
+    if (t < 0) return;
+    flush_chunk(w);
+    if (w->row != w->h.rows[t]) w_fail(w, "row count changed while writing");
+    for (size_t i = 0; i < NCOLS; i++)
+        if (columns[i].table == t) w->sec[i].checksum = w->sec[i].bytes ? ck_final(&w->ck[i]) : 0;
+    uint64_t used = w->h.rows[t] * (uint64_t)w->ntext[t];
+    uint32_t pad[GROUP_CODES];
+    for (int k = 0; k < GROUP_CODES; k++) pad[k] = (uint32_t)w->bfirst[t];
+    uint64_t left = w->h.gcodes[t] - used;
+    ck_update(&w->ck[SEC_OFF(t)], pad, left * 4); /* fewer than GROUP_CODES */
+    w_at(w, pad, left * 4, w->sec[SEC_OFF(t)].offset + used * 4);
+    w->sec[SEC_OFF(t)].checksum = w->sec[SEC_OFF(t)].bytes ? ck_final(&w->ck[SEC_OFF(t)]) : 0;
+    /* the blob: padded with NULs to its aligned size */
+    uint64_t want = align_up(w->gused);
+    static const unsigned char zero[SNAP_ALIGN];
+    if (w->gused < want) t_bytes(w, t, zero, want - w->gused);
+    w->h.gblob[t] = w->gused;
+    w->sec[SEC_BLOB(t)].checksum = w->gused ? ck_final(&w->ck[SEC_BLOB(t)]) : 0;
+}
+
+static void table_begin(sp_snap_writer *w, int t)
+{
+    if (w->cur >= 0) table_end(w);
+    w->cur = t;
+    w->row = 0;
+    w->nbuf = 0;
+    w->ntoff = 0;
+    w->gused = 0;
+    w->bfirst[t] = w->tbytes;
+    if (w->h.gcodes[t]) {
+        static const unsigned char nul = 0;
+        t_bytes(w, t, &nul, 1); /* empty cells and padding point here */
+    }
+}
+
+sp_snap_writer *snapshot_writer_open(const char *path, const char *workspace, const uint64_t rows[TBL_COUNT],
+                                     uint64_t data_version, int schema_version, sp_err *err)
+{
+    for (int t = 0; t < TBL_COUNT; t++)
+        if (rows[t] >= SP_NOROW) {
+            err_set(err, SP_EINVAL, "snapshot: too many rows");
+            return NULL;
+        }
+    sp_snap_writer *w = xcalloc(1, sizeof *w);
+    w->err = err;
+    w->ok = true;
+    w->cur = -1;
+    w->tfd = -1;
+    snap_header *h = &w->h;
+    memcpy(h->magic, SNAP_MAGIC, 8);
+    h->format = SNAP_FORMAT;
+    h->schema = (uint32_t)schema_version;
+    h->endian = SNAP_ENDIAN;
+    h->nsections = (uint32_t)NSECTIONS;
+    h->data_version = data_version;
+    uint64_t code = 0;
+    for (int t = 0; t < TBL_COUNT; t++) {
+        w->ntext[t] = ntext(t);
+        h->rows[t] = rows[t];
+        w->gfirst[t] = code;
+        h->gcodes[t] = t == 0 ? GROUP_CODES : round_codes(rows[t] * (uint64_t)ntext(t));
+        code += h->gcodes[t];
+    }
+    w->gfirst[LABELS] = code;
+    if (code >= UINT32_MAX / 2) {
+        free(w);
+        err_set(err, SP_EINVAL, "snapshot: too many strings");
+        return NULL;
+    }
+    /* the offsets of the columns and of the text groups' offsets */
+    uint64_t pos = align_up(sizeof *h + NSECTIONS * sizeof(snap_section));
+    for (size_t i = 0; i < SEC_OFF(LABELS); i++) {
+        uint64_t elem, count;
+        sec_shape(h, i, &elem, &count);
+        w->sec[i].id = (uint32_t)i;
+        w->sec[i].elem = (uint32_t)elem;
+        w->sec[i].offset = pos;
+        w->sec[i].bytes = elem * count;
+        pos = align_up(pos + elem * count);
+    }
+    w->sec[SEC_OFF(LABELS)].offset = pos;
+    for (size_t i = 0; i < NSECTIONS; i++) ck_init(&w->ck[i], i);
+    sp_out_guard guard = {workspace, NULL};
+    w->o = outfile_open(path, &guard, err);
+    if (!w->o) {
+        free(w);
+        return NULL;
+    }
+    char *tp = xasprintf("%s.strings-XXXXXX", path);
+    w->tfd = mkstemp(tp);
+    if (w->tfd >= 0) unlink(tp);
+    else {
+        err_set(err, SP_EIO, "%s: %s", tp, strerror(errno));
+        w->ok = false;
+    }
+    free(tp);
+    for (size_t i = 0; i < NCOLS; i++) w->buf[i] = xmalloc(CHUNK * columns[i].size);
+    w->toff = xmalloc(CHUNK * 4 * sizeof *w->toff);
+    w->tbuf = xmalloc((size_t)1 << 20);
+    w->lpool_cap = 1 << 16;
+    w->lpool = xmalloc(w->lpool_cap);
+    w->lcap = 1024;
+    w->loff = xmalloc(w->lcap * sizeof *w->loff);
+    w->lrep = xmalloc(w->lcap * sizeof *w->lrep);
+    w->lcust = xmalloc(w->lcap * sizeof *w->lcust);
+    w->nlhash = 4096;
+    w->lhash = xcalloc(w->nlhash, sizeof *w->lhash);
+    return w;
+}
+
+#define PUT(ci, T, v) (((T *)(void *)w->buf[ci])[k] = (v))
+
+static uint32_t rep_row(sp_snap_writer *w, uint32_t code)
+{
+    return code ? w->lrep[code - w->gfirst[LABELS]] : SP_NOROW;
+}
+static uint32_t cust_row(sp_snap_writer *w, uint32_t code)
+{
+    return code ? w->lcust[code - w->gfirst[LABELS]] : SP_NOROW;
+}
+
+bool snapshot_writer_row(sp_snap_writer *w, sp_table t, const void *rec)
+{
+    if (!w->ok) return false;
+    if ((int)t < w->cur) {
+        w_fail(w, "tables out of order");
+        return false;
+    }
+    while (w->cur < (int)t) table_begin(w, w->cur + 1); /* tables without rows between */
+    if (w->row >= w->h.rows[t]) {
+        w_fail(w, "more rows than counted");
+        return false;
+    }
+    size_t k = w->nbuf;
+    uint32_t row = (uint32_t)w->row;
+    switch (t) {
+    case TBL_REPS: {
+        const sp_rep *r = rec;
+        uint32_t id = lcode(w, r->id);
+        PUT(CI_REP_id, sp_str, id);
+        if (id) w->lrep[id - w->gfirst[LABELS]] = row;
+        PUT(CI_REP_name, sp_str, lcode(w, r->name));
+        PUT(CI_REP_team, sp_str, lcode(w, r->team));
+        PUT(CI_REP_region, sp_str, lcode(w, r->region));
+        PUT(CI_REP_industry, sp_str, lcode(w, r->industry));
+        PUT(CI_REP_role, uint8_t, (uint8_t)r->role);
+        PUT(CI_REP_active, int8_t, r->active ? 1 : 0);
+        break;
+    }
+    case TBL_CUSTOMERS: {
+        const sp_customer *r = rec;
+        uint32_t id = lcode(w, r->id), owner = lcode(w, r->owner);
+        PUT(CI_CUS_id, sp_str, id);
+        if (id) w->lcust[id - w->gfirst[LABELS]] = row;
+        PUT(CI_CUS_name, sp_str, text(w, r->name));
+        PUT(CI_CUS_region, sp_str, lcode(w, r->region));
+        PUT(CI_CUS_industry, sp_str, lcode(w, r->industry));
+        PUT(CI_CUS_owner, sp_str, owner);
+        PUT(CI_CUS_size, uint8_t, (uint8_t)r->size);
+        PUT(CI_CUS_created_on, sp_day, r->created_on);
+        PUT(CI_CUS_owner_row, uint32_t, rep_row(w, owner));
+        break;
+    }
+    case TBL_LEADS: {
+        const sp_lead *r = rec;
+        PUT(CI_LEA_id, sp_str, text(w, r->id));
+        PUT(CI_LEA_source, sp_str, lcode(w, r->source));
+        PUT(CI_LEA_region, sp_str, lcode(w, r->region));
+        PUT(CI_LEA_industry, sp_str, lcode(w, r->industry));
+        PUT(CI_LEA_owner, sp_str, lcode(w, r->owner));
+        PUT(CI_LEA_opportunity_id, sp_str, text(w, r->opportunity_id));
+        PUT(CI_LEA_size, uint8_t, (uint8_t)r->size);
+        PUT(CI_LEA_created_on, sp_day, r->created_on);
+        PUT(CI_LEA_qualified, int8_t, r->qualified ? 1 : 0);
+        break;
+    }
+    case TBL_DEALS: {
+        const sp_deal *r = rec;
+        uint32_t cu = lcode(w, r->customer_id);
+        PUT(CI_DEA_id, sp_str, text(w, r->id));
+        PUT(CI_DEA_customer_id, sp_str, cu);
+        PUT(CI_DEA_owner, sp_str, lcode(w, r->owner));
+        PUT(CI_DEA_product, sp_str, lcode(w, r->product));
+        PUT(CI_DEA_created_on, sp_day, r->created_on);
+        PUT(CI_DEA_closed_on, sp_day, r->closed_on);
+        PUT(CI_DEA_expected_close_on, sp_day, r->has_expected_close ? r->expected_close_on : SP_DAY_NONE);
+        PUT(CI_DEA_stage, uint8_t, (uint8_t)r->stage);
+        PUT(CI_DEA_amount, sp_money, r->amount);
+        PUT(CI_DEA_cost, sp_money, r->cost);
+        PUT(CI_DEA_has_cost, int8_t, r->has_cost ? 1 : 0);
+        PUT(CI_DEA_probability, int8_t, r->probability);
+        PUT(CI_DEA_is_new_customer, int8_t, r->is_new_customer);
+        PUT(CI_DEA_is_renewal, int8_t, r->is_renewal);
+        PUT(CI_DEA_has_expected_close, int8_t, r->has_expected_close ? 1 : 0);
+        PUT(CI_DEA_customer_row, uint32_t, cust_row(w, cu));
+        break;
+    }
+    case TBL_ACTIVITIES: {
+        const sp_activity *r = rec;
+        uint32_t rep = lcode(w, r->rep), cu = lcode(w, r->customer_id);
+        PUT(CI_ACT_id, sp_str, text(w, r->id));
+        PUT(CI_ACT_rep, sp_str, rep);
+        PUT(CI_ACT_customer_id, sp_str, cu);
+        PUT(CI_ACT_occurred_on, sp_day, r->occurred_on);
+        PUT(CI_ACT_kind, uint8_t, (uint8_t)r->kind);
+        PUT(CI_ACT_customer_row, uint32_t, cust_row(w, cu));
+        PUT(CI_ACT_rep_row, uint32_t, rep_row(w, rep));
+        break;
+    }
+    case TBL_INVOICES: {
+        const sp_invoice *r = rec;
+        uint32_t cu;
+        PUT(CI_INV_id, sp_str, text(w, r->id));
+        PUT(CI_INV_deal_id, sp_str, text(w, r->deal_id));
+        PUT(CI_INV_customer_id, sp_str, cu = lcode(w, r->customer_id));
+        PUT(CI_INV_issued_on, sp_day, r->issued_on);
+        PUT(CI_INV_due_on, sp_day, r->due_on);
+        PUT(CI_INV_paid_on, sp_day, r->paid_on);
+        PUT(CI_INV_amount, sp_money, r->amount);
+        PUT(CI_INV_paid, sp_money, r->paid);
+        PUT(CI_INV_customer_row, uint32_t, cust_row(w, cu));
+        break;
+    }
+    case TBL_SPEND: {
+        const sp_spend *r = rec;
+        PUT(CI_SPE_id, sp_str, text(w, r->id));
+        PUT(CI_SPE_category, sp_str, lcode(w, r->category));
+        PUT(CI_SPE_strategy_id, sp_str, lcode(w, r->strategy_id));
+        PUT(CI_SPE_task_id, sp_str, lcode(w, r->task_id));
+        PUT(CI_SPE_note, sp_str, text(w, r->note));
+        PUT(CI_SPE_spent_on, sp_day, r->spent_on);
+        PUT(CI_SPE_amount, sp_money, r->amount);
+        break;
+    }
+    default:
+        w_fail(w, "bad table");
+        return false;
+    }
+    w->row++;
+    if (++w->nbuf == CHUNK) flush_chunk(w);
+    return w->ok;
+}
+
+void snapshot_writer_abort(sp_snap_writer *w)
+{
+    if (!w) return;
+    if (w->o) outfile_abort(w->o);
+    if (w->tfd >= 0) close(w->tfd);
+    for (size_t i = 0; i < NCOLS; i++) free(w->buf[i]);
+    free(w->toff);
+    free(w->tbuf);
+    free(w->lpool);
+    free(w->loff);
+    free(w->lrep);
+    free(w->lcust);
+    free(w->lhash);
+    free(w);
+}
+
+bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
+{
+    *out = NULL;
+    /* every remaining table (empty ones included) */
+    while (w->ok && w->cur < TBL_COUNT - 1) table_begin(w, w->cur + 1);
+    if (w->cur >= 0) table_end(w);
+    t_flush(w);
+    snap_header *h = &w->h;
+    /* the labels: offsets, then the blob after the text blobs */
+    h->gcodes[LABELS] = round_codes(w->nlabels);
+    h->gblob[LABELS] = align_up(w->lpool_n);
+    uint64_t lbfirst = w->tbytes;
+    if (w->ok && lbfirst + h->gblob[LABELS] > UINT32_MAX) w_fail(w, "the strings exceed 4 GiB");
+    size_t nhash = 16;
+    while (nhash < w->nlabels * 2) nhash *= 2;
+    h->nhash = nhash;
+    for (size_t i = SEC_OFF(LABELS); i < NSECTIONS; i++) {
+        uint64_t elem, count;
+        sec_shape(h, i, &elem, &count);
+        w->sec[i].id = (uint32_t)i;
+        w->sec[i].elem = (uint32_t)elem;
+        if (i > SEC_OFF(LABELS)) w->sec[i].offset = align_up(w->sec[i - 1].offset + w->sec[i - 1].bytes);
+        w->sec[i].bytes = elem * count;
+    }
+    h->file_bytes = align_up(w->sec[SEC_HASH].offset + w->sec[SEC_HASH].bytes);
+    if (w->ok) {
+        ck_t *c = &w->ck[SEC_OFF(LABELS)];
+        uint32_t *b = w->toff;
+        size_t nb = 0;
+        uint64_t at = w->sec[SEC_OFF(LABELS)].offset;
+        for (uint64_t x = 0; x < h->gcodes[LABELS]; x++) {
+            b[nb++] = (uint32_t)(lbfirst + (x < w->nlabels ? w->loff[x] : h->gblob[LABELS] - 1));
+            if (nb == CHUNK || x + 1 == h->gcodes[LABELS]) {
+                ck_update(c, b, nb * 4);
+                w_at(w, b, nb * 4, at);
+                at += nb * 4;
+                nb = 0;
+            }
+        }
+        w->sec[SEC_OFF(LABELS)].checksum = h->gcodes[LABELS] ? ck_final(c) : 0;
+    }
+    /* the text blobs, copied from the scratch file */
+    uint64_t at = w->sec[SEC_BLOB(0)].offset;
+    for (uint64_t done = 0; w->ok && done < w->tbytes;) {
+        size_t want = w->tbytes - done < ((size_t)1 << 20) ? (size_t)(w->tbytes - done) : (size_t)1 << 20;
+        ssize_t k = pread(w->tfd, w->tbuf, want, (off_t)done);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            err_set(w->err, SP_EIO, "snapshot: %s", k < 0 ? strerror(errno) : "short read");
+            w->ok = false;
+            break;
+        }
+        w_at(w, w->tbuf, (size_t)k, at + done);
+        done += (uint64_t)k;
+    }
+    if (w->ok && h->gblob[LABELS]) {
+        if (h->gblob[LABELS] > w->lpool_cap) w->lpool = xrealloc(w->lpool, h->gblob[LABELS]);
+        memset(w->lpool + w->lpool_n, 0, h->gblob[LABELS] - w->lpool_n);
+        w->sec[SEC_BLOB(LABELS)].checksum = checksum(w->lpool, h->gblob[LABELS], SEC_BLOB(LABELS));
+        w_at(w, w->lpool, h->gblob[LABELS], w->sec[SEC_BLOB(LABELS)].offset);
+    }
+    if (w->ok) {
+        uint32_t *hash = xcalloc(nhash, sizeof *hash);
+        for (size_t x = 0; x < w->nlabels; x++) {
+            size_t j = dict_hash(w->lpool + w->loff[x]) & (nhash - 1);
+            while (hash[j]) j = (j + 1) & (nhash - 1);
+            hash[j] = (uint32_t)(w->gfirst[LABELS] + x);
+        }
+        w->sec[SEC_HASH].checksum = checksum(hash, nhash * 4, SEC_HASH);
+        w_at(w, hash, nhash * 4, w->sec[SEC_HASH].offset);
+        free(hash);
+    }
+    if (w->ok) {
+        h->checksum = 0;
+        uint64_t sum = checksum(h, sizeof *h, 0);
+        h->checksum = checksum(w->sec, NSECTIONS * sizeof(snap_section), sum);
+        w_at(w, h, sizeof *h, 0);
+        w_at(w, w->sec, NSECTIONS * sizeof(snap_section), sizeof *h);
+    }
+    if (w->ok) w->ok = outfile_sync(w->o, w->err);
+    bool ok = w->ok;
+    if (ok) {
+        *out = w->o;
+        w->o = NULL;
+    }
+    snapshot_writer_abort(w);
+    return ok;
+}
 
 bool snapshot_write(const char *path, const char *workspace, const sp_dataset *ds, uint64_t data_version,
                     int schema_version, sp_err *err)
@@ -250,207 +760,48 @@ bool snapshot_write(const char *path, const char *workspace, const sp_dataset *d
     return outfile_commit(o, err);
 }
 
-bool snapshot_write_prepare(const char *path, const char *workspace, const sp_dataset *cds, uint64_t data_version,
+bool snapshot_write_prepare(const char *path, const char *workspace, const sp_dataset *ds, uint64_t data_version,
                             int schema_version, sp_outfile **out, sp_err *err)
 {
     *out = NULL;
-    sp_dataset *ds = (sp_dataset *)cds; /* only read */
-    if (ds->borrowed || !ds->dict.ptr) {
-        err_set(err, SP_EINTERNAL, "snapshot: the dataset is not an owned one");
+    uint64_t rows[TBL_COUNT];
+    for (int t = 0; t < TBL_COUNT; t++) rows[t] = table_rows(ds, t);
+    sp_snap_writer *w = snapshot_writer_open(path, workspace, rows, data_version, schema_version, err);
+    if (!w) return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < ds->reps.n; i++) {
+        sp_rep r = rep_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_REPS, &r);
+    }
+    for (size_t i = 0; ok && i < ds->customers.n; i++) {
+        sp_customer r = customer_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_CUSTOMERS, &r);
+    }
+    for (size_t i = 0; ok && i < ds->leads.n; i++) {
+        sp_lead r = lead_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_LEADS, &r);
+    }
+    for (size_t i = 0; ok && i < ds->deals.n; i++) {
+        sp_deal r = deal_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_DEALS, &r);
+    }
+    for (size_t i = 0; ok && i < ds->activities.n; i++) {
+        sp_activity r = activity_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_ACTIVITIES, &r);
+    }
+    for (size_t i = 0; ok && i < ds->invoices.n; i++) {
+        sp_invoice r = invoice_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_INVOICES, &r);
+    }
+    for (size_t i = 0; ok && i < ds->spend.n; i++) {
+        sp_spend r = spend_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_SPEND, &r);
+    }
+    if (!ok) {
+        snapshot_writer_abort(w);
         return false;
     }
-    /* the dictionary groups: which codes are text of which table, then the
-     * new numbering (labels in their order, then each table's text in row
-     * order), remap old -> new and inv new -> old (UINT32_MAX: padding) */
-    size_t nd = ds->dict.n;
-    uint8_t *grp = xcalloc(nd ? nd : 1, 1);
-    for (size_t i = 0; i < NCOLS; i++) {
-        if (!is_text(&columns[i])) continue;
-        const sp_str *v = *column_slot(ds, &columns[i]);
-        size_t n = table_rows(ds, columns[i].table);
-        for (size_t r = 0; r < n; r++)
-            if (v[r] && v[r] < nd) grp[v[r]] = (uint8_t)(1 + columns[i].table);
-    }
-    snap_header h;
-    memset(&h, 0, sizeof h);
-    uint32_t *remap = xmalloc((nd ? nd : 1) * sizeof *remap);
-    uint64_t nnew = 0, gfirst[NGROUPS];
-    for (size_t c = 0; c < nd; c++) remap[c] = UINT32_MAX;
-    gfirst[0] = 0;
-    for (size_t c = 0; c < nd; c++)
-        if (!grp[c]) remap[c] = (uint32_t)nnew++;
-    h.gcodes[0] = round_codes(nnew);
-    nnew = h.gcodes[0];
-    for (int g = 1; g < NGROUPS; g++) {
-        gfirst[g] = nnew;
-        for (size_t i = 0; i < NCOLS; i++) {
-            if (columns[i].table != g - 1 || !is_text(&columns[i])) continue;
-            const sp_str *v = *column_slot(ds, &columns[i]);
-            size_t n = table_rows(ds, columns[i].table);
-            for (size_t r = 0; r < n; r++)
-                if (v[r] && v[r] < nd && grp[v[r]] == g && remap[v[r]] == UINT32_MAX) remap[v[r]] = (uint32_t)nnew++;
-        }
-        h.gcodes[g] = round_codes(nnew - gfirst[g]);
-        nnew = gfirst[g] + h.gcodes[g];
-    }
-    if (nnew >= UINT32_MAX) {
-        free(grp), free(remap);
-        err_set(err, SP_EINVAL, "snapshot: too many strings");
-        return false;
-    }
-    uint32_t *inv = xmalloc((nnew ? nnew : 1) * sizeof *inv);
-    for (size_t c = 0; c < nnew; c++) inv[c] = UINT32_MAX;
-    for (size_t c = 0; c < nd; c++)
-        if (remap[c] != UINT32_MAX) inv[remap[c]] = (uint32_t)c;
-    free(grp);
-    /* blob sizes: group 0 starts with the NUL of code 0 */
-    uint64_t bfirst[NGROUPS], btotal = 0;
-    size_t nlabels = 0;
-    for (int g = 0; g < NGROUPS; g++) {
-        uint64_t bytes = 0;
-        for (uint64_t c = gfirst[g]; c < gfirst[g] + h.gcodes[g]; c++) {
-            if (c == 0) bytes += 1;
-            else if (inv[c] != UINT32_MAX) bytes += strlen(ds->dict.ptr[inv[c]]) + 1, nlabels += g == 0;
-        }
-        if (h.gcodes[g] && !bytes) bytes = 1;
-        bfirst[g] = btotal;
-        h.gblob[g] = align_up(bytes);
-        btotal += h.gblob[g];
-    }
-    if (btotal > UINT32_MAX) {
-        free(remap), free(inv);
-        err_set(err, SP_EINVAL, "snapshot: the strings exceed 4 GiB");
-        return false;
-    }
-    size_t nhash = 16;
-    while (nhash < nlabels * 2) nhash *= 2;
-    uint32_t *hash = xcalloc(nhash, sizeof *hash);
-    for (uint64_t c = 1; c < h.gcodes[0]; c++) {
-        if (inv[c] == UINT32_MAX) continue;
-        size_t j = dict_hash(ds->dict.ptr[inv[c]]) & (nhash - 1);
-        while (hash[j]) j = (j + 1) & (nhash - 1);
-        hash[j] = (uint32_t)c;
-    }
-
-    memcpy(h.magic, SNAP_MAGIC, 8);
-    h.format = SNAP_FORMAT;
-    h.schema = (uint32_t)schema_version;
-    h.endian = SNAP_ENDIAN;
-    h.nsections = (uint32_t)NSECTIONS;
-    h.data_version = data_version;
-    for (int t = 0; t < TBL_COUNT; t++) h.rows[t] = table_rows(ds, t);
-    h.nhash = nhash;
-    snap_section *sec = xcalloc(NSECTIONS, sizeof *sec);
-    size_t pos = align_up(sizeof h + NSECTIONS * sizeof *sec);
-    for (size_t i = 0; i < NSECTIONS; i++) {
-        uint64_t elem, count;
-        sec_shape(&h, i, &elem, &count);
-        sec[i].id = (uint32_t)i;
-        sec[i].elem = (uint32_t)elem;
-        sec[i].offset = pos;
-        sec[i].bytes = elem * count;
-        pos = align_up(size_add(pos, elem * count));
-    }
-    h.file_bytes = pos;
-
-    /* write: a blank header and table, every section in order (checksummed
-     * as it goes), then the header and table over the blank */
-    sp_out_guard guard = {workspace, NULL};
-    sp_outfile *o = outfile_open(path, &guard, err);
-    bool ok = o != NULL;
-    wsec w;
-    memset(&w, 0, sizeof w);
-    w.o = o, w.err = err, w.ok = ok;
-    if (ok) {
-        unsigned char *blank = xcalloc(1, sec[0].offset);
-        w.ok = outfile_write(o, blank, sec[0].offset, err);
-        w.pos = sec[0].offset;
-        free(blank);
-    }
-    uint32_t *buf = xmalloc(CHUNK * sizeof *buf);
-    char *sbuf = xmalloc(CHUNK * 16);
-    for (size_t i = 0; w.ok && i < NSECTIONS; i++) {
-        ck_init(&w.ck, i);
-        if (i < NCOLS) {
-            const void *data = *column_slot(ds, &columns[i]);
-            size_t n = table_rows(ds, columns[i].table);
-            if (!is_code(&columns[i])) {
-                w_bytes(&w, data, n * columns[i].size);
-            } else {
-                const sp_str *v = data;
-                for (size_t r = 0; r < n; r += CHUNK) {
-                    size_t k = n - r < CHUNK ? n - r : CHUNK;
-                    for (size_t j = 0; j < k; j++) buf[j] = v[r + j] < nd ? remap[v[r + j]] : 0;
-                    for (size_t j = 0; j < k; j++) if (buf[j] == UINT32_MAX) buf[j] = 0;
-                    w_bytes(&w, buf, k * sizeof *buf);
-                }
-            }
-        } else if (i < SEC_BLOB(0)) {
-            int g = (int)(i - SEC_OFF(0));
-            uint64_t at = bfirst[g] + (g == 0);
-            for (uint64_t c = gfirst[g], end = gfirst[g] + h.gcodes[g]; c < end;) {
-                size_t k = 0;
-                for (; k < CHUNK && c < end; k++, c++) {
-                    if (c == 0) buf[k] = 0;
-                    else if (inv[c] == UINT32_MAX) buf[k] = (uint32_t)(bfirst[g] + h.gblob[g] - 1);
-                    else {
-                        buf[k] = (uint32_t)at;
-                        at += strlen(ds->dict.ptr[inv[c]]) + 1;
-                    }
-                }
-                w_bytes(&w, buf, k * sizeof *buf);
-            }
-        } else if (i < SEC_HASH) {
-            int g = (int)(i - SEC_BLOB(0));
-            size_t used = 0, fill = 0;
-            if (g == 0 && h.gcodes[0]) sbuf[fill++] = 0, used++;
-            for (uint64_t c = gfirst[g] + (g == 0); c < gfirst[g] + h.gcodes[g]; c++) {
-                if (inv[c] == UINT32_MAX) continue;
-                const char *str = ds->dict.ptr[inv[c]];
-                size_t len = strlen(str) + 1;
-                if (fill + len > CHUNK * 16) {
-                    w_bytes(&w, sbuf, fill);
-                    fill = 0;
-                }
-                if (len > CHUNK * 16) w_bytes(&w, str, len);
-                else memcpy(sbuf + fill, str, len), fill += len;
-                used += len;
-            }
-            w_bytes(&w, sbuf, fill);
-            memset(sbuf, 0, SNAP_ALIGN);
-            while (used < h.gblob[g]) {
-                size_t k = h.gblob[g] - used < SNAP_ALIGN ? h.gblob[g] - used : SNAP_ALIGN;
-                w_bytes(&w, sbuf, k);
-                used += k;
-            }
-        } else {
-            w_bytes(&w, hash, nhash * sizeof *hash);
-        }
-        sec[i].checksum = sec[i].bytes ? ck_final(&w.ck) : 0;
-        w_pad(&w);
-    }
-    free(buf);
-    free(sbuf);
-    ok = w.ok;
-    if (ok && w.pos != h.file_bytes) {
-        err_set(err, SP_EINTERNAL, "snapshot: wrote %llu bytes, expected %llu", (unsigned long long)w.pos,
-                (unsigned long long)h.file_bytes);
-        ok = false;
-    }
-    if (ok) {
-        uint64_t sum = checksum(&h, sizeof h, 0);
-        h.checksum = checksum(sec, NSECTIONS * sizeof *sec, sum);
-        ok = outfile_write_at(o, &h, sizeof h, 0, err) &&
-             outfile_write_at(o, sec, NSECTIONS * sizeof *sec, sizeof h, err);
-    }
-    if (ok) ok = outfile_sync(o, err);
-    if (ok) *out = o;
-    else outfile_abort(o);
-    free(sec);
-    free(remap);
-    free(inv);
-    free(hash);
-    return ok;
+    return snapshot_writer_finish(w, out);
 }
 
 /* ---- checking ---- */
@@ -553,7 +904,7 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
 {
     bool use[TBL_COUNT], eager[NGROUPS];
     closure(want, use);
-    for (int g = 0; g < NGROUPS; g++) eager[g] = !want || g == 0;
+    for (int g = 0; g < NGROUPS; g++) eager[g] = !want || g == LABELS || g == 0; /* group 0: code 0 only */
     memset(info, 0, sizeof *info);
     info->file_bytes = n;
     const unsigned char *b = p;
@@ -642,8 +993,9 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
     const uint32_t *off = (const uint32_t *)(b + sec[SEC_OFF(0)].offset);
     const char *blob = (const char *)(b + sec[SEC_BLOB(0)].offset);
     const uint32_t *hash = (const uint32_t *)(b + sec[SEC_HASH].offset);
+    uint64_t lfirst = ndict - h.gcodes[LABELS];
     for (size_t j = 0; !bad && j < h.nhash; j++)
-        if (hash[j] >= h.gcodes[0]) bad = "dictionary hash";
+        if (hash[j] && (hash[j] < lfirst || hash[j] >= ndict)) bad = "dictionary hash";
     for (size_t i = 0; !bad && i < NCOLS; i++)
         if (use[columns[i].table] && !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict))
             bad = columns[i].name;
@@ -666,28 +1018,26 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
         ds->dict.off = off;
         ds->dict.hash = hash;
         ds->dict.nhash = h.nhash;
-        ds->dict.nverified = h.gcodes[0];
+        ds->dict.vfirst = 0;
         ds->dict.nlazy = 0;
         snap_lazy *z = NULL;
-        uint64_t first = 0;
         bool all = true;
-        for (int g = 0; g < NGROUPS; g++) {
-            if (g > 0 && h.gcodes[g]) {
-                if (eager[g] && all) ds->dict.nverified = first + h.gcodes[g];
-                else {
-                    all = false;
-                    if (!z) {
-                        z = xcalloc(1, sizeof *z);
-                        z->base = b;
-                        z->h = h;
-                        memcpy(z->sec, sec, sizeof z->sec);
-                    }
+        for (int g = 0; g < LABELS; g++) all = all && eager[g];
+        if (!all) {
+            ds->dict.vfirst = lfirst;
+            z = xcalloc(1, sizeof *z);
+            z->base = b;
+            z->h = h;
+            memcpy(z->sec, sec, sizeof z->sec);
+            uint64_t first = 0;
+            for (int g = 0; g < LABELS; g++) {
+                if (h.gcodes[g]) {
                     size_t k = ds->dict.nlazy++;
                     z->group[k] = g;
                     ds->dict.lazy[k] = (sp_dict_range){(uint32_t)first, (uint32_t)(first + h.gcodes[g]), eager[g] ? 1 : 0};
                 }
+                first += h.gcodes[g];
             }
-            first += h.gcodes[g];
         }
         if (z) {
             ds->dict.lazy_ctx = z;

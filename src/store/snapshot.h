@@ -80,6 +80,21 @@ typedef struct sp_outfile sp_outfile;
 bool snapshot_write_prepare(const char *path, const char *workspace, const sp_dataset *ds, uint64_t data_version,
                             int schema_version, sp_outfile **out, sp_err *err);
 
+/* The streaming writer: snapshot_writer_open with the row count of every
+ * table, then every row in table order (sp_table order; exactly the
+ * counted rows of each: the struct of records.h for table t), then
+ * snapshot_writer_finish: *out holds the synced temporary file (commit or
+ * abort it as for snapshot_write_prepare). Memory stays bounded (chunks of
+ * rows, the labels, a scratch file for the unique strings). Any failure
+ * (also a row count that does not match) makes finish return false with
+ * err set; snapshot_writer_abort discards a writer not finished. */
+typedef struct sp_snap_writer sp_snap_writer;
+sp_snap_writer *snapshot_writer_open(const char *path, const char *workspace, const uint64_t rows[TBL_COUNT],
+                                     uint64_t data_version, int schema_version, sp_err *err);
+bool snapshot_writer_row(sp_snap_writer *w, sp_table t, const void *rec);
+bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out);
+void snapshot_writer_abort(sp_snap_writer *w);
+
 /* snapshot_check: verifies the bytes p[0..n) as a snapshot of schema_version;
  * fills *info (state FRESH when its version is expect_version, STALE when
  * another, DAMAGED with info->why otherwise). Reads nothing outside

@@ -278,9 +278,11 @@ static void test_lazy_text(void **state)
     sp_dataset *m = dataset_new();
     assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, m, want), SNAP_FRESH);
     dataset_index(m);
-    assert_true(m->dict.nverified < m->dict.n);
+    assert_true(m->dict.vfirst > 0 && m->dict.vfirst < m->dict.n);
     assert_true(m->dict.nlazy > 0);
-    assert_int_equal(m->dict.lazy[0].state, 0);
+    size_t unchecked = 0;
+    for (size_t k = 0; k < m->dict.nlazy; k++) unchecked += m->dict.lazy[k].state == 0;
+    assert_true(unchecked > 0);
     assert_string_equal(deal_at(m, 0).id, "d1");
     assert_string_equal(activity_at(m, 1).id, "a2");
     assert_string_equal(deal_at(m, 0).product, "云");
