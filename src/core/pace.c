@@ -398,6 +398,9 @@ void pace_spec_union(sp_load_spec *dst, const sp_load_spec *src)
             if (!dst->want[t]) dst->act_kind = src->act_kind;
             else if (dst->act_kind != src->act_kind) dst->act_kind = -1;
         }
+        if (t == TBL_ACTIVITIES)
+            dst->activities_touch_only = dst->want[t] ? dst->activities_touch_only && src->activities_touch_only
+                                                      : src->activities_touch_only;
         if (t == TBL_DEALS)
             dst->deals_closed_only = dst->want[t] ? dst->deals_closed_only && src->deals_closed_only
                                                   : src->deals_closed_only;

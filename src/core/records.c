@@ -44,6 +44,19 @@ const char *actkind_name(sp_actkind k)
     return (unsigned)k < ACT_KIND_COUNT ? n[k] : "";
 }
 
+sp_day day_index_last(const sp_day_index *x, size_t i, sp_day d)
+{
+    size_t lo = x->off[i], hi = x->off[i + 1];
+    if (lo == hi || x->day[lo] > d) return SP_DAY_NONE;
+    if (x->day[hi - 1] <= d) return x->day[hi - 1];
+    while (hi - lo > 1) { /* day[lo] <= d < day[hi] */
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->day[mid] <= d) lo = mid;
+        else hi = mid;
+    }
+    return x->day[lo];
+}
+
 /* ---- load spec ---- */
 
 void load_spec_init(sp_load_spec *s)

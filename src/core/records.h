@@ -180,6 +180,21 @@ typedef struct sp_dict {
 /* the string a code of a damaged lazy range reads as (never its bytes) */
 #define SP_STR_DAMAGED "\xEF\xBF\xBD"
 
+/* A derived index per customer row i: the distinct days of its records,
+ * ascending, day[off[i] .. off[i + 1]) (off has customers.n + 1 entries).
+ * A snapshot holds two (store/snapshot.h): the days of each customer's
+ * activities (touch) and of its visits and meetings (visit), so that the
+ * last touch on or before any date is a binary search. off == NULL: the
+ * dataset has none (computed from the activities instead). */
+typedef struct sp_day_index {
+    const uint32_t *off;
+    const sp_day *day;
+} sp_day_index;
+
+/* day_index_last: the latest day of customer row i on or before d in x, or
+ * SP_DAY_NONE. */
+sp_day day_index_last(const sp_day_index *x, size_t i, sp_day d);
+
 /* The records a computation sees. Columns hold what the store loaded (the
  * loader may leave a table empty when the query does not need it, see
  * sp_load_spec). */
@@ -197,6 +212,7 @@ typedef struct sp_dataset {
      * customers on first use (dataset_customer_row) */
     struct sp_ptrmap *rep_by_id, *customer_by_id;
     sp_rep *rep_rows;                  /* row views of reps (a small table), built by dataset_index() */
+    sp_day_index touch, visit;         /* borrowed from a snapshot, or none */
     bool borrowed;                     /* columns and dictionary point into a mapping */
     void *owner;                       /* what to release with the dataset (a snapshot), or NULL */
     void (*release)(void *owner);
@@ -356,6 +372,11 @@ typedef struct sp_load_spec {
      * [from, to] (no open deals): the store may skip the others. Unions of
      * specs keep it only when every part has it (see pace_spec_union). */
     bool deals_closed_only;
+    /* activities_touch_only: the activities are read only for each
+     * customer's last touch and last visit (alerts): a store holding the day
+     * indexes (sp_dataset.touch, .visit) may give those and no activities.
+     * Unions keep it only when every part has it. */
+    bool activities_touch_only;
 } sp_load_spec;
 
 /* load_spec_init: nothing wanted, unbounded ranges, every kind. */

@@ -47,10 +47,11 @@ typedef struct snap_header {
     uint64_t gcodes[NGROUPS];          /* codes of each dictionary group */
     uint64_t gblob[NGROUPS];           /* blob bytes of each group */
     uint64_t nhash;
+    uint64_t ntouch, nvisit;           /* entries of the day indexes */
     uint64_t file_bytes;
     uint64_t checksum;                 /* header (this field 0) + section table */
 } snap_header;
-_Static_assert(sizeof(snap_header) == 8 + 4 * 4 + 8 + 8 * TBL_COUNT + 16 * NGROUPS + 8 * 3, "packed header");
+_Static_assert(sizeof(snap_header) == 8 + 4 * 4 + 8 + 8 * TBL_COUNT + 16 * NGROUPS + 8 * 5, "packed header");
 
 typedef struct snap_section {
     uint32_t id, elem;                 /* position in the section list, element size */
@@ -81,7 +82,13 @@ static const coldesc columns[] = {
 #define SEC_OFF(g) (NCOLS + (g))
 #define SEC_BLOB(g) (NCOLS + NGROUPS + (g))
 #define SEC_HASH (NCOLS + 2 * NGROUPS)
-#define NSECTIONS (SEC_HASH + 1)
+/* the derived day indexes (records.h sp_day_index): offsets per customer
+ * row (+ 1), days */
+#define SEC_TOFF (SEC_HASH + 1)
+#define SEC_TDAY (SEC_HASH + 2)
+#define SEC_VOFF (SEC_HASH + 3)
+#define SEC_VDAY (SEC_HASH + 4)
+#define NSECTIONS (SEC_HASH + 5)
 
 static void *table_of(sp_dataset *ds, int t)
 {
@@ -209,7 +216,9 @@ static void sec_shape(const snap_header *h, size_t i, uint64_t *elem, uint64_t *
     if (i < NCOLS) *elem = columns[i].size, *count = h->rows[columns[i].table];
     else if (i < SEC_BLOB(0)) *elem = 4, *count = h->gcodes[i - SEC_OFF(0)];
     else if (i < SEC_HASH) *elem = 1, *count = h->gblob[i - SEC_BLOB(0)];
-    else *elem = 4, *count = h->nhash;
+    else if (i == SEC_HASH) *elem = 4, *count = h->nhash;
+    else if (i == SEC_TOFF || i == SEC_VOFF) *elem = 4, *count = h->rows[TBL_CUSTOMERS] + 1;
+    else *elem = 4, *count = i == SEC_TDAY ? h->ntouch : h->nvisit;
 }
 
 /* the column indexes, in columns[] order */
@@ -271,6 +280,11 @@ struct sp_snap_writer {
     size_t nlabels, lcap;
     uint32_t *lhash;
     size_t nlhash;
+    /* the activities with a customer and a day, for the day indexes */
+    uint32_t *acust;
+    sp_day *aday;
+    uint8_t *avisit;
+    size_t nact;
 };
 
 static void w_fail(sp_snap_writer *w, const char *what)
@@ -609,8 +623,20 @@ bool snapshot_writer_row(sp_snap_writer *w, sp_table t, const void *rec)
         PUT(CI_ACT_customer_id, sp_str, cu);
         PUT(CI_ACT_occurred_on, sp_day, r->occurred_on);
         PUT(CI_ACT_kind, uint8_t, (uint8_t)r->kind);
-        PUT(CI_ACT_customer_row, uint32_t, cust_row(w, cu));
+        uint32_t crow = cust_row(w, cu);
+        PUT(CI_ACT_customer_row, uint32_t, crow);
         PUT(CI_ACT_rep_row, uint32_t, rep_row(w, rep));
+        if (crow != SP_NOROW && r->occurred_on != SP_DAY_NONE) {
+            if (!w->acust) {
+                size_t n = w->h.rows[TBL_ACTIVITIES] ? w->h.rows[TBL_ACTIVITIES] : 1;
+                w->acust = xmalloc(n * sizeof *w->acust);
+                w->aday = xmalloc(n * sizeof *w->aday);
+                w->avisit = xmalloc(n);
+            }
+            w->acust[w->nact] = crow;
+            w->aday[w->nact] = r->occurred_on;
+            w->avisit[w->nact++] = r->kind == ACT_VISIT || r->kind == ACT_MEETING;
+        }
         break;
     }
     case TBL_INVOICES: {
@@ -660,7 +686,58 @@ void snapshot_writer_abort(sp_snap_writer *w)
     free(w->lrep);
     free(w->lcust);
     free(w->lhash);
+    free(w->acust);
+    free(w->aday);
+    free(w->avisit);
     free(w);
+}
+
+static int day_cmp(const void *a, const void *b)
+{
+    sp_day x = *(const sp_day *)a, y = *(const sp_day *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* build_index: the day index of the activities (visits only when visits):
+ * per customer row, its distinct days ascending. */
+static void build_index(const sp_snap_writer *w, bool visits, size_t ncust, uint32_t **off_out, sp_day **day_out,
+                        uint64_t *n_out)
+{
+    uint32_t *off = xcalloc(ncust + 1, sizeof *off);
+    size_t total = 0;
+    for (size_t i = 0; i < w->nact; i++)
+        if (!visits || w->avisit[i]) off[w->acust[i] + 1]++, total++;
+    for (size_t c = 0; c < ncust; c++) off[c + 1] += off[c];
+    sp_day *day = xmalloc((total ? total : 1) * sizeof *day);
+    uint32_t *pos = xmalloc((ncust ? ncust : 1) * sizeof *pos);
+    memcpy(pos, off, ncust * sizeof *pos);
+    for (size_t i = 0; i < w->nact; i++)
+        if (!visits || w->avisit[i]) day[pos[w->acust[i]]++] = w->aday[i];
+    free(pos);
+    /* sort each customer's days and keep the distinct ones, compacting */
+    size_t out = 0;
+    for (size_t c = 0; c < ncust; c++) {
+        size_t lo = off[c], hi = off[c + 1];
+        sp_day *d = day + lo;
+        size_t n = hi - lo;
+        if (n <= 16) {
+            for (size_t i = 1; i < n; i++)
+                for (size_t j = i; j > 0 && d[j - 1] > d[j]; j--) {
+                    sp_day t = d[j];
+                    d[j] = d[j - 1];
+                    d[j - 1] = t;
+                }
+        } else {
+            qsort(d, n, sizeof *d, day_cmp);
+        }
+        off[c] = (uint32_t)out;
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || d[i] != d[i - 1]) day[out++] = d[i];
+    }
+    off[ncust] = (uint32_t)out;
+    *off_out = off;
+    *day_out = day;
+    *n_out = out;
 }
 
 bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
@@ -679,6 +756,14 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
     size_t nhash = 16;
     while (nhash < w->nlabels * 2) nhash *= 2;
     h->nhash = nhash;
+    uint32_t *toff = NULL, *voff = NULL;
+    sp_day *tday = NULL, *vday = NULL;
+    if (w->ok) {
+        build_index(w, false, h->rows[TBL_CUSTOMERS], &toff, &tday, &h->ntouch);
+        build_index(w, true, h->rows[TBL_CUSTOMERS], &voff, &vday, &h->nvisit);
+    }
+    free(w->acust), free(w->aday), free(w->avisit);
+    w->acust = NULL, w->aday = NULL, w->avisit = NULL;
     for (size_t i = SEC_OFF(LABELS); i < NSECTIONS; i++) {
         uint64_t elem, count;
         sec_shape(h, i, &elem, &count);
@@ -687,7 +772,7 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
         if (i > SEC_OFF(LABELS)) w->sec[i].offset = align_up(w->sec[i - 1].offset + w->sec[i - 1].bytes);
         w->sec[i].bytes = elem * count;
     }
-    h->file_bytes = align_up(w->sec[SEC_HASH].offset + w->sec[SEC_HASH].bytes);
+    h->file_bytes = align_up(w->sec[NSECTIONS - 1].offset + w->sec[NSECTIONS - 1].bytes);
     if (w->ok) {
         ck_t *c = &w->ck[SEC_OFF(LABELS)];
         uint32_t *b = w->toff;
@@ -734,6 +819,20 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
         w->sec[SEC_HASH].checksum = checksum(hash, nhash * 4, SEC_HASH);
         w_at(w, hash, nhash * 4, w->sec[SEC_HASH].offset);
         free(hash);
+    }
+    const void *idx[4] = {toff, tday, voff, vday};
+    for (int k = 0; w->ok && k < 4; k++) {
+        snap_section *x = &w->sec[SEC_TOFF + k];
+        x->checksum = x->bytes ? checksum(idx[k], x->bytes, SEC_TOFF + (size_t)k) : 0;
+        w_at(w, idx[k], x->bytes, x->offset);
+    }
+    free(toff), free(tday), free(voff), free(vday);
+    {
+        static const unsigned char zero[SNAP_ALIGN];
+        uint64_t end = 0;
+        for (size_t i = 0; i < NSECTIONS; i++)
+            if (w->sec[i].bytes && w->sec[i].offset + w->sec[i].bytes > end) end = w->sec[i].offset + w->sec[i].bytes;
+        if (end < h->file_bytes) w_at(w, zero, h->file_bytes - end, end); /* the file ends aligned */
     }
     if (w->ok) {
         h->checksum = 0;
@@ -902,7 +1001,39 @@ static void lazy_free(void *ctx) { free(ctx); }
 sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64_t expect_version,
                              sp_snap_info *info, sp_dataset *ds, const bool *want)
 {
+    return snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, false);
+}
+
+/* index_ok: day index k (0 touch, 1 visit): offsets from 0 rising to the
+ * day count, every day valid and each customer's days strictly rising */
+static bool index_ok(const unsigned char *b, const snap_section *sec, const snap_header *h, int k)
+{
+    const uint32_t *off = (const uint32_t *)(b + sec[SEC_TOFF + 2 * k].offset);
+    const sp_day *day = (const sp_day *)(b + sec[SEC_TDAY + 2 * k].offset);
+    uint64_t nc = h->rows[TBL_CUSTOMERS], nd = k ? h->nvisit : h->ntouch;
+    if (off[0] != 0 || off[nc] != nd) return false;
+    for (uint64_t c = 0; c < nc; c++) {
+        if (off[c] > off[c + 1] || off[c + 1] > nd) return false;
+        for (uint32_t i = off[c]; i < off[c + 1]; i++)
+            if (day[i] == SP_DAY_NONE || day[i] < SP_DAY_MIN || day[i] > SP_DAY_MAX || (i > off[c] && day[i] <= day[i - 1]))
+                return false;
+    }
+    return true;
+}
+
+sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
+                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only)
+{
     bool use[TBL_COUNT], eager[NGROUPS];
+    bool wants[TBL_COUNT], index = false;
+    if (want && touch_only && want[TBL_ACTIVITIES]) {
+        /* the activities only for last touches: the day indexes instead */
+        memcpy(wants, want, sizeof wants);
+        wants[TBL_ACTIVITIES] = false;
+        wants[TBL_CUSTOMERS] = true;
+        want = wants;
+        index = true;
+    }
     closure(want, use);
     for (int g = 0; g < NGROUPS; g++) eager[g] = !want || g == LABELS || g == 0; /* group 0: code 0 only */
     memset(info, 0, sizeof *info);
@@ -937,6 +1068,7 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
         ndict += h.gcodes[g];
         nblob += h.gblob[g];
     }
+    if (!bad && (h.ntouch >= UINT32_MAX || h.nvisit >= UINT32_MAX)) bad = "index sizes";
     if (!bad && (h.gcodes[0] < GROUP_CODES || ndict >= UINT32_MAX || nblob > UINT32_MAX || h.nhash < 1 ||
                  h.nhash > UINT32_MAX || (h.nhash & (h.nhash - 1)) != 0))
         bad = "dictionary sizes";
@@ -953,7 +1085,7 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
         }
         uint64_t elem, count;
         sec_shape(&h, i, &elem, &count);
-        bool sum_now = i < NCOLS ? use[columns[i].table] : i == SEC_HASH;
+        bool sum_now = i < NCOLS ? use[columns[i].table] : i == SEC_HASH || (i >= SEC_TOFF && (index || !want));
         if (sec[i].id != i || sec[i].elem != elem || sec[i].bytes != elem * count) bad = "section sizes";
         else if (sec[i].offset % SNAP_ALIGN || sec[i].offset < table_end || sec[i].offset > n ||
                  sec[i].bytes > n - sec[i].offset)
@@ -996,6 +1128,8 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
     uint64_t lfirst = ndict - h.gcodes[LABELS];
     for (size_t j = 0; !bad && j < h.nhash; j++)
         if (hash[j] && (hash[j] < lfirst || hash[j] >= ndict)) bad = "dictionary hash";
+    for (int k = 0; !bad && k < 2; k++)
+        if ((index || !want) && !index_ok(b, sec, &h, k)) bad = k ? "visit index" : "touch index";
     for (size_t i = 0; !bad && i < NCOLS; i++)
         if (use[columns[i].table] && !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict))
             bad = columns[i].name;
@@ -1049,6 +1183,10 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
             size_t *tn = table_of(ds, t);
             tn[0] = tn[1] = use[t] ? h.rows[t] : 0; /* a table not verified is not seen */
         }
+        if (index) {
+            ds->touch = (sp_day_index){(const uint32_t *)(b + sec[SEC_TOFF].offset), (const sp_day *)(b + sec[SEC_TDAY].offset)};
+            ds->visit = (sp_day_index){(const uint32_t *)(b + sec[SEC_VOFF].offset), (const sp_day *)(b + sec[SEC_VDAY].offset)};
+        }
         ds->borrowed = true;
     }
     free(sec);
@@ -1093,6 +1231,12 @@ static void unmap(void *owner)
 sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
                             const bool *want, sp_snap_info *info)
 {
+    return snapshot_open_ex(path, schema_version, expect_version, ds, want, false, info);
+}
+
+sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
+                               const bool *want, bool touch_only, sp_snap_info *info)
+{
     sp_snap_info local;
     if (!info) info = &local;
     memset(info, 0, sizeof *info);
@@ -1111,7 +1255,7 @@ sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expec
     void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) DAMAGED("cannot map: %s", strerror(errno));
-    sp_snap_state s = snapshot_check(p, n, schema_version, expect_version, info, ds, want);
+    sp_snap_state s = snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, touch_only);
     if (s != SNAP_FRESH || !ds) {
         munmap(p, n);
         return s;

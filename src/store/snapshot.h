@@ -118,6 +118,17 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
 sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
                             const bool *want, sp_snap_info *info);
 
+/* snapshot_check_ex / snapshot_open_ex: the same; with touch_only (the
+ * activities are wanted only for last touches: sp_load_spec
+ * activities_touch_only), the activities are not verified nor exposed but
+ * the day indexes are (sp_dataset touch and visit; customers with them).
+ * With want NULL every section is verified (the indexes too) but the
+ * indexes are not exposed. */
+sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
+                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only);
+sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
+                               const bool *want, bool touch_only, sp_snap_info *info);
+
 /* snapshot_fix_checksums: recomputes the checksums of the bytes p[0..n)
  * in place (sections in bounds only). For tests and the fuzz target, so
  * that damaged values get past the checksums and meet the value checks. */

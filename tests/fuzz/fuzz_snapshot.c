@@ -67,6 +67,9 @@ static void read_all(sp_dataset *ds)
         sp_spend s = spend_at(ds, i);
         sum += touch(s.id) + touch(s.category) + touch(s.strategy_id) + touch(s.task_id) + touch(s.note);
     }
+    /* the day indexes, when given */
+    for (size_t i = 0; ds->touch.off && i < ds->customers.n; i++)
+        sum += (size_t)day_index_last(&ds->touch, i, SP_DAY_MAX) + (size_t)day_index_last(&ds->visit, i, 0);
     /* lookups by content through the mapped hash */
     const char *probe[] = {"r1", "c1", "华东", "x"};
     for (size_t k = 0; k < 4; k++) {
@@ -78,13 +81,13 @@ static void read_all(sp_dataset *ds)
     (void)sum;
 }
 
-static void one(const uint8_t *p, size_t size, const bool *want)
+static void one(const uint8_t *p, size_t size, const bool *want, bool touch_only)
 {
     uint64_t v = 0;
     if (size >= 32) memcpy(&v, p + 24, 8); /* the data version the header claims */
     sp_dataset *ds = dataset_new();
     sp_snap_info info;
-    sp_snap_state s = snapshot_check(p, size, SP_SCHEMA_VERSION, v, &info, ds, want);
+    sp_snap_state s = snapshot_check_ex(p, size, SP_SCHEMA_VERSION, v, &info, ds, want, touch_only);
     assert(s == SNAP_FRESH || s == SNAP_STALE || s == SNAP_DAMAGED);
     if (s == SNAP_FRESH) {
         dataset_index(ds);
@@ -99,8 +102,9 @@ static void both(const uint8_t *p, size_t size)
 {
     bool want[TBL_COUNT] = {0};
     want[TBL_DEALS] = want[TBL_ACTIVITIES] = want[TBL_LEADS] = want[TBL_INVOICES] = want[TBL_SPEND] = true;
-    one(p, size, NULL);
-    one(p, size, want);
+    one(p, size, NULL, false);
+    one(p, size, want, false);
+    one(p, size, want, true); /* the activities through the day indexes */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -62,6 +62,15 @@ static sp_dataset *build(void)
     sp_activity a2 = {"a2", "r7", NULL, day("2026-03-02"), ACT_OTHER};
     dataset_push_activity(ds, &a);
     dataset_push_activity(ds, &a2);
+    /* more touches of c1 and c2, out of order and on a day already seen */
+    sp_activity a3 = {"a3", "r1", "c1", day("2025-12-31"), ACT_VISIT};
+    sp_activity a4 = {"a4", "r1", "c1", day("2026-03-01"), ACT_CALL};
+    sp_activity a5 = {"a5", "r1", "c2", day("2026-02-28"), ACT_EMAIL};
+    sp_activity a6 = {"a6", "r1", "c2", SP_DAY_NONE, ACT_VISIT};
+    dataset_push_activity(ds, &a3);
+    dataset_push_activity(ds, &a4);
+    dataset_push_activity(ds, &a5);
+    dataset_push_activity(ds, &a6);
     sp_invoice v = {"i1", "d1", "c1", day("2026-01-01"), day("2026-02-01"), SP_DAY_NONE, 100, 0};
     dataset_push_invoice(ds, &v);
     sp_spend s = {"s1", "events", "st1", NULL, "一 note", day("2026-03-01"), -5};
@@ -316,6 +325,47 @@ static void test_lazy_text(void **state)
     free(b);
 }
 
+/* the day indexes: with the activities wanted only for last touches, the
+ * snapshot gives per customer its activity days and visit days (no
+ * activities), and the last day on or before any date equals a scan */
+static sp_day brute_last(const sp_dataset *ds, size_t ci, sp_day d, bool visits)
+{
+    sp_day best = SP_DAY_NONE;
+    for (size_t i = 0; i < ds->activities.n; i++) {
+        sp_activity a = activity_at(ds, i);
+        if (ds->activities.customer_row[i] != ci || a.occurred_on == SP_DAY_NONE || a.occurred_on > d) continue;
+        if (visits && a.kind != ACT_VISIT && a.kind != ACT_MEETING) continue;
+        if (best == SP_DAY_NONE || a.occurred_on > best) best = a.occurred_on;
+    }
+    return best;
+}
+
+static void test_touch_index(void **state)
+{
+    (void)state;
+    bool want[TBL_COUNT] = {0};
+    want[TBL_ACTIVITIES] = want[TBL_DEALS] = true;
+    sp_dataset *m = dataset_new();
+    sp_snap_info info;
+    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, true, &info), SNAP_FRESH);
+    assert_int_equal(m->activities.n, 0);
+    assert_int_equal(m->customers.n, 2);
+    assert_non_null(m->touch.off);
+    assert_non_null(m->visit.off);
+    for (sp_day d = day("2025-12-01"); d <= day("2026-04-01"); d++)
+        for (size_t ci = 0; ci < 2; ci++) {
+            assert_int_equal(day_index_last(&m->touch, ci, d), brute_last(g, ci, d, false));
+            assert_int_equal(day_index_last(&m->visit, ci, d), brute_last(g, ci, d, true));
+        }
+    dataset_free(m);
+    /* without touch_only: the activities, no index */
+    m = dataset_new();
+    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, false, &info), SNAP_FRESH);
+    assert_int_equal(m->activities.n, g->activities.n);
+    assert_null(m->touch.off);
+    dataset_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_damage),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_lazy_text),
+        cmocka_unit_test(test_touch_index),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
