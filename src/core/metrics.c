@@ -737,7 +737,10 @@ static void fill_deal(const ctx_t *c, rec_t *r, const sp_deal *d, size_t i)
     r->v[DIM_PRODUCT] = d->product;
     r->day = d->closed_on;
     r->table = "deals";
-    r->id = c->q->explain ? d->id : NULL; /* the id only for a listing: the strings of ids are checked when first read */
+    /* the id only for a listing, read from its column (not the row view's
+     * field: a conditional use would keep the call): the strings of ids are
+     * checked when first read */
+    r->id = c->q->explain ? ds_str(c->ds, c->ds->deals.id[i]) : NULL;
     r->amount = d->amount;
     r->distinct = d->customer_id;
 }
@@ -893,7 +896,7 @@ static void run_leads(ctx_t *c)
         fill_owner(c, &r, l->owner);
         r.day = l->created_on;
         r.table = "leads";
-        r.id = c->q->explain ? l->id : NULL;
+        r.id = c->q->explain ? ds_str(c->ds, c->ds->leads.id[i]) : NULL;
         if (!matches(c, &r)) continue;
         if (c->m == MET_LEAD_CONVERSION_RATE) {
             r.note = l->opportunity_id ? "converted" : "not converted";
@@ -931,7 +934,7 @@ static void run_activities(ctx_t *c)
         }
         r.day = a->occurred_on;
         r.table = "activities";
-        r.id = c->q->explain ? a->id : NULL;
+        r.id = c->q->explain ? ds_str(c->ds, c->ds->activities.id[i]) : NULL;
         r.note = actkind_name(a->kind);
         r.distinct = a->customer_id;
         if (!matches(c, &r)) continue;
@@ -949,7 +952,7 @@ static void run_invoices(ctx_t *c)
         if (v->issued_on != SP_DAY_NONE && v->issued_on > c->D) continue; /* invisible */
         memset(&r, 0, sizeof r);
         r.table = "invoices";
-        r.id = c->q->explain ? v->id : NULL;
+        r.id = c->q->explain ? ds_str(c->ds, c->ds->invoices.id[i]) : NULL;
         if (c->m == MET_COLLECTED) {
             if (!in_eff(c, v->paid_on)) continue;
             fill_customer(c, &r, c->ds->invoices.customer_row[i], true);
@@ -983,7 +986,7 @@ static void run_spend(ctx_t *c)
         r.v[DIM_STRATEGY] = s->strategy_id;
         r.day = s->spent_on;
         r.table = "spend";
-        r.id = c->q->explain ? s->id : NULL;
+        r.id = c->q->explain ? ds_str(c->ds, c->ds->spend.id[i]) : NULL;
         r.amount = s->amount;
         r.note = s->category;
         if (!matches(c, &r)) continue;

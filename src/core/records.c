@@ -274,6 +274,17 @@ sp_str dataset_code(const sp_dataset *ds, const char *s)
         return ptrmap_get(d->code_of, s, &c) ? (sp_str)c : 0;
     }
     if (!d->nhash) return 0;
+    if (!d->hash_state) {
+        sp_dict *w = (sp_dict *)d; /* a cache: the dataset stays logically const */
+        w->hash_state = d->lazy_verify && d->lazy_verify(d->lazy_ctx, SP_DICT_HASH) ? 1 : -1;
+    }
+    if (d->hash_state < 0) { /* a damaged hash is never read: look at every label */
+        for (size_t c = d->vfirst; c < d->n; c++) {
+            const char *t = ds_str(ds, (sp_str)c);
+            if (t && strcmp(t, s) == 0) return (sp_str)c;
+        }
+        return 0;
+    }
     uint32_t h = dict_hash(s);
     for (size_t j = h & (d->nhash - 1), k = 0; k < d->nhash; j = (j + 1) & (d->nhash - 1), k++) {
         uint32_t c = d->hash[j];

@@ -175,7 +175,9 @@ typedef struct sp_dict {
     bool (*lazy_verify)(void *ctx, size_t range);
     void (*lazy_free)(void *ctx);
     bool damaged;                      /* a lazily checked range was refused */
+    int8_t hash_state;                 /* the hash: 0 not checked yet, 1 good, -1 damaged (lazy_verify SP_DICT_HASH) */
 } sp_dict;
+#define SP_DICT_HASH ((size_t)-1)
 
 /* the string a code of a damaged lazy range reads as (never its bytes) */
 #define SP_STR_DAMAGED "\xEF\xBF\xBD"

@@ -79,6 +79,20 @@ static const coldesc columns[] = {
     SP_ACTIVITY_COLS(CD_ACT) SP_INVOICE_COLS(CD_INV) SP_SPEND_COLS(CD_SPE)
 };
 #define NCOLS (sizeof columns / sizeof columns[0])
+
+/* the column indexes, in columns[] order */
+#define CI_REP(T, name) CI_REP_##name,
+#define CI_CUS(T, name) CI_CUS_##name,
+#define CI_LEA(T, name) CI_LEA_##name,
+#define CI_DEA(T, name) CI_DEA_##name,
+#define CI_ACT(T, name) CI_ACT_##name,
+#define CI_INV(T, name) CI_INV_##name,
+#define CI_SPE(T, name) CI_SPE_##name,
+enum {
+    SP_REP_COLS(CI_REP) SP_CUSTOMER_COLS(CI_CUS) SP_LEAD_COLS(CI_LEA) SP_DEAL_COLS(CI_DEA)
+    SP_ACTIVITY_COLS(CI_ACT) SP_INVOICE_COLS(CI_INV) SP_SPEND_COLS(CI_SPE) CI_COUNT
+};
+_Static_assert(CI_COUNT == NCOLS, "one index per column");
 #define SEC_OFF(g) (NCOLS + (g))
 #define SEC_BLOB(g) (NCOLS + NGROUPS + (g))
 #define SEC_HASH (NCOLS + 2 * NGROUPS)
@@ -88,7 +102,14 @@ static const coldesc columns[] = {
 #define SEC_TDAY (SEC_HASH + 2)
 #define SEC_VOFF (SEC_HASH + 3)
 #define SEC_VDAY (SEC_HASH + 4)
-#define NSECTIONS (SEC_HASH + 5)
+/* the activities are stored sorted by day (occurred_on), with a checksum
+ * per block of SNAP_BLOCK rows of each of their columns (column-major), so
+ * that a query over a few days checks and touches only their blocks */
+#define SEC_ABLK (SEC_HASH + 5)
+#define NSECTIONS (SEC_HASH + 6)
+#define SNAP_BLOCK 65536
+#define ACT_FIRST CI_ACT_id
+#define ACT_NCOLS (CI_INV_id - CI_ACT_id)
 
 static void *table_of(sp_dataset *ds, int t)
 {
@@ -106,6 +127,13 @@ static void *table_of(sp_dataset *ds, int t)
 /* every column struct starts with size_t n, cap */
 static size_t table_rows(const sp_dataset *ds, int t) { return *(const size_t *)table_of((sp_dataset *)ds, t); }
 static void **column_slot(sp_dataset *ds, const coldesc *c) { return (void **)((char *)table_of(ds, c->table) + c->off); }
+
+/* is_row: a resolved reference (a row number of another table) */
+static bool is_row(const coldesc *c)
+{
+    size_t len = strlen(c->name);
+    return len > 4 && strcmp(c->name + len - 4, "_row") == 0;
+}
 
 /* is_text: a column of unique strings (records.c copies them, never interns) */
 static bool is_text(const coldesc *c)
@@ -218,22 +246,10 @@ static void sec_shape(const snap_header *h, size_t i, uint64_t *elem, uint64_t *
     else if (i < SEC_HASH) *elem = 1, *count = h->gblob[i - SEC_BLOB(0)];
     else if (i == SEC_HASH) *elem = 4, *count = h->nhash;
     else if (i == SEC_TOFF || i == SEC_VOFF) *elem = 4, *count = h->rows[TBL_CUSTOMERS] + 1;
+    else if (i == SEC_ABLK) *elem = 8, *count = ACT_NCOLS * ((h->rows[TBL_ACTIVITIES] + SNAP_BLOCK - 1) / SNAP_BLOCK);
     else *elem = 4, *count = i == SEC_TDAY ? h->ntouch : h->nvisit;
 }
 
-/* the column indexes, in columns[] order */
-#define CI_REP(T, name) CI_REP_##name,
-#define CI_CUS(T, name) CI_CUS_##name,
-#define CI_LEA(T, name) CI_LEA_##name,
-#define CI_DEA(T, name) CI_DEA_##name,
-#define CI_ACT(T, name) CI_ACT_##name,
-#define CI_INV(T, name) CI_INV_##name,
-#define CI_SPE(T, name) CI_SPE_##name,
-enum {
-    SP_REP_COLS(CI_REP) SP_CUSTOMER_COLS(CI_CUS) SP_LEAD_COLS(CI_LEA) SP_DEAL_COLS(CI_DEA)
-    SP_ACTIVITY_COLS(CI_ACT) SP_INVOICE_COLS(CI_INV) SP_SPEND_COLS(CI_SPE) CI_COUNT
-};
-_Static_assert(CI_COUNT == NCOLS, "one index per column");
 
 /* ntext: the text columns of table t */
 static int ntext(int t)
@@ -285,6 +301,10 @@ struct sp_snap_writer {
     sp_day *aday;
     uint8_t *avisit;
     size_t nact;
+    /* the activities in arrival order (sorted by day at the table's end) */
+    int sfd;
+    uint64_t sbase[NCOLS];
+    uint64_t *ablk;                    /* block checksums, column-major */
 };
 
 static void w_fail(sp_snap_writer *w, const char *what)
@@ -393,6 +413,82 @@ static uint32_t text(sp_snap_writer *w, const char *s)
     return s && *s ? c : 0;
 }
 
+static void s_at(sp_snap_writer *w, const void *p, size_t n, uint64_t at)
+{
+    const char *b = p;
+    while (w->ok && n) {
+        ssize_t k = pwrite(w->sfd, b, n, (off_t)at);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            err_set(w->err, SP_EIO, "snapshot: %s", strerror(errno));
+            w->ok = false;
+            return;
+        }
+        b += k, n -= (size_t)k, at += (uint64_t)k;
+    }
+}
+
+/* sort_activities: the activities, written in arrival order to the scratch
+ * file, go to their sections sorted by day (a counting sort; the empty day
+ * first, ties in arrival order), with their section and block checksums */
+static void sort_activities(sp_snap_writer *w)
+{
+    uint64_t n = w->h.rows[TBL_ACTIVITIES];
+    uint64_t nb = (n + SNAP_BLOCK - 1) / SNAP_BLOCK;
+    w->ablk = xcalloc(ACT_NCOLS * nb + 1, sizeof *w->ablk);
+    if (!n || !w->ok) return;
+    uint64_t total = w->sbase[ACT_FIRST + ACT_NCOLS - 1] + n * columns[ACT_FIRST + ACT_NCOLS - 1].size;
+    void *map = mmap(NULL, total, PROT_READ, MAP_SHARED, w->sfd, 0);
+    if (map == MAP_FAILED) {
+        err_set(w->err, SP_EIO, "snapshot: %s", strerror(errno));
+        w->ok = false;
+        return;
+    }
+    const unsigned char *m = map;
+    const sp_day *day = (const sp_day *)(const void *)(m + w->sbase[CI_ACT_occurred_on]);
+    sp_day lo = SP_DAY_MAX, hi = SP_DAY_MIN;
+    for (uint64_t r = 0; r < n; r++)
+        if (day[r] != SP_DAY_NONE) {
+            if (day[r] < lo) lo = day[r];
+            if (day[r] > hi) hi = day[r];
+        }
+    size_t nk = hi >= lo ? (size_t)(hi - lo) + 2 : 1; /* slot 0: no day */
+    uint32_t *cnt = xcalloc(nk + 1, sizeof *cnt);
+    for (uint64_t r = 0; r < n; r++) cnt[day[r] == SP_DAY_NONE ? 0 : (size_t)(day[r] - lo) + 1]++;
+    uint32_t sum = 0;
+    for (size_t k = 0; k < nk; k++) {
+        uint32_t c = cnt[k];
+        cnt[k] = sum;
+        sum += c;
+    }
+    uint32_t *perm = xmalloc(n * sizeof *perm);
+    for (uint64_t r = 0; r < n; r++) perm[cnt[day[r] == SP_DAY_NONE ? 0 : (size_t)(day[r] - lo) + 1]++] = (uint32_t)r;
+    free(cnt);
+    for (int c = 0; c < ACT_NCOLS && w->ok; c++) {
+        size_t i = ACT_FIRST + (size_t)c, sz = columns[i].size;
+        const unsigned char *src = m + w->sbase[i];
+        ck_t bck;
+        ck_init(&bck, i);
+        for (uint64_t r = 0; r < n && w->ok; r += CHUNK) {
+            size_t k = n - r < CHUNK ? (size_t)(n - r) : CHUNK;
+            unsigned char *dst = w->buf[i];
+            if (sz == 1) for (size_t j = 0; j < k; j++) dst[j] = src[perm[r + j]];
+            else if (sz == 4) for (size_t j = 0; j < k; j++) memcpy(dst + 4 * j, src + 4 * (size_t)perm[r + j], 4);
+            else for (size_t j = 0; j < k; j++) memcpy(dst + sz * j, src + sz * (size_t)perm[r + j], sz);
+            ck_update(&w->ck[i], dst, k * sz);
+            ck_update(&bck, dst, k * sz);
+            w_at(w, dst, k * sz, w->sec[i].offset + r * sz);
+            if ((r + k) % SNAP_BLOCK == 0 || r + k == n) {
+                w->ablk[(size_t)c * nb + (r + k - 1) / SNAP_BLOCK] = ck_final(&bck);
+                ck_init(&bck, i);
+            }
+        }
+        madvise(map, total, MADV_DONTNEED);
+    }
+    free(perm);
+    munmap(map, total);
+}
+
 static void flush_chunk(sp_snap_writer *w)
 {
     int t = w->cur;
@@ -401,6 +497,10 @@ static void flush_chunk(sp_snap_writer *w)
     for (size_t i = 0; i < NCOLS; i++) {
         if (columns[i].table != t) continue;
         size_t n = w->nbuf * columns[i].size;
+        if (t == TBL_ACTIVITIES) { /* to the scratch file, sorted at the end */
+            s_at(w, w->buf[i], n, w->sbase[i] + row0 * columns[i].size);
+            continue;
+        }
         ck_update(&w->ck[i], w->buf[i], n);
         w_at(w, w->buf[i], n, w->sec[i].offset + row0 * columns[i].size);
     }
@@ -421,6 +521,7 @@ static void table_end(sp_snap_writer *w)
     if (t < 0) return;
     flush_chunk(w);
     if (w->row != w->h.rows[t]) w_fail(w, "row count changed while writing");
+    if (t == TBL_ACTIVITIES) sort_activities(w);
     for (size_t i = 0; i < NCOLS; i++)
         if (columns[i].table == t) w->sec[i].checksum = w->sec[i].bytes ? ck_final(&w->ck[i]) : 0;
     uint64_t used = w->h.rows[t] * (uint64_t)w->ntext[t];
@@ -515,6 +616,23 @@ sp_snap_writer *snapshot_writer_open(const char *path, const char *workspace, co
     }
     free(tp);
     for (size_t i = 0; i < NCOLS; i++) w->buf[i] = xmalloc(CHUNK * columns[i].size);
+    w->sfd = -1;
+    if (w->ok) {
+        char *sp = xasprintf("%s.rows-XXXXXX", path);
+        w->sfd = mkstemp(sp);
+        if (w->sfd >= 0) unlink(sp);
+        else {
+            err_set(err, SP_EIO, "%s: %s", sp, strerror(errno));
+            w->ok = false;
+        }
+        free(sp);
+        uint64_t at = 0;
+        for (size_t i = 0; i < NCOLS; i++)
+            if (columns[i].table == TBL_ACTIVITIES) {
+                w->sbase[i] = at;
+                at = align_up(at + rows[TBL_ACTIVITIES] * columns[i].size);
+            }
+    }
     w->toff = xmalloc(CHUNK * 4 * sizeof *w->toff);
     w->tbuf = xmalloc((size_t)1 << 20);
     w->lpool_cap = 1 << 16;
@@ -689,6 +807,8 @@ void snapshot_writer_abort(sp_snap_writer *w)
     free(w->acust);
     free(w->aday);
     free(w->avisit);
+    free(w->ablk);
+    if (w->sfd >= 0) close(w->sfd);
     free(w);
 }
 
@@ -820,8 +940,8 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
         w_at(w, hash, nhash * 4, w->sec[SEC_HASH].offset);
         free(hash);
     }
-    const void *idx[4] = {toff, tday, voff, vday};
-    for (int k = 0; w->ok && k < 4; k++) {
+    const void *idx[5] = {toff, tday, voff, vday, w->ablk};
+    for (int k = 0; w->ok && k < 5; k++) {
         snap_section *x = &w->sec[SEC_TOFF + k];
         x->checksum = x->bytes ? checksum(idx[k], x->bytes, SEC_TOFF + (size_t)k) : 0;
         w_at(w, idx[k], x->bytes, x->offset);
@@ -984,24 +1104,48 @@ static bool group_ok(const unsigned char *b, const snap_section *sec, const snap
 
 /* the lazily checked groups of a borrowed dataset */
 typedef struct snap_lazy {
+    void *zeros;                       /* mapped zeros for the columns not exposed */
+    size_t nzeros;
     const unsigned char *base;
     snap_header h;
     snap_section sec[NSECTIONS];
     int group[SP_DICT_LAZY];
 } snap_lazy;
 
+/* hash_ok: the label hash holds only label codes (its checksum is checked
+ * with the sections, or by lazy_verify) */
+static bool hash_ok(const unsigned char *b, const snap_section *sec, const snap_header *h)
+{
+    uint64_t ndict = 0;
+    for (int g = 0; g < NGROUPS; g++) ndict += h->gcodes[g];
+    uint64_t lfirst = ndict - h->gcodes[LABELS];
+    const uint32_t *hash = (const uint32_t *)(b + sec[SEC_HASH].offset);
+    for (size_t j = 0; j < h->nhash; j++)
+        if (hash[j] && (hash[j] < lfirst || hash[j] >= ndict)) return false;
+    return true;
+}
+
 static bool lazy_verify(void *ctx, size_t k)
 {
     snap_lazy *z = ctx;
+    if (k == SP_DICT_HASH) {
+        const snap_section *x = &z->sec[SEC_HASH];
+        return checksum(z->base + x->offset, x->bytes, SEC_HASH) == x->checksum && hash_ok(z->base, z->sec, &z->h);
+    }
     return k < SP_DICT_LAZY && group_ok(z->base, z->sec, &z->h, z->group[k], true);
 }
 
-static void lazy_free(void *ctx) { free(ctx); }
+static void lazy_free(void *ctx)
+{
+    snap_lazy *z = ctx;
+    if (z && z->nzeros) munmap(z->zeros, z->nzeros);
+    free(z);
+}
 
 sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64_t expect_version,
                              sp_snap_info *info, sp_dataset *ds, const bool *want)
 {
-    return snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, false);
+    return snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, false, SP_DAY_MIN, SP_DAY_MAX);
 }
 
 /* index_ok: day index k (0 touch, 1 visit): offsets from 0 rising to the
@@ -1022,7 +1166,8 @@ static bool index_ok(const unsigned char *b, const snap_section *sec, const snap
 }
 
 sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
-                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only)
+                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only,
+                                sp_day act_from, sp_day act_to)
 {
     bool use[TBL_COUNT], eager[NGROUPS];
     bool wants[TBL_COUNT], index = false;
@@ -1035,6 +1180,18 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         index = true;
     }
     closure(want, use);
+    /* ranged: only the activities of [act_from, act_to] are wanted (the
+     * rows around them, whole blocks, are exposed: a superset) */
+    bool ranged = want && want[TBL_ACTIVITIES] && (act_from > SP_DAY_MIN || act_to < SP_DAY_MAX);
+    /* real[c]: column c is verified and exposed: every column of a wanted
+     * table; of a table only referred to (closure), its references alone
+     * (so that rows stay in bounds): its other columns read as zeros (empty
+     * strings, no rows' values), as if the table were not loaded */
+    bool real[NCOLS];
+    for (size_t i = 0; i < NCOLS; i++) {
+        int t = columns[i].table;
+        real[i] = use[t] && (!want || want[t] || is_row(&columns[i]));
+    }
     for (int g = 0; g < NGROUPS; g++) eager[g] = !want || g == LABELS || g == 0; /* group 0: code 0 only */
     memset(info, 0, sizeof *info);
     info->file_bytes = n;
@@ -1085,7 +1242,9 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         }
         uint64_t elem, count;
         sec_shape(&h, i, &elem, &count);
-        bool sum_now = i < NCOLS ? use[columns[i].table] : i == SEC_HASH || (i >= SEC_TOFF && (index || !want));
+        bool sum_now = i < NCOLS ? real[i] && !(ranged && columns[i].table == TBL_ACTIVITIES)
+                                 : (i == SEC_HASH && !want) || (i == SEC_ABLK && (ranged || !want)) ||
+                                       (i >= SEC_TOFF && i <= SEC_VDAY && (index || !want));
         if (sec[i].id != i || sec[i].elem != elem || sec[i].bytes != elem * count) bad = "section sizes";
         else if (sec[i].offset % SNAP_ALIGN || sec[i].offset < table_end || sec[i].offset > n ||
                  sec[i].bytes > n - sec[i].offset)
@@ -1126,12 +1285,45 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
     const char *blob = (const char *)(b + sec[SEC_BLOB(0)].offset);
     const uint32_t *hash = (const uint32_t *)(b + sec[SEC_HASH].offset);
     uint64_t lfirst = ndict - h.gcodes[LABELS];
-    for (size_t j = 0; !bad && j < h.nhash; j++)
-        if (hash[j] && (hash[j] < lfirst || hash[j] >= ndict)) bad = "dictionary hash";
+    (void)hash;
+    if (!bad && !want && !hash_ok(b, sec, &h)) bad = "dictionary hash"; /* else checked when first used */
     for (int k = 0; !bad && k < 2; k++)
         if ((index || !want) && !index_ok(b, sec, &h, k)) bad = k ? "visit index" : "touch index";
+    /* ranged: the blocks of the activities holding the days asked for */
+    uint64_t afirst = 0, an = h.rows[TBL_ACTIVITIES];
+    if (!bad && ranged) {
+        const sp_day *day = (const sp_day *)(const void *)(b + sec[CI_ACT_occurred_on].offset);
+        uint64_t lo = 0, hi = an, x, y;
+        for (x = 0, y = an; x < y;) { /* first day >= from */
+            uint64_t mid = x + (y - x) / 2;
+            if (day[mid] == SP_DAY_NONE || day[mid] < act_from) x = mid + 1;
+            else y = mid;
+        }
+        lo = x;
+        for (x = lo, y = an; x < y;) { /* first day > to */
+            uint64_t mid = x + (y - x) / 2;
+            if (day[mid] != SP_DAY_NONE && day[mid] > act_to) y = mid;
+            else x = mid + 1;
+        }
+        hi = x;
+        uint64_t nb = (an + SNAP_BLOCK - 1) / SNAP_BLOCK;
+        uint64_t blo = lo / SNAP_BLOCK, bhi = hi > lo ? (hi + SNAP_BLOCK - 1) / SNAP_BLOCK : blo;
+        const uint64_t *blk = (const uint64_t *)(const void *)(b + sec[SEC_ABLK].offset);
+        afirst = blo * SNAP_BLOCK;
+        uint64_t aend = bhi * SNAP_BLOCK < an ? bhi * SNAP_BLOCK : an;
+        an = aend > afirst ? aend - afirst : 0;
+        for (int c = 0; !bad && c < ACT_NCOLS; c++) {
+            size_t i = ACT_FIRST + (size_t)c, sz = columns[i].size;
+            for (uint64_t k = blo; !bad && k < bhi; k++) {
+                uint64_t r0 = k * SNAP_BLOCK, r1 = r0 + SNAP_BLOCK < h.rows[TBL_ACTIVITIES] ? r0 + SNAP_BLOCK : h.rows[TBL_ACTIVITIES];
+                if (checksum(b + sec[i].offset + r0 * sz, (r1 - r0) * sz, i) != blk[(size_t)c * nb + k]) bad = "block checksum";
+            }
+            if (!bad && !check_values(&columns[i], b + sec[i].offset + afirst * sz, an, h.rows, ndict)) bad = columns[i].name;
+        }
+    }
     for (size_t i = 0; !bad && i < NCOLS; i++)
-        if (use[columns[i].table] && !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict))
+        if (real[i] && !(ranged && columns[i].table == TBL_ACTIVITIES) &&
+            !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict))
             bad = columns[i].name;
     if (bad) {
         free(sec);
@@ -1154,15 +1346,31 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         ds->dict.nhash = h.nhash;
         ds->dict.vfirst = 0;
         ds->dict.nlazy = 0;
-        snap_lazy *z = NULL;
+        ds->dict.hash_state = want ? 0 : 1;
+        snap_lazy *z = xcalloc(1, sizeof *z);
+        z->base = b;
+        z->h = h;
+        memcpy(z->sec, sec, sizeof z->sec);
+        /* the zeros the columns not exposed read (an untouched anonymous
+         * mapping: no memory) */
+        uint64_t zbytes = 0;
+        for (size_t i = 0; i < NCOLS; i++)
+            if (use[columns[i].table] && !real[i] && h.rows[columns[i].table] * columns[i].size > zbytes)
+                zbytes = h.rows[columns[i].table] * columns[i].size;
+        if (zbytes) {
+            void *zm = mmap(NULL, zbytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (zm == MAP_FAILED) {
+                free(z);
+                free(sec);
+                DAMAGED("cannot map %llu bytes of zeros", (unsigned long long)zbytes);
+            }
+            z->zeros = zm;
+            z->nzeros = zbytes;
+        }
         bool all = true;
         for (int g = 0; g < LABELS; g++) all = all && eager[g];
         if (!all) {
             ds->dict.vfirst = lfirst;
-            z = xcalloc(1, sizeof *z);
-            z->base = b;
-            z->h = h;
-            memcpy(z->sec, sec, sizeof z->sec);
             uint64_t first = 0;
             for (int g = 0; g < LABELS; g++) {
                 if (h.gcodes[g]) {
@@ -1173,16 +1381,18 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
                 first += h.gcodes[g];
             }
         }
-        if (z) {
-            ds->dict.lazy_ctx = z;
-            ds->dict.lazy_verify = lazy_verify;
-            ds->dict.lazy_free = lazy_free;
+        ds->dict.lazy_ctx = z;
+        ds->dict.lazy_verify = lazy_verify;
+        ds->dict.lazy_free = lazy_free;
+        for (size_t i = 0; i < NCOLS; i++) {
+            uint64_t skip = ranged && columns[i].table == TBL_ACTIVITIES ? afirst * columns[i].size : 0;
+            *column_slot(ds, &columns[i]) = real[i] ? (void *)(b + sec[i].offset + skip) : z->zeros;
         }
-        for (size_t i = 0; i < NCOLS; i++) *column_slot(ds, &columns[i]) = (void *)(b + sec[i].offset);
         for (int t = 0; t < TBL_COUNT; t++) {
             size_t *tn = table_of(ds, t);
             tn[0] = tn[1] = use[t] ? h.rows[t] : 0; /* a table not verified is not seen */
         }
+        if (ranged) ds->activities.n = ds->activities.cap = an;
         if (index) {
             ds->touch = (sp_day_index){(const uint32_t *)(b + sec[SEC_TOFF].offset), (const sp_day *)(b + sec[SEC_TDAY].offset)};
             ds->visit = (sp_day_index){(const uint32_t *)(b + sec[SEC_VOFF].offset), (const sp_day *)(b + sec[SEC_VDAY].offset)};
@@ -1231,11 +1441,11 @@ static void unmap(void *owner)
 sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
                             const bool *want, sp_snap_info *info)
 {
-    return snapshot_open_ex(path, schema_version, expect_version, ds, want, false, info);
+    return snapshot_open_ex(path, schema_version, expect_version, ds, want, false, SP_DAY_MIN, SP_DAY_MAX, info);
 }
 
 sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
-                               const bool *want, bool touch_only, sp_snap_info *info)
+                               const bool *want, bool touch_only, sp_day act_from, sp_day act_to, sp_snap_info *info)
 {
     sp_snap_info local;
     if (!info) info = &local;
@@ -1255,7 +1465,7 @@ sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t ex
     void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) DAMAGED("cannot map: %s", strerror(errno));
-    sp_snap_state s = snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, touch_only);
+    sp_snap_state s = snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, touch_only, act_from, act_to);
     if (s != SNAP_FRESH || !ds) {
         munmap(p, n);
         return s;

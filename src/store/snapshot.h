@@ -15,7 +15,7 @@
  *   header (snap_header in snapshot.c), then the section table
  *   (nsections × snap_section), then the sections, each 64-byte aligned:
  *   every column of every table in records.h's SP_*_COLS order, then the
- *   dictionary in groups (group 0: code 0 and the labels, the interned
+ *   activities sorted by day (occurred_on), then the dictionary in groups (group 0: code 0 and the labels, the interned
  *   strings; group 1 + t: the unique ids, names and notes of table t): the
  *   offsets of each group (uint32 per code), the blob of each group
  *   (NUL-terminated strings), both back to back so that they form one
@@ -122,12 +122,17 @@ sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expec
  * activities are wanted only for last touches: sp_load_spec
  * activities_touch_only), the activities are not verified nor exposed but
  * the day indexes are (sp_dataset touch and visit; customers with them).
- * With want NULL every section is verified (the indexes too) but the
- * indexes are not exposed. */
+ * Otherwise, when the activities are wanted over [act_from, act_to] (not
+ * SP_DAY_MIN..SP_DAY_MAX), only the blocks of rows holding those days are
+ * verified and exposed (the activities are stored sorted by day): a
+ * superset of the rows asked for. With want NULL every section is verified
+ * (the indexes too) but the indexes are not exposed. */
 sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
-                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only);
+                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only,
+                                sp_day act_from, sp_day act_to);
 sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
-                               const bool *want, bool touch_only, sp_snap_info *info);
+                               const bool *want, bool touch_only, sp_day act_from, sp_day act_to,
+                               sp_snap_info *info);
 
 /* snapshot_fix_checksums: recomputes the checksums of the bytes p[0..n)
  * in place (sections in bounds only). For tests and the fuzz target, so

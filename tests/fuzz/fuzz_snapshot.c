@@ -81,13 +81,13 @@ static void read_all(sp_dataset *ds)
     (void)sum;
 }
 
-static void one(const uint8_t *p, size_t size, const bool *want, bool touch_only)
+static void one(const uint8_t *p, size_t size, const bool *want, bool touch_only, sp_day from, sp_day to)
 {
     uint64_t v = 0;
     if (size >= 32) memcpy(&v, p + 24, 8); /* the data version the header claims */
     sp_dataset *ds = dataset_new();
     sp_snap_info info;
-    sp_snap_state s = snapshot_check_ex(p, size, SP_SCHEMA_VERSION, v, &info, ds, want, touch_only);
+    sp_snap_state s = snapshot_check_ex(p, size, SP_SCHEMA_VERSION, v, &info, ds, want, touch_only, from, to);
     assert(s == SNAP_FRESH || s == SNAP_STALE || s == SNAP_DAMAGED);
     if (s == SNAP_FRESH) {
         dataset_index(ds);
@@ -102,9 +102,10 @@ static void both(const uint8_t *p, size_t size)
 {
     bool want[TBL_COUNT] = {0};
     want[TBL_DEALS] = want[TBL_ACTIVITIES] = want[TBL_LEADS] = want[TBL_INVOICES] = want[TBL_SPEND] = true;
-    one(p, size, NULL, false);
-    one(p, size, want, false);
-    one(p, size, want, true); /* the activities through the day indexes */
+    one(p, size, NULL, false, SP_DAY_MIN, SP_DAY_MAX);
+    one(p, size, want, false, SP_DAY_MIN, SP_DAY_MAX);
+    one(p, size, want, true, SP_DAY_MIN, SP_DAY_MAX); /* the activities through the day indexes */
+    one(p, size, want, false, 20500, 20600);          /* a few days of activities: their blocks */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
