@@ -275,7 +275,7 @@ static void last_touches(const sp_dataset *ds, sp_day D, sp_day *last_any, sp_da
 }
 
 /* deal_open_on: SPEC §6 — created_on <= D and (stage open, or closed_on > D). */
-static bool deal_open_on(const sp_deal *d, sp_day D)
+SP_ROWVIEW bool deal_open_on(const sp_deal *d, sp_day D)
 {
     if (d->created_on == SP_DAY_NONE || d->created_on > D) return false;
     if (d->stage == STAGE_OPEN) return true;
