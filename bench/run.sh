@@ -9,9 +9,12 @@
 #   - `salesplan import TABLE FILE --quiet` for every table into a fresh
 #     workspace, against the same CSVs loaded by the sqlite3 CLI (.import)
 #     into a plain SQLite file (bench/baseline/schema.sql);
-#   - a dashboard of eight `salesplan kpi … --format json` calls, against the
-#     same questions asked in plain SQL (bench/baseline/*.sql) by the sqlite3
-#     CLI to the very database salesplan wrote; the two answers are compared.
+#   - a dashboard of nine `salesplan kpi … --format json` calls (the last the
+#     tier breakdown, `--by tier`), against the same questions asked in plain
+#     SQL (bench/baseline/*.sql) by the sqlite3 CLI to the very database
+#     salesplan wrote; the two answers are compared;
+#   - `status` of the example plan and the stale follow-up `alerts`, each
+#     against its SQL, and `report --format html` of one month (no baseline).
 # Prints a table (also written to bench/results-latest.md) and exits non-zero
 # when any command failed. BENCH_SCALE and BENCH_SEED override the options.
 set -u
@@ -188,6 +191,7 @@ dash qualified_leads qualified_leads_east.sql qualified_leads --period 2026 --by
 dash pipeline pipeline.sql pipeline --period 2026
 dash collection_rate collection_rate.sql collection_rate --period 2026
 dash tier_customers tier_strategic.sql tier_customers --period 2026 --where tier=strategic
+dash tier_breakdown tier_breakdown.sql tier_customers --period 2026 --by tier
 row "dashboard total" "$dash_s" "$dash_sm" "$dash_q" "$dash_qm" "$(ratio "$dash_s" "$dash_q")" ""
 
 # ------------------------------------------------------- status and alerts --
@@ -235,6 +239,10 @@ PY
 )
 fi
 row "alerts --kind stale_followup" "$st" "$sm" "$qt" "$qm" "$(ratio "$st" "$qt")" "$note"
+timed report "$bin" --db "$db" report --period 2026-11 --as-of "$asof" --format html -o "$work/report-2026-11.html"
+note="salesplan FAILED"
+if [ $OK = 1 ]; then note="$(du -k "$work/report-2026-11.html" | cut -f1) KB of HTML (no baseline)"; fi
+row "report --period 2026-11 --format html" "$T" "$M" "—" "—" "—" "$note"
 
 # ---------------------------------------------------------------- results --
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')

@@ -62,6 +62,7 @@ void alerts_load_spec(const sp_plan *plan, sp_day as_of, unsigned kinds, sp_load
         load_spec_want(spec, TBL_CUSTOMERS, SP_DAY_MIN, SP_DAY_MAX);
         load_spec_want(spec, TBL_DEALS, SP_DAY_MIN, as_of);
         load_spec_want(spec, TBL_ACTIVITIES, SP_DAY_MIN, as_of);
+        spec->activities_touch_only = true; /* last_touches only */
     }
     if (plan && (k & KBIT(ALERT_BUDGET_OVERRUN))) {
         sp_load_spec b;
@@ -250,6 +251,13 @@ static void leaders_free(leaders_t *L)
  * with SP_DAY_NONE where there is none. One pass over the activities. */
 static void last_touches(const sp_dataset *ds, sp_day D, sp_day *last_any, sp_day *last_visit)
 {
+    if (ds->touch.off && ds->visit.off) { /* the snapshot's day indexes: a binary search per customer */
+        for (size_t i = 0; i < ds->customers.n; i++) {
+            if (last_any) last_any[i] = day_index_last(&ds->touch, i, D);
+            if (last_visit) last_visit[i] = day_index_last(&ds->visit, i, D);
+        }
+        return;
+    }
     for (size_t i = 0; i < ds->customers.n; i++) {
         if (last_any) last_any[i] = SP_DAY_NONE;
         if (last_visit) last_visit[i] = SP_DAY_NONE;
@@ -267,7 +275,7 @@ static void last_touches(const sp_dataset *ds, sp_day D, sp_day *last_any, sp_da
 }
 
 /* deal_open_on: SPEC §6 — created_on <= D and (stage open, or closed_on > D). */
-static bool deal_open_on(const sp_deal *d, sp_day D)
+SP_ROWVIEW bool deal_open_on(const sp_deal *d, sp_day D)
 {
     if (d->created_on == SP_DAY_NONE || d->created_on > D) return false;
     if (d->stage == STAGE_OPEN) return true;

@@ -88,7 +88,7 @@ void customer_t12m(const sp_dataset *ds, sp_day d, sp_money *out)
     for (size_t i = 0; i < ds->deals.n; i++) {
         const sp_deal dl_row = deal_at(ds, i), *dl = &dl_row;
         if (dl->stage != STAGE_WON || dl->closed_on == SP_DAY_NONE) continue;
-        if (dl->closed_on <= lo || dl->closed_on > d || !dl->customer_id) continue;
+        if (dl->closed_on <= lo || dl->closed_on > d || !ds->deals.customer_id[i]) continue; /* the code: no string read */
         size_t ci = ds->deals.customer_row[i]; /* resolved by dataset_index */
         /* saturating: a T12M beyond the int64 range is still above every
          * tier's min; sums of T12M are checked where they are made */
@@ -504,6 +504,7 @@ typedef struct ctx {
     int32_t *day_bucket;      /* eff day offset -> bucket index */
     /* customer tiers as of D */
     const char **tier_d;      /* per customer, NULL: none */
+    uint8_t *cust_ok;         /* per customer row: passes the region/industry/size filters (NULL: none) */
     /* accumulation */
     rowmap_t rows;
     acc_t total;
@@ -729,21 +730,56 @@ static void fill_customer(const ctx_t *c, rec_t *r, size_t ci, bool with_owner)
 }
 
 /* fill_deal: r from deal d, row i of c->ds->deals. */
-static void fill_deal(const ctx_t *c, rec_t *r, const sp_deal *d, size_t i)
+SP_ROWVIEW void fill_deal(const ctx_t *c, rec_t *r, const sp_deal *d, size_t i) /* inlined: the row view's unread fields cost nothing */
 {
     memset(r, 0, sizeof *r);
     fill_customer(c, r, c->ds->deals.customer_row[i], false);
-    fill_owner(c, r, d->owner);
-    r->v[DIM_PRODUCT] = d->product;
+    /* only the dims the query filters or breaks down by (a label read is a
+     * random access into the dictionary) */
+    const sp_deal_cols *t = &c->ds->deals;
+    if (c->need[DIM_REP] || c->need[DIM_TEAM]) fill_owner(c, r, ds_str(c->ds, t->owner[i]));
+    if (c->need[DIM_PRODUCT]) r->v[DIM_PRODUCT] = ds_str(c->ds, t->product[i]);
     r->day = d->closed_on;
     r->table = "deals";
-    r->id = d->id;
-    r->amount = d->amount;
-    r->distinct = d->customer_id;
+    /* the id only for a listing, read from its column (not the row view's
+     * field: a conditional use would keep the call): the strings of ids are
+     * checked when first read */
+    r->id = c->q->explain ? ds_str(c->ds, c->ds->deals.id[i]) : NULL;
+    r->amount = d->amount; /* (no distinct count is made of deals: r->distinct stays NULL) */
+}
+
+/* cust_pass: a record of customer row ci can pass the customer filters
+ * (the same answer matches() gives on the dims fill_customer sets) */
+static bool cust_pass(const ctx_t *c, size_t ci)
+{
+    return !c->cust_ok || (ci != SP_NOROW && c->cust_ok[ci]);
+}
+
+/* cust_ok_build: which customers pass the region/industry/size filters,
+ * judged once per customer instead of once per record */
+static void cust_ok_build(ctx_t *c)
+{
+    if (!c->fn[DIM_REGION] && !c->fn[DIM_INDUSTRY] && !c->fn[DIM_SIZE]) return;
+    const sp_dataset *ds = c->ds;
+    c->cust_ok = xcalloc(ds->customers.n ? ds->customers.n : 1, 1);
+    for (size_t i = 0; i < ds->customers.n; i++) {
+        const sp_customer cu = customer_at(ds, i);
+        const char *v[3] = {cu.region, cu.industry, size_label(cu.size)};
+        static const sp_dim dims[3] = {DIM_REGION, DIM_INDUSTRY, DIM_SIZE};
+        bool ok = true;
+        for (int k = 0; k < 3 && ok; k++) {
+            sp_dim d = dims[k];
+            if (!c->fn[d]) continue;
+            bool any = false;
+            for (size_t j = 0; v[k] && j < c->fn[d] && !any; j++) any = strcmp(v[k], c->fval[d][j]) == 0;
+            ok = any;
+        }
+        c->cust_ok[i] = ok;
+    }
 }
 
 /* deal_exists: a deal created after D does not exist as of D. */
-static bool deal_exists(const ctx_t *c, const sp_deal *d)
+SP_ROWVIEW bool deal_exists(const ctx_t *c, const sp_deal *d)
 {
     return d->created_on == SP_DAY_NONE || d->created_on <= c->D;
 }
@@ -766,7 +802,7 @@ typedef struct firsts {
     size_t n;
 } firsts_t;
 
-static bool deal_before(const sp_deal *a, const sp_deal *b)
+SP_ROWVIEW bool deal_before(const sp_deal *a, const sp_deal *b)
 {
     if (a->closed_on != b->closed_on) return a->closed_on < b->closed_on;
     return strcmp(a->id ? a->id : "", b->id ? b->id : "") < 0;
@@ -821,6 +857,7 @@ static void run_deal_metrics(ctx_t *c)
         if (d->stage != STAGE_WON && m != MET_WIN_RATE) continue;
         if (m == MET_GROSS_MARGIN && !d->has_cost) continue;
         if (m == MET_SALES_CYCLE_DAYS && d->created_on == SP_DAY_NONE) continue;
+        if (!cust_pass(c, ds->deals.customer_row[i])) continue;
         fill_deal(c, &r, d, i);
         if (!matches(c, &r)) continue;
         switch (m) {
@@ -843,7 +880,8 @@ static void run_deal_metrics(ctx_t *c)
             bool is_new = d->is_new_customer == 1;
             if (d->is_new_customer < 0) {
                 size_t j;
-                is_new = d->customer_id && ptrmap_get(f.by_cust, d->customer_id, &j) && j == i;
+                const char *cid = ds_str(ds, ds->deals.customer_id[i]);
+                is_new = cid && ptrmap_get(f.by_cust, cid, &j) && j == i;
             }
             r.note = is_new ? (d->is_new_customer < 0 ? "won, first won deal" : "won, new customer")
                             : "won, existing customer";
@@ -893,7 +931,7 @@ static void run_leads(ctx_t *c)
         fill_owner(c, &r, l->owner);
         r.day = l->created_on;
         r.table = "leads";
-        r.id = l->id;
+        r.id = c->q->explain ? ds_str(c->ds, c->ds->leads.id[i]) : NULL;
         if (!matches(c, &r)) continue;
         if (c->m == MET_LEAD_CONVERSION_RATE) {
             r.note = l->opportunity_id ? "converted" : "not converted";
@@ -916,7 +954,7 @@ static void run_activities(ctx_t *c)
         const sp_activity a_row = activity_at(c->ds, i), *a = &a_row;
         if (!in_eff(c, a->occurred_on)) continue;
         if (visits_only && a->kind != ACT_VISIT) continue;
-        if (c->m == MET_ACTIVE_CUSTOMERS && !a->customer_id) continue;
+        if (c->m == MET_ACTIVE_CUSTOMERS && !c->ds->activities.customer_id[i]) continue;
         memset(&r, 0, sizeof r);
         fill_customer(c, &r, c->ds->activities.customer_row[i], false);
         fill_owner(c, &r, a->rep);
@@ -931,7 +969,7 @@ static void run_activities(ctx_t *c)
         }
         r.day = a->occurred_on;
         r.table = "activities";
-        r.id = a->id;
+        r.id = c->q->explain ? ds_str(c->ds, c->ds->activities.id[i]) : NULL;
         r.note = actkind_name(a->kind);
         r.distinct = a->customer_id;
         if (!matches(c, &r)) continue;
@@ -949,7 +987,7 @@ static void run_invoices(ctx_t *c)
         if (v->issued_on != SP_DAY_NONE && v->issued_on > c->D) continue; /* invisible */
         memset(&r, 0, sizeof r);
         r.table = "invoices";
-        r.id = v->id;
+        r.id = c->q->explain ? ds_str(c->ds, c->ds->invoices.id[i]) : NULL;
         if (c->m == MET_COLLECTED) {
             if (!in_eff(c, v->paid_on)) continue;
             fill_customer(c, &r, c->ds->invoices.customer_row[i], true);
@@ -983,7 +1021,7 @@ static void run_spend(ctx_t *c)
         r.v[DIM_STRATEGY] = s->strategy_id;
         r.day = s->spent_on;
         r.table = "spend";
-        r.id = s->id;
+        r.id = c->q->explain ? ds_str(c->ds, c->ds->spend.id[i]) : NULL;
         r.amount = s->amount;
         r.note = s->category;
         if (!matches(c, &r)) continue;
@@ -992,7 +1030,7 @@ static void run_spend(ctx_t *c)
 }
 
 /* deal_open_at: created_on <= t and (stage open, or closed_on > t). */
-static bool deal_open_at(const sp_deal *d, sp_day t)
+SP_ROWVIEW bool deal_open_at(const sp_deal *d, sp_day t)
 {
     if (d->created_on == SP_DAY_NONE || d->created_on > t) return false;
     return d->stage == STAGE_OPEN || (d->closed_on != SP_DAY_NONE && d->closed_on > t);
@@ -1023,6 +1061,7 @@ static void run_pipeline(ctx_t *c)
         if (d->created_on == SP_DAY_NONE || d->created_on > c->D) continue;
         bool open_d = deal_open_at(d, c->D);
         if (!open_d && !per_bucket) continue;
+        if (!cust_pass(c, c->ds->deals.customer_row[i])) continue;
         fill_deal(c, &r, d, i);
         r.day = d->created_on;
         if (!matches(c, &r)) continue;
@@ -1510,6 +1549,7 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
     }
 
     c.need_cust = c.need[DIM_REGION] || c.need[DIM_INDUSTRY] || c.need[DIM_SIZE] || c.need[DIM_TIER];
+    cust_ok_build(&c);
     /* tiers as of D */
     if (need_tier && ds->customers.n > 0) {
         sp_money *t = xcalloc(ds->customers.n, sizeof *t);
@@ -1594,6 +1634,7 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
 
     for (int d = 0; d < DIM_COUNT; d++) free(c.fval[d]);
     free(c.tier_d);
+    free(c.cust_ok);
     free(c.buckets);
     free(c.day_bucket);
     free(c.ex);

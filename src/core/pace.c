@@ -398,6 +398,9 @@ void pace_spec_union(sp_load_spec *dst, const sp_load_spec *src)
             if (!dst->want[t]) dst->act_kind = src->act_kind;
             else if (dst->act_kind != src->act_kind) dst->act_kind = -1;
         }
+        if (t == TBL_ACTIVITIES)
+            dst->activities_touch_only = dst->want[t] ? dst->activities_touch_only && src->activities_touch_only
+                                                      : src->activities_touch_only;
         if (t == TBL_DEALS)
             dst->deals_closed_only = dst->want[t] ? dst->deals_closed_only && src->deals_closed_only
                                                   : src->deals_closed_only;
@@ -547,17 +550,57 @@ static bool goal_weight(const sp_pace_ctx *c, const sp_goal *g, sp_period pp, sp
     return true;
 }
 
-/* eval_months: the months of per-month goal g that started by D. */
+/* month_summable: metric m's value over a month equals its row of a
+ * by-month breakdown over a longer period as of the same day: a count or
+ * sum of records each on one day of one month (no distinct counts, no
+ * ratios, nothing judged at the end of a bucket) */
+static bool month_summable(sp_metric m)
+{
+    switch (m) {
+    case MET_REVENUE:
+    case MET_DEALS_WON:
+    case MET_LEADS:
+    case MET_QUALIFIED_LEADS:
+    case MET_VISITS:
+    case MET_ACTIVITIES: return true;
+    default: return false;
+    }
+}
+
+/* eval_months: the months of per-month goal g that started by D (for a
+ * summable metric, one by-month pass over the period instead of one pass
+ * per month). */
 static bool eval_months(const sp_pace_ctx *c, const sp_goal *g, sp_goal_pace *gp, sp_err *err)
 {
     sp_day D = c->as_of;
     sp_period P = g->period;
+    sp_kpi_result all;
+    memset(&all, 0, sizeof all);
+    bool batched = false;
+    if (g->metric != MET_MANUAL && month_summable(g->metric) && P.first <= D) {
+        sp_kpi_query q;
+        goal_query(g, g->metric, P, D, c->tiers, c->ntiers, &q);
+        q.by[0] = BY_MONTH;
+        q.nby = 1;
+        sp_err e = SP_ERR_INIT;
+        batched = kpi_compute(c->ds, &q, &all, &e);
+        err_free(&e);
+        if (!batched) kpi_result_free(&all);
+    }
     for (sp_day d = P.first; d <= P.last && d <= D;) {
         sp_period m = month_of(d, P);
         sp_month_pace mp;
         memset(&mp, 0, sizeof mp);
         mp.month = m;
-        if (!pace_goal_actual(c, g, m, D, &mp.actual, err)) return false;
+        if (batched) {
+            char lab[32];
+            grain_label(GRAIN_MONTH, m.first, lab);
+            mp.actual = qty_int(0);
+            for (size_t r = 0; r < all.nrows; r++)
+                if (all.rows[r].key[0] && strcmp(all.rows[r].key[0], lab) == 0) mp.actual = qty_from_kpi(g->metric, &all.rows[r].value);
+        } else if (!pace_goal_actual(c, g, m, D, &mp.actual, err)) {
+            return false;
+        }
         bool ok = meets(mp.actual, g->target, g->direction);
         if (m.last <= D) mp.met = ok ? 1 : 0;
         else if (g->direction == DIR_AT_MOST) mp.met = ok ? -1 : 0;
@@ -567,6 +610,7 @@ static bool eval_months(const sp_pace_ctx *c, const sp_goal *g, sp_goal_pace *gp
         gp->months[gp->nmonths++] = mp;
         d = m.last + 1;
     }
+    if (batched) kpi_result_free(&all);
     return true;
 }
 

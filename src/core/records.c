@@ -44,6 +44,19 @@ const char *actkind_name(sp_actkind k)
     return (unsigned)k < ACT_KIND_COUNT ? n[k] : "";
 }
 
+sp_day day_index_last(const sp_day_index *x, size_t i, sp_day d)
+{
+    size_t lo = x->off[i], hi = x->off[i + 1];
+    if (lo == hi || x->day[lo] > d) return SP_DAY_NONE;
+    if (x->day[hi - 1] <= d) return x->day[hi - 1];
+    while (hi - lo > 1) { /* day[lo] <= d < day[hi] */
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->day[mid] <= d) lo = mid;
+        else hi = mid;
+    }
+    return x->day[lo];
+}
+
 /* ---- load spec ---- */
 
 void load_spec_init(sp_load_spec *s)
@@ -185,6 +198,7 @@ void dataset_free(sp_dataset *ds)
         free(ds->dict.ptr);
     }
     ptrmap_free(ds->dict.code_of);
+    if (ds->dict.lazy_free) ds->dict.lazy_free(ds->dict.lazy_ctx);
     ptrmap_free(ds->rep_by_id);
     ptrmap_free(ds->customer_by_id);
     free(ds->rep_rows);
@@ -205,6 +219,22 @@ static sp_str dict_add(sp_dataset *ds, const char *p)
     if (d->n >= UINT32_MAX - 1) abort(); /* 4G distinct strings: beyond any workspace */
     d->ptr[d->n] = p;
     return (sp_str)d->n++;
+}
+
+const char *ds_text(const sp_dataset *cds, sp_str c)
+{
+    sp_dict *d = (sp_dict *)&cds->dict; /* a cache: the dataset stays logically const */
+    if (c >= d->n) return SP_STR_DAMAGED;
+    for (size_t k = 0; k < d->nlazy; k++) {
+        sp_dict_range *r = &d->lazy[k];
+        if (c < r->first || c >= r->end) continue;
+        if (!r->state) r->state = d->lazy_verify && d->lazy_verify(d->lazy_ctx, k) ? 1 : -1;
+        if (r->state > 0) return d->blob + d->off[c];
+        d->damaged = true;
+        return SP_STR_DAMAGED;
+    }
+    if (c >= d->vfirst) return d->blob + d->off[c];
+    return SP_STR_DAMAGED;
 }
 
 /* str_code: intern s, the code shared by every equal string. */
@@ -244,11 +274,23 @@ sp_str dataset_code(const sp_dataset *ds, const char *s)
         return ptrmap_get(d->code_of, s, &c) ? (sp_str)c : 0;
     }
     if (!d->nhash) return 0;
+    if (!d->hash_state) {
+        sp_dict *w = (sp_dict *)d; /* a cache: the dataset stays logically const */
+        w->hash_state = d->lazy_verify && d->lazy_verify(d->lazy_ctx, SP_DICT_HASH) ? 1 : -1;
+    }
+    if (d->hash_state < 0) { /* a damaged hash is never read: look at every label */
+        for (size_t c = d->vfirst; c < d->n; c++) {
+            const char *t = ds_str(ds, (sp_str)c);
+            if (t && strcmp(t, s) == 0) return (sp_str)c;
+        }
+        return 0;
+    }
     uint32_t h = dict_hash(s);
     for (size_t j = h & (d->nhash - 1), k = 0; k < d->nhash; j = (j + 1) & (d->nhash - 1), k++) {
         uint32_t c = d->hash[j];
         if (!c) return 0;
-        if (strcmp(d->blob + d->off[c], s) == 0) return c;
+        const char *t = ds_str(ds, c);
+        if (t && strcmp(t, s) == 0) return c;
     }
     return 0;
 }

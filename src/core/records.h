@@ -148,6 +148,18 @@ typedef struct sp_spend_cols { size_t n, cap; SP_SPEND_COLS(SP_COL_DECL) } sp_sp
  * code_of maps an interned pointer back to its code). Borrowed: blob + off[code]
  * (NUL-terminated strings in one block), hash[] an open-addressing table of
  * codes by content (nhash a power of two) for dataset_intern. */
+/* Borrowed dictionaries may verify part of their codes lazily: codes from
+ * vfirst on were checked when the mapping was opened; the others belong to
+ * one of the ranges lazy[] (the unique ids, names and notes of one table),
+ * checked by lazy_verify on the first ds_str() of a code in it. A range
+ * that fails its check is never read: its strings read as SP_STR_DAMAGED
+ * and damaged is set. */
+#define SP_DICT_LAZY 8
+typedef struct sp_dict_range {
+    uint32_t first, end;               /* codes [first, end) */
+    int8_t state;                      /* 0 not checked yet, 1 good, -1 damaged */
+} sp_dict_range;
+
 typedef struct sp_dict {
     size_t n, cap;                     /* codes in use (code 0 included) */
     const char **ptr;
@@ -156,7 +168,34 @@ typedef struct sp_dict {
     const uint32_t *off;
     const uint32_t *hash;
     size_t nhash;
+    size_t vfirst;                     /* borrowed: codes [vfirst, n) checked on open */
+    sp_dict_range lazy[SP_DICT_LAZY];
+    size_t nlazy;
+    void *lazy_ctx;                    /* for lazy_verify; freed by lazy_free */
+    bool (*lazy_verify)(void *ctx, size_t range);
+    void (*lazy_free)(void *ctx);
+    bool damaged;                      /* a lazily checked range was refused */
+    int8_t hash_state;                 /* the hash: 0 not checked yet, 1 good, -1 damaged (lazy_verify SP_DICT_HASH) */
 } sp_dict;
+#define SP_DICT_HASH ((size_t)-1)
+
+/* the string a code of a damaged lazy range reads as (never its bytes) */
+#define SP_STR_DAMAGED "\xEF\xBF\xBD"
+
+/* A derived index per customer row i: the distinct days of its records,
+ * ascending, day[off[i] .. off[i + 1]) (off has customers.n + 1 entries).
+ * A snapshot holds two (store/snapshot.h): the days of each customer's
+ * activities (touch) and of its visits and meetings (visit), so that the
+ * last touch on or before any date is a binary search. off == NULL: the
+ * dataset has none (computed from the activities instead). */
+typedef struct sp_day_index {
+    const uint32_t *off;
+    const sp_day *day;
+} sp_day_index;
+
+/* day_index_last: the latest day of customer row i on or before d in x, or
+ * SP_DAY_NONE. */
+sp_day day_index_last(const sp_day_index *x, size_t i, sp_day d);
 
 /* The records a computation sees. Columns hold what the store loaded (the
  * loader may leave a table empty when the query does not need it, see
@@ -175,6 +214,7 @@ typedef struct sp_dataset {
      * customers on first use (dataset_customer_row) */
     struct sp_ptrmap *rep_by_id, *customer_by_id;
     sp_rep *rep_rows;                  /* row views of reps (a small table), built by dataset_index() */
+    sp_day_index touch, visit;         /* borrowed from a snapshot, or none */
     bool borrowed;                     /* columns and dictionary point into a mapping */
     void *owner;                       /* what to release with the dataset (a snapshot), or NULL */
     void (*release)(void *owner);
@@ -188,11 +228,21 @@ typedef struct sp_dataset {
 #define SP_ROWVIEW static inline
 #endif
 
+/* ds_text: the string of a borrowed code below dict.vfirst,
+ * checking its range first (once). Pure for the compiler: a row view field
+ * nobody reads costs nothing. */
+#if defined(__GNUC__)
+__attribute__((pure))
+#endif
+const char *ds_text(const sp_dataset *ds, sp_str c);
+
 /* ds_str: the string of code c (NULL for 0, the empty string). */
 SP_ROWVIEW const char *ds_str(const sp_dataset *ds, sp_str c)
 {
     if (!c) return NULL;
-    return ds->dict.ptr ? ds->dict.ptr[c] : ds->dict.blob + ds->dict.off[c];
+    if (ds->dict.ptr) return ds->dict.ptr[c];
+    if (c >= ds->dict.vfirst) return ds->dict.blob + ds->dict.off[c];
+    return ds_text(ds, c);
 }
 
 /* Row views: the record at row i, strings resolved. */
@@ -324,6 +374,11 @@ typedef struct sp_load_spec {
      * [from, to] (no open deals): the store may skip the others. Unions of
      * specs keep it only when every part has it (see pace_spec_union). */
     bool deals_closed_only;
+    /* activities_touch_only: the activities are read only for each
+     * customer's last touch and last visit (alerts): a store holding the day
+     * indexes (sp_dataset.touch, .visit) may give those and no activities.
+     * Unions keep it only when every part has it. */
+    bool activities_touch_only;
 } sp_load_spec;
 
 /* load_spec_init: nothing wanted, unbounded ranges, every kind. */

@@ -21,20 +21,40 @@
 #define SNAP_ALIGN 64
 #define SNAP_ENDIAN 0x01020304u
 
+/* The dictionary is stored in groups, in code order: group t (t <
+ * TBL_COUNT) the unique ids, names and notes of table t, which only record
+ * listings read, then group LABELS: every label (an interned string:
+ * region, product, rep and customer ids…). Codes are fixed before a row is
+ * read, so that the snapshot can be written streaming: the text of table t,
+ * row r, text column k has code gfirst[t] + r × ntext(t) + k (code 0 is
+ * the first code of group 0, the reps, which have no text), the labels
+ * follow all text groups in first-seen order. Each group's codes are a
+ * multiple of GROUP_CODES (64 bytes of offsets) and its blob a multiple of
+ * SNAP_ALIGN bytes ending with a NUL (a text group's blob also starts with
+ * one, for empty cells), so the groups lie back to back: one offset array
+ * and one blob, each group checked on its own (the labels on open, the
+ * others when first read). */
+#define NGROUPS (TBL_COUNT + 1)
+#define LABELS TBL_COUNT
+#define GROUP_CODES 16
+
 typedef struct snap_header {
     char magic[8];
     uint32_t format, schema;
     uint32_t endian, nsections;
     uint64_t data_version;
     uint64_t rows[TBL_COUNT];
-    uint64_t ndict, nhash, blob_bytes;
+    uint64_t gcodes[NGROUPS];          /* codes of each dictionary group */
+    uint64_t gblob[NGROUPS];           /* blob bytes of each group */
+    uint64_t nhash;
+    uint64_t ntouch, nvisit;           /* entries of the day indexes */
     uint64_t file_bytes;
     uint64_t checksum;                 /* header (this field 0) + section table */
 } snap_header;
-_Static_assert(sizeof(snap_header) == 8 + 4 * 4 + 8 + 8 * TBL_COUNT + 8 * 5, "packed header");
+_Static_assert(sizeof(snap_header) == 8 + 4 * 4 + 8 + 8 * TBL_COUNT + 16 * NGROUPS + 8 * 5, "packed header");
 
 typedef struct snap_section {
-    uint32_t id, elem;                 /* position in the column list, element size */
+    uint32_t id, elem;                 /* position in the section list, element size */
     uint64_t offset, bytes, checksum;
 } snap_section;
 
@@ -59,10 +79,37 @@ static const coldesc columns[] = {
     SP_ACTIVITY_COLS(CD_ACT) SP_INVOICE_COLS(CD_INV) SP_SPEND_COLS(CD_SPE)
 };
 #define NCOLS (sizeof columns / sizeof columns[0])
-#define SEC_OFF NCOLS
-#define SEC_BLOB (NCOLS + 1)
-#define SEC_HASH (NCOLS + 2)
-#define NSECTIONS (NCOLS + 3)
+
+/* the column indexes, in columns[] order */
+#define CI_REP(T, name) CI_REP_##name,
+#define CI_CUS(T, name) CI_CUS_##name,
+#define CI_LEA(T, name) CI_LEA_##name,
+#define CI_DEA(T, name) CI_DEA_##name,
+#define CI_ACT(T, name) CI_ACT_##name,
+#define CI_INV(T, name) CI_INV_##name,
+#define CI_SPE(T, name) CI_SPE_##name,
+enum {
+    SP_REP_COLS(CI_REP) SP_CUSTOMER_COLS(CI_CUS) SP_LEAD_COLS(CI_LEA) SP_DEAL_COLS(CI_DEA)
+    SP_ACTIVITY_COLS(CI_ACT) SP_INVOICE_COLS(CI_INV) SP_SPEND_COLS(CI_SPE) CI_COUNT
+};
+_Static_assert(CI_COUNT == NCOLS, "one index per column");
+#define SEC_OFF(g) (NCOLS + (g))
+#define SEC_BLOB(g) (NCOLS + NGROUPS + (g))
+#define SEC_HASH (NCOLS + 2 * NGROUPS)
+/* the derived day indexes (records.h sp_day_index): offsets per customer
+ * row (+ 1), days */
+#define SEC_TOFF (SEC_HASH + 1)
+#define SEC_TDAY (SEC_HASH + 2)
+#define SEC_VOFF (SEC_HASH + 3)
+#define SEC_VDAY (SEC_HASH + 4)
+/* the activities are stored sorted by day (occurred_on), with a checksum
+ * per block of SNAP_BLOCK rows of each of their columns (column-major), so
+ * that a query over a few days checks and touches only their blocks */
+#define SEC_ABLK (SEC_HASH + 5)
+#define NSECTIONS (SEC_HASH + 6)
+#define SNAP_BLOCK 65536
+#define ACT_FIRST CI_ACT_id
+#define ACT_NCOLS (CI_INV_id - CI_ACT_id)
 
 static void *table_of(sp_dataset *ds, int t)
 {
@@ -81,6 +128,26 @@ static void *table_of(sp_dataset *ds, int t)
 static size_t table_rows(const sp_dataset *ds, int t) { return *(const size_t *)table_of((sp_dataset *)ds, t); }
 static void **column_slot(sp_dataset *ds, const coldesc *c) { return (void **)((char *)table_of(ds, c->table) + c->off); }
 
+/* is_row: a resolved reference (a row number of another table) */
+static bool is_row(const coldesc *c)
+{
+    size_t len = strlen(c->name);
+    return len > 4 && strcmp(c->name + len - 4, "_row") == 0;
+}
+
+/* is_text: a column of unique strings (records.c copies them, never interns) */
+static bool is_text(const coldesc *c)
+{
+    static const struct { int t; const char *name; } text[] = {
+        {TBL_CUSTOMERS, "name"}, {TBL_LEADS, "id"}, {TBL_LEADS, "opportunity_id"}, {TBL_DEALS, "id"},
+        {TBL_ACTIVITIES, "id"}, {TBL_INVOICES, "id"}, {TBL_INVOICES, "deal_id"}, {TBL_SPEND, "id"},
+        {TBL_SPEND, "note"},
+    };
+    for (size_t k = 0; k < sizeof text / sizeof text[0]; k++)
+        if (c->table == text[k].t && strcmp(c->name, text[k].name) == 0) return true;
+    return false;
+}
+
 const char *snap_state_name(sp_snap_state s)
 {
     static const char *const n[] = {"fresh", "missing", "stale", "damaged"};
@@ -89,37 +156,819 @@ const char *snap_state_name(sp_snap_state s)
 
 char *snapshot_path(const char *workspace) { return xasprintf("%s.snap", workspace); }
 
-/* checksum: a 64-bit multiply-mix over 8-byte words, 4 lanes. */
-static uint64_t checksum(const void *p, size_t n, uint64_t seed)
+/* ---- checksum: four lanes of (sum, sum of sums) over 8-byte words, a
+ * Fletcher-like sum that runs at memory speed; any change of one word
+ * changes its lane's sum. Incremental: the same value however the bytes
+ * are split into ck_update calls. ---- */
+
+typedef struct ck_t {
+    uint64_t a[4], s[4], seed, total;
+    unsigned char buf[32];
+    size_t nbuf;
+} ck_t;
+
+static void ck_init(ck_t *c, uint64_t seed)
+{
+    memset(c, 0, sizeof *c);
+    c->seed = seed;
+    for (int k = 0; k < 4; k++) c->a[k] = seed + (uint64_t)k;
+}
+
+static inline void ck_block(ck_t *c, const unsigned char *b)
+{
+    for (int k = 0; k < 4; k++) {
+        uint64_t w;
+        memcpy(&w, b + 8 * k, 8);
+        c->a[k] += w;
+        c->s[k] += c->a[k];
+    }
+}
+
+static void ck_update(ck_t *c, const void *p, size_t n)
 {
     const unsigned char *b = p;
+    c->total += n;
+    if (c->nbuf) {
+        size_t take = 32 - c->nbuf < n ? 32 - c->nbuf : n;
+        memcpy(c->buf + c->nbuf, b, take);
+        c->nbuf += take, b += take, n -= take;
+        if (c->nbuf < 32) return;
+        ck_block(c, c->buf);
+        c->nbuf = 0;
+    }
+    uint64_t a0 = c->a[0], a1 = c->a[1], a2 = c->a[2], a3 = c->a[3];
+    uint64_t s0 = c->s[0], s1 = c->s[1], s2 = c->s[2], s3 = c->s[3];
+    for (; n >= 32; b += 32, n -= 32) {
+        uint64_t w[4];
+        memcpy(w, b, 32);
+        a0 += w[0], a1 += w[1], a2 += w[2], a3 += w[3];
+        s0 += a0, s1 += a1, s2 += a2, s3 += a3;
+    }
+    c->a[0] = a0, c->a[1] = a1, c->a[2] = a2, c->a[3] = a3;
+    c->s[0] = s0, c->s[1] = s1, c->s[2] = s2, c->s[3] = s3;
+    memcpy(c->buf, b, n);
+    c->nbuf = n;
+}
+
+static uint64_t ck_final(const ck_t *c)
+{
     const uint64_t m = 0x9E3779B97F4A7C15ULL;
-    uint64_t h[4] = {seed ^ n, seed + m, seed * 3 + 1, ~seed};
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32)
-        for (int k = 0; k < 4; k++) {
-            uint64_t w;
-            memcpy(&w, b + i + 8 * k, 8);
-            h[k] = (h[k] ^ w) * m;
-            h[k] ^= h[k] >> 31;
-        }
-    uint64_t r = h[0] ^ (h[1] * 3) ^ (h[2] * 5) ^ (h[3] * 7);
-    for (; i < n; i++) r = (r ^ b[i]) * m;
+    uint64_t r = (c->seed ^ c->total) * m;
+    for (int k = 0; k < 4; k++) {
+        r = (r ^ c->a[k]) * m;
+        r ^= r >> 29;
+        r = (r ^ c->s[k]) * m;
+        r ^= r >> 31;
+    }
+    for (size_t i = 0; i < c->nbuf; i++) r = (r ^ c->buf[i]) * m;
     r ^= r >> 29;
     return r * m;
+}
+
+static uint64_t checksum(const void *p, size_t n, uint64_t seed)
+{
+    ck_t c;
+    ck_init(&c, seed);
+    ck_update(&c, p, n);
+    return ck_final(&c);
 }
 
 /* ---- writing ---- */
 
 static size_t align_up(size_t x) { return (x + SNAP_ALIGN - 1) & ~(size_t)(SNAP_ALIGN - 1); }
+static uint64_t round_codes(uint64_t n) { return (n + GROUP_CODES - 1) / GROUP_CODES * GROUP_CODES; }
 
-static bool write_pad(sp_outfile *o, size_t *pos, sp_err *err)
+/* sec_shape: element size and count of section i under header h */
+static void sec_shape(const snap_header *h, size_t i, uint64_t *elem, uint64_t *count)
 {
-    static const char zero[SNAP_ALIGN];
-    size_t to = align_up(*pos);
-    if (to > *pos && !outfile_write(o, zero, to - *pos, err)) return false;
-    *pos = to;
-    return true;
+    if (i < NCOLS) *elem = columns[i].size, *count = h->rows[columns[i].table];
+    else if (i < SEC_BLOB(0)) *elem = 4, *count = h->gcodes[i - SEC_OFF(0)];
+    else if (i < SEC_HASH) *elem = 1, *count = h->gblob[i - SEC_BLOB(0)];
+    else if (i == SEC_HASH) *elem = 4, *count = h->nhash;
+    else if (i == SEC_TOFF || i == SEC_VOFF) *elem = 4, *count = h->rows[TBL_CUSTOMERS] + 1;
+    else if (i == SEC_ABLK) *elem = 8, *count = ACT_NCOLS * ((h->rows[TBL_ACTIVITIES] + SNAP_BLOCK - 1) / SNAP_BLOCK);
+    else *elem = 4, *count = i == SEC_TDAY ? h->ntouch : h->nvisit;
+}
+
+
+/* ntext: the text columns of table t */
+static int ntext(int t)
+{
+    int n = 0;
+    for (size_t i = 0; i < NCOLS; i++) n += columns[i].table == t && is_text(&columns[i]);
+    return n;
+}
+
+#define CHUNK 8192
+
+/* The streaming writer: rows arrive table by table (in sp_table order,
+ * exactly the announced count each); the columns are written in chunks at
+ * their final offsets, the text of each table to its offsets and to a
+ * scratch file (copied into place at the end, when the size of the labels
+ * before it is known); labels are interned in memory (a few per row at
+ * most: small). Memory: the chunk buffers, the labels and, per label, the
+ * row of the rep and of the customer it names. */
+struct sp_snap_writer {
+    sp_outfile *o;
+    sp_err *err;
+    bool ok;
+    snap_header h;
+    snap_section sec[NSECTIONS];
+    uint64_t gfirst[NGROUPS], bfirst[NGROUPS];
+    int cur;                           /* the table being written (-1: none yet) */
+    int ntext[TBL_COUNT];
+    uint64_t row;                      /* its rows so far */
+    size_t nbuf;                       /* rows in the chunk buffers */
+    unsigned char *buf[NCOLS];
+    ck_t ck[NSECTIONS];
+    /* the text of the current table: offsets (row-major) and the scratch file */
+    uint32_t *toff;
+    size_t ntoff;
+    int tfd;
+    unsigned char *tbuf;
+    size_t ntbuf;
+    uint64_t tbytes;                   /* text blob bytes so far (all groups) */
+    uint64_t gused;                    /* blob bytes of the current text group */
+    /* labels: strings back to back (lpool, loff), a hash of idx + 1 */
+    char *lpool;
+    size_t lpool_n, lpool_cap;
+    uint32_t *loff, *lrep, *lcust;     /* per label: offset in lpool, rep row, customer row */
+    size_t nlabels, lcap;
+    uint32_t *lhash;
+    size_t nlhash;
+    /* the activities with a customer and a day, for the day indexes */
+    uint32_t *acust;
+    sp_day *aday;
+    uint8_t *avisit;
+    size_t nact;
+    /* the activities in arrival order (sorted by day at the table's end) */
+    int sfd;
+    uint64_t sbase[NCOLS];
+    uint64_t *ablk;                    /* block checksums, column-major */
+};
+
+static void w_fail(sp_snap_writer *w, const char *what)
+{
+    if (w->ok) err_set(w->err, SP_EINTERNAL, "snapshot: %s", what);
+    w->ok = false;
+}
+
+static void w_at(sp_snap_writer *w, const void *p, size_t n, uint64_t at)
+{
+    if (w->ok && n) w->ok = outfile_write_at(w->o, p, n, at, w->err);
+}
+
+static uint32_t label(sp_snap_writer *w, const char *s)
+{
+    if (!s || !*s) return UINT32_MAX;
+    uint32_t hv = dict_hash(s);
+    size_t j = hv & (w->nlhash - 1);
+    for (; w->lhash[j]; j = (j + 1) & (w->nlhash - 1)) {
+        uint32_t x = w->lhash[j] - 1;
+        if (strcmp(w->lpool + w->loff[x], s) == 0) return x;
+    }
+    size_t len = strlen(s) + 1;
+    if (w->lpool_n + len > w->lpool_cap) {
+        while (w->lpool_n + len > w->lpool_cap) w->lpool_cap *= 2;
+        w->lpool = xrealloc(w->lpool, w->lpool_cap);
+    }
+    if (w->nlabels == w->lcap) {
+        w->lcap *= 2;
+        w->loff = xreallocarray(w->loff, w->lcap, sizeof *w->loff);
+        w->lrep = xreallocarray(w->lrep, w->lcap, sizeof *w->lrep);
+        w->lcust = xreallocarray(w->lcust, w->lcap, sizeof *w->lcust);
+    }
+    uint32_t x = (uint32_t)w->nlabels++;
+    w->loff[x] = (uint32_t)w->lpool_n;
+    w->lrep[x] = w->lcust[x] = SP_NOROW;
+    memcpy(w->lpool + w->lpool_n, s, len);
+    w->lpool_n += len;
+    w->lhash[j] = x + 1;
+    if (w->nlabels * 2 > w->nlhash) {
+        size_t n2 = w->nlhash * 2;
+        uint32_t *h2 = xcalloc(n2, sizeof *h2);
+        for (size_t k = 0; k < w->nlhash; k++) {
+            if (!w->lhash[k]) continue;
+            size_t i = dict_hash(w->lpool + w->loff[w->lhash[k] - 1]) & (n2 - 1);
+            while (h2[i]) i = (i + 1) & (n2 - 1);
+            h2[i] = w->lhash[k];
+        }
+        free(w->lhash);
+        w->lhash = h2;
+        w->nlhash = n2;
+    }
+    if (w->lpool_n > UINT32_MAX) w_fail(w, "the labels exceed 4 GiB");
+    return x;
+}
+
+static uint32_t lcode(sp_snap_writer *w, const char *s)
+{
+    uint32_t x = label(w, s);
+    return x == UINT32_MAX ? 0 : (uint32_t)(w->gfirst[LABELS] + x);
+}
+
+static void t_flush(sp_snap_writer *w)
+{
+    size_t at = 0;
+    while (w->ok && at < w->ntbuf) {
+        ssize_t k = write(w->tfd, w->tbuf + at, w->ntbuf - at);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            err_set(w->err, SP_EIO, "snapshot: %s", strerror(errno));
+            w->ok = false;
+            break;
+        }
+        at += (size_t)k;
+    }
+    w->ntbuf = 0;
+}
+
+static void t_bytes(sp_snap_writer *w, int g, const void *p, size_t n)
+{
+    ck_update(&w->ck[SEC_BLOB(g)], p, n);
+    w->tbytes += n;
+    w->gused += n;
+    const unsigned char *b = p;
+    while (n) {
+        if (w->ntbuf == 1 << 20) t_flush(w);
+        size_t k = ((size_t)1 << 20) - w->ntbuf < n ? ((size_t)1 << 20) - w->ntbuf : n;
+        memcpy(w->tbuf + w->ntbuf, b, k);
+        w->ntbuf += k, b += k, n -= k;
+    }
+}
+
+/* text: the code of text cell s of the current row (its string goes to the
+ * scratch file); 0 when empty */
+static uint32_t text(sp_snap_writer *w, const char *s)
+{
+    int t = w->cur, nt = w->ntext[t];
+    uint32_t off = (uint32_t)w->bfirst[t];
+    if (s && *s) {
+        off = (uint32_t)(w->bfirst[t] + w->gused);
+        t_bytes(w, t, s, strlen(s) + 1);
+        if (w->tbytes > UINT32_MAX) w_fail(w, "the strings exceed 4 GiB");
+    }
+    uint32_t c = (uint32_t)(w->gfirst[t] + w->row * (uint64_t)nt + w->ntoff % (size_t)nt);
+    w->toff[w->ntoff++] = off;
+    return s && *s ? c : 0;
+}
+
+static void s_at(sp_snap_writer *w, const void *p, size_t n, uint64_t at)
+{
+    const char *b = p;
+    while (w->ok && n) {
+        ssize_t k = pwrite(w->sfd, b, n, (off_t)at);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            err_set(w->err, SP_EIO, "snapshot: %s", strerror(errno));
+            w->ok = false;
+            return;
+        }
+        b += k, n -= (size_t)k, at += (uint64_t)k;
+    }
+}
+
+/* sort_activities: the activities, written in arrival order to the scratch
+ * file, go to their sections sorted by day (a counting sort; the empty day
+ * first, ties in arrival order), with their section and block checksums */
+static void sort_activities(sp_snap_writer *w)
+{
+    uint64_t n = w->h.rows[TBL_ACTIVITIES];
+    uint64_t nb = (n + SNAP_BLOCK - 1) / SNAP_BLOCK;
+    w->ablk = xcalloc(ACT_NCOLS * nb + 1, sizeof *w->ablk);
+    if (!n || !w->ok) return;
+    uint64_t total = w->sbase[ACT_FIRST + ACT_NCOLS - 1] + n * columns[ACT_FIRST + ACT_NCOLS - 1].size;
+    void *map = mmap(NULL, total, PROT_READ, MAP_SHARED, w->sfd, 0);
+    if (map == MAP_FAILED) {
+        err_set(w->err, SP_EIO, "snapshot: %s", strerror(errno));
+        w->ok = false;
+        return;
+    }
+    const unsigned char *m = map;
+    const sp_day *day = (const sp_day *)(const void *)(m + w->sbase[CI_ACT_occurred_on]);
+    sp_day lo = SP_DAY_MAX, hi = SP_DAY_MIN;
+    for (uint64_t r = 0; r < n; r++)
+        if (day[r] != SP_DAY_NONE) {
+            if (day[r] < lo) lo = day[r];
+            if (day[r] > hi) hi = day[r];
+        }
+    size_t nk = hi >= lo ? (size_t)(hi - lo) + 2 : 1; /* slot 0: no day */
+    uint32_t *cnt = xcalloc(nk + 1, sizeof *cnt);
+    for (uint64_t r = 0; r < n; r++) cnt[day[r] == SP_DAY_NONE ? 0 : (size_t)(day[r] - lo) + 1]++;
+    uint32_t sum = 0;
+    for (size_t k = 0; k < nk; k++) {
+        uint32_t c = cnt[k];
+        cnt[k] = sum;
+        sum += c;
+    }
+    uint32_t *perm = xmalloc(n * sizeof *perm);
+    for (uint64_t r = 0; r < n; r++) perm[cnt[day[r] == SP_DAY_NONE ? 0 : (size_t)(day[r] - lo) + 1]++] = (uint32_t)r;
+    free(cnt);
+    for (int c = 0; c < ACT_NCOLS && w->ok; c++) {
+        size_t i = ACT_FIRST + (size_t)c, sz = columns[i].size;
+        const unsigned char *src = m + w->sbase[i];
+        ck_t bck;
+        ck_init(&bck, i);
+        for (uint64_t r = 0; r < n && w->ok; r += CHUNK) {
+            size_t k = n - r < CHUNK ? (size_t)(n - r) : CHUNK;
+            unsigned char *dst = w->buf[i];
+            if (sz == 1) for (size_t j = 0; j < k; j++) dst[j] = src[perm[r + j]];
+            else if (sz == 4) for (size_t j = 0; j < k; j++) memcpy(dst + 4 * j, src + 4 * (size_t)perm[r + j], 4);
+            else for (size_t j = 0; j < k; j++) memcpy(dst + sz * j, src + sz * (size_t)perm[r + j], sz);
+            ck_update(&w->ck[i], dst, k * sz);
+            ck_update(&bck, dst, k * sz);
+            w_at(w, dst, k * sz, w->sec[i].offset + r * sz);
+            if ((r + k) % SNAP_BLOCK == 0 || r + k == n) {
+                w->ablk[(size_t)c * nb + (r + k - 1) / SNAP_BLOCK] = ck_final(&bck);
+                ck_init(&bck, i);
+            }
+        }
+        madvise(map, total, MADV_DONTNEED);
+    }
+    free(perm);
+    munmap(map, total);
+}
+
+static void flush_chunk(sp_snap_writer *w)
+{
+    int t = w->cur;
+    if (t < 0 || !w->nbuf) return;
+    uint64_t row0 = w->row - w->nbuf;
+    for (size_t i = 0; i < NCOLS; i++) {
+        if (columns[i].table != t) continue;
+        size_t n = w->nbuf * columns[i].size;
+        if (t == TBL_ACTIVITIES) { /* to the scratch file, sorted at the end */
+            s_at(w, w->buf[i], n, w->sbase[i] + row0 * columns[i].size);
+            continue;
+        }
+        ck_update(&w->ck[i], w->buf[i], n);
+        w_at(w, w->buf[i], n, w->sec[i].offset + row0 * columns[i].size);
+    }
+    if (w->ntoff) {
+        int k = w->ntext[t];
+        ck_update(&w->ck[SEC_OFF(t)], w->toff, w->ntoff * 4);
+        w_at(w, w->toff, w->ntoff * 4, w->sec[SEC_OFF(t)].offset + row0 * (uint64_t)k * 4);
+    }
+    w->nbuf = 0;
+    w->ntoff = 0;
+}
+
+/* table_end: the current table is complete: its checksums, the padding of
+ * its text offsets and blob */
+static void table_end(sp_snap_writer *w)
+{
+    int t = w->cur;
+    if (t < 0) return;
+    flush_chunk(w);
+    if (w->row != w->h.rows[t]) w_fail(w, "row count changed while writing");
+    if (t == TBL_ACTIVITIES) sort_activities(w);
+    for (size_t i = 0; i < NCOLS; i++)
+        if (columns[i].table == t) w->sec[i].checksum = w->sec[i].bytes ? ck_final(&w->ck[i]) : 0;
+    uint64_t used = w->h.rows[t] * (uint64_t)w->ntext[t];
+    uint32_t pad[GROUP_CODES];
+    for (int k = 0; k < GROUP_CODES; k++) pad[k] = (uint32_t)w->bfirst[t];
+    uint64_t left = w->h.gcodes[t] - used;
+    ck_update(&w->ck[SEC_OFF(t)], pad, left * 4); /* fewer than GROUP_CODES */
+    w_at(w, pad, left * 4, w->sec[SEC_OFF(t)].offset + used * 4);
+    w->sec[SEC_OFF(t)].checksum = w->sec[SEC_OFF(t)].bytes ? ck_final(&w->ck[SEC_OFF(t)]) : 0;
+    /* the blob: padded with NULs to its aligned size */
+    uint64_t want = align_up(w->gused);
+    static const unsigned char zero[SNAP_ALIGN];
+    if (w->gused < want) t_bytes(w, t, zero, want - w->gused);
+    w->h.gblob[t] = w->gused;
+    w->sec[SEC_BLOB(t)].checksum = w->gused ? ck_final(&w->ck[SEC_BLOB(t)]) : 0;
+}
+
+static void table_begin(sp_snap_writer *w, int t)
+{
+    if (w->cur >= 0) table_end(w);
+    w->cur = t;
+    w->row = 0;
+    w->nbuf = 0;
+    w->ntoff = 0;
+    w->gused = 0;
+    w->bfirst[t] = w->tbytes;
+    if (w->h.gcodes[t]) {
+        static const unsigned char nul = 0;
+        t_bytes(w, t, &nul, 1); /* empty cells and padding point here */
+    }
+}
+
+sp_snap_writer *snapshot_writer_open(const char *path, const char *workspace, const uint64_t rows[TBL_COUNT],
+                                     uint64_t data_version, int schema_version, sp_err *err)
+{
+    for (int t = 0; t < TBL_COUNT; t++)
+        if (rows[t] >= SP_NOROW) {
+            err_set(err, SP_EINVAL, "snapshot: too many rows");
+            return NULL;
+        }
+    sp_snap_writer *w = xcalloc(1, sizeof *w);
+    w->err = err;
+    w->ok = true;
+    w->cur = -1;
+    w->tfd = -1;
+    snap_header *h = &w->h;
+    memcpy(h->magic, SNAP_MAGIC, 8);
+    h->format = SNAP_FORMAT;
+    h->schema = (uint32_t)schema_version;
+    h->endian = SNAP_ENDIAN;
+    h->nsections = (uint32_t)NSECTIONS;
+    h->data_version = data_version;
+    uint64_t code = 0;
+    for (int t = 0; t < TBL_COUNT; t++) {
+        w->ntext[t] = ntext(t);
+        h->rows[t] = rows[t];
+        w->gfirst[t] = code;
+        h->gcodes[t] = t == 0 ? GROUP_CODES : round_codes(rows[t] * (uint64_t)ntext(t));
+        code += h->gcodes[t];
+    }
+    w->gfirst[LABELS] = code;
+    if (code >= UINT32_MAX / 2) {
+        free(w);
+        err_set(err, SP_EINVAL, "snapshot: too many strings");
+        return NULL;
+    }
+    /* the offsets of the columns and of the text groups' offsets */
+    uint64_t pos = align_up(sizeof *h + NSECTIONS * sizeof(snap_section));
+    for (size_t i = 0; i < SEC_OFF(LABELS); i++) {
+        uint64_t elem, count;
+        sec_shape(h, i, &elem, &count);
+        w->sec[i].id = (uint32_t)i;
+        w->sec[i].elem = (uint32_t)elem;
+        w->sec[i].offset = pos;
+        w->sec[i].bytes = elem * count;
+        pos = align_up(pos + elem * count);
+    }
+    w->sec[SEC_OFF(LABELS)].offset = pos;
+    for (size_t i = 0; i < NSECTIONS; i++) ck_init(&w->ck[i], i);
+    sp_out_guard guard = {workspace, NULL};
+    w->o = outfile_open(path, &guard, err);
+    if (!w->o) {
+        free(w);
+        return NULL;
+    }
+    char *tp = xasprintf("%s.strings-XXXXXX", path);
+    w->tfd = mkstemp(tp);
+    if (w->tfd >= 0) unlink(tp);
+    else {
+        err_set(err, SP_EIO, "%s: %s", tp, strerror(errno));
+        w->ok = false;
+    }
+    free(tp);
+    for (size_t i = 0; i < NCOLS; i++) w->buf[i] = xmalloc(CHUNK * columns[i].size);
+    w->sfd = -1;
+    if (w->ok) {
+        char *sp = xasprintf("%s.rows-XXXXXX", path);
+        w->sfd = mkstemp(sp);
+        if (w->sfd >= 0) unlink(sp);
+        else {
+            err_set(err, SP_EIO, "%s: %s", sp, strerror(errno));
+            w->ok = false;
+        }
+        free(sp);
+        uint64_t at = 0;
+        for (size_t i = 0; i < NCOLS; i++)
+            if (columns[i].table == TBL_ACTIVITIES) {
+                w->sbase[i] = at;
+                at = align_up(at + rows[TBL_ACTIVITIES] * columns[i].size);
+            }
+    }
+    w->toff = xmalloc(CHUNK * 4 * sizeof *w->toff);
+    w->tbuf = xmalloc((size_t)1 << 20);
+    w->lpool_cap = 1 << 16;
+    w->lpool = xmalloc(w->lpool_cap);
+    w->lcap = 1024;
+    w->loff = xmalloc(w->lcap * sizeof *w->loff);
+    w->lrep = xmalloc(w->lcap * sizeof *w->lrep);
+    w->lcust = xmalloc(w->lcap * sizeof *w->lcust);
+    w->nlhash = 4096;
+    w->lhash = xcalloc(w->nlhash, sizeof *w->lhash);
+    return w;
+}
+
+#define PUT(ci, T, v) (((T *)(void *)w->buf[ci])[k] = (v))
+
+static uint32_t rep_row(sp_snap_writer *w, uint32_t code)
+{
+    return code ? w->lrep[code - w->gfirst[LABELS]] : SP_NOROW;
+}
+static uint32_t cust_row(sp_snap_writer *w, uint32_t code)
+{
+    return code ? w->lcust[code - w->gfirst[LABELS]] : SP_NOROW;
+}
+
+bool snapshot_writer_row(sp_snap_writer *w, sp_table t, const void *rec)
+{
+    if (!w->ok) return false;
+    if ((int)t < w->cur) {
+        w_fail(w, "tables out of order");
+        return false;
+    }
+    while (w->cur < (int)t) table_begin(w, w->cur + 1); /* tables without rows between */
+    if (w->row >= w->h.rows[t]) {
+        w_fail(w, "more rows than counted");
+        return false;
+    }
+    size_t k = w->nbuf;
+    uint32_t row = (uint32_t)w->row;
+    switch (t) {
+    case TBL_REPS: {
+        const sp_rep *r = rec;
+        uint32_t id = lcode(w, r->id);
+        PUT(CI_REP_id, sp_str, id);
+        if (id) w->lrep[id - w->gfirst[LABELS]] = row;
+        PUT(CI_REP_name, sp_str, lcode(w, r->name));
+        PUT(CI_REP_team, sp_str, lcode(w, r->team));
+        PUT(CI_REP_region, sp_str, lcode(w, r->region));
+        PUT(CI_REP_industry, sp_str, lcode(w, r->industry));
+        PUT(CI_REP_role, uint8_t, (uint8_t)r->role);
+        PUT(CI_REP_active, int8_t, r->active ? 1 : 0);
+        break;
+    }
+    case TBL_CUSTOMERS: {
+        const sp_customer *r = rec;
+        uint32_t id = lcode(w, r->id), owner = lcode(w, r->owner);
+        PUT(CI_CUS_id, sp_str, id);
+        if (id) w->lcust[id - w->gfirst[LABELS]] = row;
+        PUT(CI_CUS_name, sp_str, text(w, r->name));
+        PUT(CI_CUS_region, sp_str, lcode(w, r->region));
+        PUT(CI_CUS_industry, sp_str, lcode(w, r->industry));
+        PUT(CI_CUS_owner, sp_str, owner);
+        PUT(CI_CUS_size, uint8_t, (uint8_t)r->size);
+        PUT(CI_CUS_created_on, sp_day, r->created_on);
+        PUT(CI_CUS_owner_row, uint32_t, rep_row(w, owner));
+        break;
+    }
+    case TBL_LEADS: {
+        const sp_lead *r = rec;
+        PUT(CI_LEA_id, sp_str, text(w, r->id));
+        PUT(CI_LEA_source, sp_str, lcode(w, r->source));
+        PUT(CI_LEA_region, sp_str, lcode(w, r->region));
+        PUT(CI_LEA_industry, sp_str, lcode(w, r->industry));
+        PUT(CI_LEA_owner, sp_str, lcode(w, r->owner));
+        PUT(CI_LEA_opportunity_id, sp_str, text(w, r->opportunity_id));
+        PUT(CI_LEA_size, uint8_t, (uint8_t)r->size);
+        PUT(CI_LEA_created_on, sp_day, r->created_on);
+        PUT(CI_LEA_qualified, int8_t, r->qualified ? 1 : 0);
+        break;
+    }
+    case TBL_DEALS: {
+        const sp_deal *r = rec;
+        uint32_t cu = lcode(w, r->customer_id);
+        PUT(CI_DEA_id, sp_str, text(w, r->id));
+        PUT(CI_DEA_customer_id, sp_str, cu);
+        PUT(CI_DEA_owner, sp_str, lcode(w, r->owner));
+        PUT(CI_DEA_product, sp_str, lcode(w, r->product));
+        PUT(CI_DEA_created_on, sp_day, r->created_on);
+        PUT(CI_DEA_closed_on, sp_day, r->closed_on);
+        PUT(CI_DEA_expected_close_on, sp_day, r->has_expected_close ? r->expected_close_on : SP_DAY_NONE);
+        PUT(CI_DEA_stage, uint8_t, (uint8_t)r->stage);
+        PUT(CI_DEA_amount, sp_money, r->amount);
+        PUT(CI_DEA_cost, sp_money, r->cost);
+        PUT(CI_DEA_has_cost, int8_t, r->has_cost ? 1 : 0);
+        PUT(CI_DEA_probability, int8_t, r->probability);
+        PUT(CI_DEA_is_new_customer, int8_t, r->is_new_customer);
+        PUT(CI_DEA_is_renewal, int8_t, r->is_renewal);
+        PUT(CI_DEA_has_expected_close, int8_t, r->has_expected_close ? 1 : 0);
+        PUT(CI_DEA_customer_row, uint32_t, cust_row(w, cu));
+        break;
+    }
+    case TBL_ACTIVITIES: {
+        const sp_activity *r = rec;
+        uint32_t rep = lcode(w, r->rep), cu = lcode(w, r->customer_id);
+        PUT(CI_ACT_id, sp_str, text(w, r->id));
+        PUT(CI_ACT_rep, sp_str, rep);
+        PUT(CI_ACT_customer_id, sp_str, cu);
+        PUT(CI_ACT_occurred_on, sp_day, r->occurred_on);
+        PUT(CI_ACT_kind, uint8_t, (uint8_t)r->kind);
+        uint32_t crow = cust_row(w, cu);
+        PUT(CI_ACT_customer_row, uint32_t, crow);
+        PUT(CI_ACT_rep_row, uint32_t, rep_row(w, rep));
+        if (crow != SP_NOROW && r->occurred_on != SP_DAY_NONE) {
+            if (!w->acust) {
+                size_t n = w->h.rows[TBL_ACTIVITIES] ? w->h.rows[TBL_ACTIVITIES] : 1;
+                w->acust = xmalloc(n * sizeof *w->acust);
+                w->aday = xmalloc(n * sizeof *w->aday);
+                w->avisit = xmalloc(n);
+            }
+            w->acust[w->nact] = crow;
+            w->aday[w->nact] = r->occurred_on;
+            w->avisit[w->nact++] = r->kind == ACT_VISIT || r->kind == ACT_MEETING;
+        }
+        break;
+    }
+    case TBL_INVOICES: {
+        const sp_invoice *r = rec;
+        uint32_t cu;
+        PUT(CI_INV_id, sp_str, text(w, r->id));
+        PUT(CI_INV_deal_id, sp_str, text(w, r->deal_id));
+        PUT(CI_INV_customer_id, sp_str, cu = lcode(w, r->customer_id));
+        PUT(CI_INV_issued_on, sp_day, r->issued_on);
+        PUT(CI_INV_due_on, sp_day, r->due_on);
+        PUT(CI_INV_paid_on, sp_day, r->paid_on);
+        PUT(CI_INV_amount, sp_money, r->amount);
+        PUT(CI_INV_paid, sp_money, r->paid);
+        PUT(CI_INV_customer_row, uint32_t, cust_row(w, cu));
+        break;
+    }
+    case TBL_SPEND: {
+        const sp_spend *r = rec;
+        PUT(CI_SPE_id, sp_str, text(w, r->id));
+        PUT(CI_SPE_category, sp_str, lcode(w, r->category));
+        PUT(CI_SPE_strategy_id, sp_str, lcode(w, r->strategy_id));
+        PUT(CI_SPE_task_id, sp_str, lcode(w, r->task_id));
+        PUT(CI_SPE_note, sp_str, text(w, r->note));
+        PUT(CI_SPE_spent_on, sp_day, r->spent_on);
+        PUT(CI_SPE_amount, sp_money, r->amount);
+        break;
+    }
+    default:
+        w_fail(w, "bad table");
+        return false;
+    }
+    w->row++;
+    if (++w->nbuf == CHUNK) flush_chunk(w);
+    return w->ok;
+}
+
+void snapshot_writer_abort(sp_snap_writer *w)
+{
+    if (!w) return;
+    if (w->o) outfile_abort(w->o);
+    if (w->tfd >= 0) close(w->tfd);
+    for (size_t i = 0; i < NCOLS; i++) free(w->buf[i]);
+    free(w->toff);
+    free(w->tbuf);
+    free(w->lpool);
+    free(w->loff);
+    free(w->lrep);
+    free(w->lcust);
+    free(w->lhash);
+    free(w->acust);
+    free(w->aday);
+    free(w->avisit);
+    free(w->ablk);
+    if (w->sfd >= 0) close(w->sfd);
+    free(w);
+}
+
+static int day_cmp(const void *a, const void *b)
+{
+    sp_day x = *(const sp_day *)a, y = *(const sp_day *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* build_index: the day index of the activities (visits only when visits):
+ * per customer row, its distinct days ascending. */
+static void build_index(const sp_snap_writer *w, bool visits, size_t ncust, uint32_t **off_out, sp_day **day_out,
+                        uint64_t *n_out)
+{
+    uint32_t *off = xcalloc(ncust + 1, sizeof *off);
+    size_t total = 0;
+    for (size_t i = 0; i < w->nact; i++)
+        if (!visits || w->avisit[i]) off[w->acust[i] + 1]++, total++;
+    for (size_t c = 0; c < ncust; c++) off[c + 1] += off[c];
+    sp_day *day = xmalloc((total ? total : 1) * sizeof *day);
+    uint32_t *pos = xmalloc((ncust ? ncust : 1) * sizeof *pos);
+    memcpy(pos, off, ncust * sizeof *pos);
+    for (size_t i = 0; i < w->nact; i++)
+        if (!visits || w->avisit[i]) day[pos[w->acust[i]]++] = w->aday[i];
+    free(pos);
+    /* sort each customer's days and keep the distinct ones, compacting */
+    size_t out = 0;
+    for (size_t c = 0; c < ncust; c++) {
+        size_t lo = off[c], hi = off[c + 1];
+        sp_day *d = day + lo;
+        size_t n = hi - lo;
+        if (n <= 16) {
+            for (size_t i = 1; i < n; i++)
+                for (size_t j = i; j > 0 && d[j - 1] > d[j]; j--) {
+                    sp_day t = d[j];
+                    d[j] = d[j - 1];
+                    d[j - 1] = t;
+                }
+        } else {
+            qsort(d, n, sizeof *d, day_cmp);
+        }
+        off[c] = (uint32_t)out;
+        for (size_t i = 0; i < n; i++)
+            if (i == 0 || d[i] != d[i - 1]) day[out++] = d[i];
+    }
+    off[ncust] = (uint32_t)out;
+    *off_out = off;
+    *day_out = day;
+    *n_out = out;
+}
+
+bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
+{
+    *out = NULL;
+    /* every remaining table (empty ones included) */
+    while (w->ok && w->cur < TBL_COUNT - 1) table_begin(w, w->cur + 1);
+    if (w->cur >= 0) table_end(w);
+    t_flush(w);
+    snap_header *h = &w->h;
+    /* the labels: offsets, then the blob after the text blobs */
+    h->gcodes[LABELS] = round_codes(w->nlabels);
+    h->gblob[LABELS] = align_up(w->lpool_n);
+    uint64_t lbfirst = w->tbytes;
+    if (w->ok && lbfirst + h->gblob[LABELS] > UINT32_MAX) w_fail(w, "the strings exceed 4 GiB");
+    size_t nhash = 16;
+    while (nhash < w->nlabels * 2) nhash *= 2;
+    h->nhash = nhash;
+    uint32_t *toff = NULL, *voff = NULL;
+    sp_day *tday = NULL, *vday = NULL;
+    if (w->ok) {
+        build_index(w, false, h->rows[TBL_CUSTOMERS], &toff, &tday, &h->ntouch);
+        build_index(w, true, h->rows[TBL_CUSTOMERS], &voff, &vday, &h->nvisit);
+    }
+    free(w->acust), free(w->aday), free(w->avisit);
+    w->acust = NULL, w->aday = NULL, w->avisit = NULL;
+    for (size_t i = SEC_OFF(LABELS); i < NSECTIONS; i++) {
+        uint64_t elem, count;
+        sec_shape(h, i, &elem, &count);
+        w->sec[i].id = (uint32_t)i;
+        w->sec[i].elem = (uint32_t)elem;
+        if (i > SEC_OFF(LABELS)) w->sec[i].offset = align_up(w->sec[i - 1].offset + w->sec[i - 1].bytes);
+        w->sec[i].bytes = elem * count;
+    }
+    h->file_bytes = align_up(w->sec[NSECTIONS - 1].offset + w->sec[NSECTIONS - 1].bytes);
+    if (w->ok) {
+        ck_t *c = &w->ck[SEC_OFF(LABELS)];
+        uint32_t *b = w->toff;
+        size_t nb = 0;
+        uint64_t at = w->sec[SEC_OFF(LABELS)].offset;
+        for (uint64_t x = 0; x < h->gcodes[LABELS]; x++) {
+            b[nb++] = (uint32_t)(lbfirst + (x < w->nlabels ? w->loff[x] : h->gblob[LABELS] - 1));
+            if (nb == CHUNK || x + 1 == h->gcodes[LABELS]) {
+                ck_update(c, b, nb * 4);
+                w_at(w, b, nb * 4, at);
+                at += nb * 4;
+                nb = 0;
+            }
+        }
+        w->sec[SEC_OFF(LABELS)].checksum = h->gcodes[LABELS] ? ck_final(c) : 0;
+    }
+    /* the text blobs, copied from the scratch file */
+    uint64_t at = w->sec[SEC_BLOB(0)].offset;
+    for (uint64_t done = 0; w->ok && done < w->tbytes;) {
+        size_t want = w->tbytes - done < ((size_t)1 << 20) ? (size_t)(w->tbytes - done) : (size_t)1 << 20;
+        ssize_t k = pread(w->tfd, w->tbuf, want, (off_t)done);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) {
+            err_set(w->err, SP_EIO, "snapshot: %s", k < 0 ? strerror(errno) : "short read");
+            w->ok = false;
+            break;
+        }
+        w_at(w, w->tbuf, (size_t)k, at + done);
+        done += (uint64_t)k;
+    }
+    if (w->ok && h->gblob[LABELS]) {
+        if (h->gblob[LABELS] > w->lpool_cap) w->lpool = xrealloc(w->lpool, h->gblob[LABELS]);
+        memset(w->lpool + w->lpool_n, 0, h->gblob[LABELS] - w->lpool_n);
+        w->sec[SEC_BLOB(LABELS)].checksum = checksum(w->lpool, h->gblob[LABELS], SEC_BLOB(LABELS));
+        w_at(w, w->lpool, h->gblob[LABELS], w->sec[SEC_BLOB(LABELS)].offset);
+    }
+    if (w->ok) {
+        uint32_t *hash = xcalloc(nhash, sizeof *hash);
+        for (size_t x = 0; x < w->nlabels; x++) {
+            size_t j = dict_hash(w->lpool + w->loff[x]) & (nhash - 1);
+            while (hash[j]) j = (j + 1) & (nhash - 1);
+            hash[j] = (uint32_t)(w->gfirst[LABELS] + x);
+        }
+        w->sec[SEC_HASH].checksum = checksum(hash, nhash * 4, SEC_HASH);
+        w_at(w, hash, nhash * 4, w->sec[SEC_HASH].offset);
+        free(hash);
+    }
+    const void *idx[5] = {toff, tday, voff, vday, w->ablk};
+    for (int k = 0; w->ok && k < 5; k++) {
+        snap_section *x = &w->sec[SEC_TOFF + k];
+        x->checksum = x->bytes ? checksum(idx[k], x->bytes, SEC_TOFF + (size_t)k) : 0;
+        w_at(w, idx[k], x->bytes, x->offset);
+    }
+    free(toff), free(tday), free(voff), free(vday);
+    {
+        static const unsigned char zero[SNAP_ALIGN];
+        uint64_t end = 0;
+        for (size_t i = 0; i < NSECTIONS; i++)
+            if (w->sec[i].bytes && w->sec[i].offset + w->sec[i].bytes > end) end = w->sec[i].offset + w->sec[i].bytes;
+        if (end < h->file_bytes) w_at(w, zero, h->file_bytes - end, end); /* the file ends aligned */
+    }
+    if (w->ok) {
+        h->checksum = 0;
+        uint64_t sum = checksum(h, sizeof *h, 0);
+        h->checksum = checksum(w->sec, NSECTIONS * sizeof(snap_section), sum);
+        w_at(w, h, sizeof *h, 0);
+        w_at(w, w->sec, NSECTIONS * sizeof(snap_section), sizeof *h);
+    }
+    if (w->ok) w->ok = outfile_sync(w->o, w->err);
+    bool ok = w->ok;
+    if (ok) {
+        *out = w->o;
+        w->o = NULL;
+    }
+    snapshot_writer_abort(w);
+    return ok;
 }
 
 bool snapshot_write(const char *path, const char *workspace, const sp_dataset *ds, uint64_t data_version,
@@ -130,105 +979,48 @@ bool snapshot_write(const char *path, const char *workspace, const sp_dataset *d
     return outfile_commit(o, err);
 }
 
-bool snapshot_write_prepare(const char *path, const char *workspace, const sp_dataset *cds, uint64_t data_version,
+bool snapshot_write_prepare(const char *path, const char *workspace, const sp_dataset *ds, uint64_t data_version,
                             int schema_version, sp_outfile **out, sp_err *err)
 {
     *out = NULL;
-    sp_dataset *ds = (sp_dataset *)cds; /* only read */
-    if (ds->borrowed || !ds->dict.ptr) {
-        err_set(err, SP_EINTERNAL, "snapshot: the dataset is not an owned one");
+    uint64_t rows[TBL_COUNT];
+    for (int t = 0; t < TBL_COUNT; t++) rows[t] = table_rows(ds, t);
+    sp_snap_writer *w = snapshot_writer_open(path, workspace, rows, data_version, schema_version, err);
+    if (!w) return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < ds->reps.n; i++) {
+        sp_rep r = rep_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_REPS, &r);
+    }
+    for (size_t i = 0; ok && i < ds->customers.n; i++) {
+        sp_customer r = customer_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_CUSTOMERS, &r);
+    }
+    for (size_t i = 0; ok && i < ds->leads.n; i++) {
+        sp_lead r = lead_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_LEADS, &r);
+    }
+    for (size_t i = 0; ok && i < ds->deals.n; i++) {
+        sp_deal r = deal_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_DEALS, &r);
+    }
+    for (size_t i = 0; ok && i < ds->activities.n; i++) {
+        sp_activity r = activity_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_ACTIVITIES, &r);
+    }
+    for (size_t i = 0; ok && i < ds->invoices.n; i++) {
+        sp_invoice r = invoice_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_INVOICES, &r);
+    }
+    for (size_t i = 0; ok && i < ds->spend.n; i++) {
+        sp_spend r = spend_at(ds, i);
+        ok = snapshot_writer_row(w, TBL_SPEND, &r);
+    }
+    if (!ok) {
+        snapshot_writer_abort(w);
         return false;
     }
-    /* the dictionary: offsets, blob, hash of the interned codes */
-    size_t nd = ds->dict.n, blob_bytes = 1, ninterned = 0;
-    for (size_t c = 1; c < nd; c++) {
-        blob_bytes = size_add(blob_bytes, strlen(ds->dict.ptr[c]) + 1);
-        size_t x;
-        if (ptrmap_get(ds->dict.code_of, ds->dict.ptr[c], &x)) ninterned++;
-    }
-    if (blob_bytes > UINT32_MAX) {
-        err_set(err, SP_EINVAL, "snapshot: the strings exceed 4 GiB");
-        return false;
-    }
-    uint32_t *off = xcalloc(nd, sizeof *off);
-    char *blob = xmalloc(blob_bytes);
-    size_t nhash = 16;
-    while (nhash < ninterned * 2) nhash *= 2;
-    uint32_t *hash = xcalloc(nhash, sizeof *hash);
-    blob[0] = 0;
-    size_t at = 1;
-    for (size_t c = 1; c < nd; c++) {
-        size_t len = strlen(ds->dict.ptr[c]) + 1;
-        off[c] = (uint32_t)at;
-        memcpy(blob + at, ds->dict.ptr[c], len);
-        at += len;
-        size_t x;
-        if (!ptrmap_get(ds->dict.code_of, ds->dict.ptr[c], &x)) continue;
-        size_t j = dict_hash(ds->dict.ptr[c]) & (nhash - 1);
-        while (hash[j]) j = (j + 1) & (nhash - 1);
-        hash[j] = (uint32_t)c;
-    }
-
-    snap_header h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.magic, SNAP_MAGIC, 8);
-    h.format = SNAP_FORMAT;
-    h.schema = (uint32_t)schema_version;
-    h.endian = SNAP_ENDIAN;
-    h.nsections = (uint32_t)NSECTIONS;
-    h.data_version = data_version;
-    for (int t = 0; t < TBL_COUNT; t++) h.rows[t] = table_rows(ds, t);
-    h.ndict = nd;
-    h.nhash = nhash;
-    h.blob_bytes = blob_bytes;
-
-    snap_section *sec = xcalloc(NSECTIONS, sizeof *sec);
-    const void *data[NSECTIONS];
-    size_t pos = align_up(sizeof h + NSECTIONS * sizeof *sec);
-    for (size_t i = 0; i < NSECTIONS; i++) {
-        size_t elem, count;
-        if (i < NCOLS) {
-            elem = columns[i].size;
-            count = table_rows(ds, columns[i].table);
-            data[i] = *column_slot(ds, &columns[i]);
-        } else if (i == SEC_OFF) {
-            elem = 4, count = nd, data[i] = off;
-        } else if (i == SEC_BLOB) {
-            elem = 1, count = blob_bytes, data[i] = blob;
-        } else {
-            elem = 4, count = nhash, data[i] = hash;
-        }
-        sec[i].id = (uint32_t)i;
-        sec[i].elem = (uint32_t)elem;
-        sec[i].offset = pos;
-        sec[i].bytes = (uint64_t)elem * count;
-        sec[i].checksum = count ? checksum(data[i], elem * count, i) : 0;
-        pos = align_up(size_add(pos, elem * count));
-    }
-    h.file_bytes = pos;
-    uint64_t sum = checksum(&h, sizeof h, 0);
-    h.checksum = checksum(sec, NSECTIONS * sizeof *sec, sum);
-
-    sp_out_guard g = {workspace, NULL};
-    sp_outfile *o = outfile_open(path, &g, err);
-    bool ok = o != NULL;
-    size_t wpos = 0;
-    if (ok) ok = outfile_write(o, &h, sizeof h, err) && outfile_write(o, sec, NSECTIONS * sizeof *sec, err);
-    wpos = sizeof h + NSECTIONS * sizeof *sec;
-    for (size_t i = 0; ok && i < NSECTIONS; i++) {
-        ok = write_pad(o, &wpos, err);
-        if (ok && sec[i].bytes) ok = outfile_write(o, data[i], sec[i].bytes, err);
-        wpos += sec[i].bytes;
-    }
-    if (ok) ok = write_pad(o, &wpos, err);
-    if (ok) ok = outfile_sync(o, err);
-    if (ok) *out = o;
-    else outfile_abort(o);
-    free(sec);
-    free(off);
-    free(blob);
-    free(hash);
-    return ok;
+    return snapshot_writer_finish(w, out);
 }
 
 /* ---- checking ---- */
@@ -293,11 +1085,114 @@ static void closure(const bool *want, bool out[TBL_COUNT])
     if (out[TBL_CUSTOMERS] || out[TBL_ACTIVITIES]) out[TBL_REPS] = true;
 }
 
+/* group_ok: dictionary group g: its offsets and blob match their checksums
+ * (when sum), the blob ends with a NUL and every offset points into it, so
+ * every string of the group ends inside the group. */
+static bool group_ok(const unsigned char *b, const snap_section *sec, const snap_header *h, int g, bool sum)
+{
+    const snap_section *so = &sec[SEC_OFF(g)], *sb = &sec[SEC_BLOB(g)];
+    if (sum && so->bytes && checksum(b + so->offset, so->bytes, SEC_OFF(g)) != so->checksum) return false;
+    if (sum && sb->bytes && checksum(b + sb->offset, sb->bytes, SEC_BLOB(g)) != sb->checksum) return false;
+    if (!h->gcodes[g]) return true;
+    uint64_t bfirst = sb->offset - sec[SEC_BLOB(0)].offset, bend = bfirst + h->gblob[g];
+    if (b[sb->offset + sb->bytes - 1] != 0) return false;
+    const uint32_t *off = (const uint32_t *)(b + so->offset);
+    for (uint64_t c = 0; c < h->gcodes[g]; c++)
+        if (off[c] < bfirst || off[c] >= bend) return false;
+    return true;
+}
+
+/* the lazily checked groups of a borrowed dataset */
+typedef struct snap_lazy {
+    void *zeros;                       /* mapped zeros for the columns not exposed */
+    size_t nzeros;
+    const unsigned char *base;
+    snap_header h;
+    snap_section sec[NSECTIONS];
+    int group[SP_DICT_LAZY];
+} snap_lazy;
+
+/* hash_ok: the label hash holds only label codes (its checksum is checked
+ * with the sections, or by lazy_verify) */
+static bool hash_ok(const unsigned char *b, const snap_section *sec, const snap_header *h)
+{
+    uint64_t ndict = 0;
+    for (int g = 0; g < NGROUPS; g++) ndict += h->gcodes[g];
+    uint64_t lfirst = ndict - h->gcodes[LABELS];
+    const uint32_t *hash = (const uint32_t *)(b + sec[SEC_HASH].offset);
+    for (size_t j = 0; j < h->nhash; j++)
+        if (hash[j] && (hash[j] < lfirst || hash[j] >= ndict)) return false;
+    return true;
+}
+
+static bool lazy_verify(void *ctx, size_t k)
+{
+    snap_lazy *z = ctx;
+    if (k == SP_DICT_HASH) {
+        const snap_section *x = &z->sec[SEC_HASH];
+        return checksum(z->base + x->offset, x->bytes, SEC_HASH) == x->checksum && hash_ok(z->base, z->sec, &z->h);
+    }
+    return k < SP_DICT_LAZY && group_ok(z->base, z->sec, &z->h, z->group[k], true);
+}
+
+static void lazy_free(void *ctx)
+{
+    snap_lazy *z = ctx;
+    if (z && z->nzeros) munmap(z->zeros, z->nzeros);
+    free(z);
+}
+
 sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64_t expect_version,
                              sp_snap_info *info, sp_dataset *ds, const bool *want)
 {
-    bool use[TBL_COUNT];
+    return snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, false, SP_DAY_MIN, SP_DAY_MAX);
+}
+
+/* index_ok: day index k (0 touch, 1 visit): offsets from 0 rising to the
+ * day count, every day valid and each customer's days strictly rising */
+static bool index_ok(const unsigned char *b, const snap_section *sec, const snap_header *h, int k)
+{
+    const uint32_t *off = (const uint32_t *)(b + sec[SEC_TOFF + 2 * k].offset);
+    const sp_day *day = (const sp_day *)(b + sec[SEC_TDAY + 2 * k].offset);
+    uint64_t nc = h->rows[TBL_CUSTOMERS], nd = k ? h->nvisit : h->ntouch;
+    if (off[0] != 0 || off[nc] != nd) return false;
+    for (uint64_t c = 0; c < nc; c++) {
+        if (off[c] > off[c + 1] || off[c + 1] > nd) return false;
+        for (uint32_t i = off[c]; i < off[c + 1]; i++)
+            if (day[i] == SP_DAY_NONE || day[i] < SP_DAY_MIN || day[i] > SP_DAY_MAX || (i > off[c] && day[i] <= day[i - 1]))
+                return false;
+    }
+    return true;
+}
+
+sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
+                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only,
+                                sp_day act_from, sp_day act_to)
+{
+    bool use[TBL_COUNT], eager[NGROUPS];
+    bool wants[TBL_COUNT], index = false;
+    if (want && touch_only && want[TBL_ACTIVITIES]) {
+        /* the activities only for last touches: the day indexes instead */
+        memcpy(wants, want, sizeof wants);
+        wants[TBL_ACTIVITIES] = false;
+        wants[TBL_CUSTOMERS] = true;
+        want = wants;
+        index = true;
+    }
     closure(want, use);
+    /* ranged: only the activities of [act_from, act_to] are wanted (the
+     * rows around them, whole blocks, are exposed: a superset) */
+    bool ranged = want && want[TBL_ACTIVITIES] && (act_from > SP_DAY_MIN || act_to < SP_DAY_MAX);
+    /* real[c]: column c is verified and exposed: every column of a wanted
+     * table; of a table only referred to (closure), its references alone
+     * (so that rows stay in bounds): its other columns read as zeros (empty
+     * strings, no rows' values), as if the table were not loaded */
+    bool real[NCOLS];
+    for (size_t i = 0; i < NCOLS; i++) {
+        int t = columns[i].table;
+        real[i] = use[t] && (!want || want[t] || is_row(&columns[i]));
+    }
+    for (int g = 0; g < NGROUPS; g++) eager[g] = !want || g == LABELS || g == 0; /* group 0: code 0 only */
     memset(info, 0, sizeof *info);
     info->file_bytes = n;
     const unsigned char *b = p;
@@ -322,9 +1217,20 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
     h.checksum = want_sum;
     const char *bad = NULL;
     if (sum != want_sum) bad = "header checksum";
-    if (!bad && (h.ndict < 1 || h.ndict > UINT32_MAX || h.blob_bytes < 1 || h.blob_bytes > UINT32_MAX ||
-                 h.nhash < 1 || (h.nhash & (h.nhash - 1)) != 0))
+    uint64_t ndict = 0, nblob = 0;
+    for (int g = 0; !bad && g < NGROUPS; g++) {
+        if (h.gcodes[g] % GROUP_CODES || h.gblob[g] % SNAP_ALIGN || (h.gcodes[g] == 0) != (h.gblob[g] == 0) ||
+            h.gcodes[g] > UINT32_MAX || h.gblob[g] > UINT32_MAX)
+            bad = "dictionary sizes";
+        ndict += h.gcodes[g];
+        nblob += h.gblob[g];
+    }
+    if (!bad && (h.ntouch >= UINT32_MAX || h.nvisit >= UINT32_MAX)) bad = "index sizes";
+    if (!bad && (h.gcodes[0] < GROUP_CODES || ndict >= UINT32_MAX || nblob > UINT32_MAX || h.nhash < 1 ||
+                 h.nhash > UINT32_MAX || (h.nhash & (h.nhash - 1)) != 0))
         bad = "dictionary sizes";
+    for (int t = 0; !bad && t < TBL_COUNT; t++)
+        if (h.rows[t] >= SP_NOROW) bad = "row count";
     /* the layout is strict: each section at the next aligned offset after
      * the previous one, every gap zero, the file ending aligned after the
      * last: no byte of the file goes unchecked */
@@ -334,15 +1240,16 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
             bad = "section layout";
             break;
         }
-        uint64_t elem = i < NCOLS ? columns[i].size : i == SEC_BLOB ? 1 : 4;
-        uint64_t count = i < NCOLS ? h.rows[columns[i].table] : i == SEC_OFF ? h.ndict : i == SEC_BLOB ? h.blob_bytes : h.nhash;
-        if (count > UINT64_MAX / 8) bad = "row count";
-        else if (sec[i].id != i || sec[i].elem != elem || sec[i].bytes != elem * count) bad = "section sizes";
+        uint64_t elem, count;
+        sec_shape(&h, i, &elem, &count);
+        bool sum_now = i < NCOLS ? real[i] && !(ranged && columns[i].table == TBL_ACTIVITIES)
+                                 : (i == SEC_HASH && !want) || (i == SEC_ABLK && (ranged || !want)) ||
+                                       (i >= SEC_TOFF && i <= SEC_VDAY && (index || !want));
+        if (sec[i].id != i || sec[i].elem != elem || sec[i].bytes != elem * count) bad = "section sizes";
         else if (sec[i].offset % SNAP_ALIGN || sec[i].offset < table_end || sec[i].offset > n ||
                  sec[i].bytes > n - sec[i].offset)
             bad = "section bounds";
-        else if (sec[i].bytes && (i >= NCOLS || use[columns[i].table]) &&
-                 checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
+        else if (sec[i].bytes && sum_now && checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
             bad = "section checksum";
         if (!bad) {
             uint64_t end = sec[i].offset + sec[i].bytes, next = align_up(end);
@@ -353,32 +1260,70 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
         }
     }
     if (!bad && expect_off != n) bad = "file size";
-    for (size_t k = sizeof h + NSECTIONS * sizeof(snap_section); !bad && k < align_up(table_end); k++)
+    for (size_t k = table_end; !bad && k < align_up(table_end); k++)
         if (b[k]) bad = "padding";
+    /* the groups lie back to back: one offset array, one blob */
+    for (int g = 1; !bad && g < NGROUPS; g++)
+        if (sec[SEC_OFF(g)].offset != sec[SEC_OFF(g - 1)].offset + sec[SEC_OFF(g - 1)].bytes ||
+            sec[SEC_BLOB(g)].offset != sec[SEC_BLOB(g - 1)].offset + sec[SEC_BLOB(g - 1)].bytes)
+            bad = "section layout";
     if (bad) {
         free(sec);
         DAMAGED("%s", bad);
     }
-    for (int t = 0; t < TBL_COUNT; t++) {
-        if (h.rows[t] >= SP_NOROW) {
-            free(sec);
-            DAMAGED("row count");
-        }
-        info->rows[t] = h.rows[t];
-    }
-    info->strings = h.ndict;
+    for (int t = 0; t < TBL_COUNT; t++) info->rows[t] = h.rows[t];
+    info->strings = ndict;
     info->data_version = h.data_version;
-    /* the dictionary: offsets inside the blob, which ends with a NUL */
-    const uint32_t *off = (const uint32_t *)(b + sec[SEC_OFF].offset);
-    const char *blob = (const char *)(b + sec[SEC_BLOB].offset);
+    /* the dictionary: the eager groups whole, the hash (labels only) */
+    for (int g = 0; !bad && g < NGROUPS; g++)
+        if (eager[g] && !group_ok(b, sec, &h, g, true)) bad = "dictionary";
+    if (bad) {
+        free(sec);
+        DAMAGED("%s", bad);
+    }
+    const uint32_t *off = (const uint32_t *)(b + sec[SEC_OFF(0)].offset);
+    const char *blob = (const char *)(b + sec[SEC_BLOB(0)].offset);
     const uint32_t *hash = (const uint32_t *)(b + sec[SEC_HASH].offset);
-    if (blob[h.blob_bytes - 1] != 0) bad = "dictionary blob";
-    for (size_t c = 0; !bad && c < h.ndict; c++)
-        if (off[c] >= h.blob_bytes) bad = "dictionary offsets";
-    for (size_t j = 0; !bad && j < h.nhash; j++)
-        if (hash[j] >= h.ndict) bad = "dictionary hash";
+    uint64_t lfirst = ndict - h.gcodes[LABELS];
+    (void)hash;
+    if (!bad && !want && !hash_ok(b, sec, &h)) bad = "dictionary hash"; /* else checked when first used */
+    for (int k = 0; !bad && k < 2; k++)
+        if ((index || !want) && !index_ok(b, sec, &h, k)) bad = k ? "visit index" : "touch index";
+    /* ranged: the blocks of the activities holding the days asked for */
+    uint64_t afirst = 0, an = h.rows[TBL_ACTIVITIES];
+    if (!bad && ranged) {
+        const sp_day *day = (const sp_day *)(const void *)(b + sec[CI_ACT_occurred_on].offset);
+        uint64_t lo = 0, hi = an, x, y;
+        for (x = 0, y = an; x < y;) { /* first day >= from */
+            uint64_t mid = x + (y - x) / 2;
+            if (day[mid] == SP_DAY_NONE || day[mid] < act_from) x = mid + 1;
+            else y = mid;
+        }
+        lo = x;
+        for (x = lo, y = an; x < y;) { /* first day > to */
+            uint64_t mid = x + (y - x) / 2;
+            if (day[mid] != SP_DAY_NONE && day[mid] > act_to) y = mid;
+            else x = mid + 1;
+        }
+        hi = x;
+        uint64_t nb = (an + SNAP_BLOCK - 1) / SNAP_BLOCK;
+        uint64_t blo = lo / SNAP_BLOCK, bhi = hi > lo ? (hi + SNAP_BLOCK - 1) / SNAP_BLOCK : blo;
+        const uint64_t *blk = (const uint64_t *)(const void *)(b + sec[SEC_ABLK].offset);
+        afirst = blo * SNAP_BLOCK;
+        uint64_t aend = bhi * SNAP_BLOCK < an ? bhi * SNAP_BLOCK : an;
+        an = aend > afirst ? aend - afirst : 0;
+        for (int c = 0; !bad && c < ACT_NCOLS; c++) {
+            size_t i = ACT_FIRST + (size_t)c, sz = columns[i].size;
+            for (uint64_t k = blo; !bad && k < bhi; k++) {
+                uint64_t r0 = k * SNAP_BLOCK, r1 = r0 + SNAP_BLOCK < h.rows[TBL_ACTIVITIES] ? r0 + SNAP_BLOCK : h.rows[TBL_ACTIVITIES];
+                if (checksum(b + sec[i].offset + r0 * sz, (r1 - r0) * sz, i) != blk[(size_t)c * nb + k]) bad = "block checksum";
+            }
+            if (!bad && !check_values(&columns[i], b + sec[i].offset + afirst * sz, an, h.rows, ndict)) bad = columns[i].name;
+        }
+    }
     for (size_t i = 0; !bad && i < NCOLS; i++)
-        if (use[columns[i].table] && !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, h.ndict))
+        if (real[i] && !(ranged && columns[i].table == TBL_ACTIVITIES) &&
+            !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict))
             bad = columns[i].name;
     if (bad) {
         free(sec);
@@ -394,15 +1339,63 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
         ds->dict.ptr = NULL;
         ptrmap_free(ds->dict.code_of);
         ds->dict.code_of = NULL;
-        ds->dict.n = ds->dict.cap = h.ndict;
+        ds->dict.n = ds->dict.cap = ndict;
         ds->dict.blob = blob;
         ds->dict.off = off;
         ds->dict.hash = hash;
         ds->dict.nhash = h.nhash;
-        for (size_t i = 0; i < NCOLS; i++) *column_slot(ds, &columns[i]) = (void *)(b + sec[i].offset);
+        ds->dict.vfirst = 0;
+        ds->dict.nlazy = 0;
+        ds->dict.hash_state = want ? 0 : 1;
+        snap_lazy *z = xcalloc(1, sizeof *z);
+        z->base = b;
+        z->h = h;
+        memcpy(z->sec, sec, sizeof z->sec);
+        /* the zeros the columns not exposed read (an untouched anonymous
+         * mapping: no memory) */
+        uint64_t zbytes = 0;
+        for (size_t i = 0; i < NCOLS; i++)
+            if (use[columns[i].table] && !real[i] && h.rows[columns[i].table] * columns[i].size > zbytes)
+                zbytes = h.rows[columns[i].table] * columns[i].size;
+        if (zbytes) {
+            void *zm = mmap(NULL, zbytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (zm == MAP_FAILED) {
+                free(z);
+                free(sec);
+                DAMAGED("cannot map %llu bytes of zeros", (unsigned long long)zbytes);
+            }
+            z->zeros = zm;
+            z->nzeros = zbytes;
+        }
+        bool all = true;
+        for (int g = 0; g < LABELS; g++) all = all && eager[g];
+        if (!all) {
+            ds->dict.vfirst = lfirst;
+            uint64_t first = 0;
+            for (int g = 0; g < LABELS; g++) {
+                if (h.gcodes[g]) {
+                    size_t k = ds->dict.nlazy++;
+                    z->group[k] = g;
+                    ds->dict.lazy[k] = (sp_dict_range){(uint32_t)first, (uint32_t)(first + h.gcodes[g]), eager[g] ? 1 : 0};
+                }
+                first += h.gcodes[g];
+            }
+        }
+        ds->dict.lazy_ctx = z;
+        ds->dict.lazy_verify = lazy_verify;
+        ds->dict.lazy_free = lazy_free;
+        for (size_t i = 0; i < NCOLS; i++) {
+            uint64_t skip = ranged && columns[i].table == TBL_ACTIVITIES ? afirst * columns[i].size : 0;
+            *column_slot(ds, &columns[i]) = real[i] ? (void *)(b + sec[i].offset + skip) : z->zeros;
+        }
         for (int t = 0; t < TBL_COUNT; t++) {
             size_t *tn = table_of(ds, t);
             tn[0] = tn[1] = use[t] ? h.rows[t] : 0; /* a table not verified is not seen */
+        }
+        if (ranged) ds->activities.n = ds->activities.cap = an;
+        if (index) {
+            ds->touch = (sp_day_index){(const uint32_t *)(b + sec[SEC_TOFF].offset), (const sp_day *)(b + sec[SEC_TDAY].offset)};
+            ds->visit = (sp_day_index){(const uint32_t *)(b + sec[SEC_VOFF].offset), (const sp_day *)(b + sec[SEC_VDAY].offset)};
         }
         ds->borrowed = true;
     }
@@ -448,6 +1441,12 @@ static void unmap(void *owner)
 sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
                             const bool *want, sp_snap_info *info)
 {
+    return snapshot_open_ex(path, schema_version, expect_version, ds, want, false, SP_DAY_MIN, SP_DAY_MAX, info);
+}
+
+sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
+                               const bool *want, bool touch_only, sp_day act_from, sp_day act_to, sp_snap_info *info)
+{
     sp_snap_info local;
     if (!info) info = &local;
     memset(info, 0, sizeof *info);
@@ -466,7 +1465,7 @@ sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expec
     void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) DAMAGED("cannot map: %s", strerror(errno));
-    sp_snap_state s = snapshot_check(p, n, schema_version, expect_version, info, ds, want);
+    sp_snap_state s = snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, touch_only, act_from, act_to);
     if (s != SNAP_FRESH || !ds) {
         munmap(p, n);
         return s;

@@ -12,16 +12,24 @@
  * (store_sqlite.c) reads the version and decides.
  *
  * Format (native little-endian, every offset from the file start):
- *   header (snap_header below, 128 bytes), then the section table
+ *   header (snap_header in snapshot.c), then the section table
  *   (nsections × snap_section), then the sections, each 64-byte aligned:
  *   every column of every table in records.h's SP_*_COLS order, then the
- *   dictionary: off (uint32 per code), blob (NUL-terminated strings), hash
- *   (open addressing, uint32 codes of the interned strings by dict_hash).
+ *   activities sorted by day (occurred_on), then the dictionary in groups (group 0: code 0 and the labels, the interned
+ *   strings; group 1 + t: the unique ids, names and notes of table t): the
+ *   offsets of each group (uint32 per code), the blob of each group
+ *   (NUL-terminated strings), both back to back so that they form one
+ *   offset array and one blob; then the hash (open addressing, uint32
+ *   codes of the labels by dict_hash).
  * The header's checksum covers the header (checksum field zero) and the
- * section table; each section has its own checksum of its bytes. Every
- * value is range-checked on open (codes < dictionary size, rows < row count
- * or SP_NOROW, enumerations and flags in range, dates valid), so even a
- * file with a forged checksum is never read out of bounds.
+ * section table; each section has its own checksum of its bytes (a
+ * Fletcher-like sum over 64-bit words: memory speed). Every value is
+ * range-checked (codes < dictionary size, rows < row count or SP_NOROW,
+ * enumerations and flags in range, dates valid, every offset of a group
+ * inside that group's blob, which ends with a NUL), so even a file with a
+ * forged checksum is never read out of bounds. A query checks the labels
+ * on open and a table's unique strings only when it first reads one
+ * (records.h, sp_dict.lazy): most queries never do.
  */
 #ifndef SP_SNAPSHOT_H
 #define SP_SNAPSHOT_H
@@ -34,7 +42,7 @@
 #include "../util/util.h"
 
 #define SNAP_MAGIC "SPSNAP\r\n"
-#define SNAP_FORMAT 1
+#define SNAP_FORMAT 2
 
 typedef enum sp_snap_state {
     SNAP_FRESH,      /* present, verified, same data version */
@@ -72,14 +80,31 @@ typedef struct sp_outfile sp_outfile;
 bool snapshot_write_prepare(const char *path, const char *workspace, const sp_dataset *ds, uint64_t data_version,
                             int schema_version, sp_outfile **out, sp_err *err);
 
+/* The streaming writer: snapshot_writer_open with the row count of every
+ * table, then every row in table order (sp_table order; exactly the
+ * counted rows of each: the struct of records.h for table t), then
+ * snapshot_writer_finish: *out holds the synced temporary file (commit or
+ * abort it as for snapshot_write_prepare). Memory stays bounded (chunks of
+ * rows, the labels, a scratch file for the unique strings). Any failure
+ * (also a row count that does not match) makes finish return false with
+ * err set; snapshot_writer_abort discards a writer not finished. */
+typedef struct sp_snap_writer sp_snap_writer;
+sp_snap_writer *snapshot_writer_open(const char *path, const char *workspace, const uint64_t rows[TBL_COUNT],
+                                     uint64_t data_version, int schema_version, sp_err *err);
+bool snapshot_writer_row(sp_snap_writer *w, sp_table t, const void *rec);
+bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out);
+void snapshot_writer_abort(sp_snap_writer *w);
+
 /* snapshot_check: verifies the bytes p[0..n) as a snapshot of schema_version;
  * fills *info (state FRESH when its version is expect_version, STALE when
  * another, DAMAGED with info->why otherwise). Reads nothing outside
  * p[0..n). With ds != NULL and a FRESH result, points ds's columns and
  * dictionary into p (ds must be new and empty; it becomes borrowed).
- * want (NULL: every table) limits the work to the tables a query needs:
- * the header, the section table, the layout and the dictionary are always
- * verified; the columns (checksums and values) only of the wanted tables
+ * want (NULL: every table and every string, all at once) limits the work
+ * to the tables a query needs: the header, the section table, the layout
+ * and the labels of the dictionary are always verified, the unique strings
+ * of each table when first read (ds_text); the columns (checksums and
+ * values) only of the wanted tables
  * and of those their references point into (deals, activities, invoices →
  * customers; customers, activities → reps). The other tables are left
  * empty in ds (n = 0), never exposed unverified. */
@@ -92,6 +117,22 @@ sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64
  * released. want as for snapshot_check. info may be NULL. */
 sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
                             const bool *want, sp_snap_info *info);
+
+/* snapshot_check_ex / snapshot_open_ex: the same; with touch_only (the
+ * activities are wanted only for last touches: sp_load_spec
+ * activities_touch_only), the activities are not verified nor exposed but
+ * the day indexes are (sp_dataset touch and visit; customers with them).
+ * Otherwise, when the activities are wanted over [act_from, act_to] (not
+ * SP_DAY_MIN..SP_DAY_MAX), only the blocks of rows holding those days are
+ * verified and exposed (the activities are stored sorted by day): a
+ * superset of the rows asked for. With want NULL every section is verified
+ * (the indexes too) but the indexes are not exposed. */
+sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
+                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only,
+                                sp_day act_from, sp_day act_to);
+sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
+                               const bool *want, bool touch_only, sp_day act_from, sp_day act_to,
+                               sp_snap_info *info);
 
 /* snapshot_fix_checksums: recomputes the checksums of the bytes p[0..n)
  * in place (sections in bounds only). For tests and the fuzz target, so

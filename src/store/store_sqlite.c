@@ -489,28 +489,98 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
     return true;
 }
 
-/* load_table: runs load_sql[t] over [from, to] and pushes every row. */
-static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+/* a receiver of loaded rows: the struct of records.h for table t */
+typedef bool (*row_sink)(void *ctx, sp_table t, const void *rec);
+
+static bool push_row(void *ctx, sp_table t, const void *rec)
 {
-    sqlite3_stmt *st = NULL;
+    sp_dataset *ds = ctx;
+    switch (t) {
+    case TBL_REPS: dataset_push_rep(ds, rec); break;
+    case TBL_CUSTOMERS: dataset_push_customer(ds, rec); break;
+    case TBL_LEADS: dataset_push_lead(ds, rec); break;
+    case TBL_DEALS: dataset_push_deal(ds, rec); break;
+    case TBL_ACTIVITIES: dataset_push_activity(ds, rec); break;
+    case TBL_INVOICES: dataset_push_invoice(ds, rec); break;
+    case TBL_SPEND: dataset_push_spend(ds, rec); break;
+    default: break;
+    }
+    return true;
+}
+
+/* load_sql_of: the query load_rows runs for t under spec (narrow: through
+ * the date index) */
+static const char *load_sql_of(sp_table t, const sp_load_spec *spec)
+{
     bool narrow = spec->from[t] > SP_DAY_MIN && spec->to[t] < SP_DAY_MAX &&
                   spec->to[t] - spec->from[t] <= INDEX_MAX_DAYS;
     const char *sql = load_sql[t][narrow || !load_sql[t][1] ? 0 : 1];
     if (t == TBL_DEALS && spec->deals_closed_only) sql = load_deals_closed[narrow ? 0 : 1];
-    int rc = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
+    return sql;
+}
+
+static void load_bind(sqlite3_stmt *st, sp_table t, const sp_load_spec *spec)
+{
+    if (sqlite3_bind_parameter_count(st) < 2) return;
+    char from[16] = "0000-01-01", to[16] = "9999-12-31";
+    if (spec->from[t] > SP_DAY_MIN) day_format(spec->from[t], from);
+    if (spec->to[t] < SP_DAY_MAX) day_format(spec->to[t], to);
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
+    if (t == TBL_ACTIVITIES) {
+        if (spec->act_kind >= 0) bind_text(st, 3, actkind_name((sp_actkind)spec->act_kind));
+        else sqlite3_bind_null(st, 3);
+    }
+}
+
+/* count_full: how many rows a full load (full_spec) gives for t: the same
+ * predicates as load_sql[t][0] over every date, without the columns (and
+ * the every-kind test) they do not need, so the date index answers without
+ * reading a row. */
+static const char *const count_full_sql[TBL_COUNT] = {
+    [TBL_REPS] = "SELECT count(*) FROM reps",
+    [TBL_CUSTOMERS] = "SELECT count(*) FROM customers",
+    [TBL_LEADS] = "SELECT count(*) FROM leads WHERE created_on BETWEEN ?1 AND ?2",
+    [TBL_DEALS] = "SELECT count(*) FROM deals WHERE created_on <= ?2 OR closed_on BETWEEN ?1 AND ?2",
+    [TBL_ACTIVITIES] = "SELECT count(*) FROM activities WHERE occurred_on BETWEEN ?1 AND ?2",
+    [TBL_INVOICES] = "SELECT count(*) FROM invoices WHERE due_on BETWEEN ?1 AND ?2 OR paid_on BETWEEN ?1 AND ?2",
+    [TBL_SPEND] = "SELECT count(*) FROM spend WHERE spent_on BETWEEN ?1 AND ?2",
+};
+
+static bool count_full(sq_store *q, sp_table t, uint64_t *n, sp_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(q->db, count_full_sql[t], -1, &st, NULL);
     if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
     if (sqlite3_bind_parameter_count(st) >= 2) {
-        char from[16] = "0000-01-01", to[16] = "9999-12-31";
-        if (spec->from[t] > SP_DAY_MIN) day_format(spec->from[t], from);
-        if (spec->to[t] < SP_DAY_MAX) day_format(spec->to[t], to);
-        sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
-        if (t == TBL_ACTIVITIES) {
-            if (spec->act_kind >= 0) bind_text(st, 3, actkind_name((sp_actkind)spec->act_kind));
-            else sqlite3_bind_null(st, 3);
-        }
+        sqlite3_bind_text(st, 1, "0000-01-01", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, "9999-12-31", -1, SQLITE_STATIC);
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *n = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return sq_error(q->db, rc, table_name(t), err);
+    return true;
+}
+
+static bool load_rows(sq_store *q, sp_table t, const sp_load_spec *spec, row_sink sink, void *ctx, sp_err *err);
+
+/* load_table: runs load_sql[t] over [from, to] and pushes every row. */
+static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dataset *ds, sp_err *err)
+{
+    return load_rows(q, t, spec, push_row, ds, err);
+}
+
+/* load_rows: runs load_sql[t] over [from, to] and gives every row to sink
+ * (which may stop the load by returning false: err is then "interrupted"). */
+static bool load_rows(sq_store *q, sp_table t, const sp_load_spec *spec, row_sink sink, void *ctx, sp_err *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(q->db, load_sql_of(t, spec), -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
+    load_bind(st, t, spec);
+    bool stopped = false;
+    while (!stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         switch (t) {
         case TBL_REPS: {
             sp_rep r = {0};
@@ -521,7 +591,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
             r.region = col_text(st, 4);
             r.industry = col_text(st, 5);
             r.active = sqlite3_column_int(st, 6) != 0;
-            dataset_push_rep(ds, &r);
+            stopped = !sink(ctx, TBL_REPS, &r);
             break;
         }
         case TBL_CUSTOMERS: {
@@ -533,7 +603,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
             r.size = (sp_size)enum_index((const char *)sqlite3_column_text(st, 4), size_name_i, SIZE_COUNT, SIZE_NONE);
             r.owner = col_text(st, 5);
             r.created_on = col_day(st, 6);
-            dataset_push_customer(ds, &r);
+            stopped = !sink(ctx, TBL_CUSTOMERS, &r);
             break;
         }
         case TBL_LEADS: {
@@ -547,7 +617,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
             r.owner = col_text(st, 6);
             r.qualified = sqlite3_column_int(st, 7) != 0;
             r.opportunity_id = col_text(st, 8);
-            dataset_push_lead(ds, &r);
+            stopped = !sink(ctx, TBL_LEADS, &r);
             break;
         }
         case TBL_DEALS: {
@@ -567,7 +637,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
             r.is_renewal = col_tri(st, 11);
             r.expected_close_on = col_day(st, 12);
             r.has_expected_close = r.expected_close_on != SP_DAY_NONE;
-            dataset_push_deal(ds, &r);
+            stopped = !sink(ctx, TBL_DEALS, &r);
             break;
         }
         case TBL_ACTIVITIES: {
@@ -577,7 +647,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
             r.rep = col_text(st, 2);
             r.customer_id = col_text(st, 3);
             r.kind = (sp_actkind)enum_index((const char *)sqlite3_column_text(st, 4), kind_name_i, ACT_KIND_COUNT, ACT_OTHER);
-            dataset_push_activity(ds, &r);
+            stopped = !sink(ctx, TBL_ACTIVITIES, &r);
             break;
         }
         case TBL_INVOICES: {
@@ -590,7 +660,7 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
             r.amount = sqlite3_column_int64(st, 5);
             r.paid = sqlite3_column_int64(st, 6);
             r.paid_on = col_day(st, 7);
-            dataset_push_invoice(ds, &r);
+            stopped = !sink(ctx, TBL_INVOICES, &r);
             break;
         }
         case TBL_SPEND: {
@@ -602,15 +672,16 @@ static bool load_table(sq_store *q, sp_table t, const sp_load_spec *spec, sp_dat
             r.strategy_id = col_text(st, 4);
             r.task_id = col_text(st, 5);
             r.note = col_text(st, 6);
-            dataset_push_spend(ds, &r);
+            stopped = !sink(ctx, TBL_SPEND, &r);
             break;
         }
         default:
             break;
         }
     }
-    bool ok = rc == SQLITE_DONE;
-    if (!ok) sq_error(q->db, rc, table_name(t), err);
+    bool ok = !stopped && rc == SQLITE_DONE;
+    if (stopped) err_set(err, SP_EINTERNAL, "load of %s interrupted", table_name(t));
+    else if (!ok) sq_error(q->db, rc, table_name(t), err);
     sqlite3_finalize(st);
     return ok;
 }
@@ -677,10 +748,34 @@ static void full_spec(sp_load_spec *spec)
     for (int t = 0; t < TBL_COUNT; t++) load_spec_want(spec, (sp_table)t, SP_DAY_MIN, SP_DAY_MAX);
 }
 
-/* snap_build: inside the caller's transaction, loads every CRM row and
- * writes (and syncs) the snapshot to a temporary file; the caller commits
- * it (outfile_commit) or discards it. NULL when off or on any failure. */
-static sp_outfile *snap_build(sq_store *q, const sp_dataset *have, uint64_t v)
+static bool write_row(void *ctx, sp_table t, const void *rec) { return snapshot_writer_row(ctx, t, rec); }
+
+/* snap_stream: inside the caller's transaction, streams every CRM row
+ * (what a full load returns) into a new snapshot of data version v:
+ * counts first, then each table in one scan; memory stays bounded. *out:
+ * the synced temporary file for the caller to commit or abort. */
+static bool snap_stream(sq_store *q, const char *path, uint64_t v, sp_outfile **out, sp_err *err)
+{
+    *out = NULL;
+    sp_load_spec spec;
+    full_spec(&spec);
+    uint64_t rows[TBL_COUNT];
+    for (int t = 0; t < TBL_COUNT; t++)
+        if (!count_full(q, (sp_table)t, &rows[t], err)) return false;
+    sp_snap_writer *w = snapshot_writer_open(path, sqlite3_db_filename(q->db, "main"), rows, v, SP_SCHEMA_VERSION, err);
+    if (!w) return false;
+    for (int t = 0; t < TBL_COUNT; t++)
+        if (!load_rows(q, (sp_table)t, &spec, write_row, w, err)) {
+            snapshot_writer_abort(w);
+            return false;
+        }
+    return snapshot_writer_finish(w, out);
+}
+
+/* snap_build: inside the caller's transaction, writes (and syncs) the
+ * snapshot of every CRM row to a temporary file; the caller commits it
+ * (outfile_commit) or discards it. NULL when off or on any failure. */
+static sp_outfile *snap_build(sq_store *q, uint64_t v)
 {
     char *path = snap_file(q);
     if (!path || !snap_writable(q)) {
@@ -688,27 +783,11 @@ static sp_outfile *snap_build(sq_store *q, const sp_dataset *have, uint64_t v)
         return NULL;
     }
     sp_err e = SP_ERR_INIT;
-    sp_dataset *ds = NULL;
-    if (!have) {
-        sp_load_spec spec;
-        full_spec(&spec);
-        ds = dataset_new();
-        if (!load_tables(q, &spec, ds, &e)) goto out;
-        dataset_index(ds);
-        have = ds;
-    }
     sp_outfile *o = NULL;
-    if (!snapshot_write_prepare(path, sqlite3_db_filename(q->db, "main"), have, v, SP_SCHEMA_VERSION, &o, &e))
-        o = NULL;
-    dataset_free(ds);
+    if (!snap_stream(q, path, v, &o, &e)) o = NULL;
     err_free(&e);
     free(path);
     return o;
-out:
-    dataset_free(ds);
-    err_free(&e);
-    free(path);
-    return NULL;
 }
 
 static sp_outfile *snap_prepare(sq_store *q)
@@ -718,7 +797,7 @@ static sp_outfile *snap_prepare(sq_store *q)
     sp_err e = SP_ERR_INIT;
     bool ok = read_data_version(q->db, &v, &e);
     err_free(&e);
-    return ok ? snap_build(q, NULL, v) : NULL;
+    return ok ? snap_build(q, v) : NULL;
 }
 
 /* sq_load: one read transaction (a consistent state across tables). A
@@ -740,12 +819,12 @@ static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_er
                  !ds->activities.n && !ds->invoices.n && !ds->spend.n;
     uint64_t v = 0;
     bool rebuild = false;
-    sp_load_spec full;
     if (mode != SNAPMODE_OFF && empty) {
         char *path = snap_file(q);
         sp_err e = SP_ERR_INIT;
         if (path && read_data_version(q->db, &v, &e)) {
-            sp_snap_state st = snapshot_open(path, SP_SCHEMA_VERSION, v, ds, spec->want, NULL);
+            sp_snap_state st = snapshot_open_ex(path, SP_SCHEMA_VERSION, v, ds, spec->want, spec->activities_touch_only,
+                                                spec->from[TBL_ACTIVITIES], spec->to[TBL_ACTIVITIES], NULL);
             if (st == SNAP_FRESH) {
                 free(path);
                 err_free(&e);
@@ -757,14 +836,11 @@ static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_er
         err_free(&e);
         free(path);
     }
-    if (rebuild) {
-        full_spec(&full);
-        spec = &full;
-    }
+    /* the snapshot is rebuilt streaming (bounded memory), then this query
+     * loads what it needs as without one */
+    sp_outfile *o = rebuild ? snap_build(q, v) : NULL;
     bool ok = load_tables(q, spec, ds, err);
-    sp_outfile *o = NULL;
     if (ok) dataset_index(ds);
-    if (ok && rebuild) o = snap_build(q, ds, v);
     sq_exec(q->db, ok ? "COMMIT" : "ROLLBACK", err);
     if (o) {
         sp_err e = SP_ERR_INIT;
@@ -794,16 +870,8 @@ static bool sq_snapshot_rebuild(sp_store *s, sp_err *err)
         return false;
     }
     uint64_t v;
-    sp_load_spec spec;
-    full_spec(&spec);
-    sp_dataset *ds = dataset_new();
     sp_outfile *o = NULL;
-    bool ok = read_data_version(q->db, &v, err) && load_tables(q, &spec, ds, err);
-    if (ok) {
-        dataset_index(ds);
-        ok = snapshot_write_prepare(path, sqlite3_db_filename(q->db, "main"), ds, v, SP_SCHEMA_VERSION, &o, err);
-    }
-    dataset_free(ds);
+    bool ok = read_data_version(q->db, &v, err) && snap_stream(q, path, v, &o, err);
     if (!sq_exec(q->db, ok ? "COMMIT" : "ROLLBACK", ok ? err : NULL)) ok = false;
     if (ok) ok = outfile_commit(o, err);
     else outfile_abort(o);

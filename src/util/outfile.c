@@ -179,6 +179,24 @@ bool outfile_write(sp_outfile *o, const void *data, size_t n, sp_err *err)
     return true;
 }
 
+bool outfile_write_at(sp_outfile *o, const void *data, size_t n, uint64_t offset, sp_err *err)
+{
+    const char *p = data;
+    while (n > 0) {
+        ssize_t w = pwrite(o->fd, p, n, (off_t)offset);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            err_set(err, SP_EIO, "%s: %s", o->path, sys_errmsg(errno));
+            return false;
+        }
+        p += w;
+        n -= (size_t)w;
+        offset += (uint64_t)w;
+        o->synced = false;
+    }
+    return true;
+}
+
 bool outfile_sync(sp_outfile *o, sp_err *err)
 {
     if (o->synced || !o->tmp) return true;

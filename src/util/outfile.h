@@ -48,6 +48,9 @@ bool outfile_check(const char *path, const sp_out_guard *g, sp_err *err);
 sp_outfile *outfile_open(const char *path, const sp_out_guard *g, sp_err *err);
 /* outfile_write: appends n bytes; false with "PATH: why" (SP_EIO). */
 bool outfile_write(sp_outfile *o, const void *data, size_t n, sp_err *err);
+/* outfile_write_at: writes n bytes at offset (over bytes already written,
+ * e.g. a header completed last); false with "PATH: why" (SP_EIO). */
+bool outfile_write_at(sp_outfile *o, const void *data, size_t n, uint64_t offset, sp_err *err);
 /* outfile_sync: flushes what was written to disk (fsync) without making it
  * visible yet, so that a caller can sync before its own commit and rename
  * after it; false with "PATH: why" (SP_EIO). */

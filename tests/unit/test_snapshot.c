@@ -62,6 +62,15 @@ static sp_dataset *build(void)
     sp_activity a2 = {"a2", "r7", NULL, day("2026-03-02"), ACT_OTHER};
     dataset_push_activity(ds, &a);
     dataset_push_activity(ds, &a2);
+    /* more touches of c1 and c2, out of order and on a day already seen */
+    sp_activity a3 = {"a3", "r1", "c1", day("2025-12-31"), ACT_VISIT};
+    sp_activity a4 = {"a4", "r1", "c1", day("2026-03-01"), ACT_CALL};
+    sp_activity a5 = {"a5", "r1", "c2", day("2026-02-28"), ACT_EMAIL};
+    sp_activity a6 = {"a6", "r1", "c2", SP_DAY_NONE, ACT_VISIT};
+    dataset_push_activity(ds, &a3);
+    dataset_push_activity(ds, &a4);
+    dataset_push_activity(ds, &a5);
+    dataset_push_activity(ds, &a6);
     sp_invoice v = {"i1", "d1", "c1", day("2026-01-01"), day("2026-02-01"), SP_DAY_NONE, 100, 0};
     dataset_push_invoice(ds, &v);
     sp_spend s = {"s1", "events", "st1", NULL, "一 note", day("2026-03-01"), -5};
@@ -151,13 +160,23 @@ static void test_roundtrip(void **state)
     assert_true(deal_at(m, 0).amount == INT64_MAX);
     assert_true(deal_at(m, 1).amount == INT64_MIN);
     assert_int_equal(m->deals.customer_row[1], SP_NOROW);
-    for (size_t i = 0; i < g->activities.n; i++) {
-        sp_activity a = activity_at(g, i), b = activity_at(m, i);
+    /* the snapshot holds the activities sorted by day (ties in arrival
+     * order): find each one by its id */
+    assert_int_equal(m->activities.n, g->activities.n);
+    for (size_t k = 1; k < m->activities.n; k++) {
+        sp_day x = m->activities.occurred_on[k - 1], y = m->activities.occurred_on[k];
+        assert_true(x == SP_DAY_NONE || (y != SP_DAY_NONE && x <= y));
+    }
+    for (size_t k = 0; k < m->activities.n; k++) {
+        size_t i = 0;
+        while (i < g->activities.n && strcmp(activity_at(g, i).id, activity_at(m, k).id) != 0) i++;
+        assert_true(i < g->activities.n);
+        sp_activity a = activity_at(g, i), b = activity_at(m, k);
         str_same(a.id, b.id), str_same(a.rep, b.rep), str_same(a.customer_id, b.customer_id);
         assert_int_equal(a.kind, b.kind);
         assert_int_equal(a.occurred_on, b.occurred_on);
-        assert_int_equal(g->activities.rep_row[i], m->activities.rep_row[i]);
-        assert_int_equal(g->activities.customer_row[i], m->activities.customer_row[i]);
+        assert_int_equal(g->activities.rep_row[i], m->activities.rep_row[k]);
+        assert_int_equal(g->activities.customer_row[i], m->activities.customer_row[k]);
     }
     sp_lead la = lead_at(g, 0), lb = lead_at(m, 0);
     str_same(la.opportunity_id, lb.opportunity_id), str_same(la.source, lb.source);
@@ -264,6 +283,139 @@ static void test_values(void **state)
     free(b);
 }
 
+/* a query verifies the labels, not the unique ids and notes of the tables:
+ * those are checked when first read, and a damaged group is never read */
+static void test_lazy_text(void **state)
+{
+    (void)state;
+    size_t n;
+    unsigned char *b = slurp(&n);
+    sp_snap_info info;
+    bool want[TBL_COUNT] = {0};
+    want[TBL_DEALS] = want[TBL_ACTIVITIES] = true;
+    /* intact: every string reads right, lazily */
+    sp_dataset *m = dataset_new();
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, m, want), SNAP_FRESH);
+    dataset_index(m);
+    assert_true(m->dict.vfirst > 0 && m->dict.vfirst < m->dict.n);
+    assert_true(m->dict.nlazy > 0);
+    size_t unchecked = 0;
+    for (size_t k = 0; k < m->dict.nlazy; k++) unchecked += m->dict.lazy[k].state == 0;
+    assert_true(unchecked > 0);
+    assert_string_equal(deal_at(m, 0).id, "d1");
+    size_t seen = 0;
+    for (size_t k = 0; k < m->activities.n; k++) seen += strcmp(activity_at(m, k).id, "a2") == 0;
+    assert_int_equal(seen, 1);
+    assert_string_equal(deal_at(m, 0).product, "云");
+    assert_false(m->dict.damaged);
+    dataset_free(m);
+    /* the activity id "a1" damaged: the file opens for deals (labels and
+     * deal ids intact) but the activity ids are never read */
+    unsigned char *at = NULL;
+    for (size_t k = 0; k + 4 <= n; k++)
+        if (memcmp(b + k, "\0a1\0", 4) == 0) at = b + k + 1;
+    assert_non_null(at);
+    at[1] = '9';
+    m = dataset_new();
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, m, want), SNAP_FRESH);
+    dataset_index(m);
+    assert_string_equal(deal_at(m, 0).id, "d1");
+    size_t r2 = 0;
+    for (size_t k = 0; k < m->activities.n; k++) {
+        r2 += str_eq(activity_at(m, k).rep, "r2");
+        assert_string_equal(activity_at(m, k).id, SP_STR_DAMAGED);
+    }
+    assert_int_equal(r2, 1);
+    assert_true(m->dict.damaged);
+    dataset_free(m);
+    /* the full check (want NULL) refuses it */
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, NULL), SNAP_DAMAGED);
+    /* a damaged label is refused by any query */
+    at[1] = '1';
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, want), SNAP_FRESH);
+    for (size_t k = 0; k + 5 <= n; k++)
+        if (memcmp(b + k, "\0web\0", 5) == 0) at = b + k + 1;
+    at[0] = 'W';
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, want), SNAP_DAMAGED);
+    free(b);
+}
+
+/* the day indexes: with the activities wanted only for last touches, the
+ * snapshot gives per customer its activity days and visit days (no
+ * activities), and the last day on or before any date equals a scan */
+static sp_day brute_last(const sp_dataset *ds, size_t ci, sp_day d, bool visits)
+{
+    sp_day best = SP_DAY_NONE;
+    for (size_t i = 0; i < ds->activities.n; i++) {
+        sp_activity a = activity_at(ds, i);
+        if (ds->activities.customer_row[i] != ci || a.occurred_on == SP_DAY_NONE || a.occurred_on > d) continue;
+        if (visits && a.kind != ACT_VISIT && a.kind != ACT_MEETING) continue;
+        if (best == SP_DAY_NONE || a.occurred_on > best) best = a.occurred_on;
+    }
+    return best;
+}
+
+static void test_touch_index(void **state)
+{
+    (void)state;
+    bool want[TBL_COUNT] = {0};
+    want[TBL_ACTIVITIES] = want[TBL_DEALS] = true;
+    sp_dataset *m = dataset_new();
+    sp_snap_info info;
+    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, true, SP_DAY_MIN, SP_DAY_MAX, &info), SNAP_FRESH);
+    assert_int_equal(m->activities.n, 0);
+    assert_int_equal(m->customers.n, 2);
+    assert_non_null(m->touch.off);
+    assert_non_null(m->visit.off);
+    for (sp_day d = day("2025-12-01"); d <= day("2026-04-01"); d++)
+        for (size_t ci = 0; ci < 2; ci++) {
+            assert_int_equal(day_index_last(&m->touch, ci, d), brute_last(g, ci, d, false));
+            assert_int_equal(day_index_last(&m->visit, ci, d), brute_last(g, ci, d, true));
+        }
+    dataset_free(m);
+    /* without touch_only: the activities, no index */
+    m = dataset_new();
+    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, false, SP_DAY_MIN, SP_DAY_MAX, &info), SNAP_FRESH);
+    assert_int_equal(m->activities.n, g->activities.n);
+    assert_null(m->touch.off);
+    dataset_free(m);
+}
+
+/* a few days of activities: the rows of their blocks (a superset, every
+ * row of those days in it), checked by block; a damaged block is refused */
+static void test_activity_range(void **state)
+{
+    (void)state;
+    bool want[TBL_COUNT] = {0};
+    want[TBL_ACTIVITIES] = true;
+    sp_day from = day("2026-03-01"), to = day("2026-03-01");
+    sp_dataset *m = dataset_new();
+    sp_snap_info info;
+    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, false, from, to, &info), SNAP_FRESH);
+    size_t in_g = 0, in_m = 0;
+    for (size_t i = 0; i < g->activities.n; i++) in_g += g->activities.occurred_on[i] >= from && g->activities.occurred_on[i] <= to;
+    for (size_t i = 0; i < m->activities.n; i++) in_m += m->activities.occurred_on[i] >= from && m->activities.occurred_on[i] <= to;
+    assert_int_equal(in_g, 2);
+    assert_int_equal(in_m, in_g);
+    dataset_free(m);
+    /* a day of the activities changed (checksums of the sections fixed, the
+     * block checksums not): refused by the ranged check */
+    size_t n;
+    unsigned char *b = slurp(&n);
+    sp_day d2 = day("2026-03-02"), d9 = day("2026-03-09");
+    unsigned char *at = NULL;
+    for (size_t k = 0; k + 4 <= n; k += 4)
+        if (memcmp(b + k, &d2, 4) == 0) at = b + k;
+    assert_non_null(at);
+    memcpy(at, &d9, 4);
+    snapshot_fix_checksums(b, n);
+    m = dataset_new();
+    assert_int_equal(snapshot_check_ex(b, n, SP_SCHEMA_VERSION, 42, &info, m, want, false, from, to), SNAP_DAMAGED);
+    assert_non_null(strstr(info.why, "block"));
+    dataset_free(m);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +423,9 @@ int main(void)
         cmocka_unit_test(test_states),
         cmocka_unit_test(test_damage),
         cmocka_unit_test(test_values),
+        cmocka_unit_test(test_lazy_text),
+        cmocka_unit_test(test_touch_index),
+        cmocka_unit_test(test_activity_range),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
