@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "../core/alerts.h"
+#include "../core/budget.h"
 #include "../core/funnel.h"
 #include "../core/metrics.h"
 #include "../core/pace.h"
@@ -357,5 +358,63 @@ typedef struct sp_whatif_row {
 /* app_funnel_whatif_rows: current (c) against what-if (w), in the order
  * shown: three rates, then five needs per month. */
 void app_funnel_whatif_rows(const sp_funnel_out *c, const sp_funnel_out *w, sp_whatif_row *rows);
+
+/* ---- names, not ids, where a person reads ---- */
+
+/* app_rep_name: the name of rep id (the reps table of ds, else the plan's
+ * member), else id itself. ds and plan may be NULL. */
+const char *app_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *id);
+/* app_tier_name: the plan's name of tier id (战略客户), else the default
+ * name (strategic, key, potential) in lang, else id; "—" for NULL. */
+const char *app_tier_name(const sp_plan *plan, const char *id, sp_lang lang);
+
+/* ---- tiers: customers and revenue per tier, movements, reviews due ---- */
+
+typedef struct sp_tiers_req {
+    sp_app_req r;
+    sp_day since;                    /* movements since (SP_DAY_NONE: none) */
+} sp_tiers_req;
+
+typedef struct sp_tiers_res {
+    sp_plan *plan;                   /* owned; NULL: default tiers */
+    sp_dataset *ds;                  /* owned: names for the faces */
+    sp_lang lang;                    /* of the tier names in the result */
+    sp_review_rule rule;
+    sp_tier_level *levels;           /* owned */
+    size_t nlevels;
+    sp_tiers_report rep;
+    bool bad_param;
+} sp_tiers_res;
+
+/* app_tiers: the tier report as of the request's date. Whole-company
+ * figures: only SCOPE_ALL (others: SP_EFORBIDDEN). res zeroed by the
+ * caller; free with app_tiers_free. */
+bool app_tiers(const sp_tiers_req *rq, sp_tiers_res *res, sp_err *err);
+void app_tiers_free(sp_tiers_res *res);
+/* app_tiers_json: {"as_of", "since", "tiers", "total", "movements",
+ * "reviews_due"}. */
+void app_tiers_json(const sp_tiers_res *res, buf_t *out);
+
+/* ---- budget: allocated, committed, spent per category ---- */
+
+typedef struct sp_budget_req {
+    sp_app_req r;
+} sp_budget_req;
+
+typedef struct sp_budget_res {
+    sp_plan *plan;                   /* owned */
+    sp_dataset *ds;                  /* owned: the report borrows from it */
+    sp_budget_report rep;
+} sp_budget_res;
+
+/* app_budget: the budget report of the plan (required, with a budget
+ * section: else SP_ENOTFOUND) as of the request's date. Only SCOPE_ALL
+ * (others: SP_EFORBIDDEN). res zeroed by the caller; free with
+ * app_budget_free. */
+bool app_budget(const sp_budget_req *rq, sp_budget_res *res, sp_err *err);
+void app_budget_free(sp_budget_res *res);
+/* app_budget_json: {"plan", "as_of", "period", "total", "overrun_above",
+ * "categories", "totals", "strategies"}. */
+void app_budget_json(const sp_budget_res *res, buf_t *out);
 
 #endif
