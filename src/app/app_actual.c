@@ -60,7 +60,6 @@ void app_actual_free(sp_actual_res *res) { app_notes_free(&res->notes); }
 
 static bool rep_known(const sp_plan *plan, const sp_dataset *ds, const char *id)
 {
-    if (dataset_rep(ds, id)) return true;
     for (size_t i = 0; i < ds->reps.n; i++)
         if (str_eq(ds->rep_rows[i].id, id)) return true;
     return plan && plan_find_member(plan, id, NULL) != NULL;
@@ -118,8 +117,14 @@ bool app_activity_add(const sp_activity_add_req *rq, sp_activity_add_res *res, s
     ds = dataset_new();
     if (!st->ops->load(st, &spec, ds, err)) goto done;
     sp_customer c;
+    bool found = false;
+    /* customer ids are not interned: one pass over the loaded customers */
+    for (size_t i = 0; i < ds->customers.n && !found; i++) {
+        c = customer_at(ds, i);
+        found = str_eq(c.id, rq->customer_id);
+    }
     /* a customer outside the scope is answered as one that does not exist */
-    if (!dataset_customer(ds, rq->customer_id, &c) ||
+    if (!found ||
         (scope->kind != SCOPE_ALL && !app_scope_has_rep(scope, plan, ds, c.owner))) {
         err_set(err, SP_ENOTFOUND, _("no customer '%s'"), rq->customer_id);
         goto done;
