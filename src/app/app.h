@@ -208,7 +208,7 @@ void app_kpi_json(const sp_kpi_res *res, buf_t *out);
 typedef struct sp_alerts_req {
     sp_app_req r;
     const char *rep;                 /* only alerts addressed to this rep (owner or escalation); NULL all */
-    int kind;                        /* one sp_alert_kind, or -1 for every kind */
+    unsigned kinds;                  /* bitmask of 1u << sp_alert_kind; 0: every kind */
 } sp_alerts_req;
 
 typedef struct sp_alerts_res {

@@ -219,7 +219,7 @@ static void test_kpi_groups_scope(void **state)
 
 static void alerts_run(const sp_scope *scope, const char *rep, sp_alerts_res *res, bool expect_ok, sp_err *err)
 {
-    sp_alerts_req rq = {.rep = rep, .kind = -1};
+    sp_alerts_req rq = {.rep = rep};
     req_init(&rq.r);
     if (scope) rq.r.scope = *scope;
     memset(res, 0, sizeof *res);
