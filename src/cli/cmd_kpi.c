@@ -4,11 +4,9 @@
  * [--limit N]`: any metric of SPEC §6 for any period, filter and breakdown.
  *
  * Parses and validates the options (usage problems exit 2 naming the bad
- * value, with a "did you mean" for metric and key names), loads the plan for
- * its tier levels, fiscal year start and time zone (SPEC defaults without
- * one), reads the clock once when --as-of is absent, asks the core which
- * records are needed, loads them, computes and renders. No business rule
- * lives here.
+ * value, with a "did you mean" for metric and key names), opens the
+ * workspace, calls the verb app_kpi (plan, period, filter values, load,
+ * compute) and renders. No business rule lives here.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,34 +17,13 @@
 #include "../io/out.h"
 #include "cli.h"
 
-/* closest: the name in names[0..n) nearest to s, or NULL when none is close. */
-static const char *closest(const char *s, const char *const *names, size_t n)
+/* usage: err (a verb's parameter error) as the usage error of kpi (its
+ * first line); returns 2. */
+static int usage(sp_err *err)
 {
-    const char *best = NULL;
-    size_t bd = (size_t)-1;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = str_distance(s, names[i]);
-        if (d < bd) {
-            bd = d;
-            best = names[i];
-        }
-    }
-    size_t len = strlen(s);
-    size_t limit = len < 6 ? 2 : 3;
-    return best && bd <= limit ? best : NULL;
-}
-
-static int bad_name(const char *what, const char *value, const char *const *names, size_t n)
-{
-    const char *near = closest(value, names, n);
-    buf_t list = BUF_INIT;
-    for (size_t i = 0; i < n; i++) buf_printf(&list, "%s%s", i ? " " : "", names[i]);
-    int rc;
-    if (near)
-        rc = cli_usage_error("kpi", _("unknown %s '%s' (did you mean '%s'?)"), what, value, near);
-    else
-        rc = cli_usage_error("kpi", _("unknown %s '%s' (one of: %s)"), what, value, buf_cstr(&list));
-    buf_free(&list);
+    const char *m = buf_cstr(&err->msg);
+    int rc = cli_usage_error("kpi", "%.*s", (int)strcspn(m, "\n"), m);
+    err_free(err);
     return rc;
 }
 
@@ -61,52 +38,15 @@ typedef struct kpi_opts {
 /* parse_where: KEY=VALUE (also KEY:VALUE) appended to o->where; 2 on error. */
 static int parse_where(kpi_opts *o, const char *arg)
 {
-    const char *eq = strchr(arg, '=');
-    if (!eq) eq = strchr(arg, ':');
-    if (!eq || eq == arg || !eq[1])
-        return cli_usage_error("kpi", _("--where expects KEY=VALUE, got '%s'"), arg);
-    char *key = xstrndup(arg, (size_t)(eq - arg));
-    int d = dim_from_name(key);
-    if (d < 0) {
-        const char *names[DIM_COUNT];
-        for (int i = 0; i < DIM_COUNT; i++) names[i] = dim_name((sp_dim)i);
-        int rc = bad_name(_("filter key"), key, names, DIM_COUNT);
-        free(key);
-        return rc;
-    }
-    free(key);
-    o->where.kv = xreallocarray(o->where.kv, o->where.n + 1, sizeof *o->where.kv);
-    sp_filter_kv *kv = &o->where.kv[o->where.n++];
-    memset(kv, 0, sizeof *kv);
-    kv->dim = (sp_dim)d;
-    kv->value = xstrdup(eq + 1);
-    return 0;
+    sp_err err = SP_ERR_INIT;
+    return app_parse_where(arg, &o->where, &err) ? 0 : usage(&err);
 }
 
 /* parse_by: "month,region" into q->by; 2 on error. */
 static int parse_by(sp_kpi_query *q, const char *arg)
 {
-    char *copy = xstrdup(arg);
-    int rc = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        str_trim(tok);
-        if (!*tok) continue;
-        int k = bykey_from_name(tok);
-        if (k < 0) {
-            const char *names[BY_COUNT];
-            for (int i = 0; i < BY_COUNT; i++) names[i] = bykey_name((sp_bykey)i);
-            rc = bad_name(_("breakdown key"), tok, names, BY_COUNT);
-            break;
-        }
-        if (q->nby == KPI_MAX_BY) {
-            rc = cli_usage_error("kpi", _("--by takes at most %d keys, got '%s'"), KPI_MAX_BY, arg);
-            break;
-        }
-        q->by[q->nby++] = (sp_bykey)k;
-    }
-    free(copy);
-    return rc;
+    sp_err err = SP_ERR_INIT;
+    return app_parse_by(arg, q->by, &q->nby, &err) ? 0 : usage(&err);
 }
 
 /* name_keys: for the table a person reads, the breakdown keys that are ids
@@ -123,12 +63,6 @@ static void name_keys(const sp_kpi_query *q, sp_kpi_result *r, const sp_plan *pl
             else if (q->by[k] == BY_TEAM && plan_team_name(plan, key))
                 r->rows[i].key[k] = plan_team_name(plan, key);
         }
-}
-
-static void free_where(sp_filter *f)
-{
-    for (size_t i = 0; i < f->n; i++) free(f->kv[i].value);
-    free(f->kv);
 }
 
 int kpi_cmd(sp_cli *cli, int argc, char **argv)
@@ -195,19 +129,13 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
         goto out;
     }
     o.metric = argv[optind];
-    int m = metric_from_name(o.metric);
-    if (m < 0 || m == MET_MANUAL) {
-        const char *names[MET_COUNT];
-        size_t n = 0;
-        for (int i = 0; i < MET_COUNT; i++)
-            if (i != MET_MANUAL) names[n++] = sp_metrics[i].name;
-        if (m == MET_MANUAL)
-            rc = cli_usage_error("kpi", "%s", _("'manual' actuals are entered with 'salesplan actual', not computed"));
-        else
-            rc = bad_name(_("metric"), o.metric, names, n);
-        goto out;
+    {
+        sp_err merr = SP_ERR_INIT;
+        if (!app_parse_metric(o.metric, &q.metric, &merr)) {
+            rc = usage(&merr);
+            goto out;
+        }
     }
-    q.metric = (sp_metric)m;
     if (!o.period) {
         rc = cli_usage_error("kpi", "%s", _("--period is required (e.g. --period 2026-Q3)"));
         goto out;
@@ -222,65 +150,39 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     sp_day as_of;
     if ((rc = cli_parse_as_of("kpi", o.as_of, &as_of))) goto out;
 
-    sp_store *st;
-    sp_plan *plan;
-    if ((rc = cli_open_plan(cli, false, &st, &plan))) goto out;
-    if (plan && !period_parse(o.period, plan->fiscal_year_start, &q.period, &why)) {
-        rc = cli_usage_error("kpi", _("bad period '%s': %s"), o.period, _(why));
-        goto done;
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) {
+        rc = 1;
+        goto out;
     }
-    /* a value that matches nothing is an error, not a silent 0 */
-    if ((rc = cli_resolve_where("kpi", st, plan, &o.where))) goto done;
-    sp_tier_level *tiers = NULL;
-    size_t ntiers = 0;
-    tiers_from_plan(plan, &tiers, &ntiers);
-    q.tiers = tiers;
-    q.ntiers = ntiers;
-    q.period_text = o.period;
-    q.as_of = cli_as_of(as_of, plan);
-    q.where = o.where;
-    q.explain = o.explain;
-
-    sp_err err = SP_ERR_INIT;
-    sp_dataset *ds = NULL;
-    sp_kpi_result res;
+    sp_kpi_req rq = {.metric = q.metric, .period = o.period, .where = &o.where, .nby = q.nby,
+                     .explain = o.explain, .limit = (size_t)o.limit};
+    memcpy(rq.by, q.by, sizeof rq.by);
+    cli_app_req(cli, st, as_of, &rq.r);
+    sp_kpi_res res;
     memset(&res, 0, sizeof res);
-    if (!kpi_query_check(&q, &err)) {
-        const char *s = buf_cstr(&err.msg);
-        size_t n = strcspn(s, "\n");
-        rc = cli_usage_error("kpi", "%.*s", (int)n, s);
-        goto free_q;
-    }
-    sp_load_spec spec;
-    kpi_load_spec(&q, &spec);
-    ds = dataset_new();
-    if (!st->ops->load(st, &spec, ds, &err) || !kpi_compute(ds, &q, &res, &err)) {
-        rc = cli_fail(&err);
-        goto free_q;
-    }
-    if ((size_t)o.limit < res.nexplain) res.nexplain = (size_t)o.limit;
-    buf_t out = BUF_INIT;
-    switch (o.format) {
-    case FMT_JSON: kpi_to_json(&q, &res, &out); break;
-    case FMT_CSV: kpi_to_csv(&q, &res, &out); break;
-    default:
-        name_keys(&q, &res, plan, ds);
-        kpi_to_table(&q, &res, &out);
-        if (q.explain) {
-            buf_putc(&out, '\n');
-            kpi_explain_to_table(&res, &out);
+    sp_err err = SP_ERR_INIT;
+    if (!app_kpi(&rq, &res, &err)) {
+        rc = cli_app_fail("kpi", &err, res.bad_param);
+    } else {
+        buf_t out = BUF_INIT;
+        switch (o.format) {
+        case FMT_JSON: app_kpi_json(&res, &out); break;
+        case FMT_CSV: kpi_to_csv(&res.q, &res.res, &out); break;
+        default:
+            name_keys(&res.q, &res.res, res.plan, res.ds);
+            kpi_to_table(&res.q, &res.res, &out);
+            if (res.q.explain) {
+                buf_putc(&out, '\n');
+                kpi_explain_to_table(&res.res, &out);
+            }
         }
+        rc = cli_emit(&out);
     }
-    rc = cli_emit(&out);
-free_q:
-    kpi_result_free(&res);
-    dataset_free(ds);
+    app_kpi_free(&res);
     err_free(&err);
-    free(tiers);
-done:
-    plan_free(plan);
     store_close(st);
 out:
-    free_where(&o.where);
+    app_filter_free(&o.where);
     return rc;
 }
