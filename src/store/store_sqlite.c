@@ -105,7 +105,7 @@ static const char *const migrations[] = {
     /* 5: reminders sent by `salesplan notify`: one row per message (plan,
      * day, channel, recipient — unique: the same message never goes twice
      * in a day), with what it carried, where, and the channel's answer */
-    "CREATE TABLE notify_log("
+    "CREATE TABLE IF NOT EXISTS notify_log("
     "  plan_id TEXT NOT NULL, day TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL,"
     "  address TEXT, what TEXT NOT NULL, body TEXT NOT NULL,"
     "  state TEXT NOT NULL CHECK (state IN ('sending','sent','failed')),"
