@@ -49,7 +49,7 @@ static void render_text(const sp_notify_result *r, bool dry, buf_t *out)
         }
         buf_printf(out, "%s: %s → %s (%s)", outcome_label(m->outcome), m->channel, m->recipient_name, m->recipient);
         if (m->outcome == NOTIFY_SENT || m->outcome == NOTIFY_DRY_RUN)
-            buf_printf(out, _(", %zu reminders"), m->nalerts);
+            buf_printf(out, _(", reminders: %zu"), m->nalerts);
         if (m->outcome == NOTIFY_FAILED && m->answer) {
             if (m->attempts > 1) buf_printf(out, _(": %s (after %d attempts)"), m->answer, m->attempts);
             else buf_printf(out, ": %s", m->answer);

@@ -1,0 +1,1 @@
+echo ok; exit 0
