@@ -35,7 +35,7 @@ for _ in $(seq 100); do [ -s "$WORK/http.port" ] && [ -s "$WORK/smtp.port" ] && 
 HP=$(cat "$WORK/http.port") SMP=$(cat "$WORK/smtp.port")
 [ -n "$HP" ] && [ -n "$SMP" ] && ok "fakes listening" || { not_ok "fakes did not start"; finish; exit 1; }
 touch "$WORK/http.log"
-ctl() { curl -s -X POST --data "$1" "http://127.0.0.1:$HP/_control" >/dev/null; }
+ctl() { $PY -c 'import sys, urllib.request; urllib.request.urlopen("http://127.0.0.1:%s/_control" % sys.argv[1], sys.argv[2].encode()).read()' "$HP" "$1"; }
 
 # ---- the workspace ---------------------------------------------------------
 mkdir -p "$WORK/data"
