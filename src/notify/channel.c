@@ -242,8 +242,10 @@ static void build(const sp_channel *ch, const sp_plan *plan, sp_notify_msg *m, s
         buf_puts(&e, "Subject: ");
         notify_rfc2047(m->title, &e);
         buf_puts(&e, "\r\n");
-        buf_printf(&e, "Message-ID: <%s.%s.%s.%s@salesplan>\r\n", plan->id, day_format(day, db), ch->id,
-                   m->recipient);
+        buf_printf(&e, "Message-ID: <%s.%s.%s.", plan->id, day_format(day, db), ch->id);
+        for (const char *p = m->recipient; *p; p++) /* a rep id from a CSV: keep the header one safe token */
+            buf_putc(&e, isalnum((unsigned char)*p) || *p == '-' || *p == '_' ? *p : '_');
+        buf_puts(&e, "@salesplan>\r\n");
         buf_puts(&e, "MIME-Version: 1.0\r\n"
                      "Content-Type: text/plain; charset=UTF-8\r\n"
                      "Content-Transfer-Encoding: base64\r\n\r\n");

@@ -304,7 +304,25 @@ EOF
 )
 eq "no message twice" "$dups" 0
 
-# ---- 7. English when asked -------------------------------------------------------
+# ---- 7. SMTP AUTH: the password is the channel's secret ---------------------
+export SINK_AUTH='notify@lanting.example:p4ss-lanting'
+$PY "$SRCDIR/tests/notify/smtp_sink.py" "$WORK/smtp2.port" "$WORK/mail2" & SMTP2_PID=$!
+trap 'kill $HTTP_PID $SMTP_PID $SMTP2_PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do [ -s "$WORK/smtp2.port" ] && break; sleep 0.1; done
+unset SINK_AUTH
+sed 's/- {kind: email, to_owner: true}/- {kind: email, to_owner: true, secret_env: T_SMTP_PASSWORD}/' "$WORK/plan.yaml" > "$WORK/plan2.yaml"
+expect_rc 0 "plan import (e-mail with a password)" "$SP" plan import "$WORK/plan2.yaml"
+export SALESPLAN_SMTP_URL="smtp://127.0.0.1:$(cat "$WORK/smtp2.port")" SALESPLAN_SMTP_USER=notify@lanting.example
+export T_SMTP_PASSWORD=wrong
+expect_rc 1 "a refused login fails" "$SP" notify --as-of 2026-07-08 --channel email
+contains "… with the server's refusal" "$OUT" "Login denied"
+eq "… not retried (one try)" "$(q "SELECT attempts FROM notify_log WHERE day = '2026-07-08' AND channel = 'email'")" 1
+export T_SMTP_PASSWORD=p4ss-lanting
+expect_rc 0 "AUTH with the secret sends" "$SP" notify --as-of 2026-07-08 --channel email
+eq "three mails through AUTH" "$(ls "$WORK/mail2"/*.eml 2>/dev/null | wc -l)" 3
+unset SALESPLAN_SMTP_USER T_SMTP_PASSWORD
+
+# ---- 8. English when asked -------------------------------------------------------
 expect_rc 0 "--lang en dry run" "$SP" --lang en notify --dry-run --as-of 2026-07-07 --channel slack
 contains "English text" "$OUT" "Stale follow-ups (2)"
 contains "English line" "$OUT" "1. 无锡禾丰超市: 27 days since the last touch (潜力客户)"

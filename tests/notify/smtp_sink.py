@@ -13,6 +13,7 @@ import threading
 import time
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 PORTFILE, OUTDIR = sys.argv[1], sys.argv[2]
 os.makedirs(OUTDIR, exist_ok=True)
@@ -32,11 +33,21 @@ class Sink:
         return '250 OK'
 
 
+AUTH = os.environ.get('SINK_AUTH')
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = (isinstance(auth_data, LoginPassword) and AUTH is not None
+          and '%s:%s' % (auth_data.login.decode(), auth_data.password.decode()) == AUTH)
+    return AuthResult(success=ok, handled=False)
+
+
 s = socket.socket()
 s.bind(('127.0.0.1', 0))
 port = s.getsockname()[1]
 s.close()
-ctl = Controller(Sink(), hostname='127.0.0.1', port=port)
+kw = {'authenticator': authenticator, 'auth_required': True, 'auth_require_tls': False} if AUTH else {}
+ctl = Controller(Sink(), hostname='127.0.0.1', port=port, **kw)
 ctl.start()
 with open(PORTFILE + '.tmp', 'w') as f:
     f.write(str(port))
