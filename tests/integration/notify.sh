@@ -313,6 +313,11 @@ unset SINK_AUTH
 sed 's/- {kind: email, to_owner: true}/- {kind: email, to_owner: true, secret_env: T_SMTP_PASSWORD}/' "$WORK/plan.yaml" > "$WORK/plan2.yaml"
 expect_rc 0 "plan import (e-mail with a password)" "$SP" plan import "$WORK/plan2.yaml"
 export SALESPLAN_SMTP_URL="smtp://127.0.0.1:$(cat "$WORK/smtp2.port")" SALESPLAN_SMTP_USER=notify@lanting.example
+export T_SMTP_PASSWORD=p4ss-lanting
+# smtp:// means STARTTLS or nothing: a server without it gets no password
+SALESPLAN_SMTP_TLS= expect_rc 1 "smtp:// without STARTTLS on the server is refused" "$SP" notify --as-of 2026-07-08 --channel email
+contains "… saying TLS failed" "$OUT" "SSL"
+eq "… nothing sent" "$(ls "$WORK/mail2"/*.eml 2>/dev/null | wc -l)" 0
 export T_SMTP_PASSWORD=wrong
 expect_rc 1 "a refused login fails" "$SP" notify --as-of 2026-07-08 --channel email
 contains "… with the server's refusal" "$OUT" "Login denied"
