@@ -11,8 +11,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "notify/ics.h"
 #include "notify/notify.h"
@@ -196,13 +198,93 @@ static void test_ics_fold(void **state)
     buf_free(&v);
 }
 
+/* The store's notify_log verbs (schema 5): a message is claimed once; a
+ * second claimant (another run, another process) gets it only when the
+ * first failed or left it 'sending' past the stale time. */
+static void test_notify_log(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/sp-test-notify-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(path, STORE_CREATE, &err);
+    assert_non_null(st);
+    sp_notify_entry e = {"lanting", day_from_ymd(2026, 6, 30), "feishu", "s02", "open.feishu.cn",
+                         "[\"stale_followup:k1\"]", "text", "host:1:1", 1000, false, 0, NULL};
+    bool claimed = false;
+    char *s = NULL;
+    assert_true(st->ops->notify_state(st, &e, &s, &err));
+    assert_null(s);
+    assert_true(st->ops->notify_claim(st, &e, 0, &claimed, &s, &err));
+    assert_true(claimed);
+    assert_null(s);
+    /* a second claimant while it is being sent: refused, told 'sending' */
+    sp_notify_entry e2 = e;
+    e2.claim_id = "host:2:1";
+    e2.at = 1100;
+    assert_true(st->ops->notify_claim(st, &e2, 900, &claimed, &s, &err));
+    assert_false(claimed);
+    assert_string_equal(s, "sending");
+    free(s);
+    /* the finish of a claim that is not the holder's changes nothing */
+    e2.sent = true;
+    assert_true(st->ops->notify_finish(st, &e2, &err));
+    assert_true(st->ops->notify_state(st, &e, &s, &err));
+    assert_string_equal(s, "sending");
+    free(s);
+    /* the holder fails: the next claimant may try again */
+    e.sent = false;
+    e.attempts = 3;
+    e.answer = "code 19021: sign match fail";
+    assert_true(st->ops->notify_finish(st, &e, &err));
+    assert_true(st->ops->notify_claim(st, &e2, 900, &claimed, &s, &err));
+    assert_true(claimed);
+    /* sent: nobody gets it again that day, stale or not */
+    e2.sent = true;
+    e2.attempts = 1;
+    e2.answer = "ok";
+    assert_true(st->ops->notify_finish(st, &e2, &err));
+    sp_notify_entry e3 = e;
+    e3.claim_id = "host:3:1";
+    e3.at = 99999;
+    assert_true(st->ops->notify_claim(st, &e3, 99000, &claimed, &s, &err));
+    assert_false(claimed);
+    assert_string_equal(s, "sent");
+    free(s);
+    /* the next day, or another recipient or channel, is another message */
+    e3.day++;
+    assert_true(st->ops->notify_claim(st, &e3, 0, &claimed, &s, &err));
+    assert_true(claimed);
+    /* a 'sending' left by a dead sender is taken over after the stale time */
+    sp_notify_entry e4 = e3;
+    e4.claim_id = "host:4:1";
+    assert_true(st->ops->notify_claim(st, &e4, e3.at, &claimed, &s, &err)); /* claimed at == cutoff: not stale */
+    assert_false(claimed);
+    free(s);
+    assert_true(st->ops->notify_claim(st, &e4, e3.at + 1, &claimed, &s, &err));
+    assert_true(claimed);
+    assert_true(err_ok(&err));
+    store_close(st);
+    char p2[64];
+    unlink(path);
+    snprintf(p2, sizeof p2, "%s.snap", path);
+    unlink(p2);
+    snprintf(p2, sizeof p2, "%s-wal", path);
+    unlink(p2);
+    snprintf(p2, sizeof p2, "%s-shm", path);
+    unlink(p2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_feishu_vector), cmocka_unit_test(test_dingtalk_vector),
         cmocka_unit_test(test_webhook_signature), cmocka_unit_test(test_base64),
         cmocka_unit_test(test_answers), cmocka_unit_test(test_rfc2047),
-        cmocka_unit_test(test_ics_fold),
+        cmocka_unit_test(test_ics_fold), cmocka_unit_test(test_notify_log),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
