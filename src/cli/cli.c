@@ -234,6 +234,26 @@ const sp_command sp_commands[] = {
         "Says whether the snapshot is fresh (matches the workspace), stale (older\n"
         "data), missing or damaged (and why), with its size, strings and rows per table.\n"),
      false},
+    {"notify", notify_cmd, N_("send each owner their due reminders through the plan's channels"),
+     N_("Usage: salesplan notify [--dry-run] [--as-of DATE] [--channel ID] [--format text|json]\n"
+        "Sends each owner (and, for escalated follow-ups, their team leader) one message\n"
+        "per channel of the plan's notify: section with their alerts of the day: stale\n"
+        "follow-ups stalest first, overdue tasks, goals off pace, budget overruns,\n"
+        "strategic reviews due. Feishu, DingTalk, WeCom, Slack, JSON webhook, e-mail.\n"
+        "A message sent once is never sent again the same day (the workspace keeps a\n"
+        "log), even when notify runs again or on another server.\n"
+        "--dry-run: print exactly what would be sent; send and record nothing.\n"
+        "--channel ID: only that channel (its kind, or KIND-N when the plan has several).\n"
+        "Exit status 0 when every message went out (or had gone out), 1 otherwise.\n"
+        "Settings (SMTP server, timeouts, retries): see docs/NOTIFY.md.\n"),
+     true},
+    {"ics", ics_cmd, N_("an owner's deadlines, milestones and reviews due as an iCalendar feed"),
+     N_("Usage: salesplan ics OWNER [--as-of DATE] [-o FILE]\n"
+        "Writes OWNER's task deadlines, milestones and strategic reviews due as all-day\n"
+        "events (RFC 5545) for a calendar app to import or subscribe to. Each event keeps\n"
+        "its UID; its SEQUENCE grows each time a plan version moves its date. The same\n"
+        "workspace gives the same bytes.\n"),
+     false},
 };
 const size_t sp_ncommands = sizeof sp_commands / sizeof sp_commands[0];
 

@@ -31,6 +31,7 @@ typedef struct sp_cli {
     const char *plan_id;     /* --plan (global) or NULL */
     bool quiet;
     bool writes;             /* the running command's `writes` flag (main.c sets it) */
+    bool lang_set;           /* --lang was given */
 } sp_cli;
 
 typedef int (*sp_cmd_fn)(sp_cli *cli, int argc, char **argv);
@@ -233,5 +234,7 @@ int report_cmd(sp_cli *cli, int argc, char **argv);
 int demo_cmd(sp_cli *cli, int argc, char **argv);
 int snapshot_rebuild_cmd(sp_cli *cli, int argc, char **argv);
 int snapshot_status_cmd(sp_cli *cli, int argc, char **argv);
+int notify_cmd(sp_cli *cli, int argc, char **argv);
+int ics_cmd(sp_cli *cli, int argc, char **argv);
 
 #endif

@@ -76,6 +76,7 @@ int main(int argc, char **argv)
             return 2;
         }
         i18n_set_lang((sp_lang)l);
+        cli.lang_set = true;
     }
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {

@@ -252,7 +252,7 @@ typedef struct sp_alerts_cfg {
 
 /* A reminder channel (SPEC §4 `notify:`). The signing secret is never in
  * the plan: secret_env names an environment variable, secret_file a file
- * (at most one of them). Nothing is sent yet (sending is a later release):
+ * (at most one of them). Sent by src/notify (salesplan notify, docs/NOTIFY.md):
  * the plan only records where and when. */
 typedef struct sp_notify {
     char *kind, *url, *secret_env, *secret_file, *to;

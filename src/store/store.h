@@ -22,7 +22,7 @@
 #include "../util/util.h"
 #include "snapshot.h"
 
-#define SP_SCHEMA_VERSION 4
+#define SP_SCHEMA_VERSION 5
 
 /* The SQLite header's application id of a salesplan workspace ("SPLN"),
  * set by `init` / `demo` (PRAGMA application_id). A file without it is
@@ -53,6 +53,23 @@ typedef struct sp_known_value {
     char *value, *label;    /* label may be NULL */
 } sp_known_value;
 void known_values_free(sp_known_value *v, size_t n);
+
+/* One reminder message in the log (notify_log, schema 5): what went to
+ * whom, where, on which day, and the channel's answer. Strings borrowed. */
+typedef struct sp_notify_entry {
+    const char *plan_id;
+    sp_day day;              /* the day it is for (plan's time zone) */
+    const char *channel;     /* channel id ("feishu", "email-2") */
+    const char *recipient;   /* rep id it is addressed to */
+    const char *address;     /* e-mail addresses or the URL's host; may be NULL */
+    const char *what;        /* the reminders it carries (JSON array of keys) */
+    const char *body;        /* the message text */
+    const char *claim_id;    /* who took it (host:pid:time) */
+    int64_t at;              /* unix seconds: claimed / finished */
+    bool sent;               /* notify_finish: sent or failed */
+    int attempts;
+    const char *answer;      /* the channel's answer (or the failure), may be NULL */
+} sp_notify_entry;
 
 typedef struct sp_store_ops {
     const char *name;                                   /* "sqlite" */
@@ -128,6 +145,24 @@ typedef struct sp_store_ops {
      * (its data version read in one read transaction with the store's);
      * *path (may be NULL) gets its file name, malloc'ed. */
     bool (*snapshot_status)(sp_store *s, sp_snap_info *info, char **path, sp_err *err);
+
+    /* ---- reminders sent (schema 5: notify_log; see src/notify/notify.h) ---- */
+    /* notify_claim: takes the one message of (plan_id, day, channel,
+     * recipient) for sending, atomically (one statement under the table's
+     * unique key, so two processes never both take it): inserts it as
+     * 'sending', or takes over a 'failed' one or a 'sending' one claimed
+     * before stale_before (a crashed sender). *claimed false when it is
+     * already 'sent' or being sent by another; then *state (malloc'ed, may
+     * be NULL) says which. what, address and body are recorded as given. */
+    bool (*notify_claim)(sp_store *s, const sp_notify_entry *e, int64_t stale_before, bool *claimed,
+                         char **state, sp_err *err);
+    /* notify_finish: records the outcome of the claim e->claim_id took:
+     * state 'sent' or 'failed', attempts, the channel's answer, finished at
+     * e->at. Nothing happens when another claim has taken it over since. */
+    bool (*notify_finish)(sp_store *s, const sp_notify_entry *e, sp_err *err);
+    /* notify_state: the state of that message ('sending', 'sent',
+     * 'failed'), *state NULL when none was recorded (malloc'ed). */
+    bool (*notify_state)(sp_store *s, const sp_notify_entry *e, char **state, sp_err *err);
 } sp_store_ops;
 
 struct sp_store {

@@ -102,6 +102,16 @@ static const char *const migrations[] = {
     "INSERT OR IGNORE INTO data_version VALUES (1, 1);"
     DV_TRIGGERS("reps") DV_TRIGGERS("customers") DV_TRIGGERS("leads") DV_TRIGGERS("deals")
     DV_TRIGGERS("activities") DV_TRIGGERS("invoices") DV_TRIGGERS("spend"),
+    /* 5: reminders sent by `salesplan notify`: one row per message (plan,
+     * day, channel, recipient — unique: the same message never goes twice
+     * in a day), with what it carried, where, and the channel's answer */
+    "CREATE TABLE IF NOT EXISTS notify_log("
+    "  plan_id TEXT NOT NULL, day TEXT NOT NULL, channel TEXT NOT NULL, recipient TEXT NOT NULL,"
+    "  address TEXT, what TEXT NOT NULL, body TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('sending','sent','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0, answer TEXT, claim_id TEXT NOT NULL,"
+    "  claimed_at INTEGER NOT NULL, finished_at INTEGER,"
+    "  PRIMARY KEY(plan_id, day, channel, recipient)) STRICT;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1376,6 +1386,85 @@ static bool sq_filter_values(sp_store *s, sp_dim dim, const char *value, bool *f
     return true;
 }
 
+/* ---- reminders sent (schema 5) ---- */
+
+static void bind_entry_key(sqlite3_stmt *st, const sp_notify_entry *e, char day[16])
+{
+    sqlite3_bind_text(st, 1, e->plan_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, day_format(e->day, day), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->channel, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, e->recipient, -1, SQLITE_STATIC);
+}
+
+static bool sq_notify_state(sp_store *s, const sp_notify_entry *e, char **state, sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st;
+    char day[16];
+    *state = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT state FROM notify_log WHERE plan_id = ?1 AND day = ?2 AND channel = ?3"
+                                    " AND recipient = ?4", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+    bind_entry_key(st, e, day);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *state = dup_col(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sq_error(db, rc, "read", err);
+    return true;
+}
+
+static bool sq_notify_claim(sp_store *s, const sp_notify_entry *e, int64_t stale_before, bool *claimed,
+                            char **state, sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st = NULL;
+    char day[16];
+    *claimed = false;
+    if (state) *state = NULL;
+    /* one statement: its own transaction, serialised by the write lock;
+     * the primary key makes a second claim an update that only a failed
+     * or abandoned message allows */
+    int rc = sqlite3_prepare_v2(db,
+        "INSERT INTO notify_log(plan_id, day, channel, recipient, address, what, body, state, attempts,"
+        " claim_id, claimed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'sending', 0, ?8, ?9)"
+        " ON CONFLICT(plan_id, day, channel, recipient) DO UPDATE SET address = excluded.address,"
+        " what = excluded.what, body = excluded.body, state = 'sending', claim_id = excluded.claim_id,"
+        " claimed_at = excluded.claimed_at, finished_at = NULL"
+        " WHERE notify_log.state = 'failed' OR (notify_log.state = 'sending' AND notify_log.claimed_at < ?10)",
+        -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+    bind_entry_key(st, e, day);
+    sqlite3_bind_text(st, 5, e->address, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, e->what ? e->what : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, e->body ? e->body : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, e->claim_id ? e->claim_id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, e->at);
+    sqlite3_bind_int64(st, 10, stale_before);
+    if (!run_write(db, st, rc, err)) return false;
+    *claimed = sqlite3_changes(db) == 1;
+    if (!*claimed && state) return sq_notify_state(s, e, state, err);
+    return true;
+}
+
+static bool sq_notify_finish(sp_store *s, const sp_notify_entry *e, sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st = NULL;
+    char day[16];
+    int rc = sqlite3_prepare_v2(db, "UPDATE notify_log SET state = ?5, attempts = ?6, answer = ?7, finished_at = ?8"
+                                    " WHERE plan_id = ?1 AND day = ?2 AND channel = ?3 AND recipient = ?4"
+                                    " AND claim_id = ?9", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        bind_entry_key(st, e, day);
+        sqlite3_bind_text(st, 5, e->sent ? "sent" : "failed", -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 6, e->attempts);
+        sqlite3_bind_text(st, 7, e->answer, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, e->at);
+        sqlite3_bind_text(st, 9, e->claim_id ? e->claim_id : "", -1, SQLITE_STATIC);
+    }
+    return run_write(db, st, rc, err);
+}
+
 static const sp_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1401,6 +1490,9 @@ static const sp_store_ops sqlite_ops = {
     .filter_values = sq_filter_values,
     .snapshot_rebuild = sq_snapshot_rebuild,
     .snapshot_status = sq_snapshot_status,
+    .notify_claim = sq_notify_claim,
+    .notify_finish = sq_notify_finish,
+    .notify_state = sq_notify_state,
 };
 
 /* ---- opening: what the file is, migrations, waiting for writers ---- */
