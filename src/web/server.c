@@ -580,6 +580,7 @@ static enum MHD_Result respond(srv *s, struct MHD_Connection *c, req_ctx *rc, co
     req.method = web_method_parse(rc->method);
     req.route = rc->route;
     req.db_url = s->cfg.db_url;
+    req.today = s->cfg.today;
     char *nonce = auth_random(16);
     req.nonce = nonce;
     req.csrf = "";
@@ -617,6 +618,8 @@ static enum MHD_Result respond(srv *s, struct MHD_Connection *c, req_ctx *rc, co
     }
 
     const web_route *r = rc->route;
+    char scratch[WEB_URL_MAX + 64];
+    web_path_match(r->pattern, url, &req, scratch, sizeof scratch); /* the params (matched before) */
     req.store = worker_store(s, &err);
     if (!req.store && r->roles != WEB_PUBLIC) {
         fprintf(stderr, "salesplan serve: %s", buf_cstr(&err.msg));

@@ -190,6 +190,7 @@ struct web_req {
     sp_store *store;             /* this worker's store handle */
     const char *db_url;          /* the workspace */
     void *server;                /* opaque: the server (for the core handlers) */
+    sp_day today;                /* the pinned clock ($SALESPLAN_TODAY at start), or SP_DAY_NONE */
 };
 
 /* web_param: the value of route param name ("id"), or NULL. */
