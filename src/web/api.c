@@ -455,7 +455,7 @@ void api_plans(web_req *req, web_resp *resp)
 #define F_PLAN {.name = "plan", .type = WF_ID, .max_len = 200}
 #define F_ASOF {.name = "as_of", .type = WF_DATE, .max_len = 10}
 
-const web_field_spec api_status_fields[] = {F_PLAN, F_ASOF, {.name = "goal", .type = WF_ID, .max_len = 200}, {NULL}};
+const web_field_spec api_status_fields[] = {F_PLAN, F_ASOF, {.name = "goal", .type = WF_ID, .max_len = 200}, {.name = NULL}};
 const web_field_spec api_kpi_fields[] = {
     F_PLAN,
     F_ASOF,
@@ -465,7 +465,7 @@ const web_field_spec api_kpi_fields[] = {
     {.name = "by", .type = WF_LIST, .max_len = 100},
     {.name = "explain", .type = WF_BOOL},
     {.name = "limit", .type = WF_INT, .min = 0, .max = 100000},
-    {NULL},
+    {.name = NULL},
 };
 const web_field_spec api_alerts_fields[] = {
     F_PLAN,
@@ -474,7 +474,7 @@ const web_field_spec api_alerts_fields[] = {
     {.name = "kind",
      .type = WF_ENUM,
      .choices = "stale_followup|task_overdue|goal_off_pace|budget_overrun|tier_review_due"},
-    {NULL},
+    {.name = NULL},
 };
 const web_field_spec api_tasks_fields[] = {
     F_PLAN,
@@ -482,8 +482,8 @@ const web_field_spec api_tasks_fields[] = {
     {.name = "owner", .type = WF_ID, .max_len = 200},
     {.name = "overdue", .type = WF_BOOL},
     {.name = "critical", .type = WF_BOOL},
-    {NULL},
+    {.name = NULL},
 };
-const web_field_spec api_plan_fields[] = {F_PLAN, {NULL}};
-const web_field_spec api_plan_asof_fields[] = {F_PLAN, F_ASOF, {NULL}};
+const web_field_spec api_plan_fields[] = {F_PLAN, {.name = NULL}};
+const web_field_spec api_plan_asof_fields[] = {F_PLAN, F_ASOF, {.name = NULL}};
 

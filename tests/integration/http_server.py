@@ -398,6 +398,16 @@ def run(srv, tokens):
     ok(st == 403 and problem_ok(st, h, body, 403, 'csrf'), 'API write by session cookie without X-CSRF-Token: 403 csrf')
     st, h, body, _ = req(srv, 'GET', '/api/v1/me', headers={'Cookie': cookie})
     ok(st == 200, 'the session survived the forged requests')
+    mp = ('--XyZ\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--XyZ--\r\n')
+    st, h, body, _ = req(srv, 'POST', '/logout', body=mp,
+                         headers={'Cookie': cookie, 'Content-Type': 'multipart/form-data; boundary=XyZ'})
+    ok(st == 403, 'a multipart form without its csrf part: 403')
+    mp = ('--XyZ\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n%s\r\n--XyZ--\r\n' % csrf)
+    st, h, body, _ = req(srv, 'POST', '/logout', body=mp,
+                         headers={'Cookie': cookie, 'Content-Type': 'multipart/form-data; boundary=XyZ'})
+    ok(st == 303, 'a multipart form with the csrf part passes (upload forms)', '%d' % st)
+    cookie, csrf = login(srv, 'viewer1')
+    sessions['viewer'] = (cookie, csrf)
     st, h, body, _ = req(srv, 'POST', '/login', body='login=viewer1&password=' + PW,
                          headers={'Content-Type': 'application/x-www-form-urlencoded'})
     ok(st == 403, 'login form without its CSRF cookie: 403 (login CSRF)')
@@ -419,6 +429,9 @@ def run(srv, tokens):
     st, h, body, _ = req(srv, 'POST', '/login', body='csrf=%s&login=%s&password=x%%zz' % (csrf, 'a'),
                          headers={'Content-Type': 'application/x-www-form-urlencoded', 'Cookie': cookie})
     ok(st == 400, 'a bad %-escape in a form: 400', '%d' % st)
+    st, h, body, _ = req(srv, 'POST', '/login', body='csrf=%s&login&password' % csrf,
+                         headers={'Content-Type': 'application/x-www-form-urlencoded', 'Cookie': cookie})
+    ok(st == 400, 'form fields without "=": 400 (required and empty)', '%d' % st)
     st, h, body, _ = req(srv, 'GET', '/api/v1/me?x=%zz', headers=auth)
     ok(st == 400, 'a bad %-escape in the query: 400', '%d' % st)
     st, h, body, _ = req(srv, 'POST', '/api/v1/logout', body=b'{"a":"\x00"}',
