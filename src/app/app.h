@@ -208,7 +208,7 @@ void app_kpi_json(const sp_kpi_res *res, buf_t *out);
 typedef struct sp_alerts_req {
     sp_app_req r;
     const char *rep;                 /* only alerts addressed to this rep (owner or escalation); NULL all */
-    int kind;                        /* one sp_alert_kind, or -1 for every kind */
+    unsigned kinds;                  /* bitmask of 1u << sp_alert_kind; 0: every kind */
 } sp_alerts_req;
 
 typedef struct sp_alerts_res {
@@ -581,5 +581,20 @@ typedef struct sp_activity_add_res {
  * SP_EUSAGE. Free with app_activity_add_free. */
 bool app_activity_add(const sp_activity_add_req *rq, sp_activity_add_res *res, sp_err *err);
 void app_activity_add_free(sp_activity_add_res *res);
+
+/* ---- request parameters from text (every face the same messages) ---- */
+
+/* app_parse_metric: a computable metric by name; SP_EUSAGE "unknown metric
+ * 'X' (did you mean 'Y'?)" (or the list), or the note that manual actuals
+ * are entered, not computed. */
+bool app_parse_metric(const char *name, sp_metric *out, sp_err *err);
+/* app_parse_where: KEY=VALUE (also KEY:VALUE) appended to f (values
+ * malloc'ed: app_filter_free); SP_EUSAGE on a bad shape or key. */
+bool app_parse_where(const char *arg, sp_filter *f, sp_err *err);
+/* app_parse_by: "month,region" appended to by[*nby] (at most KPI_MAX_BY
+ * in all); SP_EUSAGE on an unknown key or too many. */
+bool app_parse_by(const char *arg, sp_bykey *by, size_t *nby, sp_err *err);
+/* app_filter_free: frees the values of f and its array. */
+void app_filter_free(sp_filter *f);
 
 #endif

@@ -90,7 +90,7 @@ bool app_alerts(const sp_alerts_req *rq, sp_alerts_res *res, sp_err *err)
     in.plan = plan;
     in.as_of = res->as_of;
     in.rep = rq->rep;
-    in.kinds = rq->kind >= 0 && rq->kind < ALERT_KIND_COUNT ? 1u << rq->kind : 0;
+    in.kinds = rq->kinds & ((1u << ALERT_KIND_COUNT) - 1);
     unsigned en = alerts_enabled(plan) & (in.kinds ? in.kinds : ~0u);
     res->ds = dataset_new();
     if (plan && (en & (1u << ALERT_TASK_OVERDUE)) &&

@@ -3,8 +3,12 @@
  * summary, usage), dispatched by main.c, plus helpers shared by handlers.
  *
  * A handler parses its own options (cli_getopt: getopt_long that refuses a
- * repeated option unless it is declared repeatable), calls io/, store/ and
- * core/, renders, and returns an exit code: 0 ok, 1 failure, 2 usage.
+ * repeated option unless it is declared repeatable), fills the request of
+ * an application verb (app/app.h: cli_app_req), calls it, renders the
+ * result (the JSON through the verb's app_*_json writer, shared with the
+ * web) and returns an exit code: 0 ok, 1 failure, 2 usage. Commands not
+ * yet moved to a verb (check, import, report, demo, plan import/export,
+ * snapshot) still call io/, store/ and core/ themselves.
  * Errors go to stderr prefixed "salesplan: ". Handlers never print SQL or
  * touch backend details.
  */

@@ -275,7 +275,7 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
     if (cli_parse_as_of("alerts", as_of_s, &as_of)) return 2;
     sp_store *st = cli_open_store(cli, false);
     if (!st) return 1;
-    sp_alerts_req rq = {.rep = rep, .kind = kind};
+    sp_alerts_req rq = {.rep = rep, .kinds = kind >= 0 ? 1u << kind : 0};
     cli_app_req(cli, st, as_of, &rq.r);
     sp_alerts_res res;
     memset(&res, 0, sizeof res);

@@ -17,34 +17,13 @@
 #include "../io/out.h"
 #include "cli.h"
 
-/* closest: the name in names[0..n) nearest to s, or NULL when none is close. */
-static const char *closest(const char *s, const char *const *names, size_t n)
+/* usage: err (a verb's parameter error) as the usage error of kpi (its
+ * first line); returns 2. */
+static int usage(sp_err *err)
 {
-    const char *best = NULL;
-    size_t bd = (size_t)-1;
-    for (size_t i = 0; i < n; i++) {
-        size_t d = str_distance(s, names[i]);
-        if (d < bd) {
-            bd = d;
-            best = names[i];
-        }
-    }
-    size_t len = strlen(s);
-    size_t limit = len < 6 ? 2 : 3;
-    return best && bd <= limit ? best : NULL;
-}
-
-static int bad_name(const char *what, const char *value, const char *const *names, size_t n)
-{
-    const char *near = closest(value, names, n);
-    buf_t list = BUF_INIT;
-    for (size_t i = 0; i < n; i++) buf_printf(&list, "%s%s", i ? " " : "", names[i]);
-    int rc;
-    if (near)
-        rc = cli_usage_error("kpi", _("unknown %s '%s' (did you mean '%s'?)"), what, value, near);
-    else
-        rc = cli_usage_error("kpi", _("unknown %s '%s' (one of: %s)"), what, value, buf_cstr(&list));
-    buf_free(&list);
+    const char *m = buf_cstr(&err->msg);
+    int rc = cli_usage_error("kpi", "%.*s", (int)strcspn(m, "\n"), m);
+    err_free(err);
     return rc;
 }
 
@@ -59,52 +38,15 @@ typedef struct kpi_opts {
 /* parse_where: KEY=VALUE (also KEY:VALUE) appended to o->where; 2 on error. */
 static int parse_where(kpi_opts *o, const char *arg)
 {
-    const char *eq = strchr(arg, '=');
-    if (!eq) eq = strchr(arg, ':');
-    if (!eq || eq == arg || !eq[1])
-        return cli_usage_error("kpi", _("--where expects KEY=VALUE, got '%s'"), arg);
-    char *key = xstrndup(arg, (size_t)(eq - arg));
-    int d = dim_from_name(key);
-    if (d < 0) {
-        const char *names[DIM_COUNT];
-        for (int i = 0; i < DIM_COUNT; i++) names[i] = dim_name((sp_dim)i);
-        int rc = bad_name(_("filter key"), key, names, DIM_COUNT);
-        free(key);
-        return rc;
-    }
-    free(key);
-    o->where.kv = xreallocarray(o->where.kv, o->where.n + 1, sizeof *o->where.kv);
-    sp_filter_kv *kv = &o->where.kv[o->where.n++];
-    memset(kv, 0, sizeof *kv);
-    kv->dim = (sp_dim)d;
-    kv->value = xstrdup(eq + 1);
-    return 0;
+    sp_err err = SP_ERR_INIT;
+    return app_parse_where(arg, &o->where, &err) ? 0 : usage(&err);
 }
 
 /* parse_by: "month,region" into q->by; 2 on error. */
 static int parse_by(sp_kpi_query *q, const char *arg)
 {
-    char *copy = xstrdup(arg);
-    int rc = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        str_trim(tok);
-        if (!*tok) continue;
-        int k = bykey_from_name(tok);
-        if (k < 0) {
-            const char *names[BY_COUNT];
-            for (int i = 0; i < BY_COUNT; i++) names[i] = bykey_name((sp_bykey)i);
-            rc = bad_name(_("breakdown key"), tok, names, BY_COUNT);
-            break;
-        }
-        if (q->nby == KPI_MAX_BY) {
-            rc = cli_usage_error("kpi", _("--by takes at most %d keys, got '%s'"), KPI_MAX_BY, arg);
-            break;
-        }
-        q->by[q->nby++] = (sp_bykey)k;
-    }
-    free(copy);
-    return rc;
+    sp_err err = SP_ERR_INIT;
+    return app_parse_by(arg, q->by, &q->nby, &err) ? 0 : usage(&err);
 }
 
 /* name_keys: for the table a person reads, the breakdown keys that are ids
@@ -121,12 +63,6 @@ static void name_keys(const sp_kpi_query *q, sp_kpi_result *r, const sp_plan *pl
             else if (q->by[k] == BY_TEAM && plan_team_name(plan, key))
                 r->rows[i].key[k] = plan_team_name(plan, key);
         }
-}
-
-static void free_where(sp_filter *f)
-{
-    for (size_t i = 0; i < f->n; i++) free(f->kv[i].value);
-    free(f->kv);
 }
 
 int kpi_cmd(sp_cli *cli, int argc, char **argv)
@@ -193,19 +129,13 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
         goto out;
     }
     o.metric = argv[optind];
-    int m = metric_from_name(o.metric);
-    if (m < 0 || m == MET_MANUAL) {
-        const char *names[MET_COUNT];
-        size_t n = 0;
-        for (int i = 0; i < MET_COUNT; i++)
-            if (i != MET_MANUAL) names[n++] = sp_metrics[i].name;
-        if (m == MET_MANUAL)
-            rc = cli_usage_error("kpi", "%s", _("'manual' actuals are entered with 'salesplan actual', not computed"));
-        else
-            rc = bad_name(_("metric"), o.metric, names, n);
-        goto out;
+    {
+        sp_err merr = SP_ERR_INIT;
+        if (!app_parse_metric(o.metric, &q.metric, &merr)) {
+            rc = usage(&merr);
+            goto out;
+        }
     }
-    q.metric = (sp_metric)m;
     if (!o.period) {
         rc = cli_usage_error("kpi", "%s", _("--period is required (e.g. --period 2026-Q3)"));
         goto out;
@@ -253,6 +183,6 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     err_free(&err);
     store_close(st);
 out:
-    free_where(&o.where);
+    app_filter_free(&o.where);
     return rc;
 }

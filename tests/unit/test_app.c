@@ -219,7 +219,7 @@ static void test_kpi_groups_scope(void **state)
 
 static void alerts_run(const sp_scope *scope, const char *rep, sp_alerts_res *res, bool expect_ok, sp_err *err)
 {
-    sp_alerts_req rq = {.rep = rep, .kind = -1};
+    sp_alerts_req rq = {.rep = rep};
     req_init(&rq.r);
     if (scope) rq.r.scope = *scope;
     memset(res, 0, sizeof *res);
@@ -550,6 +550,41 @@ static void test_activity_add_scope(void **state)
     err_free(&err);
 }
 
+/* ---- parameters from text ---- */
+
+static void test_params(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_metric m;
+    assert_true(app_parse_metric("win_rate", &m, &err));
+    assert_int_equal(m, MET_WIN_RATE);
+    assert_false(app_parse_metric("revenu", &m, &err));
+    assert_string_equal(buf_cstr(&err.msg), "unknown metric 'revenu' (did you mean 'revenue'?)\n");
+    err_clear(&err);
+    assert_false(app_parse_metric("manual", &m, &err));
+    assert_int_equal(err.cls, SP_EUSAGE);
+    err_clear(&err);
+    sp_filter f = {NULL, 0};
+    assert_true(app_parse_where("region=华东", &f, &err));
+    assert_true(app_parse_where("rep:r002", &f, &err));
+    assert_int_equal(f.n, 2);
+    assert_int_equal(f.kv[0].dim, DIM_REGION);
+    assert_string_equal(f.kv[1].value, "r002");
+    assert_false(app_parse_where("regoin=x", &f, &err));
+    assert_non_null(strstr(buf_cstr(&err.msg), "did you mean 'region'"));
+    err_clear(&err);
+    app_filter_free(&f);
+    sp_bykey by[KPI_MAX_BY];
+    size_t nby = 0;
+    assert_true(app_parse_by("month, rep", by, &nby, &err));
+    assert_int_equal(nby, 2);
+    assert_int_equal(by[1], BY_REP);
+    assert_false(app_parse_by("team,region", by, &nby, &err));
+    assert_int_equal(err.cls, SP_EUSAGE);
+    err_free(&err);
+}
+
 /* ---- language: the request's, per thread ---- */
 
 static void test_request_language(void **state)
@@ -693,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_plans_and_reviews),
         cmocka_unit_test(test_task_set_scope),
         cmocka_unit_test(test_activity_add_scope),
+        cmocka_unit_test(test_params),
         cmocka_unit_test(test_request_language),
         cmocka_unit_test(test_thread_languages),
         cmocka_unit_test(test_tz_matches_libc),
