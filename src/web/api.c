@@ -90,48 +90,16 @@ void api_kpi(web_req *req, web_resp *resp)
     memset(&rq, 0, sizeof rq);
     web_app_req(req, &rq.r);
     sp_filter where = {0};
-    const char *metric = web_field_get(req, "metric");
-    int m = metric_from_name(metric);
-    if (m < 0 || m == MET_MANUAL) {
-        param_problem(resp, _("unknown metric '%s'"), metric);
-        return;
-    }
-    rq.metric = (sp_metric)m;
+    sp_err perr = SP_ERR_INIT;
+    if (!app_parse_metric(web_field_get(req, "metric"), &rq.metric, &perr)) goto bad;
     rq.period = web_field_get(req, "period");
     const char *ws[32];
     size_t nw = web_field_all(req, "where", ws, 32);
-    for (size_t i = 0; i < nw; i++) {
-        if (!*ws[i]) continue;
-        const char *sep = strpbrk(ws[i], ":=");
-        char *key = xstrndup(ws[i], (size_t)(sep - ws[i]));
-        int d = dim_from_name(key);
-        if (d < 0) {
-            param_problem(resp, _("unknown filter key '%s'"), key);
-            free(key);
-            goto out;
-        }
-        free(key);
-        where.kv = xreallocarray(where.kv, where.n + 1, sizeof *where.kv);
-        memset(&where.kv[where.n], 0, sizeof *where.kv);
-        where.kv[where.n].dim = (sp_dim)d;
-        where.kv[where.n].value = xstrdup(sep + 1);
-        where.n++;
-    }
+    for (size_t i = 0; i < nw; i++)
+        if (*ws[i] && !app_parse_where(ws[i], &where, &perr)) goto bad;
     rq.where = &where;
     const char *by = web_field_get(req, "by");
-    if (by && *by) {
-        char *copy = xstrdup(by), *save = NULL;
-        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            int k = bykey_from_name(tok);
-            if (k < 0 || rq.nby == KPI_MAX_BY) {
-                param_problem(resp, k < 0 ? _("unknown breakdown key '%s'") : _("by: at most 3 keys ('%s')"), tok);
-                free(copy);
-                goto out;
-            }
-            rq.by[rq.nby++] = (sp_bykey)k;
-        }
-        free(copy);
-    }
+    if (by && *by && !app_parse_by(by, rq.by, &rq.nby, &perr)) goto bad;
     rq.explain = truthy(web_field_get(req, "explain"));
     const char *lim = web_field_get(req, "limit");
     rq.limit = lim && *lim ? (size_t)strtoll(lim, NULL, 10) : 1000;
@@ -142,9 +110,12 @@ void api_kpi(web_req *req, web_resp *resp)
     else fail(req, resp, &err);
     app_kpi_free(&res);
     err_free(&err);
+    goto out;
+bad:
+    fail(req, resp, &perr);
 out:
-    for (size_t i = 0; i < where.n; i++) free(where.kv[i].value);
-    free(where.kv);
+    err_free(&perr);
+    app_filter_free(&where);
 }
 
 /* ---- GET /api/v1/alerts ---- */
@@ -157,7 +128,8 @@ void api_alerts(web_req *req, web_resp *resp)
     rq.rep = web_field_get(req, "rep");
     if (rq.rep && !*rq.rep) rq.rep = NULL;
     const char *k = web_field_get(req, "kind");
-    rq.kind = k && *k ? alert_kind_from_name(k) : -1;
+    int kind = k && *k ? alert_kind_from_name(k) : -1; /* validated as WF_ENUM */
+    rq.kinds = kind >= 0 ? 1u << kind : 0;
     sp_alerts_res res;
     memset(&res, 0, sizeof res);
     sp_err err = SP_ERR_INIT;
