@@ -8,6 +8,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* Translations here are in the page's language (pg->lang), never the
+ * process's: a server thread renders in the language of its request. */
+#undef _
+#define _(s) tr_lang(pg->lang, s)
+
 /* ---- escapers ---- */
 
 void html_text(buf_t *out, const char *s)
@@ -172,7 +177,7 @@ bool web_nav_allowed(web_nav n, const char *role)
 
 /* ---- the frame ---- */
 
-static const char *role_label(const char *role)
+static const char *role_label(const web_page *pg, const char *role)
 {
     if (str_eq(role, "admin")) return _("admin");
     if (str_eq(role, "manager")) return _("manager");
@@ -207,7 +212,6 @@ void html_csrf_field(buf_t *out, const web_page *pg)
 
 void html_begin(buf_t *out, const web_page *pg, const char *title)
 {
-    i18n_set_lang(pg->lang);
     buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
                pg->lang == LANG_ZH ? "zh-CN" : "en");
     buf_puts(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -254,7 +258,7 @@ void html_begin(buf_t *out, const web_page *pg, const char *title)
         buf_puts(out, "<span class=\"user\"><span class=\"who\">");
         html_text(out, pg->user);
         buf_puts(out, "</span> <span class=\"role\">");
-        html_text(out, role_label(pg->role));
+        html_text(out, role_label(pg, pg->role));
         buf_puts(out, "</span></span><form method=\"post\" action=\"/logout\" class=\"logout\">");
         html_csrf_field(out, pg);
         buf_puts(out, "<button type=\"submit\">");

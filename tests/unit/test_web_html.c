@@ -193,7 +193,6 @@ static void test_frame(void **state)
     assert_null(strstr(buf_cstr(&b), "<nav"));
     assert_null(strstr(buf_cstr(&b), "/logout"));
     buf_free(&b);
-    i18n_set_lang(LANG_EN);
 }
 
 static void test_css_js(void **state)

@@ -1,0 +1,298 @@
+/*
+ * page_customers.c — customers by tier (counts and T12M revenue per tier,
+ * movements between tiers since the plan's start, strategic reviews due)
+ * and the stale follow-ups per rep, stalest first, each with "log a visit"
+ * and "log a call" buttons: one click on the page and the activity is
+ * recorded (POST /activities, CSRF-checked by the server), after which
+ * the alert is gone. A rep sees their own customers only; a customer
+ * outside the caller's scope is "not found", the same as one that does
+ * not exist.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pages.h"
+
+static bool customer_visible(const web_req *req, const page_data *pd, const char *owner)
+{
+    if (!req->user) return false;
+    if (req->user->role == WEB_ROLE_REP || (req->user->role == WEB_ROLE_MANAGER && req->user->ngroups))
+        return page_rep_visible(req, pd, owner);
+    return true;
+}
+
+void page_customers(web_req *req, web_resp *resp)
+{
+    buf_t *o = &resp->body;
+    page_data pd;
+    sp_err err = SP_ERR_INIT;
+    if (!page_data_load(req, &pd, &err)) {
+        page_data_free(&pd);
+        web_fail(req, resp, &err);
+        err_free(&err);
+        return;
+    }
+    page_open(req, resp, _("Customer tiers"), NAV_CUSTOMERS, pd.plan ? pd.plan->name : NULL);
+    buf_puts(o, "<h1>");
+    web_html(o, _("Customer tiers"));
+    buf_puts(o, "</h1>");
+    if (pd.ds->customers.n == 0) {
+        html_empty(o, _("No customer yet"),
+                   _("Import your customers and won deals: the tiers follow from each customer's won revenue over "
+                     "the last 12 months."),
+                   "salesplan import customers customers.csv\nsalesplan import deals deals.csv");
+        goto out;
+    }
+    sp_day since = pd.plan && pd.plan->period.first < pd.as_of ? pd.plan->period.first : pd.as_of - 90;
+    sp_review_rule rule;
+    alerts_review_rule(pd.plan, &rule);
+    sp_tiers_report tr;
+    memset(&tr, 0, sizeof tr);
+    tiers_compute(pd.ds, pd.tiers, pd.ntiers, &rule, pd.as_of, since, &tr);
+    buf_puts(o, "<p class=\"sub\">");
+    web_html(o, _("as of"));
+    buf_puts(o, " ");
+    page_date(o, pd.as_of);
+    buf_puts(o, " · ");
+    web_html(o, _("tier by won revenue over the last 12 months (T12M)"));
+    buf_puts(o, "</p><div class=\"card\"><div class=\"scroll\"><table><thead><tr><th>");
+    web_html(o, _("tier"));
+    buf_puts(o, "</th><th class=\"n\">");
+    web_html(o, _("from"));
+    buf_puts(o, "</th><th class=\"n\">");
+    web_html(o, _("customers"));
+    buf_puts(o, "</th><th class=\"n\">");
+    web_html(o, _("T12M revenue"));
+    buf_puts(o, "</th><th class=\"n\">");
+    web_html(o, _("share"));
+    buf_puts(o, "</th></tr></thead><tbody>");
+    for (size_t i = 0; i < tr.nrows; i++) {
+        buf_puts(o, "<tr><td>");
+        web_html(o, tr.rows[i].tier ? page_tier_name(&pd, tr.rows[i].tier) : _("(no tier)"));
+        buf_puts(o, "</td><td class=\"n\">");
+        if (tr.rows[i].tier) web_money(o, req->lang, tr.rows[i].min);
+        buf_printf(o, "</td><td class=\"n\">%zu</td><td class=\"n\">", tr.rows[i].customers);
+        web_money(o, req->lang, tr.rows[i].t12m);
+        buf_puts(o, "</td><td class=\"n\">");
+        web_pct(o, tr.t12m_total ? qty_make(tr.rows[i].t12m, tr.t12m_total) : qty_null());
+        buf_puts(o, "</td></tr>");
+    }
+    buf_printf(o, "<tr class=\"total\"><td>%s</td><td></td><td class=\"n\">%zu</td><td class=\"n\">", _("total"),
+               tr.customers);
+    web_money(o, req->lang, tr.t12m_total);
+    buf_puts(o, "</td><td></td></tr></tbody></table></div></div>\n");
+
+    /* movements */
+    buf_puts(o, "<div class=\"grid\"><div class=\"card\"><h2>");
+    web_html(o, _("Movements"));
+    buf_puts(o, "</h2><p class=\"sub\">");
+    web_html(o, _("since"));
+    buf_puts(o, " ");
+    page_date(o, since);
+    buf_printf(o, " · ↑ %zu · ↓ %zu</p>", tr.nupgrades, tr.ndowngrades);
+    size_t shown = 0;
+    buf_puts(o, "<div class=\"scroll\"><table><tbody>");
+    for (size_t i = 0; i < tr.nmoves && shown < 30; i++) {
+        const sp_tier_move *m = &tr.moves[i];
+        sp_customer c;
+        if (!dataset_customer(pd.ds, m->customer_id, &c) || !customer_visible(req, &pd, c.owner)) continue;
+        buf_printf(o, "<tr><td>%s ", m->upgrade ? "↑" : "<span class=\"red\">↓</span>");
+        web_html(o, c.name ? c.name : m->customer_id);
+        buf_puts(o, "</td><td>");
+        web_html(o, m->from ? page_tier_name(&pd, m->from) : _("(no tier)"));
+        buf_puts(o, " → ");
+        web_html(o, m->to ? page_tier_name(&pd, m->to) : _("(no tier)"));
+        buf_puts(o, "</td><td class=\"n\">");
+        web_money(o, req->lang, m->t12m_now);
+        buf_puts(o, "</td></tr>");
+        shown++;
+    }
+    buf_puts(o, "</tbody></table></div>");
+    if (!shown) {
+        buf_puts(o, "<p class=\"muted\">");
+        web_html(o, _("(none)"));
+        buf_puts(o, "</p>");
+    }
+    buf_puts(o, "</div><div class=\"card\"><h2>");
+    web_html(o, _("Strategic reviews due"));
+    buf_puts(o, "</h2><div class=\"scroll\"><table><tbody>");
+    shown = 0;
+    for (size_t i = 0; i < tr.nreviews && shown < 30; i++) {
+        const sp_alert *a = &tr.reviews[i];
+        if (!customer_visible(req, &pd, a->owner)) continue;
+        buf_puts(o, "<tr><td>");
+        web_html(o, page_customer_name(&pd, a->customer_id));
+        buf_puts(o, "</td><td>");
+        web_html(o, page_rep_name(&pd, a->owner));
+        buf_puts(o, "</td><td class=\"n red\">");
+        buf_printf(o, _("%d days"), (int)a->days);
+        buf_puts(o, "</td></tr>");
+        shown++;
+    }
+    buf_puts(o, "</tbody></table></div>");
+    if (!shown) html_notice(o, "ok", _("Every strategic customer was visited recently."));
+    buf_puts(o, "</div></div>\n");
+    tiers_report_free(&tr);
+out:
+    page_close(req, resp);
+    page_data_free(&pd);
+    err_free(&err);
+}
+
+/* ---- stale follow-ups ---- */
+
+static int stale_cmp(const void *a, const void *b)
+{
+    const sp_alert *x = *(const sp_alert *const *)a, *y = *(const sp_alert *const *)b;
+    int c = strcmp(x->owner ? x->owner : "", y->owner ? y->owner : "");
+    if (c) return c;
+    if (x->days != y->days) return x->days > y->days ? -1 : 1;
+    return strcmp(x->customer_id ? x->customer_id : "", y->customer_id ? y->customer_id : "");
+}
+
+static void log_form(buf_t *o, const web_req *req, const char *customer)
+{
+    web_page pg = page_web(req, NAV_FOLLOWUPS, NULL);
+    buf_puts(o, "<form class=\"inline\" method=\"post\" action=\"/activities\">");
+    html_csrf_field(o, &pg);
+    buf_puts(o, "<input type=\"hidden\" name=\"customer\" value=\"");
+    web_attr(o, customer);
+    buf_puts(o, "\"><button type=\"submit\" name=\"kind\" value=\"visit\" class=\"log-visit\">");
+    web_html(o, _("Log a visit"));
+    buf_puts(o, "</button><button type=\"submit\" name=\"kind\" value=\"call\" class=\"alt\">");
+    web_html(o, _("Log a call"));
+    buf_puts(o, "</button></form>");
+}
+
+void page_followups(web_req *req, web_resp *resp)
+{
+    buf_t *o = &resp->body;
+    page_data pd;
+    sp_err err = SP_ERR_INIT;
+    if (!page_data_load(req, &pd, &err)) {
+        page_data_free(&pd);
+        web_fail(req, resp, &err);
+        err_free(&err);
+        return;
+    }
+    page_open(req, resp, _("Stale follow-ups"), NAV_FOLLOWUPS, pd.plan ? pd.plan->name : NULL);
+    buf_puts(o, "<h1>");
+    web_html(o, _("Stale follow-ups"));
+    buf_puts(o, "</h1>");
+    page_notice_from(req, o);
+    sp_alerts_result al;
+    const char *me = page_is_rep(req) ? req->user->rep_id : NULL;
+    page_alerts(req, &pd, NULL, 0, me, 1u << ALERT_STALE_FOLLOWUP, &al);
+    buf_puts(o, "<p class=\"sub\">");
+    web_html(o, _("customers with an open deal and no activity for longer than the plan allows, per rep, stalest "
+                  "first"));
+    buf_puts(o, "</p>");
+    const sp_alert **v = xcalloc(al.n ? al.n : 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < al.n; i++)
+        if (al.v[i].kind == ALERT_STALE_FOLLOWUP) v[n++] = &al.v[i];
+    qsort(v, n, sizeof *v, stale_cmp);
+    if (pd.ds->deals.n == 0) {
+        html_empty(o, _("No open deal yet"),
+                   _("Follow-ups are tracked for customers with an open deal: import deals and activities."),
+                   "salesplan import deals deals.csv\nsalesplan import activities activities.csv");
+    } else if (n == 0) {
+        html_notice(o, "ok", _("No stale follow-up: every customer with an open deal was touched recently."));
+    }
+    const char *cur = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const sp_alert *a = v[i];
+        if (!cur || !str_eq(cur, a->owner)) {
+            if (cur) buf_puts(o, "</tbody></table></div></div>\n");
+            cur = a->owner ? a->owner : "";
+            size_t cnt = 0;
+            for (size_t k = i; k < n && str_eq(v[k]->owner ? v[k]->owner : "", cur); k++) cnt++;
+            buf_puts(o, "<div class=\"card\"><h2>");
+            web_html(o, page_rep_name(&pd, cur));
+            buf_printf(o, " <span class=\"small muted\">(%zu)</span></h2><div class=\"scroll\"><table "
+                          "class=\"resp stale\"><thead><tr><th>", cnt);
+            web_html(o, _("customer"));
+            buf_puts(o, "</th><th>");
+            web_html(o, _("tier"));
+            buf_puts(o, "</th><th>");
+            web_html(o, _("last touch"));
+            buf_puts(o, "</th><th class=\"n\">");
+            web_html(o, _("days"));
+            buf_puts(o, "</th><th></th></tr></thead><tbody>\n");
+        }
+        buf_puts(o, "<tr id=\"stale-");
+        web_attr(o, a->customer_id);
+        buf_puts(o, "\"><td data-l=\"\"><b>");
+        web_html(o, page_customer_name(&pd, a->customer_id));
+        buf_puts(o, "</b>");
+        if (a->escalated) {
+            buf_puts(o, " <span class=\"small red\">");
+            web_html(o, _("escalated"));
+            buf_puts(o, "</span>");
+        }
+        buf_puts(o, "</td><td data-l=\"");
+        web_attr(o, _("tier"));
+        buf_puts(o, "\">");
+        web_html(o, a->tier ? page_tier_name(&pd, a->tier) : "—");
+        buf_puts(o, "</td><td data-l=\"");
+        web_attr(o, _("last touch"));
+        buf_puts(o, "\">");
+        if (a->last_touch != SP_DAY_NONE) page_date(o, a->last_touch);
+        else web_html(o, _("never"));
+        buf_puts(o, "</td><td class=\"n red\" data-l=\"");
+        web_attr(o, _("days"));
+        buf_printf(o, "\">%d</td><td data-l=\"\">", (int)a->days);
+        if (req->user && req->user->role != WEB_ROLE_VIEWER) log_form(o, req, a->customer_id);
+        buf_puts(o, "</td></tr>\n");
+    }
+    if (cur) buf_puts(o, "</tbody></table></div></div>\n");
+    free(v);
+    alerts_result_free(&al);
+    page_close(req, resp);
+    page_data_free(&pd);
+    err_free(&err);
+}
+
+/* POST /activities: customer=ID kind=visit|call|meeting|email [date]. The
+ * activity is the caller's when they are a rep, else the customer's
+ * owner's; dated today unless date is given (not after today). */
+void page_activity_add(web_req *req, web_resp *resp)
+{
+    page_data pd;
+    sp_err err = SP_ERR_INIT;
+    const char *cid = web_field_get(req, "customer"), *kind = web_field_get(req, "kind");
+    const char *date = web_field_get(req, "date");
+    if (!page_data_load(req, &pd, &err)) goto fail;
+    sp_customer c;
+    if (!cid || !dataset_customer(pd.ds, cid, &c) || !customer_visible(req, &pd, c.owner)) {
+        err_set(&err, SP_ENOTFOUND, _("no customer '%s'"), cid ? cid : "");
+        goto fail;
+    }
+    sp_actkind k = str_eq(kind, "call") ? ACT_CALL : str_eq(kind, "meeting") ? ACT_MEETING
+                   : str_eq(kind, "email") ? ACT_EMAIL : ACT_VISIT;
+    sp_day on = pd.today;
+    const char *why = NULL;
+    if (date && *date) {
+        if (!date_parse(date, &on, &why) || on > pd.today) {
+            err_set(&err, SP_EINVAL, _("bad date '%s'"), date);
+            goto fail;
+        }
+    }
+    const char *rep = page_is_rep(req) ? req->user->rep_id : c.owner;
+    char id[96], day[16];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(id, sizeof id, "web-%s-%lld%06ld", day_format(on, day), (long long)ts.tv_sec, ts.tv_nsec / 1000);
+    sp_activity a = {id, rep, c.id, on, k};
+    if (!req->store->ops->upsert(req->store, TBL_ACTIVITIES, &a, &err)) goto fail;
+    web_redirect(resp, "/followups?ok=visit");
+    page_data_free(&pd);
+    err_free(&err);
+    return;
+fail:
+    page_data_free(&pd);
+    web_fail(req, resp, &err);
+    err_free(&err);
+}
