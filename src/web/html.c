@@ -214,7 +214,8 @@ void html_begin(buf_t *out, const web_page *pg, const char *title)
 {
     buf_printf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
                pg->lang == LANG_ZH ? "zh-CN" : "en");
-    buf_puts(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    buf_puts(out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                  "<link rel=\"icon\" href=\"data:,\">\n<title>");
     html_text(out, title);
     buf_puts(out, " · salesplan</title>\n<style nonce=\"");
     html_attr(out, pg->nonce);
