@@ -138,8 +138,7 @@ void web_qty(buf_t *out, sp_lang lang, sp_unit u, sp_qty q)
 {
     if (q.null) buf_puts(out, "—");
     else if (u == UNIT_MONEY) web_money(out, lang, qty_round(q));
-    else if (u == UNIT_RATIO) qty_pct_display(q, out);
-    else qty_display(u, q, out);
+    else qty_display(u, q, out);   /* ratios are held in ppm: shown in % */
 }
 
 double web_qty_double(sp_qty q) { return q.null || q.den == 0 ? 0.0 : (double)q.num / (double)q.den; }
@@ -338,7 +337,9 @@ const char web_css[] =
     ".st.on{background:var(--on)}.st.risk{background:var(--risk)}.st.off{background:var(--off)}"
     ".st.done{background:var(--done)}.st.miss{background:var(--miss)}.st.wait{background:var(--wait)}\n"
     "svg{max-width:100%;height:auto;display:block}svg text{font-family:inherit}\n"
-    "svg.bar{width:160px;min-width:120px}\n"
+    "svg.bar{width:160px;min-width:120px}svg.trend,svg.budget,svg.funnel{width:100%}svg.gantt{min-width:720px;width:100%}\n"
+    "table.stale th:first-child{width:40%}table.stale th:nth-child(2),table.stale th:nth-child(3){width:14%}"
+    "table.stale th:nth-child(4){width:8%}\n"
     "form.filters{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:end;margin:0 0 14px}\n"
     "form.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--mute)}\n"
     "input,select,textarea,button{font:inherit;font-size:14px}\n"
@@ -375,6 +376,7 @@ const char web_css[] =
     "table.resp thead{display:none}table.resp tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}"
     "table.resp td{display:flex;justify-content:space-between;gap:8px;border:0;padding:2px 4px;text-align:right}"
     "table.resp td::before{content:attr(data-l);color:var(--mute);text-align:left}"
+    "table.resp td[data-l=\"\"]{display:block;text-align:left;font-size:15px}table.resp td[data-l=\"\"]::before{content:none}"
     "svg.bar{width:140px}}\n"
     "@media print{@page{size:A4 landscape;margin:12mm}body{background:#fff;font-size:10pt}"
     "header.top,footer,.noprint,form{display:none}main{max-width:none;padding:0}"

@@ -59,8 +59,8 @@ void html_tag_text(buf_t *out, const char *tag, const char *attrs, const char *t
 /* web_money: an amount as the reader wants it: in Chinese in 万 from
  * 1万 up ("4,036万", "4,520.55万"), else yuan with cents, grouped. */
 void web_money(buf_t *out, sp_lang lang, sp_money m);
-/* web_qty: q in unit u (money as web_money, ratios in %, others as
- * qty_display; "—" when null). */
+/* web_qty: q in unit u (money as web_money, others as qty_display:
+ * ratios, held in ppm, in %; "—" when null). */
 void web_qty(buf_t *out, sp_lang lang, sp_unit u, sp_qty q);
 /* web_pct: q as a percentage with one decimal ("—" when null). */
 void web_pct(buf_t *out, sp_qty q);

@@ -347,31 +347,45 @@ static void rank_table(buf_t *o, const web_req *req, const page_data *pd, const 
         n++;
     }
     qsort(rows, n, sizeof *rows, rank_cmp);
+    /* attainment where the plan splits the revenue goal to them; else
+     * each one's share of the revenue */
+    bool targets = false;
+    sp_money total = 0;
+    for (size_t i = 0; i < n; i++) {
+        targets = targets || !rows[i].target.null;
+        total += rows[i].revenue;
+    }
     buf_puts(o, "<h3>");
     web_html(o, by == BY_REP ? _("Reps") : _("Teams"));
     buf_puts(o, "</h3><div class=\"scroll\"><table class=\"rank\"><thead><tr><th>#</th><th>");
     web_html(o, by == BY_REP ? _("rep") : _("team"));
     buf_puts(o, "</th><th class=\"n\">");
     web_html(o, _("revenue"));
-    buf_puts(o, "</th><th class=\"n\">");
-    web_html(o, _("target"));
+    if (targets) {
+        buf_puts(o, "</th><th class=\"n\">");
+        web_html(o, _("target"));
+    }
     buf_puts(o, "</th><th>");
-    web_html(o, _("attainment"));
+    web_html(o, targets ? _("attainment") : _("share"));
     buf_puts(o, "</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < n && i < 15; i++) {
         buf_printf(o, "<tr><td>%zu</td><td>", i + 1);
         web_html(o, by == BY_REP ? page_rep_name(pd, rows[i].id) : page_team_name(pd, rows[i].id));
         buf_puts(o, "</td><td class=\"n\">");
         web_money(o, req->lang, rows[i].revenue);
-        buf_puts(o, "</td><td class=\"n\">");
-        web_qty(o, req->lang, UNIT_MONEY, rows[i].target);
+        if (targets) {
+            buf_puts(o, "</td><td class=\"n\">");
+            web_qty(o, req->lang, UNIT_MONEY, rows[i].target);
+        }
         buf_puts(o, "</td><td>");
-        if (!rows[i].attainment.null) {
-            double a = web_qty_double(rows[i].attainment);
-            sp_goal_status s = a >= 1 ? GOAL_ACHIEVED : a >= 0.8 ? GOAL_ON_TRACK : a >= 0.5 ? GOAL_AT_RISK : GOAL_OFF_TRACK;
-            svg_progress(o, a, -1, s, _("attainment"));
+        sp_qty q = targets ? rows[i].attainment : total > 0 ? qty_make(rows[i].revenue, total) : qty_null();
+        if (!q.null) {
+            double a = web_qty_double(q);
+            sp_goal_status s = !targets ? GOAL_NOT_STARTED : a >= 1 ? GOAL_ACHIEVED : a >= 0.8 ? GOAL_ON_TRACK
+                               : a >= 0.5 ? GOAL_AT_RISK : GOAL_OFF_TRACK;
+            svg_progress(o, a, -1, targets ? s : GOAL_ON_TRACK, targets ? _("attainment") : _("share"));
             buf_puts(o, "<span class=\"small\">");
-            web_pct(o, rows[i].attainment);
+            web_pct(o, q);
             buf_puts(o, "</span>");
         } else {
             buf_puts(o, "—");

@@ -122,7 +122,7 @@ static void test_money(void **state)
     web_money(&b, LANG_ZH, 99999); /* 999.99 yuan stays in yuan */
     assert_string_equal(buf_cstr(&b), "999.99");
     buf_clear(&b);
-    web_qty(&b, LANG_EN, UNIT_RATIO, qty_make(1, 4));
+    web_qty(&b, LANG_EN, UNIT_RATIO, qty_int(250000)); /* ppm */
     assert_string_equal(buf_cstr(&b), "25.0%");
     buf_clear(&b);
     web_qty(&b, LANG_EN, UNIT_MONEY, qty_null());
