@@ -337,7 +337,7 @@ const char web_css[] =
     ".st.on{background:var(--on)}.st.risk{background:var(--risk)}.st.off{background:var(--off)}"
     ".st.done{background:var(--done)}.st.miss{background:var(--miss)}.st.wait{background:var(--wait)}\n"
     "svg{max-width:100%;height:auto;display:block}svg text{font-family:inherit}\n"
-    "svg.bar{width:160px;min-width:120px}svg.trend,svg.budget,svg.funnel{width:100%}svg.gantt{min-width:720px;width:100%}\n"
+    "svg.bar{width:160px;min-width:120px}svg.trend,svg.budget,svg.funnel{width:100%;max-width:820px}svg.gantt{min-width:720px;width:100%}\n"
     "table.stale th:first-child{width:40%}table.stale th:nth-child(2),table.stale th:nth-child(3){width:14%}"
     "table.stale th:nth-child(4){width:8%}\n"
     "form.filters{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:end;margin:0 0 14px}\n"

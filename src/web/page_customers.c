@@ -97,7 +97,7 @@ void page_customers(web_req *req, web_resp *resp)
     for (size_t i = 0; i < tr.nmoves && shown < 30; i++) {
         const sp_tier_move *m = &tr.moves[i];
         sp_customer c;
-        if (!dataset_customer(pd.ds, m->customer_id, &c) || !customer_visible(req, &pd, c.owner)) continue;
+        if (!page_customer(&pd, m->customer_id, &c) || !customer_visible(req, &pd, c.owner)) continue;
         buf_printf(o, "<tr><td>%s ", m->upgrade ? "↑" : "<span class=\"red\">↓</span>");
         web_html(o, c.name ? c.name : m->customer_id);
         buf_puts(o, "</td><td>");
@@ -266,7 +266,7 @@ void page_activity_add(web_req *req, web_resp *resp)
     const char *date = web_field_get(req, "date");
     if (!page_data_load(req, &pd, &err)) goto fail;
     sp_customer c;
-    if (!cid || !dataset_customer(pd.ds, cid, &c) || !customer_visible(req, &pd, c.owner)) {
+    if (!cid || !page_customer(&pd, cid, &c) || !customer_visible(req, &pd, c.owner)) {
         err_set(&err, SP_ENOTFOUND, _("no customer '%s'"), cid ? cid : "");
         goto fail;
     }

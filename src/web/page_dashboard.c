@@ -336,7 +336,7 @@ static void rank_table(buf_t *o, const web_req *req, const page_data *pd, const 
         const char *id = r.rows[i].key[0];
         if (!id || !*id) continue;
         if (by == BY_REP) {
-            const sp_rep *rep = dataset_rep(pd->ds, id);
+            const sp_rep *rep = page_rep(pd, id);
             if (rep && rep->role != ROLE_REP) continue;   /* leaders and presales are not ranked */
             if (!page_rep_visible(req, pd, id)) continue;
         }
@@ -408,7 +408,7 @@ done:
 
 /* ---- alert tiles ---- */
 
-static void alert_tiles(buf_t *o, const sp_alerts_result *a)
+static void alert_tiles(buf_t *o, const sp_alerts_result *a, bool rep_view)
 {
     static const char *const labels[ALERT_KIND_COUNT] = {N_("stale follow-ups"), N_("overdue tasks"),
                                                          N_("goals off pace"), N_("budget overruns"),
@@ -416,7 +416,7 @@ static void alert_tiles(buf_t *o, const sp_alerts_result *a)
     static const char *const links[ALERT_KIND_COUNT] = {"/followups", "/tasks", "#goals", "/budget", "/customers"};
     buf_puts(o, "<div class=\"tiles\">");
     for (int k = 0; k < ALERT_KIND_COUNT; k++) {
-        if (!a->enabled[k]) continue;
+        if (!a->enabled[k] || (rep_view && k == ALERT_BUDGET_OVERRUN)) continue;
         buf_printf(o, "<a class=\"tile %s\" id=\"alerts-%s\" href=\"%s\"><div class=\"v\">%zu</div><div class=\"k\">",
                    a->count[k] ? "warn" : "ok", alert_kind_name((sp_alert_kind)k), links[k], a->count[k]);
         web_html(o, _(labels[k]));
@@ -593,7 +593,7 @@ void page_dashboard(web_req *req, web_resp *resp)
     }
     sp_alerts_result al;
     page_alerts(req, &pd, paces, np, me, 0, &al);
-    alert_tiles(o, &al);
+    alert_tiles(o, &al, rep_view);
     if (rep_view) rep_lists(o, req, &pd, &al, me);
     alerts_result_free(&al);
 
@@ -601,17 +601,17 @@ void page_dashboard(web_req *req, web_resp *resp)
     buf_puts(o, "<div class=\"card\" id=\"goals\"><h2>");
     web_html(o, rep_view ? _("My goals") : _("Goals"));
     buf_puts(o, "</h2>");
-    goals_head(o);
     size_t shown = 0;
     for (size_t i = 0; i < np; i++) {
         const sp_goal *g = paces[i].goal;
         bool show = rep_view ? goal_for_rep(g, me) : goal_about(g, &df);
         if (!show) continue;
+        if (!shown) goals_head(o);
         goal_row(o, req->lang, &paces[i]);
         shown++;
     }
-    buf_puts(o, "</tbody></table></div>");
-    if (!shown) {
+    if (shown) buf_puts(o, "</tbody></table></div>");
+    else {
         buf_puts(o, "<p class=\"muted\">");
         web_html(o, rep_view ? _("No goal is yours in this plan.") : _("No goal matches the filter."));
         buf_puts(o, "</p>");

@@ -92,9 +92,32 @@ bool page_rep_visible(const web_req *req, const page_data *pd, const char *rep_i
     if (pd->plan && plan_find_member(pd->plan, rep_id, &g) && g)
         for (size_t i = 0; i < u->ngroups; i++)
             if (str_eq(g->id, u->groups[i])) return true;
-    const sp_rep *r = pd->ds ? dataset_rep(pd->ds, rep_id) : NULL;
+    const sp_rep *r = page_rep(pd, rep_id);
     for (size_t i = 0; r && r->team && i < u->ngroups; i++)
         if (str_eq(r->team, u->groups[i])) return true;
+    return false;
+}
+
+/* ---- lookups by an id from anywhere (the request, the plan) ---- */
+
+const sp_rep *page_rep(const page_data *pd, const char *id)
+{
+    if (!id || !pd->ds || !pd->ds->rep_rows) return NULL;
+    const sp_rep *r = dataset_rep(pd->ds, id);   /* a pointer the dataset gave: one lookup */
+    for (size_t i = 0; !r && i < pd->ds->reps.n; i++)
+        if (str_eq(pd->ds->rep_rows[i].id, id)) r = &pd->ds->rep_rows[i];
+    return r;
+}
+
+bool page_customer(const page_data *pd, const char *id, sp_customer *out)
+{
+    if (!id || !pd->ds) return false;
+    if (dataset_customer(pd->ds, id, out)) return true;
+    for (size_t i = 0; i < pd->ds->customers.n; i++)
+        if (str_eq(ds_str(pd->ds, pd->ds->customers.id[i]), id)) {
+            *out = customer_at(pd->ds, i);
+            return true;
+        }
     return false;
 }
 
@@ -106,7 +129,7 @@ const char *page_rep_name(const page_data *pd, const char *id)
     const sp_group *g = NULL;
     const sp_member *m = pd->plan ? plan_find_member(pd->plan, id, &g) : NULL;
     if (m && m->name && *m->name) return m->name;
-    const sp_rep *r = pd->ds ? dataset_rep(pd->ds, id) : NULL;
+    const sp_rep *r = page_rep(pd, id);
     if (r && r->name && *r->name) return r->name;
     return id;
 }
@@ -121,7 +144,7 @@ const char *page_team_name(const page_data *pd, const char *id)
 const char *page_customer_name(const page_data *pd, const char *id)
 {
     sp_customer c;
-    if (id && pd->ds && dataset_customer(pd->ds, id, &c) && c.name && *c.name) return c.name;
+    if (page_customer(pd, id, &c) && c.name && *c.name) return c.name;
     return id ? id : "";
 }
 

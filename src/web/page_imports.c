@@ -265,7 +265,9 @@ void page_import_post(web_req *req, web_resp *resp)
         }
     }
     buf_free(&fixed);
-    if (!err_ok(&err)) resp->status = err_http_status(&err) == 500 ? 500 : 422;
+    /* the page with the errors is the answer to the form: 200, so the browser
+     * shows it as a page (the lines are in it), 500 only for a failure of ours */
+    if (!err_ok(&err) && err_http_status(&err) == 500) resp->status = 500;
     import_page(req, resp, table, &stats, shown, &err, notes);
     free(notes);
     err_free(&err);

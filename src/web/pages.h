@@ -74,6 +74,12 @@ void page_alerts(const web_req *req, const page_data *pd, const sp_goal_pace *pa
 /* page_goal_owner: a goal's owner, inherited from its parents. */
 const char *page_goal_owner(const sp_goal *g);
 
+/* page_rep / page_customer: the record of an id from anywhere (request,
+ * plan): a dataset pointer is found at once, any other string by its
+ * content. NULL / false when the workspace has none. */
+const sp_rep *page_rep(const page_data *pd, const char *id);
+bool page_customer(const page_data *pd, const char *id, sp_customer *out);
+
 /* ---- names, not ids ---- */
 
 const char *page_rep_name(const page_data *pd, const char *id);      /* member or reps row; id when unknown */

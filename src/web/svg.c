@@ -132,8 +132,10 @@ void svg_trend(buf_t *out, sp_lang lang, const svg_trend_pt *pts, size_t n, bool
         const char *shown = (i > 0 && strlen(s) == 7 && s[4] == '-') ? s + 5 : s;
         text_at(out, x, H - 10, "middle", "font-size=\"11\" fill=\"" C_AXIS "\"", shown);
     }
-    /* target: dashed, over every bucket */
-    if (n > 0) {
+    /* target: dashed, over every bucket (none when every target is 0) */
+    bool any_target = false;
+    for (size_t i = 0; i < n; i++) any_target = any_target || pts[i].target > 0;
+    if (any_target) {
         buf_puts(out, "<polyline class=\"target\" fill=\"none\" stroke=\"" C_TARGET "\" stroke-width=\"2\" "
                       "stroke-dasharray=\"6 4\" points=\"");
         for (size_t i = 0; i < n; i++)

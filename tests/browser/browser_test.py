@@ -310,11 +310,13 @@ def flows(d, base, db):
 
     # 4. import a CSV with a bad line: the error names the line; nothing written
     deals_before = sql(db, 'SELECT count(*) FROM deals')
+    cust = sql(db, 'SELECT customer_id FROM customers ORDER BY customer_id LIMIT 1')
+    rep = sql(db, 'SELECT rep_id FROM reps ORDER BY rep_id LIMIT 1')
     csv_path = os.path.join(os.path.dirname(db), 'deals-bad.csv')
     with open(csv_path, 'w', encoding='utf-8') as f:
-        f.write('id,customer_id,owner,product,created_on,closed_on,stage,amount\n'
-                'bt-1,c0001,r001,CRM,2026-01-05,2026-02-01,won,1000\n'
-                'bt-2,c0001,r001,CRM,not-a-date,,open,2000\n')
+        f.write('deal_id,customer_id,owner_rep_id,product,created_on,closed_on,stage,amount\n'
+                'bt-1,%s,%s,CRM,2026-01-05,2026-02-01,won,1000\n'
+                'bt-2,%s,%s,CRM,not-a-date,,open,2000\n' % (cust, rep, cust, rep))
     d.go(base + '/imports')
     check_console(d, 'imports')
     screenshot(d, 'imports')
