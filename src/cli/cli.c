@@ -292,55 +292,26 @@ int cli_check_output(const char *path, const sp_out_guard *g)
 sp_plan *cli_load_plan(sp_cli *cli, sp_store *st, bool *failed)
 {
     sp_err err = SP_ERR_INIT;
-    *failed = false;
-    const char *id = cli->plan_id;
-    sp_plan_info *infos = NULL;
-    size_t n = 0;
     sp_plan *plan = NULL;
-    char *text = NULL;
-    if (!id) {
-        if (!st->ops->plan_list(st, &infos, &n, &err)) goto fail;
-        if (n == 0) goto done;
-        if (n > 1) {
-            err_set(&err, SP_EUSAGE, "%s", _("the workspace has several plans: name one with --plan ID"));
-            goto fail;
-        }
-        id = infos[0].id;
-    }
-    if (!st->ops->plan_get(st, id, 0, &text, &err)) goto fail;
-    plan = plan_yaml_parse(text, strlen(text), id, &err);
-    if (!plan) goto fail;
-done:
-    free(text);
-    plan_info_free(infos, n);
+    *failed = !app_load_plan(st, cli->plan_id, false, &plan, &err);
+    if (*failed) cli_fail(&err);
     err_free(&err);
     return plan;
-fail:
-    cli_fail(&err);
-    *failed = true;
-    plan = NULL;
-    goto done;
 }
 
-sp_day cli_today(const char *tz)
+sp_day cli_pinned_today(void)
 {
     const char *fake = getenv("SALESPLAN_TODAY"); /* tests pin the clock */
     sp_day d;
     const char *why;
-    if (fake && date_parse(fake, &d, &why)) return d;
-    time_t now = time(NULL);
-    /* the plan's zone: TZ set for this call only (single-threaded CLI) */
-    const char *old = getenv("TZ");
-    char *saved = old ? xstrdup(old) : NULL;
-    setenv("TZ", tz && *tz ? tz : "Asia/Shanghai", 1);
-    tzset();
-    struct tm tm;
-    localtime_r(&now, &tm);
-    if (saved) setenv("TZ", saved, 1);
-    else unsetenv("TZ");
-    tzset();
-    free(saved);
-    return day_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    return fake && date_parse(fake, &d, &why) ? d : SP_DAY_NONE;
+}
+
+sp_day cli_today(const char *tz)
+{
+    sp_day d = cli_pinned_today();
+    /* the plan's zone from the tz database, TZ untouched (app/clock.c) */
+    return d != SP_DAY_NONE ? d : app_today(tz, (int64_t)time(NULL));
 }
 
 bool cli_is_tty(void) { return isatty(STDOUT_FILENO) == 1; }
@@ -447,7 +418,7 @@ sp_day cli_as_of(sp_day as_of, const sp_plan *plan)
     return as_of != SP_DAY_NONE ? as_of : cli_today(plan ? plan->timezone : NULL);
 }
 
-const char *cli_no_plan_msg(void) { return _("the workspace has no plan yet: run 'salesplan plan import FILE' first"); }
+const char *cli_no_plan_msg(void) { return app_no_plan_msg(); }
 
 int cli_open_plan(sp_cli *cli, bool required, sp_store **st, sp_plan **plan)
 {
@@ -495,257 +466,67 @@ void cli_print_diags(const char *file, const sp_check_result *res)
     free(v);
 }
 
-/* ---- filter values that match nothing (issue 6.8) ---- */
-
-typedef struct known_set {
-    sp_known_value *v;
-    size_t n, cap;
-    size_t ndata;        /* how many came from the data */
-} known_set;
-
-static void known_add(known_set *k, const char *value, const char *label)
-{
-    if (!value || !*value) return;
-    for (size_t i = 0; i < k->n; i++)
-        if (strcmp(k->v[i].value, value) == 0) {
-            if (!k->v[i].label && label) k->v[i].label = xstrdup(label);
-            return;
-        }
-    if (k->n == k->cap) {
-        k->cap = k->cap ? k->cap * 2 : 16;
-        k->v = xreallocarray(k->v, k->cap, sizeof *k->v);
-    }
-    k->v[k->n].value = xstrdup(value);
-    k->v[k->n].label = label && *label && strcmp(label, value) != 0 ? xstrdup(label) : NULL;
-    k->n++;
-}
-
-/* known_plan: the plan's own ids (with their names) for dim. */
-static void known_plan(const sp_plan *plan, sp_dim dim, known_set *k)
-{
-    static const char *const default_tiers[] = {"strategic", "key", "potential"};
-    if (dim == DIM_TIER && (!plan || plan->ntiers == 0))
-        for (size_t i = 0; i < 3; i++) known_add(k, default_tiers[i], NULL);
-    if (!plan) return;
-    switch (dim) {
-    case DIM_TEAM:
-        for (size_t i = 0; i < plan->ngroups; i++) known_add(k, plan->groups[i].id, plan->groups[i].name);
-        break;
-    case DIM_REP:
-        for (size_t i = 0; i < plan->ngroups; i++)
-            for (size_t j = 0; j < plan->groups[i].nmembers; j++)
-                known_add(k, plan->groups[i].members[j].id, plan->groups[i].members[j].name);
-        break;
-    case DIM_TIER:
-        for (size_t i = 0; i < plan->ntiers; i++) known_add(k, plan->tiers[i].id, plan->tiers[i].name);
-        break;
-    case DIM_CATEGORY:
-        for (size_t i = 0; i < plan->nbudget_cats; i++)
-            known_add(k, plan->budget_cats[i].id, plan->budget_cats[i].name);
-        break;
-    case DIM_STRATEGY:
-        for (size_t i = 0; i < plan->nstrategies; i++) known_add(k, plan->strategies[i].id, plan->strategies[i].name);
-        break;
-    default: break;
-    }
-}
-
-static void known_free(known_set *k)
-{
-    known_values_free(k->v, k->n);
-    memset(k, 0, sizeof *k);
-}
-
-/* near_distance: how far value is from the known text t: the edit
- * distance to t, or to one of t's space-separated words ("Eest" is 1 from
- * "East China"), whichever is less. */
-static size_t near_distance(const char *value, const char *t)
-{
-    size_t d = str_distance(value, t);
-    if (!strchr(t, ' ')) return d;
-    for (const char *p = t; *p;) {
-        size_t n = strcspn(p, " ");
-        if (n) {
-            char *w = xstrndup(p, n);
-            size_t dw = str_distance(value, w);
-            free(w);
-            if (dw < d) d = dw;
-        }
-        p += n;
-        while (*p == ' ') p++;
-    }
-    return d;
-}
-
-/* known_describe: "did you mean X?" (the nearest known values, when near)
- * and the list of known values into msg, for value. */
-static void known_describe(const known_set *k, const char *value, buf_t *msg)
-{
-    size_t *dist = xcalloc(k->n ? k->n : 1, sizeof *dist);
-    size_t bd = (size_t)-1;
-    for (size_t i = 0; i < k->n; i++) {
-        dist[i] = near_distance(value, k->v[i].value);
-        if (k->v[i].label) {
-            size_t dl = near_distance(value, k->v[i].label);
-            if (dl < dist[i]) dist[i] = dl;
-        }
-        if (dist[i] < bd) bd = dist[i];
-    }
-    size_t w = utf8_width(value);
-    size_t limit = w <= 4 ? 1 : w <= 10 ? 2 : 3;
-    if (str_distance(value, "") <= 1) limit = 0; /* one character: anything is 1 away */
-    if (k->n && bd <= limit) {
-        /* every value as near as the nearest (华男: 华东 or 华南), at most 3 */
-        buf_puts(msg, _(" (did you mean "));
-        size_t shown = 0;
-        for (size_t i = 0; i < k->n && shown < 3; i++) {
-            if (dist[i] != bd) continue;
-            if (shown++) buf_puts(msg, _(" or "));
-            if (k->v[i].label) buf_printf(msg, _("%s (%s)"), k->v[i].value, k->v[i].label);
-            else buf_puts(msg, k->v[i].value);
-        }
-        buf_puts(msg, _("?)"));
-    }
-    free(dist);
-    buf_puts(msg, _("; known: "));
-    size_t shown = k->n < 20 ? k->n : 20;
-    for (size_t i = 0; i < shown; i++) {
-        if (i) buf_puts(msg, _(", "));
-        if (k->v[i].label) buf_printf(msg, _("%s (%s)"), k->v[i].value, k->v[i].label);
-        else buf_puts(msg, k->v[i].value);
-    }
-    if (k->n > shown) buf_printf(msg, _(" and %zu more"), k->n - shown);
-}
-
-/* known_lookup: whether value of dim is known (*found), after looking in
- * the data (a cheap probe first) and the plan; fills k with every known
- * value when it is not. Returns false on a store failure (err set). */
-static bool known_lookup(sp_store *st, const sp_plan *plan, sp_dim dim, const char *value, bool *found,
-                         known_set *k, sp_err *err)
-{
-    memset(k, 0, sizeof *k);
-    *found = false;
-    if (!st->ops->filter_values) return (*found = true);
-    known_plan(plan, dim, k);
-    for (size_t i = 0; i < k->n; i++)
-        if (strcmp(k->v[i].value, value) == 0) return (*found = true);
-    bool in_data = false;
-    sp_known_value *v = NULL;
-    size_t n = 0;
-    if (!st->ops->filter_values(st, dim, value, &in_data, &v, &n, err)) return false;
-    if (in_data) return (*found = true);
-    for (size_t i = 0; i < n; i++) known_add(k, v[i].value, v[i].label);
-    k->ndata = n;
-    known_values_free(v, n);
-    return true;
-}
-
-/* known_by_label: the one id whose label is value; NULL when none, and
- * *several when more than one. */
-static const char *known_by_label(const known_set *k, const char *value, bool *several)
-{
-    const char *id = NULL;
-    *several = false;
-    for (size_t i = 0; i < k->n; i++) {
-        if (!k->v[i].label || strcmp(k->v[i].label, value) != 0) continue;
-        if (id && strcmp(id, k->v[i].value) != 0) *several = true;
-        id = k->v[i].value;
-    }
-    return *several ? NULL : id;
-}
+/* ---- filter values that match nothing (issue 6.8): app/app.c ---- */
 
 int cli_resolve_where(const char *cmd, sp_store *st, const sp_plan *plan, sp_filter *f)
 {
     sp_err err = SP_ERR_INIT;
     int rc = 0;
-    for (size_t i = 0; i < f->n && !rc; i++) {
-        sp_filter_kv *kv = &f->kv[i];
-        if (!kv->value) continue;
-        known_set k;
-        bool found;
-        if (!known_lookup(st, plan, kv->dim, kv->value, &found, &k, &err)) {
-            rc = cli_fail(&err);
-            break;
-        }
-        if (!found && k.n) {
-            bool several;
-            const char *id = known_by_label(&k, kv->value, &several);
-            if (id) { /* a team's (rep's, tier's…) name: its id */
-                free(kv->value);
-                kv->value = xstrdup(id);
-            } else {
-                buf_t msg = BUF_INIT;
-                buf_printf(&msg, _("no %s '%s' in the workspace or the plan"), dim_name(kv->dim), kv->value);
-                known_describe(&k, kv->value, &msg);
-                rc = cli_usage_error(cmd, "%s", buf_cstr(&msg));
-                buf_free(&msg);
-            }
-        }
-        known_free(&k);
-    }
+    if (!app_resolve_where(st, plan, f, &err))
+        rc = err.cls == SP_EUSAGE ? cli_usage_error(cmd, "%s", buf_cstr(&err.msg)) : cli_fail(&err);
     err_free(&err);
     return rc;
 }
 
-/* warn_goal: the warnings of goal g and its children (see
- * cli_warn_goal_filters); seen holds "dim=value" already told. */
-static int warn_goal(sp_store *st, const sp_plan *plan, const sp_goal *g, const char *file, buf_t *seen,
-                     sp_err *err)
+/* print_note: one note to stderr: "FILE:LINE:COL: warning: …" when file
+ * is given and the note is located, else "salesplan: [warning: ]…". */
+static void print_note(const sp_app_note *x, const char *file)
 {
-    int count = 0;
-    for (size_t i = 0; i < g->filter.n; i++) {
-        const sp_filter_kv *kv = &g->filter.kv[i];
-        if (!kv->value) continue;
-        char *key = xasprintf("\n%d=%s\n", (int)kv->dim, kv->value);
-        bool told = strstr(buf_cstr(seen), key) != NULL;
-        if (!told) buf_puts(seen, key + 1);
-        free(key);
-        if (told) continue;
-        known_set k;
-        bool found;
-        if (!known_lookup(st, plan, kv->dim, kv->value, &found, &k, err)) return -1;
-        /* only when the data holds this key at all: an empty workspace
-         * (or one without leads) says nothing */
-        if (!found && k.ndata) {
-            bool several;
-            buf_t msg = BUF_INIT;
-            const char *id = known_by_label(&k, kv->value, &several);
-            buf_printf(&msg, _("goal %s: no %s '%s' in the workspace: the goal counts nothing"), g->id,
-                       dim_name(kv->dim), kv->value);
-            if (id) buf_printf(&msg, _(" (write its id: %s)"), id);
-            else known_describe(&k, kv->value, &msg);
-            if (file)
-                fprintf(stderr, "%s:%d:%d: %s%s%s\n", file, kv->pos.line, kv->pos.col, _("warning"), _(": "),
-                        buf_cstr(&msg));
-            else fprintf(stderr, "salesplan: %s%s%s\n", _("warning"), _(": "), buf_cstr(&msg));
-            buf_free(&msg);
-            count++;
-        }
-        known_free(&k);
-    }
-    for (size_t c = 0; c < g->nchildren; c++) {
-        int n = warn_goal(st, plan, &g->children[c], file, seen, err);
-        if (n < 0) return -1;
-        count += n;
-    }
-    return count;
+    const char *w = x->warning ? _("warning") : "";
+    const char *sep = x->warning ? _(": ") : "";
+    if (file && x->line > 0) fprintf(stderr, "%s:%d:%d: %s%s%s\n", file, x->line, x->col, w, sep, x->text);
+    else fprintf(stderr, "salesplan: %s%s%s\n", w, sep, x->text);
+}
+
+void cli_print_notes(const sp_app_notes *notes, const char *file)
+{
+    for (size_t i = 0; i < notes->n; i++) print_note(&notes->v[i], file);
 }
 
 int cli_warn_goal_filters(sp_store *st, const sp_plan *plan, const char *file)
 {
-    if (!st || !plan) return 0;
     sp_err err = SP_ERR_INIT;
-    buf_t seen = BUF_INIT;
-    buf_putc(&seen, '\n');
-    int count = 0;
-    for (size_t i = 0; i < plan->ngoals && count >= 0; i++) {
-        int n = warn_goal(st, plan, &plan->goals[i], file, &seen, &err);
-        count = n < 0 ? -1 : count + n;
+    sp_app_notes notes = {NULL, 0};
+    bool ok = app_goal_filter_notes(st, plan, &notes, &err);
+    cli_print_notes(&notes, file);
+    int count = (int)notes.n;
+    if (!ok) {
+        cli_fail(&err);
+        count = -1;
     }
-    if (count < 0) cli_fail(&err);
-    buf_free(&seen);
+    app_notes_free(&notes);
     err_free(&err);
     return count;
+}
+
+void cli_app_req(const sp_cli *cli, sp_store *st, sp_day as_of, sp_app_req *rq)
+{
+    memset(rq, 0, sizeof *rq);
+    rq->st = st;
+    rq->plan_id = cli->plan_id;
+    rq->as_of = as_of;
+    rq->today = cli_pinned_today();
+    rq->scope.kind = SCOPE_ALL;
+    rq->lang = i18n_lang();
+}
+
+int cli_app_fail(const char *cmd, const sp_err *err, bool bad_param)
+{
+    if (bad_param && err->cls == SP_EUSAGE) {
+        const char *s = buf_cstr(&err->msg);
+        return cli_usage_error(cmd, "%.*s", (int)strcspn(s, "\n"), s);
+    }
+    return cli_fail(err);
 }
 
 /* ---- money as people read it ---- */

@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "../app/app.h"
 #include "../core/plan.h"
 #include "../store/store.h"
 #include "../util/i18n.h"
@@ -67,8 +68,11 @@ int cli_check_output(const char *path, const sp_out_guard *g);
  * *failed. Caller frees with plan_free. */
 sp_plan *cli_load_plan(sp_cli *cli, sp_store *st, bool *failed);
 /* cli_today: today's date in the plan's time zone (tz may be NULL:
- * Asia/Shanghai). The only place the CLI reads the clock. */
+ * Asia/Shanghai), from app_today (the tz database, TZ untouched), unless
+ * $SALESPLAN_TODAY pins it. The only place the CLI reads the clock. */
 sp_day cli_today(const char *tz);
+/* cli_pinned_today: $SALESPLAN_TODAY (the tests' clock), else SP_DAY_NONE. */
+sp_day cli_pinned_today(void);
 /* cli_print_diags: prints the diagnostics of a check, sorted by position,
  * as "FILE:LINE:COL: error: message" (or warning) to stderr. */
 void cli_print_diags(const char *file, const sp_check_result *res);
@@ -181,6 +185,21 @@ int cli_resolve_where(const char *cmd, sp_store *st, const sp_plan *plan, sp_fil
  * warning: goal G: …". Reads only. Returns how many it printed, or -1 on a
  * store failure (printed). */
 int cli_warn_goal_filters(sp_store *st, const sp_plan *plan, const char *file);
+
+/* ---- calling the application verbs (app/app.h) ---- */
+
+/* cli_app_req: the common request of a verb from the CLI: the workspace st,
+ * --plan, as_of (SP_DAY_NONE: today), the pinned clock, every record
+ * (SCOPE_ALL) and the process language. */
+void cli_app_req(const sp_cli *cli, sp_store *st, sp_day as_of, sp_app_req *rq);
+/* cli_app_fail: reports a verb's error: a bad request parameter
+ * (bad_param, SP_EUSAGE) as the usage error of cmd (its first line),
+ * anything else as cli_fail. Returns the exit code. */
+int cli_app_fail(const char *cmd, const sp_err *err, bool bad_param);
+/* cli_print_notes: a verb's notes to stderr ("salesplan: warning: …", or
+ * "FILE:LINE:COL: warning: …" when file is given and the note is
+ * located). */
+void cli_print_notes(const sp_app_notes *notes, const char *file);
 
 /* handlers */
 int init_cmd(sp_cli *cli, int argc, char **argv);

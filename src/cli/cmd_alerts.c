@@ -2,10 +2,10 @@
  * cmd_alerts.c — `salesplan alerts [--rep ID] [--kind KIND] [--as-of DATE]
  * [--format table|json|csv]`: the alerts of SPEC §8.
  *
- * Parses the options, loads the plan (defaults without one), the task
- * states and the records the core asks for (alerts_load_spec), calls
- * alerts_compute and renders: a table grouped by kind with counts (CJK
- * aligned), the JSON object of SPEC §8, or one CSV row per alert. Exit 0
+ * Parses the options, calls the verb app_alerts (plan or defaults, task
+ * states, one load, goal statuses, alerts_compute) and renders: a table
+ * grouped by kind with counts (CJK aligned), the JSON object of SPEC §8
+ * (app_alerts_json, shared with the web), or one CSV row per alert. Exit 0
  * even when alerts exist. No business rule lives here.
  */
 #include <getopt.h>
@@ -191,91 +191,6 @@ static void render_table(const sp_alerts_result *r, const sp_plan *plan, const s
     }
 }
 
-static void json_to(buf_t *out, const sp_alert *x)
-{
-    buf_puts(out, ", \"to\": [");
-    if (x->owner) out_json_string(out, x->owner);
-    if (x->escalated && x->leader) {
-        if (x->owner) buf_puts(out, ", ");
-        out_json_string(out, x->leader);
-    }
-    buf_putc(out, ']');
-}
-
-/* render_json: {"as_of": …, "counts": {…}, "alerts": […]} (SPEC §8). */
-static void render_json(const sp_alerts_result *r, sp_day as_of, buf_t *out)
-{
-    buf_puts(out, "{\"as_of\": ");
-    out_json_day(out, as_of);
-    buf_puts(out, ", \"counts\": {");
-    bool first = true;
-    for (int k = 0; k < ALERT_KIND_COUNT; k++) {
-        if (!r->enabled[k]) continue;
-        if (!first) buf_puts(out, ", ");
-        first = false;
-        out_json_string(out, alert_kind_name((sp_alert_kind)k));
-        buf_printf(out, ": %zu", r->count[k]);
-    }
-    buf_puts(out, "}, \"alerts\": [");
-    for (size_t i = 0; i < r->n; i++) {
-        const sp_alert *x = &r->v[i];
-        buf_puts(out, i ? ",\n  " : "\n  ");
-        buf_puts(out, "{\"kind\": ");
-        out_json_string(out, alert_kind_name(x->kind));
-        buf_puts(out, ", \"owner\": ");
-        out_json_string(out, x->owner);
-        switch (x->kind) {
-        case ALERT_STALE_FOLLOWUP:
-        case ALERT_TIER_REVIEW_DUE:
-            buf_puts(out, ", \"customer_id\": ");
-            out_json_string(out, x->customer_id);
-            buf_puts(out, ", \"last_touch\": ");
-            out_json_day(out, x->last_touch);
-            if (x->days < 0) buf_puts(out, ", \"days\": null");
-            else buf_printf(out, ", \"days\": %d", (int)x->days);
-            buf_puts(out, ", \"tier\": ");
-            out_json_string(out, x->tier);
-            if (x->kind == ALERT_STALE_FOLLOWUP)
-                buf_printf(out, ", \"escalated\": %s", x->escalated ? "true" : "false");
-            break;
-        case ALERT_TASK_OVERDUE:
-            buf_puts(out, ", \"task_id\": ");
-            out_json_string(out, x->task_id);
-            buf_puts(out, ", \"due\": ");
-            out_json_day(out, x->due);
-            buf_printf(out, ", \"days\": %d, \"status\": ", (int)x->days);
-            out_json_string(out, x->status);
-            break;
-        case ALERT_GOAL_OFF_PACE:
-            buf_puts(out, ", \"goal_id\": ");
-            out_json_string(out, x->goal_id);
-            buf_puts(out, ", \"status\": ");
-            out_json_string(out, x->status);
-            if (x->has_attainment) buf_printf(out, ", \"attainment\": %.6g", x->attainment);
-            else buf_puts(out, ", \"attainment\": null");
-            buf_puts(out, ", \"also_off_pace\": [");
-            for (size_t k = 0; k < x->nfolded; k++) {
-                if (k) buf_puts(out, ", ");
-                out_json_string(out, x->folded[k]);
-            }
-            buf_putc(out, ']');
-            break;
-        case ALERT_BUDGET_OVERRUN:
-            buf_puts(out, ", \"category\": ");
-            out_json_string(out, x->category);
-            buf_puts(out, ", \"allocated\": ");
-            out_json_money(out, x->allocated);
-            buf_puts(out, ", \"spent\": ");
-            out_json_money(out, x->spent);
-            break;
-        default: break;
-        }
-        json_to(out, x);
-        buf_putc(out, '}');
-    }
-    buf_puts(out, r->n ? "\n]}\n" : "]}\n");
-}
-
 /* render_csv: one row per alert with every field (empty when not relevant). */
 static void render_csv(const sp_alerts_result *r, buf_t *out)
 {
@@ -318,52 +233,6 @@ static void render_csv(const sp_alerts_result *r, buf_t *out)
     }
 }
 
-/* goal_owner: the goal's owner, inherited from its parents (SPEC §4). */
-static const char *goal_owner(const sp_goal *g)
-{
-    for (; g; g = g->parent)
-        if (g->owner) return g->owner;
-    return NULL;
-}
-
-/* goal_statuses: the status of every goal of the plan from the pace engine
- * (core/pace.h) over ds (loaded with pace_load_spec merged in). *out is
- * malloc'ed (caller frees); its strings are borrowed from the plan or
- * static. false with err when the engine fails. */
-static bool goal_statuses(const sp_plan *plan, const sp_dataset *ds, const sp_actual *manual, size_t nmanual,
-                          sp_day as_of, sp_goal_status_in **out, size_t *n, sp_err *err)
-{
-    sp_tier_level *tiers = NULL;
-    size_t ntiers = 0, np = 0;
-    tiers_from_plan(plan, &tiers, &ntiers);
-    sp_goal_pace *v = NULL;
-    sp_pace_ctx ctx = {plan, ds, tiers, ntiers, manual, nmanual, as_of};
-    *out = NULL;
-    *n = 0;
-    bool ok = pace_evaluate(&ctx, &v, &np, err);
-    if (ok) {
-        *out = xcalloc(np ? np : 1, sizeof **out);
-        for (size_t i = 0; i < np; i++) {
-            sp_goal_status_in *g = &(*out)[(*n)++];
-            g->goal_id = v[i].goal->id;
-            g->owner = goal_owner(v[i].goal);
-            g->status = goal_status_name(v[i].status);
-            g->has_attainment = !v[i].attainment.null && v[i].attainment.den != 0;
-            if (g->has_attainment) g->attainment = (double)v[i].attainment.num / (double)v[i].attainment.den;
-        }
-    }
-    goal_paces_free(v, np);
-    free(tiers);
-    return ok;
-}
-
-static bool rep_known(const sp_plan *plan, const sp_dataset *ds, const char *id)
-{
-    for (size_t i = 0; i < ds->reps.n; i++)
-        if (str_eq(ds->rep_rows[i].id, id)) return true;
-    return plan && plan_find_member(plan, id, NULL) != NULL;
-}
-
 int alerts_cmd(sp_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"rep", required_argument, NULL, 'r'},
@@ -404,91 +273,35 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
     if (optind < argc) return cli_usage_error("alerts", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of;
     if (cli_parse_as_of("alerts", as_of_s, &as_of)) return 2;
-    sp_store *st;
-    sp_plan *plan;
-    if (cli_open_plan(cli, false, &st, &plan)) return 1;
-    cli_warn_goal_filters(st, plan, NULL); /* a filter that matches nothing: say so */
-    as_of = cli_as_of(as_of, plan);
-
-    int rc = 0;
-    sp_err err = SP_ERR_INIT;
-    sp_alerts_input in;
-    memset(&in, 0, sizeof in);
-    in.plan = plan;
-    in.as_of = as_of;
-    in.rep = rep;
-    in.kinds = kind >= 0 ? 1u << kind : 0;
-    unsigned en = alerts_enabled(plan) & (in.kinds ? in.kinds : ~0u);
-    sp_task_state *states = NULL;
-    size_t nstates = 0;
-    sp_goal_status_in *goals = NULL;
-    size_t ngoals = 0, nmanual = 0;
-    sp_actual *manual = NULL;
-    sp_dataset *ds = dataset_new();
-    sp_alerts_result res;
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_alerts_req rq = {.rep = rep, .kind = kind};
+    cli_app_req(cli, st, as_of, &rq.r);
+    sp_alerts_res res;
     memset(&res, 0, sizeof res);
-
-    if (plan && (en & (1u << ALERT_TASK_OVERDUE)) && !st->ops->task_states(st, plan->id, &states, &nstates, &err)) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    bool want_goals = plan && (en & (1u << ALERT_GOAL_OFF_PACE));
-    sp_load_spec spec;
-    alerts_load_spec(plan, as_of, in.kinds, &spec);
-    if (want_goals) {
-        /* one load serves the alerts and the pace of every goal */
-        sp_tier_level *tiers = NULL;
-        size_t ntiers = 0;
-        tiers_from_plan(plan, &tiers, &ntiers);
-        sp_load_spec pspec;
-        pace_load_spec(plan, tiers, ntiers, as_of, &pspec);
-        pace_spec_union(&spec, &pspec);
-        free(tiers);
-        if (!st->ops->actual_list(st, plan->id, NULL, &manual, &nmanual, &err)) {
-            rc = cli_fail(&err);
-            goto done;
+    sp_err err = SP_ERR_INIT;
+    bool ok = app_alerts(&rq, &res, &err);
+    cli_print_notes(&res.notes, NULL); /* filters that match nothing; goals skipped */
+    int rc;
+    if (!ok) {
+        rc = cli_app_fail("alerts", &err, res.bad_param);
+    } else {
+        if (!res.plan && format == FMT_TABLE && kind != ALERT_STALE_FOLLOWUP && kind != ALERT_TIER_REVIEW_DUE)
+            fprintf(stderr, "%s\n",
+                    _("note: the workspace has no plan: default thresholds are used and task, goal and budget "
+                      "alerts are skipped"));
+        buf_t out = BUF_INIT;
+        switch (format) {
+        case FMT_JSON: app_alerts_json(&res, &out); break;
+        case FMT_CSV: render_csv(&res.alerts, &out); break;
+        default:
+            render_table(&res.alerts, res.plan, res.ds, res.as_of, cli_is_tty() && !getenv("NO_COLOR"), &out);
+            break;
         }
+        rc = cli_emit(&out);
     }
-    if (!st->ops->load(st, &spec, ds, &err)) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    if (want_goals && !goal_statuses(plan, ds, manual, nmanual, as_of, &goals, &ngoals, &err)) {
-        /* the other alerts still matter: say why goals are missing, go on */
-        fprintf(stderr, "salesplan: %s\n", _("goal statuses could not be computed; goal_off_pace is skipped:"));
-        cli_fail(&err);
-        err_clear(&err);
-    }
-    in.states = states;
-    in.nstates = nstates;
-    in.goals = goals;
-    in.ngoals = ngoals;
-    if (rep && !rep_known(plan, ds, rep)) {
-        rc = cli_usage_error("alerts", _("unknown rep '%s'"), rep);
-        goto done;
-    }
-    in.ds = ds;
-    alerts_compute(&in, &res);
-    if (!plan && format == FMT_TABLE && kind != ALERT_STALE_FOLLOWUP && kind != ALERT_TIER_REVIEW_DUE)
-        fprintf(stderr, "%s\n",
-                _("note: the workspace has no plan: default thresholds are used and task, goal and budget "
-                  "alerts are skipped"));
-
-    buf_t out = BUF_INIT;
-    switch (format) {
-    case FMT_JSON: render_json(&res, as_of, &out); break;
-    case FMT_CSV: render_csv(&res, &out); break;
-    default: render_table(&res, plan, ds, as_of, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
-    }
-    rc = cli_emit(&out);
-done:
-    alerts_result_free(&res);
-    dataset_free(ds);
-    task_states_free(states, nstates);
-    free(goals);
-    actuals_free(manual, nmanual);
+    app_alerts_free(&res);
     err_free(&err);
-    plan_free(plan);
     store_close(st);
     return rc;
 }

@@ -4,11 +4,9 @@
  * [--limit N]`: any metric of SPEC §6 for any period, filter and breakdown.
  *
  * Parses and validates the options (usage problems exit 2 naming the bad
- * value, with a "did you mean" for metric and key names), loads the plan for
- * its tier levels, fiscal year start and time zone (SPEC defaults without
- * one), reads the clock once when --as-of is absent, asks the core which
- * records are needed, loads them, computes and renders. No business rule
- * lives here.
+ * value, with a "did you mean" for metric and key names), opens the
+ * workspace, calls the verb app_kpi (plan, period, filter values, load,
+ * compute) and renders. No business rule lives here.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -222,63 +220,37 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     sp_day as_of;
     if ((rc = cli_parse_as_of("kpi", o.as_of, &as_of))) goto out;
 
-    sp_store *st;
-    sp_plan *plan;
-    if ((rc = cli_open_plan(cli, false, &st, &plan))) goto out;
-    if (plan && !period_parse(o.period, plan->fiscal_year_start, &q.period, &why)) {
-        rc = cli_usage_error("kpi", _("bad period '%s': %s"), o.period, _(why));
-        goto done;
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) {
+        rc = 1;
+        goto out;
     }
-    /* a value that matches nothing is an error, not a silent 0 */
-    if ((rc = cli_resolve_where("kpi", st, plan, &o.where))) goto done;
-    sp_tier_level *tiers = NULL;
-    size_t ntiers = 0;
-    tiers_from_plan(plan, &tiers, &ntiers);
-    q.tiers = tiers;
-    q.ntiers = ntiers;
-    q.period_text = o.period;
-    q.as_of = cli_as_of(as_of, plan);
-    q.where = o.where;
-    q.explain = o.explain;
-
-    sp_err err = SP_ERR_INIT;
-    sp_dataset *ds = NULL;
-    sp_kpi_result res;
+    sp_kpi_req rq = {.metric = q.metric, .period = o.period, .where = &o.where, .nby = q.nby,
+                     .explain = o.explain, .limit = (size_t)o.limit};
+    memcpy(rq.by, q.by, sizeof rq.by);
+    cli_app_req(cli, st, as_of, &rq.r);
+    sp_kpi_res res;
     memset(&res, 0, sizeof res);
-    if (!kpi_query_check(&q, &err)) {
-        const char *s = buf_cstr(&err.msg);
-        size_t n = strcspn(s, "\n");
-        rc = cli_usage_error("kpi", "%.*s", (int)n, s);
-        goto free_q;
-    }
-    sp_load_spec spec;
-    kpi_load_spec(&q, &spec);
-    ds = dataset_new();
-    if (!st->ops->load(st, &spec, ds, &err) || !kpi_compute(ds, &q, &res, &err)) {
-        rc = cli_fail(&err);
-        goto free_q;
-    }
-    if ((size_t)o.limit < res.nexplain) res.nexplain = (size_t)o.limit;
-    buf_t out = BUF_INIT;
-    switch (o.format) {
-    case FMT_JSON: kpi_to_json(&q, &res, &out); break;
-    case FMT_CSV: kpi_to_csv(&q, &res, &out); break;
-    default:
-        name_keys(&q, &res, plan, ds);
-        kpi_to_table(&q, &res, &out);
-        if (q.explain) {
-            buf_putc(&out, '\n');
-            kpi_explain_to_table(&res, &out);
+    sp_err err = SP_ERR_INIT;
+    if (!app_kpi(&rq, &res, &err)) {
+        rc = cli_app_fail("kpi", &err, res.bad_param);
+    } else {
+        buf_t out = BUF_INIT;
+        switch (o.format) {
+        case FMT_JSON: app_kpi_json(&res, &out); break;
+        case FMT_CSV: kpi_to_csv(&res.q, &res.res, &out); break;
+        default:
+            name_keys(&res.q, &res.res, res.plan, res.ds);
+            kpi_to_table(&res.q, &res.res, &out);
+            if (res.q.explain) {
+                buf_putc(&out, '\n');
+                kpi_explain_to_table(&res.res, &out);
+            }
         }
+        rc = cli_emit(&out);
     }
-    rc = cli_emit(&out);
-free_q:
-    kpi_result_free(&res);
-    dataset_free(ds);
+    app_kpi_free(&res);
     err_free(&err);
-    free(tiers);
-done:
-    plan_free(plan);
     store_close(st);
 out:
     free_where(&o.where);

@@ -5,8 +5,9 @@
  * children of splits under their parent; per-month goals month by month;
  * revenue goals with pipeline coverage and forecast.
  *
- * Owns: option parsing, loading (plan, manual actuals, one dataset load for
- * every goal) and the three renderings. The numbers come from core/pace.c;
+ * Owns: option parsing and the table and CSV renderings; the verb
+ * (app_status: loading, pace, scope) and the JSON shape (app_status_json)
+ * are app/'s, shared with the web face. The numbers come from core/pace.c;
  * money is printed from integer fen (money_format), never through a double.
  * Colour only when stdout is a terminal and NO_COLOR is unset.
  */
@@ -49,118 +50,16 @@ static void frac_machine(sp_qty q, buf_t *out)
 
 static sp_unit goal_unit(const sp_goal *g) { return sp_metrics[g->metric].unit; }
 
-/* ---- JSON ---- */
-
-static void json_num(buf_t *out, const char *key, sp_unit u, sp_qty q)
-{
-    buf_printf(out, ", \"%s\": ", key);
-    if (q.null) buf_puts(out, "null");
-    else num_machine(u, q, out);
-}
-
-static void json_frac(buf_t *out, const char *key, sp_qty q)
-{
-    buf_printf(out, ", \"%s\": ", key);
-    if (q.null) buf_puts(out, "null");
-    else frac_machine(q, out);
-}
-
-static void json_goal(const sp_goal_pace *v, size_t n, size_t i, buf_t *out)
-{
-    const sp_goal_pace *gp = &v[i];
-    const sp_goal *g = gp->goal;
-    sp_unit u = goal_unit(g);
-    char b[64];
-    buf_puts(out, "{\"id\": ");
-    out_json_text(out, g->id);
-    buf_puts(out, ", \"name\": ");
-    out_json_text(out, g->name);
-    buf_puts(out, ", \"metric\": ");
-    out_json_text(out, sp_metrics[g->metric].name);
-    buf_puts(out, ", \"unit\": ");
-    out_json_text(out, unit_name(u));
-    buf_puts(out, ", \"period\": ");
-    out_json_text(out, g->period_text);
-    buf_puts(out, ", \"direction\": ");
-    out_json_text(out, g->direction == DIR_AT_MOST ? "at_most" : "at_least");
-    json_num(out, "target", u, gp->target);
-    json_num(out, "actual", u, gp->actual);
-    json_num(out, "expected", u, gp->expected);
-    json_num(out, "projection", u, gp->projection);
-    json_frac(out, "attainment", gp->attainment);
-    buf_puts(out, ", \"status\": ");
-    out_json_text(out, goal_status_name(gp->status));
-    buf_puts(out, ", \"pacing\": ");
-    out_json_text(out, gp->pacing == PACING_SEASONAL ? "seasonal" : "linear");
-    if (gp->is_revenue) {
-        json_num(out, "pipeline", UNIT_MONEY, gp->pipeline);
-        json_frac(out, "pipeline_coverage", gp->pipeline_coverage);
-        json_num(out, "forecast", UNIT_MONEY, gp->forecast);
-    }
-    if (g->per_month) {
-        buf_puts(out, ", \"current_month\": ");
-        out_json_text(out, grain_label(GRAIN_MONTH, gp->current.first, b));
-        buf_puts(out, ", \"months\": [");
-        for (size_t k = 0; k < gp->nmonths; k++) {
-            const sp_month_pace *m = &gp->months[k];
-            buf_puts(out, k ? ", {\"month\": " : "{\"month\": ");
-            out_json_text(out, grain_label(GRAIN_MONTH, m->month.first, b));
-            json_num(out, "actual", u, m->actual);
-            buf_printf(out, ", \"met\": %s}", m->met < 0 ? "null" : (m->met ? "true" : "false"));
-        }
-        buf_printf(out, "], \"months_met\": %d", gp->months_met);
-    }
-    if (g->split_by) { /* a child of one of the parent's further splits */
-        buf_puts(out, ", \"split\": ");
-        out_json_text(out, g->split_by);
-    }
-    buf_puts(out, ", \"children\": [");
-    bool first = true;
-    for (size_t k = i + 1; k < n; k++) {
-        if (v[k].parent != i) continue;
-        if (!first) buf_puts(out, ", ");
-        first = false;
-        json_goal(v, n, k, out);
-    }
-    buf_puts(out, "]}");
-}
-
-static void render_json(const sp_plan *plan, sp_day as_of, const sp_goal_pace *v, size_t n, size_t root,
-                        buf_t *out)
-{
-    char db[16];
-    buf_puts(out, "{\"plan\": ");
-    out_json_text(out, plan->id);
-    buf_puts(out, ", \"as_of\": ");
-    out_json_text(out, day_format(as_of, db));
-    buf_puts(out, ", \"goals\": [");
-    bool first = true;
-    for (size_t i = 0; i < n; i++) {
-        if (root != SIZE_MAX ? i != root : v[i].parent != SIZE_MAX) continue;
-        if (!first) buf_puts(out, ", ");
-        first = false;
-        json_goal(v, n, i, out);
-    }
-    buf_puts(out, "]}\n");
-}
-
 /* ---- CSV ---- */
 
-/* in_scope: goal i is root or one of its descendants (root SIZE_MAX: all). */
-static bool in_scope(const sp_goal_pace *v, size_t i, size_t root)
+static void render_csv(const sp_status_res *res, buf_t *out)
 {
-    if (root == SIZE_MAX) return true;
-    for (size_t k = i; k != SIZE_MAX; k = v[k].parent)
-        if (k == root) return true;
-    return false;
-}
-
-static void render_csv(const sp_goal_pace *v, size_t n, size_t root, buf_t *out)
-{
+    const sp_goal_pace *v = res->goals;
+    size_t n = res->n;
     buf_puts(out, "id,parent,name,metric,period,target,actual,expected,projection,attainment,status,pacing,"
                   "pipeline_coverage,forecast,months_met\r\n");
     for (size_t i = 0; i < n; i++) {
-        if (!in_scope(v, i, root)) continue;
+        if (!app_status_visible(res, i)) continue;
         const sp_goal_pace *gp = &v[i];
         const sp_goal *g = gp->goal;
         sp_unit u = goal_unit(g);
@@ -243,9 +142,12 @@ static void bar(sp_qty att, buf_t *out)
     for (int64_t i = 0; i < BAR_CELLS; i++) buf_puts(out, i < filled ? "█" : "░");
 }
 
-static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *v, size_t n, size_t root,
-                         buf_t *out)
+static void render_table(const sp_status_res *res, buf_t *out)
 {
+    const sp_plan *plan = res->plan;
+    const sp_goal_pace *v = res->goals;
+    size_t n = res->n, root = res->root;
+    sp_day as_of = res->as_of;
     char db[16], b[64];
     bool colour = cli_is_tty() && !getenv("NO_COLOR");
     buf_printf(out, "%s · %s · %s %s\n\n", plan->id, plan->name ? plan->name : "", _("as of"), day_format(as_of, db));
@@ -261,7 +163,7 @@ static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *
     buf_t cells[NC];
     for (size_t k = 0; k < NC; k++) memset(&cells[k], 0, sizeof cells[k]);
     for (size_t i = 0; i < n; i++) {
-        if (!in_scope(v, i, root)) continue;
+        if (!app_status_visible(res, i)) continue;
         const sp_goal_pace *gp = &v[i];
         const sp_goal *g = gp->goal;
         sp_unit u = goal_unit(g);
@@ -296,7 +198,7 @@ static void render_table(const sp_plan *plan, sp_day as_of, const sp_goal_pace *
     /* notes: revenue pipelines, months of per-month goals, pacing */
     bool sep = false;
     for (size_t i = 0; i < n; i++) {
-        if (!in_scope(v, i, root)) continue;
+        if (!app_status_visible(res, i)) continue;
         const sp_goal_pace *gp = &v[i];
         const sp_goal *g = gp->goal;
         bool rev_note = gp->is_revenue && !gp->pipeline.null;
@@ -375,55 +277,29 @@ int status_cmd(sp_cli *cli, int argc, char **argv)
     if (optind < argc) return cli_usage_error("status", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of;
     if (cli_parse_as_of("status", as_of_s, &as_of)) return 2;
-    sp_store *st;
-    sp_plan *plan;
-    if (cli_open_plan(cli, true, &st, &plan)) return 1;
-    cli_warn_goal_filters(st, plan, NULL); /* a filter that matches nothing: say so */
-    int rc = 0;
-    as_of = cli_as_of(as_of, plan);
-    if (goal_id && !plan_find_goal(plan, goal_id)) {
-        rc = cli_usage_error("status", _("no goal '%s' in plan %s"), goal_id, plan->id);
-        plan_free(plan);
-        store_close(st);
-        return rc;
-    }
-
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_status_req rq = {.goal_id = goal_id};
+    cli_app_req(cli, st, as_of, &rq.r);
+    sp_status_res res;
+    memset(&res, 0, sizeof res);
     sp_err err = SP_ERR_INIT;
-    sp_tier_level *tiers = NULL;
-    size_t ntiers = 0, nmanual = 0, n = 0;
-    tiers_from_plan(plan, &tiers, &ntiers);
-    sp_actual *manual = NULL;
-    sp_goal_pace *v = NULL;
-    sp_dataset *ds = dataset_new();
-    sp_load_spec spec;
-    pace_load_spec(plan, tiers, ntiers, as_of, &spec);
-    if (!st->ops->actual_list(st, plan->id, NULL, &manual, &nmanual, &err) || !st->ops->load(st, &spec, ds, &err)) {
-        rc = cli_fail(&err);
-        goto done;
+    bool ok = app_status(&rq, &res, &err);
+    cli_print_notes(&res.notes, NULL); /* a filter that matches nothing: say so */
+    int rc;
+    if (!ok) {
+        rc = cli_app_fail("status", &err, res.bad_param);
+    } else {
+        buf_t out = BUF_INIT;
+        switch (format) {
+        case FMT_JSON: app_status_json(&res, &out); break;
+        case FMT_CSV: render_csv(&res, &out); break;
+        default: render_table(&res, &out); break;
+        }
+        rc = cli_emit(&out);
     }
-    sp_pace_ctx ctx = {plan, ds, tiers, ntiers, manual, nmanual, as_of};
-    if (!pace_evaluate(&ctx, &v, &n, &err)) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    size_t root = SIZE_MAX;
-    for (size_t i = 0; goal_id && i < n; i++)
-        if (strcmp(v[i].goal->id, goal_id) == 0) root = i;
-
-    buf_t out = BUF_INIT;
-    switch (format) {
-    case FMT_JSON: render_json(plan, as_of, v, n, root, &out); break;
-    case FMT_CSV: render_csv(v, n, root, &out); break;
-    default: render_table(plan, as_of, v, n, root, &out); break;
-    }
-    rc = cli_emit(&out);
-done:
-    goal_paces_free(v, n);
-    actuals_free(manual, nmanual);
-    dataset_free(ds);
-    free(tiers);
+    app_status_free(&res);
     err_free(&err);
-    plan_free(plan);
     store_close(st);
     return rc;
 }

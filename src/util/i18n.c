@@ -16,7 +16,9 @@ typedef struct tr_entry {
 
 #include "i18n_table.h" /* static const tr_entry tr_zh[]; tr_zh_count */
 
-static sp_lang current = LANG_EN;
+/* the calling thread's language: the CLI sets it once; a server thread
+ * (through the app verbs) per request */
+static _Thread_local sp_lang current = LANG_EN;
 
 static int cmp_entry(const void *a, const void *b)
 {

@@ -5,8 +5,11 @@
  * only marked). The Chinese catalog is po/zh_CN.po, compiled into the binary
  * at build time (tools/po2c.py), so no locale needs to be installed and a
  * threaded server can pick a language per request: tr_lang() is pure and
- * thread-safe. The CLI sets the process language once, from
- * LANGUAGE / LC_ALL / LC_MESSAGES / LANG (or --lang).
+ * thread-safe. The current language that _() uses is per thread
+ * (thread-local): the CLI sets it once, from LANGUAGE / LC_ALL /
+ * LC_MESSAGES / LANG (or --lang); an application verb sets it to its
+ * request's language for the time of the call (app/app.h), so two
+ * threads translate into two languages side by side.
  */
 #ifndef SP_I18N_H
 #define SP_I18N_H
@@ -15,7 +18,7 @@ typedef enum sp_lang { LANG_EN, LANG_ZH, LANG_COUNT } sp_lang;
 
 /* tr_lang: the translation of msgid in lang (msgid itself when missing). */
 const char *tr_lang(sp_lang lang, const char *msgid);
-/* the process language (default English) */
+/* the calling thread's language (default English in every thread) */
 void i18n_set_lang(sp_lang lang);
 sp_lang i18n_lang(void);
 /* i18n_lang_from_env: zh when the first set of LANGUAGE, LC_ALL,
