@@ -62,15 +62,12 @@ static bool goal_about(const sp_goal *g, const dash_filter *df)
     return false;
 }
 
-/* goal_for_rep: a goal a rep sees as their own: owned by them, or filtered
- * to them. */
-static bool goal_for_rep(const sp_goal *g, const char *rep)
+/* goal_in_scope: a goal the caller may see (the app layer's rule: owned
+ * by someone in the scope, or filtered to reps / teams inside it). */
+static bool goal_in_scope(const web_req *req, const page_data *pd, const sp_goal *g)
 {
-    if (str_eq(page_goal_owner(g), rep) && !g->parent) return true;
-    if (str_eq(g->owner, rep)) return true;
-    for (size_t i = 0; i < g->filter.n; i++)
-        if (g->filter.kv[i].dim == DIM_REP && str_eq(g->filter.kv[i].value, rep)) return true;
-    return false;
+    sp_scope s = page_scope(req);
+    return app_goal_in_scope(&s, pd->plan, g);
 }
 
 static const sp_goal *first_revenue_goal(const sp_plan *p)
@@ -604,7 +601,7 @@ void page_dashboard(web_req *req, web_resp *resp)
     size_t shown = 0;
     for (size_t i = 0; i < np; i++) {
         const sp_goal *g = paces[i].goal;
-        bool show = rep_view ? goal_for_rep(g, me) : goal_about(g, &df);
+        bool show = goal_in_scope(req, &pd, g) && (rep_view || goal_about(g, &df));
         if (!show) continue;
         if (!shown) goals_head(o);
         goal_row(o, req->lang, &paces[i]);
@@ -705,7 +702,7 @@ void page_goal(web_req *req, web_resp *resp)
     if (!page_data_load(req, &pd, &err) || !page_paces(&pd, &paces, &np, &err)) goto fail;
     for (size_t i = 0; i < np; i++)
         if (str_eq(paces[i].goal->id, id)) at = i;
-    if (at == SIZE_MAX || (page_is_rep(req) && !goal_for_rep(paces[at].goal, req->user->rep_id))) {
+    if (at == SIZE_MAX || !goal_in_scope(req, &pd, paces[at].goal)) {
         err_set(&err, SP_ENOTFOUND, _("no goal '%s'"), id ? id : "");
         goto fail;
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../app/app.h"
 #include "../io/plan_yaml.h"
 #include "pages.h"
 
@@ -81,21 +82,31 @@ bool page_is_rep(const web_req *req)
     return req->user && req->user->role == WEB_ROLE_REP && req->user->rep_id && *req->user->rep_id;
 }
 
+sp_scope page_scope(const web_req *req)
+{
+    sp_scope s = {SCOPE_ALL, NULL, NULL, 0};
+    const web_user *u = req->user;
+    if (!u) {
+        s.kind = SCOPE_REP;   /* nobody: a rep id that matches no one */
+        s.rep = "";
+    } else if (u->role == WEB_ROLE_REP) {
+        s.kind = SCOPE_REP;
+        s.rep = u->rep_id ? u->rep_id : "";
+    } else if (u->role == WEB_ROLE_MANAGER && u->ngroups) {
+        s.kind = SCOPE_GROUPS;
+        s.groups = u->groups;
+        s.ngroups = u->ngroups;
+    }
+    return s;
+}
+
 bool page_rep_visible(const web_req *req, const page_data *pd, const char *rep_id)
 {
-    const web_user *u = req->user;
-    if (!u) return false;
-    if (u->role == WEB_ROLE_REP) return rep_id && u->rep_id && str_eq(rep_id, u->rep_id);
-    if (u->role != WEB_ROLE_MANAGER || u->ngroups == 0) return true;
-    if (!rep_id) return false;
-    const sp_group *g = NULL;
-    if (pd->plan && plan_find_member(pd->plan, rep_id, &g) && g)
-        for (size_t i = 0; i < u->ngroups; i++)
-            if (str_eq(g->id, u->groups[i])) return true;
+    sp_scope s = page_scope(req);
+    if (s.kind == SCOPE_REP) return rep_id && *s.rep && str_eq(rep_id, s.rep);
+    /* the scope compares ids by content: give it the dataset's own pointer when there is one */
     const sp_rep *r = page_rep(pd, rep_id);
-    for (size_t i = 0; r && r->team && i < u->ngroups; i++)
-        if (str_eq(r->team, u->groups[i])) return true;
-    return false;
+    return app_scope_has_rep(&s, pd->plan, pd->ds, r ? r->id : rep_id);
 }
 
 /* ---- lookups by an id from anywhere (the request, the plan) ---- */

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../app/app.h"
 #include "../core/alerts.h"
 #include "../core/metrics.h"
 #include "../core/pace.h"
@@ -58,7 +59,9 @@ bool page_data_load(const web_req *req, page_data *pd, sp_err *err);
 void page_data_free(page_data *pd);
 
 /* The caller's scope: a rep sees their own records, a manager their
- * groups' (plan teams), everyone else all. */
+ * groups' (plan teams), everyone else all (the app layer's sp_scope, so
+ * the pages and the verbs draw the same line). */
+sp_scope page_scope(const web_req *req);
 bool page_rep_visible(const web_req *req, const page_data *pd, const char *rep_id);
 /* page_is_rep: the caller is a rep (with a rep id). */
 bool page_is_rep(const web_req *req);
