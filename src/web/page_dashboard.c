@@ -691,6 +691,77 @@ static void breakdown(buf_t *o, const web_req *req, const page_data *pd, const s
     err_free(&err);
 }
 
+/* records: the records behind the goal's actual (the engine's explain),
+ * newest first, at most 100 shown. */
+static void records(buf_t *o, const web_req *req, const page_data *pd, const sp_goal *g)
+{
+    sp_kpi_query q;
+    memset(&q, 0, sizeof q);
+    q.metric = g->metric;
+    q.period = g->period;
+    q.period_text = g->period_text;
+    q.as_of = pd->as_of;
+    q.where = g->filter;
+    q.tiers = pd->tiers;
+    q.ntiers = pd->ntiers;
+    q.explain = true;
+    sp_kpi_result r;
+    memset(&r, 0, sizeof r);
+    sp_err err = SP_ERR_INIT;
+    if (kpi_compute(pd->ds, &q, &r, &err) && r.nexplain) {
+        buf_puts(o, "<div class=\"card\" id=\"records\"><h2>");
+        web_html(o, _("The records behind the number"));
+        buf_printf(o, " <span class=\"small muted\">(%zu)</span></h2><div class=\"scroll\"><table><thead><tr><th>",
+                   r.nexplain_total);
+        web_html(o, _("date"));
+        buf_puts(o, "</th><th>");
+        web_html(o, _("record"));
+        buf_puts(o, "</th><th>");
+        web_html(o, _("customer"));
+        buf_puts(o, "</th><th class=\"n\">");
+        web_html(o, _("amount"));
+        buf_puts(o, "</th><th>");
+        web_html(o, _("note"));
+        buf_puts(o, "</th></tr></thead><tbody>");
+        size_t shown = 0;
+        for (size_t k = r.nexplain; k-- > 0 && shown < 100;) {
+            const sp_explain_row *x = &r.explain[k];
+            /* the customer of a deal: a rep sees only their own customers' records */
+            const char *cust = NULL, *owner = NULL;
+            for (size_t i = 0; str_eq(x->table, "deals") && i < pd->ds->deals.n; i++)
+                if (str_eq(ds_str(pd->ds, pd->ds->deals.id[i]), x->id)) {
+                    cust = ds_str(pd->ds, pd->ds->deals.customer_id[i]);
+                    owner = ds_str(pd->ds, pd->ds->deals.owner[i]);
+                    break;
+                }
+            if (page_scope(req).kind != SCOPE_ALL && !page_rep_visible(req, pd, owner)) continue;
+            buf_puts(o, "<tr><td>");
+            page_date(o, x->date);
+            buf_puts(o, "</td><td>");
+            web_html(o, x->table);
+            buf_puts(o, " ");
+            web_html(o, x->id);
+            buf_puts(o, "</td><td>");
+            web_html(o, cust ? page_customer_name(pd, cust) : "");
+            buf_puts(o, "</td><td class=\"n\">");
+            if (x->amount) web_money(o, req->lang, x->amount);
+            buf_puts(o, "</td><td>");
+            web_html(o, x->note ? x->note : "");
+            buf_puts(o, "</td></tr>");
+            shown++;
+        }
+        buf_puts(o, "</tbody></table></div>");
+        if (r.nexplain_total > shown) {
+            buf_puts(o, "<p class=\"small muted\">");
+            buf_printf(o, _("the latest %zu of %zu records"), shown, r.nexplain_total);
+            buf_puts(o, "</p>");
+        }
+        buf_puts(o, "</div>\n");
+    }
+    kpi_result_free(&r);
+    err_free(&err);
+}
+
 void page_goal(web_req *req, web_resp *resp)
 {
     buf_t *o = &resp->body;
@@ -744,6 +815,7 @@ void page_goal(web_req *req, web_resp *resp)
             breakdown(o, req, &pd, g, bys[i]);
         }
         buf_puts(o, "</div>\n");
+        records(o, req, &pd, g);
     }
     page_close(req, resp);
     goto done;
