@@ -405,6 +405,36 @@ done:
 
 /* ---- alert tiles ---- */
 
+/* alerts_filter: keeps the alerts about the dashboard's filter: addressed
+ * to the rep, to a member of the team, or about a customer of the region
+ * (alerts about no customer stay when only the region is set). */
+static void alerts_filter(const page_data *pd, sp_alerts_result *a, const dash_filter *df)
+{
+    if (!df->team && !df->rep && !df->region) return;
+    size_t k = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        sp_alert *x = &a->v[i];
+        bool keep = true;
+        if (df->rep) keep = str_eq(x->owner, df->rep) || str_eq(x->leader, df->rep);
+        if (keep && df->team) {
+            const sp_rep *r = page_rep(pd, x->owner);
+            const sp_group *g = NULL;
+            bool member = pd->plan && x->owner && plan_find_member(pd->plan, x->owner, &g) && g && str_eq(g->id, df->team);
+            keep = member || (r && str_eq(r->team, df->team));
+        }
+        if (keep && df->region && x->customer_id) {
+            sp_customer c;
+            keep = page_customer(pd, x->customer_id, &c) && str_eq(c.region, df->region);
+        }
+        if (keep) a->v[k++] = *x;
+        else {
+            a->count[x->kind]--;
+            free(x->folded);
+        }
+    }
+    a->n = k;
+}
+
 static void alert_tiles(buf_t *o, const sp_alerts_result *a, bool rep_view)
 {
     static const char *const labels[ALERT_KIND_COUNT] = {N_("stale follow-ups"), N_("overdue tasks"),
@@ -590,6 +620,7 @@ void page_dashboard(web_req *req, web_resp *resp)
     }
     sp_alerts_result al;
     page_alerts(req, &pd, paces, np, me, 0, &al);
+    alerts_filter(&pd, &al, &df);
     alert_tiles(o, &al, rep_view);
     if (rep_view) rep_lists(o, req, &pd, &al, me);
     alerts_result_free(&al);

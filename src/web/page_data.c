@@ -42,6 +42,9 @@ static bool load_plan(sp_store *st, sp_plan **out, sp_err *err)
 bool page_data_load(const web_req *req, page_data *pd, sp_err *err)
 {
     memset(pd, 0, sizeof *pd);
+    /* io/ and core/ messages (funnel notes, plan table) follow the thread's
+     * language: the request's (thread-local, so safe in a worker) */
+    i18n_set_lang(req->lang);
     sp_store *st = req->store;
     if (!load_plan(st, &pd->plan, err)) return false;
     tiers_from_plan(pd->plan, &pd->tiers, &pd->ntiers);

@@ -36,11 +36,7 @@ void page_plan(web_req *req, web_resp *resp)
         buf_puts(o, "</button> <span class=\"small muted\">");
         web_html(o, _("A4 landscape, one page per step"));
         buf_puts(o, "</span></p>\n");
-        /* io/ translates with the thread's language */
-        sp_lang keep = i18n_lang();
-        i18n_set_lang(req->lang);
-        plan_show_html_body(pd.plan, 0, o);
-        i18n_set_lang(keep);
+        plan_show_html_body(pd.plan, 0, o);   /* in the thread's language: page_data_load set it */
     }
     page_close(req, resp);
     page_data_free(&pd);
