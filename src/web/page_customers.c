@@ -143,9 +143,18 @@ out:
 
 /* ---- stale follow-ups ---- */
 
-static int stale_cmp(const void *a, const void *b)
+/* a stale follow-up with its owner's stalest days, so that the rep with
+ * the stalest customer comes first */
+typedef struct stale_ref {
+    const sp_alert *a;
+    int32_t owner_max;
+} stale_ref;
+
+static int stale_cmp(const void *pa, const void *pb)
 {
-    const sp_alert *x = *(const sp_alert *const *)a, *y = *(const sp_alert *const *)b;
+    const stale_ref *ra = pa, *rb = pb;
+    const sp_alert *x = ra->a, *y = rb->a;
+    if (ra->owner_max != rb->owner_max) return ra->owner_max > rb->owner_max ? -1 : 1;
     int c = strcmp(x->owner ? x->owner : "", y->owner ? y->owner : "");
     if (c) return c;
     if (x->days != y->days) return x->days > y->days ? -1 : 1;
@@ -189,11 +198,22 @@ void page_followups(web_req *req, web_resp *resp)
     web_html(o, _("customers with an open deal and no activity for longer than the plan allows, per rep, stalest "
                   "first"));
     buf_puts(o, "</p>");
-    const sp_alert **v = xcalloc(al.n ? al.n : 1, sizeof *v);
+    stale_ref *refs = xcalloc(al.n ? al.n : 1, sizeof *refs);
     size_t n = 0;
     for (size_t i = 0; i < al.n; i++)
-        if (al.v[i].kind == ALERT_STALE_FOLLOWUP) v[n++] = &al.v[i];
-    qsort(v, n, sizeof *v, stale_cmp);
+        if (al.v[i].kind == ALERT_STALE_FOLLOWUP) refs[n++].a = &al.v[i];
+    /* by owner first (owner_max all 0), then each owner's stalest, then the final order */
+    qsort(refs, n, sizeof *refs, stale_cmp);
+    for (size_t i = 0, j; i < n; i = j) {
+        int32_t m = 0;
+        for (j = i; j < n && str_eq(refs[j].a->owner, refs[i].a->owner); j++)
+            if (refs[j].a->days > m) m = refs[j].a->days;
+        for (size_t k = i; k < j; k++) refs[k].owner_max = m;
+    }
+    qsort(refs, n, sizeof *refs, stale_cmp);
+    const sp_alert **v = xcalloc(n ? n : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) v[i] = refs[i].a;
+    free(refs);
     if (pd.ds->deals.n == 0) {
         html_empty(o, _("No open deal yet"),
                    _("Follow-ups are tracked for customers with an open deal: import deals and activities."),
