@@ -13,9 +13,14 @@
 #include <unistd.h>
 
 #include "../io/import.h"
+#include "../io/plan_export.h"
+#include "../io/plan_yaml.h"
 #include "pages.h"
 
-static const char *const tables[] = {"deals", "customers", "activities", "leads", "invoices", "spend", "reps"};
+static const char *const tables[] = {"deals", "customers", "activities", "leads", "invoices", "spend", "reps", "plan"};
+static const char *const table_labels[] = {N_("deal records"),    N_("customer records"), N_("activity records"),
+                                           N_("lead records"),    N_("invoice records"),  N_("spend records"),
+                                           N_("rep records"),     N_("a plan file (YAML): a new version")};
 #define NTABLES (sizeof tables / sizeof tables[0])
 
 static void upload_form(buf_t *o, const web_req *req, const char *cur)
@@ -36,12 +41,12 @@ static void upload_form(buf_t *o, const web_req *req, const char *cur)
     buf_puts(o, "<select name=\"table\" id=\"import-table\">");
     for (size_t i = 0; i < NTABLES; i++) {
         buf_printf(o, "<option value=\"%s\"%s>", tables[i], str_eq(tables[i], cur) ? " selected" : "");
-        web_html(o, tables[i]);
+        web_html(o, _(table_labels[i]));
         buf_puts(o, "</option>");
     }
     buf_puts(o, "</select></label><label>");
-    web_html(o, _("CSV file (UTF-8, GB18030 or UTF-16; comma or tab separated)"));
-    buf_puts(o, "<input type=\"file\" name=\"file\" id=\"import-file\" accept=\".csv,.tsv,.txt,text/csv\" "
+    web_html(o, _("CSV file (UTF-8, GB18030 or UTF-16; comma or tab separated), or a plan file"));
+    buf_puts(o, "<input type=\"file\" name=\"file\" id=\"import-file\" accept=\".csv,.tsv,.txt,.yaml,.yml,text/csv\" "
                 "required></label><div><button type=\"submit\" id=\"import-go\">");
     web_html(o, _("Import"));
     buf_puts(o, "</button> <span class=\"progress muted\" hidden>");
@@ -50,6 +55,13 @@ static void upload_form(buf_t *o, const web_req *req, const char *cur)
     web_html(o, _("A file is imported whole or not at all: when a line is wrong, nothing is written and the lines "
                   "are listed here."));
     buf_puts(o, "</p></form></div>\n");
+}
+
+static size_t table_index(const char *t)
+{
+    for (size_t i = 0; i < NTABLES; i++)
+        if (str_eq(t, tables[i])) return i;
+    return 0;
 }
 
 /* import_page: the page around an optional result. */
@@ -81,9 +93,16 @@ static void import_page(web_req *req, web_resp *resp, const char *table, const s
             s += n + (e ? 1 : 0);
         }
         buf_puts(o, "</ul></div>\n");
+    } else if (stats && str_eq(table, "plan")) {
+        buf_puts(o, "<div class=\"notice ok\" role=\"status\" id=\"import-done\">");
+        web_html(o, _("The plan is stored."));
+        buf_puts(o, " <a href=\"/plan\">");
+        web_html(o, _("Plan table"));
+        buf_puts(o, "</a></div>\n");
     } else if (stats) {
         buf_puts(o, "<div class=\"notice ok\" role=\"status\" id=\"import-done\">");
-        buf_printf(o, _("Imported %zu rows of %s from %s."), stats->imported, table, file ? file : "");
+        buf_printf(o, _("Imported %zu rows of %s from %s."), stats->imported, _(table_labels[table_index(table)]),
+                   file ? file : "");
         buf_puts(o, "</div>\n");
     }
     if (notes && *notes) {
@@ -193,6 +212,39 @@ static size_t multipart_parse(const char *ctype, const char *body, size_t len, p
     return n;
 }
 
+/* plan_upload: a plan file read, checked (every error with its line) and
+ * stored as a new version when it has none; nothing stored otherwise. */
+static void plan_upload(web_req *req, web_resp *resp, const part *file)
+{
+    sp_err err = SP_ERR_INIT;
+    const char *name = file->filename[0] ? file->filename : "plan.yaml";
+    sp_plan *plan = plan_yaml_parse(file->data, file->len, name, &err);
+    sp_check_result res;
+    memset(&res, 0, sizeof res);
+    if (plan) {
+        plan_check(plan, NULL, NULL, &res);
+        for (size_t i = 0; i < res.ndiags; i++)
+            if (res.diags[i].sev == SEV_ERROR)
+                err_set(&err, SP_EINVAL, "%s:%d:%d: %s", name, res.diags[i].pos.line, res.diags[i].pos.col,
+                        res.diags[i].msg);
+        if (err_ok(&err)) {
+            char *text = plan_export_yaml(plan);
+            int version = 0;
+            bool changed = false;
+            req->store->ops->plan_put(req->store, plan->id, plan->name, text, _("uploaded on the web"), &version,
+                                      &changed, &err);
+            free(text);
+        }
+    }
+    sp_import_stats stats;
+    memset(&stats, 0, sizeof stats);
+    if (!err_ok(&err) && err_http_status(&err) == 500) resp->status = 500;
+    import_page(req, resp, "plan", &stats, name, &err, NULL);
+    check_result_free(&res);
+    if (plan) plan_free(plan);
+    err_free(&err);
+}
+
 /* POST /imports: multipart with table and file. */
 void page_import_post(web_req *req, web_resp *resp)
 {
@@ -208,7 +260,12 @@ void page_import_post(web_req *req, web_resp *resp)
             table[parts[i].len] = 0;
         }
     }
-    int t = table_from_name(table);
+    bool is_plan = str_eq(table, "plan");
+    int t = is_plan ? 0 : table_from_name(table);
+    if (file && is_plan) {
+        plan_upload(req, resp, file);
+        return;
+    }
     if (!file || t < 0) {
         err_set(&err, SP_EINVAL, "%s", _("choose what the file holds and a CSV file"));
         resp->status = 400;
