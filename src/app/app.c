@@ -449,3 +449,27 @@ bool app_goal_filter_notes(sp_store *st, const sp_plan *plan, sp_app_notes *note
     buf_free(&seen);
     return ok;
 }
+
+/* ---- names, not ids, where a person reads ---- */
+
+const char *app_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *id)
+{
+    if (!id) return NULL;
+    const sp_rep *r = ds ? dataset_rep(ds, id) : NULL; /* interned ids: one lookup */
+    for (size_t i = 0; ds && !r && i < ds->reps.n; i++)
+        if (str_eq(ds->rep_rows[i].id, id)) r = &ds->rep_rows[i];
+    if (r && r->name && *r->name) return r->name;
+    const sp_member *m = plan ? plan_find_member(plan, id, NULL) : NULL;
+    return m && m->name && *m->name ? m->name : id;
+}
+
+const char *app_tier_name(const sp_plan *plan, const char *id, sp_lang lang)
+{
+    if (!id) return "—";
+    for (size_t i = 0; plan && i < plan->ntiers; i++)
+        if (str_eq(plan->tiers[i].id, id) && plan->tiers[i].name) return plan->tiers[i].name;
+    if (str_eq(id, "strategic")) return tr_lang(lang, N_("strategic"));
+    if (str_eq(id, "key")) return tr_lang(lang, N_("key"));
+    if (str_eq(id, "potential")) return tr_lang(lang, N_("potential"));
+    return id;
+}

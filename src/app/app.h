@@ -31,10 +31,13 @@
 #include <stdint.h>
 
 #include "../core/alerts.h"
+#include "../core/budget.h"
+#include "../core/funnel.h"
 #include "../core/metrics.h"
 #include "../core/pace.h"
 #include "../core/plan.h"
 #include "../core/records.h"
+#include "../core/schedule.h"
 #include "../store/store.h"
 #include "../util/i18n.h"
 #include "../util/util.h"
@@ -230,5 +233,188 @@ bool app_alerts(const sp_alerts_req *rq, sp_alerts_res *res, sp_err *err);
 void app_alerts_free(sp_alerts_res *res);
 /* app_alerts_json: {"as_of", "counts": {kind: n}, "alerts": […]} (SPEC §8). */
 void app_alerts_json(const sp_alerts_res *res, buf_t *out);
+
+/* ---- tasks: the task plan with states, schedule, overdue (SPEC §1 step 4) ---- */
+
+#define APP_LOAD_LIMIT 3             /* more owned active tasks in a week than this is overloaded */
+
+/* One task as shown: the plan's task, its schedule and its stored state. */
+typedef struct sp_task_row {
+    const sp_task *t;                /* borrowed from the result's plan */
+    const sp_sched_task *s;          /* borrowed from the result's schedule */
+    sp_task_status status;
+    int progress;
+    bool overdue;
+    int32_t days_overdue;
+} sp_task_row;
+
+typedef struct sp_tasks_req {
+    sp_app_req r;
+    const char *owner;               /* tasks owner owns or collaborates on; NULL all */
+    bool only_overdue;
+    bool only_critical;              /* the forecast critical path, in its order */
+    bool keep_people;                /* the load view: owner filters people (app_tasks_load), not rows */
+} sp_tasks_req;
+
+typedef struct sp_tasks_res {
+    sp_plan *plan;                   /* owned */
+    sp_day as_of;
+    sp_schedule sched;               /* every task of the plan (owned) */
+    bool *visible;                   /* per sched.t: inside the caller's scope */
+    sp_task_state *states;           /* owned */
+    size_t nstates;
+    sp_task_row *rows;               /* the selected tasks (owned array) */
+    size_t n;
+} sp_tasks_res;
+
+/* app_tasks: the plan's (required) tasks as of the request's date, with
+ * their states and the planned and forecast schedule; rows in plan order
+ * (or the critical path's), filtered as asked. The caller's scope keeps
+ * the tasks owned or collaborated on by someone inside it. res zeroed by
+ * the caller; free with app_tasks_free. */
+bool app_tasks(const sp_tasks_req *rq, sp_tasks_res *res, sp_err *err);
+void app_tasks_free(sp_tasks_res *res);
+/* app_tasks_json: {"plan", "as_of", "tasks": […], "critical_path",
+ * "planned_critical_path", "planned_end", "forecast_end"} (2-space
+ * indented; the paths hold only tasks the caller may see). */
+void app_tasks_json(const sp_tasks_res *res, buf_t *out);
+
+/* One person's load in one ISO week. */
+typedef struct sp_load_cell {
+    const char *who;                 /* borrowed from the plan */
+    sp_day week;                     /* Monday */
+    int owned, collab;
+} sp_load_cell;
+
+/* app_tasks_load: for every person (owners and collaborators of the rows,
+ * by id; only `only` when not NULL) and every ISO week of the rows'
+ * planned span, the tasks active that week they own and collaborate on;
+ * weeks with neither left out. A new array of *n cells by person then
+ * week (caller frees). */
+sp_load_cell *app_tasks_load(const sp_tasks_res *res, const char *only, size_t *n);
+/* app_tasks_load_json: {"plan", "as_of", "limit", "load": […]}. */
+void app_tasks_load_json(const sp_tasks_res *res, const sp_load_cell *v, size_t n, buf_t *out);
+
+typedef struct sp_task_set_req {
+    sp_app_req r;
+    const char *task_id;
+    sp_task_status status;
+    int progress;                    /* 0..100; -1: 100 for done, else 0 */
+} sp_task_set_req;
+
+typedef struct sp_task_set_res {
+    sp_plan *plan;                   /* owned */
+    int progress;                    /* as stored */
+} sp_task_set_res;
+
+/* app_task_set: stores the status and progress of a task of the plan's
+ * current version, in one transaction (st opened for writing). A task that
+ * does not exist, or that the caller's scope does not hold (a rep: tasks
+ * they own or collaborate on), is SP_ENOTFOUND. */
+bool app_task_set(const sp_task_set_req *rq, sp_task_set_res *res, sp_err *err);
+void app_task_set_free(sp_task_set_res *res);
+
+/* ---- funnel: what a revenue goal needs per month (SPEC §7) ---- */
+
+typedef struct sp_funnel_req {
+    sp_app_req r;
+    const char *goal_id;             /* NULL: the first top-level revenue goal in scope */
+    const sp_funnel_whatif *whatif;  /* changed rates (NULL or n == 0: none) */
+} sp_funnel_req;
+
+typedef struct sp_funnel_res {
+    sp_plan *plan;                   /* owned */
+    const sp_goal *goal;             /* borrowed from plan */
+    sp_day as_of;
+    sp_lang lang;                    /* of the texts in the result ("missing") */
+    sp_funnel_in in;
+    sp_funnel_out out;
+    bool has_whatif;
+    sp_funnel_whatif whatif;         /* as asked (copy) */
+    sp_funnel_out wout;              /* with the what-if */
+    bool bad_param;
+} sp_funnel_res;
+
+/* app_funnel: the reverse funnel of a revenue goal in the caller's scope
+ * (a goal outside it is "no goal"). res zeroed by the caller; free with
+ * app_funnel_free. */
+bool app_funnel(const sp_funnel_req *rq, sp_funnel_res *res, sp_err *err);
+void app_funnel_free(sp_funnel_res *res);
+/* app_funnel_json: {"goal", "period", "as_of", "target", …, "missing",
+ * ["what_if"]}. */
+void app_funnel_json(const sp_funnel_res *res, buf_t *out);
+
+/* One quantity compared by the what-if: a need per month, a ratio or an
+ * amount (fen). */
+typedef struct sp_whatif_row {
+    const char *label;               /* N_() text */
+    const char *key;                 /* JSON key */
+    int kind;                        /* 0 need, 1 ratio, 2 money */
+    bool has_a, has_b;
+    double a, b;
+    sp_money ma, mb;
+} sp_whatif_row;
+#define APP_WHATIF_NROWS 8
+/* app_funnel_whatif_rows: current (c) against what-if (w), in the order
+ * shown: three rates, then five needs per month. */
+void app_funnel_whatif_rows(const sp_funnel_out *c, const sp_funnel_out *w, sp_whatif_row *rows);
+
+/* ---- names, not ids, where a person reads ---- */
+
+/* app_rep_name: the name of rep id (the reps table of ds, else the plan's
+ * member), else id itself. ds and plan may be NULL. */
+const char *app_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *id);
+/* app_tier_name: the plan's name of tier id (战略客户), else the default
+ * name (strategic, key, potential) in lang, else id; "—" for NULL. */
+const char *app_tier_name(const sp_plan *plan, const char *id, sp_lang lang);
+
+/* ---- tiers: customers and revenue per tier, movements, reviews due ---- */
+
+typedef struct sp_tiers_req {
+    sp_app_req r;
+    sp_day since;                    /* movements since (SP_DAY_NONE: none) */
+} sp_tiers_req;
+
+typedef struct sp_tiers_res {
+    sp_plan *plan;                   /* owned; NULL: default tiers */
+    sp_dataset *ds;                  /* owned: names for the faces */
+    sp_lang lang;                    /* of the tier names in the result */
+    sp_review_rule rule;
+    sp_tier_level *levels;           /* owned */
+    size_t nlevels;
+    sp_tiers_report rep;
+    bool bad_param;
+} sp_tiers_res;
+
+/* app_tiers: the tier report as of the request's date. Whole-company
+ * figures: only SCOPE_ALL (others: SP_EFORBIDDEN). res zeroed by the
+ * caller; free with app_tiers_free. */
+bool app_tiers(const sp_tiers_req *rq, sp_tiers_res *res, sp_err *err);
+void app_tiers_free(sp_tiers_res *res);
+/* app_tiers_json: {"as_of", "since", "tiers", "total", "movements",
+ * "reviews_due"}. */
+void app_tiers_json(const sp_tiers_res *res, buf_t *out);
+
+/* ---- budget: allocated, committed, spent per category ---- */
+
+typedef struct sp_budget_req {
+    sp_app_req r;
+} sp_budget_req;
+
+typedef struct sp_budget_res {
+    sp_plan *plan;                   /* owned */
+    sp_dataset *ds;                  /* owned: the report borrows from it */
+    sp_budget_report rep;
+} sp_budget_res;
+
+/* app_budget: the budget report of the plan (required, with a budget
+ * section: else SP_ENOTFOUND) as of the request's date. Only SCOPE_ALL
+ * (others: SP_EFORBIDDEN). res zeroed by the caller; free with
+ * app_budget_free. */
+bool app_budget(const sp_budget_req *rq, sp_budget_res *res, sp_err *err);
+void app_budget_free(sp_budget_res *res);
+/* app_budget_json: {"plan", "as_of", "period", "total", "overrun_above",
+ * "categories", "totals", "strategies"}. */
+void app_budget_json(const sp_budget_res *res, buf_t *out);
 
 #endif

@@ -552,22 +552,7 @@ sp_money_unit cli_money_unit(void) { return display_unit; }
 
 const char *cli_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *id)
 {
-    if (!id) return NULL;
-    const sp_rep *r = ds ? dataset_rep(ds, id) : NULL; /* interned ids: one lookup */
-    for (size_t i = 0; ds && !r && i < ds->reps.n; i++)
-        if (str_eq(ds->rep_rows[i].id, id)) r = &ds->rep_rows[i];
-    if (r && r->name && *r->name) return r->name;
-    const sp_member *m = plan ? plan_find_member(plan, id, NULL) : NULL;
-    return m && m->name && *m->name ? m->name : id;
+    return app_rep_name(plan, ds, id);
 }
 
-const char *cli_tier_name(const sp_plan *plan, const char *id)
-{
-    if (!id) return "—";
-    for (size_t i = 0; plan && i < plan->ntiers; i++)
-        if (str_eq(plan->tiers[i].id, id) && plan->tiers[i].name) return plan->tiers[i].name;
-    if (str_eq(id, "strategic")) return _("strategic");
-    if (str_eq(id, "key")) return _("key");
-    if (str_eq(id, "potential")) return _("potential");
-    return id;
-}
+const char *cli_tier_name(const sp_plan *plan, const char *id) { return app_tier_name(plan, id, i18n_lang()); }

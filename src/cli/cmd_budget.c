@@ -6,7 +6,8 @@
  * alerts.budget_overrun_above); spend per strategy; a totals line.
  *
  * Needs a plan with a budget (a clear message and exit 1 otherwise). Parses,
- * loads the spend (budget_load_spec), calls budget_compute and renders.
+ * calls the verb app_budget (budget_load_spec, budget_compute) and renders;
+ * the JSON is app_budget_json, shared with the web.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -89,62 +90,6 @@ static void render_table(const sp_budget_report *r, const sp_plan *plan, bool co
     tableout_free(t);
 }
 
-static void json_line(buf_t *out, const sp_budget_line *l)
-{
-    double u;
-    buf_printf(out, "\"share\": %.6g, \"allocated\": ", (double)l->share / SP_RATIO_ONE);
-    out_json_money(out, l->allocated);
-    buf_puts(out, ", \"committed\": ");
-    out_json_money(out, l->committed);
-    buf_puts(out, ", \"spent\": ");
-    out_json_money(out, l->spent);
-    buf_puts(out, ", \"remaining\": ");
-    out_json_money(out, l->remaining);
-    if (budget_used(l->spent, l->allocated, &u)) buf_printf(out, ", \"used\": %.6g", u);
-    else buf_puts(out, ", \"used\": null");
-    buf_printf(out, ", \"overrun\": %s", l->overrun ? "true" : "false");
-}
-
-static void render_json(const sp_budget_report *r, const sp_plan *plan, buf_t *out)
-{
-    char b[16];
-    buf_puts(out, "{\"plan\": ");
-    out_json_string(out, plan->id);
-    buf_puts(out, ", \"as_of\": ");
-    out_json_string(out, day_format(r->as_of, b));
-    buf_puts(out, ", \"period\": ");
-    out_json_string(out, plan->period_text);
-    buf_puts(out, ", \"total\": ");
-    out_json_money(out, r->total);
-    buf_printf(out, ", \"overrun_above\": %.6g, \"categories\": [", (double)plan->alerts.budget_overrun_above / SP_RATIO_ONE);
-    for (size_t i = 0; i < r->nlines; i++) {
-        const sp_budget_line *l = &r->lines[i];
-        buf_puts(out, i ? ",\n  " : "\n  ");
-        buf_puts(out, "{\"category\": ");
-        out_json_string(out, l->category);
-        buf_puts(out, ", \"name\": ");
-        out_json_string(out, l->name);
-        buf_printf(out, ", \"planned\": %s, ", l->planned ? "true" : "false");
-        json_line(out, l);
-        buf_putc(out, '}');
-    }
-    buf_puts(out, "\n], \"totals\": {");
-    json_line(out, &r->totals);
-    buf_puts(out, "}, \"strategies\": [");
-    for (size_t i = 0; i < r->nstrategies; i++) {
-        const sp_budget_strategy *s = &r->strategies[i];
-        buf_puts(out, i ? ", " : "");
-        buf_puts(out, "{\"strategy\": ");
-        out_json_string(out, s->strategy);
-        buf_puts(out, ", \"name\": ");
-        out_json_string(out, s->name);
-        buf_puts(out, ", \"spent\": ");
-        out_json_money(out, s->spent);
-        buf_putc(out, '}');
-    }
-    buf_puts(out, "]}\n");
-}
-
 static void csv_budget_line(buf_t *out, const sp_budget_line *l, const char *id, const char *name)
 {
     char b[32];
@@ -194,45 +139,27 @@ int budget_cmd(sp_cli *cli, int argc, char **argv)
     if (optind < argc) return cli_usage_error("budget", _("unexpected argument '%s'"), argv[optind]);
     sp_day as_of;
     if (cli_parse_as_of("budget", as_of_s, &as_of)) return 2;
-    sp_store *st;
-    sp_plan *plan;
-    if (cli_open_plan(cli, true, &st, &plan)) return 1;
-    int rc = 0;
-    if (!plan->has_budget) {
-        fprintf(stderr, "salesplan: %s\n", _("the plan has no budget section (budget: total and categories)"));
-        plan_free(plan);
-        store_close(st);
-        return 1;
-    }
-    as_of = cli_as_of(as_of, plan);
-
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_budget_req rq;
+    cli_app_req(cli, st, as_of, &rq.r);
+    sp_budget_res res;
+    memset(&res, 0, sizeof res);
     sp_err err = SP_ERR_INIT;
-    sp_dataset *ds = dataset_new();
-    sp_budget_report rep;
-    memset(&rep, 0, sizeof rep);
-    sp_load_spec spec;
-    budget_load_spec(plan, as_of, &spec);
-    if (!st->ops->load(st, &spec, ds, &err)) {
+    int rc;
+    if (!app_budget(&rq, &res, &err)) {
         rc = cli_fail(&err);
-        goto done;
+    } else {
+        buf_t out = BUF_INIT;
+        switch (format) {
+        case FMT_JSON: app_budget_json(&res, &out); break;
+        case FMT_CSV: render_csv(&res.rep, &out); break;
+        default: render_table(&res.rep, res.plan, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
+        }
+        rc = cli_emit(&out);
     }
-    budget_compute(plan, ds, as_of, &rep);
-    if (!budget_check(&rep, &err)) {
-        rc = cli_fail(&err);
-        goto done;
-    }
-    buf_t out = BUF_INIT;
-    switch (format) {
-    case FMT_JSON: render_json(&rep, plan, &out); break;
-    case FMT_CSV: render_csv(&rep, &out); break;
-    default: render_table(&rep, plan, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
-    }
-    rc = cli_emit(&out);
-done:
-    budget_report_free(&rep);
-    dataset_free(ds);
+    app_budget_free(&res);
     err_free(&err);
-    plan_free(plan);
     store_close(st);
     return rc;
 }

@@ -10,11 +10,11 @@
  *
  * Task states live in the workspace keyed by plan id and task id, so they
  * survive a new plan version that keeps the task's id. This file only
- * parses options, joins plan + schedule + states into rows and renders
- * (table, JSON, CSV, Gantt, load). No clock except cli_today().
+ * parses options, calls the verbs (app_tasks, app_tasks_load, app_task_set:
+ * plan + schedule + states joined into rows, scope) and renders (table,
+ * CSV, Gantt, load; JSON through app_tasks_json, shared with the web).
  */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,27 +23,12 @@
 #include "../io/out.h"
 #include "cli.h"
 
-#define LOAD_LIMIT 3          /* more owned active tasks in a week than this is flagged */
+#define LOAD_LIMIT APP_LOAD_LIMIT
 #define GANTT_NAME_MAX 28     /* display columns of the name column at most */
 
 static const char *const status_labels[TASK_STATUS_COUNT] = {N_("todo"), N_("doing"), N_("done"), N_("blocked")};
 
-/* One task as shown: the plan's task, its schedule and its stored state. */
-typedef struct task_row {
-    const sp_task *t;
-    const sp_sched_task *s;
-    sp_task_status status;
-    int progress;
-    bool overdue;
-    int32_t days_overdue;
-} task_row;
-
-static bool is_collaborator(const sp_task *t, const char *who)
-{
-    for (size_t i = 0; i < t->ncollaborators; i++)
-        if (str_eq(t->collaborators[i], who)) return true;
-    return false;
-}
+typedef sp_task_row task_row; /* app/app.h */
 
 static bool use_colour(void)
 {
@@ -144,69 +129,6 @@ static void render_table(const sp_plan *plan, const sp_schedule *s, const task_r
     tableout_free(t);
     (void)plan;
     render_footer(s, as_of, out);
-}
-
-static json_t *json_strings(char *const *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++) json_array_append_new(a, json_string(v[i]));
-    return a;
-}
-
-static json_t *json_day(sp_day d)
-{
-    char b[16];
-    return d == SP_DAY_NONE ? json_null() : json_string(day_format(d, b));
-}
-
-static void render_json(const sp_plan *plan, const sp_schedule *s, const task_row *rows, size_t n, sp_day as_of,
-                        buf_t *out)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < n; i++) {
-        const task_row *r = &rows[i];
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(r->t->id));
-        json_object_set_new(o, "name", r->t->name ? json_string(r->t->name) : json_null());
-        json_object_set_new(o, "owner", r->t->owner ? json_string(r->t->owner) : json_null());
-        json_object_set_new(o, "collaborators", json_strings(r->t->collaborators, r->t->ncollaborators));
-        json_object_set_new(o, "strategy", r->t->strategy ? json_string(r->t->strategy) : json_null());
-        json_object_set_new(o, "start", json_day(r->t->start));
-        json_object_set_new(o, "due", json_day(r->t->due));
-        json_object_set_new(o, "scheduled_start", json_day(r->s->plan.es));
-        json_object_set_new(o, "scheduled_finish", json_day(r->s->plan.ef));
-        json_object_set_new(o, "forecast_start", json_day(r->s->fc.es));
-        json_object_set_new(o, "forecast_finish", json_day(r->s->fc.ef));
-        json_object_set_new(o, "status", json_string(task_status_name(r->status)));
-        json_object_set_new(o, "progress", json_integer(r->progress));
-        json_object_set_new(o, "overdue", json_boolean(r->overdue));
-        json_object_set_new(o, "days_overdue", json_integer(r->days_overdue));
-        json_object_set_new(o, "slack", json_integer(r->s->fc.slack));
-        json_object_set_new(o, "critical", json_boolean(r->s->fc.critical));
-        json_object_set_new(o, "planned_slack", json_integer(r->s->plan.slack));
-        json_object_set_new(o, "planned_critical", json_boolean(r->s->plan.critical));
-        json_object_set_new(o, "late_start", json_boolean(r->s->late_start));
-        json_object_set_new(o, "pushed", json_boolean(r->s->pushed));
-        json_object_set_new(o, "delay_days", json_integer(r->s->delay));
-        json_object_set_new(o, "milestone", json_boolean(r->t->milestone));
-        json_object_set_new(o, "depends_on", json_strings(r->t->depends_on, r->t->ndepends_on));
-        json_array_append_new(arr, o);
-    }
-    json_t *cp = json_array(), *fcp = json_array();
-    for (size_t i = 0; i < s->plan.n; i++) json_array_append_new(cp, json_string(s->t[s->plan.idx[i]].task->id));
-    for (size_t i = 0; i < s->fc.n; i++) json_array_append_new(fcp, json_string(s->t[s->fc.idx[i]].task->id));
-    json_t *root = json_object();
-    json_object_set_new(root, "plan", json_string(plan->id));
-    json_object_set_new(root, "as_of", json_day(as_of));
-    json_object_set_new(root, "tasks", arr);
-    json_object_set_new(root, "critical_path", fcp);
-    json_object_set_new(root, "planned_critical_path", cp);
-    json_object_set_new(root, "planned_end", json_day(s->plan.end));
-    json_object_set_new(root, "forecast_end", json_day(s->fc.end));
-    char *txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    buf_printf(out, "%s\n", txt);
-    free(txt);
-    json_decref(root);
 }
 
 static void csv_row(buf_t *out, const char *const *cells, size_t n)
@@ -399,97 +321,10 @@ static void render_gantt(const sp_schedule *s, const task_row *rows, size_t n, s
 
 /* ---- load per person and ISO week ---- */
 
-typedef struct load_cell {
-    const char *who;
-    sp_day week;      /* Monday */
-    int owned, collab;
-} load_cell;
+typedef sp_load_cell load_cell; /* app/app.h */
 
-static int str_ptr_cmp(const void *x, const void *y)
+static void render_load(const sp_plan *plan, const load_cell *v, size_t n, int fmt, buf_t *out)
 {
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* compute_load: for every person (task owners and collaborators, by id)
- * and every ISO week of the shown tasks' scheduled span, the number of
- * tasks active that week that they own and that they collaborate on;
- * weeks with neither are left out. Only person `only` when non-NULL.
- * Returns a new array of *n cells, by person then week. */
-static load_cell *compute_load(const task_row *rows, size_t n, const char *only, size_t *nout)
-{
-    *nout = 0;
-    if (n == 0) return NULL;
-    const char **people = NULL;
-    size_t np = 0, capp = 0;
-    sp_day lo = rows[0].s->plan.es, hi = rows[0].s->plan.ef;
-    for (size_t i = 0; i < n; i++) {
-        if (rows[i].s->plan.es < lo) lo = rows[i].s->plan.es;
-        if (rows[i].s->plan.ef > hi) hi = rows[i].s->plan.ef;
-        for (size_t k = 0; k <= rows[i].t->ncollaborators; k++) {
-            const char *who = k == 0 ? rows[i].t->owner : rows[i].t->collaborators[k - 1];
-            if (!who || (only && strcmp(who, only) != 0)) continue;
-            bool seen = false;
-            for (size_t j = 0; j < np && !seen; j++) seen = strcmp(people[j], who) == 0;
-            if (seen) continue;
-            if (np == capp) {
-                capp = capp ? capp * 2 : 8;
-                people = xreallocarray(people, capp, sizeof *people);
-            }
-            people[np++] = who;
-        }
-    }
-    if (np) qsort(people, np, sizeof *people, str_ptr_cmp);
-    load_cell *v = NULL;
-    size_t cap = 0;
-    sp_period first = grain_bucket(GRAIN_WEEK, lo);
-    for (size_t p = 0; p < np; p++) {
-        for (sp_day w = first.first; w <= hi; w += 7) {
-            load_cell cell = {people[p], w, 0, 0};
-            for (size_t i = 0; i < n; i++) {
-                if (rows[i].s->plan.es > w + 6 || rows[i].s->plan.ef < w) continue;
-                if (str_eq(rows[i].t->owner, people[p])) cell.owned++;
-                else if (is_collaborator(rows[i].t, people[p])) cell.collab++;
-            }
-            if (!cell.owned && !cell.collab) continue;
-            if (*nout == cap) {
-                cap = cap ? cap * 2 : 32;
-                v = xreallocarray(v, cap, sizeof *v);
-            }
-            v[(*nout)++] = cell;
-        }
-    }
-    free(people);
-    return v;
-}
-
-static void render_load(const sp_plan *plan, const load_cell *v, size_t n, int fmt, sp_day as_of, buf_t *out)
-{
-    if (fmt == FMT_JSON) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++) {
-            char wk[16];
-            const sp_member *m = plan_find_member(plan, v[i].who, NULL);
-            json_t *o = json_object();
-            json_object_set_new(o, "owner", json_string(v[i].who));
-            json_object_set_new(o, "name", m && m->name ? json_string(m->name) : json_null());
-            json_object_set_new(o, "week", json_string(grain_label(GRAIN_WEEK, v[i].week, wk)));
-            json_object_set_new(o, "week_start", json_day(v[i].week));
-            json_object_set_new(o, "tasks", json_integer(v[i].owned));
-            json_object_set_new(o, "collaborating", json_integer(v[i].collab));
-            json_object_set_new(o, "overloaded", json_boolean(v[i].owned > LOAD_LIMIT));
-            json_array_append_new(arr, o);
-        }
-        json_t *root = json_object();
-        json_object_set_new(root, "plan", json_string(plan->id));
-        json_object_set_new(root, "as_of", json_day(as_of));
-        json_object_set_new(root, "limit", json_integer(LOAD_LIMIT));
-        json_object_set_new(root, "load", arr);
-        char *txt = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        buf_printf(out, "%s\n", txt);
-        free(txt);
-        json_decref(root);
-        return;
-    }
     if (fmt == FMT_CSV) {
         const char *head[7] = {"owner", "name", "week", "week_start", "tasks", "collaborating", "overloaded"};
         csv_row(out, head, 7);
@@ -563,60 +398,39 @@ int tasks_cmd(sp_cli *cli, int argc, char **argv)
     sp_day as_of;
     if (cli_parse_as_of("tasks", as_of_text, &as_of)) return 2;
 
-    sp_store *st;
-    sp_plan *plan;
-    if (cli_open_plan(cli, true, &st, &plan)) return 1;
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_tasks_req rq = {.owner = owner, .only_overdue = only_overdue, .only_critical = only_critical,
+                       .keep_people = load};
+    cli_app_req(cli, st, as_of, &rq.r);
+    sp_tasks_res res;
+    memset(&res, 0, sizeof res);
     sp_err err = SP_ERR_INIT;
-    sp_schedule s = {0};
-    sp_task_state *states = NULL;
-    size_t nstates = 0;
-    task_row *rows = NULL;
     int rc = 0;
-    as_of = cli_as_of(as_of, plan);
-    if (!st->ops->task_states(st, plan->id, &states, &nstates, &err) ||
-        !schedule_compute(plan, states, nstates, as_of, &s, &err)) {
+    if (!app_tasks(&rq, &res, &err)) {
         rc = cli_fail(&err);
         goto done;
-    }
-    /* rows: plan order, or the critical path's order */
-    size_t nsel = only_critical ? s.fc.n : s.n, n = 0;
-    rows = xcalloc(nsel ? nsel : 1, sizeof *rows);
-    for (size_t k = 0; k < nsel; k++) {
-        const sp_sched_task *sk = &s.t[only_critical ? s.fc.idx[k] : k];
-        task_row r = {sk->task, sk, TASK_TODO, 0, false, 0};
-        for (size_t j = 0; j < nstates; j++)
-            if (str_eq(states[j].task_id, r.t->id)) r.status = states[j].status, r.progress = states[j].progress;
-        if (r.status != TASK_DONE && r.t->due != SP_DAY_NONE && r.t->due < as_of) {
-            r.overdue = true;
-            r.days_overdue = as_of - r.t->due;
-        }
-        if (only_overdue && !r.overdue) continue;
-        /* --owner: owned, or collaborated on (the load view filters people instead) */
-        if (owner && !load && !str_eq(r.t->owner, owner) && !is_collaborator(r.t, owner)) continue;
-        rows[n++] = r;
     }
     buf_t out = BUF_INIT;
     if (load) {
         size_t nl = 0;
-        load_cell *lv = compute_load(rows, n, owner, &nl);
-        render_load(plan, lv, nl, fmt, as_of, &out);
+        load_cell *lv = app_tasks_load(&res, owner, &nl);
+        if (fmt == FMT_JSON) app_tasks_load_json(&res, lv, nl, &out);
+        else render_load(res.plan, lv, nl, fmt, &out);
         free(lv);
     } else if (gantt) {
-        render_gantt(&s, rows, n, as_of, &out);
+        render_gantt(&res.sched, res.rows, res.n, res.as_of, &out);
     } else if (fmt == FMT_JSON) {
-        render_json(plan, &s, rows, n, as_of, &out);
+        app_tasks_json(&res, &out);
     } else if (fmt == FMT_CSV) {
-        render_csv(rows, n, &out);
+        render_csv(res.rows, res.n, &out);
     } else {
-        render_table(plan, &s, rows, n, as_of, &out);
+        render_table(res.plan, &res.sched, res.rows, res.n, res.as_of, &out);
     }
     fputs(buf_cstr(&out), stdout);
     buf_free(&out);
 done:
-    free(rows);
-    task_states_free(states, nstates);
-    schedule_free(&s);
-    plan_free(plan);
+    app_tasks_free(&res);
     store_close(st);
     err_free(&err);
     return rc;
@@ -649,29 +463,18 @@ int task_set_cmd(sp_cli *cli, int argc, char **argv)
     if (optind + 1 != argc) return cli_usage_error("task set", "%s", _("expects one TASK_ID"));
     if (status < 0) return cli_usage_error("task set", "%s", _("--status is required (todo, doing, done, blocked)"));
     const char *id = argv[optind];
-    if (progress < 0) progress = status == TASK_DONE ? 100 : 0;
 
-    sp_store *st;
-    sp_plan *plan;
-    if (cli_open_plan(cli, true, &st, &plan)) return 1;
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_task_set_req rq = {.task_id = id, .status = (sp_task_status)status, .progress = progress};
+    cli_app_req(cli, st, SP_DAY_NONE, &rq.r);
+    sp_task_set_res res;
+    memset(&res, 0, sizeof res);
     sp_err err = SP_ERR_INIT;
     int rc = 0;
-    bool found = false;
-    for (size_t i = 0; i < plan->ntasks && !found; i++) found = str_eq(plan->tasks[i].id, id);
-    if (!found) {
-        fprintf(stderr, _("salesplan: the current version of plan %s has no task '%s'\n"), plan->id, id);
-        rc = 1;
-        goto done;
-    }
-    if (!st->ops->begin(st, &err) || !st->ops->task_set(st, plan->id, id, (sp_task_status)status, progress, &err) ||
-        !st->ops->commit(st, &err)) {
-        st->ops->rollback(st);
-        rc = cli_fail(&err);
-        goto done;
-    }
-    printf(_("task %s: %s, %d%%\n"), id, _(status_labels[status]), progress);
-done:
-    plan_free(plan);
+    if (!app_task_set(&rq, &res, &err)) rc = cli_fail(&err);
+    else printf(_("task %s: %s, %d%%\n"), id, _(status_labels[status]), res.progress);
+    app_task_set_free(&res);
     store_close(st);
     err_free(&err);
     return rc;

@@ -5,9 +5,9 @@
  * list of upgrades and downgrades: at most 50 on screen, all in JSON), and
  * the strategic customers due a review (the tier_review_due rule of §8).
  *
- * Parses, loads the plan (tier levels; SPEC defaults without one) and the
- * records (tiers_load_spec), calls tiers_compute and renders. CSV holds the
- * per-tier rows only.
+ * Parses, calls the verb app_tiers (plan or SPEC defaults, tiers_load_spec,
+ * tiers_compute) and renders; the JSON is app_tiers_json, shared with the
+ * web. CSV holds the per-tier rows only.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -132,80 +132,6 @@ static void render_table(const sp_tiers_report *r, const sp_plan *plan, const sp
     }
 }
 
-static void render_json(const sp_tiers_report *r, const sp_plan *plan, const sp_review_rule *rule, buf_t *out)
-{
-    buf_puts(out, "{\"as_of\": ");
-    out_json_day(out, r->as_of);
-    buf_puts(out, ", \"since\": ");
-    out_json_day(out, r->since);
-    buf_puts(out, ", \"tiers\": [");
-    for (size_t i = 0; i < r->nrows; i++) {
-        const sp_tier_row *x = &r->rows[i];
-        double s;
-        buf_puts(out, i ? ",\n  " : "\n  ");
-        buf_puts(out, "{\"tier\": ");
-        out_json_string(out, x->tier);
-        buf_puts(out, ", \"name\": ");
-        out_json_string(out, x->tier ? tier_name(plan, x->tier) : NULL);
-        buf_puts(out, ", \"min\": ");
-        if (x->tier) out_json_money(out, x->min);
-        else buf_puts(out, "null");
-        buf_printf(out, ", \"customers\": %zu, \"t12m_revenue\": ", x->customers);
-        out_json_money(out, x->t12m);
-        if (share(x->t12m, r->t12m_total, &s)) buf_printf(out, ", \"share\": %.6g}", s);
-        else buf_puts(out, ", \"share\": null}");
-    }
-    buf_printf(out, "\n], \"total\": {\"customers\": %zu, \"t12m_revenue\": ", r->customers);
-    out_json_money(out, r->t12m_total);
-    buf_puts(out, "}, \"movements\": ");
-    if (r->since == SP_DAY_NONE) {
-        buf_puts(out, "null");
-    } else {
-        buf_printf(out, "{\"upgrades\": %zu, \"downgrades\": %zu, \"pairs\": [", r->nupgrades, r->ndowngrades);
-        for (size_t i = 0; i < r->npairs; i++) {
-            buf_puts(out, i ? ", " : "");
-            buf_puts(out, "{\"from\": ");
-            out_json_string(out, r->pairs[i].from);
-            buf_puts(out, ", \"to\": ");
-            out_json_string(out, r->pairs[i].to);
-            buf_printf(out, ", \"count\": %zu}", r->pairs[i].count);
-        }
-        buf_puts(out, "], \"changes\": [");
-        for (size_t i = 0; i < r->nmoves; i++) {
-            const sp_tier_move *m = &r->moves[i];
-            buf_puts(out, i ? ",\n  " : "\n  ");
-            buf_puts(out, "{\"customer_id\": ");
-            out_json_string(out, m->customer_id);
-            buf_printf(out, ", \"change\": \"%s\", \"from\": ", m->upgrade ? "upgrade" : "downgrade");
-            out_json_string(out, m->from);
-            buf_puts(out, ", \"to\": ");
-            out_json_string(out, m->to);
-            buf_puts(out, ", \"t12m_since\": ");
-            out_json_money(out, m->t12m_since);
-            buf_puts(out, ", \"t12m_now\": ");
-            out_json_money(out, m->t12m_now);
-            buf_putc(out, '}');
-        }
-        buf_puts(out, "]}");
-    }
-    buf_puts(out, ", \"reviews_due\": {\"tier\": ");
-    out_json_string(out, rule->tier);
-    buf_printf(out, ", \"review_every_days\": %d, \"customers\": [", rule->every_days);
-    for (size_t i = 0; i < r->nreviews; i++) {
-        const sp_alert *x = &r->reviews[i];
-        buf_puts(out, i ? ",\n  " : "\n  ");
-        buf_puts(out, "{\"customer_id\": ");
-        out_json_string(out, x->customer_id);
-        buf_puts(out, ", \"owner\": ");
-        out_json_string(out, x->owner);
-        buf_puts(out, ", \"last_touch\": ");
-        out_json_day(out, x->last_touch);
-        if (x->days < 0) buf_puts(out, ", \"days\": null}");
-        else buf_printf(out, ", \"days\": %d}", (int)x->days);
-    }
-    buf_puts(out, "]}}\n");
-}
-
 static void render_csv(const sp_tiers_report *r, const sp_plan *plan, buf_t *out)
 {
     char b[32];
@@ -255,53 +181,27 @@ int tiers_cmd(sp_cli *cli, int argc, char **argv)
     if (since_s && !date_parse(since_s, &since, &why))
         return cli_usage_error("tiers", _("bad --since date '%s': %s"), since_s, _(why));
 
-    sp_store *st;
-    sp_plan *plan;
-    if (cli_open_plan(cli, false, &st, &plan)) return 1;
-    as_of = cli_as_of(as_of, plan);
-    int rc = 0;
-    if (since != SP_DAY_NONE && since > as_of) {
-        char b[16];
-        rc = cli_usage_error("tiers", _("--since %s is after the as-of date %s"), since_s, day_format(as_of, b));
-        plan_free(plan);
-        store_close(st);
-        return rc;
-    }
-
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_tiers_req rq = {.since = since};
+    cli_app_req(cli, st, as_of, &rq.r);
+    sp_tiers_res res;
+    memset(&res, 0, sizeof res);
     sp_err err = SP_ERR_INIT;
-    sp_tier_level *levels = NULL;
-    size_t nlevels = 0;
-    tiers_from_plan(plan, &levels, &nlevels);
-    sp_review_rule rule;
-    alerts_review_rule(plan, &rule);
-    sp_dataset *ds = dataset_new();
-    sp_tiers_report rep;
-    memset(&rep, 0, sizeof rep);
-    sp_load_spec spec;
-    tiers_load_spec(as_of, since, &spec);
-    if (!st->ops->load(st, &spec, ds, &err)) {
-        rc = cli_fail(&err);
-        goto done;
+    int rc;
+    if (!app_tiers(&rq, &res, &err)) {
+        rc = cli_app_fail("tiers", &err, res.bad_param);
+    } else {
+        buf_t out = BUF_INIT;
+        switch (format) {
+        case FMT_JSON: app_tiers_json(&res, &out); break;
+        case FMT_CSV: render_csv(&res.rep, res.plan, &out); break;
+        default: render_table(&res.rep, res.plan, res.ds, &res.rule, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
+        }
+        rc = cli_emit(&out);
     }
-    tiers_compute(ds, levels, nlevels, &rule, as_of, since, &rep);
-    if (rep.overflow) {
-        err_set(&err, SP_EINVAL, "%s", _("tiers: a T12M sum is beyond the range of amounts (±92,233,720,368,547,758.07)"));
-        rc = cli_fail(&err);
-        goto done;
-    }
-    buf_t out = BUF_INIT;
-    switch (format) {
-    case FMT_JSON: render_json(&rep, plan, &rule, &out); break;
-    case FMT_CSV: render_csv(&rep, plan, &out); break;
-    default: render_table(&rep, plan, ds, &rule, cli_is_tty() && !getenv("NO_COLOR"), &out); break;
-    }
-    rc = cli_emit(&out);
-done:
-    tiers_report_free(&rep);
-    dataset_free(ds);
-    free(levels);
+    app_tiers_free(&res);
     err_free(&err);
-    plan_free(plan);
     store_close(st);
     return rc;
 }

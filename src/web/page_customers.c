@@ -306,7 +306,12 @@ void page_activity_add(web_req *req, web_resp *resp)
     clock_gettime(CLOCK_REALTIME, &ts);
     snprintf(id, sizeof id, "web-%s-%lld%06ld", day_format(on, day), (long long)ts.tv_sec, ts.tv_nsec / 1000);
     sp_activity a = {id, rep, c.id, on, k};
-    if (!req->store->ops->upsert(req->store, TBL_ACTIVITIES, &a, &err)) goto fail;
+    /* one transaction: its commit refreshes the snapshot and the data version */
+    if (!req->store->ops->begin(req->store, &err)) goto fail;
+    if (!req->store->ops->upsert(req->store, TBL_ACTIVITIES, &a, &err) || !req->store->ops->commit(req->store, &err)) {
+        req->store->ops->rollback(req->store);
+        goto fail;
+    }
     web_redirect(resp, "/followups?ok=visit");
     page_data_free(&pd);
     err_free(&err);

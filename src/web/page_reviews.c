@@ -285,7 +285,11 @@ void page_review_add(web_req *req, web_resp *resp)
         goto fail;
     }
     int64_t id;
-    if (!req->store->ops->review_add(req->store, &r, &id, &err)) goto fail;
+    if (!req->store->ops->begin(req->store, &err)) goto fail;
+    if (!req->store->ops->review_add(req->store, &r, &id, &err) || !req->store->ops->commit(req->store, &err)) {
+        req->store->ops->rollback(req->store);
+        goto fail;
+    }
     web_redirect(resp, "/reviews?ok=review");
     goto done;
 fail:

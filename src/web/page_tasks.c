@@ -292,23 +292,24 @@ out:
     err_free(&err);
 }
 
-/* POST /tasks/{id}: status=todo|doing|done|blocked [progress=0..100]. */
+/* POST /tasks/{id}: status=todo|doing|done|blocked [progress=0..100],
+ * through the app layer's task set (the CLI's `tasks set`): one
+ * transaction, the caller's scope enforced there too (a task outside it is
+ * not found). The progress is kept unless given (done: 100). */
 void page_task_set(web_req *req, web_resp *resp)
 {
     page_data pd;
     sp_err err = SP_ERR_INIT;
+    sp_task_set_res res;
+    memset(&res, 0, sizeof res);
     const char *id = web_param(req, "id");
     const char *st = web_field_get(req, "status"), *pr = web_field_get(req, "progress");
     if (!page_data_load(req, &pd, &err)) goto fail;
     const sp_task *t = NULL;
     for (size_t i = 0; pd.plan && i < pd.plan->ntasks; i++)
         if (str_eq(pd.plan->tasks[i].id, id)) t = &pd.plan->tasks[i];
-    if (!t || !task_visible(req, &pd, t)) {
+    if (!t || !task_visible(req, &pd, t) || !may_edit(req, &pd, t)) {
         err_set(&err, SP_ENOTFOUND, _("no task '%s'"), id ? id : "");
-        goto fail;
-    }
-    if (!may_edit(req, &pd, t)) {
-        err_set(&err, SP_EFORBIDDEN, "%s", _("you may not change this task"));
         goto fail;
     }
     int s = task_status_from_name(st);
@@ -321,13 +322,24 @@ void page_task_set(web_req *req, web_resp *resp)
     if (pr && *pr) progress = atoi(pr);
     if (s == TASK_DONE) progress = 100;
     if (progress < 0 || progress > 100) progress = progress < 0 ? 0 : 100;
-    if (!req->store->ops->task_set(req->store, pd.plan->id, t->id, (sp_task_status)s, progress, &err)) goto fail;
+    sp_task_set_req rq;
+    memset(&rq, 0, sizeof rq);
+    rq.r.st = req->store;
+    rq.r.plan_id = pd.plan->id;
+    rq.r.as_of = SP_DAY_NONE;
+    rq.r.today = pd.today;
+    rq.r.scope = page_scope(req);
+    rq.r.lang = req->lang;
+    rq.task_id = t->id;
+    rq.status = (sp_task_status)s;
+    rq.progress = progress;
+    if (!app_task_set(&rq, &res, &err)) goto fail;
     web_redirect(resp, "/tasks?ok=task");
-    page_data_free(&pd);
-    err_free(&err);
-    return;
+    goto done;
 fail:
-    page_data_free(&pd);
     web_fail(req, resp, &err);
+done:
+    app_task_set_free(&res);
+    page_data_free(&pd);
     err_free(&err);
 }
