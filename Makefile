@@ -16,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES = build-essential meson ninja-build pkg-config python3 git \
   libsqlite3-dev sqlite3 libfyaml-dev libjansson-dev libcsv-dev libutf8proc-dev \
   libcmocka-dev clang libclang-rt-14-dev hyperfine time python3-yaml \
-  chromium chromium-driver fonts-wqy-microhei
+  libmicrohttpd-dev libsodium-dev chromium chromium-driver fonts-wqy-microhei
 
 .PHONY: all deps build demo test test-unit test-asan fuzz fuzz-smoke bench clean
 

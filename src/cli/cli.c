@@ -222,6 +222,40 @@ const sp_command sp_commands[] = {
         "Says whether the snapshot is fresh (matches the workspace), stale (older\n"
         "data), missing or damaged (and why), with its size, strings and rows per table.\n"),
      false},
+    {"serve", serve_cmd, N_("the web UI and the JSON API (HTTP)"),
+     N_("Usage: salesplan serve [--listen HOST:PORT] [--log-format text|json] [--threads N]\n"
+        "                       [--max-connections N] [--per-ip N] [--request-timeout S]\n"
+        "                       [--secure-cookies] [--list-routes]\n"
+        "Serves the workspace (--db) on HOST:PORT (default 127.0.0.1:8080; port 0 picks\n"
+        "a free one, printed at start): the pages, /api/v1/ (described at\n"
+        "/api/v1/openapi.json), /healthz, /readyz and /metrics. One access log line per\n"
+        "request on stderr. SIGTERM or SIGINT: stops accepting, finishes the requests\n"
+        "in flight, exits 0. --request-timeout S: a connection must send a whole\n"
+        "request within S seconds (default 30). --secure-cookies: behind a TLS proxy.\n"
+        "--list-routes prints the route table (method, path, kind, roles, writes).\n"
+        "Users: 'salesplan user add'. Limits and roles: docs/SERVER.md.\n"),
+     false},
+    {"user add", user_add_cmd, N_("add a user of the web UI"),
+     N_("Usage: salesplan user add LOGIN --role admin|manager|rep|viewer [--rep REP_ID]\n"
+        "                          [--groups G,...] [--name NAME] [--language zh|en] [--password-stdin]\n"
+        "A rep sees their own records (--rep, required); a manager their plan groups\n"
+        "(--groups, required). The password is read from the first line of standard\n"
+        "input with --password-stdin, else generated and printed once.\n"),
+     true},
+    {"user passwd", user_passwd_cmd, N_("set a user's password (ends their sessions)"),
+     N_("Usage: salesplan user passwd LOGIN [--password-stdin]\n"), true},
+    {"user list", user_list_cmd, N_("list the users"), N_("Usage: salesplan user list [--format table|json]\n"),
+     false},
+    {"user disable", user_disable_cmd, N_("disable a user (their sessions and tokens stop working)"),
+     N_("Usage: salesplan user disable LOGIN\n"), true},
+    {"user enable", user_enable_cmd, N_("enable a disabled user"), N_("Usage: salesplan user enable LOGIN\n"), true},
+    {"token add", token_add_cmd, N_("add an API bearer token for a user (printed once)"),
+     N_("Usage: salesplan token add LOGIN [--label TEXT]\n"
+        "The token acts with the user's role: send it as 'Authorization: Bearer TOKEN'.\n"),
+     true},
+    {"token revoke", token_revoke_cmd, N_("revoke an API token"), N_("Usage: salesplan token revoke ID\n"), true},
+    {"token list", token_list_cmd, N_("list the API tokens (never the secrets)"),
+     N_("Usage: salesplan token list [--format table|json]\n"), false},
 };
 const size_t sp_ncommands = sizeof sp_commands / sizeof sp_commands[0];
 

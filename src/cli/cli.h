@@ -228,5 +228,15 @@ int report_cmd(sp_cli *cli, int argc, char **argv);
 int demo_cmd(sp_cli *cli, int argc, char **argv);
 int snapshot_rebuild_cmd(sp_cli *cli, int argc, char **argv);
 int snapshot_status_cmd(sp_cli *cli, int argc, char **argv);
+/* the web face and its users (cmd_serve.c, cmd_user.c) */
+int serve_cmd(sp_cli *cli, int argc, char **argv);
+int user_add_cmd(sp_cli *cli, int argc, char **argv);
+int user_passwd_cmd(sp_cli *cli, int argc, char **argv);
+int user_list_cmd(sp_cli *cli, int argc, char **argv);
+int user_disable_cmd(sp_cli *cli, int argc, char **argv);
+int user_enable_cmd(sp_cli *cli, int argc, char **argv);
+int token_add_cmd(sp_cli *cli, int argc, char **argv);
+int token_revoke_cmd(sp_cli *cli, int argc, char **argv);
+int token_list_cmd(sp_cli *cli, int argc, char **argv);
 
 #endif

@@ -22,7 +22,7 @@
 #include "../util/util.h"
 #include "snapshot.h"
 
-#define SP_SCHEMA_VERSION 4
+#define SP_SCHEMA_VERSION 5
 
 /* The SQLite header's application id of a salesplan workspace ("SPLN"),
  * set by `init` / `demo` (PRAGMA application_id). A file without it is
@@ -53,6 +53,30 @@ typedef struct sp_known_value {
     char *value, *label;    /* label may be NULL */
 } sp_known_value;
 void known_values_free(sp_known_value *v, size_t n);
+
+/* ---- users of the web face (schema 5; see src/web/ and docs/SERVER.md) ---- */
+typedef struct sp_user_rec {
+    int64_t id;              /* assigned by user_put on insert */
+    char *login;
+    char *name;              /* display name, may be NULL */
+    char *role;              /* "admin", "manager", "rep", "viewer" */
+    char *rep_id;            /* may be NULL */
+    char *groups;            /* manager: comma-separated plan group ids, may be NULL */
+    char *lang;              /* "zh" / "en" or NULL */
+    char *pw_hash;           /* Argon2id string (crypto_pwhash_str), may be NULL: no password login */
+    bool disabled;
+    char *created_at;        /* "YYYY-MM-DD HH:MM:SS" UTC */
+} sp_user_rec;
+/* user_rec_clear: frees the members of u (not u). */
+void user_rec_clear(sp_user_rec *u);
+void user_recs_free(sp_user_rec *v, size_t n);
+
+typedef struct sp_token_rec {
+    int64_t id, user_id;
+    char *login, *label, *created_at;
+    bool revoked;
+} sp_token_rec;
+void token_recs_free(sp_token_rec *v, size_t n);
 
 typedef struct sp_store_ops {
     const char *name;                                   /* "sqlite" */
@@ -128,6 +152,47 @@ typedef struct sp_store_ops {
      * (its data version read in one read transaction with the store's);
      * *path (may be NULL) gets its file name, malloc'ed. */
     bool (*snapshot_status)(sp_store *s, sp_snap_info *info, char **path, sp_err *err);
+
+    /* ---- users, sessions, tokens, login attempts (schema 5) ----
+     * Secrets are never stored: sessions and tokens by a hash the caller
+     * computes (hex text); passwords as Argon2id strings. Times are Unix
+     * seconds given by the caller (the store reads no clock for them). */
+    /* user_put: insert u (create: SP_ECONFLICT when the login exists;
+     * *id gets the new id) or replace every field of the user with u->login
+     * (SP_ENOTFOUND when absent). */
+    bool (*user_put)(sp_store *s, const sp_user_rec *u, bool create, int64_t *id, sp_err *err);
+    /* user_get: the user with login (when not NULL) or id; SP_ENOTFOUND
+     * when absent. Free with user_rec_clear. */
+    bool (*user_get)(sp_store *s, const char *login, int64_t id, sp_user_rec *out, sp_err *err);
+    /* user_list: every user, by login. */
+    bool (*user_list)(sp_store *s, sp_user_rec **out, size_t *n, sp_err *err);
+    /* session_put: a new session of user_id with its CSRF token. */
+    bool (*session_put)(sp_store *s, const char *sid_hash, int64_t user_id, const char *csrf, int64_t now,
+                        int64_t expires, sp_err *err);
+    /* session_get: the user of a live session (not expired at now, user
+     * not disabled) and its CSRF token (*csrf malloc'ed); SP_ENOTFOUND
+     * otherwise. */
+    bool (*session_get)(sp_store *s, const char *sid_hash, int64_t now, int64_t *user_id, char **csrf,
+                        sp_err *err);
+    /* session_delete: the session sid_hash (when not NULL), else every
+     * session of user_id; also every expired session (before now). */
+    bool (*session_delete)(sp_store *s, const char *sid_hash, int64_t user_id, int64_t now, sp_err *err);
+    /* token_put: a new API token of user_id; *id gets its id. */
+    bool (*token_put)(sp_store *s, const char *token_hash, int64_t user_id, const char *label, int64_t *id,
+                      sp_err *err);
+    /* token_get: the user of a token not revoked (user not disabled);
+     * SP_ENOTFOUND otherwise. */
+    bool (*token_get)(sp_store *s, const char *token_hash, int64_t *user_id, sp_err *err);
+    /* token_revoke: revokes token id; SP_ENOTFOUND when absent. */
+    bool (*token_revoke)(sp_store *s, int64_t id, sp_err *err);
+    /* token_list: every token (not the secrets), by id. */
+    bool (*token_list)(sp_store *s, sp_token_rec **out, size_t *n, sp_err *err);
+    /* login_failures: records a failed login for key (when record) at now,
+     * forgets failures older than since, and *n gets how many failures key
+     * has since `since`. login_clear forgets key's failures. */
+    bool (*login_failures)(sp_store *s, const char *key, bool record, int64_t now, int64_t since, int *n,
+                           sp_err *err);
+    bool (*login_clear)(sp_store *s, const char *key, sp_err *err);
 } sp_store_ops;
 
 struct sp_store {

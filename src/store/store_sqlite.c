@@ -33,6 +33,7 @@
 #include "../util/outfile.h"
 #include "snapshot.h"
 #include "store.h"
+#include "store_sqlite_int.h"
 
 /* DV_TRIGGERS: the three triggers that bump the data version on any
  * change of table t (schema 4). */
@@ -102,6 +103,23 @@ static const char *const migrations[] = {
     "INSERT OR IGNORE INTO data_version VALUES (1, 1);"
     DV_TRIGGERS("reps") DV_TRIGGERS("customers") DV_TRIGGERS("leads") DV_TRIGGERS("deals")
     DV_TRIGGERS("activities") DV_TRIGGERS("invoices") DV_TRIGGERS("spend"),
+    /* 5: users of the web face, their sessions and API tokens (hashes, never
+     * the secrets), and failed logins for rate limiting (store_users.c) */
+    "CREATE TABLE IF NOT EXISTS users("
+    "  user_id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE, name TEXT,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','manager','rep','viewer')),"
+    "  rep_id TEXT, groups TEXT, lang TEXT, pw_hash TEXT,"
+    "  disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL) STRICT;"
+    "CREATE TABLE IF NOT EXISTS sessions("
+    "  sid_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(user_id),"
+    "  csrf TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_id);"
+    "CREATE TABLE IF NOT EXISTS api_tokens("
+    "  token_id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,"
+    "  user_id INTEGER NOT NULL REFERENCES users(user_id), label TEXT,"
+    "  created_at TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "CREATE TABLE IF NOT EXISTS login_attempts(key TEXT NOT NULL, at INTEGER NOT NULL) STRICT;"
+    "CREATE INDEX IF NOT EXISTS login_attempts_key ON login_attempts(key, at);",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1333,7 +1351,11 @@ static const sp_store_ops sqlite_ops = {
     .filter_values = sq_filter_values,
     .snapshot_rebuild = sq_snapshot_rebuild,
     .snapshot_status = sq_snapshot_status,
+    SQ_USER_OPS
 };
+
+sqlite3 *sq_handle(sp_store *s) { return SQ(s)->db; }
+bool sq_fail(sp_store *s, int rc, const char *what, sp_err *err) { return sq_error(SQ(s)->db, rc, what, err); }
 
 /* ---- opening: what the file is, migrations, waiting for writers ---- */
 

@@ -375,14 +375,14 @@ static void rank_table(buf_t *o, const web_req *req, const page_data *pd, const 
             web_qty(o, req->lang, UNIT_MONEY, rows[i].target);
         }
         buf_puts(o, "</td><td>");
-        sp_qty q = targets ? rows[i].attainment : total > 0 ? qty_make(rows[i].revenue, total) : qty_null();
-        if (!q.null) {
-            double a = web_qty_double(q);
+        sp_qty att = targets ? rows[i].attainment : total > 0 ? qty_make(rows[i].revenue, total) : qty_null();
+        if (!att.null) {
+            double a = web_qty_double(att);
             sp_goal_status s = !targets ? GOAL_NOT_STARTED : a >= 1 ? GOAL_ACHIEVED : a >= 0.8 ? GOAL_ON_TRACK
                                : a >= 0.5 ? GOAL_AT_RISK : GOAL_OFF_TRACK;
             svg_progress(o, a, -1, targets ? s : GOAL_ON_TRACK, targets ? _("attainment") : _("share"));
             buf_puts(o, "<span class=\"small\">");
-            web_pct(o, q);
+            web_pct(o, att);
             buf_puts(o, "</span>");
         } else {
             buf_puts(o, "—");

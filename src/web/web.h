@@ -15,9 +15,10 @@
  * Threads: the server runs a pool of worker threads; each has its own store
  * handle (req->store), opened read-write on the workspace. A handler runs on
  * one worker and must not keep anything from req after it returns.
- * A route with .writes = true runs its handler inside one transaction that
- * the server begins before and commits after (rolled back when the handler
- * sets a status >= 400); a handler of a reading route must not write.
+ * A route with .writes = true makes its writes in one transaction (the app
+ * verbs begin and commit their own; a handler calling store verbs itself
+ * wraps them in begin/commit and rolls back on error); a handler of a
+ * reading route must not write.
  *
  * Language: inside src/web/, _() translates into the language of the
  * request being served (thread-local; see web_lang()), never the process's.

@@ -1,0 +1,77 @@
+/*
+ * cmd_serve.c — `salesplan serve`: options, then the server (src/web/).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../web/server.h"
+#include "cli.h"
+
+#undef _
+#define _(s) tr_lang(i18n_lang(), s)
+
+static bool uint_opt(const char *name, const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (*end || end == v || x < (long)lo || x > (long)hi) {
+        cli_usage_error("serve", _("--%s must be a whole number from %u to %u"), name, lo, hi);
+        return false;
+    }
+    *out = (unsigned)x;
+    return true;
+}
+
+int serve_cmd(sp_cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
+                                         {"log-format", required_argument, 0, 'f'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"max-connections", required_argument, 0, 'c'},
+                                         {"per-ip", required_argument, 0, 'p'},
+                                         {"request-timeout", required_argument, 0, 'T'},
+                                         {"secure-cookies", no_argument, 0, 's'},
+                                         {"list-routes", no_argument, 0, 'L'},
+                                         {0, 0, 0, 0}};
+    cli_opts o = CLI_OPTS("serve", "", opts, NULL);
+    web_config cfg = {.listen = WEB_DEFAULT_LISTEN, .threads = 4, .max_connections = 256, .per_ip = 64,
+                      .request_timeout = 30, .log = stderr};
+    bool list = false;
+    const char *threads = NULL, *maxc = NULL, *perip = NULL, *timeout = NULL;
+    int c;
+    while ((c = cli_getopt(&o, argc, argv)) != -1) {
+        switch (c) {
+        case 'l': cfg.listen = optarg; break;
+        case 'f':
+            if (str_eq(optarg, "json")) cfg.log_json = true;
+            else if (!str_eq(optarg, "text"))
+                return cli_usage_error("serve", _("unknown log format '%s' (text, json)"), optarg);
+            break;
+        case 't': threads = optarg; break;
+        case 'c': maxc = optarg; break;
+        case 'p': perip = optarg; break;
+        case 'T': timeout = optarg; break;
+        case 's': cfg.secure_cookies = true; break;
+        case 'L': list = true; break;
+        default: break;
+        }
+    }
+    if (o.rc) return o.rc;
+    if ((threads && !uint_opt("threads", threads, 1, 64, &cfg.threads)) ||
+        (maxc && !uint_opt("max-connections", maxc, 1, 10000, &cfg.max_connections)) ||
+        (perip && !uint_opt("per-ip", perip, 1, 10000, &cfg.per_ip)) ||
+        (timeout && !uint_opt("request-timeout", timeout, 1, 3600, &cfg.request_timeout)))
+        return 2;
+    if (optind != argc) return cli_usage_error("serve", "%s", _("takes no arguments"));
+    if (list) {
+        buf_t out = BUF_INIT;
+        web_list_routes(&out);
+        return cli_emit(&out);
+    }
+    cfg.db_url = store_default_url(cli->db);
+    sp_err err = SP_ERR_INIT;
+    int rc = web_serve(&cfg, &err) ? 0 : cli_fail(&err);
+    err_free(&err);
+    return rc;
+}
