@@ -255,7 +255,9 @@ static void funnel_card(buf_t *o, const page_data *pd, const sp_goal *g)
         st[i] = (svg_funnel_stage){_(labels[i]), vals[i], v[i], has[i] && !(out.missing & FUNNEL_PERIOD_OVER),
                                    needs[i], need[i]};
     }
+    buf_puts(o, "<div class=\"scroll\">");
     svg_funnel(o, st, 4, _("Sales funnel"));
+    buf_puts(o, "</div>");
     buf_t notes = BUF_INIT;
     funnel_summary(&in, &out, &notes);
     if (notes.len) {
@@ -653,15 +655,19 @@ void page_dashboard(web_req *req, web_resp *resp)
         buf_puts(o, "<div class=\"grid\">");
         trend_card(o, req, &pd, rg, &df);
         if (!rep_view) funnel_card(o, &pd, rg);
-        buf_puts(o, "</div>\n<div class=\"card\"><h2>");
+        buf_puts(o, "</div>\n");
+    }
+    /* the leaderboard: for those who see a team or more (a rep sees their own numbers above) */
+    if (rg && !rep_view) {
+        buf_puts(o, "<div class=\"card\"><h2>");
         web_html(o, _("Leaderboard"));
         buf_puts(o, "</h2><p class=\"sub\">");
         web_html(o, _("revenue to date and attainment of each one's share of the revenue goal"));
         buf_puts(o, "</p><div class=\"grid\"><div>");
         dash_filter none = {NULL, df.region, NULL};
-        rank_table(o, req, &pd, paces, np, rg, BY_REP, rep_view ? &none : &df);
+        rank_table(o, req, &pd, paces, np, rg, BY_REP, &df);
         buf_puts(o, "</div><div>");
-        if (!rep_view) rank_table(o, req, &pd, paces, np, rg, BY_TEAM, &none);
+        rank_table(o, req, &pd, paces, np, rg, BY_TEAM, &none);
         buf_puts(o, "</div></div></div>\n");
     }
 out:

@@ -88,7 +88,9 @@ void page_budget(web_req *req, web_resp *resp)
         bl[i] = (svg_budget_line){r.lines[i].name ? r.lines[i].name : page_category_name(&pd, r.lines[i].category),
                                   (double)r.lines[i].allocated, (double)r.lines[i].committed,
                                   (double)r.lines[i].spent, r.lines[i].overrun};
+    buf_puts(o, "<div class=\"scroll\">");
     svg_budget(o, req->lang, bl, r.nlines, _("Budget"));
+    buf_puts(o, "</div>");
     free(bl);
     buf_puts(o, "<div class=\"legend\"><span><i class=\"k-alloc\"></i>");
     web_html(o, _("allocated"));

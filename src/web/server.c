@@ -579,6 +579,9 @@ static enum MHD_Result respond(srv *s, struct MHD_Connection *c, req_ctx *rc, co
     req.path = url;
     req.method = web_method_parse(rc->method);
     req.route = rc->route;
+    /* the route's {params}, decoded, for web_param */
+    char param_scratch[WEB_URL_MAX + 64];
+    if (rc->route) web_path_match(rc->route->pattern, url, &req, param_scratch, sizeof param_scratch);
     req.db_url = s->cfg.db_url;
     char *nonce = auth_random(16);
     req.nonce = nonce;
@@ -720,6 +723,9 @@ static enum MHD_Result respond(srv *s, struct MHD_Connection *c, req_ctx *rc, co
             free(copy);
             given = form;
         }
+        /* an upload form (multipart): its token travels in the query string */
+        if (!given && ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
+            given = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "csrf");
         const char *want = have_user ? csrf_session : MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "sp_csrf");
         if (!ct_eq(given, want)) {
             ret = send_error(s, c, rc, &req, 403, "csrf",

@@ -84,6 +84,21 @@ def run(*args, stdin=None, check=True):
 
 # ---- WebDriver ----
 
+W3C_ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
+
+
+def elem_id(e):
+    if isinstance(e, dict):
+        for k in (W3C_ELEMENT, 'ELEMENT'):
+            if k in e:
+                return e[k]
+    raise RuntimeError('webdriver: not an element: %r' % (e,))
+
+
+def elem(eid):
+    """An element reference to pass to execute/sync."""
+    return {W3C_ELEMENT: eid, 'ELEMENT': eid}
+
 class Driver:
     def __init__(self, port):
         self.base = 'http://127.0.0.1:%d' % port
@@ -119,8 +134,7 @@ class Driver:
 
     def find(self, css, many=False):
         r = self.s('POST', '/elements' if many else '/element', {'using': 'css selector', 'value': css})
-        key = 'element-6066-11e4-a52e-4f735466cecb'
-        return [e[key] for e in r] if many else r[key]
+        return [elem_id(e) for e in r] if many else elem_id(r)
 
     def exists(self, css):
         return len(self.find(css, many=True)) > 0
@@ -274,8 +288,8 @@ def flows(d, base, db):
     if not sel:
         fail('tasks: no status form')
     else:
-        sid = d.js('return arguments[0].id;', {'element-6066-11e4-a52e-4f735466cecb': sel[0]})
-        cur = d.js('return arguments[0].value;', {'element-6066-11e4-a52e-4f735466cecb': sel[0]})
+        sid = d.js('return arguments[0].id;', elem(sel[0]))
+        cur = d.js('return arguments[0].value;', elem(sel[0]))
         new = 'blocked' if cur != 'blocked' else 'doing'
         d.click(d.find('#%s option[value=%s]' % (sid, new)))   # the page script submits the form
         wait_for(d, '.notice.ok')
@@ -296,7 +310,7 @@ def flows(d, base, db):
     if not stale_rows:
         fail('follow-ups: no stale follow-up listed')
     else:
-        rid = d.js('return arguments[0].id;', {'element-6066-11e4-a52e-4f735466cecb': stale_rows[0]})
+        rid = d.js('return arguments[0].id;', elem(stale_rows[0]))
         screenshot(d, 'followups')
         d.click(d.find('#%s button.log-visit' % rid))
         wait_for(d, '.notice.ok')
@@ -388,6 +402,11 @@ if __name__ == '__main__':
     try:
         rc = main()
     except SystemExit as e:
+        log('FAIL: %s' % e)
+        rc = 1
+    except Exception as e:   # a WebDriver or HTTP failure: report it, stop the processes
+        import traceback
+        traceback.print_exc()
         log('FAIL: %s' % e)
         rc = 1
     finally:
