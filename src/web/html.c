@@ -341,6 +341,7 @@ const char web_css[] =
     "table.stale th:first-child{width:40%}table.stale th:nth-child(2),table.stale th:nth-child(3){width:14%}"
     "table.stale th:nth-child(4){width:8%}\n"
     "form.filters{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:end;margin:0 0 14px}\n"
+    "form.compare{margin-top:14px}\n"
     "form.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--mute)}\n"
     "input,select,textarea,button{font:inherit;font-size:14px}\n"
     "input,select,textarea{border:1px solid #b8c2cc;border-radius:4px;padding:5px 7px;background:#fff}\n"

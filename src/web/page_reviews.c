@@ -80,7 +80,7 @@ static void history(buf_t *o, const web_req *req, const page_data *pd)
         int a = fa ? atoi(fa) : latest - 1, b = fb ? atoi(fb) : latest;
         if (a < 1 || a > latest) a = latest - 1;
         if (b < 1 || b > latest) b = latest;
-        buf_puts(o, "<form class=\"filters noprint\" method=\"get\" action=\"/reviews#history\"><label>");
+        buf_puts(o, "<form class=\"filters noprint compare\" method=\"get\" action=\"/reviews#history\"><label>");
         web_html(o, _("from version"));
         buf_puts(o, "<select name=\"from\">");
         for (int k = 1; k <= latest; k++) buf_printf(o, "<option%s>%d</option>", k == a ? " selected" : "", k);
@@ -99,14 +99,29 @@ static void history(buf_t *o, const web_req *req, const page_data *pd)
             plan_diff(pa, pb, &d);
             if (!d.n) html_notice(o, "info", _("The two versions are the same."));
             else {
-                buf_puts(o, "<div class=\"scroll\"><table class=\"diff\"><tbody>");
+                static const char *const entities[DENT_COUNT] = {
+                    N_("plan"),     N_("team"),       N_("member"),     N_("goal"),        N_("PEST factor"),
+                    N_("persona"),  N_("capability"), N_("strategy"),   N_("task"),        N_("budget"),
+                    N_("budget category"), N_("tier"), N_("alert thresholds"), N_("notify channel")};
+                static const char *const kinds[DIFF_KIND_COUNT] = {N_("added"), N_("removed"), N_("changed")};
+                buf_puts(o, "<div class=\"scroll\"><table class=\"diff\"><thead><tr><th></th><th>");
+                web_html(o, _("what"));
+                buf_puts(o, "</th><th>");
+                web_html(o, _("before"));
+                buf_puts(o, "</th><th>");
+                web_html(o, _("after"));
+                buf_puts(o, "</th></tr></thead><tbody>");
                 for (size_t i = 0; i < d.n; i++) {
                     const sp_diff_change *c = &d.v[i];
-                    static const char *const kinds[DIFF_KIND_COUNT] = {"+", "−", "~"};
-                    buf_printf(o, "<tr><td>%s</td><td>", kinds[c->kind]);
-                    web_html(o, diff_entity_name(c->entity));
+                    buf_puts(o, "<tr><td>");
+                    web_html(o, _(kinds[c->kind]));
+                    buf_puts(o, "</td><td>");
+                    web_html(o, (unsigned)c->entity < DENT_COUNT ? _(entities[c->entity]) : "");
                     buf_puts(o, " ");
-                    web_html(o, c->id);
+                    /* a goal by its name in the newer version, else its id */
+                    const sp_goal *g = c->entity == DENT_GOAL ? plan_find_goal(pb, c->id) : NULL;
+                    if (!g && c->entity == DENT_GOAL) g = plan_find_goal(pa, c->id);
+                    web_html(o, g && g->name && *g->name ? g->name : c->id);
                     if (c->field) {
                         buf_puts(o, " · ");
                         web_html(o, c->field);

@@ -279,17 +279,17 @@ static void me(web_req *req, web_resp *resp)
 
 static const web_field_spec login_get_fields[] = {
     {.name = "next", .type = WF_TEXT, .max_len = 512},
-    {NULL},
+    {.name = NULL},
 };
 static const web_field_spec login_post_fields[] = {
     {.name = "login", .type = WF_TEXT, .required = true, .max_len = AUTH_LOGIN_MAX},
     {.name = "password", .type = WF_TEXT, .required = true, .max_len = AUTH_PASSWORD_MAX},
     {.name = "next", .type = WF_TEXT, .max_len = 512},
-    {NULL},
+    {.name = NULL},
 };
 static const web_field_spec logout_fields[] = {
     {.name = "everywhere", .type = WF_BOOL},
-    {NULL},
+    {.name = NULL},
 };
 
 const web_route web_core_routes[] = {

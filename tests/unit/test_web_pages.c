@@ -6,7 +6,7 @@
  * a rep sees their own records and gets "not found" for anyone else's,
  * logging a visit removes that stale follow-up, changing a task's status
  * is stored, and an import with a bad line lists the line and writes
- * nothing.
+ * nothing; on an empty workspace every page says what to do first.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -331,12 +331,40 @@ static void test_writes(void **state)
     err_free(&err);
 }
 
+/* an empty workspace: every page answers and says what to do first */
+static void test_empty_workspace(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof path, "%s/empty.db", dir);
+    sp_err err = SP_ERR_INIT;
+    sp_store *empty = store_open(path, STORE_CREATE, &err);
+    assert_non_null(empty);
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        if (str_eq(pages[i], "/imports")) continue;   /* the form itself is what to do */
+        call c;
+        call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_ZH, pages[i]);
+        c.req.store = empty;
+        handler_of(pages[i], WEB_GET)(&c.req, &c.resp);
+        const char *s = buf_cstr(&c.resp.body);
+        if (c.resp.status != 200 || !strstr(s, "class=\"empty\"") || !strstr(s, "salesplan ")) {
+            fprintf(stderr, "%s on an empty workspace: %d\n%s\n", pages[i], c.resp.status, s);
+            fail();
+        }
+        assert_safe(pages[i], s);
+        call_free(&c);
+    }
+    store_close(empty);
+    err_free(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_page_escapes),
         cmocka_unit_test(test_rep_scope),
         cmocka_unit_test(test_writes),
+        cmocka_unit_test(test_empty_workspace),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
