@@ -205,6 +205,12 @@ static void month_ticks(buf_t *out, sp_day a, sp_day b, double L, double pw, dou
 {
     int y, m, d;
     day_to_ymd(a, &y, &m, &d);
+    bool mid = d != 1;
+    if (mid) {   /* the month the chart starts in, at its left edge */
+        char lab[16];
+        snprintf(lab, sizeof lab, "%04d-%02d", y, m);
+        text_at(out, L + 2, top - 4, "start", "font-size=\"10\" fill=\"" C_AXIS "\"", lab);
+    }
     sp_day t = d == 1 ? a : day_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
     double span = (double)(b - a + 1);
     int count = 0;
@@ -214,7 +220,7 @@ static void month_ticks(buf_t *out, sp_day a, sp_day b, double L, double pw, dou
         buf_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"%s\"/>", px, px, top, bottom,
                    C_GRID);
         char lab[16];
-        if (m == 1 || count == 0) snprintf(lab, sizeof lab, "%04d-%02d", y, m);
+        if (m == 1 || (count == 0 && !mid)) snprintf(lab, sizeof lab, "%04d-%02d", y, m);
         else snprintf(lab, sizeof lab, "%02d", m);
         text_at(out, px + 2, top - 4, "start", "font-size=\"10\" fill=\"" C_AXIS "\"", lab);
         x = day_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
@@ -239,6 +245,7 @@ void svg_gantt(buf_t *out, sp_lang lang, const svg_gantt_task *t, size_t n, sp_d
     }
     if (today != SP_DAY_NONE && today > b && today - b < 62) b = today;
     if (today != SP_DAY_NONE && today < a && a - today < 62) a = today;
+    b += 4;   /* room for a milestone's diamond at the end */
     double pw = W - L - R, span = (double)(b - a + 1);
     month_ticks(out, a, b, L, pw, top, H - 4);
     buf_puts(out, "<defs><marker id=\"arr\" viewBox=\"0 0 8 8\" refX=\"7\" refY=\"4\" markerWidth=\"7\" "
