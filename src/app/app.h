@@ -36,8 +36,10 @@
 #include "../core/metrics.h"
 #include "../core/pace.h"
 #include "../core/plan.h"
+#include "../core/plandiff.h"
 #include "../core/records.h"
 #include "../core/schedule.h"
+#include "../io/plan_show.h"
 #include "../store/store.h"
 #include "../util/i18n.h"
 #include "../util/util.h"
@@ -416,5 +418,168 @@ void app_budget_free(sp_budget_res *res);
 /* app_budget_json: {"plan", "as_of", "period", "total", "overrun_above",
  * "categories", "totals", "strategies"}. */
 void app_budget_json(const sp_budget_res *res, buf_t *out);
+
+/* ---- plans: list, the plan table, versions, diff ---- */
+/* A plan is shared by everyone who may see it: no scope narrows these. */
+
+typedef struct sp_plan_list_res {
+    sp_plan_info *v;                 /* one per plan (its latest version) */
+    size_t n;
+} sp_plan_list_res;
+
+/* app_plan_list: the plans of the workspace. Free with app_plan_list_free. */
+bool app_plan_list(const sp_app_req *rq, sp_plan_list_res *res, sp_err *err);
+void app_plan_list_free(sp_plan_list_res *res);
+/* app_plan_list_json: {"plans": [{"id", "name", "version", "created_at", "reason"}]}. */
+void app_plan_list_json(const sp_plan_list_res *res, buf_t *out);
+
+typedef struct sp_plan_show_req {
+    sp_app_req r;
+    int step;                        /* 1..PLAN_SHOW_STEPS, 0: every step */
+    sp_show_format format;           /* text, Markdown, printable HTML */
+} sp_plan_show_req;
+
+typedef struct sp_plan_show_res {
+    sp_plan *plan;                   /* owned */
+    buf_t text;                      /* the rendered plan table */
+} sp_plan_show_res;
+
+/* app_plan_show: the plan table of the plan (required) in the request's
+ * language. Free with app_plan_show_free. */
+bool app_plan_show(const sp_plan_show_req *rq, sp_plan_show_res *res, sp_err *err);
+void app_plan_show_free(sp_plan_show_res *res);
+
+typedef struct sp_plan_versions_res {
+    char *id;                        /* the plan */
+    sp_plan_info *v;                 /* oldest first */
+    size_t n;
+} sp_plan_versions_res;
+
+/* app_plan_versions: every stored version of the request's plan (or the
+ * only one). A plan without versions is SP_ENOTFOUND. */
+bool app_plan_versions(const sp_app_req *rq, sp_plan_versions_res *res, sp_err *err);
+void app_plan_versions_free(sp_plan_versions_res *res);
+/* app_plan_versions_json: {"plan", "versions": [{"version", "name", "created_at", "reason"}]}. */
+void app_plan_versions_json(const sp_plan_versions_res *res, buf_t *out);
+
+typedef struct sp_plan_diff_req {
+    sp_app_req r;
+    int v1, v2;                      /* versions, from 1 */
+} sp_plan_diff_req;
+
+typedef struct sp_plan_diff_res {
+    char *id;
+    int v1, v2;
+    sp_lang lang;                    /* of the change lines */
+    sp_plan *a, *b;                  /* owned: the two versions */
+    sp_plan_diff d;
+    const char *reason;              /* why v2 was stored (borrowed from infos), may be NULL */
+    sp_plan_info *infos;
+    size_t ninfos;
+} sp_plan_diff_res;
+
+/* app_plan_diff: what changed from v1 to v2. Free with app_plan_diff_free. */
+bool app_plan_diff(const sp_plan_diff_req *rq, sp_plan_diff_res *res, sp_err *err);
+void app_plan_diff_free(sp_plan_diff_res *res);
+/* app_plan_diff_text: one change as a readable line in the thread's
+ * language (no newline), appended to out. */
+void app_plan_diff_text(const sp_diff_change *c, buf_t *out);
+/* app_plan_diff_json: {"plan", "from", "to", "reason", "changes": […]}. */
+void app_plan_diff_json(const sp_plan_diff_res *res, buf_t *out);
+
+/* ---- reviews (SPEC §1 step 6) ---- */
+
+#define APP_REVIEW_TEXT_MAX 4000     /* bytes per cause / lesson / action */
+#define APP_REVIEW_ITEMS_MAX 20      /* causes (lessons, actions) per review */
+
+/* app_review_item_check: one cause (lesson, action) text, the count-th of
+ * its kind: at most APP_REVIEW_TEXT_MAX bytes of UTF-8 on one line, at
+ * most APP_REVIEW_ITEMS_MAX per kind; what names it in the message
+ * ("--cause"). false with SP_EUSAGE. */
+bool app_review_item_check(const char *what, const char *s, int count, sp_err *err);
+
+typedef struct sp_review_add_req {
+    sp_app_req r;
+    const char *period;              /* required: 2026-10, 2026-Q3 … */
+    const char *goal_id;             /* may be NULL */
+    const char *const *causes, *const *lessons, *const *actions;
+    size_t ncauses, nlessons, nactions;   /* at least one item in all */
+    int plan_version;                /* the version it led to; 0 none */
+} sp_review_add_req;
+
+typedef struct sp_review_add_res {
+    int64_t id;
+    bool bad_param;
+} sp_review_add_res;
+
+/* app_review_add: records a review of the plan (required) in one
+ * transaction (st opened for writing); *res->id its id. An unknown goal or
+ * version is SP_ENOTFOUND; empty or bad items SP_EUSAGE. */
+bool app_review_add(const sp_review_add_req *rq, sp_review_add_res *res, sp_err *err);
+
+typedef struct sp_review_list_req {
+    sp_app_req r;
+    const char *period;              /* NULL: every review */
+} sp_review_list_req;
+
+typedef struct sp_review_list_res {
+    char *plan_id;
+    sp_review *v;                    /* oldest first */
+    size_t n;
+    bool bad_param;
+} sp_review_list_res;
+
+bool app_review_list(const sp_review_list_req *rq, sp_review_list_res *res, sp_err *err);
+void app_review_list_free(sp_review_list_res *res);
+/* app_review_list_json: {"plan", "reviews": [{"id", "period", "goal",
+ * "causes": [], "lessons": [], "actions": [], "plan_version", "created_at"}]}. */
+void app_review_list_json(const sp_review_list_res *res, buf_t *out);
+
+/* ---- actuals of manual goals ---- */
+
+typedef struct sp_actual_req {
+    sp_app_req r;
+    const char *goal_id;
+    sp_day on;
+    int64_t value;                   /* hundredths of the goal's unit */
+} sp_actual_req;
+
+typedef struct sp_actual_res {
+    sp_app_notes notes;              /* the day outside the goal's period */
+} sp_actual_res;
+
+/* app_actual_set: the manual actual of a goal on a day (replacing that
+ * day's), in one transaction. A goal that does not exist or is outside the
+ * caller's scope is SP_ENOTFOUND; a goal whose metric is computed is
+ * SP_EINVAL. Free with app_actual_free. */
+bool app_actual_set(const sp_actual_req *rq, sp_actual_res *res, sp_err *err);
+void app_actual_free(sp_actual_res *res);
+
+/* ---- activities: log a visit or call ---- */
+
+typedef struct sp_activity_add_req {
+    sp_app_req r;
+    const char *customer_id;
+    sp_actkind kind;                 /* visit, call, e-mail, meeting, other */
+    sp_day on;                       /* SP_DAY_NONE: the request's as-of date (today) */
+    const char *rep;                 /* NULL: the customer's owner (SCOPE_REP: the rep) */
+    const char *id;                  /* NULL: a new id "act-<customer>-<date>-<n>" */
+} sp_activity_add_req;
+
+typedef struct sp_activity_add_res {
+    char *id;                        /* the activity's id */
+    char *rep;                       /* who it is logged for */
+    sp_day on;
+    bool bad_param;
+} sp_activity_add_res;
+
+/* app_activity_add: stores one activity of a customer in one transaction
+ * (st opened for writing), so the stale follow-up it answers is gone from
+ * the next alerts. A customer that does not exist, or (SCOPE_REP,
+ * SCOPE_GROUPS) is not owned by someone in the scope, is SP_ENOTFOUND
+ * alike; a rep scope logs only for the rep itself. A day after today is
+ * SP_EUSAGE. Free with app_activity_add_free. */
+bool app_activity_add(const sp_activity_add_req *rq, sp_activity_add_res *res, sp_err *err);
+void app_activity_add_free(sp_activity_add_res *res);
 
 #endif

@@ -174,6 +174,15 @@ const sp_command sp_commands[] = {
         "For goals with metric manual only: VALUE is a number with at most 2 decimals\n"
         "(the unit of the goal's target). A second value on the same day replaces it.\n"),
      true},
+    {"activity add", activity_add_cmd, N_("log a visit, call, e-mail or meeting with a customer"),
+     N_("Usage: salesplan activity add CUSTOMER [--kind visit|call|email|meeting|other] [--on DATE]\n"
+        "                             [--rep ID] [--id ID]\n"
+        "Records one activity with customer CUSTOMER (its id): a visit by default, on\n"
+        "DATE (default today in the plan's time zone; never after today), by rep ID\n"
+        "(default the customer's owner). The stale follow-up it answers is gone from\n"
+        "the next 'alerts'. --id sets the activity's id (an existing id is replaced);\n"
+        "by default a new one is made. Prints the id.\n"),
+     true},
     {"plan versions", plan_versions_cmd, N_("list the stored versions of a plan"),
      N_("Usage: salesplan plan versions [ID] [--format table|json]\n"),
      false},

@@ -222,6 +222,7 @@ int task_set_cmd(sp_cli *cli, int argc, char **argv);
 int review_add_cmd(sp_cli *cli, int argc, char **argv);
 int review_list_cmd(sp_cli *cli, int argc, char **argv);
 int actual_cmd(sp_cli *cli, int argc, char **argv);
+int activity_add_cmd(sp_cli *cli, int argc, char **argv);
 int plan_versions_cmd(sp_cli *cli, int argc, char **argv);
 int plan_diff_cmd(sp_cli *cli, int argc, char **argv);
 int report_cmd(sp_cli *cli, int argc, char **argv);

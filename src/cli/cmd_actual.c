@@ -94,39 +94,24 @@ int actual_cmd(sp_cli *cli, int argc, char **argv)
     if (!parse_hundredths(value_text, &value))
         return cli_usage_error("actual", _("VALUE '%s' is not a number with at most 2 decimals"), value_text);
 
-    sp_store *st;
-    sp_plan *plan;
-    if (cli_open_plan(cli, true, &st, &plan)) return 1;
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_actual_req rq = {.goal_id = goal_id, .on = on, .value = value};
+    cli_app_req(cli, st, SP_DAY_NONE, &rq.r);
+    sp_actual_res res;
+    memset(&res, 0, sizeof res);
     sp_err err = SP_ERR_INIT;
     int rc = 0;
-    const sp_goal *g = plan_find_goal(plan, goal_id);
-    if (!g) {
-        fprintf(stderr, _("salesplan: plan %s has no goal '%s'\n"), plan->id, goal_id);
-        rc = 1;
-        goto done;
-    }
-    if (g->metric != MET_MANUAL) {
-        fprintf(stderr,
-                _("salesplan: goal '%s' has metric %s: its actual is computed from the imported data; "
-                  "only goals with metric manual take entered actuals\n"),
-                goal_id, sp_metrics[g->metric].name);
-        rc = 1;
-        goto done;
-    }
-    if (!period_contains(plan->period, on) && !period_contains(g->period, on))
-        fprintf(stderr, _("salesplan: warning: %s is outside the goal's period %s\n"), on_text,
-                g->period_text ? g->period_text : "");
-    if (!st->ops->begin(st, &err) || !st->ops->actual_set(st, plan->id, goal_id, on, value, &err) ||
-        !st->ops->commit(st, &err)) {
-        st->ops->rollback(st);
+    bool ok = app_actual_set(&rq, &res, &err);
+    cli_print_notes(&res.notes, NULL); /* a day outside the goal's period */
+    if (!ok) {
         rc = cli_fail(&err);
-        goto done;
+    } else {
+        char vb[40], db[16];
+        printf(_("goal %s: actual %s on %s recorded\n"), goal_id, hundredths_text(value, vb, sizeof vb),
+               day_format(on, db));
     }
-    char vb[40], db[16];
-    printf(_("goal %s: actual %s on %s recorded\n"), goal_id, hundredths_text(value, vb, sizeof vb),
-           day_format(on, db));
-done:
-    plan_free(plan);
+    app_actual_free(&res);
     store_close(st);
     err_free(&err);
     return rc;

@@ -155,22 +155,19 @@ int plan_list_cmd(sp_cli *cli, int argc, char **argv)
     sp_store *st = cli_open_store(cli, false);
     if (!st) return 1;
     sp_err err = SP_ERR_INIT;
-    sp_plan_info *v = NULL;
+    sp_app_req rq;
+    cli_app_req(cli, st, SP_DAY_NONE, &rq);
+    sp_plan_list_res res = {NULL, 0};
+    const sp_plan_info *v = NULL;
     size_t n = 0;
     int rc = 0;
-    if (!st->ops->plan_list(st, &v, &n, &err)) {
+    if (!app_plan_list(&rq, &res, &err)) {
         rc = cli_fail(&err);
-    } else if (fmt == FMT_JSON) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(arr, json_pack("{s:s, s:s, s:i, s:s, s:s?}", "id", v[i].id, "name", v[i].name,
-                                                 "version", v[i].version, "created_at", v[i].created_at,
-                                                 "reason", v[i].reason));
-        json_t *o = json_pack("{s:o}", "plans", arr);
-        char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        puts(s);
-        free(s);
-        json_decref(o);
+    } else if ((v = res.v, n = res.n, fmt == FMT_JSON)) {
+        buf_t b = BUF_INIT;
+        app_plan_list_json(&res, &b);
+        fputs(buf_cstr(&b), stdout);
+        buf_free(&b);
     } else if (n == 0) {
         puts(_("no plans yet: import one with 'salesplan plan import FILE'"));
     } else {
@@ -190,7 +187,7 @@ int plan_list_cmd(sp_cli *cli, int argc, char **argv)
         buf_free(&b);
         tableout_free(t);
     }
-    plan_info_free(v, n);
+    app_plan_list_free(&res);
     store_close(st);
     err_free(&err);
     return rc;

@@ -73,14 +73,18 @@ int plan_show_cmd(sp_cli *cli, int argc, char **argv)
     if (optind < argc) cli->plan_id = argv[optind];
     if (out_path && !*out_path) return cli_usage_error("plan show", "%s", _("-o needs a file name"));
 
-    sp_store *st = NULL;
-    sp_plan *plan = NULL;
-    if (cli_open_plan(cli, true, &st, &plan)) return 1;
-    buf_t out = BUF_INIT;
-    plan_show(plan, step, fmt, &out);
-    int rc = write_out(out_path, &out) ? 0 : 1;
-    buf_free(&out);
-    plan_free(plan);
+    sp_store *st = cli_open_store(cli, false);
+    if (!st) return 1;
+    sp_plan_show_req rq = {.step = step, .format = fmt};
+    cli_app_req(cli, st, SP_DAY_NONE, &rq.r);
+    sp_plan_show_res res;
+    memset(&res, 0, sizeof res);
+    sp_err err = SP_ERR_INIT;
+    int rc;
+    if (!app_plan_show(&rq, &res, &err)) rc = cli_fail(&err);
+    else rc = write_out(out_path, &res.text) ? 0 : 1;
+    app_plan_show_free(&res);
+    err_free(&err);
     store_close(st);
     return rc;
 }

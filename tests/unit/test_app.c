@@ -290,6 +290,266 @@ static void test_alerts_groups_scope(void **state)
     err_free(&err);
 }
 
+/* ---- tasks ---- */
+
+static void test_tasks_scope(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_tasks_req rq = {0};
+    req_init(&rq.r);
+    sp_tasks_res all;
+    memset(&all, 0, sizeof all);
+    assert_true(app_tasks(&rq, &all, &err));
+    assert_true(all.n >= 1);
+    /* bench-select: owned by r001, r004 collaborates */
+    const char *const who[] = {"r001", "r004", "r002"};
+    const size_t want[] = {all.n, all.n, 0};
+    for (size_t k = 0; k < 3; k++) {
+        rq.r.scope = rep_scope(who[k]);
+        sp_tasks_res mine;
+        memset(&mine, 0, sizeof mine);
+        assert_true(app_tasks(&rq, &mine, &err));
+        assert_int_equal(mine.n, want[k]);
+        buf_t out = BUF_INIT;
+        app_tasks_json(&mine, &out);
+        if (want[k] == 0) {
+            assert_null(strstr(buf_cstr(&out), "bench-select")); /* nor in the critical paths */
+        }
+        buf_free(&out);
+        app_tasks_free(&mine);
+    }
+    app_tasks_free(&all);
+    err_free(&err);
+}
+
+/* ---- funnel, tiers, budget ---- */
+
+static void test_funnel_tiers_budget_scope(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_funnel_req fq = {.goal_id = "revenue"};
+    req_init(&fq.r);
+    sp_funnel_res fr;
+    memset(&fr, 0, sizeof fr);
+    assert_true(app_funnel(&fq, &fr, &err));
+    buf_t out = BUF_INIT;
+    app_funnel_json(&fr, &out);
+    assert_non_null(strstr(buf_cstr(&out), "{\"goal\": \"revenue\""));
+    buf_free(&out);
+    app_funnel_free(&fr);
+    /* a rep who owns no revenue goal: as if it did not exist */
+    fq.r.scope = rep_scope("r002");
+    memset(&fr, 0, sizeof fr);
+    assert_false(app_funnel(&fq, &fr, &err));
+    assert_true(fr.bad_param);
+    assert_non_null(strstr(buf_cstr(&err.msg), "no goal 'revenue'"));
+    app_funnel_free(&fr);
+    err_clear(&err);
+
+    sp_tiers_req tq = {.since = SP_DAY_NONE};
+    req_init(&tq.r);
+    sp_tiers_res tr;
+    memset(&tr, 0, sizeof tr);
+    assert_true(app_tiers(&tq, &tr, &err));
+    assert_true(tr.rep.customers > 0);
+    app_tiers_free(&tr);
+    tq.r.scope = rep_scope("r002");
+    memset(&tr, 0, sizeof tr);
+    assert_false(app_tiers(&tq, &tr, &err));
+    assert_int_equal(err.cls, SP_EFORBIDDEN);
+    app_tiers_free(&tr);
+    err_clear(&err);
+
+    sp_budget_req bq;
+    req_init(&bq.r);
+    sp_budget_res br;
+    memset(&br, 0, sizeof br);
+    assert_true(app_budget(&bq, &br, &err));
+    app_budget_json(&br, &out);
+    assert_non_null(strstr(buf_cstr(&out), "\"categories\": ["));
+    buf_free(&out);
+    app_budget_free(&br);
+    static const char *const mfg[] = {"mfg"};
+    bq.r.scope = (sp_scope){SCOPE_GROUPS, NULL, mfg, 1};
+    memset(&br, 0, sizeof br);
+    assert_false(app_budget(&bq, &br, &err));
+    assert_int_equal(err.cls, SP_EFORBIDDEN);
+    app_budget_free(&br);
+    err_free(&err);
+}
+
+/* ---- plans and reviews ---- */
+
+static void test_plans_and_reviews(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_app_req rq;
+    req_init(&rq);
+    sp_plan_list_res pl = {NULL, 0};
+    assert_true(app_plan_list(&rq, &pl, &err));
+    assert_int_equal(pl.n, 1);
+    buf_t out = BUF_INIT;
+    app_plan_list_json(&pl, &out);
+    assert_non_null(strstr(buf_cstr(&out), "\"id\": \"fy2026\""));
+    buf_clear(&out);
+    app_plan_list_free(&pl);
+
+    sp_plan_versions_res pv;
+    memset(&pv, 0, sizeof pv);
+    assert_true(app_plan_versions(&rq, &pv, &err));
+    assert_int_equal(pv.n, 2); /* the demo stores two versions */
+    app_plan_versions_free(&pv);
+
+    /* the diff's lines in the request's language */
+    sp_plan_diff_req dq = {.v1 = 1, .v2 = 2};
+    req_init(&dq.r);
+    dq.r.lang = LANG_ZH;
+    sp_plan_diff_res dr;
+    memset(&dr, 0, sizeof dr);
+    assert_true(app_plan_diff(&dq, &dr, &err));
+    assert_true(dr.d.n >= 1);
+    app_plan_diff_json(&dr, &out);
+    assert_non_null(strstr(buf_cstr(&out), "\"text\": \"目标"));
+    assert_int_equal(i18n_lang(), LANG_EN);
+    buf_clear(&out);
+    app_plan_diff_free(&dr);
+
+    sp_plan_show_req sq = {.step = 1, .format = SHOW_HTML};
+    req_init(&sq.r);
+    sp_plan_show_res sr;
+    memset(&sr, 0, sizeof sr);
+    assert_true(app_plan_show(&sq, &sr, &err));
+    assert_non_null(strstr(buf_cstr(&sr.text), "<html"));
+    app_plan_show_free(&sr);
+
+    /* a review with several causes, listed back as arrays */
+    const char *causes[] = {"two deals slipped", "a rep left"};
+    const char *actions[] = {"weekly funnel review"};
+    sp_review_add_req ra = {.period = "2026-05", .goal_id = "revenue", .causes = causes, .ncauses = 2,
+                            .actions = actions, .nactions = 1};
+    req_init(&ra.r);
+    sp_review_add_res rr = {0};
+    assert_true(app_review_add(&ra, &rr, &err));
+    assert_true(rr.id > 0);
+    ra.goal_id = "nope";
+    assert_false(app_review_add(&ra, &rr, &err));
+    assert_int_equal(err.cls, SP_ENOTFOUND);
+    err_clear(&err);
+    const char *bad[] = {"one\ntwo"};
+    ra.goal_id = NULL;
+    ra.causes = bad;
+    ra.ncauses = 1;
+    assert_false(app_review_add(&ra, &rr, &err));
+    assert_true(rr.bad_param);
+    err_clear(&err);
+    sp_review_list_req rl = {.period = "2026-05"};
+    req_init(&rl.r);
+    sp_review_list_res ls;
+    memset(&ls, 0, sizeof ls);
+    assert_true(app_review_list(&rl, &ls, &err));
+    assert_int_equal(ls.n, 1);
+    app_review_list_json(&ls, &out);
+    assert_non_null(strstr(buf_cstr(&out), "\"causes\": [\n        \"two deals slipped\",\n        \"a rep left\"\n      ]"));
+    buf_free(&out);
+    app_review_list_free(&ls);
+    err_free(&err);
+}
+
+/* ---- writes in a scope ---- */
+
+static void test_task_set_scope(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_task_set_req rq = {.task_id = "bench-select", .status = TASK_DOING, .progress = 40};
+    req_init(&rq.r);
+    rq.r.scope = rep_scope("r002"); /* not theirs: as if it did not exist */
+    sp_task_set_res res;
+    memset(&res, 0, sizeof res);
+    assert_false(app_task_set(&rq, &res, &err));
+    assert_int_equal(err.cls, SP_ENOTFOUND);
+    const char *msg = "the current version of plan fy2026 has no task 'bench-select'\n";
+    assert_string_equal(buf_cstr(&err.msg), msg);
+    app_task_set_free(&res);
+    err_clear(&err);
+    rq.task_id = "no-such-task";
+    assert_false(app_task_set(&rq, &res, &err));
+    assert_int_equal(err.cls, SP_ENOTFOUND);
+    app_task_set_free(&res);
+    err_clear(&err);
+    /* the collaborator may */
+    rq.task_id = "bench-select";
+    rq.r.scope = rep_scope("r004");
+    assert_true(app_task_set(&rq, &res, &err));
+    assert_int_equal(res.progress, 40);
+    app_task_set_free(&res);
+    sp_task_state *v = NULL;
+    size_t n = 0;
+    assert_true(st->ops->task_states(st, "fy2026", &v, &n, &err));
+    bool seen = false;
+    for (size_t i = 0; i < n; i++)
+        if (str_eq(v[i].task_id, "bench-select")) seen = v[i].status == TASK_DOING && v[i].progress == 40;
+    assert_true(seen);
+    task_states_free(v, n);
+    err_free(&err);
+}
+
+static void test_activity_add_scope(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    /* c00003 is r003's: r002 may not log for it, and is told it does not exist */
+    sp_activity_add_req rq = {.customer_id = "c00003", .kind = ACT_VISIT, .on = SP_DAY_NONE};
+    req_init(&rq.r);
+    rq.r.today = as_of;
+    rq.r.scope = rep_scope("r002");
+    sp_activity_add_res res;
+    memset(&res, 0, sizeof res);
+    assert_false(app_activity_add(&rq, &res, &err));
+    assert_int_equal(err.cls, SP_ENOTFOUND);
+    assert_string_equal(buf_cstr(&err.msg), "no customer 'c00003'\n");
+    err_clear(&err);
+    rq.customer_id = "c99999";
+    assert_false(app_activity_add(&rq, &res, &err));
+    assert_string_equal(buf_cstr(&err.msg), "no customer 'c99999'\n");
+    err_clear(&err);
+    /* their own customer, logged for someone else: refused */
+    rq.customer_id = "c00002";
+    rq.rep = "r003";
+    assert_false(app_activity_add(&rq, &res, &err));
+    assert_int_equal(err.cls, SP_EFORBIDDEN);
+    err_clear(&err);
+    /* their own: stored for them, today */
+    rq.rep = NULL;
+    rq.kind = ACT_CALL;
+    assert_true(app_activity_add(&rq, &res, &err));
+    assert_string_equal(res.rep, "r002");
+    assert_int_equal(res.on, as_of);
+    sp_load_spec spec;
+    load_spec_init(&spec);
+    load_spec_want(&spec, TBL_ACTIVITIES, as_of, as_of);
+    sp_dataset *ds = dataset_new();
+    assert_true(st->ops->load(st, &spec, ds, &err));
+    bool found = false;
+    for (size_t i = 0; i < ds->activities.n; i++) {
+        sp_activity a = activity_at(ds, i);
+        if (str_eq(a.id, res.id))
+            found = str_eq(a.rep, "r002") && str_eq(a.customer_id, "c00002") && a.kind == ACT_CALL && a.occurred_on == as_of;
+    }
+    assert_true(found);
+    dataset_free(ds);
+    app_activity_add_free(&res);
+    /* never after today */
+    rq.on = as_of + 1;
+    assert_false(app_activity_add(&rq, &res, &err));
+    assert_true(res.bad_param);
+    app_activity_add_free(&res);
+    err_free(&err);
+}
+
 /* ---- language: the request's, per thread ---- */
 
 static void test_request_language(void **state)
@@ -428,6 +688,11 @@ int main(void)
         cmocka_unit_test(test_kpi_groups_scope),
         cmocka_unit_test(test_alerts_rep_scope),
         cmocka_unit_test(test_alerts_groups_scope),
+        cmocka_unit_test(test_tasks_scope),
+        cmocka_unit_test(test_funnel_tiers_budget_scope),
+        cmocka_unit_test(test_plans_and_reviews),
+        cmocka_unit_test(test_task_set_scope),
+        cmocka_unit_test(test_activity_add_scope),
         cmocka_unit_test(test_request_language),
         cmocka_unit_test(test_thread_languages),
         cmocka_unit_test(test_tz_matches_libc),
