@@ -715,6 +715,11 @@ static enum MHD_Result respond(srv *s, struct MHD_Connection *c, req_ctx *rc, co
             char *copy = xstrndup(rc->body.data, rc->body.len);
             web_field tmp[WEB_FIELDS_MAX];
             size_t k = web_form_parse(copy, tmp, WEB_FIELDS_MAX);
+            if (k == (size_t)-1) {
+                free(copy);
+                ret = send_error(s, c, rc, &req, 400, "invalid-field", _("too many fields, or a bad %-escape"));
+                goto out;
+            }
             for (size_t i = 0; k != (size_t)-1 && i < k; i++)
                 if (str_eq(tmp[i].name, "csrf")) {
                     form = xstrdup(tmp[i].value);
@@ -817,6 +822,14 @@ static const web_route *find_route(web_method m, const char *path, size_t *idx, 
     return found;
 }
 
+static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    size_t *n = cls;
+    *n += 2 + (key ? strlen(key) : 0) + (value ? strlen(value) : 0);
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size, void **con_cls)
 {
@@ -842,7 +855,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         memset(&none, 0, sizeof none);
         none.lang = LANG_EN;
         none.nonce = "none";
-        if (strlen(url) > WEB_URL_MAX) return send_error(s, c, rc, &none, 414, "uri-too-long", NULL);
+        size_t target = strlen(url);
+        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg_len, &target);
+        if (target > WEB_URL_MAX) return send_error(s, c, rc, &none, 414, "uri-too-long", NULL);
         if (MHD_get_connection_values(c, MHD_HEADER_KIND, NULL, NULL) > WEB_HEADERS_MAX)
             return send_error(s, c, rc, &none, 431, "headers-too-large", NULL);
         bool path_known = false;
@@ -992,6 +1007,7 @@ bool web_serve(const web_config *cfg, sp_err *err)
                             MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+                            MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
                             MHD_OPTION_END);
     if (!s->d) {
         err_set(err, SP_EIO, _("cannot listen on %s: %s"), cfg->listen ? cfg->listen : WEB_DEFAULT_LISTEN,
