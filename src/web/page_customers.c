@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "pages.h"
 
@@ -275,13 +274,18 @@ void page_followups(web_req *req, web_resp *resp)
     err_free(&err);
 }
 
-/* POST /activities: customer=ID kind=visit|call|meeting|email [date]. The
- * activity is the caller's when they are a rep, else the customer's
- * owner's; dated today unless date is given (not after today). */
+/* POST /activities: customer=ID kind=visit|call|meeting|email [date],
+ * through the app layer's activity add (the CLI's `activity add`): one
+ * transaction; the activity is the caller's when they are a rep, else the
+ * customer's owner's; dated today unless date is given (not after today).
+ * A customer outside the caller's scope is not found, as one that does
+ * not exist. */
 void page_activity_add(web_req *req, web_resp *resp)
 {
     page_data pd;
     sp_err err = SP_ERR_INIT;
+    sp_activity_add_res res;
+    memset(&res, 0, sizeof res);
     const char *cid = web_field_get(req, "customer"), *kind = web_field_get(req, "kind");
     const char *date = web_field_get(req, "date");
     if (!page_data_load(req, &pd, &err)) goto fail;
@@ -290,34 +294,32 @@ void page_activity_add(web_req *req, web_resp *resp)
         err_set(&err, SP_ENOTFOUND, _("no customer '%s'"), cid ? cid : "");
         goto fail;
     }
-    sp_actkind k = str_eq(kind, "call") ? ACT_CALL : str_eq(kind, "meeting") ? ACT_MEETING
-                   : str_eq(kind, "email") ? ACT_EMAIL : ACT_VISIT;
     sp_day on = pd.today;
     const char *why = NULL;
-    if (date && *date) {
-        if (!date_parse(date, &on, &why) || on > pd.today) {
-            err_set(&err, SP_EINVAL, _("bad date '%s'"), date);
-            goto fail;
-        }
-    }
-    const char *rep = page_is_rep(req) ? req->user->rep_id : c.owner;
-    char id[96], day[16];
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(id, sizeof id, "web-%s-%lld%06ld", day_format(on, day), (long long)ts.tv_sec, ts.tv_nsec / 1000);
-    sp_activity a = {id, rep, c.id, on, k};
-    /* one transaction: its commit refreshes the snapshot and the data version */
-    if (!req->store->ops->begin(req->store, &err)) goto fail;
-    if (!req->store->ops->upsert(req->store, TBL_ACTIVITIES, &a, &err) || !req->store->ops->commit(req->store, &err)) {
-        req->store->ops->rollback(req->store);
+    if (date && *date && (!date_parse(date, &on, &why) || on > pd.today)) {
+        err_set(&err, SP_EINVAL, _("bad date '%s'"), date);
         goto fail;
     }
+    sp_activity_add_req rq;
+    memset(&rq, 0, sizeof rq);
+    rq.r.st = req->store;
+    rq.r.plan_id = pd.plan ? pd.plan->id : NULL;
+    rq.r.as_of = SP_DAY_NONE;
+    rq.r.today = pd.today;
+    rq.r.scope = page_scope(req);
+    rq.r.lang = req->lang;
+    rq.customer_id = c.id;
+    rq.kind = str_eq(kind, "call") ? ACT_CALL : str_eq(kind, "meeting") ? ACT_MEETING
+              : str_eq(kind, "email") ? ACT_EMAIL : ACT_VISIT;
+    rq.on = on;
+    rq.rep = page_is_rep(req) ? req->user->rep_id : NULL;
+    if (!app_activity_add(&rq, &res, &err)) goto fail;
     web_redirect(resp, "/followups?ok=visit");
-    page_data_free(&pd);
-    err_free(&err);
-    return;
+    goto done;
 fail:
-    page_data_free(&pd);
     web_fail(req, resp, &err);
+done:
+    app_activity_add_free(&res);
+    page_data_free(&pd);
     err_free(&err);
 }
