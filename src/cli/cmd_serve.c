@@ -70,6 +70,7 @@ int serve_cmd(sp_cli *cli, int argc, char **argv)
         return cli_emit(&out);
     }
     cfg.db_url = store_default_url(cli->db);
+    cfg.today = cli_pinned_today();
     sp_err err = SP_ERR_INIT;
     int rc = web_serve(&cfg, &err) ? 0 : cli_fail(&err);
     err_free(&err);

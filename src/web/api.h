@@ -7,6 +7,23 @@
 
 #include "web.h"
 
-#define API_ROUTES
+extern const web_field_spec api_status_fields[], api_kpi_fields[], api_alerts_fields[], api_tasks_fields[],
+    api_plan_fields[], api_plan_asof_fields[];
+web_handler_fn api_status, api_kpi, api_alerts, api_tasks, api_task_patch, api_activities, api_plans;
+
+#define API_ROUTES                                                                                            \
+    {WEB_GET, "/api/v1/plans", api_plans, WEB_ANY_ROLE, false, WEB_API, api_plan_fields, 0, "the plans"},         \
+    {WEB_GET, "/api/v1/status", api_status, WEB_ANY_ROLE, false, WEB_API, api_status_fields, 0,                     \
+     "every goal in the caller's scope: target, actual, pace, projection, status (= salesplan status)"},     \
+    {WEB_GET, "/api/v1/kpi", api_kpi, WEB_ANY_ROLE, false, WEB_API, api_kpi_fields, 0,                           \
+     "a metric for a period, filter and breakdown (= salesplan kpi --format json)"},                         \
+    {WEB_GET, "/api/v1/alerts", api_alerts, WEB_ANY_ROLE, false, WEB_API, api_alerts_fields, 0,                     \
+     "the alerts in the caller's scope (= salesplan alerts --format json)"},                                 \
+    {WEB_GET, "/api/v1/tasks", api_tasks, WEB_ANY_ROLE, false, WEB_API, api_tasks_fields, 0,                       \
+     "the tasks in the caller's scope (= salesplan tasks --format json)"},                                   \
+    {WEB_PATCH, "/api/v1/tasks/{id}", api_task_patch, WEB_WRITERS, true, WEB_API, api_plan_fields, 4096,                \
+     "set a task's status and progress: {\"status\": \"done\", \"progress\": 100}"},                         \
+    {WEB_POST, "/api/v1/activities", api_activities, WEB_WRITERS, true, WEB_API, api_plan_asof_fields, 1024 * 1024,     \
+     "log activities: one record or {\"records\": [...]}, all or nothing (201)"},
 
 #endif

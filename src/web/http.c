@@ -445,7 +445,7 @@ size_t web_form_parse(char *s, web_field *out, size_t max)
         if (*p) {
             if (n == max) return (size_t)-1;
             char *eq = strchr(p, '=');
-            char *val = "";
+            char *val = p + strlen(p); /* no '=': the empty string, writable */
             if (eq) {
                 *eq = 0;
                 val = eq + 1;

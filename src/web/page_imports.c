@@ -29,12 +29,7 @@ static void upload_form(buf_t *o, const web_req *req, const char *cur)
     buf_puts(o, "<div class=\"card\"><h2>");
     web_html(o, _("Upload a CSV file"));
     buf_puts(o, "</h2><form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" data-progress "
-                "action=\"/imports");
-    if (pg.csrf) {
-        buf_puts(o, "?csrf=");
-        web_url(o, pg.csrf);   /* the body is multipart: the token also travels in the query */
-    }
-    buf_puts(o, "\">");
+                "action=\"/imports\">");
     html_csrf_field(o, &pg);
     buf_puts(o, "<label>");
     web_html(o, _("what the file holds"));

@@ -49,10 +49,7 @@ static const web_field_spec f_review_add[] = {
     {"action", WF_TEXT, false, false, 4000, 0, 0, NULL},
     END_F,
 };
-static const web_field_spec f_import[] = {
-    {"csrf", WF_TEXT, false, false, 200, 0, 0, NULL},
-    LANG_F, END_F,
-};
+static const web_field_spec f_import[] = {LANG_F, END_F};   /* table and file are in the multipart body */
 
 #define READERS WEB_ANY_ROLE
 #define LEADS (WEB_ROLE_MANAGER | WEB_ROLE_ADMIN)

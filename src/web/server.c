@@ -560,6 +560,24 @@ static bool check_fields(const web_route *r, const web_field *f, size_t n, bool 
     return true;
 }
 
+/* multipart_field: the value of the small text part `name` of a
+ * multipart/form-data body (malloc'ed), or NULL. Only for the CSRF token:
+ * the handler parses the rest itself. */
+static char *multipart_field(const char *body, size_t len, const char *name)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "name=\"%s\"", name);
+    const char *p = memmem(body, len, pat, strlen(pat));
+    if (!p) return NULL;
+    const char *end = body + len;
+    const char *v = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
+    if (!v) return NULL;
+    v += 4;
+    const char *e = memmem(v, (size_t)(end - v), "\r\n", 2);
+    if (!e || e - v > 128) return NULL;
+    return xstrndup(v, (size_t)(e - v));
+}
+
 static bool ct_eq(const char *a, const char *b)
 {
     if (!a || !b) return false;
@@ -579,10 +597,8 @@ static enum MHD_Result respond(srv *s, struct MHD_Connection *c, req_ctx *rc, co
     req.path = url;
     req.method = web_method_parse(rc->method);
     req.route = rc->route;
-    /* the route's {params}, decoded, for web_param */
-    char param_scratch[WEB_URL_MAX + 64];
-    if (rc->route) web_path_match(rc->route->pattern, url, &req, param_scratch, sizeof param_scratch);
     req.db_url = s->cfg.db_url;
+    req.today = s->cfg.today;
     char *nonce = auth_random(16);
     req.nonce = nonce;
     req.csrf = "";
@@ -620,6 +636,8 @@ static enum MHD_Result respond(srv *s, struct MHD_Connection *c, req_ctx *rc, co
     }
 
     const web_route *r = rc->route;
+    char scratch[WEB_URL_MAX + 64];
+    web_path_match(r->pattern, url, &req, scratch, sizeof scratch); /* the params (matched before) */
     req.store = worker_store(s, &err);
     if (!req.store && r->roles != WEB_PUBLIC) {
         fprintf(stderr, "salesplan serve: %s", buf_cstr(&err.msg));
@@ -728,9 +746,8 @@ static enum MHD_Result respond(srv *s, struct MHD_Connection *c, req_ctx *rc, co
             free(copy);
             given = form;
         }
-        /* an upload form (multipart): its token travels in the query string */
-        if (!given && ct && strncasecmp(ct, "multipart/form-data", 19) == 0)
-            given = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "csrf");
+        if (!given && ct && strncasecmp(ct, "multipart/form-data", 19) == 0 && rc->body.len)
+            given = form = multipart_field(rc->body.data, rc->body.len, "csrf");
         const char *want = have_user ? csrf_session : MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "sp_csrf");
         if (!ct_eq(given, want)) {
             ret = send_error(s, c, rc, &req, 403, "csrf",

@@ -19,6 +19,7 @@ typedef struct web_config {
     unsigned request_timeout;    /* seconds to receive a whole request (and keep-alive idle time) */
     bool secure_cookies;         /* behind TLS: cookies get Secure */
     FILE *log;                   /* access log (stderr) */
+    sp_day today;                /* the pinned clock, or SP_DAY_NONE */
 } web_config;
 
 #define WEB_DEFAULT_LISTEN "127.0.0.1:8080"

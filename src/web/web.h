@@ -132,7 +132,8 @@ typedef struct web_resp {
 } web_resp;
 
 typedef enum web_kind {
-    WEB_PAGE,   /* HTML: session cookie; no login → 303 to /login; POST forms need the CSRF field "csrf" */
+    WEB_PAGE,   /* HTML: session cookie; no login → 303 to /login; POST forms need the CSRF field "csrf"
+                 * (urlencoded or a multipart/form-data part named "csrf") */
     WEB_API,    /* JSON: bearer token or session (then X-CSRF-Token on writes); errors as problem+json */
     WEB_PLAIN,  /* text/plain machine endpoints (healthz, metrics): no cookies, no CSRF */
 } web_kind;
@@ -147,7 +148,7 @@ typedef struct web_route {
     unsigned roles;              /* WEB_PUBLIC or a set of web_role bits */
     bool writes;                 /* runs in one write transaction; needs CSRF when from a form */
     web_kind kind;
-    const web_field_spec *fields; /* query and form (urlencoded) fields, ended by {NULL}; NULL: none */
+    const web_field_spec *fields; /* query and form (urlencoded) fields, ended by {.name = NULL}; NULL: none */
     size_t max_body;             /* request body limit; 0: WEB_BODY_MAX_DEFAULT (no body for GET) */
     const char *summary;         /* one line, English (for --list-routes and openapi) */
 } web_route;
@@ -190,6 +191,7 @@ struct web_req {
     sp_store *store;             /* this worker's store handle */
     const char *db_url;          /* the workspace */
     void *server;                /* opaque: the server (for the core handlers) */
+    sp_day today;                /* the pinned clock ($SALESPLAN_TODAY at start), or SP_DAY_NONE */
 };
 
 /* web_param: the value of route param name ("id"), or NULL. */

@@ -158,9 +158,9 @@ def main():
     for role in ROLES:
         extra = []
         if role == 'rep':
-            extra = ['--rep', 'R01']
+            extra = ['--rep', 'r005']
         if role == 'manager':
-            extra = ['--groups', 'g1']
+            extra = ['--groups', 'mfg']
         sp('user', 'add', role + '1', '--role', role, '--password-stdin', *extra, stdin=PW + '\n')
         out = sp('token', 'add', role + '1', '--label', 'test').stdout.strip().splitlines()
         tokens[role] = out[-1]
@@ -195,12 +195,103 @@ def main():
     sys.exit(1 if fails else 0)
 
 
+def sql(q):
+    return subprocess.run(['sqlite3', DB, q], capture_output=True, text=True).stdout.strip()
+
+
+def api_checks(srv, tokens):
+    adm = {'Authorization': 'Bearer ' + tokens['admin']}
+    # the same JSON as the CLI, byte for byte
+    same = [
+        ('/api/v1/kpi?metric=revenue&period=2026&by=month&as_of=2026-06-30',
+         ['kpi', 'revenue', '--period', '2026', '--by', 'month', '--as-of', '2026-06-30']),
+        ('/api/v1/kpi?metric=win_rate&period=2026-Q1&by=rep,region&where=region:East%20China&as_of=2026-06-30',
+         ['kpi', 'win_rate', '--period', '2026-Q1', '--by', 'rep,region', '--where', 'region=East China', '--as-of', '2026-06-30']),
+        ('/api/v1/kpi?metric=deals_won&period=2026-H1&where=rep:r001&where=rep:r002&explain=1&limit=5&as_of=2026-06-30',
+         ['kpi', 'deals_won', '--period', '2026-H1', '--where', 'rep=r001', '--where', 'rep=r002', '--explain',
+          '--limit', '5', '--as-of', '2026-06-30']),
+        ('/api/v1/status?as_of=2026-06-30', ['status', '--as-of', '2026-06-30']),
+        ('/api/v1/alerts?as_of=2026-06-30', ['alerts', '--as-of', '2026-06-30']),
+        ('/api/v1/alerts?as_of=2026-06-30&kind=stale_followup', ['alerts', '--as-of', '2026-06-30', '--kind', 'stale_followup']),
+        ('/api/v1/tasks?as_of=2026-06-30', ['tasks', '--as-of', '2026-06-30']),
+        ('/api/v1/plans', ['plan', 'list']),
+    ]
+    for path, cli in same:
+        st, h, body, _ = req(srv, 'GET', path, headers=adm)
+        out = sp(*cli, '--format', 'json').stdout.encode()
+        ok(st == 200 and h.get('content-type') == 'application/json' and body == out and len(body) > 20,
+           'API %s = CLI %s --format json, byte for byte' % (path.split('?')[0], ' '.join(cli[:1])),
+           '%d\n%r\n%r' % (st, body[:300], out[:300]))
+    # the caller's scope
+    rep = {'Authorization': 'Bearer ' + tokens['rep']}
+    st, h, body, _ = req(srv, 'GET', '/api/v1/kpi?metric=revenue&period=2026&where=rep:r002&as_of=2026-06-30', headers=rep)
+    ok(st == 404 and problem_ok(st, h, body, 404), "a rep asking for another rep's numbers: 404", '%d %r' % (st, body))
+    st, h, body, _ = req(srv, 'GET', '/api/v1/kpi?metric=revenue&period=2026&as_of=2026-06-30', headers=rep)
+    mine = sp('kpi', 'revenue', '--period', '2026', '--where', 'rep=r005', '--as-of', '2026-06-30', '--format', 'json').stdout
+    ok(st == 200 and json.loads(body)['total'] == json.loads(mine)['total'],
+       "a rep's kpi counts only their own records", '%r %r' % (body[:200], mine[:200]))
+    st, h, body, _ = req(srv, 'GET', '/api/v1/alerts?as_of=2026-06-30', headers=rep)
+    owners = {a.get('owner') for a in json.loads(body)['alerts']}
+    ok(st == 200 and owners <= {'r005'}, "a rep's alerts are their own", repr(owners))
+    mine_c = sql("SELECT customer_id FROM customers WHERE owner_rep_id='r005' LIMIT 1")
+    other_c = sql("SELECT customer_id FROM customers WHERE owner_rep_id<>'r005' LIMIT 1")
+    jh = dict(rep, **{'Content-Type': 'application/json'})
+    before = sql('SELECT count(*) FROM activities')
+    st, h, body, _ = req(srv, 'POST', '/api/v1/activities', body=json.dumps({'customer_id': other_c}), headers=jh)
+    st2, h2, body2, _ = req(srv, 'POST', '/api/v1/activities', body=json.dumps({'customer_id': 'no-such-customer'}), headers=jh)
+    ok(st == 404 and st2 == 404 and json.loads(body)['title'] == json.loads(body2)['title'],
+       "a rep logging a visit to another rep's customer: 404, as for one that does not exist")
+    batch = {'records': [{'customer_id': mine_c, 'kind': 'call', 'occurred_on': '2026-06-29'},
+                         {'customer_id': other_c, 'kind': 'visit'}]}
+    st, h, body, _ = req(srv, 'POST', '/api/v1/activities', body=json.dumps(batch), headers=jh)
+    ok(st in (400, 404) and sql('SELECT count(*) FROM activities') == before,
+       'a batch with one refused record writes nothing', '%d %s' % (st, body[:200]))
+    batch = {'records': [{'customer_id': mine_c, 'kind': 'call', 'occurred_on': '2026-06-29', 'id': 'api-1'},
+                         {'customer_id': mine_c, 'kind': 'visit', 'occurred_on': '2026-06-30', 'id': 'api-2'}]}
+    st, h, body, _ = req(srv, 'POST', '/api/v1/activities', body=json.dumps(batch), headers=jh)
+    ok(st == 201 and sql("SELECT group_concat(activity_id||':'||rep_id||':'||kind||':'||occurred_on, ' ') FROM activities WHERE activity_id LIKE 'api-%' ORDER BY activity_id")
+       == 'api-1:r005:call:2026-06-29 api-2:r005:visit:2026-06-30', 'a good batch: 201, every record stored', body[:200])
+    st, h, body, _ = req(srv, 'POST', '/api/v1/activities', body='{"records": [', headers=jh)
+    ok(problem_ok(st, h, body, 400, 'invalid-body'), 'malformed JSON: 400 invalid-body')
+    st, h, body, _ = req(srv, 'POST', '/api/v1/activities', body=json.dumps({'customer_id': mine_c}),
+                         headers={'Authorization': 'Bearer ' + tokens['viewer'], 'Content-Type': 'application/json'})
+    ok(st == 403, 'a viewer may not log activities')
+    # tasks: PATCH
+    task = json.loads(sp('tasks', '--as-of', '2026-06-30', '--format', 'json').stdout)['tasks'][0]['id']
+    st, h, body, _ = req(srv, 'PATCH', '/api/v1/tasks/' + task, body='{"status": "blocked", "progress": 30}',
+                         headers=dict(adm, **{'Content-Type': 'application/json'}))
+    ok(st == 200 and sql("SELECT status||':'||progress FROM task_states WHERE task_id='%s'" % task) == 'blocked:30',
+       'PATCH /api/v1/tasks/{id}: the state is stored', '%d %r' % (st, body))
+    st, h, body, _ = req(srv, 'PATCH', '/api/v1/tasks/' + task, body='{"status": "finished"}',
+                         headers=dict(adm, **{'Content-Type': 'application/json'}))
+    ok(problem_ok(st, h, body, 400), 'PATCH with a bad status: 400')
+    st, h, body, _ = req(srv, 'PATCH', '/api/v1/tasks/no-such-task', body='{"status": "done"}',
+                         headers=dict(adm, **{'Content-Type': 'application/json'}))
+    ok(problem_ok(st, h, body, 404, 'not-found'), 'PATCH an unknown task: 404')
+    # a CLI import is seen at the next request
+    q = '/api/v1/kpi?metric=activities&period=2026&as_of=2026-06-30'
+    st, h, body, _ = req(srv, 'GET', q, headers=adm)
+    n0 = json.loads(body)['total']
+    csv = os.path.join(WORK, 'acts.csv')
+    with open(csv, 'w') as f:
+        f.write('activity_id,occurred_on,rep_id,customer_id,kind\n')
+        for i in range(7):
+            f.write('cli-%d,2026-06-1%d,r001,%s,visit\n' % (i, i, mine_c))
+    sp('import', 'activities', csv)
+    st, h, body, _ = req(srv, 'GET', q, headers=adm)
+    cli_now = sp('kpi', 'activities', '--period', '2026', '--as-of', '2026-06-30', '--format', 'json').stdout.encode()
+    ok(json.loads(body)['total'] == n0 + 7 and body == cli_now,
+       'a CLI import (another process) is seen by the next API request', '%r %r' % (n0, body[:200]))
+
+
 def run(srv, tokens):
     # ---- health ----
     st, h, body, _ = req(srv, 'GET', '/healthz')
     ok(st == 200 and body == b'ok\n', '/healthz answers ok')
     st, h, body, _ = req(srv, 'GET', '/readyz')
     ok(st == 200 and body == b'ready\n', '/readyz: workspace reachable, schema current', repr(body))
+
+    api_checks(srv, tokens)
 
     # ---- security headers, on a page and on the API ----
     for path in ('/login', '/api/v1/openapi.json', '/nowhere'):
@@ -307,6 +398,16 @@ def run(srv, tokens):
     ok(st == 403 and problem_ok(st, h, body, 403, 'csrf'), 'API write by session cookie without X-CSRF-Token: 403 csrf')
     st, h, body, _ = req(srv, 'GET', '/api/v1/me', headers={'Cookie': cookie})
     ok(st == 200, 'the session survived the forged requests')
+    mp = ('--XyZ\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--XyZ--\r\n')
+    st, h, body, _ = req(srv, 'POST', '/logout', body=mp,
+                         headers={'Cookie': cookie, 'Content-Type': 'multipart/form-data; boundary=XyZ'})
+    ok(st == 403, 'a multipart form without its csrf part: 403')
+    mp = ('--XyZ\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n%s\r\n--XyZ--\r\n' % csrf)
+    st, h, body, _ = req(srv, 'POST', '/logout', body=mp,
+                         headers={'Cookie': cookie, 'Content-Type': 'multipart/form-data; boundary=XyZ'})
+    ok(st == 303, 'a multipart form with the csrf part passes (upload forms)', '%d' % st)
+    cookie, csrf = login(srv, 'viewer1')
+    sessions['viewer'] = (cookie, csrf)
     st, h, body, _ = req(srv, 'POST', '/login', body='login=viewer1&password=' + PW,
                          headers={'Content-Type': 'application/x-www-form-urlencoded'})
     ok(st == 403, 'login form without its CSRF cookie: 403 (login CSRF)')
@@ -328,6 +429,9 @@ def run(srv, tokens):
     st, h, body, _ = req(srv, 'POST', '/login', body='csrf=%s&login=%s&password=x%%zz' % (csrf, 'a'),
                          headers={'Content-Type': 'application/x-www-form-urlencoded', 'Cookie': cookie})
     ok(st == 400, 'a bad %-escape in a form: 400', '%d' % st)
+    st, h, body, _ = req(srv, 'POST', '/login', body='csrf=%s&login&password' % csrf,
+                         headers={'Content-Type': 'application/x-www-form-urlencoded', 'Cookie': cookie})
+    ok(st == 400, 'form fields without "=": 400 (required and empty)', '%d' % st)
     st, h, body, _ = req(srv, 'GET', '/api/v1/me?x=%zz', headers=auth)
     ok(st == 400, 'a bad %-escape in the query: 400', '%d' % st)
     st, h, body, _ = req(srv, 'POST', '/api/v1/logout', body=b'{"a":"\x00"}',
