@@ -948,3 +948,16 @@ void plan_show(const sp_plan *p, int step, sp_show_format fmt, buf_t *out)
     }
     if (fmt == SHOW_HTML) buf_puts(out, "</body>\n</html>\n");
 }
+
+void plan_show_html_body(const sp_plan *p, int step, buf_t *out)
+{
+    static void (*const steps[PLAN_SHOW_STEPS])(writer *) = {step_goals,     step_situation, step_strategy,
+                                                            step_execution, step_resources, step_monitoring};
+    writer w = {p, SHOW_HTML, out};
+    for (int s = 1; s <= PLAN_SHOW_STEPS; s++) {
+        if (step && s != step) continue;
+        w_step_begin(&w, s);
+        steps[s - 1](&w);
+        w_step_end(&w);
+    }
+}

@@ -27,5 +27,9 @@ typedef enum sp_show_format { SHOW_TEXT, SHOW_MD, SHOW_HTML } sp_show_format;
 /* plan_show: appends the plan table of p to out: every step when step is
  * 0, else only step 1..PLAN_SHOW_STEPS. */
 void plan_show(const sp_plan *p, int step, sp_show_format fmt, buf_t *out);
+/* plan_show_html_body: the HTML steps alone (every step when step is 0),
+ * without the page around them, for a page that has its own frame and
+ * style sheet (the web face). Same markup and classes as SHOW_HTML. */
+void plan_show_html_body(const sp_plan *p, int step, buf_t *out);
 
 #endif

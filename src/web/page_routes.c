@@ -1,26 +1,75 @@
 /*
- * page_routes.c — the route table of the HTML pages (owned by the pages;
- * this is the placeholder the server core starts with: a home page).
- * Every entry is enforced by the server before its handler runs (see web.h).
+ * page_routes.c — the route table of the HTML pages. Every entry is
+ * enforced by the server before its handler runs (see web.h): method,
+ * login, role, CSRF token on POST, every field declared and valid.
+ * Filter fields of GET forms are WF_TEXT because a select's "all" sends
+ * an empty value; the handlers compare them with known ids only.
  */
-#include "web.h"
+#include "pages.h"
 
-static web_handler_fn page_home;
+#define LANG_F {"lang", WF_ENUM, false, false, 0, 0, 0, "zh|en"}
+#define ASOF_F {"as_of", WF_DATE, false, false, 0, 0, 0, NULL}
+#define OK_F {"ok", WF_ENUM, false, false, 0, 0, 0, "task|visit|review|import"}
+#define END_F {NULL, WF_TEXT, false, false, 0, 0, 0, NULL}
 
-static void page_home(web_req *req, web_resp *resp)
-{
-    web_page_begin(req, resp, _("Home"));
-    buf_puts(&resp->body, "<h1>");
-    web_html(&resp->body, _("salesplan"));
-    buf_puts(&resp->body, "</h1><p>");
-    web_html(&resp->body, _("Signed in as"));
-    buf_puts(&resp->body, " ");
-    web_html(&resp->body, req->user ? req->user->login : "");
-    buf_puts(&resp->body, "</p>");
-    web_page_end(req, resp);
-}
+static const web_field_spec f_dashboard[] = {
+    {"team", WF_TEXT, false, false, 200, 0, 0, NULL},
+    {"region", WF_TEXT, false, false, 200, 0, 0, NULL},
+    {"rep", WF_TEXT, false, false, 200, 0, 0, NULL},
+    ASOF_F, OK_F, LANG_F, END_F,
+};
+static const web_field_spec f_asof[] = {ASOF_F, OK_F, LANG_F, END_F};
+static const web_field_spec f_lang[] = {LANG_F, END_F};
+static const web_field_spec f_tasks[] = {
+    {"owner", WF_TEXT, false, false, 200, 0, 0, NULL},
+    {"status", WF_TEXT, false, false, 16, 0, 0, NULL},
+    ASOF_F, OK_F, LANG_F, END_F,
+};
+static const web_field_spec f_task_set[] = {
+    {"status", WF_ENUM, true, false, 0, 0, 0, "todo|doing|done|blocked"},
+    {"progress", WF_INT, false, false, 0, 0, 100, NULL},
+    END_F,
+};
+static const web_field_spec f_activity[] = {
+    {"customer", WF_ID, true, false, 200, 0, 0, NULL},
+    {"kind", WF_ENUM, true, false, 0, 0, 0, "visit|call|meeting|email"},
+    {"date", WF_DATE, false, false, 0, 0, 0, NULL},
+    END_F,
+};
+static const web_field_spec f_reviews[] = {
+    {"from", WF_INT, false, false, 0, 1, 1000000, NULL},
+    {"to", WF_INT, false, false, 0, 1, 1000000, NULL},
+    ASOF_F, OK_F, LANG_F, END_F,
+};
+static const web_field_spec f_review_add[] = {
+    {"period", WF_PERIOD, true, false, 32, 0, 0, NULL},
+    {"goal", WF_TEXT, false, false, 200, 0, 0, NULL},
+    {"cause", WF_TEXT, false, false, 4000, 0, 0, NULL},
+    {"lesson", WF_TEXT, false, false, 4000, 0, 0, NULL},
+    {"action", WF_TEXT, false, false, 4000, 0, 0, NULL},
+    END_F,
+};
+static const web_field_spec f_import[] = {LANG_F, END_F};   /* table and file are in the multipart body */
+
+#define READERS WEB_ANY_ROLE
+#define LEADS (WEB_ROLE_MANAGER | WEB_ROLE_ADMIN)
 
 const web_route web_page_routes[] = {
-    {WEB_GET, "/", page_home, WEB_ANY_ROLE, false, WEB_PAGE, NULL, 0, "home page"},
+    {WEB_GET, "/", page_dashboard, READERS, false, WEB_PAGE, f_dashboard, 0, "dashboard"},
+    {WEB_GET, "/goals/{id}", page_goal, READERS, false, WEB_PAGE, f_asof, 0, "goal detail with breakdowns"},
+    {WEB_GET, "/plan", page_plan, READERS, false, WEB_PAGE, f_lang, 0, "the plan table, printable"},
+    {WEB_GET, "/tasks", page_tasks, READERS, false, WEB_PAGE, f_tasks, 0, "tasks with the Gantt chart"},
+    {WEB_POST, "/tasks/{id}", page_task_set, WEB_WRITERS, true, WEB_PAGE, f_task_set, 0, "change a task's status"},
+    {WEB_GET, "/customers", page_customers, READERS, false, WEB_PAGE, f_asof, 0, "customers by tier"},
+    {WEB_GET, "/followups", page_followups, READERS, false, WEB_PAGE, f_asof, 0, "stale follow-ups per rep"},
+    {WEB_POST, "/activities", page_activity_add, WEB_WRITERS, true, WEB_PAGE, f_activity, 0,
+     "log a visit or a call"},
+    {WEB_GET, "/budget", page_budget, WEB_ROLE_VIEWER | LEADS, false, WEB_PAGE, f_asof, 0, "budget burn"},
+    {WEB_GET, "/reviews", page_reviews, READERS, false, WEB_PAGE, f_reviews, 0, "reviews and plan history"},
+    {WEB_POST, "/reviews", page_review_add, LEADS, true, WEB_PAGE, f_review_add, 0, "add a monthly review"},
+    {WEB_GET, "/imports", page_imports, LEADS, false, WEB_PAGE, f_lang, 0, "the import form"},
+    /* not .writes: the importer runs its own all-or-nothing transaction */
+    {WEB_POST, "/imports", page_import_post, LEADS, false, WEB_PAGE, f_import, WEB_UPLOAD_MAX,
+     "import a CSV file"},
 };
 const size_t web_page_nroutes = sizeof web_page_routes / sizeof web_page_routes[0];
