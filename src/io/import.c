@@ -798,25 +798,32 @@ static const struct {
     {TBL_SPEND, "strategy_id", REF_STRATEGY},  {TBL_SPEND, "task_id", REF_TASK},
 };
 
-/* A string-keyed hash map: key -> the id it names (n ids in all; the
- * first two are kept for messages). */
-typedef struct ref_entry {
-    const char *key, *id, *id2;
-    unsigned n;
-} ref_entry;
+/* The records of one kind a reference may name: their ids and display names
+ * as NUL-terminated strings in one blob, found through two open-addressing
+ * tables of blob offsets (with 32 bits of the hash beside, so most probes
+ * compare no string). About 60 to 100 bytes a record and no allocation per
+ * string: a workspace of a million customers costs some 80 MB here, not the
+ * rows of the file (docs/IMPORT.md "Limits"). */
+typedef struct id_slot {
+    uint32_t h, off;     /* off: blob offset + 1 of the id; 0: empty slot */
+} id_slot;
 
-typedef struct ref_map {
-    ref_entry *v;
-    size_t cap, n;
-} ref_map;
+typedef struct name_slot {
+    uint32_t h, off;     /* the name (blob offset + 1); 0: empty slot */
+    uint32_t id, id2;    /* the first two ids it names (blob offsets + 1, id2 0 when one) */
+    uint32_t n;          /* how many ids it names */
+} name_slot;
 
 typedef struct ref_set {
-    ref_map ids, names;
+    buf_t blob;
+    id_slot *ids;
+    name_slot *names;
+    size_t icap, in, ncap, nn;
     bool known;          /* the workspace or plan has records of this kind */
+    bool full;           /* the blob reached 4 GiB: later records are not checked */
 } ref_set;
 
 typedef struct import_refs {
-    strpool_t *pool;
     ref_set k[REF_COUNT];
 } import_refs;
 
@@ -830,40 +837,76 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-static ref_entry *map_slot(ref_map *m, const char *key)
+/* slot_of: the home slot of hash h in a table of cap slots. */
+static size_t slot_of(uint64_t h, size_t cap) { return (size_t)(((h >> 32) * (uint64_t)cap) >> 32); }
+
+static const char *blob_str(const ref_set *s, uint32_t off) { return s->blob.data + off - 1; }
+
+/* set_id: the blob offset + 1 of id in s, 0 when absent. */
+static uint32_t set_id(const ref_set *s, const char *id)
 {
-    size_t mask = m->cap - 1, i = (size_t)hash_str(key) & mask;
-    while (m->v[i].key && strcmp(m->v[i].key, key) != 0) i = (i + 1) & mask;
-    return &m->v[i];
+    if (!s->icap) return 0;
+    uint64_t h = hash_str(id);
+    for (size_t i = slot_of(h, s->icap);; i = i + 1 == s->icap ? 0 : i + 1) {
+        const id_slot *e = &s->ids[i];
+        if (!e->off) return 0;
+        if (e->h == (uint32_t)h && strcmp(blob_str(s, e->off), id) == 0) return e->off;
+    }
 }
 
-static const ref_entry *map_get(const ref_map *m, const char *key)
+/* set_name: the slot of display name v, NULL when absent. */
+static const name_slot *set_name(const ref_set *s, const char *v)
 {
-    if (!m->cap) return NULL;
-    ref_entry *e = map_slot((ref_map *)m, key);
-    return e->key ? e : NULL;
+    if (!s->ncap) return NULL;
+    uint64_t h = hash_str(v);
+    for (size_t i = slot_of(h, s->ncap);; i = i + 1 == s->ncap ? 0 : i + 1) {
+        const name_slot *e = &s->names[i];
+        if (!e->off) return NULL;
+        if (e->h == (uint32_t)h && strcmp(blob_str(s, e->off), v) == 0) return e;
+    }
 }
 
-/* map_add: key names id (both interned in the same pool: equal ids are
- * equal pointers). */
-static void map_add(ref_map *m, const char *key, const char *id)
+/* blob_add: appends s to the blob; its offset + 1, 0 when the blob is full. */
+static uint32_t blob_add(ref_set *s, const char *str)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        ref_map g = {xcalloc(m->cap ? m->cap * 2 : 64, sizeof(ref_entry)), m->cap ? m->cap * 2 : 64, 0};
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->v[i].key) *map_slot(&g, m->v[i].key) = m->v[i];
-        g.n = m->n;
-        free(m->v);
-        *m = g;
+    size_t n = strlen(str) + 1;
+    if (s->blob.len + n >= UINT32_MAX) {
+        s->full = true;
+        return 0;
     }
-    ref_entry *e = map_slot(m, key);
-    if (!e->key) {
-        *e = (ref_entry){key, id, NULL, 1};
-        m->n++;
-    } else if (e->id != id && e->id2 != id) {
-        if (!e->id2) e->id2 = id;
-        e->n++;
+    uint32_t off = (uint32_t)s->blob.len + 1;
+    buf_append(&s->blob, str, n);
+    return off;
+}
+
+static void ids_grow(ref_set *s, size_t want)
+{
+    size_t cap = want * 4 / 3 + 16;
+    id_slot *v = xcalloc(cap, sizeof *v);
+    for (size_t i = 0; i < s->icap; i++) {
+        if (!s->ids[i].off) continue;
+        size_t j = slot_of(hash_str(blob_str(s, s->ids[i].off)), cap);
+        while (v[j].off) j = j + 1 == cap ? 0 : j + 1;
+        v[j] = s->ids[i];
     }
+    free(s->ids);
+    s->ids = v;
+    s->icap = cap;
+}
+
+static void names_grow(ref_set *s, size_t want)
+{
+    size_t cap = want * 4 / 3 + 16;
+    name_slot *v = xcalloc(cap, sizeof *v);
+    for (size_t i = 0; i < s->ncap; i++) {
+        if (!s->names[i].off) continue;
+        size_t j = slot_of(hash_str(blob_str(s, s->names[i].off)), cap);
+        while (v[j].off) j = j + 1 == cap ? 0 : j + 1;
+        v[j] = s->names[i];
+    }
+    free(s->names);
+    s->names = v;
+    s->ncap = cap;
 }
 
 /* refs_put: a record of kind k with id and display name (either may be
@@ -871,25 +914,62 @@ static void map_add(ref_map *m, const char *key, const char *id)
 static void refs_put(import_refs *r, ref_kind k, const char *id, const char *name)
 {
     if (!id || !*id) return;
-    const char *iid = strpool_intern(r->pool, id, strlen(id));
-    map_add(&r->k[k].ids, iid, iid);
-    r->k[k].known = true;
-    if (name && *name) map_add(&r->k[k].names, strpool_intern(r->pool, name, strlen(name)), iid);
+    ref_set *s = &r->k[k];
+    s->known = true;
+    if (s->full) return;
+    uint32_t ioff = set_id(s, id);
+    if (!ioff) {
+        if ((s->in + 1) * 4 > s->icap * 3) ids_grow(s, s->icap ? s->icap * 2 : 64);
+        if (!(ioff = blob_add(s, id))) return;
+        uint64_t h = hash_str(id);
+        size_t j = slot_of(h, s->icap);
+        while (s->ids[j].off) j = j + 1 == s->icap ? 0 : j + 1;
+        s->ids[j] = (id_slot){(uint32_t)h, ioff};
+        s->in++;
+    }
+    if (!name || !*name) return;
+    name_slot *e = (name_slot *)set_name(s, name);
+    if (e) {
+        if (e->id != ioff && e->id2 != ioff) {
+            if (!e->id2) e->id2 = ioff;
+            e->n++;
+        }
+        return;
+    }
+    if ((s->nn + 1) * 4 > s->ncap * 3) names_grow(s, s->ncap ? s->ncap * 2 : 64);
+    uint32_t noff = blob_add(s, name);
+    if (!noff) return;
+    uint64_t h = hash_str(name);
+    size_t j = slot_of(h, s->ncap);
+    while (s->names[j].off) j = j + 1 == s->ncap ? 0 : j + 1;
+    s->names[j] = (name_slot){(uint32_t)h, noff, ioff, 0, 1};
+    s->nn++;
 }
 
 static void refs_free(import_refs *r)
 {
     if (!r) return;
     for (int k = 0; k < REF_COUNT; k++) {
-        free(r->k[k].ids.v);
-        free(r->k[k].names.v);
+        free(r->k[k].ids);
+        free(r->k[k].names);
+        buf_free(&r->k[k].blob);
     }
-    strpool_free(r->pool);
     free(r);
 }
 
+typedef struct refs_fill {
+    import_refs *r;
+    ref_kind k;
+} refs_fill;
+
+static void refs_fill_one(void *ctx, const char *id, const char *name)
+{
+    refs_fill *f = ctx;
+    refs_put(f->r, f->k, id, name);
+}
+
 /* refs_load: what the columns of m refer to: reps and customers from the
- * store (one read, before the write transaction), the team, budget
+ * store (read row by row, before the write transaction), the team, budget
  * categories, strategies and tasks from the plans. NULL with err on a
  * store error. */
 static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_import_opts *opts, sp_err *err)
@@ -904,22 +984,21 @@ static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_im
                 want[ref_columns[i].kind] = true;
     }
     import_refs *r = xcalloc(1, sizeof *r);
-    r->pool = strpool_new();
-    if (want[REF_REP] || want[REF_CUSTOMER]) {
-        sp_load_spec spec;
-        load_spec_init(&spec);
-        spec.want[TBL_REPS] = want[REF_REP];
-        spec.want[TBL_CUSTOMERS] = want[REF_CUSTOMER];
-        sp_dataset *ds = dataset_new();
-        if (!st->ops->load(st, &spec, ds, err)) {
-            dataset_free(ds);
-            refs_free(r);
-            return NULL;
+    static const struct {
+        ref_kind k;
+        sp_table t;
+    } from_store[] = {{REF_REP, TBL_REPS}, {REF_CUSTOMER, TBL_CUSTOMERS}};
+    for (size_t i = 0; i < 2; i++) {
+        if (!want[from_store[i].k]) continue;
+        int64_t n = 0;
+        ref_set *s = &r->k[from_store[i].k];
+        if (!st->ops->count(st, from_store[i].t, &n, err)) goto fail;
+        if (n > 0 && (uint64_t)n < SIZE_MAX / 8) { /* one allocation each, not a doubling series */
+            ids_grow(s, (size_t)n);
+            names_grow(s, (size_t)n);
         }
-        for (size_t i = 0; i < ds->reps.n; i++) refs_put(r, REF_REP, ds->rep_rows[i].id, ds->rep_rows[i].name);
-        for (size_t i = 0; i < ds->customers.n; i++)
-            refs_put(r, REF_CUSTOMER, ds_str(ds, ds->customers.id[i]), ds_str(ds, ds->customers.name[i]));
-        dataset_free(ds);
+        refs_fill f = {r, from_store[i].k};
+        if (!st->ops->each_name(st, from_store[i].t, refs_fill_one, &f, err)) goto fail;
     }
     for (size_t pi = 0; opts && pi < opts->nplans; pi++) {
         const sp_plan *p = opts->plans[pi];
@@ -935,6 +1014,9 @@ static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_im
             refs_put(r, REF_TASK, p->tasks[i].id, p->tasks[i].name);
     }
     return r;
+fail:
+    refs_free(r);
+    return NULL;
 }
 
 /* ref_missing: the message for value v of kind k that names nothing. */
@@ -980,64 +1062,23 @@ static void refs_resolve(const import_refs *r, const sp_import_cols *m, sp_any_r
             if (strcmp(cols[k].name, ref_columns[i].column) != 0 || m->pos[k][0] < 0) continue;
             const char **field = (const char **)((char *)rec + cols[k].off);
             const char *v = *field;
-            if (!v || !*v || map_get(&set->ids, v)) break;
+            if (!v || !*v || set->full || set_id(set, v)) break;
             const char *col = m->header[m->pos[k][0]];
-            const ref_entry *e = map_get(&set->names, v);
+            const name_slot *e = set_name(set, v);
             char qb[64];
             if (e && e->n == 1) {
-                *field = e->id;
+                *field = blob_str(set, e->id);
                 (*matched)++;
             } else if (e) {
                 problem(bad, col, _("'%s' is the name of %u %s (%s, %s…): give the id"),
-                        quote_value(v, qb, sizeof qb), e->n, ref_noun(ref_columns[i].kind), e->id, e->id2);
+                        quote_value(v, qb, sizeof qb), e->n, ref_noun(ref_columns[i].kind), blob_str(set, e->id),
+                        blob_str(set, e->id2));
             } else {
                 ref_missing(bad, col, ref_columns[i].kind, quote_value(v, qb, sizeof qb));
             }
             break;
         }
     }
-}
-
-/* ---- ids seen in one file ---- */
-
-/* A set of 64-bit hashes of the ids of one file with the line of each
- * (12 bytes a slot, at most 70 % full: 17 to 35 bytes a row): a second row
- * with the same id is an error naming both lines. Two different ids share
- * a hash with a chance of about rows² / 2⁶⁵ (3·10⁻⁶ for ten million rows). */
-typedef struct id_seen {
-    uint64_t *h;         /* 0: empty slot */
-    uint32_t *line;      /* saturates at UINT32_MAX */
-    size_t cap, n;
-} id_seen;
-
-/* id_seen_add: 0 when id is new, else the line it was first seen on. */
-static size_t id_seen_add(id_seen *s, const char *id, size_t line)
-{
-    if ((s->n + 1) * 10 > s->cap * 7) {
-        size_t nc = s->cap ? s->cap * 2 : 1024;
-        id_seen g = {xcalloc(nc, sizeof *g.h), xcalloc(nc, sizeof *g.line), nc, s->n};
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->h[i]) continue;
-            size_t j = (size_t)s->h[i] & (nc - 1);
-            while (g.h[j]) j = (j + 1) & (nc - 1);
-            g.h[j] = s->h[i];
-            g.line[j] = s->line[i];
-        }
-        free(s->h);
-        free(s->line);
-        *s = g;
-    }
-    uint64_t h = hash_str(id);
-    if (!h) h = 1;
-    size_t j = (size_t)h & (s->cap - 1);
-    while (s->h[j]) {
-        if (s->h[j] == h) return s->line[j];
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->h[j] = h;
-    s->line[j] = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
-    s->n++;
-    return 0;
 }
 
 /* ---- the import ---- */
@@ -1115,7 +1156,6 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     bool ok = false, in_tx = false;
     sp_import_cols *m = NULL;
     import_refs *refs = NULL;
-    id_seen seen = {0};
     buf_t warn = BUF_INIT;
     size_t listed_warnings = 0;
     bool strict = opts && opts->strict;
@@ -1176,7 +1216,8 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         bool parsed = import_parse_row(m, f, n, &rec, &why);
         /* the same id twice in one file: the second row is bad */
         if (rec.rep.id && *rec.rep.id) {
-            size_t first = id_seen_add(&seen, rec.rep.id, line);
+            size_t first;
+            if (!st->ops->id_seen(st, rec.rep.id, line, &first, err)) goto out;
             if (first) {
                 char qb[64];
                 problem(&why, m->pos[0][0] >= 0 ? m->header[m->pos[0][0]] : table_specs[t].cols[0].name,
@@ -1273,8 +1314,6 @@ out:
     buf_free(&rbuf);
     buf_free(&reason);
     buf_free(&warn);
-    free(seen.h);
-    free(seen.line);
     refs_free(refs);
     import_cols_free(m);
     csv_close(c);

@@ -120,6 +120,18 @@ typedef struct sp_store_ops {
      * known_values_free. */
     bool (*filter_values)(sp_store *s, sp_dim dim, const char *value, bool *found, sp_known_value **out,
                           size_t *n, sp_err *err);
+    /* ---- imports ---- */
+    /* each_name: calls fn(ctx, id, name) for every row of t (TBL_REPS or
+     * TBL_CUSTOMERS: its id and display name, name NULL when empty), one
+     * row at a time (the strings live during the call only), in one read. */
+    bool (*each_name)(sp_store *s, sp_table t, void (*fn)(void *ctx, const char *id, const char *name), void *ctx,
+                      sp_err *err);
+    /* id_seen: inside a transaction, remembers the id of an imported row
+     * with its line; *first gets 0 when the id is new to the transaction,
+     * else the line it came with first. Kept on disk (a private temporary
+     * database), so memory stays flat however many rows an import has;
+     * forgotten at commit or rollback. */
+    bool (*id_seen)(sp_store *s, const char *id, size_t line, size_t *first, sp_err *err);
     /* ---- the columnar snapshot (derived, see store/snapshot.h) ---- */
     /* snapshot_rebuild: writes the snapshot of the current data (under the
      * write lock, so no writer changes it meanwhile). */

@@ -175,6 +175,10 @@ typedef struct sq_store {
     sp_store base;
     sqlite3 *db;
     sqlite3_stmt *upsert[TBL_COUNT];
+    /* the ids of the rows imported in the open transaction (id_seen): a
+     * private temporary database, on disk beyond a small cache */
+    sqlite3 *seen_db;
+    sqlite3_stmt *seen_ins, *seen_get;
     double wait_limit;      /* seconds to wait for another writer */
     double wait_start;      /* monotonic time the current wait began */
     bool wait_said;         /* the waiting notice was printed */
@@ -309,9 +313,21 @@ static const char *kind_name_i(int i) { return actkind_name((sp_actkind)i); }
 
 /* ---- ops ---- */
 
+/* seen_close: forgets the ids of the transaction (deletes the temporary
+ * database). */
+static void seen_close(sq_store *q)
+{
+    sqlite3_finalize(q->seen_ins);
+    sqlite3_finalize(q->seen_get);
+    sqlite3_close(q->seen_db);
+    q->seen_ins = q->seen_get = NULL;
+    q->seen_db = NULL;
+}
+
 static void sq_close(sp_store *s)
 {
     sq_store *q = SQ(s);
+    seen_close(q);
     for (int i = 0; i < TBL_COUNT; i++) sqlite3_finalize(q->upsert[i]);
     sqlite3_close(q->db);
     free(s->url);
@@ -345,6 +361,7 @@ static bool sq_begin(sp_store *s, sp_err *err)
 {
     SQ(s)->dirty = false;
     SQ(s)->dv_off = 0;
+    seen_close(SQ(s));
     return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err);
 }
 
@@ -360,6 +377,7 @@ static bool sq_commit(sp_store *s, sp_err *err)
 {
     sq_store *q = SQ(s);
     if (!dv_restore(q, err)) return false; /* the caller rolls back */
+    seen_close(q);
     sp_outfile *o = q->dirty ? snap_prepare(q) : NULL;
     q->dirty = false;
     if (!sq_exec(q->db, "COMMIT", err)) {
@@ -378,6 +396,7 @@ static void sq_rollback(sp_store *s)
 {
     SQ(s)->dirty = false;
     SQ(s)->dv_off = 0; /* the DROP TRIGGERs roll back with the rest */
+    seen_close(SQ(s));
     if (!sqlite3_get_autocommit(SQ(s)->db)) sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -486,6 +505,82 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_DONE) return sq_error(q->db, rc, table_name(t), err);
+    return true;
+}
+
+/* ---- imports: names for references, ids seen twice ---- */
+
+static bool sq_each_name(sp_store *s, sp_table t, void (*fn)(void *ctx, const char *id, const char *name), void *ctx,
+                         sp_err *err)
+{
+    sq_store *q = SQ(s);
+    const char *sql = t == TBL_REPS ? "SELECT rep_id, name FROM reps"
+                      : t == TBL_CUSTOMERS ? "SELECT customer_id, name FROM customers" : NULL;
+    if (!sql) {
+        err_set(err, SP_EINTERNAL, "each_name: %s has no names", table_name(t));
+        return false;
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(q->db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) fn(ctx, col_text(st, 0), col_text(st, 1));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return sq_error(q->db, rc, table_name(t), err);
+    return true;
+}
+
+/* seen_open: the private temporary database of id_seen (journal off: it
+ * dies with the transaction; a small cache: the rest goes to a temporary
+ * file, not to memory). */
+static bool seen_open(sq_store *q, sp_err *err)
+{
+    if (q->seen_db) return true;
+    int rc = sqlite3_open_v2("", &q->seen_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(q->seen_db,
+                          "PRAGMA temp_store = FILE; PRAGMA cache_size = -8192; PRAGMA journal_mode = OFF;"
+                          " PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;"
+                          " CREATE TABLE seen(id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;"
+                          " BEGIN", /* one transaction, never committed: no per-row commit */
+                          NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(q->seen_db, "INSERT INTO seen VALUES(?1, ?2) ON CONFLICT DO NOTHING", -1,
+                                SQLITE_PREPARE_PERSISTENT, &q->seen_ins, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v3(q->seen_db, "SELECT line FROM seen WHERE id = ?1", -1, SQLITE_PREPARE_PERSISTENT,
+                                &q->seen_get, NULL);
+    if (rc != SQLITE_OK) {
+        err_set(err, SP_EIO, _("cannot make a temporary database (to find ids used twice in a file): %s"),
+                sq_msg(q->seen_db, rc));
+        seen_close(q);
+        return false;
+    }
+    return true;
+}
+
+static bool sq_id_seen(sp_store *s, const char *id, size_t line, size_t *first, sp_err *err)
+{
+    sq_store *q = SQ(s);
+    *first = 0;
+    if (!seen_open(q, err)) return false;
+    sqlite3_bind_text(q->seen_ins, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q->seen_ins, 2, (sqlite3_int64)line);
+    int rc = sqlite3_step(q->seen_ins);
+    sqlite3_reset(q->seen_ins);
+    if (rc == SQLITE_DONE && sqlite3_changes(q->seen_db) == 0) {
+        sqlite3_bind_text(q->seen_get, 1, id, -1, SQLITE_STATIC);
+        rc = sqlite3_step(q->seen_get);
+        if (rc == SQLITE_ROW) {
+            *first = (size_t)sqlite3_column_int64(q->seen_get, 0);
+            rc = SQLITE_DONE;
+        }
+        sqlite3_reset(q->seen_get);
+    }
+    if (rc != SQLITE_DONE) {
+        err_set(err, SP_EIO, _("the temporary database (to find ids used twice in a file) failed: %s"),
+                sq_msg(q->seen_db, rc));
+        return false;
+    }
     return true;
 }
 
@@ -1331,6 +1426,8 @@ static const sp_store_ops sqlite_ops = {
     .actual_set = sq_actual_set,
     .actual_list = sq_actual_list,
     .filter_values = sq_filter_values,
+    .each_name = sq_each_name,
+    .id_seen = sq_id_seen,
     .snapshot_rebuild = sq_snapshot_rebuild,
     .snapshot_status = sq_snapshot_status,
 };
