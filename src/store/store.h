@@ -22,7 +22,7 @@
 #include "../util/util.h"
 #include "snapshot.h"
 
-#define SP_SCHEMA_VERSION 4
+#define SP_SCHEMA_VERSION 5
 
 /* The SQLite header's application id of a salesplan workspace ("SPLN"),
  * set by `init` / `demo` (PRAGMA application_id). A file without it is
