@@ -379,7 +379,23 @@ void import_cols_free(sp_import_cols *m)
     free(m);
 }
 
-sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char *file, FILE *notes,
+/* note: one note of kind k to sink (formatted; a trailing newline of the
+ * message is dropped). */
+static void note(const sp_import_sink *sink, sp_note_kind k, size_t line, const char *fmt, ...) SP_PRINTF(4, 5);
+static void note(const sp_import_sink *sink, sp_note_kind k, size_t line, const char *fmt, ...)
+{
+    if (!sink || !sink->note) return;
+    buf_t b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    while (b.len && b.data[b.len - 1] == '\n') b.data[--b.len] = '\0';
+    sink->note(sink->ctx, &(sp_import_note){k, line, buf_cstr(&b)});
+    buf_free(&b);
+}
+
+sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char *file, const sp_import_sink *sink,
                                 sp_err *err)
 {
     if ((unsigned)t >= TBL_COUNT) {
@@ -402,17 +418,15 @@ sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char 
         int rank;
         int k = match_column_rank(t, h, &rank);
         if (k < 0) {
-            if (notes)
-                fprintf(notes, _("salesplan: %s: column '%s' ignored (not a column of %s)\n"), m->file, h,
-                        table_name(t));
+            note(sink, SP_NOTE_COLUMN, 0, _("salesplan: %s: column '%s' ignored (not a column of %s)\n"), m->file, h,
+                 table_name(t));
             continue;
         }
         int used = 0;
         while (used < MAX_ALT && m->pos[k][used] >= 0) used++;
         if (used == MAX_ALT) {
-            if (notes)
-                fprintf(notes, _("salesplan: %s: column '%s' ignored (%s is already read from '%s')\n"),
-                        m->file, h, cols[k].name, m->header[m->pos[k][0]]);
+            note(sink, SP_NOTE_COLUMN, 0, _("salesplan: %s: column '%s' ignored (%s is already read from '%s')\n"),
+                 m->file, h, cols[k].name, m->header[m->pos[k][0]]);
             continue;
         }
         /* keep the alternatives sorted by rank (header order among equals) */
@@ -425,12 +439,10 @@ sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char 
         m->pos[k][at] = (int)i;
         m->rank[k][at] = rank;
     }
-    if (notes) {
-        for (size_t k = 0; k < table_specs[t].n; k++)
-            for (int j = 1; j < MAX_ALT && m->pos[k][j] >= 0; j++)
-                fprintf(notes, _("salesplan: %s: column '%s' is read for %s where '%s' is empty\n"), m->file,
-                        m->header[m->pos[k][j]], cols[k].name, m->header[m->pos[k][0]]);
-    }
+    for (size_t k = 0; k < table_specs[t].n; k++)
+        for (int j = 1; j < MAX_ALT && m->pos[k][j] >= 0; j++)
+            note(sink, SP_NOTE_COLUMN, 0, _("salesplan: %s: column '%s' is read for %s where '%s' is empty\n"),
+                 m->file, m->header[m->pos[k][j]], cols[k].name, m->header[m->pos[k][0]]);
     bool ok = true;
     for (size_t k = 0; k < table_specs[t].n; k++) {
         if (!cols[k].required || m->pos[k][0] >= 0) continue;
@@ -1090,28 +1102,12 @@ static double now_sec(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* group: "1,234,567" into buf (>= 32 bytes). */
-static const char *group(size_t n, char *buf)
+static void show_progress(const sp_import_sink *sink, sp_table t, const sp_csv *c, size_t rows, bool done)
 {
-    char tmp[32];
-    int len = snprintf(tmp, sizeof tmp, "%zu", n);
-    size_t o = 0;
-    for (int i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0) buf[o++] = ',';
-        buf[o++] = tmp[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-static void show_progress(sp_table t, const sp_csv *c, size_t rows)
-{
-    size_t done, total;
-    csv_progress(c, &done, &total);
-    int pct = total ? (int)(done >= total ? 100 : (double)done * 100.0 / (double)total) : 0;
-    char b[32];
-    fprintf(stderr, _("\rimporting %s: %d%% (%s rows)"), table_name(t), pct, group(rows, b));
-    fflush(stderr);
+    sp_import_progress p = {.table = t, .rows = rows, .done = done};
+    csv_progress(c, &p.bytes, &p.total);
+    p.percent = p.total ? (int)(p.bytes >= p.total ? 100 : (double)p.bytes * 100.0 / (double)p.total) : 0;
+    sink->progress(sink->ctx, &p);
 }
 
 /* all_empty: whether every field is empty or white space (a blank row of a
@@ -1136,9 +1132,10 @@ static void write_reject(buf_t *out, char **f, size_t n, size_t ncols, size_t li
     buf_puts(out, "\r\n");
 }
 
-bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts, FILE *notes,
+bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
                     sp_import_stats *stats, sp_import_info *info, sp_err *err)
 {
+    const sp_import_sink *sink = opts ? &opts->sink : NULL;
     sp_import_stats dummy_stats;
     if (!stats) stats = &dummy_stats;
     memset(stats, 0, sizeof *stats);
@@ -1170,7 +1167,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         err_set(err, SP_EINVAL, _("%s: the file is empty (no header line)"), path);
         goto out;
     }
-    m = import_cols_new(t, f, n, path, notes, err);
+    m = import_cols_new(t, f, n, path, sink, err);
     if (!m) goto out;
     refs = refs_load(st, m, opts, err);
     if (!refs) goto out;
@@ -1194,7 +1191,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     csv_progress(c, &in_done, &in_total);
     bool bulk = in_total >= BULK_BYTES;
     if (bulk && !st->ops->bulk_begin(st, t, err)) goto out;
-    bool progress = opts && opts->progress;
+    bool progress = sink && sink->progress;
     double last = progress ? now_sec() : 0;
     size_t bad = 0;
     sp_any_record rec;
@@ -1207,7 +1204,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         if (progress && (stats->rows & 4095) == 0) {
             double now = now_sec();
             if (now - last >= 0.2) {
-                show_progress(t, c, stats->rows);
+                show_progress(sink, t, c, stats->rows, false);
                 last = now;
             }
         }
@@ -1238,8 +1235,9 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
                 for (const char *s = buf_cstr(&warn); *s;) {
                     const char *nl = strchr(s, '\n');
                     stats->warnings++;
-                    if (notes && listed_warnings < MAX_LISTED_ERRORS)
-                        fprintf(notes, _("%s:%zu: %.*s; kept as is\n"), path, line, (int)(nl - s), s);
+                    if (listed_warnings < MAX_LISTED_ERRORS)
+                        note(sink, SP_NOTE_WARNING, line, _("%s:%zu: %.*s; kept as is\n"), path, line,
+                             (int)(nl - s), s);
                     listed_warnings++;
                     s = nl + 1;
                 }
@@ -1281,12 +1279,10 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         }
         stats->imported++;
     }
-    if (progress) {
-        show_progress(t, c, stats->rows);
-        fputc('\n', stderr);
-    }
-    if (notes && listed_warnings > MAX_LISTED_ERRORS)
-        fprintf(notes, _("%s: … (only the first %d warnings are listed)\n"), path, MAX_LISTED_ERRORS);
+    if (progress) show_progress(sink, t, c, stats->rows, true);
+    if (listed_warnings > MAX_LISTED_ERRORS)
+        note(sink, SP_NOTE_TRUNCATED, 0, _("%s: … (only the first %d warnings are listed)\n"), path,
+             MAX_LISTED_ERRORS);
     if (bad && !rej) {
         if (truncated) err_set(err, SP_EINVAL, _("%s: … (only the first %d problems are listed)"), path,
                                MAX_LISTED_ERRORS);
@@ -1320,8 +1316,17 @@ out:
     return ok;
 }
 
+static void note_to_stderr(void *ctx, const sp_import_note *n)
+{
+    (void)ctx;
+    fprintf(stderr, "%s\n", n->text);
+}
+
 bool import_file(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
                  sp_import_stats *stats, sp_err *err)
 {
-    return import_file_ex(st, t, path, opts, stderr, stats, NULL, err);
+    sp_import_opts o = {0};
+    if (opts) o = *opts;
+    if (!o.sink.note) o.sink.note = note_to_stderr;
+    return import_file_ex(st, t, path, &o, stats, NULL, err);
 }
