@@ -812,12 +812,14 @@ static const struct {
 
 /* The records of one kind a reference may name: their ids and display names
  * as NUL-terminated strings in one blob, found through two open-addressing
- * tables of blob offsets (with 32 bits of the hash beside, so most probes
- * compare no string). About 60 to 100 bytes a record and no allocation per
+ * tables of blob offsets (with 32 bits of the hash and the head of each id
+ * beside, so most probes touch no string). About 60 to 110 bytes a record and no allocation per
  * string: a workspace of a million customers costs some 80 MB here, not the
  * rows of the file (docs/IMPORT.md "Limits"). */
 typedef struct id_slot {
     uint32_t h, off;     /* off: blob offset + 1 of the id; 0: empty slot */
+    char head[16];       /* the id's first 16 bytes, NUL-padded: an id of up to
+                          * 15 bytes is compared here, without touching the blob */
 } id_slot;
 
 typedef struct name_slot {
@@ -854,29 +856,43 @@ static size_t slot_of(uint64_t h, size_t cap) { return (size_t)(((h >> 32) * (ui
 
 static const char *blob_str(const ref_set *s, uint32_t off) { return s->blob.data + off - 1; }
 
+/* id_head: the first 16 bytes of id (NUL-padded) into head; its length. */
+static size_t id_head(const char *id, char head[16])
+{
+    size_t n = strlen(id);
+    memset(head, 0, 16);
+    memcpy(head, id, n < 16 ? n : 16);
+    return n;
+}
+
 /* set_id: the blob offset + 1 of id in s, 0 when absent. */
 static uint32_t set_id(const ref_set *s, const char *id)
 {
     if (!s->icap) return 0;
     uint64_t h = hash_str(id);
+    char head[16];
+    size_t n = id_head(id, head);
     for (size_t i = slot_of(h, s->icap);; i = i + 1 == s->icap ? 0 : i + 1) {
         const id_slot *e = &s->ids[i];
         if (!e->off) return 0;
-        if (e->h == (uint32_t)h && strcmp(blob_str(s, e->off), id) == 0) return e->off;
+        if (e->h == (uint32_t)h && memcmp(e->head, head, 16) == 0 &&
+            (n < 16 || strcmp(blob_str(s, e->off) + 16, id + 16) == 0))
+            return e->off;
     }
 }
 
-/* set_name: the slot of display name v, NULL when absent. */
-static const name_slot *set_name(const ref_set *s, const char *v)
+/* set_name_h: the slot of display name v (hash h), NULL when absent. */
+static const name_slot *set_name_h(const ref_set *s, uint64_t h, const char *v)
 {
     if (!s->ncap) return NULL;
-    uint64_t h = hash_str(v);
     for (size_t i = slot_of(h, s->ncap);; i = i + 1 == s->ncap ? 0 : i + 1) {
         const name_slot *e = &s->names[i];
         if (!e->off) return NULL;
         if (e->h == (uint32_t)h && strcmp(blob_str(s, e->off), v) == 0) return e;
     }
 }
+
+static const name_slot *set_name(const ref_set *s, const char *v) { return set_name_h(s, hash_str(v), v); }
 
 /* blob_add: appends s to the blob; its offset + 1, 0 when the blob is full. */
 static uint32_t blob_add(ref_set *s, const char *str)
@@ -921,8 +937,37 @@ static void names_grow(ref_set *s, size_t want)
     s->ncap = cap;
 }
 
+/* ids_insert: a new id, already in the blob at ioff, with hash h. */
+static void ids_insert(ref_set *s, uint64_t h, uint32_t ioff)
+{
+    if ((s->in + 1) * 4 > s->icap * 3) ids_grow(s, s->icap ? s->icap * 2 : 64);
+    size_t j = slot_of(h, s->icap);
+    while (s->ids[j].off) j = j + 1 == s->icap ? 0 : j + 1;
+    s->ids[j] = (id_slot){.h = (uint32_t)h, .off = ioff};
+    id_head(blob_str(s, ioff), s->ids[j].head);
+    s->in++;
+}
+
+/* names_add: the name at noff in the blob (hash h) names the id at ioff. */
+static void names_add(ref_set *s, uint64_t h, uint32_t noff, uint32_t ioff)
+{
+    name_slot *e = (name_slot *)set_name_h(s, h, blob_str(s, noff));
+    if (e) { /* a name of several records (its second copy stays unused in the blob) */
+        if (e->id != ioff && e->id2 != ioff) {
+            if (!e->id2) e->id2 = ioff;
+            e->n++;
+        }
+        return;
+    }
+    if ((s->nn + 1) * 4 > s->ncap * 3) names_grow(s, s->ncap ? s->ncap * 2 : 64);
+    size_t j = slot_of(h, s->ncap);
+    while (s->names[j].off) j = j + 1 == s->ncap ? 0 : j + 1;
+    s->names[j] = (name_slot){(uint32_t)h, noff, ioff, 0, 1};
+    s->nn++;
+}
+
 /* refs_put: a record of kind k with id and display name (either may be
- * NULL or empty). */
+ * NULL or empty); an id already known is not added twice. */
 static void refs_put(import_refs *r, ref_kind k, const char *id, const char *name)
 {
     if (!id || !*id) return;
@@ -931,31 +976,65 @@ static void refs_put(import_refs *r, ref_kind k, const char *id, const char *nam
     if (s->full) return;
     uint32_t ioff = set_id(s, id);
     if (!ioff) {
-        if ((s->in + 1) * 4 > s->icap * 3) ids_grow(s, s->icap ? s->icap * 2 : 64);
         if (!(ioff = blob_add(s, id))) return;
-        uint64_t h = hash_str(id);
-        size_t j = slot_of(h, s->icap);
-        while (s->ids[j].off) j = j + 1 == s->icap ? 0 : j + 1;
-        s->ids[j] = (id_slot){(uint32_t)h, ioff};
-        s->in++;
+        ids_insert(s, hash_str(id), ioff);
     }
     if (!name || !*name) return;
-    name_slot *e = (name_slot *)set_name(s, name);
-    if (e) {
-        if (e->id != ioff && e->id2 != ioff) {
-            if (!e->id2) e->id2 = ioff;
-            e->n++;
-        }
+    uint64_t h = hash_str(name);
+    const name_slot *e = set_name_h(s, h, name);
+    if (e && (e->id == ioff || e->id2 == ioff)) return;
+    uint32_t noff = blob_add(s, name);
+    if (noff) names_add(s, h, noff, ioff);
+}
+
+/* Filling a set from a table, whose ids are unique (its key): each record
+ * goes to the blob at once, and into the tables FILL_AHEAD records later,
+ * once the prefetched slots have arrived (a table of a million records is
+ * a memory round trip per slot otherwise). */
+#define FILL_AHEAD 16
+typedef struct fill_entry {
+    uint64_t hi, hn;
+    uint32_t ioff, noff;
+} fill_entry;
+
+typedef struct refs_fill {
+    ref_set *s;
+    fill_entry q[FILL_AHEAD];
+    size_t nq, head;
+} refs_fill;
+
+static void fill_process(ref_set *s, const fill_entry *e)
+{
+    ids_insert(s, e->hi, e->ioff);
+    if (e->noff) names_add(s, e->hn, e->noff, e->ioff);
+}
+
+static void refs_fill_one(void *ctx, const char *id, const char *name)
+{
+    refs_fill *f = ctx;
+    ref_set *s = f->s;
+    if (!id || !*id) return;
+    s->known = true;
+    if (s->full) return;
+    fill_entry e = {0};
+    if (!(e.ioff = blob_add(s, id))) return;
+    e.hi = hash_str(id);
+    if (name && *name && (e.noff = blob_add(s, name)) != 0) e.hn = hash_str(name);
+    if (s->icap) __builtin_prefetch(&s->ids[slot_of(e.hi, s->icap)], 1);
+    if (e.noff && s->ncap) __builtin_prefetch(&s->names[slot_of(e.hn, s->ncap)], 1);
+    if (f->nq < FILL_AHEAD) {
+        f->q[f->nq++] = e;
         return;
     }
-    if ((s->nn + 1) * 4 > s->ncap * 3) names_grow(s, s->ncap ? s->ncap * 2 : 64);
-    uint32_t noff = blob_add(s, name);
-    if (!noff) return;
-    uint64_t h = hash_str(name);
-    size_t j = slot_of(h, s->ncap);
-    while (s->names[j].off) j = j + 1 == s->ncap ? 0 : j + 1;
-    s->names[j] = (name_slot){(uint32_t)h, noff, ioff, 0, 1};
-    s->nn++;
+    fill_process(s, &f->q[f->head]);
+    f->q[f->head] = e;
+    f->head = (f->head + 1) % FILL_AHEAD;
+}
+
+static void refs_fill_flush(refs_fill *f)
+{
+    for (size_t i = 0; i < f->nq; i++) fill_process(f->s, &f->q[(f->head + i) % FILL_AHEAD]);
+    f->nq = f->head = 0;
 }
 
 static void refs_free(import_refs *r)
@@ -967,17 +1046,6 @@ static void refs_free(import_refs *r)
         buf_free(&r->k[k].blob);
     }
     free(r);
-}
-
-typedef struct refs_fill {
-    import_refs *r;
-    ref_kind k;
-} refs_fill;
-
-static void refs_fill_one(void *ctx, const char *id, const char *name)
-{
-    refs_fill *f = ctx;
-    refs_put(f->r, f->k, id, name);
 }
 
 /* refs_load: what the columns of m refer to: reps and customers from the
@@ -1009,8 +1077,10 @@ static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_im
             ids_grow(s, (size_t)n);
             names_grow(s, (size_t)n);
         }
-        refs_fill f = {r, from_store[i].k};
-        if (!st->ops->each_name(st, from_store[i].t, refs_fill_one, &f, err)) goto fail;
+        refs_fill f = {.s = s};
+        bool ok = st->ops->each_name(st, from_store[i].t, refs_fill_one, &f, err);
+        refs_fill_flush(&f);
+        if (!ok) goto fail;
     }
     for (size_t pi = 0; opts && pi < opts->nplans; pi++) {
         const sp_plan *p = opts->plans[pi];
@@ -1055,6 +1125,25 @@ static const char *ref_noun(ref_kind k)
     case REF_STRATEGY: return _("strategies");
     case REF_TASK: return _("tasks");
     default: return "";
+    }
+}
+
+/* refs_prefetch: asks the CPU for the id slots refs_resolve will read for
+ * rec (a table of a million customers does not fit the cache: each lookup
+ * is a memory round trip, which then overlaps the store's work). */
+static void refs_prefetch(const import_refs *r, const sp_import_cols *m, const sp_any_record *rec)
+{
+    const colspec *cols = table_specs[m->table].cols;
+    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++) {
+        if (ref_columns[i].t != m->table) continue;
+        const ref_set *set = &r->k[ref_columns[i].kind];
+        if (!set->icap) continue;
+        for (size_t k = 0; k < table_specs[m->table].n; k++) {
+            if (strcmp(cols[k].name, ref_columns[i].column) != 0 || m->pos[k][0] < 0) continue;
+            const char *v = *(const char *const *)((const char *)rec + cols[k].off);
+            if (v && *v) __builtin_prefetch(&set->ids[slot_of(hash_str(v), set->icap)]);
+            break;
+        }
     }
 }
 
@@ -1211,6 +1300,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         size_t line = csv_line(c);
         buf_clear(&why);
         bool parsed = import_parse_row(m, f, n, &rec, &why);
+        if (parsed) refs_prefetch(refs, m, &rec); /* the slots arrive while the store works */
         /* the same id twice in one file: the second row is bad */
         if (rec.rep.id && *rec.rep.id) {
             size_t first;
