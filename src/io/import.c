@@ -10,12 +10,17 @@
  *
  * One pass: rows are upserted inside one transaction as they validate; the
  * first bad row stops the writing (validation goes on to list up to 100 bad
- * rows) and the transaction is rolled back at the end. Nothing of the file is
- * held in memory beyond the current record.
+ * rows) and the transaction is rolled back at the end. A reader thread reads
+ * and parses the next batch of records while the rows of the last one are
+ * written; nothing of the file is held in memory beyond those few batches
+ * (the ids already seen are the store's, on disk: store->id_seen). Notes,
+ * warnings and progress go to the caller's sink (import.h), never to a
+ * stream.
  */
 #include "import.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1191,10 +1196,9 @@ static double now_sec(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void show_progress(const sp_import_sink *sink, sp_table t, const sp_csv *c, size_t rows, bool done)
+static void show_progress(const sp_import_sink *sink, sp_table t, size_t bytes, size_t total, size_t rows, bool done)
 {
-    sp_import_progress p = {.table = t, .rows = rows, .done = done};
-    csv_progress(c, &p.bytes, &p.total);
+    sp_import_progress p = {.table = t, .rows = rows, .bytes = bytes, .total = total, .done = done};
     p.percent = p.total ? (int)(p.bytes >= p.total ? 100 : (double)p.bytes * 100.0 / (double)p.total) : 0;
     sink->progress(sink->ctx, &p);
 }
@@ -1219,6 +1223,185 @@ static void write_reject(buf_t *out, char **f, size_t n, size_t ncols, size_t li
     buf_printf(out, "%s%zu,", ncols ? "," : "", line);
     csv_write_field(out, reason);
     buf_puts(out, "\r\n");
+}
+
+/* ---- reading and parsing on a second thread ----
+ *
+ * While the store writes the rows of one batch, a reader thread reads (and
+ * decodes) the next records of the file and parses them: on two cores the
+ * CSV and value parsing cost no wall time. Batches of up to BATCH_ROWS
+ * records (or about 1 MiB of fields) go round a ring of NBATCH: memory stays
+ * a few MB whatever the file's size. Everything the import decides (ids
+ * used twice, references, errors, rejects, the writes) stays on the
+ * calling thread, in file order. */
+#define BATCH_ROWS 2048
+#define BATCH_BYTES ((size_t)1 << 20)
+#define NBATCH 3
+
+typedef struct row_ent {
+    size_t line;             /* the physical line the record starts on */
+    size_t f0, nf;           /* its fields: fp[f0 .. f0 + nf) */
+    size_t why0, whylen;     /* its problems in the batch's why */
+    bool parsed;
+    sp_any_record rec;       /* strings point into the batch's arena */
+} row_ent;
+
+typedef struct batch {
+    buf_t arena;             /* the fields, NUL-terminated, one after another */
+    size_t *foff;            /* each field's offset in arena */
+    char **fp;               /* the same as pointers, once the batch is full */
+    size_t nfo, cap_fo, cap_fp;
+    row_ent *rows;
+    size_t n;
+    buf_t why;
+    size_t done;             /* input bytes consumed after its last record */
+    int end;                 /* 0: more follow; 1: end of the file; -1: read error (err) */
+    sp_err err;
+} batch;
+
+typedef struct reader {
+    sp_csv *c;
+    const sp_import_cols *m;
+    batch b[NBATCH];
+    bool full[NBATCH];       /* filled, for the consumer */
+    size_t pi, ci;           /* the batch the producer fills next / the consumer takes next */
+    bool stop;               /* the consumer gave up */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t th;
+    bool threaded;           /* false: no thread could be started, batches are read on demand */
+} reader;
+
+/* batch_fill: reads the next records of the file into b and parses them
+ * (the reader thread; b is its own until handed over). */
+static void batch_fill(reader *rd, batch *b)
+{
+    b->arena.len = 0;
+    b->nfo = b->n = 0;
+    b->end = 0;
+    buf_clear(&b->why);
+    err_free(&b->err);
+    b->err = (sp_err)SP_ERR_INIT;
+    while (b->n < BATCH_ROWS && b->arena.len < BATCH_BYTES) {
+        char **f;
+        size_t n;
+        int r = csv_next(rd->c, &f, &n, &b->err);
+        if (r <= 0) {
+            b->end = r < 0 ? -1 : 1;
+            break;
+        }
+        if (all_empty(f, n)) continue;
+        row_ent *e = &b->rows[b->n++];
+        e->line = csv_line(rd->c);
+        e->f0 = b->nfo;
+        e->nf = n;
+        if (b->nfo + n > b->cap_fo) {
+            b->cap_fo = (b->nfo + n) * 2;
+            b->foff = xrealloc(b->foff, b->cap_fo * sizeof *b->foff);
+        }
+        for (size_t i = 0; i < n; i++) {
+            b->foff[b->nfo++] = b->arena.len;
+            buf_append(&b->arena, f[i], strlen(f[i]) + 1);
+        }
+    }
+    size_t total;
+    csv_progress(rd->c, &b->done, &total);
+    if (b->nfo > b->cap_fp) {
+        b->cap_fp = b->cap_fo;
+        b->fp = xrealloc(b->fp, b->cap_fp * sizeof *b->fp);
+    }
+    for (size_t i = 0; i < b->nfo; i++) b->fp[i] = b->arena.data + b->foff[i];
+    for (size_t i = 0; i < b->n; i++) {
+        row_ent *e = &b->rows[i];
+        e->why0 = b->why.len;
+        e->parsed = import_parse_row(rd->m, b->fp + e->f0, e->nf, &e->rec, &b->why);
+        e->whylen = b->why.len - e->why0;
+    }
+}
+
+static void *reader_main(void *arg)
+{
+    reader *rd = arg;
+    for (;;) {
+        pthread_mutex_lock(&rd->mu);
+        while (rd->full[rd->pi] && !rd->stop) pthread_cond_wait(&rd->cv, &rd->mu);
+        bool stop = rd->stop;
+        batch *b = &rd->b[rd->pi];
+        pthread_mutex_unlock(&rd->mu);
+        if (stop) return NULL;
+        batch_fill(rd, b);
+        pthread_mutex_lock(&rd->mu);
+        rd->full[rd->pi] = true;
+        rd->pi = (rd->pi + 1) % NBATCH;
+        pthread_cond_broadcast(&rd->cv);
+        pthread_mutex_unlock(&rd->mu);
+        if (b->end) return NULL;
+    }
+}
+
+/* reader_start: the reader thread over c (its header already read). When
+ * no thread can be started, reader_take reads each batch itself. */
+static reader *reader_start(sp_csv *c, const sp_import_cols *m)
+{
+    reader *rd = xcalloc(1, sizeof *rd);
+    rd->c = c;
+    rd->m = m;
+    for (int i = 0; i < NBATCH; i++) rd->b[i].rows = xcalloc(BATCH_ROWS, sizeof *rd->b[i].rows);
+    pthread_mutex_init(&rd->mu, NULL);
+    pthread_cond_init(&rd->cv, NULL);
+    rd->threaded = pthread_create(&rd->th, NULL, reader_main, rd) == 0;
+    return rd;
+}
+
+/* reader_take: the next filled batch, in file order (waits for it). */
+static batch *reader_take(reader *rd)
+{
+    if (!rd->threaded) {
+        batch_fill(rd, &rd->b[0]);
+        return &rd->b[0];
+    }
+    pthread_mutex_lock(&rd->mu);
+    while (!rd->full[rd->ci]) pthread_cond_wait(&rd->cv, &rd->mu);
+    batch *b = &rd->b[rd->ci];
+    pthread_mutex_unlock(&rd->mu);
+    return b;
+}
+
+/* reader_release: gives the batch taken last back to the reader. */
+static void reader_release(reader *rd)
+{
+    if (!rd->threaded) return;
+    pthread_mutex_lock(&rd->mu);
+    rd->full[rd->ci] = false;
+    rd->ci = (rd->ci + 1) % NBATCH;
+    pthread_cond_broadcast(&rd->cv);
+    pthread_mutex_unlock(&rd->mu);
+}
+
+/* reader_end: stops the thread (it finishes the batch it is reading) and
+ * frees everything. */
+static void reader_end(reader *rd)
+{
+    if (!rd) return;
+    if (rd->threaded) {
+        pthread_mutex_lock(&rd->mu);
+        rd->stop = true;
+        pthread_cond_broadcast(&rd->cv);
+        pthread_mutex_unlock(&rd->mu);
+        pthread_join(rd->th, NULL);
+    }
+    pthread_mutex_destroy(&rd->mu);
+    pthread_cond_destroy(&rd->cv);
+    for (int i = 0; i < NBATCH; i++) {
+        batch *b = &rd->b[i];
+        buf_free(&b->arena);
+        buf_free(&b->why);
+        free(b->foff);
+        free(b->fp);
+        free(b->rows);
+        err_free(&b->err);
+    }
+    free(rd);
 }
 
 bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
@@ -1248,6 +1431,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     sp_outfile *rej = NULL;
     buf_t why = BUF_INIT, rbuf = BUF_INIT, reason = BUF_INIT;
     bool truncated = false;
+    reader *rd = NULL;
     char **f;
     size_t n;
     int r = csv_next(c, &f, &n, err);
@@ -1282,94 +1466,112 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     if (bulk && !st->ops->bulk_begin(st, t, err)) goto out;
     bool progress = sink && sink->progress;
     double last = progress ? now_sec() : 0;
-    size_t bad = 0;
+    size_t bad = 0, bytes = 0;
     sp_any_record rec;
-    for (;;) {
-        r = csv_next(c, &f, &n, err);
-        if (r < 0) goto out;
-        if (r == 0) break;
-        if (all_empty(f, n)) continue;
-        stats->rows++;
-        if (progress && (stats->rows & 4095) == 0) {
-            double now = now_sec();
-            if (now - last >= 0.2) {
-                show_progress(sink, t, c, stats->rows, false);
-                last = now;
+    rd = reader_start(c, m);
+    for (batch *b = NULL; (b = reader_take(rd)) != NULL;) {
+        for (size_t bi = 0; bi < b->n; bi++) {
+            const row_ent *e = &b->rows[bi];
+            f = b->fp + e->f0;
+            n = e->nf;
+            stats->rows++;
+            if (progress && (stats->rows & 4095) == 0) {
+                double now = now_sec();
+                if (now - last >= 0.2) {
+                    show_progress(sink, t, bytes, in_total, stats->rows, false);
+                    last = now;
+                }
             }
-        }
-        size_t line = csv_line(c);
-        buf_clear(&why);
-        bool parsed = import_parse_row(m, f, n, &rec, &why);
-        if (parsed) refs_prefetch(refs, m, &rec); /* the slots arrive while the store works */
-        /* the same id twice in one file: the second row is bad */
-        if (rec.rep.id && *rec.rep.id) {
-            size_t first;
-            if (!st->ops->id_seen(st, rec.rep.id, line, &first, err)) goto out;
-            if (first) {
-                char qb[64];
-                problem(&why, m->pos[0][0] >= 0 ? m->header[m->pos[0][0]] : table_specs[t].cols[0].name,
-                        _("'%s' is also the id on line %zu (an id may appear once in a file)"),
-                        quote_value(rec.rep.id, qb, sizeof qb), first);
-                parsed = false;
+            size_t line = e->line;
+            buf_clear(&why);
+            buf_append(&why, b->why.data + e->why0, e->whylen);
+            bool parsed = e->parsed;
+            rec = e->rec;
+            if (parsed) refs_prefetch(refs, m, &rec); /* the slots arrive while the store works */
+            /* the same id twice in one file: the second row is bad */
+            if (rec.rep.id && *rec.rep.id) {
+                size_t first;
+                if (!st->ops->id_seen(st, rec.rep.id, line, &first, err)) goto out;
+                if (first) {
+                    char qb[64];
+                    problem(&why, m->pos[0][0] >= 0 ? m->header[m->pos[0][0]] : table_specs[t].cols[0].name,
+                            _("'%s' is also the id on line %zu (an id may appear once in a file)"),
+                            quote_value(rec.rep.id, qb, sizeof qb), first);
+                    parsed = false;
+                }
             }
-        }
-        /* references: names become ids; what names nothing is a warning
-         * (kept as is), or with --strict a problem of the row */
-        if (parsed) {
-            buf_clear(&warn);
-            refs_resolve(refs, m, &rec, &warn, &stats->matched);
-            if (warn.len && strict) {
-                buf_append(&why, warn.data, warn.len);
-                parsed = false;
-            } else if (warn.len) {
-                for (const char *s = buf_cstr(&warn); *s;) {
+            /* references: names become ids; what names nothing is a warning
+             * (kept as is), or with --strict a problem of the row */
+            if (parsed) {
+                buf_clear(&warn);
+                refs_resolve(refs, m, &rec, &warn, &stats->matched);
+                if (warn.len && strict) {
+                    buf_append(&why, warn.data, warn.len);
+                    parsed = false;
+                } else if (warn.len) {
+                    for (const char *s = buf_cstr(&warn); *s;) {
+                        const char *nl = strchr(s, '\n');
+                        stats->warnings++;
+                        if (listed_warnings < MAX_LISTED_ERRORS)
+                            note(sink, SP_NOTE_WARNING, line, _("%s:%zu: %.*s; kept as is\n"), path, line,
+                                 (int)(nl - s), s);
+                        listed_warnings++;
+                        s = nl + 1;
+                    }
+                }
+            }
+            if (!parsed) {
+                bad++;
+                stats->rejected++;
+                /* one "FILE:LINE: column: why" per problem; the reject reason
+                 * joins them with "; " */
+                buf_clear(&reason);
+                for (const char *s = buf_cstr(&why); *s;) {
                     const char *nl = strchr(s, '\n');
-                    stats->warnings++;
-                    if (listed_warnings < MAX_LISTED_ERRORS)
-                        note(sink, SP_NOTE_WARNING, line, _("%s:%zu: %.*s; kept as is\n"), path, line,
-                             (int)(nl - s), s);
-                    listed_warnings++;
+                    if (err->count < MAX_LISTED_ERRORS)
+                        err_set(err, SP_EINVAL, "%s:%zu: %.*s", path, line, (int)(nl - s), s);
+                    else
+                        truncated = true;
+                    if (reason.len) buf_puts(&reason, "; ");
+                    buf_append(&reason, s, (size_t)(nl - s));
                     s = nl + 1;
                 }
-            }
-        }
-        if (!parsed) {
-            bad++;
-            stats->rejected++;
-            /* one "FILE:LINE: column: why" per problem; the reject reason
-             * joins them with "; " */
-            buf_clear(&reason);
-            for (const char *s = buf_cstr(&why); *s;) {
-                const char *nl = strchr(s, '\n');
-                if (err->count < MAX_LISTED_ERRORS)
-                    err_set(err, SP_EINVAL, "%s:%zu: %.*s", path, line, (int)(nl - s), s);
-                else
-                    truncated = true;
-                if (reason.len) buf_puts(&reason, "; ");
-                buf_append(&reason, s, (size_t)(nl - s));
-                s = nl + 1;
-            }
-            if (rej) {
-                write_reject(&rbuf, f, n, m->nheader, line, buf_cstr(&reason));
-                if (rbuf.len >= (1u << 16)) {
-                    if (!outfile_write(rej, rbuf.data, rbuf.len, err)) goto out;
-                    buf_clear(&rbuf);
+                if (rej) {
+                    write_reject(&rbuf, f, n, m->nheader, line, buf_cstr(&reason));
+                    if (rbuf.len >= (1u << 16)) {
+                        if (!outfile_write(rej, rbuf.data, rbuf.len, err)) goto out;
+                        buf_clear(&rbuf);
+                    }
                 }
+                continue;
             }
-            continue;
+            if (bad && !rej) continue; /* will roll back: validate only */
+            sp_err serr = SP_ERR_INIT;
+            if (!st->ops->upsert(st, t, &rec, &serr)) {
+                err_clear(err);
+                err_set(err, serr.cls, "%s:%zu: %s: %s", path, line, _("could not store the row"),
+                        buf_cstr(&serr.msg));
+                err_free(&serr);
+                goto out;
+            }
+            stats->imported++;
         }
-        if (bad && !rej) continue; /* will roll back: validate only */
-        sp_err serr = SP_ERR_INIT;
-        if (!st->ops->upsert(st, t, &rec, &serr)) {
-            err_clear(err);
-            err_set(err, serr.cls, "%s:%zu: %s: %s", path, line, _("could not store the row"),
-                    buf_cstr(&serr.msg));
-            err_free(&serr);
+        bytes = b->done;
+        if (b->end < 0) { /* the reader's error, after the problems of the rows before it */
+            for (const char *s = buf_cstr(&b->err.msg); *s;) {
+                const char *nl = strchr(s, '\n');
+                size_t len = nl ? (size_t)(nl - s) : strlen(s);
+                err_set(err, b->err.cls, "%.*s", (int)len, s);
+                s += len + (nl ? 1 : 0);
+            }
+            if (err_ok(err)) err_set(err, b->err.cls ? b->err.cls : SP_EIO, "%s", _("could not read the file"));
             goto out;
         }
-        stats->imported++;
+        bool end = b->end != 0;
+        reader_release(rd);
+        if (end) break;
     }
-    if (progress) show_progress(sink, t, c, stats->rows, true);
+    if (progress) show_progress(sink, t, bytes, in_total, stats->rows, true);
     if (listed_warnings > MAX_LISTED_ERRORS)
         note(sink, SP_NOTE_TRUNCATED, 0, _("%s: … (only the first %d warnings are listed)\n"), path,
              MAX_LISTED_ERRORS);
@@ -1391,6 +1593,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
 out:
     /* the encoding actually used: detection may have chosen GB18030 on a
      * stream after the first chunks */
+    reader_end(rd); /* before c is read or closed here */
     if (info) snprintf(info->encoding, sizeof info->encoding, "%s", csv_encoding(c));
     if (in_tx) st->ops->rollback(st);
     if (!ok) stats->imported = 0;
