@@ -107,8 +107,7 @@ static const char *const migrations[] = {
      * the SQLite fallback's short date ranges, which now scan the table
      * (about a second for ten million rows) instead of rebuilding a
      * ten-million-entry index at every import. */
-    "DROP INDEX IF EXISTS deals_customer;"
-    "DROP INDEX IF EXISTS activities_occurred;",
+    "DROP INDEX IF EXISTS deals_customer; DROP INDEX IF EXISTS activities_occurred;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
