@@ -1306,8 +1306,8 @@ static void batch_fill(reader *rd, batch *b)
     }
     size_t total;
     csv_progress(rd->c, &b->done, &total);
-    if (b->nfo > b->cap_fp) {
-        b->cap_fp = b->cap_fo;
+    if (b->nfo > b->cap_fp || !b->fp) {
+        b->cap_fp = b->cap_fo ? b->cap_fo : 1;
         b->fp = xrealloc(b->fp, b->cap_fp * sizeof *b->fp);
     }
     for (size_t i = 0; i < b->nfo; i++) b->fp[i] = b->arena.data + b->foff[i];
@@ -1484,7 +1484,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
             }
             size_t line = e->line;
             buf_clear(&why);
-            buf_append(&why, b->why.data + e->why0, e->whylen);
+            if (e->whylen) buf_append(&why, b->why.data + e->why0, e->whylen);
             bool parsed = e->parsed;
             rec = e->rec;
             if (parsed) refs_prefetch(refs, m, &rec); /* the slots arrive while the store works */
