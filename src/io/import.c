@@ -1135,7 +1135,8 @@ static const char *ref_noun(ref_kind k)
 
 /* refs_prefetch: asks the CPU for the id slots refs_resolve will read for
  * rec (a table of a million customers does not fit the cache: each lookup
- * is a memory round trip, which then overlaps the store's work). */
+ * is a memory round trip; the reader prefetches a whole batch, then
+ * resolves it). */
 static void refs_prefetch(const import_refs *r, const sp_import_cols *m, const sp_any_record *rec)
 {
     const colspec *cols = table_specs[m->table].cols;
@@ -1228,8 +1229,9 @@ static void write_reject(buf_t *out, char **f, size_t n, size_t ncols, size_t li
 /* ---- reading and parsing on a second thread ----
  *
  * While the store writes the rows of one batch, a reader thread reads (and
- * decodes) the next records of the file and parses them: on two cores the
- * CSV and value parsing cost no wall time. Batches of up to BATCH_ROWS
+ * decodes) the next records of the file, parses them and resolves their
+ * references (refs are read-only by then): on two cores the CSV and value
+ * parsing and the reference lookups cost no wall time. Batches of up to BATCH_ROWS
  * records (or about 1 MiB of fields) go round a ring of NBATCH: memory stays
  * a few MB whatever the file's size. Everything the import decides (ids
  * used twice, references, errors, rejects, the writes) stays on the
@@ -1242,6 +1244,8 @@ typedef struct row_ent {
     size_t line;             /* the physical line the record starts on */
     size_t f0, nf;           /* its fields: fp[f0 .. f0 + nf) */
     size_t why0, whylen;     /* its problems in the batch's why */
+    size_t warn0, warnlen;   /* its references to nothing in the batch's warn (when parsed) */
+    size_t matched;          /* its display names replaced by ids (when parsed) */
     bool parsed;
     sp_any_record rec;       /* strings point into the batch's arena */
 } row_ent;
@@ -1253,7 +1257,7 @@ typedef struct batch {
     size_t nfo, cap_fo, cap_fp;
     row_ent *rows;
     size_t n;
-    buf_t why;
+    buf_t why, warn;
     size_t done;             /* input bytes consumed after its last record */
     int end;                 /* 0: more follow; 1: end of the file; -1: read error (err) */
     sp_err err;
@@ -1262,6 +1266,7 @@ typedef struct batch {
 typedef struct reader {
     sp_csv *c;
     const sp_import_cols *m;
+    const import_refs *refs; /* read-only while the reader runs */
     batch b[NBATCH];
     bool full[NBATCH];       /* filled, for the consumer */
     size_t pi, ci;           /* the batch the producer fills next / the consumer takes next */
@@ -1280,6 +1285,7 @@ static void batch_fill(reader *rd, batch *b)
     b->nfo = b->n = 0;
     b->end = 0;
     buf_clear(&b->why);
+    buf_clear(&b->warn);
     err_free(&b->err);
     b->err = (sp_err)SP_ERR_INIT;
     while (b->n < BATCH_ROWS && b->arena.len < BATCH_BYTES) {
@@ -1316,6 +1322,17 @@ static void batch_fill(reader *rd, batch *b)
         e->why0 = b->why.len;
         e->parsed = import_parse_row(rd->m, b->fp + e->f0, e->nf, &e->rec, &b->why);
         e->whylen = b->why.len - e->why0;
+        if (e->parsed) refs_prefetch(rd->refs, rd->m, &e->rec);
+    }
+    /* the references, resolved here (a lookup in a large table is a memory
+     * round trip, prefetched above); the caller applies the outcome unless
+     * the row turns out bad (an id used twice) */
+    for (size_t i = 0; i < b->n; i++) {
+        row_ent *e = &b->rows[i];
+        e->warn0 = b->warn.len;
+        e->matched = 0;
+        if (e->parsed) refs_resolve(rd->refs, rd->m, &e->rec, &b->warn, &e->matched);
+        e->warnlen = b->warn.len - e->warn0;
     }
 }
 
@@ -1341,11 +1358,12 @@ static void *reader_main(void *arg)
 
 /* reader_start: the reader thread over c (its header already read). When
  * no thread can be started, reader_take reads each batch itself. */
-static reader *reader_start(sp_csv *c, const sp_import_cols *m)
+static reader *reader_start(sp_csv *c, const sp_import_cols *m, const import_refs *refs)
 {
     reader *rd = xcalloc(1, sizeof *rd);
     rd->c = c;
     rd->m = m;
+    rd->refs = refs;
     for (int i = 0; i < NBATCH; i++) rd->b[i].rows = xcalloc(BATCH_ROWS, sizeof *rd->b[i].rows);
     pthread_mutex_init(&rd->mu, NULL);
     pthread_cond_init(&rd->cv, NULL);
@@ -1396,6 +1414,7 @@ static void reader_end(reader *rd)
         batch *b = &rd->b[i];
         buf_free(&b->arena);
         buf_free(&b->why);
+        buf_free(&b->warn);
         free(b->foff);
         free(b->fp);
         free(b->rows);
@@ -1468,7 +1487,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     double last = progress ? now_sec() : 0;
     size_t bad = 0, bytes = 0;
     sp_any_record rec;
-    rd = reader_start(c, m);
+    rd = reader_start(c, m, refs);
     for (batch *b = NULL; (b = reader_take(rd)) != NULL;) {
         for (size_t bi = 0; bi < b->n; bi++) {
             const row_ent *e = &b->rows[bi];
@@ -1486,8 +1505,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
             buf_clear(&why);
             if (e->whylen) buf_append(&why, b->why.data + e->why0, e->whylen);
             bool parsed = e->parsed;
-            rec = e->rec;
-            if (parsed) refs_prefetch(refs, m, &rec); /* the slots arrive while the store works */
+            rec = e->rec; /* references already resolved by the reader */
             /* the same id twice in one file: the second row is bad */
             if (rec.rep.id && *rec.rep.id) {
                 size_t first;
@@ -1504,7 +1522,8 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
              * (kept as is), or with --strict a problem of the row */
             if (parsed) {
                 buf_clear(&warn);
-                refs_resolve(refs, m, &rec, &warn, &stats->matched);
+                if (e->warnlen) buf_append(&warn, b->warn.data + e->warn0, e->warnlen);
+                stats->matched += e->matched;
                 if (warn.len && strict) {
                     buf_append(&why, warn.data, warn.len);
                     parsed = false;
