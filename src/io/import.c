@@ -13,7 +13,7 @@
  * rows) and the transaction is rolled back at the end. A reader thread reads
  * and parses the next batch of records while the rows of the last one are
  * written; nothing of the file is held in memory beyond those few batches
- * (the ids already seen are the store's, on disk: store->id_seen). Notes,
+ * (the ids already seen are in the store's id set, on disk). Notes,
  * warnings and progress go to the caller's sink (import.h), never to a
  * stream.
  */
@@ -1229,9 +1229,10 @@ static void write_reject(buf_t *out, char **f, size_t n, size_t ncols, size_t li
 /* ---- reading and parsing on a second thread ----
  *
  * While the store writes the rows of one batch, a reader thread reads (and
- * decodes) the next records of the file, parses them and resolves their
- * references (refs are read-only by then): on two cores the CSV and value
- * parsing and the reference lookups cost no wall time. Batches of up to BATCH_ROWS
+ * decodes) the next records of the file, parses them, resolves their
+ * references (refs are read-only by then) and looks their ids up in the id
+ * set (its own SQLite connection): on two cores the CSV and value parsing,
+ * the reference lookups and the id set cost no wall time. Batches of up to BATCH_ROWS
  * records (or about 1 MiB of fields) go round a ring of NBATCH: memory stays
  * a few MB whatever the file's size. Everything the import decides (ids
  * used twice, references, errors, rejects, the writes) stays on the
@@ -1246,6 +1247,7 @@ typedef struct row_ent {
     size_t why0, whylen;     /* its problems in the batch's why */
     size_t warn0, warnlen;   /* its references to nothing in the batch's warn (when parsed) */
     size_t matched;          /* its display names replaced by ids (when parsed) */
+    size_t first;            /* the line its id came with first, 0 when new */
     bool parsed;
     sp_any_record rec;       /* strings point into the batch's arena */
 } row_ent;
@@ -1267,6 +1269,8 @@ typedef struct reader {
     sp_csv *c;
     const sp_import_cols *m;
     const import_refs *refs; /* read-only while the reader runs */
+    sp_store *st;            /* for its id set only (its own connection) */
+    sp_idset *ids;
     batch b[NBATCH];
     bool full[NBATCH];       /* filled, for the consumer */
     size_t pi, ci;           /* the batch the producer fills next / the consumer takes next */
@@ -1323,6 +1327,14 @@ static void batch_fill(reader *rd, batch *b)
         e->parsed = import_parse_row(rd->m, b->fp + e->f0, e->nf, &e->rec, &b->why);
         e->whylen = b->why.len - e->why0;
         if (e->parsed) refs_prefetch(rd->refs, rd->m, &e->rec);
+        /* the same id twice in one file (bad rows' ids count too) */
+        e->first = 0;
+        if (e->rec.rep.id && *e->rec.rep.id &&
+            !rd->st->ops->idset_add(rd->ids, e->rec.rep.id, e->line, &e->first, &b->err)) {
+            b->n = i; /* the rows before, then the error */
+            b->end = -1;
+            break;
+        }
     }
     /* the references, resolved here (a lookup in a large table is a memory
      * round trip, prefetched above); the caller applies the outcome unless
@@ -1358,12 +1370,15 @@ static void *reader_main(void *arg)
 
 /* reader_start: the reader thread over c (its header already read). When
  * no thread can be started, reader_take reads each batch itself. */
-static reader *reader_start(sp_csv *c, const sp_import_cols *m, const import_refs *refs)
+static reader *reader_start(sp_csv *c, const sp_import_cols *m, const import_refs *refs, sp_store *st,
+                            sp_idset *ids)
 {
     reader *rd = xcalloc(1, sizeof *rd);
     rd->c = c;
     rd->m = m;
     rd->refs = refs;
+    rd->st = st;
+    rd->ids = ids;
     for (int i = 0; i < NBATCH; i++) rd->b[i].rows = xcalloc(BATCH_ROWS, sizeof *rd->b[i].rows);
     pthread_mutex_init(&rd->mu, NULL);
     pthread_cond_init(&rd->cv, NULL);
@@ -1451,6 +1466,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     buf_t why = BUF_INIT, rbuf = BUF_INIT, reason = BUF_INIT;
     bool truncated = false;
     reader *rd = NULL;
+    sp_idset *ids = NULL;
     char **f;
     size_t n;
     int r = csv_next(c, &f, &n, err);
@@ -1487,7 +1503,9 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     double last = progress ? now_sec() : 0;
     size_t bad = 0, bytes = 0;
     sp_any_record rec;
-    rd = reader_start(c, m, refs);
+    ids = st->ops->idset_open(st, err);
+    if (!ids) goto out;
+    rd = reader_start(c, m, refs, st, ids);
     for (batch *b = NULL; (b = reader_take(rd)) != NULL;) {
         for (size_t bi = 0; bi < b->n; bi++) {
             const row_ent *e = &b->rows[bi];
@@ -1506,17 +1524,14 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
             if (e->whylen) buf_append(&why, b->why.data + e->why0, e->whylen);
             bool parsed = e->parsed;
             rec = e->rec; /* references already resolved by the reader */
-            /* the same id twice in one file: the second row is bad */
-            if (rec.rep.id && *rec.rep.id) {
-                size_t first;
-                if (!st->ops->id_seen(st, rec.rep.id, line, &first, err)) goto out;
-                if (first) {
-                    char qb[64];
-                    problem(&why, m->pos[0][0] >= 0 ? m->header[m->pos[0][0]] : table_specs[t].cols[0].name,
-                            _("'%s' is also the id on line %zu (an id may appear once in a file)"),
-                            quote_value(rec.rep.id, qb, sizeof qb), first);
-                    parsed = false;
-                }
+            /* the same id twice in one file (found by the reader): the
+             * second row is bad */
+            if (e->first) {
+                char qb[64];
+                problem(&why, m->pos[0][0] >= 0 ? m->header[m->pos[0][0]] : table_specs[t].cols[0].name,
+                        _("'%s' is also the id on line %zu (an id may appear once in a file)"),
+                        quote_value(rec.rep.id, qb, sizeof qb), e->first);
+                parsed = false;
             }
             /* references: names become ids; what names nothing is a warning
              * (kept as is), or with --strict a problem of the row */
@@ -1613,6 +1628,7 @@ out:
     /* the encoding actually used: detection may have chosen GB18030 on a
      * stream after the first chunks */
     reader_end(rd); /* before c is read or closed here */
+    st->ops->idset_close(ids);
     if (info) snprintf(info->encoding, sizeof info->encoding, "%s", csv_encoding(c));
     if (in_tx) st->ops->rollback(st);
     if (!ok) stats->imported = 0;

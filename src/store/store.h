@@ -40,6 +40,7 @@ typedef enum sp_open_mode {
 } sp_open_mode;
 
 typedef struct sp_store sp_store;
+typedef struct sp_idset sp_idset;   /* see sp_store_ops.idset_open */
 
 typedef struct sp_plan_info {
     char *id, *name;
@@ -126,12 +127,16 @@ typedef struct sp_store_ops {
      * row at a time (the strings live during the call only), in one read. */
     bool (*each_name)(sp_store *s, sp_table t, void (*fn)(void *ctx, const char *id, const char *name), void *ctx,
                       sp_err *err);
-    /* id_seen: inside a transaction, remembers the id of an imported row
-     * with its line; *first gets 0 when the id is new to the transaction,
-     * else the line it came with first. Kept on disk (a private temporary
-     * database), so memory stays flat however many rows an import has;
-     * forgotten at commit or rollback. */
-    bool (*id_seen)(sp_store *s, const char *id, size_t line, size_t *first, sp_err *err);
+    /* idset_open: a set of the ids of one import file, to find an id used
+     * twice: kept on disk (a private temporary database, deleted at
+     * idset_close), so memory stays flat however many rows a file has. The
+     * set is independent of s and of its transactions: it may be used by
+     * another thread than s (one thread at a time). NULL with err. */
+    sp_idset *(*idset_open)(sp_store *s, sp_err *err);
+    /* idset_add: remembers id with its line; *first gets 0 when id is new,
+     * else the line it came with first (nothing is changed then). */
+    bool (*idset_add)(sp_idset *set, const char *id, size_t line, size_t *first, sp_err *err);
+    void (*idset_close)(sp_idset *set);
     /* ---- the columnar snapshot (derived, see store/snapshot.h) ---- */
     /* snapshot_rebuild: writes the snapshot of the current data (under the
      * write lock, so no writer changes it meanwhile). */

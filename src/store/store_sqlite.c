@@ -181,10 +181,6 @@ typedef struct sq_store {
     sp_store base;
     sqlite3 *db;
     sqlite3_stmt *upsert[TBL_COUNT];
-    /* the ids of the rows imported in the open transaction (id_seen): a
-     * private temporary database, on disk beyond a small cache */
-    sqlite3 *seen_db;
-    sqlite3_stmt *seen_ins, *seen_get;
     double wait_limit;      /* seconds to wait for another writer */
     double wait_start;      /* monotonic time the current wait began */
     bool wait_said;         /* the waiting notice was printed */
@@ -319,21 +315,9 @@ static const char *kind_name_i(int i) { return actkind_name((sp_actkind)i); }
 
 /* ---- ops ---- */
 
-/* seen_close: forgets the ids of the transaction (deletes the temporary
- * database). */
-static void seen_close(sq_store *q)
-{
-    sqlite3_finalize(q->seen_ins);
-    sqlite3_finalize(q->seen_get);
-    sqlite3_close(q->seen_db);
-    q->seen_ins = q->seen_get = NULL;
-    q->seen_db = NULL;
-}
-
 static void sq_close(sp_store *s)
 {
     sq_store *q = SQ(s);
-    seen_close(q);
     for (int i = 0; i < TBL_COUNT; i++) sqlite3_finalize(q->upsert[i]);
     sqlite3_close(q->db);
     free(s->url);
@@ -367,7 +351,6 @@ static bool sq_begin(sp_store *s, sp_err *err)
 {
     SQ(s)->dirty = false;
     SQ(s)->dv_off = 0;
-    seen_close(SQ(s));
     return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err);
 }
 
@@ -383,7 +366,6 @@ static bool sq_commit(sp_store *s, sp_err *err)
 {
     sq_store *q = SQ(s);
     if (!dv_restore(q, err)) return false; /* the caller rolls back */
-    seen_close(q);
     sp_outfile *o = q->dirty ? snap_prepare(q) : NULL;
     q->dirty = false;
     if (!sq_exec(q->db, "COMMIT", err)) {
@@ -402,7 +384,6 @@ static void sq_rollback(sp_store *s)
 {
     SQ(s)->dirty = false;
     SQ(s)->dv_off = 0; /* the DROP TRIGGERs roll back with the rest */
-    seen_close(SQ(s));
     if (!sqlite3_get_autocommit(SQ(s)->db)) sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -535,56 +516,70 @@ static bool sq_each_name(sp_store *s, sp_table t, void (*fn)(void *ctx, const ch
     return true;
 }
 
-/* seen_open: the private temporary database of id_seen (journal off: it
- * dies with the transaction; a small cache: the rest goes to a temporary
- * file, not to memory). */
-static bool seen_open(sq_store *q, sp_err *err)
+/* The id set of an import file: a private temporary database (journal
+ * off: it dies with the set; one transaction, never committed, so no
+ * per-row commit; a small cache: the rest goes to a temporary file, not to
+ * memory). Its own connection: another thread may use it. */
+struct sp_idset {
+    sqlite3 *db;
+    sqlite3_stmt *ins, *get;
+};
+
+static void sq_idset_close(sp_idset *set)
 {
-    if (q->seen_db) return true;
-    int rc = sqlite3_open_v2("", &q->seen_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (!set) return;
+    sqlite3_finalize(set->ins);
+    sqlite3_finalize(set->get);
+    sqlite3_close(set->db);
+    free(set);
+}
+
+static sp_idset *sq_idset_open(sp_store *s, sp_err *err)
+{
+    (void)s;
+    sp_idset *set = xcalloc(1, sizeof *set);
+    int rc = sqlite3_open_v2("", &set->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_exec(q->seen_db,
+        rc = sqlite3_exec(set->db,
                           "PRAGMA temp_store = FILE; PRAGMA cache_size = -8192; PRAGMA journal_mode = OFF;"
                           " PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;"
                           " CREATE TABLE seen(id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;"
-                          " BEGIN", /* one transaction, never committed: no per-row commit */
+                          " BEGIN",
                           NULL, NULL, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v3(q->seen_db, "INSERT INTO seen VALUES(?1, ?2) ON CONFLICT DO NOTHING", -1,
-                                SQLITE_PREPARE_PERSISTENT, &q->seen_ins, NULL);
+        rc = sqlite3_prepare_v3(set->db, "INSERT INTO seen VALUES(?1, ?2) ON CONFLICT DO NOTHING", -1,
+                                SQLITE_PREPARE_PERSISTENT, &set->ins, NULL);
     if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v3(q->seen_db, "SELECT line FROM seen WHERE id = ?1", -1, SQLITE_PREPARE_PERSISTENT,
-                                &q->seen_get, NULL);
+        rc = sqlite3_prepare_v3(set->db, "SELECT line FROM seen WHERE id = ?1", -1, SQLITE_PREPARE_PERSISTENT,
+                                &set->get, NULL);
     if (rc != SQLITE_OK) {
         err_set(err, SP_EIO, _("cannot make a temporary database (to find ids used twice in a file): %s"),
-                sq_msg(q->seen_db, rc));
-        seen_close(q);
-        return false;
+                sq_msg(set->db, rc));
+        sq_idset_close(set);
+        return NULL;
     }
-    return true;
+    return set;
 }
 
-static bool sq_id_seen(sp_store *s, const char *id, size_t line, size_t *first, sp_err *err)
+static bool sq_idset_add(sp_idset *set, const char *id, size_t line, size_t *first, sp_err *err)
 {
-    sq_store *q = SQ(s);
     *first = 0;
-    if (!seen_open(q, err)) return false;
-    sqlite3_bind_text(q->seen_ins, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q->seen_ins, 2, (sqlite3_int64)line);
-    int rc = sqlite3_step(q->seen_ins);
-    sqlite3_reset(q->seen_ins);
-    if (rc == SQLITE_DONE && sqlite3_changes(q->seen_db) == 0) {
-        sqlite3_bind_text(q->seen_get, 1, id, -1, SQLITE_STATIC);
-        rc = sqlite3_step(q->seen_get);
+    sqlite3_bind_text(set->ins, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(set->ins, 2, (sqlite3_int64)line);
+    int rc = sqlite3_step(set->ins);
+    sqlite3_reset(set->ins);
+    if (rc == SQLITE_DONE && sqlite3_changes(set->db) == 0) {
+        sqlite3_bind_text(set->get, 1, id, -1, SQLITE_STATIC);
+        rc = sqlite3_step(set->get);
         if (rc == SQLITE_ROW) {
-            *first = (size_t)sqlite3_column_int64(q->seen_get, 0);
+            *first = (size_t)sqlite3_column_int64(set->get, 0);
             rc = SQLITE_DONE;
         }
-        sqlite3_reset(q->seen_get);
+        sqlite3_reset(set->get);
     }
     if (rc != SQLITE_DONE) {
         err_set(err, SP_EIO, _("the temporary database (to find ids used twice in a file) failed: %s"),
-                sq_msg(q->seen_db, rc));
+                sq_msg(set->db, rc));
         return false;
     }
     return true;
@@ -1442,7 +1437,9 @@ static const sp_store_ops sqlite_ops = {
     .actual_list = sq_actual_list,
     .filter_values = sq_filter_values,
     .each_name = sq_each_name,
-    .id_seen = sq_id_seen,
+    .idset_open = sq_idset_open,
+    .idset_add = sq_idset_add,
+    .idset_close = sq_idset_close,
     .snapshot_rebuild = sq_snapshot_rebuild,
     .snapshot_status = sq_snapshot_status,
 };
