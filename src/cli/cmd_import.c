@@ -31,6 +31,22 @@ static const char *group(size_t n, char *buf)
     return buf;
 }
 
+/* the import's notes and warnings, one line each on standard error */
+static void print_note(void *ctx, const sp_import_note *n)
+{
+    fprintf((FILE *)ctx, "%s\n", n->text);
+}
+
+/* the progress line, rewritten in place; a newline after the last */
+static void print_progress(void *ctx, const sp_import_progress *p)
+{
+    FILE *f = ctx;
+    char b[32];
+    fprintf(f, _("\rimporting %s: %d%% (%s rows)"), table_name(p->table), p->percent, group(p->rows, b));
+    if (p->done) fputc('\n', f);
+    fflush(f);
+}
+
 int import_cmd(sp_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"encoding", required_argument, NULL, 'e'},
@@ -75,8 +91,10 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
         fprintf(stderr, "salesplan: %s: %s\n", path, sys_errmsg(errno));
         return 1;
     }
-    if (strcmp(path, "-") != 0 && S_ISREG(sb.st_mode))
-        io.progress = !quiet && isatty(STDERR_FILENO) && sb.st_size > 4 * 1024 * 1024;
+    if (!quiet) io.sink = (sp_import_sink){.note = print_note, .ctx = stderr};
+    if (strcmp(path, "-") != 0 && S_ISREG(sb.st_mode) && !quiet && isatty(STDERR_FILENO) &&
+        sb.st_size > 4 * 1024 * 1024)
+        io.sink.progress = print_progress;
     /* the rejects file must be neither the input nor the workspace */
     sp_out_guard guard = cli_out_guard(cli, path);
     if (io.skip_bad && cli_check_output(io.skip_bad, &guard)) return 2;
@@ -125,7 +143,7 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
     sp_import_stats stats;
     sp_import_info info;
     int rc = 0;
-    if (!import_file_ex(st, (sp_table)t, path, &io, quiet ? NULL : stderr, &stats, &info, &err)) {
+    if (!import_file_ex(st, (sp_table)t, path, &io, &stats, &info, &err)) {
         rc = cli_fail(&err);
     } else if (!quiet) {
         char b[32];

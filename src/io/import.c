@@ -10,12 +10,17 @@
  *
  * One pass: rows are upserted inside one transaction as they validate; the
  * first bad row stops the writing (validation goes on to list up to 100 bad
- * rows) and the transaction is rolled back at the end. Nothing of the file is
- * held in memory beyond the current record.
+ * rows) and the transaction is rolled back at the end. A reader thread reads
+ * and parses the next batch of records while the rows of the last one are
+ * written; nothing of the file is held in memory beyond those few batches
+ * (the ids already seen are in the store's id set, on disk). Notes,
+ * warnings and progress go to the caller's sink (import.h), never to a
+ * stream.
  */
 #include "import.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,7 +384,23 @@ void import_cols_free(sp_import_cols *m)
     free(m);
 }
 
-sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char *file, FILE *notes,
+/* note: one note of kind k to sink (formatted; a trailing newline of the
+ * message is dropped). */
+static void note(const sp_import_sink *sink, sp_note_kind k, size_t line, const char *fmt, ...) SP_PRINTF(4, 5);
+static void note(const sp_import_sink *sink, sp_note_kind k, size_t line, const char *fmt, ...)
+{
+    if (!sink || !sink->note) return;
+    buf_t b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    while (b.len && b.data[b.len - 1] == '\n') b.data[--b.len] = '\0';
+    sink->note(sink->ctx, &(sp_import_note){k, line, buf_cstr(&b)});
+    buf_free(&b);
+}
+
+sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char *file, const sp_import_sink *sink,
                                 sp_err *err)
 {
     if ((unsigned)t >= TBL_COUNT) {
@@ -402,17 +423,15 @@ sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char 
         int rank;
         int k = match_column_rank(t, h, &rank);
         if (k < 0) {
-            if (notes)
-                fprintf(notes, _("salesplan: %s: column '%s' ignored (not a column of %s)\n"), m->file, h,
-                        table_name(t));
+            note(sink, SP_NOTE_COLUMN, 0, _("salesplan: %s: column '%s' ignored (not a column of %s)\n"), m->file, h,
+                 table_name(t));
             continue;
         }
         int used = 0;
         while (used < MAX_ALT && m->pos[k][used] >= 0) used++;
         if (used == MAX_ALT) {
-            if (notes)
-                fprintf(notes, _("salesplan: %s: column '%s' ignored (%s is already read from '%s')\n"),
-                        m->file, h, cols[k].name, m->header[m->pos[k][0]]);
+            note(sink, SP_NOTE_COLUMN, 0, _("salesplan: %s: column '%s' ignored (%s is already read from '%s')\n"),
+                 m->file, h, cols[k].name, m->header[m->pos[k][0]]);
             continue;
         }
         /* keep the alternatives sorted by rank (header order among equals) */
@@ -425,12 +444,10 @@ sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char 
         m->pos[k][at] = (int)i;
         m->rank[k][at] = rank;
     }
-    if (notes) {
-        for (size_t k = 0; k < table_specs[t].n; k++)
-            for (int j = 1; j < MAX_ALT && m->pos[k][j] >= 0; j++)
-                fprintf(notes, _("salesplan: %s: column '%s' is read for %s where '%s' is empty\n"), m->file,
-                        m->header[m->pos[k][j]], cols[k].name, m->header[m->pos[k][0]]);
-    }
+    for (size_t k = 0; k < table_specs[t].n; k++)
+        for (int j = 1; j < MAX_ALT && m->pos[k][j] >= 0; j++)
+            note(sink, SP_NOTE_COLUMN, 0, _("salesplan: %s: column '%s' is read for %s where '%s' is empty\n"),
+                 m->file, m->header[m->pos[k][j]], cols[k].name, m->header[m->pos[k][0]]);
     bool ok = true;
     for (size_t k = 0; k < table_specs[t].n; k++) {
         if (!cols[k].required || m->pos[k][0] >= 0) continue;
@@ -798,25 +815,34 @@ static const struct {
     {TBL_SPEND, "strategy_id", REF_STRATEGY},  {TBL_SPEND, "task_id", REF_TASK},
 };
 
-/* A string-keyed hash map: key -> the id it names (n ids in all; the
- * first two are kept for messages). */
-typedef struct ref_entry {
-    const char *key, *id, *id2;
-    unsigned n;
-} ref_entry;
+/* The records of one kind a reference may name: their ids and display names
+ * as NUL-terminated strings in one blob, found through two open-addressing
+ * tables of blob offsets (with 32 bits of the hash and the head of each id
+ * beside, so most probes touch no string). About 60 to 110 bytes a record and no allocation per
+ * string: a workspace of a million customers costs some 80 MB here, not the
+ * rows of the file (docs/IMPORT.md "Limits"). */
+typedef struct id_slot {
+    uint32_t h, off;     /* off: blob offset + 1 of the id; 0: empty slot */
+    char head[16];       /* the id's first 16 bytes, NUL-padded: an id of up to
+                          * 15 bytes is compared here, without touching the blob */
+} id_slot;
 
-typedef struct ref_map {
-    ref_entry *v;
-    size_t cap, n;
-} ref_map;
+typedef struct name_slot {
+    uint32_t h, off;     /* the name (blob offset + 1); 0: empty slot */
+    uint32_t id, id2;    /* the first two ids it names (blob offsets + 1, id2 0 when one) */
+    uint32_t n;          /* how many ids it names */
+} name_slot;
 
 typedef struct ref_set {
-    ref_map ids, names;
+    buf_t blob;
+    id_slot *ids;
+    name_slot *names;
+    size_t icap, in, ncap, nn;
     bool known;          /* the workspace or plan has records of this kind */
+    bool full;           /* the blob reached 4 GiB: later records are not checked */
 } ref_set;
 
 typedef struct import_refs {
-    strpool_t *pool;
     ref_set k[REF_COUNT];
 } import_refs;
 
@@ -830,66 +856,205 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
-static ref_entry *map_slot(ref_map *m, const char *key)
+/* slot_of: the home slot of hash h in a table of cap slots. */
+static size_t slot_of(uint64_t h, size_t cap) { return (size_t)(((h >> 32) * (uint64_t)cap) >> 32); }
+
+static const char *blob_str(const ref_set *s, uint32_t off) { return s->blob.data + off - 1; }
+
+/* id_head: the first 16 bytes of id (NUL-padded) into head; its length. */
+static size_t id_head(const char *id, char head[16])
 {
-    size_t mask = m->cap - 1, i = (size_t)hash_str(key) & mask;
-    while (m->v[i].key && strcmp(m->v[i].key, key) != 0) i = (i + 1) & mask;
-    return &m->v[i];
+    size_t n = strlen(id);
+    memset(head, 0, 16);
+    memcpy(head, id, n < 16 ? n : 16);
+    return n;
 }
 
-static const ref_entry *map_get(const ref_map *m, const char *key)
+/* set_id: the blob offset + 1 of id in s, 0 when absent. */
+static uint32_t set_id(const ref_set *s, const char *id)
 {
-    if (!m->cap) return NULL;
-    ref_entry *e = map_slot((ref_map *)m, key);
-    return e->key ? e : NULL;
+    if (!s->icap) return 0;
+    uint64_t h = hash_str(id);
+    char head[16];
+    size_t n = id_head(id, head);
+    for (size_t i = slot_of(h, s->icap);; i = i + 1 == s->icap ? 0 : i + 1) {
+        const id_slot *e = &s->ids[i];
+        if (!e->off) return 0;
+        if (e->h == (uint32_t)h && memcmp(e->head, head, 16) == 0 &&
+            (n < 16 || strcmp(blob_str(s, e->off) + 16, id + 16) == 0))
+            return e->off;
+    }
 }
 
-/* map_add: key names id (both interned in the same pool: equal ids are
- * equal pointers). */
-static void map_add(ref_map *m, const char *key, const char *id)
+/* set_name_h: the slot of display name v (hash h), NULL when absent. */
+static const name_slot *set_name_h(const ref_set *s, uint64_t h, const char *v)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        ref_map g = {xcalloc(m->cap ? m->cap * 2 : 64, sizeof(ref_entry)), m->cap ? m->cap * 2 : 64, 0};
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->v[i].key) *map_slot(&g, m->v[i].key) = m->v[i];
-        g.n = m->n;
-        free(m->v);
-        *m = g;
+    if (!s->ncap) return NULL;
+    for (size_t i = slot_of(h, s->ncap);; i = i + 1 == s->ncap ? 0 : i + 1) {
+        const name_slot *e = &s->names[i];
+        if (!e->off) return NULL;
+        if (e->h == (uint32_t)h && strcmp(blob_str(s, e->off), v) == 0) return e;
     }
-    ref_entry *e = map_slot(m, key);
-    if (!e->key) {
-        *e = (ref_entry){key, id, NULL, 1};
-        m->n++;
-    } else if (e->id != id && e->id2 != id) {
-        if (!e->id2) e->id2 = id;
-        e->n++;
+}
+
+static const name_slot *set_name(const ref_set *s, const char *v) { return set_name_h(s, hash_str(v), v); }
+
+/* blob_add: appends s to the blob; its offset + 1, 0 when the blob is full. */
+static uint32_t blob_add(ref_set *s, const char *str)
+{
+    size_t n = strlen(str) + 1;
+    if (s->blob.len + n >= UINT32_MAX) {
+        s->full = true;
+        return 0;
     }
+    uint32_t off = (uint32_t)s->blob.len + 1;
+    buf_append(&s->blob, str, n);
+    return off;
+}
+
+static void ids_grow(ref_set *s, size_t want)
+{
+    size_t cap = want * 4 / 3 + 16;
+    id_slot *v = xcalloc(cap, sizeof *v);
+    for (size_t i = 0; i < s->icap; i++) {
+        if (!s->ids[i].off) continue;
+        size_t j = slot_of(hash_str(blob_str(s, s->ids[i].off)), cap);
+        while (v[j].off) j = j + 1 == cap ? 0 : j + 1;
+        v[j] = s->ids[i];
+    }
+    free(s->ids);
+    s->ids = v;
+    s->icap = cap;
+}
+
+static void names_grow(ref_set *s, size_t want)
+{
+    size_t cap = want * 4 / 3 + 16;
+    name_slot *v = xcalloc(cap, sizeof *v);
+    for (size_t i = 0; i < s->ncap; i++) {
+        if (!s->names[i].off) continue;
+        size_t j = slot_of(hash_str(blob_str(s, s->names[i].off)), cap);
+        while (v[j].off) j = j + 1 == cap ? 0 : j + 1;
+        v[j] = s->names[i];
+    }
+    free(s->names);
+    s->names = v;
+    s->ncap = cap;
+}
+
+/* ids_insert: a new id, already in the blob at ioff, with hash h. */
+static void ids_insert(ref_set *s, uint64_t h, uint32_t ioff)
+{
+    if ((s->in + 1) * 4 > s->icap * 3) ids_grow(s, s->icap ? s->icap * 2 : 64);
+    size_t j = slot_of(h, s->icap);
+    while (s->ids[j].off) j = j + 1 == s->icap ? 0 : j + 1;
+    s->ids[j] = (id_slot){.h = (uint32_t)h, .off = ioff};
+    id_head(blob_str(s, ioff), s->ids[j].head);
+    s->in++;
+}
+
+/* names_add: the name at noff in the blob (hash h) names the id at ioff. */
+static void names_add(ref_set *s, uint64_t h, uint32_t noff, uint32_t ioff)
+{
+    name_slot *e = (name_slot *)set_name_h(s, h, blob_str(s, noff));
+    if (e) { /* a name of several records (its second copy stays unused in the blob) */
+        if (e->id != ioff && e->id2 != ioff) {
+            if (!e->id2) e->id2 = ioff;
+            e->n++;
+        }
+        return;
+    }
+    if ((s->nn + 1) * 4 > s->ncap * 3) names_grow(s, s->ncap ? s->ncap * 2 : 64);
+    size_t j = slot_of(h, s->ncap);
+    while (s->names[j].off) j = j + 1 == s->ncap ? 0 : j + 1;
+    s->names[j] = (name_slot){(uint32_t)h, noff, ioff, 0, 1};
+    s->nn++;
 }
 
 /* refs_put: a record of kind k with id and display name (either may be
- * NULL or empty). */
+ * NULL or empty); an id already known is not added twice. */
 static void refs_put(import_refs *r, ref_kind k, const char *id, const char *name)
 {
     if (!id || !*id) return;
-    const char *iid = strpool_intern(r->pool, id, strlen(id));
-    map_add(&r->k[k].ids, iid, iid);
-    r->k[k].known = true;
-    if (name && *name) map_add(&r->k[k].names, strpool_intern(r->pool, name, strlen(name)), iid);
+    ref_set *s = &r->k[k];
+    s->known = true;
+    if (s->full) return;
+    uint32_t ioff = set_id(s, id);
+    if (!ioff) {
+        if (!(ioff = blob_add(s, id))) return;
+        ids_insert(s, hash_str(id), ioff);
+    }
+    if (!name || !*name) return;
+    uint64_t h = hash_str(name);
+    const name_slot *e = set_name_h(s, h, name);
+    if (e && (e->id == ioff || e->id2 == ioff)) return;
+    uint32_t noff = blob_add(s, name);
+    if (noff) names_add(s, h, noff, ioff);
+}
+
+/* Filling a set from a table, whose ids are unique (its key): each record
+ * goes to the blob at once, and into the tables FILL_AHEAD records later,
+ * once the prefetched slots have arrived (a table of a million records is
+ * a memory round trip per slot otherwise). */
+#define FILL_AHEAD 16
+typedef struct fill_entry {
+    uint64_t hi, hn;
+    uint32_t ioff, noff;
+} fill_entry;
+
+typedef struct refs_fill {
+    ref_set *s;
+    fill_entry q[FILL_AHEAD];
+    size_t nq, head;
+} refs_fill;
+
+static void fill_process(ref_set *s, const fill_entry *e)
+{
+    ids_insert(s, e->hi, e->ioff);
+    if (e->noff) names_add(s, e->hn, e->noff, e->ioff);
+}
+
+static void refs_fill_one(void *ctx, const char *id, const char *name)
+{
+    refs_fill *f = ctx;
+    ref_set *s = f->s;
+    if (!id || !*id) return;
+    s->known = true;
+    if (s->full) return;
+    fill_entry e = {0};
+    if (!(e.ioff = blob_add(s, id))) return;
+    e.hi = hash_str(id);
+    if (name && *name && (e.noff = blob_add(s, name)) != 0) e.hn = hash_str(name);
+    if (s->icap) __builtin_prefetch(&s->ids[slot_of(e.hi, s->icap)], 1);
+    if (e.noff && s->ncap) __builtin_prefetch(&s->names[slot_of(e.hn, s->ncap)], 1);
+    if (f->nq < FILL_AHEAD) {
+        f->q[f->nq++] = e;
+        return;
+    }
+    fill_process(s, &f->q[f->head]);
+    f->q[f->head] = e;
+    f->head = (f->head + 1) % FILL_AHEAD;
+}
+
+static void refs_fill_flush(refs_fill *f)
+{
+    for (size_t i = 0; i < f->nq; i++) fill_process(f->s, &f->q[(f->head + i) % FILL_AHEAD]);
+    f->nq = f->head = 0;
 }
 
 static void refs_free(import_refs *r)
 {
     if (!r) return;
     for (int k = 0; k < REF_COUNT; k++) {
-        free(r->k[k].ids.v);
-        free(r->k[k].names.v);
+        free(r->k[k].ids);
+        free(r->k[k].names);
+        buf_free(&r->k[k].blob);
     }
-    strpool_free(r->pool);
     free(r);
 }
 
 /* refs_load: what the columns of m refer to: reps and customers from the
- * store (one read, before the write transaction), the team, budget
+ * store (read row by row, before the write transaction), the team, budget
  * categories, strategies and tasks from the plans. NULL with err on a
  * store error. */
 static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_import_opts *opts, sp_err *err)
@@ -904,22 +1069,23 @@ static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_im
                 want[ref_columns[i].kind] = true;
     }
     import_refs *r = xcalloc(1, sizeof *r);
-    r->pool = strpool_new();
-    if (want[REF_REP] || want[REF_CUSTOMER]) {
-        sp_load_spec spec;
-        load_spec_init(&spec);
-        spec.want[TBL_REPS] = want[REF_REP];
-        spec.want[TBL_CUSTOMERS] = want[REF_CUSTOMER];
-        sp_dataset *ds = dataset_new();
-        if (!st->ops->load(st, &spec, ds, err)) {
-            dataset_free(ds);
-            refs_free(r);
-            return NULL;
+    static const struct {
+        ref_kind k;
+        sp_table t;
+    } from_store[] = {{REF_REP, TBL_REPS}, {REF_CUSTOMER, TBL_CUSTOMERS}};
+    for (size_t i = 0; i < 2; i++) {
+        if (!want[from_store[i].k]) continue;
+        int64_t n = 0;
+        ref_set *s = &r->k[from_store[i].k];
+        if (!st->ops->count(st, from_store[i].t, &n, err)) goto fail;
+        if (n > 0 && (uint64_t)n < SIZE_MAX / 8) { /* one allocation each, not a doubling series */
+            ids_grow(s, (size_t)n);
+            names_grow(s, (size_t)n);
         }
-        for (size_t i = 0; i < ds->reps.n; i++) refs_put(r, REF_REP, ds->rep_rows[i].id, ds->rep_rows[i].name);
-        for (size_t i = 0; i < ds->customers.n; i++)
-            refs_put(r, REF_CUSTOMER, ds_str(ds, ds->customers.id[i]), ds_str(ds, ds->customers.name[i]));
-        dataset_free(ds);
+        refs_fill f = {.s = s};
+        bool ok = st->ops->each_name(st, from_store[i].t, refs_fill_one, &f, err);
+        refs_fill_flush(&f);
+        if (!ok) goto fail;
     }
     for (size_t pi = 0; opts && pi < opts->nplans; pi++) {
         const sp_plan *p = opts->plans[pi];
@@ -935,6 +1101,9 @@ static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_im
             refs_put(r, REF_TASK, p->tasks[i].id, p->tasks[i].name);
     }
     return r;
+fail:
+    refs_free(r);
+    return NULL;
 }
 
 /* ref_missing: the message for value v of kind k that names nothing. */
@@ -964,6 +1133,26 @@ static const char *ref_noun(ref_kind k)
     }
 }
 
+/* refs_prefetch: asks the CPU for the id slots refs_resolve will read for
+ * rec (a table of a million customers does not fit the cache: each lookup
+ * is a memory round trip; the reader prefetches a whole batch, then
+ * resolves it). */
+static void refs_prefetch(const import_refs *r, const sp_import_cols *m, const sp_any_record *rec)
+{
+    const colspec *cols = table_specs[m->table].cols;
+    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++) {
+        if (ref_columns[i].t != m->table) continue;
+        const ref_set *set = &r->k[ref_columns[i].kind];
+        if (!set->icap) continue;
+        for (size_t k = 0; k < table_specs[m->table].n; k++) {
+            if (strcmp(cols[k].name, ref_columns[i].column) != 0 || m->pos[k][0] < 0) continue;
+            const char *v = *(const char *const *)((const char *)rec + cols[k].off);
+            if (v && *v) __builtin_prefetch(&set->ids[slot_of(hash_str(v), set->icap)]);
+            break;
+        }
+    }
+}
+
 /* refs_resolve: each reference column of rec: an id is kept; a name of one
  * record becomes its id (*matched counts them); anything else appends a
  * "column: why" line to bad. Kinds the workspace and plans know nothing of
@@ -980,64 +1169,23 @@ static void refs_resolve(const import_refs *r, const sp_import_cols *m, sp_any_r
             if (strcmp(cols[k].name, ref_columns[i].column) != 0 || m->pos[k][0] < 0) continue;
             const char **field = (const char **)((char *)rec + cols[k].off);
             const char *v = *field;
-            if (!v || !*v || map_get(&set->ids, v)) break;
+            if (!v || !*v || set->full || set_id(set, v)) break;
             const char *col = m->header[m->pos[k][0]];
-            const ref_entry *e = map_get(&set->names, v);
+            const name_slot *e = set_name(set, v);
             char qb[64];
             if (e && e->n == 1) {
-                *field = e->id;
+                *field = blob_str(set, e->id);
                 (*matched)++;
             } else if (e) {
                 problem(bad, col, _("'%s' is the name of %u %s (%s, %s…): give the id"),
-                        quote_value(v, qb, sizeof qb), e->n, ref_noun(ref_columns[i].kind), e->id, e->id2);
+                        quote_value(v, qb, sizeof qb), e->n, ref_noun(ref_columns[i].kind), blob_str(set, e->id),
+                        blob_str(set, e->id2));
             } else {
                 ref_missing(bad, col, ref_columns[i].kind, quote_value(v, qb, sizeof qb));
             }
             break;
         }
     }
-}
-
-/* ---- ids seen in one file ---- */
-
-/* A set of 64-bit hashes of the ids of one file with the line of each
- * (12 bytes a slot, at most 70 % full: 17 to 35 bytes a row): a second row
- * with the same id is an error naming both lines. Two different ids share
- * a hash with a chance of about rows² / 2⁶⁵ (3·10⁻⁶ for ten million rows). */
-typedef struct id_seen {
-    uint64_t *h;         /* 0: empty slot */
-    uint32_t *line;      /* saturates at UINT32_MAX */
-    size_t cap, n;
-} id_seen;
-
-/* id_seen_add: 0 when id is new, else the line it was first seen on. */
-static size_t id_seen_add(id_seen *s, const char *id, size_t line)
-{
-    if ((s->n + 1) * 10 > s->cap * 7) {
-        size_t nc = s->cap ? s->cap * 2 : 1024;
-        id_seen g = {xcalloc(nc, sizeof *g.h), xcalloc(nc, sizeof *g.line), nc, s->n};
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->h[i]) continue;
-            size_t j = (size_t)s->h[i] & (nc - 1);
-            while (g.h[j]) j = (j + 1) & (nc - 1);
-            g.h[j] = s->h[i];
-            g.line[j] = s->line[i];
-        }
-        free(s->h);
-        free(s->line);
-        *s = g;
-    }
-    uint64_t h = hash_str(id);
-    if (!h) h = 1;
-    size_t j = (size_t)h & (s->cap - 1);
-    while (s->h[j]) {
-        if (s->h[j] == h) return s->line[j];
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->h[j] = h;
-    s->line[j] = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
-    s->n++;
-    return 0;
 }
 
 /* ---- the import ---- */
@@ -1049,28 +1197,11 @@ static double now_sec(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* group: "1,234,567" into buf (>= 32 bytes). */
-static const char *group(size_t n, char *buf)
+static void show_progress(const sp_import_sink *sink, sp_table t, size_t bytes, size_t total, size_t rows, bool done)
 {
-    char tmp[32];
-    int len = snprintf(tmp, sizeof tmp, "%zu", n);
-    size_t o = 0;
-    for (int i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0) buf[o++] = ',';
-        buf[o++] = tmp[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-static void show_progress(sp_table t, const sp_csv *c, size_t rows)
-{
-    size_t done, total;
-    csv_progress(c, &done, &total);
-    int pct = total ? (int)(done >= total ? 100 : (double)done * 100.0 / (double)total) : 0;
-    char b[32];
-    fprintf(stderr, _("\rimporting %s: %d%% (%s rows)"), table_name(t), pct, group(rows, b));
-    fflush(stderr);
+    sp_import_progress p = {.table = t, .rows = rows, .bytes = bytes, .total = total, .done = done};
+    p.percent = p.total ? (int)(p.bytes >= p.total ? 100 : (double)p.bytes * 100.0 / (double)p.total) : 0;
+    sink->progress(sink->ctx, &p);
 }
 
 /* all_empty: whether every field is empty or white space (a blank row of a
@@ -1095,9 +1226,225 @@ static void write_reject(buf_t *out, char **f, size_t n, size_t ncols, size_t li
     buf_puts(out, "\r\n");
 }
 
-bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts, FILE *notes,
+/* ---- reading and parsing on a second thread ----
+ *
+ * While the store writes the rows of one batch, a reader thread reads (and
+ * decodes) the next records of the file, parses them, resolves their
+ * references (refs are read-only by then) and looks their ids up in the id
+ * set (its own SQLite connection): on two cores the CSV and value parsing,
+ * the reference lookups and the id set cost no wall time. Batches of up to BATCH_ROWS
+ * records (or about 1 MiB of fields) go round a ring of NBATCH: memory stays
+ * a few MB whatever the file's size. Everything the import decides (ids
+ * used twice, references, errors, rejects, the writes) stays on the
+ * calling thread, in file order. */
+#define BATCH_ROWS 2048
+#define BATCH_BYTES ((size_t)1 << 20)
+#define NBATCH 3
+
+typedef struct row_ent {
+    size_t line;             /* the physical line the record starts on */
+    size_t f0, nf;           /* its fields: fp[f0 .. f0 + nf) */
+    size_t why0, whylen;     /* its problems in the batch's why */
+    size_t warn0, warnlen;   /* its references to nothing in the batch's warn (when parsed) */
+    size_t matched;          /* its display names replaced by ids (when parsed) */
+    size_t first;            /* the line its id came with first, 0 when new */
+    bool parsed;
+    sp_any_record rec;       /* strings point into the batch's arena */
+} row_ent;
+
+typedef struct batch {
+    buf_t arena;             /* the fields, NUL-terminated, one after another */
+    size_t *foff;            /* each field's offset in arena */
+    char **fp;               /* the same as pointers, once the batch is full */
+    size_t nfo, cap_fo, cap_fp;
+    row_ent *rows;
+    size_t n;
+    buf_t why, warn;
+    size_t done;             /* input bytes consumed after its last record */
+    int end;                 /* 0: more follow; 1: end of the file; -1: read error (err) */
+    sp_err err;
+} batch;
+
+typedef struct reader {
+    sp_csv *c;
+    const sp_import_cols *m;
+    const import_refs *refs; /* read-only while the reader runs */
+    sp_store *st;            /* for its id set only (its own connection) */
+    sp_idset *ids;
+    batch b[NBATCH];
+    bool full[NBATCH];       /* filled, for the consumer */
+    size_t pi, ci;           /* the batch the producer fills next / the consumer takes next */
+    bool stop;               /* the consumer gave up */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    pthread_t th;
+    bool threaded;           /* false: no thread could be started, batches are read on demand */
+    sp_lang lang;            /* the starting thread's language: the reader's messages speak it */
+} reader;
+
+/* batch_fill: reads the next records of the file into b and parses them
+ * (the reader thread; b is its own until handed over). */
+static void batch_fill(reader *rd, batch *b)
+{
+    b->arena.len = 0;
+    b->nfo = b->n = 0;
+    b->end = 0;
+    buf_clear(&b->why);
+    buf_clear(&b->warn);
+    err_free(&b->err);
+    b->err = (sp_err)SP_ERR_INIT;
+    while (b->n < BATCH_ROWS && b->arena.len < BATCH_BYTES) {
+        char **f;
+        size_t n;
+        int r = csv_next(rd->c, &f, &n, &b->err);
+        if (r <= 0) {
+            b->end = r < 0 ? -1 : 1;
+            break;
+        }
+        if (all_empty(f, n)) continue;
+        row_ent *e = &b->rows[b->n++];
+        e->line = csv_line(rd->c);
+        e->f0 = b->nfo;
+        e->nf = n;
+        if (b->nfo + n > b->cap_fo) {
+            b->cap_fo = (b->nfo + n) * 2;
+            b->foff = xrealloc(b->foff, b->cap_fo * sizeof *b->foff);
+        }
+        for (size_t i = 0; i < n; i++) {
+            b->foff[b->nfo++] = b->arena.len;
+            buf_append(&b->arena, f[i], strlen(f[i]) + 1);
+        }
+    }
+    size_t total;
+    csv_progress(rd->c, &b->done, &total);
+    if (b->nfo > b->cap_fp || !b->fp) {
+        b->cap_fp = b->cap_fo ? b->cap_fo : 1;
+        b->fp = xrealloc(b->fp, b->cap_fp * sizeof *b->fp);
+    }
+    for (size_t i = 0; i < b->nfo; i++) b->fp[i] = b->arena.data + b->foff[i];
+    for (size_t i = 0; i < b->n; i++) {
+        row_ent *e = &b->rows[i];
+        e->why0 = b->why.len;
+        e->parsed = import_parse_row(rd->m, b->fp + e->f0, e->nf, &e->rec, &b->why);
+        e->whylen = b->why.len - e->why0;
+        if (e->parsed) refs_prefetch(rd->refs, rd->m, &e->rec);
+        /* the same id twice in one file (bad rows' ids count too) */
+        e->first = 0;
+        if (e->rec.rep.id && *e->rec.rep.id &&
+            !rd->st->ops->idset_add(rd->ids, e->rec.rep.id, e->line, &e->first, &b->err)) {
+            b->n = i; /* the rows before, then the error */
+            b->end = -1;
+            break;
+        }
+    }
+    /* the references, resolved here (a lookup in a large table is a memory
+     * round trip, prefetched above); the caller applies the outcome unless
+     * the row turns out bad (an id used twice) */
+    for (size_t i = 0; i < b->n; i++) {
+        row_ent *e = &b->rows[i];
+        e->warn0 = b->warn.len;
+        e->matched = 0;
+        if (e->parsed) refs_resolve(rd->refs, rd->m, &e->rec, &b->warn, &e->matched);
+        e->warnlen = b->warn.len - e->warn0;
+    }
+}
+
+static void *reader_main(void *arg)
+{
+    reader *rd = arg;
+    i18n_set_lang(rd->lang); /* the language is per thread: take the importer's */
+    for (;;) {
+        pthread_mutex_lock(&rd->mu);
+        while (rd->full[rd->pi] && !rd->stop) pthread_cond_wait(&rd->cv, &rd->mu);
+        bool stop = rd->stop;
+        batch *b = &rd->b[rd->pi];
+        pthread_mutex_unlock(&rd->mu);
+        if (stop) return NULL;
+        batch_fill(rd, b);
+        pthread_mutex_lock(&rd->mu);
+        rd->full[rd->pi] = true;
+        rd->pi = (rd->pi + 1) % NBATCH;
+        pthread_cond_broadcast(&rd->cv);
+        pthread_mutex_unlock(&rd->mu);
+        if (b->end) return NULL;
+    }
+}
+
+/* reader_start: the reader thread over c (its header already read). When
+ * no thread can be started, reader_take reads each batch itself. */
+static reader *reader_start(sp_csv *c, const sp_import_cols *m, const import_refs *refs, sp_store *st,
+                            sp_idset *ids)
+{
+    reader *rd = xcalloc(1, sizeof *rd);
+    rd->c = c;
+    rd->m = m;
+    rd->refs = refs;
+    rd->st = st;
+    rd->ids = ids;
+    for (int i = 0; i < NBATCH; i++) rd->b[i].rows = xcalloc(BATCH_ROWS, sizeof *rd->b[i].rows);
+    pthread_mutex_init(&rd->mu, NULL);
+    pthread_cond_init(&rd->cv, NULL);
+    rd->lang = i18n_lang();
+    rd->threaded = pthread_create(&rd->th, NULL, reader_main, rd) == 0;
+    return rd;
+}
+
+/* reader_take: the next filled batch, in file order (waits for it). */
+static batch *reader_take(reader *rd)
+{
+    if (!rd->threaded) {
+        batch_fill(rd, &rd->b[0]);
+        return &rd->b[0];
+    }
+    pthread_mutex_lock(&rd->mu);
+    while (!rd->full[rd->ci]) pthread_cond_wait(&rd->cv, &rd->mu);
+    batch *b = &rd->b[rd->ci];
+    pthread_mutex_unlock(&rd->mu);
+    return b;
+}
+
+/* reader_release: gives the batch taken last back to the reader. */
+static void reader_release(reader *rd)
+{
+    if (!rd->threaded) return;
+    pthread_mutex_lock(&rd->mu);
+    rd->full[rd->ci] = false;
+    rd->ci = (rd->ci + 1) % NBATCH;
+    pthread_cond_broadcast(&rd->cv);
+    pthread_mutex_unlock(&rd->mu);
+}
+
+/* reader_end: stops the thread (it finishes the batch it is reading) and
+ * frees everything. */
+static void reader_end(reader *rd)
+{
+    if (!rd) return;
+    if (rd->threaded) {
+        pthread_mutex_lock(&rd->mu);
+        rd->stop = true;
+        pthread_cond_broadcast(&rd->cv);
+        pthread_mutex_unlock(&rd->mu);
+        pthread_join(rd->th, NULL);
+    }
+    pthread_mutex_destroy(&rd->mu);
+    pthread_cond_destroy(&rd->cv);
+    for (int i = 0; i < NBATCH; i++) {
+        batch *b = &rd->b[i];
+        buf_free(&b->arena);
+        buf_free(&b->why);
+        buf_free(&b->warn);
+        free(b->foff);
+        free(b->fp);
+        free(b->rows);
+        err_free(&b->err);
+    }
+    free(rd);
+}
+
+bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
                     sp_import_stats *stats, sp_import_info *info, sp_err *err)
 {
+    const sp_import_sink *sink = opts ? &opts->sink : NULL;
     sp_import_stats dummy_stats;
     if (!stats) stats = &dummy_stats;
     memset(stats, 0, sizeof *stats);
@@ -1115,13 +1462,14 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     bool ok = false, in_tx = false;
     sp_import_cols *m = NULL;
     import_refs *refs = NULL;
-    id_seen seen = {0};
     buf_t warn = BUF_INIT;
     size_t listed_warnings = 0;
     bool strict = opts && opts->strict;
     sp_outfile *rej = NULL;
     buf_t why = BUF_INIT, rbuf = BUF_INIT, reason = BUF_INIT;
     bool truncated = false;
+    reader *rd = NULL;
+    sp_idset *ids = NULL;
     char **f;
     size_t n;
     int r = csv_next(c, &f, &n, err);
@@ -1130,7 +1478,7 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         err_set(err, SP_EINVAL, _("%s: the file is empty (no header line)"), path);
         goto out;
     }
-    m = import_cols_new(t, f, n, path, notes, err);
+    m = import_cols_new(t, f, n, path, sink, err);
     if (!m) goto out;
     refs = refs_load(st, m, opts, err);
     if (!refs) goto out;
@@ -1154,98 +1502,116 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
     csv_progress(c, &in_done, &in_total);
     bool bulk = in_total >= BULK_BYTES;
     if (bulk && !st->ops->bulk_begin(st, t, err)) goto out;
-    bool progress = opts && opts->progress;
+    bool progress = sink && sink->progress;
     double last = progress ? now_sec() : 0;
-    size_t bad = 0;
+    size_t bad = 0, bytes = 0;
     sp_any_record rec;
-    for (;;) {
-        r = csv_next(c, &f, &n, err);
-        if (r < 0) goto out;
-        if (r == 0) break;
-        if (all_empty(f, n)) continue;
-        stats->rows++;
-        if (progress && (stats->rows & 4095) == 0) {
-            double now = now_sec();
-            if (now - last >= 0.2) {
-                show_progress(t, c, stats->rows);
-                last = now;
+    ids = st->ops->idset_open(st, err);
+    if (!ids) goto out;
+    rd = reader_start(c, m, refs, st, ids);
+    for (batch *b = NULL; (b = reader_take(rd)) != NULL;) {
+        for (size_t bi = 0; bi < b->n; bi++) {
+            const row_ent *e = &b->rows[bi];
+            f = b->fp + e->f0;
+            n = e->nf;
+            stats->rows++;
+            if (progress && (stats->rows & 4095) == 0) {
+                double now = now_sec();
+                if (now - last >= 0.2) {
+                    show_progress(sink, t, bytes, in_total, stats->rows, false);
+                    last = now;
+                }
             }
-        }
-        size_t line = csv_line(c);
-        buf_clear(&why);
-        bool parsed = import_parse_row(m, f, n, &rec, &why);
-        /* the same id twice in one file: the second row is bad */
-        if (rec.rep.id && *rec.rep.id) {
-            size_t first = id_seen_add(&seen, rec.rep.id, line);
-            if (first) {
+            size_t line = e->line;
+            buf_clear(&why);
+            if (e->whylen) buf_append(&why, b->why.data + e->why0, e->whylen);
+            bool parsed = e->parsed;
+            rec = e->rec; /* references already resolved by the reader */
+            /* the same id twice in one file (found by the reader): the
+             * second row is bad */
+            if (e->first) {
                 char qb[64];
                 problem(&why, m->pos[0][0] >= 0 ? m->header[m->pos[0][0]] : table_specs[t].cols[0].name,
                         _("'%s' is also the id on line %zu (an id may appear once in a file)"),
-                        quote_value(rec.rep.id, qb, sizeof qb), first);
+                        quote_value(rec.rep.id, qb, sizeof qb), e->first);
                 parsed = false;
             }
-        }
-        /* references: names become ids; what names nothing is a warning
-         * (kept as is), or with --strict a problem of the row */
-        if (parsed) {
-            buf_clear(&warn);
-            refs_resolve(refs, m, &rec, &warn, &stats->matched);
-            if (warn.len && strict) {
-                buf_append(&why, warn.data, warn.len);
-                parsed = false;
-            } else if (warn.len) {
-                for (const char *s = buf_cstr(&warn); *s;) {
+            /* references: names become ids; what names nothing is a warning
+             * (kept as is), or with --strict a problem of the row */
+            if (parsed) {
+                buf_clear(&warn);
+                if (e->warnlen) buf_append(&warn, b->warn.data + e->warn0, e->warnlen);
+                stats->matched += e->matched;
+                if (warn.len && strict) {
+                    buf_append(&why, warn.data, warn.len);
+                    parsed = false;
+                } else if (warn.len) {
+                    for (const char *s = buf_cstr(&warn); *s;) {
+                        const char *nl = strchr(s, '\n');
+                        stats->warnings++;
+                        if (listed_warnings < MAX_LISTED_ERRORS)
+                            note(sink, SP_NOTE_WARNING, line, _("%s:%zu: %.*s; kept as is\n"), path, line,
+                                 (int)(nl - s), s);
+                        listed_warnings++;
+                        s = nl + 1;
+                    }
+                }
+            }
+            if (!parsed) {
+                bad++;
+                stats->rejected++;
+                /* one "FILE:LINE: column: why" per problem; the reject reason
+                 * joins them with "; " */
+                buf_clear(&reason);
+                for (const char *s = buf_cstr(&why); *s;) {
                     const char *nl = strchr(s, '\n');
-                    stats->warnings++;
-                    if (notes && listed_warnings < MAX_LISTED_ERRORS)
-                        fprintf(notes, _("%s:%zu: %.*s; kept as is\n"), path, line, (int)(nl - s), s);
-                    listed_warnings++;
+                    if (err->count < MAX_LISTED_ERRORS)
+                        err_set(err, SP_EINVAL, "%s:%zu: %.*s", path, line, (int)(nl - s), s);
+                    else
+                        truncated = true;
+                    if (reason.len) buf_puts(&reason, "; ");
+                    buf_append(&reason, s, (size_t)(nl - s));
                     s = nl + 1;
                 }
-            }
-        }
-        if (!parsed) {
-            bad++;
-            stats->rejected++;
-            /* one "FILE:LINE: column: why" per problem; the reject reason
-             * joins them with "; " */
-            buf_clear(&reason);
-            for (const char *s = buf_cstr(&why); *s;) {
-                const char *nl = strchr(s, '\n');
-                if (err->count < MAX_LISTED_ERRORS)
-                    err_set(err, SP_EINVAL, "%s:%zu: %.*s", path, line, (int)(nl - s), s);
-                else
-                    truncated = true;
-                if (reason.len) buf_puts(&reason, "; ");
-                buf_append(&reason, s, (size_t)(nl - s));
-                s = nl + 1;
-            }
-            if (rej) {
-                write_reject(&rbuf, f, n, m->nheader, line, buf_cstr(&reason));
-                if (rbuf.len >= (1u << 16)) {
-                    if (!outfile_write(rej, rbuf.data, rbuf.len, err)) goto out;
-                    buf_clear(&rbuf);
+                if (rej) {
+                    write_reject(&rbuf, f, n, m->nheader, line, buf_cstr(&reason));
+                    if (rbuf.len >= (1u << 16)) {
+                        if (!outfile_write(rej, rbuf.data, rbuf.len, err)) goto out;
+                        buf_clear(&rbuf);
+                    }
                 }
+                continue;
             }
-            continue;
+            if (bad && !rej) continue; /* will roll back: validate only */
+            sp_err serr = SP_ERR_INIT;
+            if (!st->ops->upsert(st, t, &rec, &serr)) {
+                err_clear(err);
+                err_set(err, serr.cls, "%s:%zu: %s: %s", path, line, _("could not store the row"),
+                        buf_cstr(&serr.msg));
+                err_free(&serr);
+                goto out;
+            }
+            stats->imported++;
         }
-        if (bad && !rej) continue; /* will roll back: validate only */
-        sp_err serr = SP_ERR_INIT;
-        if (!st->ops->upsert(st, t, &rec, &serr)) {
-            err_clear(err);
-            err_set(err, serr.cls, "%s:%zu: %s: %s", path, line, _("could not store the row"),
-                    buf_cstr(&serr.msg));
-            err_free(&serr);
+        bytes = b->done;
+        if (b->end < 0) { /* the reader's error, after the problems of the rows before it */
+            for (const char *s = buf_cstr(&b->err.msg); *s;) {
+                const char *nl = strchr(s, '\n');
+                size_t len = nl ? (size_t)(nl - s) : strlen(s);
+                err_set(err, b->err.cls, "%.*s", (int)len, s);
+                s += len + (nl ? 1 : 0);
+            }
+            if (err_ok(err)) err_set(err, b->err.cls ? b->err.cls : SP_EIO, "%s", _("could not read the file"));
             goto out;
         }
-        stats->imported++;
+        bool end = b->end != 0;
+        reader_release(rd);
+        if (end) break;
     }
-    if (progress) {
-        show_progress(t, c, stats->rows);
-        fputc('\n', stderr);
-    }
-    if (notes && listed_warnings > MAX_LISTED_ERRORS)
-        fprintf(notes, _("%s: … (only the first %d warnings are listed)\n"), path, MAX_LISTED_ERRORS);
+    if (progress) show_progress(sink, t, bytes, in_total, stats->rows, true);
+    if (listed_warnings > MAX_LISTED_ERRORS)
+        note(sink, SP_NOTE_TRUNCATED, 0, _("%s: … (only the first %d warnings are listed)\n"), path,
+             MAX_LISTED_ERRORS);
     if (bad && !rej) {
         if (truncated) err_set(err, SP_EINVAL, _("%s: … (only the first %d problems are listed)"), path,
                                MAX_LISTED_ERRORS);
@@ -1264,6 +1630,8 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
 out:
     /* the encoding actually used: detection may have chosen GB18030 on a
      * stream after the first chunks */
+    reader_end(rd); /* before c is read or closed here */
+    st->ops->idset_close(ids);
     if (info) snprintf(info->encoding, sizeof info->encoding, "%s", csv_encoding(c));
     if (in_tx) st->ops->rollback(st);
     if (!ok) stats->imported = 0;
@@ -1273,16 +1641,23 @@ out:
     buf_free(&rbuf);
     buf_free(&reason);
     buf_free(&warn);
-    free(seen.h);
-    free(seen.line);
     refs_free(refs);
     import_cols_free(m);
     csv_close(c);
     return ok;
 }
 
+static void note_to_stderr(void *ctx, const sp_import_note *n)
+{
+    (void)ctx;
+    fprintf(stderr, "%s\n", n->text);
+}
+
 bool import_file(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
                  sp_import_stats *stats, sp_err *err)
 {
-    return import_file_ex(st, t, path, opts, stderr, stats, NULL, err);
+    sp_import_opts o = {0};
+    if (opts) o = *opts;
+    if (!o.sink.note) o.sink.note = note_to_stderr;
+    return import_file_ex(st, t, path, &o, stats, NULL, err);
 }

@@ -14,10 +14,44 @@
 #include "../store/store.h"
 #include "csv_read.h"
 
+/* What an import has to say besides its result — notes on the header,
+ * warnings on rows, progress — comes back as values through a sink, never
+ * printed from here: the CLI prints them (cmd_import.c), a web face shows
+ * them. */
+typedef enum sp_note_kind {
+    SP_NOTE_COLUMN,          /* the header: a column ignored, or read where another is empty */
+    SP_NOTE_WARNING,         /* a row: a reference kept as it is (line is the row's) */
+    SP_NOTE_TRUNCATED,       /* more warnings than are listed (MAX 100) */
+} sp_note_kind;
+
+typedef struct sp_import_note {
+    sp_note_kind kind;
+    size_t line;             /* the row's physical line (warnings), else 0 */
+    const char *text;        /* the message in the current language, one line without
+                              * its newline, e.g. "FILE:3: 负责人: '孙丽' is no rep …; kept as is";
+                              * valid during the call */
+} sp_import_note;
+
+typedef struct sp_import_progress {
+    sp_table table;
+    size_t rows;             /* rows read so far */
+    size_t bytes, total;     /* input bytes consumed, and the file's size (0: unknown) */
+    int percent;             /* 0 to 100 (0 when the size is unknown) */
+    bool done;               /* the last call, after the last row */
+} sp_import_progress;
+
+typedef struct sp_import_sink {
+    void (*note)(void *ctx, const sp_import_note *n);          /* NULL: notes are dropped */
+    /* NULL: no progress; else called at most five times a second while
+     * rows are read, and once with done set */
+    void (*progress)(void *ctx, const sp_import_progress *p);
+    void *ctx;
+} sp_import_sink;
+
 typedef struct sp_import_opts {
     sp_csv_opts csv;
     const char *skip_bad;    /* REJECTS.csv path, or NULL: all or nothing */
-    bool progress;           /* print a progress line on stderr */
+    sp_import_sink sink;     /* notes, warnings and progress (all optional) */
     /* references (docs/IMPORT.md "References"): rep, customer, category,
      * strategy and task columns are checked against the workspace's reps
      * and customers and these plans' team, budget, strategies and tasks
@@ -49,9 +83,10 @@ typedef struct sp_import_info {
     char delimiter;          /* ',' or '\t' (or ';') */
 } sp_import_info;
 
-/* import_file_ex: import_file, printing notes (ignored columns) to notes
- * (NULL: none) and filling *info (may be NULL). */
-bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts, FILE *notes,
+/* import_file_ex: import_file, giving notes, warnings and progress to
+ * opts->sink (import_file prints them on stderr instead) and filling *info
+ * (may be NULL). */
+bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
                     sp_import_stats *stats, sp_import_info *info, sp_err *err);
 
 /* One parsed record of any table (which member is meant follows the table). */
@@ -68,10 +103,11 @@ typedef union sp_any_record {
 /* The mapping of a file's header onto the columns of a table. */
 typedef struct sp_import_cols sp_import_cols;
 /* import_cols_new: maps the header cells (matched case-blind, trimmed, with
- * aliases) of table t. Unknown and duplicate columns are ignored with a note
- * on notes (NULL: silent). A missing required column is an error naming
- * file and column (SP_EINVAL): NULL. Free with import_cols_free. */
-sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char *file, FILE *notes,
+ * aliases) of table t. Unknown and duplicate columns are ignored with a
+ * note (SP_NOTE_COLUMN) to sink (NULL: silent). A missing required column
+ * is an error naming file and column (SP_EINVAL): NULL. Free with
+ * import_cols_free. */
+sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char *file, const sp_import_sink *sink,
                                 sp_err *err);
 void import_cols_free(sp_import_cols *m);
 /* import_cols_count: the number of header cells. */

@@ -22,7 +22,7 @@
 #include "../util/util.h"
 #include "snapshot.h"
 
-#define SP_SCHEMA_VERSION 6
+#define SP_SCHEMA_VERSION 7
 
 /* The SQLite header's application id of a salesplan workspace ("SPLN"),
  * set by `init` / `demo` (PRAGMA application_id). A file without it is
@@ -40,6 +40,7 @@ typedef enum sp_open_mode {
 } sp_open_mode;
 
 typedef struct sp_store sp_store;
+typedef struct sp_idset sp_idset;   /* see sp_store_ops.idset_open */
 
 typedef struct sp_plan_info {
     char *id, *name;
@@ -160,6 +161,22 @@ typedef struct sp_store_ops {
      * known_values_free. */
     bool (*filter_values)(sp_store *s, sp_dim dim, const char *value, bool *found, sp_known_value **out,
                           size_t *n, sp_err *err);
+    /* ---- imports ---- */
+    /* each_name: calls fn(ctx, id, name) for every row of t (TBL_REPS or
+     * TBL_CUSTOMERS: its id and display name, name NULL when empty), one
+     * row at a time (the strings live during the call only), in one read. */
+    bool (*each_name)(sp_store *s, sp_table t, void (*fn)(void *ctx, const char *id, const char *name), void *ctx,
+                      sp_err *err);
+    /* idset_open: a set of the ids of one import file, to find an id used
+     * twice: kept on disk (a private temporary database, deleted at
+     * idset_close), so memory stays flat however many rows a file has. The
+     * set is independent of s and of its transactions: it may be used by
+     * another thread than s (one thread at a time). NULL with err. */
+    sp_idset *(*idset_open)(sp_store *s, sp_err *err);
+    /* idset_add: remembers id with its line; *first gets 0 when id is new,
+     * else the line it came with first (nothing is changed then). */
+    bool (*idset_add)(sp_idset *set, const char *id, size_t line, size_t *first, sp_err *err);
+    void (*idset_close)(sp_idset *set);
     /* ---- the columnar snapshot (derived, see store/snapshot.h) ---- */
     /* snapshot_rebuild: writes the snapshot of the current data (under the
      * write lock, so no writer changes it meanwhile). */

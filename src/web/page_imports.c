@@ -209,6 +209,12 @@ static size_t multipart_parse(const char *ctype, const char *body, size_t len, p
 
 /* plan_upload: a plan file read, checked (every error with its line) and
  * stored as a new version when it has none; nothing stored otherwise. */
+/* the import's notes and warnings as lines of text for the page */
+static void note_to_buf(void *ctx, const sp_import_note *n)
+{
+    buf_printf((buf_t *)ctx, "%s\n", n->text);
+}
+
 static void plan_upload(web_req *req, web_resp *resp, const part *file)
 {
     sp_err err = SP_ERR_INIT;
@@ -280,17 +286,18 @@ void page_import_post(web_req *req, web_resp *resp)
     sp_import_stats stats;
     memset(&stats, 0, sizeof stats);
     char *notes = NULL;
-    size_t notes_len = 0;
+    buf_t notes_buf = BUF_INIT;
     if (!wrote) {
         err_set(&err, SP_EIO, "%s", _("cannot keep the uploaded file for the import"));
     } else {
-        FILE *nf = open_memstream(&notes, &notes_len);
         sp_import_opts opts;
         memset(&opts, 0, sizeof opts);
+        opts.sink = (sp_import_sink){.note = note_to_buf, .ctx = &notes_buf};
         sp_import_info info;
-        import_file_ex(req->store, (sp_table)t, path, &opts, nf, &stats, &info, &err);
-        if (nf) fclose(nf);
+        import_file_ex(req->store, (sp_table)t, path, &opts, &stats, &info, &err);
+        notes = buf_detach(&notes_buf);
     }
+    buf_free(&notes_buf);
     if (fd >= 0) unlink(path);
     /* the messages name the temporary file: show the uploaded name instead */
     const char *shown = file->filename[0] ? file->filename : "upload.csv";
