@@ -392,6 +392,7 @@ char *plan_xlsx_write(const sp_plan *p, int version, sp_lang lang, size_t *len, 
     wctx c = {.lang = lang, .p = p};
     c.w = xw_new(err);
     if (!c.w) return NULL;
+    xw_title(c.w, p->name);
     for (int s = 0; s < S_COUNT; s++) c.sh[s] = xw_sheet(c.w, L(&c, sheet_titles[s]));
     buf_t b = BUF_INIT;
 

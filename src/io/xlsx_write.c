@@ -32,11 +32,14 @@ struct sp_xw {
     size_t nsheets;
     lxw_worksheet *lists;       /* the hidden sheet of long lists */
     int lists_col;
+    char title[256], author[16];
+    lxw_doc_properties props;
 };
 
 sp_xw *xw_new(sp_err *err)
 {
     sp_xw *w = xcalloc(1, sizeof *w);
+    snprintf(w->author, sizeof w->author, "salesplan");
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp || strlen(tmp) > 40) tmp = "/tmp";
     snprintf(w->path, sizeof w->path, "%s/spxlsxXXXXXX", tmp);
@@ -78,6 +81,15 @@ sp_xw *xw_new(sp_err *err)
     format_set_font_color(w->fmt[XF_NOTE], 0x595959);
     format_set_num_format(w->fmt[XF_NOTE], "\"\xc2\xa5\"#,##0.00");
     return w;
+}
+
+void xw_title(sp_xw *w, const char *title)
+{
+    /* kept in w: valid until the workbook is closed, whether or not the
+     * library copies them */
+    snprintf(w->title, sizeof w->title, "%s", title ? title : "");
+    w->props = (lxw_doc_properties){.title = w->title, .author = w->author, .created = 1577836800};
+    workbook_set_properties(w->wb, &w->props);
 }
 
 sp_xsheet *xw_sheet(sp_xw *w, const char *name)

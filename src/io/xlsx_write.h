@@ -34,6 +34,9 @@ typedef enum sp_xfmt {
 /* xw_new: a new workbook in memory (written to a private temporary file
  * until xw_finish). NULL with err when the temporary file cannot be made. */
 sp_xw *xw_new(sp_err *err);
+/* xw_title: the document title; the creation time is fixed (2020-01-01)
+ * so that the same content gives the same bytes. */
+void xw_title(sp_xw *w, const char *title);
 /* xw_sheet: a new visible sheet (name at most 31 characters). */
 sp_xsheet *xw_sheet(sp_xw *w, const char *name);
 
