@@ -760,7 +760,7 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name)
             if (!*v) return;
             cell.kind = XC_BOOL;
             cell.num = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
-            cell.text = xstrdup(cell.num ? "TRUE" : "FALSE");
+            cell.text = xstrdup(cell.num != 0 ? "TRUE" : "FALSE");
         } else if (strcmp(s->type, "e") == 0) {
             cell.kind = XC_ERROR;
             cell.text = xstrdup(v);
