@@ -59,8 +59,9 @@ const sp_command sp_commands[] = {
      N_("Usage: salesplan plan list [--format table|json]\n"), false},
     {"import", import_cmd, N_("import a CSV table (all or nothing)"),
      N_("Usage: salesplan import TABLE FILE.csv [--encoding ENC] [--skip-bad REJECTS.csv]\n"
-        "                        [--delimiter C|tab] [--strict] [--quiet]\n"
+        "                        [--delimiter C|tab] [--strict] [--quiet] [--sheet NAME]\n"
         "TABLE is one of: reps customers leads deals activities invoices spend.\n"
+        "FILE.xlsx reads one sheet of a workbook (the first, or --sheet NAME).\n"
         "Reads UTF-8 (with or without BOM), UTF-16 and GB18030/GBK (detected, or\n"
         "--encoding), comma or tab separated, RFC 4180 quoting. Headers are matched\n"
         "case-blind with the aliases of common CRM exports and Chinese names\n"

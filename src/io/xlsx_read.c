@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <zip.h>
 
+#include "../core/value.h"
 #include "../util/i18n.h"
 #include "xlsx_read.h"
 
@@ -891,4 +892,115 @@ bool xlsx_day_from_serial(double serial, int32_t *day)
     if (!(serial >= 61 && serial < 2958466)) return false;
     *day = (int32_t)floor(serial) - 25569;
     return true;
+}
+
+/* ---- a sheet as CSV ---- */
+
+bool xlsx_file_is(const char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    if (n > 5 && str_ieq(path + n - 5, ".xlsx")) return true;
+    if (!path || strcmp(path, "-") == 0) return false;
+    /* sniff regular files only: a FIFO or a device must not be read twice */
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return false;
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    char head[4];
+    bool zip = fread(head, 1, 4, f) == 4 && xlsx_looks_like(head, 4);
+    fclose(f);
+    return zip;
+}
+
+static void csv_cell(buf_t *b, const char *s)
+{
+    bool q = strpbrk(s, ",\"\r\n") != NULL || (*s == ' ' || (*s && s[strlen(s) - 1] == ' '));
+    if (q) buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"') buf_puts(b, "\"\"");
+        else if (*s == '\r' || *s == '\n') {
+            if (!(*s == '\n' && s[-1] == '\r')) buf_putc(b, ' ');
+        } else buf_putc(b, *s);
+    }
+    if (q) buf_putc(b, '"');
+}
+
+sp_csv *xlsx_csv_open(const char *path, const char *sheet, bool (*is_date)(const char *header, void *ctx), void *ctx,
+                      sp_err *err)
+{
+    sp_xlsx *x = xlsx_open(path, err);
+    if (!x) return NULL;
+    size_t idx = x->nsheets;
+    for (size_t i = 0; i < x->nsheets; i++)
+        if (sheet ? strcmp(x->sheets[i].name, sheet) == 0 : !x->sheets[i].hidden) {
+            idx = i;
+            break;
+        }
+    if (idx == x->nsheets) {
+        buf_t names = BUF_INIT;
+        for (size_t i = 0; i < x->nsheets; i++) buf_printf(&names, "%s'%s'", i ? ", " : "", x->sheets[i].name);
+        if (sheet) err_set(err, SP_EUSAGE, _("%s: no sheet '%s' (the sheets: %s)"), path, sheet, buf_cstr(&names));
+        else err_set(err, SP_EINVAL, "%s: %s", path, _("the workbook has no visible sheet"));
+        buf_free(&names);
+        xlsx_close(x);
+        return NULL;
+    }
+    sp_xtable t;
+    if (!xlsx_read_sheet(x, idx, &t, err)) {
+        xlsx_close(x);
+        return NULL;
+    }
+    /* the header row (the first with cells) decides the date columns */
+    bool *datecol = NULL;
+    int ncols = 0;
+    if (t.nrows) {
+        const sp_xrow *h = &t.rows[0];
+        ncols = h->ncells ? h->cells[h->ncells - 1].col + 1 : 0;
+        datecol = xcalloc((size_t)ncols + 1, sizeof *datecol);
+        for (size_t k = 0; k < h->ncells; k++)
+            if (h->cells[k].kind == XC_TEXT && is_date && is_date(h->cells[k].text, ctx))
+                datecol[h->cells[k].col] = true;
+    }
+    buf_t b = BUF_INIT;
+    int line = 1;
+    for (size_t i = 0; i < t.nrows; i++) {
+        const sp_xrow *r = &t.rows[i];
+        while (line < r->row) {
+            buf_puts(&b, "\n");
+            line++;
+        }
+        int col = 0;
+        for (size_t k = 0; k < r->ncells; k++) {
+            const sp_xcell *c = &r->cells[k];
+            while (col < c->col) {
+                buf_putc(&b, ',');
+                col++;
+            }
+            char tmp[64];
+            const char *v = c->text ? c->text : "";
+            if (c->kind == XC_NUM) {
+                int32_t d;
+                bool as_date = c->date || (c->col < ncols && datecol[c->col]);
+                if (as_date && xlsx_day_from_serial(c->num, &d)) v = day_format(d, tmp);
+                else {
+                    snprintf(tmp, sizeof tmp, "%.15g", c->num);
+                    v = tmp;
+                }
+            } else if (c->kind == XC_BOOL) {
+                v = c->num != 0 ? "true" : "false";
+            }
+            csv_cell(&b, v);
+        }
+        buf_puts(&b, "\n");
+        line++;
+    }
+    free(datecol);
+    xtable_free(&t);
+    char *name = xasprintf("%s", path);
+    xlsx_close(x);
+    sp_csv_opts o = {"UTF-8", ','};
+    sp_csv *c = csv_open_mem(b.data ? b.data : "", b.len, name, &o, err);
+    free(name);
+    buf_free(&b);
+    return c;
 }

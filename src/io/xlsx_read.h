@@ -68,4 +68,20 @@ bool xlsx_day_from_serial(double serial, int32_t *day);
 /* xlsx_looks_like: whether data starts like a zip (PK\3\4). */
 bool xlsx_looks_like(const void *data, size_t len);
 
+
+/* ---- a sheet as CSV (for `import TABLE FILE.xlsx`) ---- */
+#include "csv_read.h"
+/* xlsx_file_is: whether path is a workbook: ends in .xlsx, or starts like
+ * a zip. */
+bool xlsx_file_is(const char *path);
+/* xlsx_csv_open: sheet `sheet` of the workbook at path (NULL: the first
+ * visible sheet) as a CSV stream whose line N is the sheet's row N, so
+ * messages name sheet rows. Texts are taken as they are (line breaks in a
+ * cell become spaces); numbers as the shortest exact decimal; numbers with
+ * a date format, and numbers in a column for which is_date(header, ctx)
+ * says true, as YYYY-MM-DD; booleans as true/false; formula errors as
+ * their code (#N/A…), which the column's parser then refuses. */
+sp_csv *xlsx_csv_open(const char *path, const char *sheet, bool (*is_date)(const char *header, void *ctx), void *ctx,
+                      sp_err *err);
+
 #endif

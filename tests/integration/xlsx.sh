@@ -93,4 +93,29 @@ contains "…at the parent's target" "$ERR" "Goals!G4: error: children of 'rev-h
 printf 'id,name\n' >"$WORK/fake.xlsx"
 expect_rc 1 "a CSV named .xlsx is refused" "$SP" plan import "$WORK/fake.xlsx"
 contains "…as not a workbook" "$ERR" "not a workbook"
+
+# ---- import TABLE FILE.xlsx ----
+DEALS=$SRCDIR/examples/data/deals.csv
+$PY "$TOOL" fromcsv "$DEALS" "$WORK/deals.xlsx"
+"$SP" --db "$WORK/csv.db" init --quiet
+"$SP" --db "$WORK/xlsx.db" init --quiet
+expect_rc 0 "import deals from the CSV" "$SP" --db "$WORK/csv.db" import deals "$DEALS" --quiet
+expect_rc 1 "a workbook's first sheet has no deals" "$SP" --db "$WORK/xlsx.db" import deals "$WORK/deals.xlsx" --quiet
+expect_rc 0 "import deals from the workbook's sheet Deals" "$SP" --db "$WORK/xlsx.db" import deals "$WORK/deals.xlsx" --sheet Deals
+contains "…all rows" "$OUT" "deals: $(($(wc -l <"$DEALS") - 1)) rows imported"
+q='select deal_id, customer_id, owner_rep_id, product, created_on, closed_on, stage, amount, cost, probability, is_new_customer, is_renewal from deals order by deal_id'
+if [ "$(sqlite3 "$WORK/csv.db" "$q")" = "$(sqlite3 "$WORK/xlsx.db" "$q")" ] && [ -n "$(sqlite3 "$WORK/csv.db" "$q")" ]; then
+  ok "the workbook imports the same rows as the CSV (dates as dates and as serials)"
+else not_ok "workbook and CSV imports differ"; diff <(sqlite3 "$WORK/csv.db" "$q") <(sqlite3 "$WORK/xlsx.db" "$q") | head -5 | sed 's/^/#   /'; fi
+expect_rc 2 "--sheet names a sheet that exists" "$SP" --db "$WORK/xlsx.db" import deals "$WORK/deals.xlsx" --sheet Nope
+contains "…and lists the sheets" "$ERR" "'Notes', 'Deals'"
+expect_rc 2 "--sheet is for workbooks" "$SP" --db "$WORK/xlsx.db" import deals "$DEALS" --sheet Deals
+# errors carry the sheet's row numbers; nothing is written
+$PY "$TOOL" csv "$WORK/bad-deals.xlsx" '商机编号|客户编号|阶段|金额|创建日期' 'X1|c001|赢单|12万五|@date:2027-03-01' '' '' 'X3|c001|won|@num:1|not-a-date' 'X4|c001|won|@num:2|@date:2027-03-02'
+before=$(sqlite3 "$WORK/xlsx.db" 'select count(*) from deals')
+expect_rc 1 "bad rows in a workbook are refused" "$SP" --db "$WORK/xlsx.db" import deals "$WORK/bad-deals.xlsx"
+contains "…row 2 named" "$ERR" "bad-deals.xlsx:2: 金额: "
+contains "…row 5 named (after two empty rows)" "$ERR" "bad-deals.xlsx:5: 创建日期: "
+case $ERR in *"xlsx:6"*) not_ok "a good row reported" ;; *) ok "the good row is not reported" ;; esac
+[ "$(sqlite3 "$WORK/xlsx.db" 'select count(*) from deals')" = "$before" ] && ok "all or nothing" || not_ok "rows were written"
 finish

@@ -7,6 +7,10 @@ own string storage, styles and part layout).
                          drop-downs, frozen rows, print setup, formulas
   edit FILE OUT          change two goal targets (sum kept) and add a task
   set FILE OUT SHEET_INDEX CELL VALUE   put VALUE (text) into one cell
+  fromcsv CSV OUT        the CSV as a typed workbook: numbers as numbers,
+                         dates as dates (every other one as a bare serial
+                         number, as some CRMs write them), sheet "Deals"
+                         after an empty first sheet "Notes"
   csv FILE OUT ROWS...   write a one-sheet workbook: each ROW is "a|b|c";
                          a cell "@date:2027-03-01" is a real date
 """
@@ -145,6 +149,31 @@ def csv(out, rows):
     wb.save(out)
 
 
+def fromcsv(path, out):
+    import csv as csvmod
+    import re
+    wb = openpyxl.Workbook()
+    wb.active.title = 'Notes'
+    wb.active['A1'] = 'exported by a CRM'
+    ws = wb.create_sheet('Deals')
+    epoch = datetime.date(1899, 12, 30)
+    with open(path, encoding='utf-8-sig') as f:
+        for r, row in enumerate(csvmod.reader(f), 1):
+            for c, v in enumerate(row, 1):
+                if r > 1 and re.fullmatch(r'\d{4}-\d{2}-\d{2}', v):
+                    d = datetime.date.fromisoformat(v)
+                    if (r + c) % 2:
+                        cell = ws.cell(row=r, column=c, value=datetime.datetime(d.year, d.month, d.day))
+                        cell.number_format = 'yyyy"年"m"月"d"日"'
+                    else:
+                        ws.cell(row=r, column=c, value=(d - epoch).days)
+                elif r > 1 and re.fullmatch(r'-?\d+(\.\d+)?', v):
+                    ws.cell(row=r, column=c, value=float(v) if '.' in v else int(v))
+                elif v != '':
+                    ws.cell(row=r, column=c, value=v)
+    wb.save(out)
+
+
 if __name__ == '__main__':
     cmd = sys.argv[1]
     if cmd == 'inspect':
@@ -153,6 +182,8 @@ if __name__ == '__main__':
         edit(sys.argv[2], sys.argv[3])
     elif cmd == 'set':
         set_cell(*sys.argv[2:7])
+    elif cmd == 'fromcsv':
+        fromcsv(sys.argv[2], sys.argv[3])
     elif cmd == 'csv':
         csv(sys.argv[2], sys.argv[3:])
     else:
