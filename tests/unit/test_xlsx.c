@@ -18,6 +18,7 @@
 #include <string.h>
 #include <zip.h>
 
+#include "io/csv_read.h"
 #include "io/xlsx_read.h"
 #include "io/xlsx_write.h"
 
@@ -304,6 +305,28 @@ static void test_neutralise(void **state)
     }
 }
 
+/* csv_write_field (io/csv_read.c), used by every tracking command's CSV:
+ * OWASP defusing of = + - @ TAB CR. */
+static void test_csv_injection(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""},
+        {"+1", "\"'+1\""},
+        {"@SUM(A1)", "\"'@SUM(A1)\""},
+        {"\tcmd", "\"'\tcmd\""},
+        {"\rcmd", "\"'\rcmd\""},
+        {"-1+2", "\"'-1+2\""},
+        {"abc", "abc"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        buf_t b = BUF_INIT;
+        csv_write_field(&b, cases[i][0]);
+        assert_string_equal(buf_cstr(&b), cases[i][1]);
+        buf_free(&b);
+    }
+}
+
 static void test_cell_ref(void **state)
 {
     (void)state;
@@ -327,6 +350,7 @@ int main(void)
         cmocka_unit_test(test_zip_bomb),        cmocka_unit_test(test_path_traversal),
         cmocka_unit_test(test_too_many_entries), cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_neutralise),      cmocka_unit_test(test_cell_ref),
+        cmocka_unit_test(test_csv_injection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
