@@ -825,7 +825,7 @@ bool xlsx_read_sheet(sp_xlsx *x, size_t i, sp_xtable *t, sp_err *err)
     free(d);
     buf_free(&s.val);
     if (ok) {
-        qsort(s.v, s.n, sizeof *s.v, raw_cmp);
+        if (s.n) qsort(s.v, s.n, sizeof *s.v, raw_cmp);
         for (size_t k = 0; k < s.n;) {
             size_t j = k;
             while (j < s.n && s.v[j].row == s.v[k].row) j++;
