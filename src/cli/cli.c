@@ -38,12 +38,14 @@ const sp_command sp_commands[] = {
     {"plan import", plan_import_cmd, N_("store a plan file as a new plan version"),
      N_("Usage: salesplan plan import FILE [--reason TEXT]\n"
         "Validates FILE (like 'check'); when valid and different from the latest\n"
-        "stored version, stores it as a new version. Old versions are kept.\n"),
+        "stored version, stores it as a new version. Old versions are kept.\n"
+        "FILE.xlsx: a workbook as 'plan export' writes it in format xlsx (edited or not).\n"),
      true},
     {"plan export", plan_export_cmd, N_("print a stored plan as YAML or JSON"),
-     N_("Usage: salesplan plan export [ID] [--version N] [--format yaml|json] [-o FILE]\n"
+     N_("Usage: salesplan plan export [ID] [--version N] [--format yaml|json|xlsx] [-o FILE]\n"
         "Prints the plan (the only one, or ID / --plan) in the plan-file format.\n"
-        "The YAML output passes 'check' and imports back to the same plan.\n"),
+        "The YAML output passes 'check' and imports back to the same plan.\n"
+        "--format xlsx writes a workbook (needs -o FILE.xlsx on a terminal).\n"),
      false},
     {"plan show", plan_show_cmd, N_("the plan table, step by step (text, Markdown or printable HTML)"),
      N_("Usage: salesplan plan show [ID] [--step 1..6] [--format text|md|html] [-o FILE]\n"
@@ -59,8 +61,9 @@ const sp_command sp_commands[] = {
      N_("Usage: salesplan plan list [--format table|json]\n"), false},
     {"import", import_cmd, N_("import a CSV table (all or nothing)"),
      N_("Usage: salesplan import TABLE FILE.csv [--encoding ENC] [--skip-bad REJECTS.csv]\n"
-        "                        [--delimiter C|tab] [--strict] [--quiet]\n"
+        "                        [--delimiter C|tab] [--strict] [--quiet] [--sheet NAME]\n"
         "TABLE is one of: reps customers leads deals activities invoices spend.\n"
+        "FILE.xlsx reads one sheet of a workbook (the first, or --sheet NAME).\n"
         "Reads UTF-8 (with or without BOM), UTF-16 and GB18030/GBK (detected, or\n"
         "--encoding), comma or tab separated, RFC 4180 quoting. Headers are matched\n"
         "case-blind with the aliases of common CRM exports and Chinese names\n"

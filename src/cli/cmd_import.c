@@ -1,6 +1,7 @@
 /*
  * cmd_import.c — `salesplan import TABLE FILE [--encoding ENC]
- * [--skip-bad REJECTS.csv] [--strict] [--quiet]`: one CSV file into one
+ * [--skip-bad REJECTS.csv] [--strict] [--quiet] [--sheet NAME]`: one CSV
+ * file (or one sheet of a workbook) into one
  * table, all or nothing (io/import.c does the work; this parses options,
  * loads the plans the references are checked against, decides whether to
  * show progress and prints the summary).
@@ -54,6 +55,7 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
                                          {"delimiter", required_argument, NULL, 'd'},
                                          {"quiet", no_argument, NULL, 'q'},
                                          {"strict", no_argument, NULL, 'S'},
+                                         {"sheet", required_argument, NULL, 'W'},
                                          {NULL, 0, NULL, 0}};
     sp_import_opts io = {0};
     bool quiet = cli->quiet;
@@ -64,6 +66,7 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
         else if (c == 's') io.skip_bad = optarg;
         else if (c == 'q') quiet = true;
         else if (c == 'S') io.strict = true;
+        else if (c == 'W') io.sheet = optarg;
         else if (c == 'd') {
             if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0) io.csv.delimiter = '\t';
             else if (strlen(optarg) == 1 && optarg[0] != '"' && optarg[0] != '\n' && optarg[0] != '\r')
@@ -85,6 +88,8 @@ int import_cmd(sp_cli *cli, int argc, char **argv)
                                    io.csv.encoding);
         iconv_close(cd);
     }
+    if (io.sheet && !str_ieq(path + (strlen(path) > 5 ? strlen(path) - 5 : 0), ".xlsx"))
+        return cli_usage_error("import", "%s", _("--sheet is for workbooks (FILE.xlsx)"));
     /* the file first: a missing file is said before anything is opened */
     struct stat sb;
     if (strcmp(path, "-") != 0 && (stat(path, &sb) != 0 || access(path, R_OK) != 0)) {

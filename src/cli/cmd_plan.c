@@ -8,12 +8,31 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../io/out.h"
 #include "../io/plan_export.h"
+#include "../io/plan_xlsx.h"
 #include "../io/plan_yaml.h"
 #include "../util/outfile.h"
 #include "cli.h"
+
+#define FMT_XLSX 100   /* plan export --format xlsx (io/plan_xlsx.c) */
+
+/* print_xlsx_diags: check's diagnostics of a plan read from a workbook,
+ * each at its sheet and cell. */
+static void print_xlsx_diags(const char *file, const sp_check_result *res, const sp_xlsx_map *map)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < res->ndiags; i++) {
+            const sp_diag *d = &res->diags[i];
+            if ((pass == 0) != (d->sev == SEV_ERROR)) continue;
+            const char *w = plan_xlsx_where(map, d->pos.line);
+            const char *sev = d->sev == SEV_ERROR ? _("error") : _("warning");
+            if (w) fprintf(stderr, "%s: %s: %s%s%s\n", file, w, sev, _(": "), d->msg);
+            else fprintf(stderr, "%s: %s%s%s\n", file, sev, _(": "), d->msg);
+        }
+}
 
 int plan_import_cmd(sp_cli *cli, int argc, char **argv)
 {
@@ -34,7 +53,9 @@ int plan_import_cmd(sp_cli *cli, int argc, char **argv)
     const char *file = argv[optind];
 
     sp_err err = SP_ERR_INIT;
-    sp_plan *plan = plan_yaml_load_file(file, &err);
+    sp_xlsx_map *map = NULL;
+    bool xlsx = plan_xlsx_is(file);
+    sp_plan *plan = xlsx ? plan_xlsx_load_file(file, &map, &err) : plan_yaml_load_file(file, &err);
     if (!plan) {
         int rc = cli_fail(&err);
         err_free(&err);
@@ -42,7 +63,8 @@ int plan_import_cmd(sp_cli *cli, int argc, char **argv)
     }
     sp_check_result res = {0};
     plan_check(plan, NULL, NULL, &res);
-    cli_print_diags(file, &res);
+    if (xlsx) print_xlsx_diags(file, &res, map);
+    else cli_print_diags(file, &res);
     int rc = 0;
     if (res.nerrors) {
         fprintf(stderr, _("salesplan: %s has %zu error(s): nothing stored\n"), file, res.nerrors);
@@ -66,6 +88,7 @@ int plan_import_cmd(sp_cli *cli, int argc, char **argv)
     free(text);
     store_close(st);
 out:
+    plan_xlsx_map_free(map);
     check_result_free(&res);
     plan_free(plan);
     err_free(&err);
@@ -90,7 +113,8 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
                 return cli_usage_error("plan export", _("--version needs a version number, not '%s'"), optarg);
             version = (int)v;
         } else if (c == 'f') {
-            if ((fmt = cli_format_opt("plan export", optarg, 1u << FMT_YAML | 1u << FMT_JSON)) < 0) return 2;
+            if (str_ieq(optarg, "xlsx")) fmt = FMT_XLSX;
+            else if ((fmt = cli_format_opt("plan export", optarg, 1u << FMT_YAML | 1u << FMT_JSON)) < 0) return 2;
         } else if (c == 'o') {
             out = optarg;
         } else {
@@ -102,6 +126,8 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
     if (optind < argc) cli->plan_id = argv[optind];
     sp_out_guard guard = cli_out_guard(cli, NULL);
     if (out && cli_check_output(out, &guard)) return 2;
+    if (fmt == FMT_XLSX && !out && isatty(STDOUT_FILENO))
+        return cli_usage_error("plan export", "%s", _("--format xlsx writes a workbook: name it with -o FILE.xlsx"));
 
     sp_store *st = cli_open_store(cli, false);
     if (!st) return 1;
@@ -123,15 +149,30 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
         id = infos[0].id;
     }
     if (!st->ops->plan_get(st, id, version, &text, &err)) goto fail;
-    if (fmt == FMT_JSON) {
+    size_t textlen = strlen(text);
+    if (fmt == FMT_XLSX) {
+        plan = plan_yaml_parse(text, strlen(text), id, &err);
+        if (!plan) goto fail;
+        int shown = version;
+        if (!shown) {
+            /* the latest version's number, for the cover sheet */
+            if (!infos && !st->ops->plan_list(st, &infos, &n, &err)) goto fail;
+            for (size_t i = 0; i < n; i++)
+                if (str_eq(infos[i].id, id)) shown = infos[i].version;
+        }
+        free(text);
+        text = plan_xlsx_write(plan, shown, i18n_lang(), &textlen, &err);
+        if (!text) goto fail;
+    } else if (fmt == FMT_JSON) {
         plan = plan_yaml_parse(text, strlen(text), id, &err);
         if (!plan) goto fail;
         free(text);
         text = plan_export_json(plan);
+        textlen = strlen(text);
     }
     if (out) {
-        if (!outfile_write_all(out, &guard, text, strlen(text), &err)) goto fail;
-    } else if (fputs(text, stdout) == EOF || fflush(stdout) != 0) {
+        if (!outfile_write_all(out, &guard, text, textlen, &err)) goto fail;
+    } else if (fwrite(text, 1, textlen, stdout) != textlen || fflush(stdout) != 0) {
         err_set(&err, SP_EIO, "%s: %s", _("standard output"), sys_errmsg(errno));
         goto fail;
     }

@@ -956,7 +956,8 @@ void csv_close(sp_csv *c)
 void csv_write_field(buf_t *out, const char *s)
 {
     if (!s) s = "";
-    bool formula = *s == '=' || *s == '+' || *s == '-' || *s == '@';
+    /* OWASP: a leading = + - @ TAB or CR could run as a formula */
+    bool formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
     bool quote = formula || *s == ' ' || strpbrk(s, ",\"\r\n\t;") != NULL;
     size_t n = strlen(s);
     if (n && s[n - 1] == ' ') quote = true;

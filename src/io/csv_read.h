@@ -50,7 +50,8 @@ char csv_delimiter(const sp_csv *c);
 const char *csv_name(const sp_csv *c);
 
 /* csv_write_field: appends one field to out, quoted when needed (RFC 4180),
- * defusing formula injection (a leading = + - @ gets a leading '). */
+ * defusing formula injection (a leading = + - @ TAB or CR gets a leading ').
+ * Numbers we write go out as they are, not through here. */
 void csv_write_field(buf_t *out, const char *s);
 
 #endif

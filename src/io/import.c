@@ -18,6 +18,7 @@
  * stream.
  */
 #include "import.h"
+#include "xlsx_read.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -1441,6 +1442,15 @@ static void reader_end(reader *rd)
     free(rd);
 }
 
+/* xlsx_date_col: a workbook column whose header maps to a date column
+ * (…_on): plain numbers in it are Excel date serials. */
+static bool xlsx_date_col(const char *header, void *ctx)
+{
+    const char *col = import_canonical_column(*(const sp_table *)ctx, header);
+    size_t n = col ? strlen(col) : 0;
+    return n > 3 && strcmp(col + n - 3, "_on") == 0;
+}
+
 bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
                     sp_import_stats *stats, sp_import_info *info, sp_err *err)
 {
@@ -1453,7 +1463,9 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         err_set(err, SP_EUSAGE, "%s", _("unknown table"));
         return false;
     }
-    sp_csv *c = csv_open(path, opts ? &opts->csv : NULL, err);
+    /* a workbook is read as a CSV stream whose lines are the sheet's rows */
+    sp_csv *c = xlsx_file_is(path) ? xlsx_csv_open(path, opts ? opts->sheet : NULL, xlsx_date_col, &t, err)
+                                   : csv_open(path, opts ? &opts->csv : NULL, err);
     if (!c) return false;
     if (info) {
         snprintf(info->encoding, sizeof info->encoding, "%s", csv_encoding(c));

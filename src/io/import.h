@@ -61,6 +61,7 @@ typedef struct sp_import_opts {
     const sp_plan *const *plans;
     size_t nplans;
     bool strict;
+    const char *sheet;       /* a workbook (.xlsx): the sheet to read; NULL: the first */
 } sp_import_opts;
 
 typedef struct sp_import_stats {

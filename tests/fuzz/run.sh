@@ -6,7 +6,7 @@ set -uo pipefail
 build=$1 secs=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} = 0 ] && targets=(value plan csv csv_file snapshot)
+[ ${#targets[@]} = 0 ] && targets=(value plan csv csv_file snapshot xlsx)
 here=$(cd "$(dirname "$0")" && pwd)
 fail=0
 for t in "${targets[@]}"; do
