@@ -57,7 +57,7 @@ if [ $fuzz = 1 ]; then
   [ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Db_lundef=false \
       -Dbuildtype=debug -Db_sanitize=address,undefined -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
   if ninja -C build-fuzz >/dev/null; then
-    for t in value plan csv csv_file snapshot; do
+    for t in value plan csv csv_file snapshot xlsx; do
       if bash tests/fuzz/run.sh build-fuzz "${FUZZ_SECONDS:-10}" "$t"; then passed=$((passed + 1))
       else failed=$((failed + 1)); fi
     done
