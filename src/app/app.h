@@ -136,6 +136,12 @@ bool app_goal_filter_notes(sp_store *st, const sp_plan *plan, sp_app_notes *note
 
 /* app_goal_owner: the goal's owner, inherited from its parents (SPEC §4). */
 const char *app_goal_owner(const sp_goal *g);
+/* app_goal_statuses: every goal's status from the pace engine over ds
+ * (loaded with pace_load_spec merged in), as core/alerts takes them
+ * (`alerts`, `notify`). *out is malloc'ed; its strings are borrowed from
+ * the plan or static. false with err when the engine fails. */
+bool app_goal_statuses(const sp_plan *plan, const sp_dataset *ds, const sp_actual *manual, size_t nmanual,
+                       sp_day as_of, sp_goal_status_in **out, size_t *n, sp_err *err);
 /* app_goal_in_scope: a goal the caller may see: SCOPE_ALL: every goal;
  * otherwise a goal whose owner (inherited) is inside the scope, or whose
  * own filter names only reps (rep=) inside it (SCOPE_GROUPS: also only

@@ -15,12 +15,12 @@
 #include "app.h"
 #include "app_int.h"
 
-/* goal_statuses: the status of every goal of the plan from the pace engine
+/* app_goal_statuses: the status of every goal of the plan from the pace engine
  * (core/pace.h) over ds (loaded with pace_load_spec merged in). *out is
  * malloc'ed (caller frees); its strings are borrowed from the plan or
  * static. false with err when the engine fails. */
-static bool goal_statuses(const sp_plan *plan, const sp_dataset *ds, const sp_actual *manual, size_t nmanual,
-                          sp_day as_of, sp_goal_status_in **out, size_t *n, sp_err *err)
+bool app_goal_statuses(const sp_plan *plan, const sp_dataset *ds, const sp_actual *manual, size_t nmanual,
+                       sp_day as_of, sp_goal_status_in **out, size_t *n, sp_err *err)
 {
     sp_tier_level *tiers = NULL;
     size_t ntiers = 0, np = 0;
@@ -111,7 +111,7 @@ bool app_alerts(const sp_alerts_req *rq, sp_alerts_res *res, sp_err *err)
         if (!st->ops->actual_list(st, plan->id, NULL, &res->manual, &res->nmanual, err)) goto done;
     }
     if (!st->ops->load(st, &spec, res->ds, err)) goto done;
-    if (want_goals && !goal_statuses(plan, res->ds, res->manual, res->nmanual, res->as_of, &res->goal_in,
+    if (want_goals && !app_goal_statuses(plan, res->ds, res->manual, res->nmanual, res->as_of, &res->goal_in,
                                      &res->ngoal_in, &werr)) {
         /* the other alerts still matter: say why goals are missing, go on */
         app_notes_add(&res->notes, false, 0, 0, "%s",

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../app/app.h"
 #include "../core/metrics.h"
 #include "../core/pace.h"
 #include "../io/out.h"
@@ -72,42 +73,6 @@ const char *notify_channel_id(const sp_plan *plan, size_t i, char buf[32])
 
 /* ---- the alerts ---- */
 
-static const char *goal_owner(const sp_goal *g)
-{
-    for (; g; g = g->parent)
-        if (g->owner) return g->owner;
-    return NULL;
-}
-
-/* goal_statuses: every goal's status from the pace engine, as
- * core/alerts wants them (the same conversion as `salesplan alerts`). */
-static bool goal_statuses(const sp_plan *plan, const sp_dataset *ds, const sp_actual *manual, size_t nmanual,
-                          sp_day as_of, sp_goal_status_in **out, size_t *n, sp_err *err)
-{
-    sp_tier_level *tiers = NULL;
-    size_t ntiers = 0, np = 0;
-    tiers_from_plan(plan, &tiers, &ntiers);
-    sp_goal_pace *v = NULL;
-    sp_pace_ctx ctx = {plan, ds, tiers, ntiers, manual, nmanual, as_of};
-    *out = NULL;
-    *n = 0;
-    bool ok = pace_evaluate(&ctx, &v, &np, err);
-    if (ok) {
-        *out = xcalloc(np ? np : 1, sizeof **out);
-        for (size_t i = 0; i < np; i++) {
-            sp_goal_status_in *g = &(*out)[(*n)++];
-            g->goal_id = v[i].goal->id;
-            g->owner = goal_owner(v[i].goal);
-            g->status = goal_status_name(v[i].status);
-            g->has_attainment = !v[i].attainment.null && v[i].attainment.den != 0;
-            if (g->has_attainment) g->attainment = (double)v[i].attainment.num / (double)v[i].attainment.den;
-        }
-    }
-    goal_paces_free(v, np);
-    free(tiers);
-    return ok;
-}
-
 bool notify_gather(sp_store *st, const sp_plan *plan, sp_day as_of, sp_dataset *ds, sp_alerts_result *out,
                    sp_err *err)
 {
@@ -137,7 +102,7 @@ bool notify_gather(sp_store *st, const sp_plan *plan, sp_day as_of, sp_dataset *
         if (!st->ops->actual_list(st, plan->id, NULL, &manual, &nmanual, err)) goto done;
     }
     if (!st->ops->load(st, &spec, ds, err)) goto done;
-    if (want_goals && !goal_statuses(plan, ds, manual, nmanual, as_of, &goals, &ngoals, err)) {
+    if (want_goals && !app_goal_statuses(plan, ds, manual, nmanual, as_of, &goals, &ngoals, err)) {
         /* the other reminders still matter: go on without goals */
         err_clear(err);
     }
