@@ -114,7 +114,8 @@ int plan_export_cmd(sp_cli *cli, int argc, char **argv)
             version = (int)v;
         } else if (c == 'f') {
             if (str_ieq(optarg, "xlsx")) fmt = FMT_XLSX;
-            else if ((fmt = cli_format_opt("plan export", optarg, 1u << FMT_YAML | 1u << FMT_JSON)) < 0) return 2;
+            else if ((fmt = cli_parse_format(optarg, 1u << FMT_YAML | 1u << FMT_JSON)) < 0)
+                return cli_usage_error("plan export", _("unknown format '%s' (%s)"), optarg, "yaml, json, xlsx");
         } else if (c == 'o') {
             out = optarg;
         } else {

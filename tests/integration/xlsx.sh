@@ -118,4 +118,6 @@ contains "…row 2 named" "$ERR" "bad-deals.xlsx:2: 金额: "
 contains "…row 5 named (after two empty rows)" "$ERR" "bad-deals.xlsx:5: 创建日期: "
 case $ERR in *"xlsx:6"*) not_ok "a good row reported" ;; *) ok "the good row is not reported" ;; esac
 [ "$(sqlite3 "$WORK/xlsx.db" 'select count(*) from deals')" = "$before" ] && ok "all or nothing" || not_ok "rows were written"
+expect_rc 2 "plan export: an unknown format is a usage error" "$SP" plan export --format xls
+contains "…naming every format, xlsx too" "$ERR" "unknown format 'xls' (yaml, json, xlsx)"
 finish
