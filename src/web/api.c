@@ -458,4 +458,3 @@ const web_field_spec api_tasks_fields[] = {
 };
 const web_field_spec api_plan_fields[] = {F_PLAN, {.name = NULL}};
 const web_field_spec api_plan_asof_fields[] = {F_PLAN, F_ASOF, {.name = NULL}};
-

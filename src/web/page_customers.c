@@ -27,16 +27,7 @@ void page_customers(web_req *req, web_resp *resp)
     buf_t *o = &resp->body;
     page_data pd;
     sp_err err = SP_ERR_INIT;
-    if (!page_data_load(req, &pd, &err)) {
-        page_data_free(&pd);
-        web_fail(req, resp, &err);
-        err_free(&err);
-        return;
-    }
-    page_open(req, resp, _("Customer tiers"), NAV_CUSTOMERS, pd.plan ? pd.plan->name : NULL);
-    buf_puts(o, "<h1>");
-    web_html(o, _("Customer tiers"));
-    buf_puts(o, "</h1>");
+    if (!page_begin(req, resp, &pd, _("Customer tiers"), NAV_CUSTOMERS)) return;
     if (pd.ds->customers.n == 0) {
         html_empty(o, _("No customer yet"),
                    _("Import your customers and won deals: the tiers follow from each customer's won revenue over "
@@ -179,16 +170,7 @@ void page_followups(web_req *req, web_resp *resp)
     buf_t *o = &resp->body;
     page_data pd;
     sp_err err = SP_ERR_INIT;
-    if (!page_data_load(req, &pd, &err)) {
-        page_data_free(&pd);
-        web_fail(req, resp, &err);
-        err_free(&err);
-        return;
-    }
-    page_open(req, resp, _("Stale follow-ups"), NAV_FOLLOWUPS, pd.plan ? pd.plan->name : NULL);
-    buf_puts(o, "<h1>");
-    web_html(o, _("Stale follow-ups"));
-    buf_puts(o, "</h1>");
+    if (!page_begin(req, resp, &pd, _("Stale follow-ups"), NAV_FOLLOWUPS)) return;
     page_notice_from(req, o);
     sp_alerts_result al;
     const char *me = page_is_rep(req) ? req->user->rep_id : NULL;

@@ -39,6 +39,22 @@ static bool load_plan(sp_store *st, sp_plan **out, sp_err *err)
     return ok;
 }
 
+bool page_begin(web_req *req, web_resp *resp, page_data *pd, const char *title, web_nav nav)
+{
+    sp_err err = SP_ERR_INIT;
+    if (!page_data_load(req, pd, &err)) {
+        page_data_free(pd);
+        web_fail(req, resp, &err);
+        err_free(&err);
+        return false;
+    }
+    page_open(req, resp, title, nav, pd->plan ? pd->plan->name : NULL);
+    buf_puts(&resp->body, "<h1>");
+    web_html(&resp->body, title);
+    buf_puts(&resp->body, "</h1>");
+    return true;
+}
+
 bool page_data_load(const web_req *req, page_data *pd, sp_err *err)
 {
     memset(pd, 0, sizeof *pd);

@@ -18,16 +18,7 @@ void page_plan(web_req *req, web_resp *resp)
     buf_t *o = &resp->body;
     page_data pd;
     sp_err err = SP_ERR_INIT;
-    if (!page_data_load(req, &pd, &err)) {
-        page_data_free(&pd);
-        web_fail(req, resp, &err);
-        err_free(&err);
-        return;
-    }
-    page_open(req, resp, _("Plan table"), NAV_PLAN, pd.plan ? pd.plan->name : NULL);
-    buf_puts(o, "<h1>");
-    web_html(o, _("Plan table"));
-    buf_puts(o, "</h1>");
+    if (!page_begin(req, resp, &pd, _("Plan table"), NAV_PLAN)) return;
     if (!pd.plan) {
         page_no_plan(o);
     } else {
@@ -48,16 +39,7 @@ void page_budget(web_req *req, web_resp *resp)
     buf_t *o = &resp->body;
     page_data pd;
     sp_err err = SP_ERR_INIT;
-    if (!page_data_load(req, &pd, &err)) {
-        page_data_free(&pd);
-        web_fail(req, resp, &err);
-        err_free(&err);
-        return;
-    }
-    page_open(req, resp, _("Budget"), NAV_BUDGET, pd.plan ? pd.plan->name : NULL);
-    buf_puts(o, "<h1>");
-    web_html(o, _("Budget"));
-    buf_puts(o, "</h1>");
+    if (!page_begin(req, resp, &pd, _("Budget"), NAV_BUDGET)) return;
     if (!pd.plan) {
         page_no_plan(o);
         goto out;

@@ -153,16 +153,7 @@ void page_reviews(web_req *req, web_resp *resp)
     sp_err err = SP_ERR_INIT;
     sp_review *rv = NULL;
     size_t nrv = 0;
-    if (!page_data_load(req, &pd, &err)) {
-        page_data_free(&pd);
-        web_fail(req, resp, &err);
-        err_free(&err);
-        return;
-    }
-    page_open(req, resp, _("Reviews"), NAV_REVIEWS, pd.plan ? pd.plan->name : NULL);
-    buf_puts(o, "<h1>");
-    web_html(o, _("Reviews"));
-    buf_puts(o, "</h1>");
+    if (!page_begin(req, resp, &pd, _("Reviews"), NAV_REVIEWS)) return;
     page_notice_from(req, o);
     if (!pd.plan) {
         page_no_plan(o);

@@ -66,16 +66,7 @@ void page_tasks(web_req *req, web_resp *resp)
     sp_schedule sch;
     memset(&sch, 0, sizeof sch);
     bool have_sch = false;
-    if (!page_data_load(req, &pd, &err)) {
-        page_data_free(&pd);
-        web_fail(req, resp, &err);
-        err_free(&err);
-        return;
-    }
-    page_open(req, resp, _("Tasks"), NAV_TASKS, pd.plan ? pd.plan->name : NULL);
-    buf_puts(o, "<h1>");
-    web_html(o, _("Tasks"));
-    buf_puts(o, "</h1>");
+    if (!page_begin(req, resp, &pd, _("Tasks"), NAV_TASKS)) return;
     page_notice_from(req, o);
     if (!pd.plan) {
         page_no_plan(o);

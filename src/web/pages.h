@@ -57,6 +57,10 @@ typedef struct page_data {
  * failure; free with page_data_free (also after a failure). */
 bool page_data_load(const web_req *req, page_data *pd, sp_err *err);
 void page_data_free(page_data *pd);
+/* page_begin: the start every page shares: page_data_load into *pd, then
+ * the frame (page_open) and the page's <h1>title</h1>. false when the
+ * load failed: the error page is already in resp and *pd is freed. */
+bool page_begin(web_req *req, web_resp *resp, page_data *pd, const char *title, web_nav nav);
 
 /* The caller's scope: a rep sees their own records, a manager their
  * groups' (plan teams), everyone else all (the app layer's sp_scope, so
