@@ -1,6 +1,6 @@
 /*
  * cmd_notify.c — `salesplan notify [--dry-run] [--as-of DATE] [--channel ID]
- * [--format text|json]`: parses the options, opens the workspace and the
+ * [--format text|json] [--base-url URL]`: parses the options, opens the workspace and the
  * plan, picks the messages' language, calls notify_run (src/notify) and
  * renders what happened to each message. Exit 0 when every message went
  * out (or had gone out earlier that day), 1 when any failed, 2 on usage.
@@ -12,13 +12,6 @@
 #include "../io/out.h"
 #include "../notify/notify.h"
 #include "cli.h"
-
-static bool has_cjk(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
-        if (*p >= 0xE3 && *p <= 0xE9) return true; /* U+3000..U+9FFF lead bytes */
-    return false;
-}
 
 static const char *outcome_label(sp_notify_outcome o)
 {
@@ -39,6 +32,7 @@ static void render_text(const sp_notify_result *r, bool dry, buf_t *out)
         const sp_notify_msg *m = &r->v[i];
         if (dry && m->outcome == NOTIFY_DRY_RUN) {
             buf_printf(out, "==== %s → %s (%s)", m->channel, m->recipient_name, m->recipient);
+            if (m->pack) buf_printf(out, _(", weekly pack %s"), m->pack);
             if (m->address) buf_printf(out, " <%s>", m->address);
             buf_puts(out, " ====\n");
             if (m->answer) buf_printf(out, _("would fail: %s\n"), m->answer);
@@ -48,6 +42,7 @@ static void render_text(const sp_notify_result *r, bool dry, buf_t *out)
             continue;
         }
         buf_printf(out, "%s: %s → %s (%s)", outcome_label(m->outcome), m->channel, m->recipient_name, m->recipient);
+        if (m->pack) buf_printf(out, _(", weekly pack %s"), m->pack);
         if (m->outcome == NOTIFY_SENT || m->outcome == NOTIFY_DRY_RUN)
             buf_printf(out, _(", reminders: %zu"), m->nalerts);
         if (m->outcome == NOTIFY_FAILED && m->answer) {
@@ -85,6 +80,8 @@ static void render_json(const sp_notify_result *r, bool dry, buf_t *out)
         out_json_string(out, m->recipient_name);
         buf_puts(out, ", \"address\": ");
         out_json_string(out, m->address);
+        buf_puts(out, ", \"weekly_pack\": ");
+        out_json_string(out, m->pack);
         buf_puts(out, ", \"outcome\": ");
         out_json_string(out, notify_outcome_name(m->outcome));
         buf_printf(out, ", \"attempts\": %d, \"status\": %ld, \"answer\": ", m->attempts, m->http_status);
@@ -106,16 +103,18 @@ int notify_cmd(sp_cli *cli, int argc, char **argv)
                                          {"as-of", required_argument, NULL, 'a'},
                                          {"channel", required_argument, NULL, 'c'},
                                          {"format", required_argument, NULL, 'f'},
+                                         {"base-url", required_argument, NULL, 'b'},
                                          {NULL, 0, NULL, 0}};
-    const char *as_of_s = NULL, *channel = NULL;
+    const char *as_of_s = NULL, *channel = NULL, *base_url = getenv("SALESPLAN_BASE_URL");
     bool dry = false, json = false;
     int c;
-    cli_opts op = CLI_OPTS("notify", "na:c:f:", opts, NULL);
+    cli_opts op = CLI_OPTS("notify", "na:c:f:b:", opts, NULL);
     while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'n': dry = true; break;
         case 'a': as_of_s = optarg; break;
         case 'c': channel = optarg; break;
+        case 'b': base_url = optarg; break;
         case 'f':
             if (str_eq(optarg, "json")) json = true;
             else if (str_eq(optarg, "text")) json = false;
@@ -138,7 +137,8 @@ int notify_cmd(sp_cli *cli, int argc, char **argv)
     o.dry_run = dry;
     o.channel = channel;
     /* the team's language: --lang, else Chinese for a plan written in Chinese */
-    o.lang = cli->lang_set ? i18n_lang() : has_cjk(plan->name) ? LANG_ZH : i18n_lang();
+    o.lang = cli->lang_set ? i18n_lang() : notify_lang(plan, i18n_lang());
+    o.base_url = base_url && *base_url ? base_url : NULL;
     sp_notify_result r;
     memset(&r, 0, sizeof r);
     sp_err err = SP_ERR_INIT;

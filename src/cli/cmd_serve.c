@@ -1,10 +1,13 @@
 /*
- * cmd_serve.c — `salesplan serve`: options, then the server (src/web/).
+ * cmd_serve.c — `salesplan serve`: options, then the server (src/web/),
+ * with the reminder scheduler (src/notify/schedule.c) started once it
+ * listens and stopped at SIGTERM (unless --no-notify).
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../notify/schedule.h"
 #include "../web/server.h"
 #include "cli.h"
 
@@ -23,6 +26,27 @@ static bool uint_opt(const char *name, const char *v, unsigned lo, unsigned hi, 
     return true;
 }
 
+typedef struct sched_hook {
+    sp_sched_config cfg;
+    sp_notify_sched *sched;
+} sched_hook;
+
+static void sched_on_listen(void *arg)
+{
+    sched_hook *h = arg;
+    sp_err err = SP_ERR_INIT;
+    h->sched = notify_sched_start(&h->cfg, &err);
+    if (!h->sched) fprintf(stderr, "salesplan serve: %s\n", buf_cstr(&err.msg));
+    err_free(&err);
+}
+
+static void sched_on_stop(void *arg)
+{
+    sched_hook *h = arg;
+    notify_sched_stop(h->sched);
+    h->sched = NULL;
+}
+
 int serve_cmd(sp_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
@@ -33,11 +57,14 @@ int serve_cmd(sp_cli *cli, int argc, char **argv)
                                          {"request-timeout", required_argument, 0, 'T'},
                                          {"secure-cookies", no_argument, 0, 's'},
                                          {"list-routes", no_argument, 0, 'L'},
+                                         {"base-url", required_argument, 0, 'b'},
+                                         {"no-notify", no_argument, 0, 'N'},
                                          {0, 0, 0, 0}};
     cli_opts o = CLI_OPTS("serve", "", opts, NULL);
     web_config cfg = {.listen = WEB_DEFAULT_LISTEN, .threads = 4, .max_connections = 256, .per_ip = 64,
                       .request_timeout = 30, .log = stderr};
-    bool list = false;
+    bool list = false, no_notify = false;
+    const char *base_url = getenv("SALESPLAN_BASE_URL");
     const char *threads = NULL, *maxc = NULL, *perip = NULL, *timeout = NULL;
     int c;
     while ((c = cli_getopt(&o, argc, argv)) != -1) {
@@ -54,6 +81,8 @@ int serve_cmd(sp_cli *cli, int argc, char **argv)
         case 'T': timeout = optarg; break;
         case 's': cfg.secure_cookies = true; break;
         case 'L': list = true; break;
+        case 'b': base_url = optarg; break;
+        case 'N': no_notify = true; break;
         default: break;
         }
     }
@@ -71,6 +100,14 @@ int serve_cmd(sp_cli *cli, int argc, char **argv)
     }
     cfg.db_url = store_default_url(cli->db);
     cfg.today = cli_pinned_today();
+    if (base_url && *base_url && strncmp(base_url, "http://", 7) != 0 && strncmp(base_url, "https://", 8) != 0)
+        return cli_usage_error("serve", _("--base-url must start with http:// or https:// (got '%s')"), base_url);
+    sched_hook hook = {{cfg.db_url, base_url && *base_url ? base_url : NULL, stderr}, NULL};
+    if (!no_notify) {
+        cfg.on_listen = sched_on_listen;
+        cfg.on_stop = sched_on_stop;
+        cfg.hook_arg = &hook;
+    }
     sp_err err = SP_ERR_INIT;
     int rc = web_serve(&cfg, &err) ? 0 : cli_fail(&err);
     err_free(&err);

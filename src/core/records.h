@@ -50,6 +50,7 @@ typedef struct sp_rep {
     const char *id, *name, *team, *region, *industry;
     sp_role role;
     bool active;                       /* default true */
+    const char *email;                 /* the rep's e-mail (schema 8); stored, not in the dataset */
 } sp_rep;
 
 typedef struct sp_customer {
@@ -250,7 +251,7 @@ SP_ROWVIEW sp_rep rep_at(const sp_dataset *ds, size_t i)
 {
     const sp_rep_cols *t = &ds->reps;
     return (sp_rep){ds_str(ds, t->id[i]), ds_str(ds, t->name[i]), ds_str(ds, t->team[i]),
-                    ds_str(ds, t->region[i]), ds_str(ds, t->industry[i]), (sp_role)t->role[i], t->active[i] != 0};
+                    ds_str(ds, t->region[i]), ds_str(ds, t->industry[i]), (sp_role)t->role[i], t->active[i] != 0, NULL};
 }
 SP_ROWVIEW sp_customer customer_at(const sp_dataset *ds, size_t i)
 {

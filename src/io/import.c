@@ -96,6 +96,7 @@ static const colspec rep_cols[] = {
     COL(sp_rep, "region", false, P_TEXT, region, A_REGION),
     COL(sp_rep, "industry", false, P_TEXT, industry, A_INDUSTRY),
     COL(sp_rep, "active", false, P_BOOL, active, "是否在职|在职|是否有效|is_active|Enabled|Status"),
+    COL(sp_rep, "email", false, P_TEXT, email, "邮箱|电子邮件|电子邮箱|邮件地址|e-mail|E-mail Address|Email Address"),
 };
 
 static const colspec customer_cols[] = {

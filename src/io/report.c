@@ -2047,3 +2047,126 @@ bool report_build(sp_store *st, const sp_plan *plan, const sp_report_opts *o, bu
     data_free(&d);
     return ok;
 }
+
+/* ---- the weekly pack in a few lines (notify's weekly_pack) ---- */
+
+#define SUMMARY_GOALS_MAX 10         /* goals off pace named */
+#define SUMMARY_STALE_MAX 5          /* reps with the most stale follow-ups named */
+
+static void summary_money(sp_lang lang, sp_money m, buf_t *out)
+{
+    char b[48];
+    bool wan = lang == LANG_ZH && (m >= 1000000 || m <= -1000000);
+    buf_puts(out, wan ? money_shown(m, MONEY_WAN, b) : money_format_grouped(m, b));
+}
+
+static void summary_qty(sp_lang lang, sp_unit u, sp_qty q, buf_t *out)
+{
+    if (u == UNIT_MONEY && !q.null) summary_money(lang, qty_round(q), out);
+    else qty_display(u, q, out);
+}
+
+static void render_summary(const report_data *d, sp_lang lang, const char *link, buf_t *title, buf_t *out)
+{
+    char pb[16], db[16];
+    buf_printf(title, tr_lang(lang, N_("Weekly report %s: %s")), d->o->period_text,
+               d->plan->name && *d->plan->name ? d->plan->name : d->plan->id);
+    /* goals: how many at each status, then the ones off pace by name */
+    size_t by[GOAL_STATUS_COUNT] = {0};
+    for (size_t i = 0; i < d->ngoals; i++) by[d->goals[i].status]++;
+    buf_printf(out, tr_lang(lang, N_("Goals (%zu): ")), d->ngoals);
+    bool first = true;
+    for (int s = 0; s < GOAL_STATUS_COUNT; s++) {
+        if (!by[s]) continue;
+        if (!first) buf_puts(out, tr_lang(lang, N_(", ")));
+        buf_printf(out, "%s %zu", tr_lang(lang, goal_status_label((sp_goal_status)s)), by[s]);
+        first = false;
+    }
+    if (first) buf_puts(out, "—");
+    buf_putc(out, '\n');
+    size_t off = by[GOAL_AT_RISK] + by[GOAL_OFF_TRACK], no = 0;
+    if (off) {
+        buf_printf(out, tr_lang(lang, N_("Off pace (%zu)")), off);
+        buf_putc(out, '\n');
+    }
+    for (size_t i = 0; i < d->ngoals && no < SUMMARY_GOALS_MAX; i++) {
+        const sp_goal_pace *gp = &d->goals[i];
+        if (gp->status != GOAL_AT_RISK && gp->status != GOAL_OFF_TRACK) continue;
+        const goal_in_p *cur = &d->goals_p[i], *prev = &d->wk.goals_prev[i];
+        sp_unit u = goal_unit(gp->goal);
+        buf_t att = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+        qty_pct_display(gp->attainment, &att);
+        if (cur->in) summary_qty(lang, u, cur->actual, &a);
+        else buf_puts(&a, "—");
+        if (prev->in) summary_qty(lang, u, prev->actual, &b);
+        else buf_puts(&b, "—");
+        buf_printf(out, "%zu. ", ++no);
+        buf_printf(out, tr_lang(lang, N_("%s: %s, %s of target to date; this week %s, the week before %s")),
+                   gp->goal->name && *gp->goal->name ? gp->goal->name : gp->goal->id,
+                   tr_lang(lang, goal_status_label(gp->status)), buf_cstr(&att), buf_cstr(&a), buf_cstr(&b));
+        buf_putc(out, '\n');
+        buf_free(&att);
+        buf_free(&a);
+        buf_free(&b);
+    }
+    if (off > no) {
+        buf_printf(out, tr_lang(lang, N_("… and %zu more")), off - no);
+        buf_putc(out, '\n');
+    }
+    /* the week's deals */
+    buf_t w = BUF_INIT, l = BUF_INIT;
+    summary_money(lang, d->wk.won_sum, &w);
+    summary_money(lang, d->wk.lost_sum, &l);
+    buf_printf(out, tr_lang(lang, N_("Deals this week: %zu won (%s), %zu new, %zu lost (%s)")), d->wk.nwon,
+               buf_cstr(&w), d->wk.ncreated, d->wk.nlost, buf_cstr(&l));
+    buf_putc(out, '\n');
+    buf_free(&w);
+    buf_free(&l);
+    /* the reps with the most stale follow-ups (the pack's own order) */
+    if (d->alerts.enabled[ALERT_STALE_FOLLOWUP]) {
+        const week_rep **v = xcalloc(d->wk.nreps ? d->wk.nreps : 1, sizeof *v);
+        size_t n = 0, total = 0;
+        for (size_t i = 0; i < d->wk.nreps; i++)
+            if (d->wk.reps[i].nstale) {
+                v[n++] = &d->wk.reps[i];
+                total += d->wk.reps[i].nstale;
+            }
+        qsort(v, n, sizeof *v, stale_rep_cmp);
+        buf_printf(out, tr_lang(lang, N_("Stale follow-ups as of %s: %zu")), day_format(d->o->as_of, db), total);
+        buf_putc(out, '\n');
+        for (size_t i = 0; i < n && i < SUMMARY_STALE_MAX; i++) {
+            buf_printf(out, "%zu. ", i + 1);
+            buf_printf(out, tr_lang(lang, N_("%s: %zu, the stalest %d days")), v[i]->name ? v[i]->name : v[i]->rep,
+                       v[i]->nstale, (int)v[i]->stale[0]->days);
+            buf_putc(out, '\n');
+        }
+        free(v);
+    }
+    buf_printf(out, tr_lang(lang, N_("Week %s (%s..%s), the week before %s.")), d->o->period_text,
+               day_format(d->o->period.first, pb), day_format(d->o->period.last, db),
+               grain_label(GRAIN_WEEK, d->wk.prev.first, (char[16]){0}));
+    buf_putc(out, '\n');
+    if (link && *link) {
+        buf_printf(out, tr_lang(lang, N_("Details: %s")), link);
+        buf_putc(out, '\n');
+    }
+}
+
+bool report_week_summary(sp_store *st, const sp_plan *plan, const sp_report_opts *o, sp_lang lang, const char *link,
+                         buf_t *title, buf_t *out, sp_err *err)
+{
+    if (!is_week(o->period)) {
+        err_set(err, SP_EUSAGE, _("'%s' is not an ISO week (YYYY-Www)"), o->period_text);
+        return false;
+    }
+    report_data d;
+    memset(&d, 0, sizeof d);
+    d.plan = plan;
+    sp_report_opts eff = *o; /* the same as report_build: nothing after the week's last day */
+    if (eff.as_of > eff.period.last) eff.as_of = eff.period.last;
+    d.o = &eff;
+    bool ok = gather(st, &d, err);
+    if (ok) render_summary(&d, lang, link, title, out);
+    data_free(&d);
+    return ok;
+}

@@ -21,6 +21,7 @@
 #include "../core/plan.h"
 #include "../core/value.h"
 #include "../store/store.h"
+#include "../util/i18n.h"
 #include "../util/util.h"
 
 typedef enum sp_report_format { REPORT_MD, REPORT_HTML } sp_report_format;
@@ -36,6 +37,15 @@ typedef struct sp_report_opts {
  * workspace (dataset, task states, reviews, manual actuals) through st.
  * false with err when the store or an engine fails. */
 bool report_build(sp_store *st, const sp_plan *plan, const sp_report_opts *o, buf_t *out, sp_err *err);
+
+/* report_week_summary: the weekly pack of o (o->period an ISO week) in a
+ * few lines, for `notify`'s weekly_pack: the goals by status with those off
+ * pace named (this week against the week before), the week's deals, the
+ * reps with the most stale follow-ups, and link when not NULL. Gathered
+ * exactly as report_build gathers the pack (the same numbers), written in
+ * lang. Appends the title to title and the text to out. */
+bool report_week_summary(sp_store *st, const sp_plan *plan, const sp_report_opts *o, sp_lang lang, const char *link,
+                         buf_t *title, buf_t *out, sp_err *err);
 
 /* html_escape: appends s with & < > " ' replaced by entities (NULL = ""). */
 void html_escape(buf_t *out, const char *s);

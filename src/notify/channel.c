@@ -144,19 +144,48 @@ static json_t *jstr(const char *s) { return json_string(s ? s : ""); }
 
 /* build: the request for m at time now: *url (malloc'ed: the real one,
  * with any signature), m->payload (replaced). */
+#define MENTIONS_MAX 16
+
+/* mentions: whom m @-mentions: its recipient, or for the weekly pack sent
+ * once to a channel ("team"), every leader and manager of the plan. */
+static size_t mentions(const sp_plan *plan, const sp_notify_msg *m, const sp_member **out)
+{
+    size_t n = 0;
+    if (m->pack && str_eq(m->recipient, "team")) {
+        for (size_t g = 0; g < plan->ngroups; g++)
+            for (size_t k = 0; k < plan->groups[g].nmembers && n < MENTIONS_MAX; k++) {
+                const sp_member *x = &plan->groups[g].members[k];
+                if (x->role != ROLE_LEADER && x->role != ROLE_MANAGER) continue;
+                bool dup = false;
+                for (size_t j = 0; j < n; j++) dup |= str_eq(out[j]->id, x->id);
+                if (!dup) out[n++] = x;
+            }
+        return n;
+    }
+    const sp_member *mem = plan_find_member(plan, m->recipient, NULL);
+    if (mem) out[n++] = mem;
+    return n;
+}
+
 static void build(const sp_channel *ch, const sp_plan *plan, sp_notify_msg *m, sp_day day, const sp_notify_opts *o,
                   int64_t now, char **url)
 {
-    const sp_member *mem = plan_find_member(plan, m->recipient, NULL);
-    const char *mobile = mem && mem->mobile ? mem->mobile : NULL;
-    const char *im = mem && mem->im_id ? mem->im_id : NULL;
+    const sp_member *mem[MENTIONS_MAX];
+    size_t nmem = mentions(plan, m, mem);
+    bool single = !(m->pack && str_eq(m->recipient, "team"));
+    const sp_member *one = single && nmem ? mem[0] : NULL;
+    const char *mobile = one && one->mobile ? one->mobile : NULL;
+    const char *im = one && one->im_id ? one->im_id : NULL;
     buf_t content = BUF_INIT;
     json_t *root = json_object();
     *url = ch->cfg->url ? xstrdup(ch->cfg->url) : NULL;
     free(m->payload);
     m->payload = NULL;
     if (str_eq(ch->kind, "feishu")) {
-        if (im) buf_printf(&content, "<at user_id=\"%s\">%s</at> ", im, m->recipient_name);
+        for (size_t k = 0; k < nmem; k++)
+            if (mem[k]->im_id)
+                buf_printf(&content, "<at user_id=\"%s\">%s</at> ", mem[k]->im_id,
+                           single ? m->recipient_name : mem[k]->name ? mem[k]->name : mem[k]->id);
         buf_printf(&content, "%s\n\n", m->title);
         text_limited(m->text, 20000, &content);
         if (ch->secret) {
@@ -170,8 +199,10 @@ static void build(const sp_channel *ch, const sp_plan *plan, sp_notify_msg *m, s
         json_object_set_new(c, "text", json_string(buf_cstr(&content)));
         json_object_set_new(root, "content", c);
     } else if (str_eq(ch->kind, "dingtalk")) {
-        if (mobile) buf_printf(&content, "@%s ", mobile);
-        else if (im) buf_printf(&content, "@%s ", im);
+        for (size_t k = 0; k < nmem; k++) {
+            if (mem[k]->mobile) buf_printf(&content, "@%s ", mem[k]->mobile);
+            else if (mem[k]->im_id) buf_printf(&content, "@%s ", mem[k]->im_id);
+        }
         buf_printf(&content, "%s\n\n", m->title);
         text_limited(m->text, 15000, &content);
         json_object_set_new(root, "msgtype", json_string("text"));
@@ -179,8 +210,10 @@ static void build(const sp_channel *ch, const sp_plan *plan, sp_notify_msg *m, s
         json_object_set_new(t, "content", json_string(buf_cstr(&content)));
         json_object_set_new(root, "text", t);
         json_t *at = json_object(), *mob = json_array(), *ids = json_array();
-        if (mobile) json_array_append_new(mob, json_string(mobile));
-        if (im) json_array_append_new(ids, json_string(im));
+        for (size_t k = 0; k < nmem; k++) {
+            if (mem[k]->mobile) json_array_append_new(mob, json_string(mem[k]->mobile));
+            if (mem[k]->im_id) json_array_append_new(ids, json_string(mem[k]->im_id));
+        }
         json_object_set_new(at, "atMobiles", mob);
         json_object_set_new(at, "atUserIds", ids);
         json_object_set_new(at, "isAtAll", json_false());
@@ -198,13 +231,16 @@ static void build(const sp_channel *ch, const sp_plan *plan, sp_notify_msg *m, s
         json_object_set_new(root, "msgtype", json_string("text"));
         json_t *t = json_object(), *ids = json_array(), *mob = json_array();
         json_object_set_new(t, "content", json_string(buf_cstr(&content)));
-        if (im) json_array_append_new(ids, json_string(im));
-        if (mobile) json_array_append_new(mob, json_string(mobile));
+        for (size_t k = 0; k < nmem; k++) {
+            if (mem[k]->im_id) json_array_append_new(ids, json_string(mem[k]->im_id));
+            if (mem[k]->mobile) json_array_append_new(mob, json_string(mem[k]->mobile));
+        }
         json_object_set_new(t, "mentioned_list", ids);
         json_object_set_new(t, "mentioned_mobile_list", mob);
         json_object_set_new(root, "text", t);
     } else if (str_eq(ch->kind, "slack")) {
-        if (im) buf_printf(&content, "<@%s> ", im);
+        for (size_t k = 0; k < nmem; k++)
+            if (mem[k]->im_id) buf_printf(&content, "<@%s> ", mem[k]->im_id);
         buf_printf(&content, "*%s*\n\n", m->title);
         text_limited(m->text, 35000, &content);
         json_object_set_new(root, "text", json_string(buf_cstr(&content)));
@@ -218,7 +254,7 @@ static void build(const sp_channel *ch, const sp_plan *plan, sp_notify_msg *m, s
         json_t *r = json_object();
         json_object_set_new(r, "id", jstr(m->recipient));
         json_object_set_new(r, "name", jstr(m->recipient_name));
-        json_object_set_new(r, "email", mem && mem->email ? json_string(mem->email) : json_null());
+        json_object_set_new(r, "email", m->email ? json_string(m->email) : json_null());
         json_object_set_new(r, "mobile", mobile ? json_string(mobile) : json_null());
         json_object_set_new(r, "im_id", im ? json_string(im) : json_null());
         json_object_set_new(root, "recipient", r);
@@ -226,6 +262,7 @@ static void build(const sp_channel *ch, const sp_plan *plan, sp_notify_msg *m, s
         json_object_set_new(root, "text", jstr(m->text));
         json_t *w = json_loads(m->what ? m->what : "[]", 0, NULL);
         json_object_set_new(root, "reminders", w ? w : json_array());
+        if (m->pack) json_object_set_new(root, "weekly_pack", json_string(m->pack));
     } else { /* email: the whole message */
         json_decref(root);
         root = NULL;
@@ -242,7 +279,7 @@ static void build(const sp_channel *ch, const sp_plan *plan, sp_notify_msg *m, s
         buf_puts(&e, "Subject: ");
         notify_rfc2047(m->title, &e);
         buf_puts(&e, "\r\n");
-        buf_printf(&e, "Message-ID: <%s.%s.%s.", plan->id, day_format(day, db), ch->id);
+        buf_printf(&e, "Message-ID: <%s.%s.%s%s.", plan->id, day_format(day, db), ch->id, m->pack ? ".weekly" : "");
         for (const char *p = m->recipient; *p; p++) /* a rep id from a CSV: keep the header one safe token */
             buf_putc(&e, isalnum((unsigned char)*p) || *p == '-' || *p == '_' ? *p : '_');
         buf_puts(&e, "@salesplan>\r\n");
@@ -273,10 +310,8 @@ static void build(const sp_channel *ch, const sp_plan *plan, sp_notify_msg *m, s
 static char *email_rcpts(const sp_channel *ch, const sp_plan *plan, const sp_notify_msg *m)
 {
     buf_t b = BUF_INIT;
-    if (ch->cfg->to_owner) {
-        const sp_member *mem = plan_find_member(plan, m->recipient, NULL);
-        if (mem && mem->email) buf_puts(&b, mem->email);
-    }
+    (void)plan;
+    if (ch->cfg->to_owner && m->email) buf_puts(&b, m->email);
     if (ch->cfg->to) {
         char *list = xstrdup(ch->cfg->to);
         for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -309,7 +344,8 @@ char *channel_prepare(const sp_channel *ch, const sp_plan *plan, const sp_datase
         m->address = email_rcpts(ch, plan, m);
         m->url = o->smtp_url ? url_shown(o->smtp_url) : NULL;
         if (!m->address)
-            problem = xasprintf(_("%s has no e-mail address: give the member an email: in the plan's team"),
+            problem = xasprintf(_("%s has no e-mail address: give the member an email: in the plan's team, "
+                                  "or the rep an email column in the reps table"),
                                 m->recipient);
     } else if (ch->cfg->url) {
         m->address = url_host(ch->cfg->url);

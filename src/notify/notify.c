@@ -17,6 +17,7 @@
 #include "../core/metrics.h"
 #include "../core/pace.h"
 #include "../io/out.h"
+#include "../io/report.h"
 #include "channel.h"
 #include "notify.h"
 
@@ -365,6 +366,8 @@ static long kind_pace(const char *kind, long opt)
     return 0;
 }
 
+static bool stopping(const sp_notify_opts *o) { return o->stop && atomic_load(o->stop); }
+
 /* send_with_retries: tries m up to opts->attempts times, waiting
  * backoff·2^k (or the channel's Retry-After, capped at 60 s) between tries
  * when the failure may pass. Sets m's outcome, attempts, status, answer. */
@@ -384,7 +387,8 @@ static void send_with_retries(const sp_channel *ch, const sp_plan *plan, sp_noti
             return;
         }
         m->outcome = NOTIFY_FAILED;
-        if (!sr.retry || k == opts->attempts) return;
+        /* stopping: the send in flight is finished, no further tries */
+        if (!sr.retry || k == opts->attempts || stopping(opts)) return;
         long w = sr.retry_after_ms > 0 ? sr.retry_after_ms : wait;
         sleep_ms(w > 60000 ? 60000 : w);
         wait = wait > 30000 ? 60000 : wait * 2;
@@ -397,6 +401,188 @@ static char *make_claim_id(void)
     char host[64] = "";
     gethostname(host, sizeof host - 1);
     return xasprintf("%s:%ld:%lld", host, (long)getpid(), (long long)time(NULL));
+}
+
+sp_lang notify_lang(const sp_plan *plan, sp_lang fallback)
+{
+    for (const unsigned char *p = (const unsigned char *)plan->name; p && *p; p++)
+        if (*p >= 0xE3 && *p <= 0xE9) return LANG_ZH; /* U+3000..U+9FFF lead bytes */
+    return fallback;
+}
+
+const char *notify_weekly_week(sp_day day, char buf[16]) { return grain_label(GRAIN_WEEK, day - 1, buf); }
+
+/* ---- e-mail addresses of the reps table (schema 8) ---- */
+
+typedef struct rep_email {
+    char *id, *email;
+} rep_email;
+
+typedef struct rep_emails {
+    rep_email *v;
+    size_t n;
+} rep_emails;
+
+static void rep_email_add(void *ctx, const char *id, const char *email)
+{
+    rep_emails *r = ctx;
+    if (!id || !email || !plan_email_ok(email)) return; /* an address notify cannot use is no address */
+    r->v = xreallocarray(r->v, r->n + 1, sizeof *r->v);
+    r->v[r->n].id = xstrdup(id);
+    r->v[r->n++].email = xstrdup(email);
+}
+
+static void rep_emails_free(rep_emails *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->v[i].id);
+        free(r->v[i].email);
+    }
+    free(r->v);
+}
+
+/* recipient_email: the plan member's email, else the reps table's. */
+static char *recipient_email(const sp_plan *plan, const rep_emails *re, const char *id)
+{
+    const sp_member *mem = plan_find_member(plan, id, NULL);
+    if (mem && mem->email && *mem->email) return xstrdup(mem->email);
+    for (size_t i = 0; i < re->n; i++)
+        if (str_eq(re->v[i].id, id)) return xstrdup(re->v[i].email);
+    return NULL;
+}
+
+/* ---- the weekly pack's recipients: leaders and managers ---- */
+
+/* notify_pack_readers: the plan's members with role leader or manager, in
+ * plan order, each once; *n of them (at most max). */
+static void pack_readers(const sp_plan *plan, const char **out, size_t *n, size_t max)
+{
+    *n = 0;
+    for (size_t g = 0; g < plan->ngroups; g++)
+        for (size_t m = 0; m < plan->groups[g].nmembers; m++) {
+            const sp_member *x = &plan->groups[g].members[m];
+            if ((x->role != ROLE_LEADER && x->role != ROLE_MANAGER) || *n >= max) continue;
+            bool dup = false;
+            for (size_t k = 0; k < *n; k++) dup |= str_eq(out[k], x->id);
+            if (!dup) out[(*n)++] = x->id;
+        }
+}
+
+/* ---- one message ---- */
+
+typedef struct run_ctx {
+    sp_store *st;
+    const sp_plan *plan;
+    const sp_dataset *ds;
+    sp_day day;
+    const sp_notify_opts *opts;
+    sp_notify_result *out;
+    const char *claim;
+    int64_t now;
+} run_ctx;
+
+/* new_msg: a message of channel ch to recipient id, appended to the result. */
+static sp_notify_msg *new_msg(run_ctx *c, const sp_channel *ch, const char *cid, const char *id, const char *name)
+{
+    sp_notify_result *out = c->out;
+    out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
+    sp_notify_msg *m = &out->v[out->n++];
+    memset(m, 0, sizeof *m);
+    m->channel = xstrdup(cid);
+    m->kind = ch->kind;
+    m->recipient = xstrdup(id);
+    m->recipient_name = xstrdup(name);
+    return m;
+}
+
+/* deliver: prepares m (title and text set) and, unless a dry run, claims,
+ * sends and records it under the log key (plan, day, logch, recipient).
+ * *last is when the channel last sent (pacing); *dead why the channel
+ * failed earlier. false only when the store fails. */
+static bool deliver(run_ctx *c, const sp_channel *ch, sp_notify_msg *m, const char *logch, double *last,
+                    const char **dead, sp_err *err)
+{
+    const sp_notify_opts *opts = c->opts;
+    sp_notify_result *out = c->out;
+    char *mproblem = channel_prepare(ch, c->plan, c->ds, m, c->day, opts, c->now);
+    sp_notify_entry e = {c->plan->id, c->day, logch, m->recipient, m->address, m->what, m->text, c->claim, c->now,
+                         false, 0, NULL};
+    if (opts->dry_run) {
+        char *state = NULL;
+        if (!c->st->ops->notify_state(c->st, &e, &state, err)) {
+            free(mproblem);
+            return false;
+        }
+        m->outcome = str_eq(state, "sent") ? NOTIFY_ALREADY_SENT
+                   : str_eq(state, "sending") ? NOTIFY_IN_FLIGHT
+                                              : NOTIFY_DRY_RUN;
+        if (m->outcome == NOTIFY_DRY_RUN && (ch->problem || mproblem))
+            m->answer = xstrdup(ch->problem ? ch->problem : mproblem);
+        free(state);
+        free(mproblem);
+        out->count[m->outcome]++;
+        return true;
+    }
+    if (ch->problem || *dead || mproblem) {
+        /* not tried: nothing claimed, a later run tries again */
+        m->outcome = NOTIFY_FAILED;
+        m->answer = mproblem ? mproblem : xstrdup(ch->problem ? ch->problem : *dead);
+        out->count[NOTIFY_FAILED]++;
+        return true;
+    }
+    bool claimed = false;
+    char *state = NULL;
+    e.at = (int64_t)time(NULL);
+    /* a claim older than 10 minutes was left by a sender that died */
+    if (!c->st->ops->notify_claim(c->st, &e, e.at - 600, &claimed, &state, err)) return false;
+    if (!claimed) {
+        m->outcome = str_eq(state, "sent") ? NOTIFY_ALREADY_SENT : NOTIFY_IN_FLIGHT;
+        free(state);
+        out->count[m->outcome]++;
+        return true;
+    }
+    free(state);
+    long pace = kind_pace(ch->kind, opts->pace_ms);
+    double since = mono_ms() - *last;
+    if (*last > 0 && since < (double)pace) sleep_ms(pace - (long)since);
+    send_with_retries(ch, c->plan, m, c->day, opts, c->now);
+    *last = mono_ms();
+    e.sent = m->outcome == NOTIFY_SENT;
+    e.attempts = m->attempts;
+    e.answer = m->answer;
+    e.at = (int64_t)time(NULL);
+    if (!c->st->ops->notify_finish(c->st, &e, err)) return false;
+    out->count[m->outcome]++;
+    if (m->outcome == NOTIFY_FAILED) *dead = _("not tried: the channel failed for an earlier message");
+    return true;
+}
+
+/* weekly_summary: the summary of the weekly pack due on day (built once). */
+static bool weekly_summary(run_ctx *c, const char *week, char **title, char **text, sp_err *err)
+{
+    sp_period p;
+    const char *why;
+    if (!period_parse(week, c->plan->fiscal_year_start, &p, &why)) {
+        err_set(err, SP_EINTERNAL, "weekly pack: %s: %s", week, why);
+        return false;
+    }
+    sp_report_opts ro = {week, p, c->day, REPORT_MD};
+    buf_t t = BUF_INIT, x = BUF_INIT;
+    char *link = NULL;
+    if (c->opts->base_url && *c->opts->base_url) {
+        size_t n = strlen(c->opts->base_url);
+        link = xasprintf("%s%s", c->opts->base_url, c->opts->base_url[n - 1] == '/' ? "" : "/");
+    }
+    bool ok = report_week_summary(c->st, c->plan, &ro, c->opts->lang, link, &t, &x, err);
+    free(link);
+    if (!ok) {
+        buf_free(&t);
+        buf_free(&x);
+        return false;
+    }
+    *title = buf_detach(&t);
+    *text = buf_detach(&x);
+    return true;
 }
 
 bool notify_run(sp_store *st, const sp_plan *plan, sp_day as_of, const sp_notify_opts *opts, sp_notify_result *out,
@@ -425,102 +611,80 @@ bool notify_run(sp_store *st, const sp_plan *plan, sp_day as_of, const sp_notify
     sp_dataset *ds = dataset_new();
     sp_alerts_result a;
     memset(&a, 0, sizeof a);
-    if (!notify_gather(st, plan, as_of, ds, &a, err)) {
+    rep_emails re = {NULL, 0};
+    if (!notify_gather(st, plan, as_of, ds, &a, err) || !st->ops->rep_emails(st, rep_email_add, &re, err)) {
+        alerts_result_free(&a);
         dataset_free(ds);
+        rep_emails_free(&re);
         return false;
     }
     out->nalerts = a.n;
     size_t nr = 0;
     recip *rs = group_alerts(plan, &a, &nr);
-    int64_t now = opts->now ? opts->now : (int64_t)time(NULL);
     char *claim = opts->claim_id ? xstrdup(opts->claim_id) : make_claim_id();
+    run_ctx c = {st, plan, ds, as_of, opts, out, claim, opts->now ? opts->now : (int64_t)time(NULL)};
+    const char *readers[64];
+    size_t nreaders;
+    pack_readers(plan, readers, &nreaders, 64);
+    char week[16];
+    notify_weekly_week(as_of, week);
+    char *wtitle = NULL, *wtext = NULL; /* the weekly summary, built when first needed */
     bool ok = true;
 
-    for (size_t c = 0; c < plan->nnotify && ok; c++) {
-        const char *cid = notify_channel_id(plan, c, idb);
+    for (size_t ci = 0; ci < plan->nnotify && ok && !out->stopped; ci++) {
+        const char *cid = notify_channel_id(plan, ci, idb);
         if (opts->channel && !str_eq(cid, opts->channel)) continue;
         sp_channel ch;
-        channel_init(&ch, plan, c, cid, opts);
+        channel_init(&ch, plan, ci, cid, opts);
         double last = 0;
         const char *dead = NULL; /* the channel failed for an earlier message */
-        for (size_t i = 0; i < nr; i++) {
+        for (size_t i = 0; i < nr && ok; i++) {
+            if (stopping(opts)) {
+                out->stopped = true;
+                break;
+            }
             const recip *r = &rs[i];
-            out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
-            sp_notify_msg *m = &out->v[out->n++];
-            memset(m, 0, sizeof *m);
-            m->channel = xstrdup(cid);
-            m->kind = ch.kind;
-            m->recipient = xstrdup(r->id);
-            m->recipient_name = xstrdup(rep_name(plan, ds, r->id));
+            sp_notify_msg *m = new_msg(&c, &ch, cid, r->id, rep_name(plan, ds, r->id));
             m->nalerts = r->n;
+            m->email = recipient_email(plan, &re, r->id);
             buf_t title = BUF_INIT, text = BUF_INIT, what = BUF_INIT;
             message_text(plan, ds, opts->lang, &a, r, as_of, &title, &text, &what);
             m->title = buf_detach(&title);
             m->text = buf_detach(&text);
             m->what = buf_detach(&what);
-            char *mproblem = channel_prepare(&ch, plan, ds, m, as_of, opts, now);
-
-            sp_notify_entry e = {plan->id, as_of, cid, r->id, m->address, m->what, m->text, claim, now,
-                                 false, 0, NULL};
-            if (opts->dry_run) {
-                char *state = NULL;
-                if (!st->ops->notify_state(st, &e, &state, err)) {
-                    ok = false;
+            ok = deliver(&c, &ch, m, cid, &last, &dead, err);
+        }
+        /* the weekly pack's summary on the channel's weekday: to each leader
+         * and manager by e-mail (to_owner), else once to the channel */
+        if (ok && !out->stopped && plan->notify[ci].weekly_pack == day_weekday(as_of) && nreaders) {
+            if (!wtitle && !weekly_summary(&c, week, &wtitle, &wtext, err)) ok = false;
+            bool each = str_eq(ch.kind, "email") && plan->notify[ci].to_owner;
+            char *logch = xasprintf("%s/weekly", cid);
+            for (size_t i = 0; ok && i < (each ? nreaders : 1); i++) {
+                if (stopping(opts)) {
+                    out->stopped = true;
                     break;
                 }
-                m->outcome = str_eq(state, "sent") ? NOTIFY_ALREADY_SENT
-                           : str_eq(state, "sending") ? NOTIFY_IN_FLIGHT
-                                                      : NOTIFY_DRY_RUN;
-                if (m->outcome == NOTIFY_DRY_RUN && (ch.problem || mproblem))
-                    m->answer = xstrdup(ch.problem ? ch.problem : mproblem);
-                free(state);
-                free(mproblem);
-                out->count[m->outcome]++;
-                continue;
+                const char *rid = each ? readers[i] : "team";
+                sp_notify_msg *m = new_msg(&c, &ch, cid, rid, each ? rep_name(plan, ds, rid)
+                                                                   : tr_lang(opts->lang, N_("leaders and managers")));
+                m->pack = xstrdup(week);
+                if (each) m->email = recipient_email(plan, &re, rid);
+                m->title = xstrdup(wtitle);
+                m->text = xstrdup(wtext);
+                m->what = xasprintf("[\"weekly_pack:%s\"]", week);
+                ok = deliver(&c, &ch, m, logch, &last, &dead, err);
             }
-            if (ch.problem || dead || mproblem) {
-                /* not tried: nothing claimed, a later run tries again */
-                m->outcome = NOTIFY_FAILED;
-                m->answer = mproblem ? mproblem : xstrdup(ch.problem ? ch.problem : dead);
-                out->count[NOTIFY_FAILED]++;
-                continue;
-            }
-            bool claimed = false;
-            char *state = NULL;
-            e.at = (int64_t)time(NULL);
-            /* a claim older than 10 minutes was left by a sender that died */
-            if (!st->ops->notify_claim(st, &e, e.at - 600, &claimed, &state, err)) {
-                ok = false;
-                break;
-            }
-            if (!claimed) {
-                m->outcome = str_eq(state, "sent") ? NOTIFY_ALREADY_SENT : NOTIFY_IN_FLIGHT;
-                free(state);
-                out->count[m->outcome]++;
-                continue;
-            }
-            free(state);
-            long pace = kind_pace(ch.kind, opts->pace_ms);
-            double since = mono_ms() - last;
-            if (last > 0 && since < (double)pace) sleep_ms(pace - (long)since);
-            send_with_retries(&ch, plan, m, as_of, opts, now);
-            last = mono_ms();
-            e.sent = m->outcome == NOTIFY_SENT;
-            e.attempts = m->attempts;
-            e.answer = m->answer;
-            e.at = (int64_t)time(NULL);
-            if (!st->ops->notify_finish(st, &e, err)) {
-                ok = false;
-                break;
-            }
-            out->count[m->outcome]++;
-            if (m->outcome == NOTIFY_FAILED) dead = _("not tried: the channel failed for an earlier message");
+            free(logch);
         }
         channel_free(&ch);
     }
+    free(wtitle);
+    free(wtext);
     free(claim);
     for (size_t i = 0; i < nr; i++) free(rs[i].idx);
     free(rs);
+    rep_emails_free(&re);
     alerts_result_free(&a);
     dataset_free(ds);
     return ok;
@@ -540,6 +704,8 @@ void notify_result_free(sp_notify_result *r)
         free(m->payload);
         free(m->what);
         free(m->answer);
+        free(m->email);
+        free(m->pack);
     }
     free(r->v);
     memset(r, 0, sizeof *r);

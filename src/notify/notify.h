@@ -9,7 +9,9 @@
  * This is an application verb between the faces and the store: it loads
  * the data through the store, computes the alerts with core/alerts (it does
  * not re-implement them), builds the messages, and talks HTTP / SMTP through
- * libcurl. It never prints and never exits: everything it did is in the
+ * libcurl. On a channel's weekly_pack weekday it also sends the leaders and
+ * managers a summary of the weekly pack (report_week_summary). It never
+ * prints and never exits: everything it did is in the
  * result, which a face renders. Secrets come from the environment or a file
  * named by the channel (secret_env / secret_file), never from the plan.
  * Thread-safe as long as each thread has its own store handle.
@@ -17,6 +19,7 @@
 #ifndef SP_NOTIFY_H
 #define SP_NOTIFY_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,6 +49,10 @@ typedef struct sp_notify_opts {
     const char *smtp_from;       /* SALESPLAN_SMTP_FROM: the sender address */
     bool smtp_plain;             /* SALESPLAN_SMTP_TLS=none: no STARTTLS (a local relay) */
     const char *claim_id;        /* who sends (host:pid:time); NULL = made up */
+    const char *base_url;        /* the web server's address for links (the weekly pack's
+                                  * summary); NULL = no link */
+    const atomic_bool *stop;     /* when set becomes true: no new message is started (the one
+                                  * being sent finishes, without further retries); NULL = never */
 } sp_notify_opts;
 
 /* notify_opts_init: defaults, then the environment (above). */
@@ -79,6 +86,10 @@ typedef struct sp_notify_msg {
     int attempts;
     long http_status;            /* 0 when none (SMTP, transport failure) */
     char *answer;                /* the channel's answer or why it failed */
+    char *email;                 /* the recipient's address: the plan member's email, else the
+                                  * reps table's; NULL when neither */
+    char *pack;                  /* the weekly pack's summary: its week ("2026-W48"); NULL for
+                                  * the daily reminders */
 } sp_notify_msg;
 
 typedef struct sp_notify_result {
@@ -87,6 +98,7 @@ typedef struct sp_notify_result {
     size_t n;
     size_t count[NOTIFY_OUTCOME_COUNT];
     size_t nalerts;              /* alerts computed (before grouping) */
+    bool stopped;                /* opts->stop came: messages not started are left for later */
 } sp_notify_result;
 
 /* notify_run: computes the alerts of plan as of as_of over the workspace,
@@ -100,6 +112,16 @@ typedef struct sp_notify_result {
 bool notify_run(sp_store *st, const sp_plan *plan, sp_day as_of, const sp_notify_opts *opts, sp_notify_result *out,
                 sp_err *err);
 void notify_result_free(sp_notify_result *r);
+
+/* notify_lang: the language of plan's messages: Chinese when the plan's
+ * name is written in Chinese, else fallback. */
+sp_lang notify_lang(const sp_plan *plan, sp_lang fallback);
+
+/* notify_weekly_week: the week whose pack goes out on day (a channel's
+ * weekly_pack weekday): the ISO week of the day before ("2026-W48" into
+ * buf, >= 16 bytes): on a Monday the week just ended, on other days the
+ * week so far. */
+const char *notify_weekly_week(sp_day day, char buf[16]);
 
 /* notify_channel_id: the id of plan->notify[i]: its kind when it is the
  * only channel of that kind, else KIND-N (N counts that kind from 1).

@@ -22,7 +22,7 @@
 #include "../util/util.h"
 #include "snapshot.h"
 
-#define SP_SCHEMA_VERSION 7
+#define SP_SCHEMA_VERSION 8
 
 /* The SQLite header's application id of a salesplan workspace ("SPLN"),
  * set by `init` / `demo` (PRAGMA application_id). A file without it is
@@ -203,6 +203,11 @@ typedef struct sp_store_ops {
     /* notify_state: the state of that message ('sending', 'sent',
      * 'failed'), *state NULL when none was recorded (malloc'ed). */
     bool (*notify_state)(sp_store *s, const sp_notify_entry *e, char **state, sp_err *err);
+    /* rep_emails: calls fn(ctx, rep_id, email) for every rep of the reps
+     * table with an e-mail address (schema 8), by rep id; the strings live
+     * during the call only. */
+    bool (*rep_emails)(sp_store *s, void (*fn)(void *ctx, const char *id, const char *email), void *ctx,
+                       sp_err *err);
     /* ---- users, sessions, tokens, login attempts (schema 6) ----
      * Secrets are never stored: sessions and tokens by a hash the caller
      * computes (hex text); passwords as Argon2id strings. Times are Unix

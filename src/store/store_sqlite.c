@@ -136,6 +136,9 @@ static const char *const migrations[] = {
      * (about a second for ten million rows) instead of rebuilding a
      * ten-million-entry index at every import. */
     "DROP INDEX IF EXISTS deals_customer; DROP INDEX IF EXISTS activities_occurred;",
+    /* 8: each rep's e-mail address (the reps CSV's email / 邮箱 column),
+     * where notify sends a rep's reminders when the plan's team gives none */
+    "ALTER TABLE reps ADD COLUMN email TEXT;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -143,8 +146,8 @@ _Static_assert(NMIGRATIONS == SP_SCHEMA_VERSION, "one migration per schema versi
 
 /* Column lists of the CRM tables, in the order upsert binds and load reads. */
 static const char *const upsert_sql[TBL_COUNT] = {
-    [TBL_REPS] = "INSERT OR REPLACE INTO reps(rep_id,name,team,role,region,industry,active)"
-                 " VALUES(?,?,?,?,?,?,?)",
+    [TBL_REPS] = "INSERT OR REPLACE INTO reps(rep_id,name,team,role,region,industry,active,email)"
+                 " VALUES(?,?,?,?,?,?,?,?)",
     [TBL_CUSTOMERS] = "INSERT OR REPLACE INTO customers(customer_id,name,region,industry,size,"
                       "owner_rep_id,created_on) VALUES(?,?,?,?,?,?,?)",
     [TBL_LEADS] = "INSERT OR REPLACE INTO leads(lead_id,created_on,source,region,industry,size,"
@@ -435,6 +438,7 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
         bind_text(st, 5, r->region);
         bind_text(st, 6, r->industry);
         sqlite3_bind_int(st, 7, r->active ? 1 : 0);
+        bind_text(st, 8, r->email);
         break;
     }
     case TBL_CUSTOMERS: {
@@ -1588,6 +1592,23 @@ static bool sq_notify_finish(sp_store *s, const sp_notify_entry *e, sp_err *err)
     return run_write(db, st, rc, err);
 }
 
+/* ---- reps' e-mail addresses (schema 8, for notify) ---- */
+
+static bool sq_rep_emails(sp_store *s, void (*fn)(void *ctx, const char *id, const char *email), void *ctx,
+                          sp_err *err)
+{
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT rep_id, email FROM reps WHERE email IS NOT NULL AND email <> ''"
+                                    " ORDER BY rep_id", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_error(db, rc, "prepare", err);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return sq_error(db, rc, "read", err);
+    return true;
+}
+
 static const sp_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1620,6 +1641,7 @@ static const sp_store_ops sqlite_ops = {
     .notify_claim = sq_notify_claim,
     .notify_finish = sq_notify_finish,
     .notify_state = sq_notify_state,
+    .rep_emails = sq_rep_emails,
     SQ_USER_OPS
 };
 

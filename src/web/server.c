@@ -1039,6 +1039,7 @@ bool web_serve(const web_config *cfg, sp_err *err)
     pthread_create(&s->watchdog, NULL, watchdog_main, s);
     printf(_("salesplan serve: listening on http://%s:%u/ (workspace %s)\n"), host, port, cfg->db_url);
     fflush(stdout);
+    if (cfg->on_listen) cfg->on_listen(cfg->hook_arg);
 
     int sig = 0;
     sigwait(&set, &sig);
@@ -1046,6 +1047,7 @@ bool web_serve(const web_config *cfg, sp_err *err)
     atomic_store(&s->stopping, true);
     MHD_socket lfd = MHD_quiesce_daemon(s->d);
     if (lfd != MHD_INVALID_SOCKET) close(lfd);
+    if (cfg->on_stop) cfg->on_stop(cfg->hook_arg);
     double deadline = mono() + (double)cfg->request_timeout + 5;
     while (atomic_load(&s->inflight) > 0 && mono() < deadline) {
         struct timespec ts = {0, 10 * 1000 * 1000};

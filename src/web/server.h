@@ -20,6 +20,13 @@ typedef struct web_config {
     bool secure_cookies;         /* behind TLS: cookies get Secure */
     FILE *log;                   /* access log (stderr) */
     sp_day today;                /* the pinned clock, or SP_DAY_NONE */
+    /* on_listen: called once listening (the reminder scheduler starts);
+     * on_stop: at SIGTERM/SIGINT, once no longer accepting and before the
+     * requests in flight are drained (the scheduler returns when its send
+     * in flight is done). NULL = none. */
+    void (*on_listen)(void *arg);
+    void (*on_stop)(void *arg);
+    void *hook_arg;
 } web_config;
 
 #define WEB_DEFAULT_LISTEN "127.0.0.1:8080"

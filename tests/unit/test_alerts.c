@@ -36,7 +36,7 @@ static void setup_ds(void)
 
 static void rep(const char *id, const char *team, sp_role role)
 {
-    sp_rep r = {I(id), I(id), I(team), NULL, NULL, role, true};
+    sp_rep r = {I(id), I(id), I(team), NULL, NULL, role, true, NULL};
     dataset_push_rep(g, &r);
 }
 

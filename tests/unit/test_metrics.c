@@ -37,7 +37,7 @@ static sp_day day(const char *s)
 
 static void rep(const char *id, const char *team, sp_role role, bool active, const char *region)
 {
-    sp_rep r = {I(id), I(id), I(team), I(region), NULL, role, active};
+    sp_rep r = {I(id), I(id), I(team), I(region), NULL, role, active, NULL};
     dataset_push_rep(g, &r);
 }
 

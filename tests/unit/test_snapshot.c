@@ -37,8 +37,8 @@ static sp_day day(const char *s)
 static sp_dataset *build(void)
 {
     sp_dataset *ds = dataset_new();
-    sp_rep r1 = {"r1", "王强", "东组", "华东", NULL, ROLE_LEADER, true};
-    sp_rep r2 = {"r2", "", NULL, NULL, "金融", ROLE_NONE, false};
+    sp_rep r1 = {"r1", "王强", "东组", "华东", NULL, ROLE_LEADER, true, NULL};
+    sp_rep r2 = {"r2", "", NULL, NULL, "金融", ROLE_NONE, false, NULL};
     dataset_push_rep(ds, &r1);
     dataset_push_rep(ds, &r2);
     sp_customer c1 = {"c1", "客户一", "华东", "制造", "r1", SIZE_LARGE, day("2024-02-29")};

@@ -65,7 +65,7 @@ static int setup(void **state)
     assert_true(err_ok(&err));
     assert_true(st->ops->begin(st, &err));
     /* a hostile rep and customer with an open deal and no activity: a stale follow-up */
-    sp_rep r = {"r666", EVIL_REP, "mfg", "华东", "制造业", ROLE_REP, true};
+    sp_rep r = {"r666", EVIL_REP, "mfg", "华东", "制造业", ROLE_REP, true, NULL};
     assert_true(st->ops->upsert(st, TBL_REPS, &r, &err));
     sp_customer c = {"c666", EVIL_CUST, "华东", "javascript:alert(4)", "r666", SIZE_MEDIUM, day_from_ymd(2026, 1, 5)};
     assert_true(st->ops->upsert(st, TBL_CUSTOMERS, &c, &err));
