@@ -239,6 +239,7 @@ const sp_command sp_commands[] = {
      false},
     {"notify", notify_cmd, N_("send each owner their due reminders through the plan's channels"),
      N_("Usage: salesplan notify [--dry-run] [--as-of DATE] [--channel ID] [--format text|json]\n"
+        "                        [--base-url URL]\n"
         "Sends each owner (and, for escalated follow-ups, their team leader) one message\n"
         "per channel of the plan's notify: section with their alerts of the day: stale\n"
         "follow-ups stalest first, overdue tasks, goals off pace, budget overruns,\n"
@@ -247,6 +248,8 @@ const sp_command sp_commands[] = {
         "log), even when notify runs again or on another server.\n"
         "--dry-run: print exactly what would be sent; send and record nothing.\n"
         "--channel ID: only that channel (its kind, or KIND-N when the plan has several).\n"
+        "On a channel's weekly_pack: day, also the weekly pack's summary for the leaders\n"
+        "and managers, linking to --base-url URL (default $SALESPLAN_BASE_URL) if given.\n"
         "Exit status 0 when every message went out (or had gone out), 1 otherwise.\n"
         "Settings (SMTP server, timeouts, retries): see docs/NOTIFY.md.\n"),
      true},
@@ -260,7 +263,8 @@ const sp_command sp_commands[] = {
     {"serve", serve_cmd, N_("the web UI and the JSON API (HTTP)"),
      N_("Usage: salesplan serve [--listen HOST:PORT] [--log-format text|json] [--threads N]\n"
         "                       [--max-connections N] [--per-ip N] [--request-timeout S]\n"
-        "                       [--secure-cookies] [--list-routes]\n"
+        "                       [--secure-cookies] [--list-routes] [--base-url URL]\n"
+        "                       [--no-notify]\n"
         "Serves the workspace (--db) on HOST:PORT (default 127.0.0.1:8080; port 0 picks\n"
         "a free one, printed at start): the pages, /api/v1/ (described at\n"
         "/api/v1/openapi.json), /healthz, /readyz and /metrics. One access log line per\n"
@@ -268,6 +272,9 @@ const sp_command sp_commands[] = {
         "in flight, exits 0. --request-timeout S: a connection must send a whole\n"
         "request within S seconds (default 30). --secure-cookies: behind a TLS proxy.\n"
         "--list-routes prints the route table (method, path, kind, roles, writes).\n"
+        "Reminders: each day at each notify: channel's at: (plan time zone) the server\n"
+        "runs notify, never twice a day; --no-notify: not; --base-url URL: the server's\n"
+        "address for links (docs/NOTIFY.md).\n"
         "Users: 'salesplan user add'. Limits and roles: docs/SERVER.md.\n"),
      false},
     {"user add", user_add_cmd, N_("add a user of the web UI"),
