@@ -145,11 +145,12 @@ contains "Chinese message" "$ERR" "缺少必需的列 'stage'"
 # ---- a schema-4 workspace loses the indexes imports no longer build ----
 cp "$SALESPLAN_DB" "$WORK/v4.db"
 sqlite3 "$WORK/v4.db" "CREATE INDEX deals_customer ON deals(customer_id);
-  CREATE INDEX activities_occurred ON activities(occurred_on); PRAGMA user_version = 4"
+  CREATE INDEX activities_occurred ON activities(occurred_on); ALTER TABLE reps DROP COLUMN email; PRAGMA user_version = 4"
 expect_rc 0 "a schema-4 workspace opens" "$SP" --db "$WORK/v4.db" kpi revenue --period 2026
 eq "schema 4 migrated to the current schema" "$(sqlite3 "$WORK/v4.db" 'PRAGMA user_version')" "$(sqlite3 "$SALESPLAN_DB" 'PRAGMA user_version')"
 eq "migrated: deals_customer and activities_occurred dropped" "$(sqlite3 "$WORK/v4.db" "select count(*) from sqlite_master where name in ('deals_customer','activities_occurred')")" 0
 eq "migrated: rows kept" "$(sqlite3 "$WORK/v4.db" 'select count(*) from deals')" "$(q 'select count(*) from deals')"
+eq "migrated: reps gained the email column" "$(sqlite3 "$WORK/v4.db" "select count(*) from pragma_table_info('reps') where name = 'email'")" 1
 eq "a fresh workspace has neither index" "$(q "select count(*) from sqlite_master where name in ('deals_customer','activities_occurred')")" 0
 expect_rc 0 "a large import keeps the other indexes" "$SP" --db "$WORK/v4.db" import deals "$D/deals_zh.csv" --quiet
 eq "deals_closed still there" "$(sqlite3 "$WORK/v4.db" "select count(*) from sqlite_master where name='deals_closed'")" 1
