@@ -403,6 +403,16 @@ static char *make_claim_id(void)
     return xasprintf("%s:%ld:%lld", host, (long)getpid(), (long long)time(NULL));
 }
 
+char *notify_channel_problem(const sp_plan *plan, size_t i, const sp_notify_opts *o)
+{
+    char idb[32];
+    sp_channel ch;
+    channel_init(&ch, plan, i, notify_channel_id(plan, i, idb), o);
+    char *p = ch.problem ? xstrdup(ch.problem) : NULL;
+    channel_free(&ch);
+    return p;
+}
+
 sp_lang notify_lang(const sp_plan *plan, sp_lang fallback)
 {
     for (const unsigned char *p = (const unsigned char *)plan->name; p && *p; p++)

@@ -123,6 +123,10 @@ sp_lang notify_lang(const sp_plan *plan, sp_lang fallback);
  * week so far. */
 const char *notify_weekly_week(sp_day day, char buf[16]);
 
+/* notify_channel_problem: why plan->notify[i] cannot send anything now
+ * (its secret is missing, no SMTP server…), malloc'ed; NULL when it can. */
+char *notify_channel_problem(const sp_plan *plan, size_t i, const sp_notify_opts *o);
+
 /* notify_channel_id: the id of plan->notify[i]: its kind when it is the
  * only channel of that kind, else KIND-N (N counts that kind from 1).
  * Into buf (>= 32 bytes). */

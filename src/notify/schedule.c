@@ -31,6 +31,7 @@
 typedef struct chan_state {
     char *plan, *channel;
     sp_day done;                     /* the day it ran without a failure */
+    sp_day told;                     /* the day its problem (no secret…) was logged */
     int64_t retry_at;                /* clock seconds; 0 = when due */
 } chan_state;
 
@@ -119,6 +120,7 @@ static chan_state *chan_get(sp_notify_sched *s, const char *plan, const char *ch
     c->plan = xstrdup(plan);
     c->channel = xstrdup(channel);
     c->done = SP_DAY_NONE;
+    c->told = SP_DAY_NONE;
     c->retry_at = 0;
     return c;
 }
@@ -228,7 +230,19 @@ static int64_t pass(sp_notify_sched *s, sp_store *st)
                 if (cs->retry_at - now < next) next = cs->retry_at - now;
                 continue;
             }
-            run_channel(s, st, plan, cid, day, now, cs);
+            /* a channel that cannot send (no secret, no SMTP server): said
+             * once a day, looked at again later, nothing computed */
+            sp_notify_opts po;
+            notify_opts_init(&po);
+            char *problem = notify_channel_problem(plan, i, &po);
+            if (problem) {
+                char db[16];
+                if (cs->told != day)
+                    logf_(s, _("notify %s %s: not sent: %s"), cid, day_format(day, db), problem);
+                cs->told = day;
+                cs->retry_at = now + RETRY_S;
+                free(problem);
+            } else run_channel(s, st, plan, cid, day, now, cs);
             if (cs->retry_at && cs->retry_at - now < next) next = cs->retry_at - now;
         }
         plan_free(plan);

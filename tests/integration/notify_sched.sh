@@ -13,7 +13,8 @@
 # on the same workspace sends nothing more; a server started after 09:00
 # catches the day up at start-up; a new plan version's `at:` takes effect
 # without a restart; SIGTERM during a send finishes that send, records it,
-# starts nothing else, exits 0; the next start sends the rest.
+# starts nothing else, exits 0; the next start sends the rest; a channel
+# without its secret is named once in the log and the others go out.
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
@@ -191,6 +192,17 @@ sleep 1
 eq "… each message once" "$(hits hook) $(hits feishu) $(hits dingtalk)" "3 3 3"
 stop $E
 eq "no message twice over the days" "$(q "SELECT count(*) FROM (SELECT day, channel, recipient FROM notify_log GROUP BY 1, 2, 3 HAVING count(*) > 1)")" 0
+
+# ---- 5b. a channel that cannot send is named once, the others go out -------------
+: > "$WORK/http.log"
+T_FEISHU_SECRET= serve h 2026-07-04T10:00:00+08:00 60
+H=$SPID
+wait_for "without its secret Feishu is named in the log" 20 'has h "notify feishu 2026-07-04: not sent: the secret is missing: \$T_FEISHU_SECRET is not set"'
+wait_for "… the other channels still go out" 20 'test "$(hits hook)" = 3'
+sleep 1
+stop $H
+eq "… Feishu sent nothing and claimed nothing" "$(hits feishu) $(q "SELECT count(*) FROM notify_log WHERE day = '2026-07-04' AND channel = 'feishu'")" "0 0"
+eq "… said once" "$(grep -c 'not sent: the secret is missing' "$WORK/h.err")" 1
 
 # ---- 6. the test clock is refused when malformed; --no-notify sends nothing ---------
 SALESPLAN_TEST_CLOCK=tomorrow "$SP" serve --listen 127.0.0.1:0 > "$WORK/f.out" 2> "$WORK/f.err" & F=$!

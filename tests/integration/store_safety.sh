@@ -121,7 +121,7 @@ expect_rc 0 "a writer accepts it" "$SP" --db "$WORK/legacy.db" review add --peri
 eq_q "… and stamps it" "$(sqlite3 legacy.db "PRAGMA application_id")" "$SPLN"
 # an older schema is migrated by a reader when the file can be written
 cp "$WS" v1.db
-sqlite3 v1.db "PRAGMA application_id = 0; DROP TABLE task_states; DROP TABLE reviews; DROP TABLE actuals; ALTER TABLE deals DROP COLUMN expected_close_on; PRAGMA user_version = 1"
+sqlite3 v1.db "PRAGMA application_id = 0; DROP TABLE task_states; DROP TABLE reviews; DROP TABLE actuals; ALTER TABLE deals DROP COLUMN expected_close_on; ALTER TABLE reps DROP COLUMN email; PRAGMA user_version = 1"
 expect_rc 0 "a reader opens a schema-1 workspace" "$SP" --db "$WORK/v1.db" plan list
 contains "… and lists its plan" "$OUT" "fy2026"
 eq_q "… migrating it to the current schema" "$(sqlite3 v1.db "PRAGMA user_version")" "$(sqlite3 "$WS" "PRAGMA user_version")"

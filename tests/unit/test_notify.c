@@ -18,6 +18,7 @@
 
 #include "notify/ics.h"
 #include "notify/notify.h"
+#include "notify/schedule.h"
 #include "notify/sign.h"
 
 /* Feishu's documented example: secret SECtestsecret, timestamp 1599360473 */
@@ -201,6 +202,32 @@ static void test_ics_fold(void **state)
 /* The store's notify_log verbs (schema 5): a message is claimed once; a
  * second claimant (another run, another process) gets it only when the
  * first failed or left it 'sending' past the stale time. */
+/* the tests' clock of the server's schedule: an ISO time with its offset */
+static void test_sched_clock(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    assert_true(notify_sched_parse_clock("2026-06-30T08:59:00+08:00", &t));
+    assert_int_equal(t, 1782781140); /* date -d '2026-06-30T00:59:00Z' +%s */
+    assert_true(notify_sched_parse_clock("2026-06-30T00:59Z", &t));
+    assert_int_equal(t, 1782781140);
+    assert_true(notify_sched_parse_clock("2026-06-29T19:59:00-05:00", &t));
+    assert_int_equal(t, 1782781140);
+    const char *bad[] = {"", "2026-06-30", "2026-06-30T08:59:00", "2026-02-30T08:00Z", "2026-06-30T24:00Z",
+                         "2026-06-30T08:60Z", "2026-06-30T08:59:00+8", "2026-06-30T08:59:00Zx", "tomorrow"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_false(notify_sched_parse_clock(bad[i], &t));
+}
+
+/* the weekly pack due on a day is that of the week of the day before */
+static void test_weekly_week(void **state)
+{
+    (void)state;
+    char b[16];
+    assert_string_equal(notify_weekly_week(day_from_ymd(2026, 6, 29), b), "2026-W26"); /* a Monday */
+    assert_string_equal(notify_weekly_week(day_from_ymd(2026, 7, 3), b), "2026-W27");  /* a Friday */
+    assert_string_equal(notify_weekly_week(day_from_ymd(2027, 1, 4), b), "2026-W53");  /* across the year */
+}
+
 static void test_notify_log(void **state)
 {
     (void)state;
@@ -285,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_webhook_signature), cmocka_unit_test(test_base64),
         cmocka_unit_test(test_answers), cmocka_unit_test(test_rfc2047),
         cmocka_unit_test(test_ics_fold), cmocka_unit_test(test_notify_log),
+        cmocka_unit_test(test_sched_clock), cmocka_unit_test(test_weekly_week),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -284,7 +284,7 @@ static void test_migrate_from_v1(void **state)
     sqlite3 *db;
     assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "DROP TABLE task_states; DROP TABLE reviews; DROP TABLE actuals;"
-                                      " ALTER TABLE deals DROP COLUMN expected_close_on;"
+                                      " ALTER TABLE deals DROP COLUMN expected_close_on; ALTER TABLE reps DROP COLUMN email;"
                                       " PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     st = store_open(dbpath, false, &err);
