@@ -639,6 +639,7 @@ bool notify_run(sp_store *st, const sp_plan *plan, sp_day as_of, const sp_notify
     char week[16];
     notify_weekly_week(as_of, week);
     char *wtitle = NULL, *wtext = NULL; /* the weekly summary, built when first needed */
+    char *wproblem = NULL;              /* … or why it cannot be */
     bool ok = true;
 
     for (size_t ci = 0; ci < plan->nnotify && ok && !out->stopped; ci++) {
@@ -667,7 +668,13 @@ bool notify_run(sp_store *st, const sp_plan *plan, sp_day as_of, const sp_notify
         /* the weekly pack's summary on the channel's weekday: to each leader
          * and manager by e-mail (to_owner), else once to the channel */
         if (ok && !out->stopped && plan->notify[ci].weekly_pack == day_weekday(as_of) && nreaders) {
-            if (!wtitle && !weekly_summary(&c, week, &wtitle, &wtext, err)) ok = false;
+            if (!wtitle && !wproblem) {
+                /* the pack cannot be built: its messages fail, the rest goes on */
+                sp_err werr = SP_ERR_INIT;
+                if (!weekly_summary(&c, week, &wtitle, &wtext, &werr))
+                    wproblem = xasprintf(_("the weekly pack %s cannot be built: %s"), week, buf_cstr(&werr.msg));
+                err_free(&werr);
+            }
             bool each = str_eq(ch.kind, "email") && plan->notify[ci].to_owner;
             char *logch = xasprintf("%s/weekly", cid);
             for (size_t i = 0; ok && i < (each ? nreaders : 1); i++) {
@@ -680,9 +687,17 @@ bool notify_run(sp_store *st, const sp_plan *plan, sp_day as_of, const sp_notify
                                                                    : tr_lang(opts->lang, N_("leaders and managers")));
                 m->pack = xstrdup(week);
                 if (each) m->email = recipient_email(plan, &re, rid);
+                m->what = xasprintf("[\"weekly_pack:%s\"]", week);
+                if (wproblem) {
+                    m->title = xstrdup("");
+                    m->text = xstrdup("");
+                    m->outcome = NOTIFY_FAILED;
+                    m->answer = xstrdup(wproblem);
+                    out->count[NOTIFY_FAILED]++;
+                    continue;
+                }
                 m->title = xstrdup(wtitle);
                 m->text = xstrdup(wtext);
-                m->what = xasprintf("[\"weekly_pack:%s\"]", week);
                 ok = deliver(&c, &ch, m, logch, &last, &dead, err);
             }
             free(logch);
@@ -690,6 +705,7 @@ bool notify_run(sp_store *st, const sp_plan *plan, sp_day as_of, const sp_notify
         channel_free(&ch);
     }
     free(wtitle);
+    free(wproblem);
     free(wtext);
     free(claim);
     for (size_t i = 0; i < nr; i++) free(rs[i].idx);
