@@ -214,6 +214,10 @@ typedef struct sq_store {
     bool wait_said;         /* the waiting notice was printed */
     bool dirty;             /* the open transaction wrote a CRM table: commit refreshes the snapshot */
     unsigned dv_off;        /* tables whose data version triggers this transaction dropped (1 << t) */
+    unsigned wrote;         /* CRM tables the open transaction wrote (1 << t): the others are copied
+                             * into the new snapshot from the one of the state before it */
+    bool v_known;           /* v_before was read at the transaction's first CRM write */
+    uint64_t v_before;      /* the data version before the open transaction */
 } sq_store;
 
 static sq_store *SQ(sp_store *s) { return (sq_store *)s; }
@@ -375,10 +379,28 @@ static bool dv_pause(sq_store *q, sp_table t, sp_err *err)
     return true;
 }
 
+static bool read_data_version(sqlite3 *db, uint64_t *v, sp_err *err);
+
+/* mark_write: the transaction writes table t: the first CRM write of a
+ * transaction notes the data version before it (the version of the
+ * snapshot that the commit can patch instead of rewriting it all) */
+static void mark_write(sq_store *q, sp_table t)
+{
+    if (!q->dirty && !q->wrote && !sqlite3_get_autocommit(q->db)) {
+        sp_err e = SP_ERR_INIT;
+        q->v_known = read_data_version(q->db, &q->v_before, &e);
+        err_free(&e);
+    }
+    q->dirty = true;
+    q->wrote |= 1u << t;
+}
+
 static bool sq_begin(sp_store *s, sp_err *err)
 {
     SQ(s)->dirty = false;
     SQ(s)->dv_off = 0;
+    SQ(s)->wrote = 0;
+    SQ(s)->v_known = false;
     return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err);
 }
 
@@ -396,6 +418,8 @@ static bool sq_commit(sp_store *s, sp_err *err)
     if (!dv_restore(q, err)) return false; /* the caller rolls back */
     sp_outfile *o = q->dirty ? snap_prepare(q) : NULL;
     q->dirty = false;
+    q->wrote = 0;
+    q->v_known = false;
     if (!sq_exec(q->db, "COMMIT", err)) {
         outfile_abort(o);
         return false;
@@ -411,6 +435,8 @@ static bool sq_commit(sp_store *s, sp_err *err)
 static void sq_rollback(sp_store *s)
 {
     SQ(s)->dirty = false;
+    SQ(s)->wrote = 0;
+    SQ(s)->v_known = false;
     SQ(s)->dv_off = 0; /* the DROP TRIGGERs roll back with the rest */
     if (!sqlite3_get_autocommit(SQ(s)->db)) sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -418,7 +444,11 @@ static void sq_rollback(sp_store *s)
 static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
 {
     sq_store *q = SQ(s);
-    q->dirty = true;
+    if ((unsigned)t >= TBL_COUNT) {
+        err_set(err, SP_EINTERNAL, "upsert: bad table %d", (int)t);
+        return false;
+    }
+    mark_write(q, t);
     if (!dv_pause(q, t, err)) return false;
     if (!q->upsert[t]) {
         int rc = sqlite3_prepare_v3(q->db, upsert_sql[t], -1, SQLITE_PREPARE_PERSISTENT, &q->upsert[t], NULL);
@@ -896,10 +926,41 @@ static bool snap_stream(sq_store *q, const char *path, uint64_t v, sp_outfile **
     return snapshot_writer_finish(w, out);
 }
 
+/* snap_patch: inside the caller's write transaction, the new snapshot (of
+ * data version v) from base (the verified snapshot of the state before the
+ * transaction): the tables in wrote streamed from the store, the others
+ * copied from base. */
+static bool snap_patch(sq_store *q, const char *path, uint64_t v, const sp_snap_base *base, unsigned wrote,
+                       sp_outfile **out, sp_err *err)
+{
+    *out = NULL;
+    sp_load_spec spec;
+    full_spec(&spec);
+    uint64_t rows[TBL_COUNT];
+    snapshot_base_rows(base, rows);
+    for (int t = 0; t < TBL_COUNT; t++)
+        if ((wrote & (1u << t)) && !count_full(q, (sp_table)t, &rows[t], err)) return false;
+    sp_snap_writer *w = snapshot_writer_open_from(path, sqlite3_db_filename(q->db, "main"), rows, v,
+                                                  SP_SCHEMA_VERSION, base, err);
+    if (!w) return false;
+    for (int t = 0; t < TBL_COUNT; t++) {
+        bool ok = wrote & (1u << t) ? load_rows(q, (sp_table)t, &spec, write_row, w, err)
+                                    : snapshot_writer_copy(w, (sp_table)t);
+        if (!ok) {
+            snapshot_writer_abort(w);
+            if (err_ok(err)) err_set(err, SP_EINTERNAL, "snapshot: patching %s failed", table_name((sp_table)t));
+            return false;
+        }
+    }
+    return snapshot_writer_finish(w, out);
+}
+
 /* snap_build: inside the caller's transaction, writes (and syncs) the
  * snapshot of every CRM row to a temporary file; the caller commits it
- * (outfile_commit) or discards it. NULL when off or on any failure. */
-static sp_outfile *snap_build(sq_store *q, uint64_t v)
+ * (outfile_commit) or discards it. NULL when off or on any failure. With
+ * base (the snapshot of data version v_before, verified), only the
+ * tables in wrote are read from the store, the others copied from it. */
+static sp_outfile *snap_build_from(sq_store *q, uint64_t v, bool patch, uint64_t v_before, unsigned wrote)
 {
     char *path = snap_file(q);
     if (!path || !snap_writable(q)) {
@@ -908,11 +969,21 @@ static sp_outfile *snap_build(sq_store *q, uint64_t v)
     }
     sp_err e = SP_ERR_INIT;
     sp_outfile *o = NULL;
-    if (!snap_stream(q, path, v, &o, &e)) o = NULL;
+    sp_snap_base *base = patch ? snapshot_base_open(path, SP_SCHEMA_VERSION, v_before) : NULL;
+    bool done = false;
+    if (base) {
+        /* a base damaged inside a copied section fails here: then whole */
+        done = snap_patch(q, path, v, base, wrote, &o, &e);
+        snapshot_base_close(base);
+        err_clear(&e);
+    }
+    if (!done && !snap_stream(q, path, v, &o, &e)) o = NULL;
     err_free(&e);
     free(path);
     return o;
 }
+
+static sp_outfile *snap_build(sq_store *q, uint64_t v) { return snap_build_from(q, v, false, 0, 0); }
 
 static sp_outfile *snap_prepare(sq_store *q)
 {
@@ -921,7 +992,7 @@ static sp_outfile *snap_prepare(sq_store *q)
     sp_err e = SP_ERR_INIT;
     bool ok = read_data_version(q->db, &v, &e);
     err_free(&e);
-    return ok ? snap_build(q, v) : NULL;
+    return ok ? snap_build_from(q, v, q->v_known && q->wrote, q->v_before, q->wrote) : NULL;
 }
 
 /* sq_load: one read transaction (a consistent state across tables). A
@@ -1237,7 +1308,7 @@ static bool dv_triggers(sp_store *s, sp_table t, bool create, sp_err *err)
 
 static bool sq_bulk_begin(sp_store *s, sp_table t, sp_err *err)
 {
-    SQ(s)->dirty = true;
+    mark_write(SQ(s), t);
     /* a cached upsert statement may refer to the old schema: re-prepare */
     sqlite3_finalize(SQ(s)->upsert[t]);
     SQ(s)->upsert[t] = NULL;
