@@ -329,6 +329,8 @@ struct sp_snap_writer {
     uint64_t *ablk;                    /* block checksums, column-major */
     const sp_snap_base *base;          /* the snapshot tables are copied from (or NULL) */
     bool copied;                       /* the current table was copied from base */
+    unsigned copied_all;               /* the tables copied (1 << t) */
+    bool idx_base;                     /* the day indexes copied from base (activities and customers were) */
 };
 
 static void w_fail(sp_snap_writer *w, const char *what)
@@ -488,6 +490,7 @@ static void sort_activities(sp_snap_writer *w)
     uint32_t *perm = xmalloc(n * sizeof *perm);
     for (uint64_t r = 0; r < n; r++) perm[cnt[day[r] == SP_DAY_NONE ? 0 : (size_t)(day[r] - lo) + 1]++] = (uint32_t)r;
     free(cnt);
+    madvise(map, total, MADV_DONTNEED); /* the days read: out of memory before the columns are */
     for (int c = 0; c < ACT_NCOLS && w->ok; c++) {
         size_t i = ACT_FIRST + (size_t)c, sz = columns[i].size;
         const unsigned char *src = m + w->sbase[i];
@@ -896,6 +899,11 @@ bool snapshot_writer_copy(sp_snap_writer *w, sp_table t)
     while (w->cur < (int)t - 1) table_begin(w, w->cur + 1, false);
     table_begin(w, (int)t, true);
     w->h.built[t] = b->h.built[t];
+    w->copied_all |= 1u << t;
+    /* the day indexes hold customer rows and the activities' days: both
+     * unchanged, they are copied whole at the end */
+    bool index = t == TBL_ACTIVITIES && !(w->copied_all & (1u << TBL_CUSTOMERS));
+    w->idx_base = t == TBL_ACTIVITIES && !index;
     uint64_t n = w->h.rows[t], lnew = w->gfirst[LABELS], lold = b->gfirst[LABELS];
     uint64_t tnew = w->gfirst[t], told = b->gfirst[t];
     bool act = t == TBL_ACTIVITIES;
@@ -904,7 +912,7 @@ bool snapshot_writer_copy(sp_snap_writer *w, sp_table t)
     if (act) {
         w->ablk = xcalloc(ACT_NCOLS * nb + 1, sizeof *w->ablk);
         for (int c = 0; c < ACT_NCOLS; c++) ck_init(&bck[c], ACT_FIRST + (size_t)c);
-        if (n && !w->acust) {
+        if (n && index && !w->acust) {
             w->acust = xmalloc(n * sizeof *w->acust);
             w->aday = xmalloc(n * sizeof *w->aday);
             w->avisit = xmalloc(n);
@@ -962,7 +970,7 @@ bool snapshot_writer_copy(sp_snap_writer *w, sp_table t)
             bool cust = strcmp(columns[i].name, "customer_row") == 0;
             for (size_t j = 0; j < k; j++) d[j] = cust ? cust_row(w, code[j]) : rep_row(w, code[j]);
         }
-        if (act) {
+        if (act && index) {
             const uint32_t *crow = (const uint32_t *)(void *)w->buf[CI_ACT_customer_row];
             const sp_day *day = (const sp_day *)(void *)w->buf[CI_ACT_occurred_on];
             const uint8_t *kind = w->buf[CI_ACT_kind];
@@ -1112,7 +1120,10 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
     h->nhash = nhash;
     uint32_t *toff = NULL, *voff = NULL;
     sp_day *tday = NULL, *vday = NULL;
-    if (w->ok) {
+    if (w->ok && w->idx_base) { /* the activities and the customers copied: their indexes as they were */
+        h->ntouch = w->base->h.ntouch;
+        h->nvisit = w->base->h.nvisit;
+    } else if (w->ok) {
         build_index(w, false, h->rows[TBL_CUSTOMERS], &toff, &tday, &h->ntouch);
         build_index(w, true, h->rows[TBL_CUSTOMERS], &voff, &vday, &h->nvisit);
     }
@@ -1177,6 +1188,21 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
     const void *idx[5] = {toff, tday, voff, vday, w->ablk};
     for (int k = 0; w->ok && k < 5; k++) {
         snap_section *x = &w->sec[SEC_TOFF + k];
+        if (k < 4 && w->idx_base) { /* copied, checked against the base's checksum as it goes */
+            const snap_section *y = &w->base->sec[SEC_TOFF + k];
+            ck_t c;
+            ck_init(&c, SEC_TOFF + (size_t)k);
+            for (uint64_t pos = 0; w->ok && pos < y->bytes; pos += (uint64_t)1 << 24) {
+                size_t n = y->bytes - pos < ((uint64_t)1 << 24) ? (size_t)(y->bytes - pos) : (size_t)1 << 24;
+                ck_update(&c, w->base->p + y->offset + pos, n);
+                w_at(w, w->base->p + y->offset + pos, n, x->offset + pos);
+                base_drop(w->base, y->offset + pos, n);
+            }
+            x->checksum = x->bytes ? ck_final(&c) : 0;
+            if (w->ok && (y->bytes != x->bytes || x->checksum != y->checksum))
+                w_fail(w, "the old snapshot has a section checksum wrong");
+            continue;
+        }
         x->checksum = x->bytes ? checksum(idx[k], x->bytes, SEC_TOFF + (size_t)k) : 0;
         w_at(w, idx[k], x->bytes, x->offset);
     }
