@@ -24,6 +24,9 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -996,7 +999,16 @@ static sp_outfile *snap_prepare(sq_store *q)
     sp_err e = SP_ERR_INIT;
     bool ok = read_data_version(q->db, &v, &e);
     err_free(&e);
-    return ok ? snap_build_from(q, v, q->v_known && q->wrote, q->v_before, q->wrote) : NULL;
+    if (!ok) return NULL;
+    /* the writer's memory instead of the page cache's: the rows are read
+     * once, in order (the transaction's pages spill to the WAL) */
+    sqlite3_exec(q->db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+    sp_outfile *o = snap_build_from(q, v, q->v_known && q->wrote, q->v_before, q->wrote);
+    sqlite3_exec(q->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+    return o;
 }
 
 /* sq_load: one read transaction (a consistent state across tables). A
