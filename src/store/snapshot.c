@@ -281,6 +281,7 @@ struct sp_snap_base {
     snap_section sec[NSECTIONS];
     uint64_t gfirst[NGROUPS];          /* first code of each dictionary group */
     uint64_t nlabels;                  /* labels in use (the others pad the group) */
+    bool owned;                        /* p is this base's mapping */
 };
 
 /* The streaming writer: rows arrive table by table (in sp_table order,
@@ -885,7 +886,7 @@ static int ref_source(size_t i)
 static void base_drop(const sp_snap_base *b, uint64_t at, uint64_t n)
 {
     uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), lo = at / pg * pg, hi = at + n;
-    if (n && hi <= b->n) madvise((void *)(b->p + lo), hi - lo, MADV_DONTNEED);
+    if (b->owned && n && hi <= b->n) madvise((void *)(b->p + lo), hi - lo, MADV_DONTNEED);
 }
 
 bool snapshot_writer_copy(sp_snap_writer *w, sp_table t)
@@ -922,7 +923,7 @@ bool snapshot_writer_copy(sp_snap_writer *w, sp_table t)
      * (old[]), and every code in its group (a code indexes the labels) */
     ck_t old[NCOLS];
     for (size_t i = 0; i < NCOLS; i++) ck_init(&old[i], i);
-    uint64_t lcodes = b->h.gcodes[LABELS], tcodes = b->h.gcodes[t];
+    uint64_t lcodes = b->nlabels, tcodes = b->h.gcodes[t]; /* a label code past the labels: only forged */
     bool bad = false;
     for (uint64_t r0 = 0; w->ok && r0 < n; r0 += CHUNK) {
         size_t k = n - r0 < CHUNK ? (size_t)(n - r0) : CHUNK;
@@ -1741,32 +1742,21 @@ sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t ex
 
 /* ---- the base of a patched snapshot ---- */
 
-sp_snap_base *snapshot_base_open(const char *path, int schema_version, uint64_t expect_version)
+/* base_of: p[0..n) checked as the snapshot of expect_version: the header,
+ * the layout and the labels here; each copied section's checksum and codes
+ * as it is copied (snapshot_writer_copy), so that the base is read once,
+ * and dropped from memory as it goes. owned: munmap on close. */
+static sp_snap_base *base_of(const void *p, size_t n, int schema_version, uint64_t expect_version, bool owned)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-        close(fd);
-        return NULL;
-    }
-    size_t n = (size_t)st.st_size;
-    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (p == MAP_FAILED) return NULL;
     sp_snap_info info;
-    /* the header, the layout and the labels verified here; each copied
-     * section's checksum and codes as it is copied (snapshot_writer_copy),
-     * so that the mapping is read once, and dropped as it goes */
     bool none[TBL_COUNT] = {false};
     if (snapshot_check_ex(p, n, schema_version, expect_version, &info, NULL, none, false, SP_DAY_MIN, SP_DAY_MAX) !=
-        SNAP_FRESH) {
-        munmap(p, n);
+        SNAP_FRESH)
         return NULL;
-    }
     sp_snap_base *b = xcalloc(1, sizeof *b);
     b->p = p;
     b->n = n;
+    b->owned = owned;
     memcpy(&b->h, p, sizeof b->h);
     memcpy(b->sec, b->p + sizeof b->h, sizeof b->sec);
     uint64_t first = 0;
@@ -1782,6 +1772,29 @@ sp_snap_base *snapshot_base_open(const char *path, int schema_version, uint64_t 
     return b;
 }
 
+sp_snap_base *snapshot_base_check(const void *p, size_t n, int schema_version, uint64_t expect_version)
+{
+    return base_of(p, n, schema_version, expect_version, false);
+}
+
+sp_snap_base *snapshot_base_open(const char *path, int schema_version, uint64_t expect_version)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+        close(fd);
+        return NULL;
+    }
+    size_t n = (size_t)st.st_size;
+    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) return NULL;
+    sp_snap_base *b = base_of(p, n, schema_version, expect_version, true);
+    if (!b) munmap(p, n);
+    return b;
+}
+
 void snapshot_base_rows(const sp_snap_base *b, uint64_t rows[TBL_COUNT])
 {
     for (int t = 0; t < TBL_COUNT; t++) rows[t] = b->h.rows[t];
@@ -1790,6 +1803,6 @@ void snapshot_base_rows(const sp_snap_base *b, uint64_t rows[TBL_COUNT])
 void snapshot_base_close(sp_snap_base *b)
 {
     if (!b) return;
-    munmap((void *)b->p, b->n);
+    if (b->owned) munmap((void *)b->p, b->n);
     free(b);
 }

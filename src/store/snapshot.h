@@ -111,6 +111,10 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out);
  * The base must stay open until the writer is finished or aborted. */
 typedef struct sp_snap_base sp_snap_base;
 sp_snap_base *snapshot_base_open(const char *path, int schema_version, uint64_t expect_version);
+/* snapshot_base_check: the same over the bytes p[0..n) (8-byte aligned,
+ * kept by the caller until the base is closed): for tests and the fuzz
+ * target. */
+sp_snap_base *snapshot_base_check(const void *p, size_t n, int schema_version, uint64_t expect_version);
 void snapshot_base_rows(const sp_snap_base *b, uint64_t rows[TBL_COUNT]);
 void snapshot_base_close(sp_snap_base *b);
 sp_snap_writer *snapshot_writer_open_from(const char *path, const char *workspace, const uint64_t rows[TBL_COUNT],
