@@ -904,7 +904,7 @@ bool snapshot_writer_copy(sp_snap_writer *w, sp_table t)
     /* the day indexes hold customer rows and the activities' days: both
      * unchanged, they are copied whole at the end */
     bool index = t == TBL_ACTIVITIES && !(w->copied_all & (1u << TBL_CUSTOMERS));
-    w->idx_base = t == TBL_ACTIVITIES && !index;
+    if (t == TBL_ACTIVITIES) w->idx_base = !index;
     uint64_t n = w->h.rows[t], lnew = w->gfirst[LABELS], lold = b->gfirst[LABELS];
     uint64_t tnew = w->gfirst[t], told = b->gfirst[t];
     bool act = t == TBL_ACTIVITIES;
