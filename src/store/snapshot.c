@@ -317,7 +317,7 @@ struct sp_snap_writer {
     size_t lpool_n, lpool_cap;
     uint32_t *loff, *lrep, *lcust;     /* per label: offset in lpool, rep row, customer row */
     size_t nlabels, lcap;
-    uint32_t *lhash;
+    uint64_t *lhash;                   /* per slot: the label's hash << 32 | its index + 1 */
     size_t nlhash;
     /* the activities with a customer and a day, for the day indexes */
     uint32_t *acust;
@@ -351,7 +351,8 @@ static uint32_t label(sp_snap_writer *w, const char *s)
     uint32_t hv = dict_hash(s);
     size_t j = hv & (w->nlhash - 1);
     for (; w->lhash[j]; j = (j + 1) & (w->nlhash - 1)) {
-        uint32_t x = w->lhash[j] - 1;
+        if ((uint32_t)(w->lhash[j] >> 32) != hv) continue; /* no string read for another hash */
+        uint32_t x = (uint32_t)w->lhash[j] - 1;
         if (strcmp(w->lpool + w->loff[x], s) == 0) return x;
     }
     size_t len = strlen(s) + 1;
@@ -370,13 +371,13 @@ static uint32_t label(sp_snap_writer *w, const char *s)
     w->lrep[x] = w->lcust[x] = SP_NOROW;
     memcpy(w->lpool + w->lpool_n, s, len);
     w->lpool_n += len;
-    w->lhash[j] = x + 1;
+    w->lhash[j] = (uint64_t)hv << 32 | (x + 1);
     if (w->nlabels * 2 > w->nlhash) {
         size_t n2 = w->nlhash * 2;
-        uint32_t *h2 = xcalloc(n2, sizeof *h2);
+        uint64_t *h2 = xcalloc(n2, sizeof *h2);
         for (size_t k = 0; k < w->nlhash; k++) {
             if (!w->lhash[k]) continue;
-            size_t i = dict_hash(w->lpool + w->loff[w->lhash[k] - 1]) & (n2 - 1);
+            size_t i = (size_t)(w->lhash[k] >> 32) & (n2 - 1);
             while (h2[i]) i = (i + 1) & (n2 - 1);
             h2[i] = w->lhash[k];
         }
@@ -715,9 +716,10 @@ static void seed_labels(sp_snap_writer *w, const sp_snap_base *b)
     for (uint64_t x = 0; x < n; x++) {
         w->loff[x] = (uint32_t)(off[x] - lb);
         w->lrep[x] = w->lcust[x] = SP_NOROW;
-        size_t j = dict_hash(w->lpool + w->loff[x]) & (w->nlhash - 1);
+        uint32_t hv = dict_hash(w->lpool + w->loff[x]);
+        size_t j = hv & (w->nlhash - 1);
         while (w->lhash[j]) j = (j + 1) & (w->nlhash - 1);
-        w->lhash[j] = (uint32_t)x + 1;
+        w->lhash[j] = (uint64_t)hv << 32 | (x + 1);
     }
     w->nlabels = n;
 }
