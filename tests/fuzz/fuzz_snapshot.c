@@ -177,10 +177,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint64_t *buf = malloc(size / 8 + 1 > 0 ? (size / 8 + 1) * 8 : 8);
     memcpy(buf, data, size);
     both((const uint8_t *)buf, size);
-    patch((const uint8_t *)buf, size);
+    patch((const uint8_t *)buf, size); /* refused at once unless its checksums hold */
     snapshot_fix_checksums(buf, size);
     both((const uint8_t *)buf, size);
-    patch((const uint8_t *)buf, size);
+    /* the writer costs some 20 times the reader: a quarter of the inputs
+     * (chosen by their bytes, so a crash reproduces) also patch */
+    if (size && ((size ^ data[size / 2]) & 3) == 0) patch((const uint8_t *)buf, size);
     free(buf);
     return 0;
 }
