@@ -68,6 +68,9 @@ int snapshot_status_cmd(sp_cli *cli, int argc, char **argv)
         printf(_("strings: %llu\n"), (unsigned long long)info.strings);
         for (int t = 0; t < TBL_COUNT; t++)
             printf(_("rows %s: %llu\n"), table_name((sp_table)t), (unsigned long long)info.rows[t]);
+        /* a table copied into a patched snapshot keeps the version it was read at */
+        for (int t = 0; t < TBL_COUNT; t++)
+            printf(_("read %s at data version: %llu\n"), table_name((sp_table)t), (unsigned long long)info.built[t]);
     }
 done:
     free(path);

@@ -1636,6 +1636,14 @@ bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_
         if (!outfile_write(rej, rbuf.data, rbuf.len, err) || !outfile_sync(rej, err)) goto out;
         if (bad) err_clear(err); /* the bad rows are in the rejects file */
     }
+    /* every row is read: the reader, its id set and the references leave
+     * memory before the commit writes the snapshot */
+    reader_end(rd);
+    rd = NULL;
+    st->ops->idset_close(ids);
+    ids = NULL;
+    refs_free(refs);
+    refs = NULL;
     if (bulk && !st->ops->bulk_end(st, t, err)) goto out;
     if (!st->ops->commit(st, err)) goto out;
     in_tx = false;

@@ -48,10 +48,11 @@ typedef struct snap_header {
     uint64_t gblob[NGROUPS];           /* blob bytes of each group */
     uint64_t nhash;
     uint64_t ntouch, nvisit;           /* entries of the day indexes */
+    uint64_t built[TBL_COUNT];         /* per table: the data version its rows were read from the store at */
     uint64_t file_bytes;
     uint64_t checksum;                 /* header (this field 0) + section table */
 } snap_header;
-_Static_assert(sizeof(snap_header) == 8 + 4 * 4 + 8 + 8 * TBL_COUNT + 16 * NGROUPS + 8 * 5, "packed header");
+_Static_assert(sizeof(snap_header) == 8 + 4 * 4 + 8 + 16 * TBL_COUNT + 16 * NGROUPS + 8 * 5, "packed header");
 
 typedef struct snap_section {
     uint32_t id, elem;                 /* position in the section list, element size */
@@ -133,6 +134,13 @@ static bool is_row(const coldesc *c)
 {
     size_t len = strlen(c->name);
     return len > 4 && strcmp(c->name + len - 4, "_row") == 0;
+}
+
+/* is_code: a column of string codes (labels or text) */
+static bool is_code(const coldesc *c)
+{
+    size_t len = strlen(c->name);
+    return c->size == sizeof(sp_str) && !is_row(c) && !(len > 3 && strcmp(c->name + len - 3, "_on") == 0);
 }
 
 /* is_text: a column of unique strings (records.c copies them, never interns) */
@@ -261,6 +269,21 @@ static int ntext(int t)
 
 #define CHUNK 8192
 
+/* A verified snapshot of the state before a write, mapped read-only: the
+ * writer copies the tables the write did not touch from it (the columns,
+ * their text, the labels they use) instead of reading them from the store
+ * again. Its codes are shifted to the new layout and its references
+ * resolved again against the new reps and customers. */
+struct sp_snap_base {
+    const unsigned char *p;
+    size_t n;
+    snap_header h;
+    snap_section sec[NSECTIONS];
+    uint64_t gfirst[NGROUPS];          /* first code of each dictionary group */
+    uint64_t nlabels;                  /* labels in use (the others pad the group) */
+    bool owned;                        /* p is this base's mapping */
+};
+
 /* The streaming writer: rows arrive table by table (in sp_table order,
  * exactly the announced count each); the columns are written in chunks at
  * their final offsets, the text of each table to its offsets and to a
@@ -294,7 +317,7 @@ struct sp_snap_writer {
     size_t lpool_n, lpool_cap;
     uint32_t *loff, *lrep, *lcust;     /* per label: offset in lpool, rep row, customer row */
     size_t nlabels, lcap;
-    uint32_t *lhash;
+    uint64_t *lhash;                   /* per slot: the label's hash << 32 | its index + 1 */
     size_t nlhash;
     /* the activities with a customer and a day, for the day indexes */
     uint32_t *acust;
@@ -305,6 +328,10 @@ struct sp_snap_writer {
     int sfd;
     uint64_t sbase[NCOLS];
     uint64_t *ablk;                    /* block checksums, column-major */
+    const sp_snap_base *base;          /* the snapshot tables are copied from (or NULL) */
+    bool copied;                       /* the current table was copied from base */
+    unsigned copied_all;               /* the tables copied (1 << t) */
+    bool idx_base;                     /* the day indexes copied from base (activities and customers were) */
 };
 
 static void w_fail(sp_snap_writer *w, const char *what)
@@ -324,7 +351,8 @@ static uint32_t label(sp_snap_writer *w, const char *s)
     uint32_t hv = dict_hash(s);
     size_t j = hv & (w->nlhash - 1);
     for (; w->lhash[j]; j = (j + 1) & (w->nlhash - 1)) {
-        uint32_t x = w->lhash[j] - 1;
+        if ((uint32_t)(w->lhash[j] >> 32) != hv) continue; /* no string read for another hash */
+        uint32_t x = (uint32_t)w->lhash[j] - 1;
         if (strcmp(w->lpool + w->loff[x], s) == 0) return x;
     }
     size_t len = strlen(s) + 1;
@@ -343,13 +371,13 @@ static uint32_t label(sp_snap_writer *w, const char *s)
     w->lrep[x] = w->lcust[x] = SP_NOROW;
     memcpy(w->lpool + w->lpool_n, s, len);
     w->lpool_n += len;
-    w->lhash[j] = x + 1;
+    w->lhash[j] = (uint64_t)hv << 32 | (x + 1);
     if (w->nlabels * 2 > w->nlhash) {
         size_t n2 = w->nlhash * 2;
-        uint32_t *h2 = xcalloc(n2, sizeof *h2);
+        uint64_t *h2 = xcalloc(n2, sizeof *h2);
         for (size_t k = 0; k < w->nlhash; k++) {
             if (!w->lhash[k]) continue;
-            size_t i = dict_hash(w->lpool + w->loff[w->lhash[k] - 1]) & (n2 - 1);
+            size_t i = (size_t)(w->lhash[k] >> 32) & (n2 - 1);
             while (h2[i]) i = (i + 1) & (n2 - 1);
             h2[i] = w->lhash[k];
         }
@@ -464,6 +492,7 @@ static void sort_activities(sp_snap_writer *w)
     uint32_t *perm = xmalloc(n * sizeof *perm);
     for (uint64_t r = 0; r < n; r++) perm[cnt[day[r] == SP_DAY_NONE ? 0 : (size_t)(day[r] - lo) + 1]++] = (uint32_t)r;
     free(cnt);
+    madvise(map, total, MADV_DONTNEED); /* the days read: out of memory before the columns are */
     for (int c = 0; c < ACT_NCOLS && w->ok; c++) {
         size_t i = ACT_FIRST + (size_t)c, sz = columns[i].size;
         const unsigned char *src = m + w->sbase[i];
@@ -521,7 +550,7 @@ static void table_end(sp_snap_writer *w)
     if (t < 0) return;
     flush_chunk(w);
     if (w->row != w->h.rows[t]) w_fail(w, "row count changed while writing");
-    if (t == TBL_ACTIVITIES) sort_activities(w);
+    if (t == TBL_ACTIVITIES && !w->copied) sort_activities(w);
     for (size_t i = 0; i < NCOLS; i++)
         if (columns[i].table == t) w->sec[i].checksum = w->sec[i].bytes ? ck_final(&w->ck[i]) : 0;
     uint64_t used = w->h.rows[t] * (uint64_t)w->ntext[t];
@@ -539,23 +568,35 @@ static void table_end(sp_snap_writer *w)
     w->sec[SEC_BLOB(t)].checksum = w->gused ? ck_final(&w->ck[SEC_BLOB(t)]) : 0;
 }
 
-static void table_begin(sp_snap_writer *w, int t)
+/* table_begin: table t starts (its rows streamed, or copied from the base:
+ * then its blob, leading NUL included, comes whole from there) */
+static void table_begin(sp_snap_writer *w, int t, bool copy)
 {
     if (w->cur >= 0) table_end(w);
     w->cur = t;
+    w->copied = copy;
     w->row = 0;
     w->nbuf = 0;
     w->ntoff = 0;
     w->gused = 0;
     w->bfirst[t] = w->tbytes;
-    if (w->h.gcodes[t]) {
+    if (w->h.gcodes[t] && !copy) {
         static const unsigned char nul = 0;
         t_bytes(w, t, &nul, 1); /* empty cells and padding point here */
     }
 }
 
+static void seed_labels(sp_snap_writer *w, const sp_snap_base *b);
+
 sp_snap_writer *snapshot_writer_open(const char *path, const char *workspace, const uint64_t rows[TBL_COUNT],
                                      uint64_t data_version, int schema_version, sp_err *err)
+{
+    return snapshot_writer_open_from(path, workspace, rows, data_version, schema_version, NULL, err);
+}
+
+sp_snap_writer *snapshot_writer_open_from(const char *path, const char *workspace, const uint64_t rows[TBL_COUNT],
+                                          uint64_t data_version, int schema_version, const sp_snap_base *base,
+                                          sp_err *err)
 {
     for (int t = 0; t < TBL_COUNT; t++)
         if (rows[t] >= SP_NOROW) {
@@ -578,6 +619,7 @@ sp_snap_writer *snapshot_writer_open(const char *path, const char *workspace, co
     for (int t = 0; t < TBL_COUNT; t++) {
         w->ntext[t] = ntext(t);
         h->rows[t] = rows[t];
+        h->built[t] = data_version;
         w->gfirst[t] = code;
         h->gcodes[t] = t == 0 ? GROUP_CODES : round_codes(rows[t] * (uint64_t)ntext(t));
         code += h->gcodes[t];
@@ -643,7 +685,43 @@ sp_snap_writer *snapshot_writer_open(const char *path, const char *workspace, co
     w->lcust = xmalloc(w->lcap * sizeof *w->lcust);
     w->nlhash = 4096;
     w->lhash = xcalloc(w->nlhash, sizeof *w->lhash);
+    if (base) seed_labels(w, base);
     return w;
+}
+
+/* seed_labels: the labels of base, in its order, become the first labels
+ * (same index, so that a label code of base maps to the new one by adding
+ * the shift of the labels group); they name no rep or customer until the
+ * rows of those are written or copied. */
+static void seed_labels(sp_snap_writer *w, const sp_snap_base *b)
+{
+    w->base = b;
+    uint64_t n = b->nlabels;
+    if (!n) return;
+    const uint32_t *off = (const uint32_t *)(const void *)(b->p + b->sec[SEC_OFF(LABELS)].offset);
+    const char *blob0 = (const char *)(b->p + b->sec[SEC_BLOB(0)].offset);
+    uint64_t lb = b->sec[SEC_BLOB(LABELS)].offset - b->sec[SEC_BLOB(0)].offset;
+    uint64_t end = b->h.gblob[LABELS]; /* whole (verified: every offset inside, a NUL at its end) */
+    while (w->lpool_cap < end) w->lpool_cap *= 2;
+    w->lpool = xrealloc(w->lpool, w->lpool_cap);
+    memcpy(w->lpool, blob0 + lb, end);
+    w->lpool_n = end;
+    while (w->lcap < n) w->lcap *= 2;
+    w->loff = xreallocarray(w->loff, w->lcap, sizeof *w->loff);
+    w->lrep = xreallocarray(w->lrep, w->lcap, sizeof *w->lrep);
+    w->lcust = xreallocarray(w->lcust, w->lcap, sizeof *w->lcust);
+    while (w->nlhash < 2 * n) w->nlhash *= 2;
+    free(w->lhash);
+    w->lhash = xcalloc(w->nlhash, sizeof *w->lhash);
+    for (uint64_t x = 0; x < n; x++) {
+        w->loff[x] = (uint32_t)(off[x] - lb);
+        w->lrep[x] = w->lcust[x] = SP_NOROW;
+        uint32_t hv = dict_hash(w->lpool + w->loff[x]);
+        size_t j = hv & (w->nlhash - 1);
+        while (w->lhash[j]) j = (j + 1) & (w->nlhash - 1);
+        w->lhash[j] = (uint64_t)hv << 32 | (x + 1);
+    }
+    w->nlabels = n;
 }
 
 #define PUT(ci, T, v) (((T *)(void *)w->buf[ci])[k] = (v))
@@ -664,7 +742,7 @@ bool snapshot_writer_row(sp_snap_writer *w, sp_table t, const void *rec)
         w_fail(w, "tables out of order");
         return false;
     }
-    while (w->cur < (int)t) table_begin(w, w->cur + 1); /* tables without rows between */
+    while (w->cur < (int)t) table_begin(w, w->cur + 1, false); /* tables without rows between */
     if (w->row >= w->h.rows[t]) {
         w_fail(w, "more rows than counted");
         return false;
@@ -791,6 +869,173 @@ bool snapshot_writer_row(sp_snap_writer *w, sp_table t, const void *rec)
     return w->ok;
 }
 
+/* ref_source: for a resolved reference column, the column of the code it
+ * resolves (-1 for any other column) */
+static int ref_source(size_t i)
+{
+    switch (i) {
+    case CI_CUS_owner_row: return CI_CUS_owner;
+    case CI_DEA_customer_row: return CI_DEA_customer_id;
+    case CI_ACT_customer_row: return CI_ACT_customer_id;
+    case CI_ACT_rep_row: return CI_ACT_rep;
+    case CI_INV_customer_row: return CI_INV_customer_id;
+    default: return -1;
+    }
+}
+
+/* base_drop: the base's pages of [at, at + n) leave this process's memory
+ * (they were read; a read-only file mapping reads them again if needed) */
+static void base_drop(const sp_snap_base *b, uint64_t at, uint64_t n)
+{
+    uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE), lo = at / pg * pg, hi = at + n;
+    if (b->owned && n && hi <= b->n) madvise((void *)(b->p + lo), hi - lo, MADV_DONTNEED);
+}
+
+bool snapshot_writer_copy(sp_snap_writer *w, sp_table t)
+{
+    if (!w->ok) return false;
+    const sp_snap_base *b = w->base;
+    if (!b || (int)t <= w->cur || (int)t >= TBL_COUNT || b->h.rows[t] != w->h.rows[t]) {
+        w_fail(w, "cannot copy a table from the old snapshot");
+        return false;
+    }
+    while (w->cur < (int)t - 1) table_begin(w, w->cur + 1, false);
+    table_begin(w, (int)t, true);
+    w->h.built[t] = b->h.built[t];
+    w->copied_all |= 1u << t;
+    /* the day indexes hold customer rows and the activities' days: both
+     * unchanged, they are copied whole at the end */
+    bool index = t == TBL_ACTIVITIES && !(w->copied_all & (1u << TBL_CUSTOMERS));
+    if (t == TBL_ACTIVITIES) w->idx_base = !index;
+    uint64_t n = w->h.rows[t], lnew = w->gfirst[LABELS], lold = b->gfirst[LABELS];
+    uint64_t tnew = w->gfirst[t], told = b->gfirst[t];
+    bool act = t == TBL_ACTIVITIES;
+    uint64_t nb = (n + SNAP_BLOCK - 1) / SNAP_BLOCK;
+    ck_t bck[ACT_NCOLS];
+    if (act) {
+        w->ablk = xcalloc(ACT_NCOLS * nb + 1, sizeof *w->ablk);
+        for (int c = 0; c < ACT_NCOLS; c++) ck_init(&bck[c], ACT_FIRST + (size_t)c);
+        if (n && index && !w->acust) {
+            w->acust = xmalloc(n * sizeof *w->acust);
+            w->aday = xmalloc(n * sizeof *w->aday);
+            w->avisit = xmalloc(n);
+        }
+    }
+    /* the base's sections are checked as they are read: their checksums
+     * (old[]), and every code in its group (a code indexes the labels) */
+    ck_t old[NCOLS];
+    for (size_t i = 0; i < NCOLS; i++) ck_init(&old[i], i);
+    uint64_t lcodes = b->nlabels, tcodes = b->h.gcodes[t]; /* a label code past the labels: only forged */
+    bool bad = false;
+    for (uint64_t r0 = 0; w->ok && r0 < n; r0 += CHUNK) {
+        size_t k = n - r0 < CHUNK ? (size_t)(n - r0) : CHUNK;
+        /* codes shifted to the new layout, other values as they are */
+        for (size_t i = 0; i < NCOLS; i++) {
+            if (columns[i].table != (int)t) continue;
+            size_t sz = columns[i].size;
+            const unsigned char *src = b->p + b->sec[i].offset + r0 * sz;
+            ck_update(&old[i], src, k * sz);
+            if (ref_source(i) >= 0) continue;
+            if (is_code(&columns[i])) {
+                const sp_str *v = (const sp_str *)(const void *)src;
+                sp_str *d = (sp_str *)(void *)w->buf[i];
+                if (is_text(&columns[i]))
+                    for (size_t j = 0; j < k; j++) {
+                        bad |= v[j] && (v[j] < told || v[j] - told >= tcodes);
+                        d[j] = v[j] ? (sp_str)(v[j] - told + tnew) : 0;
+                    }
+                else
+                    for (size_t j = 0; j < k; j++) {
+                        bad |= v[j] && (v[j] < lold || v[j] - lold >= lcodes);
+                        d[j] = v[j] ? (sp_str)(v[j] - lold + lnew) : 0;
+                    }
+            } else {
+                memcpy(w->buf[i], src, k * sz);
+            }
+        }
+        if (bad) {
+            w_fail(w, "the old snapshot holds a code out of range");
+            break;
+        }
+        /* copied reps and customers: each id label names its row */
+        if (t == TBL_REPS || t == TBL_CUSTOMERS) {
+            const sp_str *id = (const sp_str *)(void *)w->buf[t == TBL_REPS ? CI_REP_id : CI_CUS_id];
+            uint32_t *l = t == TBL_REPS ? w->lrep : w->lcust;
+            for (size_t j = 0; j < k; j++)
+                if (id[j]) l[id[j] - lnew] = (uint32_t)(r0 + j);
+        }
+        /* references resolved again: the rows they point to may have moved */
+        for (size_t i = 0; i < NCOLS; i++) {
+            int from = columns[i].table == (int)t ? ref_source(i) : -1;
+            if (from < 0) continue;
+            const sp_str *code = (const sp_str *)(void *)w->buf[from];
+            uint32_t *d = (uint32_t *)(void *)w->buf[i];
+            bool cust = strcmp(columns[i].name, "customer_row") == 0;
+            for (size_t j = 0; j < k; j++) d[j] = cust ? cust_row(w, code[j]) : rep_row(w, code[j]);
+        }
+        if (act && index) {
+            const uint32_t *crow = (const uint32_t *)(void *)w->buf[CI_ACT_customer_row];
+            const sp_day *day = (const sp_day *)(void *)w->buf[CI_ACT_occurred_on];
+            const uint8_t *kind = w->buf[CI_ACT_kind];
+            for (size_t j = 0; j < k; j++)
+                if (crow[j] != SP_NOROW && day[j] != SP_DAY_NONE) {
+                    w->acust[w->nact] = crow[j];
+                    w->aday[w->nact] = day[j];
+                    w->avisit[w->nact++] = kind[j] == ACT_VISIT || kind[j] == ACT_MEETING;
+                }
+        }
+        for (size_t i = 0; i < NCOLS; i++) {
+            if (columns[i].table != (int)t) continue;
+            size_t bytes = k * columns[i].size;
+            ck_update(&w->ck[i], w->buf[i], bytes);
+            w_at(w, w->buf[i], bytes, w->sec[i].offset + r0 * columns[i].size);
+            if (act) {
+                size_t c = i - ACT_FIRST;
+                ck_update(&bck[c], w->buf[i], bytes);
+                if ((r0 + k) % SNAP_BLOCK == 0 || r0 + k == n) {
+                    w->ablk[c * nb + (r0 + k - 1) / SNAP_BLOCK] = ck_final(&bck[c]);
+                    ck_init(&bck[c], i);
+                }
+            }
+        }
+        if ((r0 + k) % SNAP_BLOCK == 0 || r0 + k == n) /* the pages read, out of memory */
+            for (size_t i = 0; i < NCOLS; i++)
+                if (columns[i].table == (int)t) {
+                    uint64_t from = (r0 + k) % SNAP_BLOCK ? r0 / SNAP_BLOCK * SNAP_BLOCK : r0 + k - SNAP_BLOCK;
+                    base_drop(b, b->sec[i].offset + from * columns[i].size, (r0 + k - from) * columns[i].size);
+                }
+    }
+    for (size_t i = 0; w->ok && i < NCOLS; i++)
+        if (columns[i].table == (int)t && b->sec[i].bytes && ck_final(&old[i]) != b->sec[i].checksum)
+            w_fail(w, "the old snapshot has a section checksum wrong");
+    /* the text: offsets shifted to the new blob position, the blob as it is */
+    uint64_t used = n * (uint64_t)w->ntext[t];
+    uint64_t bold = b->sec[SEC_BLOB(t)].offset - b->sec[SEC_BLOB(0)].offset, bnew = w->bfirst[t];
+    const snap_section *so = &b->sec[SEC_OFF(t)], *sb = &b->sec[SEC_BLOB(t)];
+    const uint32_t *off = (const uint32_t *)(const void *)(b->p + so->offset);
+    if (w->ok && so->bytes && checksum(off, so->bytes, SEC_OFF(t)) != so->checksum)
+        w_fail(w, "the old snapshot has a section checksum wrong");
+    for (uint64_t x = 0; w->ok && x < used; x += CHUNK * 4) {
+        size_t k = used - x < CHUNK * 4 ? (size_t)(used - x) : CHUNK * 4;
+        for (size_t j = 0; j < k; j++) w->toff[j] = (uint32_t)(off[x + j] - bold + bnew);
+        ck_update(&w->ck[SEC_OFF(t)], w->toff, k * 4);
+        w_at(w, w->toff, k * 4, w->sec[SEC_OFF(t)].offset + x * 4);
+    }
+    base_drop(b, so->offset, so->bytes);
+    ck_t cb;
+    ck_init(&cb, SEC_BLOB(t));
+    for (uint64_t x = 0; w->ok && x < sb->bytes; x += (uint64_t)1 << 24) {
+        size_t k = sb->bytes - x < ((uint64_t)1 << 24) ? (size_t)(sb->bytes - x) : (size_t)1 << 24;
+        ck_update(&cb, b->p + sb->offset + x, k);
+        t_bytes(w, (int)t, b->p + sb->offset + x, k);
+        base_drop(b, sb->offset + x, k);
+    }
+    if (w->ok && sb->bytes && ck_final(&cb) != sb->checksum) w_fail(w, "the old snapshot has a section checksum wrong");
+    if (w->tbytes > UINT32_MAX) w_fail(w, "the strings exceed 4 GiB");
+    w->row = n;
+    return w->ok;
+}
+
 void snapshot_writer_abort(sp_snap_writer *w)
 {
     if (!w) return;
@@ -864,7 +1109,7 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
 {
     *out = NULL;
     /* every remaining table (empty ones included) */
-    while (w->ok && w->cur < TBL_COUNT - 1) table_begin(w, w->cur + 1);
+    while (w->ok && w->cur < TBL_COUNT - 1) table_begin(w, w->cur + 1, false);
     if (w->cur >= 0) table_end(w);
     t_flush(w);
     snap_header *h = &w->h;
@@ -878,7 +1123,10 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
     h->nhash = nhash;
     uint32_t *toff = NULL, *voff = NULL;
     sp_day *tday = NULL, *vday = NULL;
-    if (w->ok) {
+    if (w->ok && w->idx_base) { /* the activities and the customers copied: their indexes as they were */
+        h->ntouch = w->base->h.ntouch;
+        h->nvisit = w->base->h.nvisit;
+    } else if (w->ok) {
         build_index(w, false, h->rows[TBL_CUSTOMERS], &toff, &tday, &h->ntouch);
         build_index(w, true, h->rows[TBL_CUSTOMERS], &voff, &vday, &h->nvisit);
     }
@@ -943,6 +1191,21 @@ bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out)
     const void *idx[5] = {toff, tday, voff, vday, w->ablk};
     for (int k = 0; w->ok && k < 5; k++) {
         snap_section *x = &w->sec[SEC_TOFF + k];
+        if (k < 4 && w->idx_base) { /* copied, checked against the base's checksum as it goes */
+            const snap_section *y = &w->base->sec[SEC_TOFF + k];
+            ck_t c;
+            ck_init(&c, SEC_TOFF + (size_t)k);
+            for (uint64_t pos = 0; w->ok && pos < y->bytes; pos += (uint64_t)1 << 24) {
+                size_t n = y->bytes - pos < ((uint64_t)1 << 24) ? (size_t)(y->bytes - pos) : (size_t)1 << 24;
+                ck_update(&c, w->base->p + y->offset + pos, n);
+                w_at(w, w->base->p + y->offset + pos, n, x->offset + pos);
+                base_drop(w->base, y->offset + pos, n);
+            }
+            x->checksum = x->bytes ? ck_final(&c) : 0;
+            if (w->ok && (y->bytes != x->bytes || x->checksum != y->checksum))
+                w_fail(w, "the old snapshot has a section checksum wrong");
+            continue;
+        }
         x->checksum = x->bytes ? checksum(idx[k], x->bytes, SEC_TOFF + (size_t)k) : 0;
         w_at(w, idx[k], x->bytes, x->offset);
     }
@@ -1271,7 +1534,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         free(sec);
         DAMAGED("%s", bad);
     }
-    for (int t = 0; t < TBL_COUNT; t++) info->rows[t] = h.rows[t];
+    for (int t = 0; t < TBL_COUNT; t++) info->rows[t] = h.rows[t], info->built[t] = h.built[t];
     info->strings = ndict;
     info->data_version = h.data_version;
     /* the dictionary: the eager groups whole, the hash (labels only) */
@@ -1477,4 +1740,71 @@ sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t ex
     ds->release = unmap;
     dataset_index(ds);
     return s;
+}
+
+/* ---- the base of a patched snapshot ---- */
+
+/* base_of: p[0..n) checked as the snapshot of expect_version: the header,
+ * the layout and the labels here; each copied section's checksum and codes
+ * as it is copied (snapshot_writer_copy), so that the base is read once,
+ * and dropped from memory as it goes. owned: munmap on close. */
+static sp_snap_base *base_of(const void *p, size_t n, int schema_version, uint64_t expect_version, bool owned)
+{
+    sp_snap_info info;
+    bool none[TBL_COUNT] = {false};
+    if (snapshot_check_ex(p, n, schema_version, expect_version, &info, NULL, none, false, SP_DAY_MIN, SP_DAY_MAX) !=
+        SNAP_FRESH)
+        return NULL;
+    sp_snap_base *b = xcalloc(1, sizeof *b);
+    b->p = p;
+    b->n = n;
+    b->owned = owned;
+    memcpy(&b->h, p, sizeof b->h);
+    memcpy(b->sec, b->p + sizeof b->h, sizeof b->sec);
+    uint64_t first = 0;
+    for (int g = 0; g < NGROUPS; g++) {
+        b->gfirst[g] = first;
+        first += b->h.gcodes[g];
+    }
+    const uint32_t *off = (const uint32_t *)(const void *)(b->p + b->sec[SEC_OFF(LABELS)].offset);
+    const char *blob0 = (const char *)(b->p + b->sec[SEC_BLOB(0)].offset);
+    uint64_t k = b->h.gcodes[LABELS];
+    while (k && !blob0[off[k - 1]]) k--; /* the padding codes: empty (a label never is) */
+    b->nlabels = k;
+    return b;
+}
+
+sp_snap_base *snapshot_base_check(const void *p, size_t n, int schema_version, uint64_t expect_version)
+{
+    return base_of(p, n, schema_version, expect_version, false);
+}
+
+sp_snap_base *snapshot_base_open(const char *path, int schema_version, uint64_t expect_version)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+        close(fd);
+        return NULL;
+    }
+    size_t n = (size_t)st.st_size;
+    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) return NULL;
+    sp_snap_base *b = base_of(p, n, schema_version, expect_version, true);
+    if (!b) munmap(p, n);
+    return b;
+}
+
+void snapshot_base_rows(const sp_snap_base *b, uint64_t rows[TBL_COUNT])
+{
+    for (int t = 0; t < TBL_COUNT; t++) rows[t] = b->h.rows[t];
+}
+
+void snapshot_base_close(sp_snap_base *b)
+{
+    if (!b) return;
+    if (b->owned) munmap((void *)b->p, b->n);
+    free(b);
 }

@@ -42,7 +42,7 @@
 #include "../util/util.h"
 
 #define SNAP_MAGIC "SPSNAP\r\n"
-#define SNAP_FORMAT 2
+#define SNAP_FORMAT 3
 
 typedef enum sp_snap_state {
     SNAP_FRESH,      /* present, verified, same data version */
@@ -59,6 +59,7 @@ typedef struct sp_snap_info {
     uint64_t data_version;     /* the file's (0 when missing/damaged) */
     uint64_t store_version;    /* the workspace's, read by snapshot_status */
     uint64_t rows[TBL_COUNT];
+    uint64_t built[TBL_COUNT]; /* per table: the data version its rows were last read from the store at */
     uint64_t strings;          /* dictionary codes */
     uint64_t file_bytes;
     char why[160];             /* for DAMAGED: what check failed (English, for logs/tests) */
@@ -93,6 +94,33 @@ sp_snap_writer *snapshot_writer_open(const char *path, const char *workspace, co
                                      uint64_t data_version, int schema_version, sp_err *err);
 bool snapshot_writer_row(sp_snap_writer *w, sp_table t, const void *rec);
 bool snapshot_writer_finish(sp_snap_writer *w, sp_outfile **out);
+
+/* Patching: a write that changed some tables writes a new snapshot from
+ * the rows of those (streamed from the store) and copies the others from
+ * the snapshot of the state before it (the base), without reading them
+ * from the store again. snapshot_base_open maps path and verifies it
+ * whole (every checksum and value) as the snapshot of expect_version:
+ * NULL when missing, stale or damaged (then write it all, as above).
+ * snapshot_writer_open_from is snapshot_writer_open with the base's
+ * labels kept (same order); then, table by table in sp_table order,
+ * either snapshot_writer_row for each row or snapshot_writer_copy (the
+ * table unchanged since the base: rows[t] must be its row count there).
+ * Copied tables keep their values; their string codes are moved to the
+ * new layout and their references (customer_row, rep_row, owner_row)
+ * resolved again against the reps and customers written before them.
+ * The base must stay open until the writer is finished or aborted. */
+typedef struct sp_snap_base sp_snap_base;
+sp_snap_base *snapshot_base_open(const char *path, int schema_version, uint64_t expect_version);
+/* snapshot_base_check: the same over the bytes p[0..n) (8-byte aligned,
+ * kept by the caller until the base is closed): for tests and the fuzz
+ * target. */
+sp_snap_base *snapshot_base_check(const void *p, size_t n, int schema_version, uint64_t expect_version);
+void snapshot_base_rows(const sp_snap_base *b, uint64_t rows[TBL_COUNT]);
+void snapshot_base_close(sp_snap_base *b);
+sp_snap_writer *snapshot_writer_open_from(const char *path, const char *workspace, const uint64_t rows[TBL_COUNT],
+                                          uint64_t data_version, int schema_version, const sp_snap_base *base,
+                                          sp_err *err);
+bool snapshot_writer_copy(sp_snap_writer *w, sp_table t);
 void snapshot_writer_abort(sp_snap_writer *w);
 
 /* snapshot_check: verifies the bytes p[0..n) as a snapshot of schema_version;

@@ -22,7 +22,7 @@
 #include "../util/util.h"
 #include "snapshot.h"
 
-#define SP_SCHEMA_VERSION 8
+#define SP_SCHEMA_VERSION 9
 
 /* The SQLite header's application id of a salesplan workspace ("SPLN"),
  * set by `init` / `demo` (PRAGMA application_id). A file without it is
@@ -127,7 +127,7 @@ typedef struct sp_store_ops {
     /* bulk_begin / bulk_end: inside a transaction, around a large load of
      * table t: the backend may drop t's secondary indexes and rebuild them
      * at bulk_end (faster than maintaining them row by row). A rollback
-     * undoes both. */
+     * undoes both. (SQLite, since schema 8: no secondary index to drop.) */
     bool (*bulk_begin)(sp_store *s, sp_table t, sp_err *err);
     bool (*bulk_end)(sp_store *s, sp_table t, sp_err *err);
 

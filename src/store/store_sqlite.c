@@ -20,9 +20,13 @@
  * due. Waiting for another writer goes through sq_busy (up to
  * store_wait_limit()). Every error names the workspace file.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -139,6 +143,13 @@ static const char *const migrations[] = {
     /* 8: each rep's e-mail address (the reps CSV's email / 邮箱 column),
      * where notify sends a rep's reminders when the plan's team gives none */
     "ALTER TABLE reps ADD COLUMN email TEXT;",
+    /* 9: faster imports, the rest: the date indexes of leads, deals and
+     * invoices served only the SQLite fallback's short date ranges (and
+     * counting rows by date); queries read the snapshot, an import patches
+     * it, and rebuilding them cost every large import of these tables a
+     * sort (2 s of CPU for two million leads). The fallback scans instead
+     * (a fraction of a second for a million rows). */
+    "DROP INDEX IF EXISTS leads_created; DROP INDEX IF EXISTS deals_closed; DROP INDEX IF EXISTS invoices_due;",
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -164,11 +175,12 @@ static const char *const upsert_sql[TBL_COUNT] = {
 };
 
 /* Load queries: ?1/?2 are the from/to ISO dates of sp_load_spec. Each
- * date-ranged table has two forms: one that lets SQLite use the date index
+ * date-ranged table has two forms: one that lets SQLite use a date index
  * (a short range: few rows, found directly) and one that scans the table in
  * order ('+' keeps the index out: for a wide range, following the index to
  * each row costs far more than reading the whole table — 17 s against
- * 1.2 s for 10M activities). */
+ * 1.2 s for 10M activities). Since schema 8 no CRM table has a date index
+ * (queries read the snapshot): both forms scan. */
 static const char *const load_sql[TBL_COUNT][2] = {
     [TBL_REPS] = {"SELECT rep_id,name,team,role,region,industry,active FROM reps", NULL},
     [TBL_CUSTOMERS] = {"SELECT customer_id,name,region,industry,size,owner_rep_id,created_on"
@@ -217,6 +229,10 @@ typedef struct sq_store {
     bool wait_said;         /* the waiting notice was printed */
     bool dirty;             /* the open transaction wrote a CRM table: commit refreshes the snapshot */
     unsigned dv_off;        /* tables whose data version triggers this transaction dropped (1 << t) */
+    unsigned wrote;         /* CRM tables the open transaction wrote (1 << t): the others are copied
+                             * into the new snapshot from the one of the state before it */
+    bool v_known;           /* v_before was read at the transaction's first CRM write */
+    uint64_t v_before;      /* the data version before the open transaction */
 } sq_store;
 
 static sq_store *SQ(sp_store *s) { return (sq_store *)s; }
@@ -378,10 +394,28 @@ static bool dv_pause(sq_store *q, sp_table t, sp_err *err)
     return true;
 }
 
+static bool read_data_version(sqlite3 *db, uint64_t *v, sp_err *err);
+
+/* mark_write: the transaction writes table t: the first CRM write of a
+ * transaction notes the data version before it (the version of the
+ * snapshot that the commit can patch instead of rewriting it all) */
+static void mark_write(sq_store *q, sp_table t)
+{
+    if (!q->dirty && !q->wrote && !sqlite3_get_autocommit(q->db)) {
+        sp_err e = SP_ERR_INIT;
+        q->v_known = read_data_version(q->db, &q->v_before, &e);
+        err_free(&e);
+    }
+    q->dirty = true;
+    q->wrote |= 1u << t;
+}
+
 static bool sq_begin(sp_store *s, sp_err *err)
 {
     SQ(s)->dirty = false;
     SQ(s)->dv_off = 0;
+    SQ(s)->wrote = 0;
+    SQ(s)->v_known = false;
     return sq_exec(SQ(s)->db, "BEGIN IMMEDIATE", err);
 }
 
@@ -399,6 +433,8 @@ static bool sq_commit(sp_store *s, sp_err *err)
     if (!dv_restore(q, err)) return false; /* the caller rolls back */
     sp_outfile *o = q->dirty ? snap_prepare(q) : NULL;
     q->dirty = false;
+    q->wrote = 0;
+    q->v_known = false;
     if (!sq_exec(q->db, "COMMIT", err)) {
         outfile_abort(o);
         return false;
@@ -414,6 +450,8 @@ static bool sq_commit(sp_store *s, sp_err *err)
 static void sq_rollback(sp_store *s)
 {
     SQ(s)->dirty = false;
+    SQ(s)->wrote = 0;
+    SQ(s)->v_known = false;
     SQ(s)->dv_off = 0; /* the DROP TRIGGERs roll back with the rest */
     if (!sqlite3_get_autocommit(SQ(s)->db)) sqlite3_exec(SQ(s)->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -421,7 +459,11 @@ static void sq_rollback(sp_store *s)
 static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
 {
     sq_store *q = SQ(s);
-    q->dirty = true;
+    if ((unsigned)t >= TBL_COUNT) {
+        err_set(err, SP_EINTERNAL, "upsert: bad table %d", (int)t);
+        return false;
+    }
+    mark_write(q, t);
     if (!dv_pause(q, t, err)) return false;
     if (!q->upsert[t]) {
         int rc = sqlite3_prepare_v3(q->db, upsert_sql[t], -1, SQLITE_PREPARE_PERSISTENT, &q->upsert[t], NULL);
@@ -573,8 +615,7 @@ static void load_bind(sqlite3_stmt *st, sp_table t, const sp_load_spec *spec)
 
 /* count_full: how many rows a full load (full_spec) gives for t: the same
  * predicates as load_sql[t][0] over every date, without the columns (and
- * the every-kind test) they do not need, so the date index answers without
- * reading a row. */
+ * the every-kind test) they do not need. */
 static const char *const count_full_sql[TBL_COUNT] = {
     [TBL_REPS] = "SELECT count(*) FROM reps",
     [TBL_CUSTOMERS] = "SELECT count(*) FROM customers",
@@ -624,6 +665,8 @@ static bool sq_each_name(sp_store *s, sp_table t, void (*fn)(void *ctx, const ch
     return true;
 }
 
+static void sq_global(void);
+
 /* The id set of an import file: a private temporary database (journal
  * off: it dies with the set; one transaction, never committed, so no
  * per-row commit; a small cache: the rest goes to a temporary file, not to
@@ -645,6 +688,7 @@ static void sq_idset_close(sp_idset *set)
 static sp_idset *sq_idset_open(sp_store *s, sp_err *err)
 {
     (void)s;
+    sq_global();
     sp_idset *set = xcalloc(1, sizeof *set);
     int rc = sqlite3_open_v2("", &set->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK)
@@ -900,10 +944,41 @@ static bool snap_stream(sq_store *q, const char *path, uint64_t v, sp_outfile **
     return snapshot_writer_finish(w, out);
 }
 
+/* snap_patch: inside the caller's write transaction, the new snapshot (of
+ * data version v) from base (the verified snapshot of the state before the
+ * transaction): the tables in wrote streamed from the store, the others
+ * copied from base. */
+static bool snap_patch(sq_store *q, const char *path, uint64_t v, const sp_snap_base *base, unsigned wrote,
+                       sp_outfile **out, sp_err *err)
+{
+    *out = NULL;
+    sp_load_spec spec;
+    full_spec(&spec);
+    uint64_t rows[TBL_COUNT];
+    snapshot_base_rows(base, rows);
+    for (int t = 0; t < TBL_COUNT; t++)
+        if ((wrote & (1u << t)) && !count_full(q, (sp_table)t, &rows[t], err)) return false;
+    sp_snap_writer *w = snapshot_writer_open_from(path, sqlite3_db_filename(q->db, "main"), rows, v,
+                                                  SP_SCHEMA_VERSION, base, err);
+    if (!w) return false;
+    for (int t = 0; t < TBL_COUNT; t++) {
+        bool ok = wrote & (1u << t) ? load_rows(q, (sp_table)t, &spec, write_row, w, err)
+                                    : snapshot_writer_copy(w, (sp_table)t);
+        if (!ok) {
+            snapshot_writer_abort(w);
+            if (err_ok(err)) err_set(err, SP_EINTERNAL, "snapshot: patching %s failed", table_name((sp_table)t));
+            return false;
+        }
+    }
+    return snapshot_writer_finish(w, out);
+}
+
 /* snap_build: inside the caller's transaction, writes (and syncs) the
  * snapshot of every CRM row to a temporary file; the caller commits it
- * (outfile_commit) or discards it. NULL when off or on any failure. */
-static sp_outfile *snap_build(sq_store *q, uint64_t v)
+ * (outfile_commit) or discards it. NULL when off or on any failure. With
+ * base (the snapshot of data version v_before, verified), only the
+ * tables in wrote are read from the store, the others copied from it. */
+static sp_outfile *snap_build_from(sq_store *q, uint64_t v, bool patch, uint64_t v_before, unsigned wrote)
 {
     char *path = snap_file(q);
     if (!path || !snap_writable(q)) {
@@ -912,11 +987,21 @@ static sp_outfile *snap_build(sq_store *q, uint64_t v)
     }
     sp_err e = SP_ERR_INIT;
     sp_outfile *o = NULL;
-    if (!snap_stream(q, path, v, &o, &e)) o = NULL;
+    sp_snap_base *base = patch ? snapshot_base_open(path, SP_SCHEMA_VERSION, v_before) : NULL;
+    bool done = false;
+    if (base) {
+        /* a base damaged inside a copied section fails here: then whole */
+        done = snap_patch(q, path, v, base, wrote, &o, &e);
+        snapshot_base_close(base);
+        err_clear(&e);
+    }
+    if (!done && !snap_stream(q, path, v, &o, &e)) o = NULL;
     err_free(&e);
     free(path);
     return o;
 }
+
+static sp_outfile *snap_build(sq_store *q, uint64_t v) { return snap_build_from(q, v, false, 0, 0); }
 
 static sp_outfile *snap_prepare(sq_store *q)
 {
@@ -925,7 +1010,16 @@ static sp_outfile *snap_prepare(sq_store *q)
     sp_err e = SP_ERR_INIT;
     bool ok = read_data_version(q->db, &v, &e);
     err_free(&e);
-    return ok ? snap_build(q, v) : NULL;
+    if (!ok) return NULL;
+    /* the writer's memory instead of the page cache's: the rows are read
+     * once, in order (the transaction's pages spill to the WAL) */
+    sqlite3_exec(q->db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+    sp_outfile *o = snap_build_from(q, v, q->v_known && q->wrote, q->v_before, q->wrote);
+    sqlite3_exec(q->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+    return o;
 }
 
 /* sq_load: one read transaction (a consistent state across tables). A
@@ -1201,26 +1295,6 @@ static bool sq_schema_version(sp_store *s, int *version, sp_err *err)
 
 /* ---- bulk loads ---- */
 
-/* The secondary indexes of the CRM tables as the latest schema has them:
- * dropped by bulk_begin, rebuilt (one sort each) by bulk_end. */
-static const struct {
-    sp_table t;
-    const char *drop, *create;
-} bulk_indexes[] = {
-    {TBL_LEADS, "DROP INDEX IF EXISTS leads_created", "CREATE INDEX IF NOT EXISTS leads_created ON leads(created_on)"},
-    {TBL_DEALS, "DROP INDEX IF EXISTS deals_closed", "CREATE INDEX IF NOT EXISTS deals_closed ON deals(closed_on)"},
-    {TBL_INVOICES, "DROP INDEX IF EXISTS invoices_due", "CREATE INDEX IF NOT EXISTS invoices_due ON invoices(due_on)"},
-};
-
-static bool bulk_run(sp_store *s, sp_table t, bool create, sp_err *err)
-{
-    for (size_t i = 0; i < sizeof bulk_indexes / sizeof bulk_indexes[0]; i++)
-        if (bulk_indexes[i].t == t &&
-            !sq_exec(SQ(s)->db, create ? bulk_indexes[i].create : bulk_indexes[i].drop, err))
-            return false;
-    return true;
-}
-
 /* dv_triggers: drops (create false) or recreates table t's data version
  * triggers (schema 4). */
 static bool dv_triggers(sp_store *s, sp_table t, bool create, sp_err *err)
@@ -1241,26 +1315,19 @@ static bool dv_triggers(sp_store *s, sp_table t, bool create, sp_err *err)
 
 static bool sq_bulk_begin(sp_store *s, sp_table t, sp_err *err)
 {
-    SQ(s)->dirty = true;
+    mark_write(SQ(s), t);
     /* a cached upsert statement may refer to the old schema: re-prepare */
     sqlite3_finalize(SQ(s)->upsert[t]);
     SQ(s)->upsert[t] = NULL;
-    return bulk_run(s, t, false, err) && dv_pause(SQ(s), t, err);
+    return dv_pause(SQ(s), t, err);
 }
 
-/* sq_bulk_end: rebuilds the indexes with temporary files on disk and a
- * smaller cache. With temp_store = MEMORY (the connection's setting, good
- * for queries) SQLite's sorter never spills: it held every index entry in
- * memory (~48 bytes a row, 480 MB for ten million). On FILE it writes
- * sorted runs of about the cache size (16 MiB here, some 40 MB of memory)
- * to temporary files and merges them. */
+/* sq_bulk_end: nothing left to do since schema 8 (the CRM tables keep no
+ * secondary index: the import of a large file no longer rebuilds one). */
 static bool sq_bulk_end(sp_store *s, sp_table t, sp_err *err)
 {
-    sqlite3 *db = SQ(s)->db;
-    if (!sq_exec(db, "PRAGMA temp_store = FILE; PRAGMA cache_size = -16384", err)) return false;
-    bool ok = bulk_run(s, t, true, err);
-    sqlite3_exec(db, "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
-    return ok;
+    (void)s, (void)t, (void)err;
+    return true;
 }
 
 /* ---- tracking ---- */
@@ -1871,8 +1938,19 @@ static bool dir_writable(const char *path)
  * the SQLite code, and err set unless that code is SQLITE_CANTOPEN (the
  * first read failed: the caller may retry) or SQLITE_READONLY (asked for
  * read-write, got read-only: the caller says what that means). */
+/* sq_global: once, before SQLite's first use: no memory statistics (they
+ * take a global mutex around every allocation, which the importer's two
+ * threads, each with its own connection, fought over: 10 % of an import) */
+static void sq_global_once(void) { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+static void sq_global(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, sq_global_once);
+}
+
 static sqlite3 *sq_connect(sq_store *q, const char *path, int flags, int *rc_out, sp_err *err)
 {
+    sq_global();
     sqlite3 *db = NULL;
     *rc_out = SQLITE_OK;
     int rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
