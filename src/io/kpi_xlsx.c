@@ -86,7 +86,7 @@ char *kpi_to_xlsx(const sp_kpi_query *q, const sp_kpi_result *r, sp_kpi_namer na
         if (named(q->by[k]) && name) {
             namecol[k] = col;
             buf_clear(&t);
-            buf_printf(&t, "%s (%s)", _(bykey_name(q->by[k])), _("name"));
+            buf_printf(&t, _("%s (name)"), _(bykey_name(q->by[k])));
             xs_text(s, 2, col++, buf_cstr(&t), XF_HEAD);
         }
     }
