@@ -275,16 +275,26 @@ static void xr_week_next(xr_ctx *x)
 static void xr_summary(xr_ctx *x)
 {
     const report_data *d = x->d;
+    char a[16], b[16];
     buf_t t = BUF_INIT;
     pack_title(d, &t);
     sp_xsheet *s = xw_sheet(x->w, _(xr_sheet_names[XS_SUMMARY]));
     xs_text(s, 0, 0, buf_cstr(&t), XF_TITLE);
+    /* the meta line of the other renderings, one fact a row (a long line
+     * would be cut at the printed page's edge) */
+    xs_text(s, 2, 0, _("plan"), XF_HEAD);
     buf_clear(&t);
-    meta_line(d, &t);
-    xs_text(s, 1, 0, buf_cstr(&t), XF_LINE);
+    buf_printf(&t, "%s (%s)", d->plan->id, d->plan->name ? d->plan->name : "");
+    xs_text(s, 2, 1, buf_cstr(&t), XF_TEXT);
+    xs_text(s, 3, 0, _("period"), XF_HEAD);
+    buf_clear(&t);
+    buf_printf(&t, "%s (%s..%s)", d->o->period_text, day_format(d->o->period.first, a), day_format(d->o->period.last, b));
+    xs_text(s, 3, 1, buf_cstr(&t), XF_TEXT);
+    xs_text(s, 4, 0, _("as of"), XF_HEAD);
+    xs_day(s, 4, 1, d->o->as_of);
     /* the sheets that follow, as a table of contents */
-    xs_text(s, 3, 0, _("sheet"), XF_HEAD);
-    int r = 4;
+    xs_text(s, 6, 0, _("sheet"), XF_HEAD);
+    int r = 7;
     for (int k = d->wk.on ? XS_WEEK : XS_GOALS; k <= XS_REVIEWS; k++) {
         if ((k == XS_MONTHS || k == XS_FUNNEL) && !d->rev_goal) continue;
         xs_text(s, r++, 0, _(xr_sheet_names[k]), XF_TEXT);
