@@ -114,4 +114,11 @@ assert abs(float(k['total']) - 32345.67) < 0.005, k['total']
 assert total[0][2] == '2', total
 PYEOF
 then ok "…the revenue total is the number kpi gives (32,345.67), deals won 2"; else not_ok "the pack's numbers in LibreOffice"; fi
+# in Chinese, amounts from 1万 up show in 万 in LibreOffice too (its CSV "as shown")
+expect_rc 0 "monthly pack as a workbook (zh)" "$SP" --lang zh report --period 2027-03 --as-of 2027-03-31 --format xlsx -o pack-zh.xlsx
+mkdir -p csv-zh
+if lo 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,3' csv-zh pack-zh.xlsx; then
+  total=$(grep '^合计,' csv-zh/*.csv | head -1)
+  contains "LibreOffice shows the total as 3.2万" "$total" "合计,3.2万,2"
+else not_ok "LibreOffice CSV export of the Chinese pack"; sed 's/^/#   /' "$WORK/.lo.out"; fi
 finish
