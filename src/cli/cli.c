@@ -27,7 +27,8 @@ const sp_command sp_commands[] = {
         "reasons. Checked: references (owners, collaborators, strategies, budget\n"
         "categories, dependencies, analysis items), additive splits summing to the\n"
         "parent, periods, budget shares (100%) and task budgets, task dates and\n"
-        "dependency cycles.\n"
+        "dependency cycles. A plan workbook (FILE.xlsx, from plan export --format xlsx) is\n"
+        "checked the same way, each problem at its sheet and cell (FILE: Goals!G7: ...).\n"
         "With a workspace (--db, SALESPLAN_DB or ./salesplan.db) the Achievable\n"
         "check compares each target with the same period last year (as of --as-of,\n"
         "default today); growth above check.max_growth (default 50%) fails.\n"
@@ -77,7 +78,7 @@ const sp_command sp_commands[] = {
      true},
     {"kpi", kpi_cmd, N_("compute a metric for a period, filter and breakdown"),
      N_("Usage: salesplan kpi METRIC --period P [--where KEY=VALUE]... [--by KEY,...]\n"
-        "                     [--as-of DATE] [--format table|json|csv] [--explain] [--limit N]\n"
+        "                     [--as-of DATE] [--format table|json|csv|xlsx] [--explain] [--limit N] [-o FILE]\n"
         "METRIC: revenue deals_won avg_deal_size new_customers new_customer_revenue\n"
         "  new_customer_revenue_share renewal_rate leads qualified_leads\n"
         "  lead_conversion_rate win_rate sales_cycle_days visits activities\n"
@@ -92,6 +93,8 @@ const sp_command sp_commands[] = {
         "tier_customers and tier_revenue_share: per tier with --by tier, the tier of\n"
         "--where tier=ID, or all customers (share 1) with neither. visits_per_rep counts\n"
         "the visits of the active reps of role rep it divides by (filters on the rep).\n"
+        "--format xlsx writes a workbook (ids and names, numbers, a chart); -o FILE writes\n"
+        "any format to FILE.\n"
         "Every metric's exact definition: docs/METRICS.md\n"),
      false},
     {"status", status_cmd, N_("every goal: target, actual, pace, projection, status"),
@@ -195,8 +198,8 @@ const sp_command sp_commands[] = {
         "plan fields, team, goals (every level of a split), analysis, strategies,\n"
         "tasks, budget total and shares, tiers, alert thresholds, notify channels.\n"),
      false},
-    {"report", report_cmd, N_("the review pack of a period (Markdown or HTML)"),
-     N_("Usage: salesplan report --period P [--as-of DATE] [--format md|html] [-o FILE]\n"
+    {"report", report_cmd, N_("the review pack of a period (Markdown, HTML or a workbook)"),
+     N_("Usage: salesplan report --period P [--as-of DATE] [--format md|html|xlsx] [-o FILE]\n"
         "The review pack of period P (2026-10, 2026-Q3, ...) as of DATE (default: the\n"
         "last day of P, or today while P runs; never later than P's last day): P's own\n"
         "figures beside the figures to date of goals with status, revenue by team,\n"
@@ -205,7 +208,8 @@ const sp_command sp_commands[] = {
         "the weekly pack: this week against the whole week before, the deals won,\n"
         "created and lost, leads and visits per rep, each rep's stale follow-ups by\n"
         "customer and the tasks due next week come first. Markdown by default;\n"
-        "--format html writes one self-contained, printable page with SVG charts.\n"
+        "--format html writes one self-contained, printable page with SVG charts;\n"
+        "--format xlsx a workbook, a sheet per section, with native charts.\n"
         "-o FILE writes the pack to FILE instead of standard output.\n"),
      false},
     {"demo", demo_cmd, N_("make a demo workspace with the example plan and a year of data"),

@@ -1,7 +1,9 @@
 /*
  * cmd_check.c — `salesplan check FILE [--format table|json] [--as-of DATE]`:
  * validates a plan file (SPEC §4) and prints every problem and the
- * S/M/A/R/T verdict of each goal.
+ * S/M/A/R/T verdict of each goal. A plan workbook (FILE.xlsx, as written
+ * by `plan export --format xlsx`) is checked the same way, every problem
+ * named by its sheet and cell ("目标!G7: …").
  *
  * Reads the file (io/plan_yaml_check: structural problems become
  * diagnostics and the plan read so far is kept), runs core/plan_check on
@@ -22,6 +24,7 @@
 
 #include "../core/metrics.h"
 #include "../io/out.h"
+#include "../io/plan_xlsx.h"
 #include "../io/plan_yaml.h"
 #include "cli.h"
 
@@ -181,6 +184,85 @@ static void close_history(hist_ctx *h)
     memset(h, 0, sizeof *h);
 }
 
+/* ---- a plan workbook ---- */
+
+#define XLSX_MAX_BYTES (64u * 1024 * 1024)   /* as plan import of a workbook */
+
+/* xlsx_remap: each "FILE:LINE:COL: why" line of in (positions in the YAML
+ * built from the workbook) as "FILE: SHEET!CELL: why" into out. */
+static void xlsx_remap(const sp_err *in, const char *file, const sp_xlsx_map *map, sp_err *out)
+{
+    const char *s = buf_cstr(&in->msg);
+    size_t fl = strlen(file);
+    while (*s) {
+        size_t n = strcspn(s, "\n");
+        char *line = xstrndup(s, n);
+        int ln = 0, col = 0, used = 0;
+        const char *w = NULL;
+        if (strncmp(line, file, fl) == 0 && sscanf(line + fl, ":%d:%d: %n", &ln, &col, &used) == 2 && used > 0)
+            w = plan_xlsx_where(map, ln);
+        if (w) err_set(out, in->cls, "%s: %s: %s", file, w, line + fl + used);
+        else if (used > 0) err_set(out, in->cls, "%s: %s", file, line + fl + used);
+        else err_set(out, in->cls, "%s", line);
+        free(line);
+        s += n + (s[n] ? 1 : 0);
+    }
+}
+
+/* xlsx_check_file: the workbook at path read into the plan YAML of its
+ * cells (io/plan_xlsx.c) and checked like a plan file
+ * (plan_yaml_check); *map receives the cell of each YAML line. Errors as
+ * plan_yaml_check_file's, every position remapped to its cell. */
+static sp_plan *xlsx_check_file(const char *path, sp_check_result *res, sp_xlsx_map **map, sp_err *err)
+{
+    *map = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(errno));
+        return NULL;
+    }
+    buf_t b = BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    bool big = false;
+    while (!big && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        big = b.len + n > XLSX_MAX_BYTES;
+        if (!big) buf_append(&b, chunk, n);
+    }
+    int rerr = ferror(f) ? errno : 0;
+    fclose(f);
+    if (rerr || big) {
+        if (rerr) err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(rerr));
+        else err_set(err, SP_EINVAL, "%s: %s", path, _("workbook over 64 MiB"));
+        buf_free(&b);
+        return NULL;
+    }
+    char *yaml = plan_xlsx_yaml(b.data ? b.data : "", b.len, path, map, err);
+    buf_free(&b);
+    if (!yaml) return NULL;
+    sp_err perr = SP_ERR_INIT;
+    sp_plan *p = plan_yaml_check(yaml, strlen(yaml), path, res, &perr);
+    free(yaml);
+    if (!err_ok(&perr)) xlsx_remap(&perr, path, *map, err);
+    err_free(&perr);
+    return p;
+}
+
+/* print_xlsx_diags: the diagnostics, errors first, each at its sheet and
+ * cell ("FILE: 目标!G7: error: …"), to stderr. */
+static void print_xlsx_diags(const char *file, const sp_check_result *res, const sp_xlsx_map *map)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < res->ndiags; i++) {
+            const sp_diag *d = &res->diags[i];
+            if ((pass == 0) != (d->sev == SEV_ERROR)) continue;
+            const char *w = plan_xlsx_where(map, d->pos.line);
+            const char *sev = d->sev == SEV_ERROR ? _("error") : _("warning");
+            if (w) fprintf(stderr, "%s: %s: %s%s%s\n", file, w, sev, _(": "), d->msg);
+            else fprintf(stderr, "%s: %s%s%s\n", file, sev, _(": "), d->msg);
+        }
+}
+
 /* ---- rendering ---- */
 
 static const char *const verdict_words[] = {"pass", "warn", "fail", "unknown"};
@@ -253,9 +335,18 @@ static void render_table(const char *file, const sp_check_result *res)
     buf_free(&out);
 }
 
+/* the cells of a workbook's YAML lines (NULL: a plan file) */
+static const sp_xlsx_map *json_map;
+
 static json_t *diag_json(int line, int col, const char *msg)
 {
     json_t *o = json_object();
+    const char *cell = json_map ? plan_xlsx_where(json_map, line) : NULL;
+    if (json_map) {
+        /* a workbook has no lines: the sheet and cell instead */
+        json_object_set_new(o, "cell", cell ? json_string(cell) : json_null());
+        line = col = 0;
+    }
     json_object_set_new(o, "line", json_integer(line));
     json_object_set_new(o, "col", json_integer(col));
     json_object_set_new(o, "message", json_string(msg));
@@ -379,7 +470,9 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
     sp_err err = SP_ERR_INIT;
     sp_check_result res;
     memset(&res, 0, sizeof res);
-    sp_plan *plan = plan_yaml_check_file(file, &res, &err);
+    sp_xlsx_map *map = NULL;
+    bool xlsx = plan_xlsx_is(file);
+    sp_plan *plan = xlsx ? xlsx_check_file(file, &res, &map, &err) : plan_yaml_check_file(file, &res, &err);
     if (!err_ok(&err)) {
         int rc = 1;
         if (err.cls == SP_EIO) {
@@ -397,6 +490,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
         err_free(&err);
         check_result_free(&res);
         plan_free(plan);
+        plan_xlsx_map_free(map);
         return rc;
     }
     err_free(&err);
@@ -407,14 +501,18 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
         open_history(cli, plan, cli_as_of(as_of, plan), &h);
         plan_check(plan, h.ds ? history_cb : NULL, &h, &res);
     }
-    cli_print_diags(file, &res);
+    if (xlsx) print_xlsx_diags(file, &res, map);
+    else cli_print_diags(file, &res);
     if (plan) warn_filters(cli, plan, file);
+    json_map = map;
     if (format == FMT_JSON) print_json(file, &res, NULL);
     else render_table(file, &res);
+    json_map = NULL;
     int rc = res.nerrors ? 1 : 0;
     if (fflush(stdout) != 0) rc = 1;
     check_result_free(&res);
     close_history(&h);
     plan_free(plan);
+    plan_xlsx_map_free(map);
     return rc;
 }

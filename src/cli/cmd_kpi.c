@@ -1,7 +1,7 @@
 /*
  * cmd_kpi.c — `salesplan kpi METRIC --period P [--where KEY=VALUE]...
- * [--by KEY,...] [--as-of DATE] [--format table|json|csv] [--explain]
- * [--limit N]`: any metric of SPEC §6 for any period, filter and breakdown.
+ * [--by KEY,...] [--as-of DATE] [--format table|json|csv|xlsx] [--explain]
+ * [--limit N] [-o FILE]`: any metric of SPEC §6 for any period, filter and breakdown.
  *
  * Parses and validates the options (usage problems exit 2 naming the bad
  * value, with a "did you mean" for metric and key names), opens the
@@ -12,10 +12,15 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../core/metrics.h"
+#include "../io/kpi_xlsx.h"
 #include "../io/out.h"
+#include "../util/outfile.h"
 #include "cli.h"
+
+#define FMT_XLSX 100   /* kpi --format xlsx (io/kpi_xlsx.c) */
 
 /* usage: err (a verb's parameter error) as the usage error of kpi (its
  * first line); returns 2. */
@@ -28,7 +33,7 @@ static int usage(sp_err *err)
 }
 
 typedef struct kpi_opts {
-    const char *metric, *period, *as_of, *by;
+    const char *metric, *period, *as_of, *by, *out;
     int format;
     bool explain;
     long limit;
@@ -65,6 +70,21 @@ static void name_keys(const sp_kpi_query *q, sp_kpi_result *r, const sp_plan *pl
         }
 }
 
+/* xlsx_name: the names beside the ids in the workbook (sp_kpi_namer). */
+typedef struct name_ctx {
+    const sp_plan *plan;
+    const sp_dataset *ds;
+} name_ctx;
+
+static const char *xlsx_name(sp_bykey by, const char *key, void *ctx)
+{
+    const name_ctx *n = ctx;
+    if (by == BY_REP) return cli_rep_name(n->plan, n->ds, key);
+    if (by == BY_TIER) return cli_tier_name(n->plan, key);
+    if (by == BY_TEAM) return plan_team_name(n->plan, key);
+    return NULL;
+}
+
 int kpi_cmd(sp_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"period", required_argument, NULL, 'p'},
@@ -74,6 +94,7 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
                                          {"format", required_argument, NULL, 'f'},
                                          {"explain", no_argument, NULL, 'e'},
                                          {"limit", required_argument, NULL, 'l'},
+                                         {"output", required_argument, NULL, 'o'},
                                          {NULL, 0, NULL, 0}};
     kpi_opts o;
     memset(&o, 0, sizeof o);
@@ -82,7 +103,7 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     sp_kpi_query q;
     memset(&q, 0, sizeof q);
     int rc = 0, c;
-    cli_opts op = CLI_OPTS("kpi", "p:w:b:a:f:el:", opts, "wb");
+    cli_opts op = CLI_OPTS("kpi", "p:w:b:a:f:el:o:", opts, "wb");
     while ((c = cli_getopt(&op, argc, argv)) != -1) {
         switch (c) {
         case 'p': o.period = optarg; break;
@@ -93,10 +114,15 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
             if ((rc = parse_by(&q, optarg))) goto out;
             break;
         case 'a': o.as_of = optarg; break;
+        case 'o': o.out = optarg; break;
         case 'f':
-            o.format = cli_format_opt("kpi", optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV);
+            if (str_ieq(optarg, "xlsx")) {
+                o.format = FMT_XLSX;
+                break;
+            }
+            o.format = cli_parse_format(optarg, 1u << FMT_TABLE | 1u << FMT_JSON | 1u << FMT_CSV);
             if (o.format < 0) {
-                rc = 2;
+                rc = cli_usage_error("kpi", _("unknown format '%s' (%s)"), optarg, "table, json, csv, xlsx");
                 goto out;
             }
             break;
@@ -149,6 +175,19 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     }
     sp_day as_of;
     if ((rc = cli_parse_as_of("kpi", o.as_of, &as_of))) goto out;
+    if (o.out && !*o.out) {
+        rc = cli_usage_error("kpi", "%s", _("-o needs a file name"));
+        goto out;
+    }
+    sp_out_guard guard = cli_out_guard(cli, NULL);
+    if (o.out && cli_check_output(o.out, &guard)) {
+        rc = 2;
+        goto out;
+    }
+    if (o.format == FMT_XLSX && !o.out && isatty(STDOUT_FILENO)) {
+        rc = cli_usage_error("kpi", "%s", _("--format xlsx writes a workbook: name it with -o FILE.xlsx"));
+        goto out;
+    }
 
     sp_store *st = cli_open_store(cli, false);
     if (!st) {
@@ -167,6 +206,14 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
     } else {
         buf_t out = BUF_INIT;
         switch (o.format) {
+        case FMT_XLSX: {
+            name_ctx nc = {res.plan, res.ds};
+            size_t len = 0;
+            char *bytes = kpi_to_xlsx(&res.q, &res.res, xlsx_name, &nc, i18n_lang() == LANG_ZH, &len, &err);
+            if (bytes) buf_append(&out, bytes, len);
+            free(bytes);
+            break;
+        }
         case FMT_JSON: app_kpi_json(&res, &out); break;
         case FMT_CSV: kpi_to_csv(&res.q, &res.res, &out); break;
         default:
@@ -177,7 +224,15 @@ int kpi_cmd(sp_cli *cli, int argc, char **argv)
                 kpi_explain_to_table(&res.res, &out);
             }
         }
-        rc = cli_emit(&out);
+        if (!err_ok(&err)) {
+            buf_free(&out);
+            rc = cli_fail(&err);
+        } else if (o.out) {
+            if (!outfile_write_all(o.out, &guard, out.data ? out.data : "", out.len, &err)) rc = cli_fail(&err);
+            buf_free(&out);
+        } else {
+            rc = cli_emit(&out);
+        }
     }
     app_kpi_free(&res);
     err_free(&err);

@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../io/report.h"
 #include "../util/outfile.h"
 #include "cli.h"
+
+#define FMT_XLSX 100   /* report --format xlsx (io/report_xlsx.c) */
 
 int report_cmd(sp_cli *cli, int argc, char **argv)
 {
@@ -31,7 +34,9 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
         case 'a': as_of_s = optarg; break;
         case 'o': out_path = optarg; break;
         case 'f':
-            if ((format = cli_format_opt("report", optarg, (1u << FMT_MD) | (1u << FMT_HTML))) < 0) return 2;
+            if (str_ieq(optarg, "xlsx")) format = FMT_XLSX;
+            else if ((format = cli_parse_format(optarg, (1u << FMT_MD) | (1u << FMT_HTML))) < 0)
+                return cli_usage_error("report", _("unknown format '%s' (%s)"), optarg, "md, html, xlsx");
             break;
         default: return cli_usage_error("report", _("unknown option '%s'"), argv[optind - 1]);
         }
@@ -50,6 +55,8 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
     if (out_path && !*out_path) return cli_usage_error("report", "%s", _("-o needs a file name"));
     sp_out_guard guard = cli_out_guard(cli, NULL);
     if (out_path && cli_check_output(out_path, &guard)) return 2;
+    if (format == FMT_XLSX && !out_path && isatty(STDOUT_FILENO))
+        return cli_usage_error("report", "%s", _("--format xlsx writes a workbook: name it with -o FILE.xlsx"));
 
     sp_store *st = NULL;
     sp_plan *plan = NULL;
@@ -67,7 +74,8 @@ int report_cmd(sp_cli *cli, int argc, char **argv)
         as_of = period.last < today ? period.last : today;
     }
 
-    sp_report_opts o = {period_s, period, as_of, format == FMT_HTML ? REPORT_HTML : REPORT_MD};
+    sp_report_opts o = {period_s, period, as_of,
+                        format == FMT_HTML ? REPORT_HTML : format == FMT_XLSX ? REPORT_XLSX : REPORT_MD};
     sp_err err = SP_ERR_INIT;
     buf_t out = BUF_INIT;
     if (!report_build(st, plan, &o, &out, &err)) {

@@ -25,6 +25,7 @@
 #include "../core/pace.h"
 #include "../core/tracking.h"
 #include "../util/i18n.h"
+#include "xlsx_write.h"
 
 /* ---- escaping ---- */
 
@@ -2028,6 +2029,9 @@ static void render_html(const report_data *d, buf_t *out)
     buf_free(&t);
 }
 
+/* the workbook rendering of the same data (report --format xlsx) */
+#include "report_xlsx.c"
+
 bool report_build(sp_store *st, const sp_plan *plan, const sp_report_opts *o, buf_t *out, sp_err *err)
 {
     report_data d;
@@ -2042,6 +2046,7 @@ bool report_build(sp_store *st, const sp_plan *plan, const sp_report_opts *o, bu
     bool ok = gather(st, &d, err);
     if (ok) {
         if (o->format == REPORT_HTML) render_html(&d, out);
+        else if (o->format == REPORT_XLSX) ok = render_xlsx(&d, out, err);
         else render_md(&d, out);
     }
     data_free(&d);

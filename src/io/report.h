@@ -5,8 +5,9 @@
  * status, revenue by team, the reverse funnel, tiers, an alerts summary,
  * overdue tasks, budget burn (spend in P and to date) and the review notes
  * of P, every figure as of min(as-of, P's last day),
- * as Markdown or as one self-contained HTML page (inline CSS, SVG charts
- * drawn here, no scripts, no outside references), printable.
+ * as Markdown, as one self-contained HTML page (inline CSS, SVG charts
+ * drawn here, no scripts, no outside references), printable, or as a
+ * workbook with native charts.
  *
  * Owns: gathering every number from the workspace (one dataset load) through
  * the core engines (pace, metrics, funnel, alerts, budget) and rendering.
@@ -24,7 +25,8 @@
 #include "../util/i18n.h"
 #include "../util/util.h"
 
-typedef enum sp_report_format { REPORT_MD, REPORT_HTML } sp_report_format;
+/* REPORT_XLSX: the workbook's bytes (io/report_xlsx.c) */
+typedef enum sp_report_format { REPORT_MD, REPORT_HTML, REPORT_XLSX } sp_report_format;
 
 typedef struct sp_report_opts {
     const char *period_text;         /* as given ("2026-10"): echoed, and the key of review notes */

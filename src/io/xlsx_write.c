@@ -22,6 +22,7 @@ struct sp_xsheet {
     lxw_worksheet *ws;
     double width[MAX_COLS];     /* display columns seen */
     int ncols;
+    char name[128];             /* for chart ranges */
 };
 
 struct sp_xw {
@@ -72,7 +73,7 @@ sp_xw *xw_new(sp_err *err)
     format_set_border(w->fmt[XF_HEAD], LXW_BORDER_THIN);
     format_set_text_wrap(w->fmt[XF_HEAD]);
     format_set_num_format(w->fmt[XF_MONEY], "\"\xc2\xa5\"#,##0.00");
-    format_set_num_format(w->fmt[XF_WAN], "0!.0,\"\xe4\xb8\x87\"");
+    format_set_num_format(w->fmt[XF_WAN], "0\\.0,\"\xe4\xb8\x87\"");
     format_set_num_format(w->fmt[XF_PCT], "0.####%");
     format_set_num_format(w->fmt[XF_DATE], "yyyy-mm-dd");
     format_set_num_format(w->fmt[XF_INT], "0");
@@ -80,6 +81,13 @@ sp_xw *xw_new(sp_err *err)
     format_set_italic(w->fmt[XF_NOTE]);
     format_set_font_color(w->fmt[XF_NOTE], 0x595959);
     format_set_num_format(w->fmt[XF_NOTE], "\"\xc2\xa5\"#,##0.00");
+    format_set_num_format(w->fmt[XF_PCT1], "0.0%");
+    format_set_num_format(w->fmt[XF_GROUPED], "#,##0");
+    format_set_num_format(w->fmt[XF_DEC1], "#,##0.0");
+    format_set_bold(w->fmt[XF_BOLD]);
+    format_set_align(w->fmt[XF_NA], LXW_ALIGN_RIGHT);
+    format_set_italic(w->fmt[XF_LINE]);
+    format_set_font_color(w->fmt[XF_LINE], 0x595959);
     return w;
 }
 
@@ -98,6 +106,7 @@ sp_xsheet *xw_sheet(sp_xw *w, const char *name)
     sp_xsheet *s = xcalloc(1, sizeof *s);
     s->w = w;
     s->ws = workbook_add_worksheet(w->wb, name);
+    snprintf(s->name, sizeof s->name, "%s", name ? name : "");
     w->sheets[w->nsheets++] = s;
     return s;
 }
@@ -148,7 +157,7 @@ void xs_text(sp_xsheet *s, int row, int col, const char *text, sp_xfmt f)
         if (lw > wd) wd = lw;
         p += n + (nl ? 1 : 0);
     }
-    if (f == XF_TITLE) wd = 0;   /* a title may run over the next cells */
+    if (f == XF_TITLE || f == XF_LINE) wd = 0;   /* a title or a note may run over the next cells */
     if (f == XF_HEAD) wd += 2;   /* bold */
     widen(s, col, wd);
     buf_free(&b);
@@ -167,6 +176,11 @@ void xs_money(sp_xsheet *s, int row, int col, sp_money v)
 {
     bool wan = v % 100 == 0 && (v >= 1000000 || v <= -1000000);
     xs_num(s, row, col, money_to_major(v), wan ? XF_WAN : XF_MONEY);
+}
+
+void xs_money_shown(sp_xsheet *s, int row, int col, sp_money v, bool wan)
+{
+    xs_num(s, row, col, money_to_major(v), wan && (v >= 1000000 || v <= -1000000) ? XF_WAN : XF_MONEY);
 }
 
 void xs_ratio(sp_xsheet *s, int row, int col, sp_ratio v) { xs_num(s, row, col, (double)v / SP_RATIO_ONE, XF_PCT); }
@@ -232,6 +246,51 @@ void xs_list(sp_xsheet *s, int r0, int r1, int col, const char *const *words, si
     dv.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
     dv.value_formula = formula;
     worksheet_data_validation_range(s->ws, (lxw_row_t)r0, (lxw_col_t)col, (lxw_row_t)r1, (lxw_col_t)col, &dv);
+}
+
+/* the number format strings of the value axes (as set on the cell formats) */
+static const char *axis_format(sp_xfmt f)
+{
+    switch (f) {
+    case XF_MONEY: return "\"\xc2\xa5\"#,##0";
+    case XF_WAN: return "0\\.0,\"\xe4\xb8\x87\"";
+    case XF_PCT:
+    case XF_PCT1: return "0%";
+    case XF_DEC:
+    case XF_DEC1: return "#,##0.0";
+    default: return "#,##0";
+    }
+}
+
+void xs_chart(sp_xsheet *s, sp_xchart kind, const char *title, int head_row, int r0, int r1, int cat, const int *vals,
+              size_t nvals, sp_xfmt yfmt, int at_row, int at_col)
+{
+    if (!s || r1 < r0 || !nvals) return;
+    uint8_t type = kind == XC_LINE ? LXW_CHART_LINE : kind == XC_BAR ? LXW_CHART_BAR : LXW_CHART_COLUMN;
+    lxw_chart *ch = workbook_add_chart(s->w->wb, type);
+    if (!ch) return;
+    for (size_t i = 0; i < nvals; i++) {
+        lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+        if (!se) return;
+        chart_series_set_categories(se, s->name, (lxw_row_t)r0, (lxw_col_t)cat, (lxw_row_t)r1, (lxw_col_t)cat);
+        chart_series_set_values(se, s->name, (lxw_row_t)r0, (lxw_col_t)vals[i], (lxw_row_t)r1, (lxw_col_t)vals[i]);
+        chart_series_set_name_range(se, s->name, (lxw_row_t)head_row, (lxw_col_t)vals[i]);
+        if (kind == XC_LINE) chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+    }
+    if (title && *title) {
+        /* a title starting with '=' would be taken for a cell reference */
+        buf_t t = BUF_INIT;
+        xlsx_neutralise(title, &t);
+        chart_title_set_name(ch, buf_cstr(&t));
+        buf_free(&t);
+        lxw_chart_font f = {.size = 11, .bold = LXW_TRUE};
+        chart_title_set_name_font(ch, &f);
+    }
+    chart_axis_set_num_format(kind == XC_BAR ? ch->x_axis : ch->y_axis, axis_format(yfmt));
+    if (kind == XC_BAR) chart_axis_set_reverse(ch->y_axis);   /* the first row on top, as in the table */
+    chart_legend_set_position(ch, nvals > 1 ? LXW_CHART_LEGEND_BOTTOM : LXW_CHART_LEGEND_NONE);
+    lxw_chart_options o = {.x_scale = 1.4, .y_scale = 1.2, .object_position = LXW_OBJECT_MOVE_DONT_SIZE};
+    worksheet_insert_chart_opt(s->ws, (lxw_row_t)at_row, (lxw_col_t)at_col, ch, &o);
 }
 
 void xs_setup(sp_xsheet *s, int freeze_rows)

@@ -22,12 +22,18 @@ typedef enum sp_xfmt {
     XF_TITLE,     /* a block title (bold, larger) */
     XF_HEAD,      /* a header cell (bold, shaded, border) */
     XF_MONEY,     /* ¥#,##0.00 */
-    XF_WAN,       /* whole yuan shown in 万 (0!.0000"万") */
+    XF_WAN,       /* yuan shown in 万 with one decimal (0\.0,"万": Excel, WPS and LibreOffice) */
     XF_PCT,       /* 0.##% */
     XF_DATE,      /* yyyy-mm-dd */
     XF_INT,       /* 0 */
     XF_DEC,       /* 0.## */
     XF_NOTE,      /* italic grey: a hint, a formula result */
+    XF_PCT1,      /* 0.0% (the packs' percentages) */
+    XF_GROUPED,   /* #,##0 (counts in the packs) */
+    XF_DEC1,      /* #,##0.0 */
+    XF_BOLD,      /* bold text (a total line's label) */
+    XF_NA,        /* "—" in a column of numbers: right-aligned */
+    XF_LINE,      /* a line of notes: italic grey, not wrapped, widens no column */
     XF_COUNT
 } sp_xfmt;
 
@@ -45,12 +51,23 @@ sp_xsheet *xw_sheet(sp_xw *w, const char *name);
 void xs_text(sp_xsheet *s, int row, int col, const char *text, sp_xfmt f);
 void xs_num(sp_xsheet *s, int row, int col, double v, sp_xfmt f);
 void xs_money(sp_xsheet *s, int row, int col, sp_money v);   /* XF_WAN when whole and >= 1万, else XF_MONEY */
+/* xs_money_shown: v as a number shown like the packs show money: in 万 when
+ * wan and |v| >= 1万 ("4520.6万"), else ¥ with cents. */
+void xs_money_shown(sp_xsheet *s, int row, int col, sp_money v, bool wan);
 void xs_ratio(sp_xsheet *s, int row, int col, sp_ratio v);
 void xs_day(sp_xsheet *s, int row, int col, sp_day d);         /* nothing for SP_DAY_NONE */
 void xs_formula(sp_xsheet *s, int row, int col, const char *formula, double cached, sp_xfmt f);
 /* xs_list: a drop-down of words on rows [r0, r1] of col. Lists longer than
  * 255 characters go to the hidden sheet of lists and are referenced there. */
 void xs_list(sp_xsheet *s, int r0, int r1, int col, const char *const *words, size_t n);
+/* xs_chart: a native chart of the numbers in rows [r0, r1] of the columns
+ * vals[0..nvals) of s, one series each named by its cell on head_row, the
+ * categories from column cat; placed with its top left corner at (at_row,
+ * at_col). title is neutralised like a text cell; yfmt numbers the value
+ * axis. Nothing when the range is empty. */
+typedef enum sp_xchart { XC_LINE, XC_COLUMN, XC_BAR } sp_xchart;
+void xs_chart(sp_xsheet *s, sp_xchart kind, const char *title, int head_row, int r0, int r1, int cat, const int *vals,
+              size_t nvals, sp_xfmt yfmt, int at_row, int at_col);
 /* xs_setup: print setup (landscape, fit to one page wide, repeat and freeze
  * the first freeze_rows rows) and the column widths seen so far. */
 void xs_setup(sp_xsheet *s, int freeze_rows);
