@@ -476,7 +476,7 @@ static void strategy_tasks(buf_t *o, const page_data *pd, const sp_strategy *s)
     if (!n) {
         web_html(o, _("No task carries this strategy out yet."));
     } else {
-        buf_printf(o, _("%zu tasks: %zu done, %zu open"), n, done, n - done);
+        buf_printf(o, _("tasks: %zu (%zu done, %zu open)"), n, done, n - done);
         if (late) {
             buf_puts(o, _(", "));
             buf_puts(o, "<span class=\"red\">");
@@ -519,7 +519,7 @@ void page_strategies(web_req *req, web_resp *resp)
     for (size_t i = 0; i < p->nstrategies; i++) order[i] = &p->strategies[i];
     qsort(order, p->nstrategies, sizeof *order, by_priority);
     buf_puts(o, "<p class=\"sub\">");
-    buf_printf(o, _("%zu strategies, by priority"), p->nstrategies);
+    buf_printf(o, _("%zu in the plan, by priority"), p->nstrategies);
     buf_puts(o, " · ");
     web_html(o, _("as of"));
     buf_puts(o, " ");
