@@ -415,7 +415,7 @@ const char web_css[] =
     "button.sm{padding:3px 9px;font-size:13px}\n"
     "code.secret{display:inline-block;font-family:monospace;font-size:18px;background:#fff;"
     "border:1px dashed #2e7d32;border-radius:4px;padding:6px 12px;user-select:all;word-break:break-all}\n"
-    ".notice.once p{margin:4px 0}\n"
+    ".notice.once p{margin:4px 0}details.card>summary{cursor:pointer}details.card[open]>summary{margin-bottom:10px}\n"
     "fieldset.checks{border:1px solid var(--line);border-radius:4px;padding:6px 10px;display:flex;flex-wrap:wrap;"
     "gap:4px 14px;font-size:13px}fieldset.checks legend{color:var(--ink);padding:0 4px}"
     "fieldset.checks label{display:flex;gap:4px;align-items:center}\n"
