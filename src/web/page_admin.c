@@ -97,15 +97,22 @@ static void csrf(buf_t *o, const web_req *req)
     html_csrf_field(o, &pg);
 }
 
-/* post_button: a one-button POST form to ACTION/…; path segments escaped. */
+/* post_button: a one-button POST form to base + seg (escaped) + verb; with
+ * confirm, the page script asks first (without script it posts at once). */
 static void post_button(buf_t *o, const web_req *req, const char *base, const char *seg, const char *verb,
-                        const char *label, const char *cls, const char *id)
+                        const char *label, const char *cls, const char *id, const char *confirm)
 {
     buf_puts(o, "<form method=\"post\" class=\"inline\" action=\"");
     buf_puts(o, base);
     web_url(o, seg);
     buf_puts(o, verb);
-    buf_puts(o, "\">");
+    buf_puts(o, "\"");
+    if (confirm) {
+        buf_puts(o, " data-confirm=\"");
+        web_attr(o, confirm);
+        buf_puts(o, "\"");
+    }
+    buf_puts(o, ">");
     csrf(o, req);
     buf_printf(o, "<button type=\"submit\" class=\"sm %s\"", cls);
     if (id) {
@@ -180,11 +187,12 @@ static void users_table(buf_t *o, const web_req *req, const page_data *pd, const
         buf_t id = BUF_INIT;
         buf_printf(&id, "%s-%s", u->disabled ? "enable" : "disable", u->login);
         if (u->disabled)
-            post_button(o, req, "/users/", u->login, "/enable", _("Enable"), "", buf_cstr(&id));
-        else post_button(o, req, "/users/", u->login, "/disable", _("Disable"), "alt", buf_cstr(&id));
+            post_button(o, req, "/users/", u->login, "/enable", _("Enable"), "", buf_cstr(&id), NULL);
+        else post_button(o, req, "/users/", u->login, "/disable", _("Disable"), "alt", buf_cstr(&id), NULL);
         buf_clear(&id);
         buf_printf(&id, "passwd-%s", u->login);
-        post_button(o, req, "/users/", u->login, "/password", _("New password"), "alt", buf_cstr(&id));
+        post_button(o, req, "/users/", u->login, "/password", _("New password"), "alt", buf_cstr(&id),
+                    _("Make a new password? The old one stops working and their sessions end."));
         buf_free(&id);
         buf_puts(o, "</div></td></tr>\n");
     }
@@ -348,7 +356,8 @@ static void tokens_section(buf_t *o, const web_req *req, const sp_user_rec *user
                 char seg[32], id[40];
                 snprintf(seg, sizeof seg, "%lld", (long long)t->id);
                 snprintf(id, sizeof id, "revoke-%lld", (long long)t->id);
-                post_button(o, req, "/tokens/", seg, "/revoke", _("Revoke"), "alt", id);
+                post_button(o, req, "/tokens/", seg, "/revoke", _("Revoke"), "alt", id,
+                            _("Revoke this token? The program that uses it stops working at once."));
             }
             buf_puts(o, "</td></tr>\n");
         }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/budget.h"
 #include "pages.h"
 
 /* ---- labels ---- */
@@ -461,6 +462,33 @@ static void answered_items(buf_t *o, const sp_plan *p, const sp_strategy *s)
     buf_puts(o, "</ul></div>");
 }
 
+/* strategy_money: what the strategy's tasks commit of the budget and what
+ * has been spent on it (money in 万 in Chinese from 1万 up). */
+static void strategy_money(buf_t *o, const web_req *req, const page_data *pd, const sp_strategy *s,
+                           const sp_budget_report *r)
+{
+    sp_money committed = 0, spent = 0;
+    for (size_t i = 0; i < pd->plan->ntasks; i++) {
+        const sp_task *t = &pd->plan->tasks[i];
+        if (t->has_budget && t->strategy && str_eq(t->strategy, s->id)) committed += t->budget_amount;
+    }
+    for (size_t i = 0; i < r->nstrategies; i++)
+        if (r->strategies[i].strategy && str_eq(r->strategies[i].strategy, s->id)) spent += r->strategies[i].spent;
+    buf_puts(o, "<p class=\"small tasksline\">");
+    web_html(o, _("budget"));
+    buf_puts(o, _(": "));
+    web_html(o, _("committed (task budgets)"));
+    buf_puts(o, " ");
+    web_money(o, req->lang, committed);
+    buf_puts(o, " · ");
+    web_html(o, _("spent"));
+    buf_puts(o, " ");
+    web_money(o, req->lang, spent);
+    buf_puts(o, " · <a href=\"/budget\">");
+    web_html(o, _("see the budget"));
+    buf_puts(o, "</a></p>");
+}
+
 static void strategy_tasks(buf_t *o, const page_data *pd, const sp_strategy *s)
 {
     size_t n = 0, done = 0, late = 0;
@@ -515,6 +543,11 @@ void page_strategies(web_req *req, web_resp *resp)
         html_notice(o, "error", buf_cstr(&err.msg));
         np = 0;
     }
+    /* the budget as the budget page shows it, to those who may open that page */
+    sp_budget_report budget;
+    memset(&budget, 0, sizeof budget);
+    bool money = p->has_budget && !(req->user && req->user->role == WEB_ROLE_REP);
+    if (money) budget_compute(p, pd.ds, pd.as_of, &budget);
     const sp_strategy **order = xcalloc(p->nstrategies, sizeof *order);
     for (size_t i = 0; i < p->nstrategies; i++) order[i] = &p->strategies[i];
     qsort(order, p->nstrategies, sizeof *order, by_priority);
@@ -545,9 +578,11 @@ void page_strategies(web_req *req, web_resp *resp)
         answered_items(o, p, s);
         buf_puts(o, "</div>");
         strategy_tasks(o, &pd, s);
+        if (money) strategy_money(o, req, &pd, s, &budget);
         buf_puts(o, "</section>\n");
     }
     free(order);
+    if (money) budget_report_free(&budget);
 out:
     goal_paces_free(paces, np);
     page_close(req, resp);

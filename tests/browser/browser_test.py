@@ -230,6 +230,20 @@ def http_status(url, headers):
         return e.code
 
 
+def accept_confirm(d, what, timeout=5):
+    """Accepts the page's confirm() dialog (data-confirm forms)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            text = d.s('GET', '/alert/text')
+            d.s('POST', '/alert/accept')
+            return text
+        except RuntimeError:
+            time.sleep(0.1)
+    fail('%s: no confirmation asked' % what)
+    return None
+
+
 def session_cookie(d):
     for c in d.s('GET', '/cookie') or []:
         if c.get('name') == 'sp_session':
@@ -503,6 +517,7 @@ def admin_flows(d, base, db):
     check_console(d, 'users (zh)')
     screenshot(d, 'users-zh')
     d.click(d.find('#revoke-' + tid))
+    accept_confirm(d, 'revoking a token')
     wait_for(d, '.notice.ok')
     check_console(d, 'users after revoking')
     if http_status(base + '/api/v1/me', {'Authorization': 'Bearer ' + tok}) != 401:

@@ -500,6 +500,7 @@ static void test_users_page(void **state)
     assert_non_null(strstr(s, "id=\"user-boss\""));
     assert_non_null(strstr(s, "已吊销"));
     assert_null(strstr(s, tok));
+    assert_non_null(strstr(s, "action=\"/users/boss/password\" data-confirm=\"重设密码？"));   /* asks first */
     assert_safe("/users", s);
     call_free(&c);
     err_free(&err);
