@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# users.sh — the first admin and the user / token commands (the app verbs
+# user_cmds.sh — the first admin and the user / token commands (the app verbs
 # of app/app_users.h) driven through the real binary, checked in plain SQL:
 # `init` adds the first admin with a password printed once (which signs in
 # through the real server), only when the workspace has no user, not with
