@@ -15,9 +15,12 @@
 
 const sp_command sp_commands[] = {
     {"init", init_cmd, N_("create an empty workspace"),
-     N_("Usage: salesplan init [--db PATH]\n"
+     N_("Usage: salesplan init [--db PATH] [--quiet]\n"
         "Creates the workspace (a SQLite file, default ./salesplan.db) with the\n"
-        "current schema. An existing workspace is migrated, never emptied.\n"),
+        "current schema. An existing workspace is migrated, never emptied.\n"
+        "When the workspace has no user yet, it also adds the first admin of the web\n"
+        "UI, login 'admin', and prints its generated password once. --quiet prints\n"
+        "nothing and adds no user (add one then with 'salesplan user add').\n"),
      true},
     {"check", check_cmd, N_("validate a plan file (SMART, sums, references, cycles)"),
      N_("Usage: salesplan check FILE [--format table|json] [--as-of DATE]\n"

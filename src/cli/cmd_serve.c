@@ -47,6 +47,25 @@ static void sched_on_stop(void *arg)
     h->sched = NULL;
 }
 
+/* hint_first_user: on stderr, how to make the first user when the
+ * workspace has none (nobody could sign in). Silent on any failure: the
+ * server reports those itself. */
+static void hint_first_user(const char *url)
+{
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(url, STORE_READ, &err);
+    sp_user_rec *v = NULL;
+    size_t n = 0;
+    bool known = st && st->ops->user_list(st, &v, &n, &err);
+    user_recs_free(v, n);
+    if (st) store_close(st);
+    err_free(&err);
+    if (known && n == 0)
+        fprintf(stderr, "salesplan serve: %s\n",
+                _("no user can sign in yet: run 'salesplan init' (it adds the first admin and prints its password) "
+                  "or 'salesplan user add LOGIN --role admin'"));
+}
+
 int serve_cmd(sp_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"listen", required_argument, 0, 'l'},
@@ -108,6 +127,7 @@ int serve_cmd(sp_cli *cli, int argc, char **argv)
         cfg.on_stop = sched_on_stop;
         cfg.hook_arg = &hook;
     }
+    hint_first_user(cfg.db_url);
     sp_err err = SP_ERR_INIT;
     int rc = web_serve(&cfg, &err) ? 0 : cli_fail(&err);
     err_free(&err);

@@ -3,15 +3,15 @@
  * `salesplan token add|revoke|list`: the users of the web face and their
  * API tokens (src/web/auth.h: Argon2id hashes, tokens kept as SHA-256).
  * A password comes from standard input (--password-stdin, first line) or
- * is generated and printed once; a token is printed once.
+ * is generated and printed once; a token is printed once. The checks and
+ * the writes are the app verbs' (app/app_users.h), shared with the admin
+ * page of the web face: this file parses and prints.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../io/out.h"
-#include "../web/auth.h"
-#include "../web/web.h"
+#include "../app/app_users.h"
 #include "cli.h"
 
 /* cli's _(): the process language (web.h redefines it for the server) */
@@ -45,21 +45,6 @@ static char *read_password(const char *cmd)
     return xstrdup(line);
 }
 
-/* new_password: from stdin, or generated (then *generated). */
-static char *new_password(const char *cmd, bool from_stdin, bool *generated)
-{
-    *generated = !from_stdin;
-    return from_stdin ? read_password(cmd) : auth_random(12);
-}
-
-static bool valid_groups(const char *g)
-{
-    if (strlen(g) > 1024) return false;
-    for (const char *p = g; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == ' ') return false;
-    return true;
-}
-
 int user_add_cmd(sp_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"role", required_argument, 0, 'r'},  {"rep", required_argument, 0, 'p'},
@@ -83,62 +68,46 @@ int user_add_cmd(sp_cli *cli, int argc, char **argv)
     }
     if (o.rc) return o.rc;
     if (optind + 1 != argc) return cli_usage_error("user add", "%s", _("give one LOGIN"));
-    const char *login = argv[optind];
-    const char *why = auth_login_problem(login);
-    if (why) return cli_usage_error("user add", "%s: '%s'", why, login);
     if (!role) return cli_usage_error("user add", "%s", _("--role is required (admin, manager, rep, viewer)"));
-    if (!web_role_parse(role))
-        return cli_usage_error("user add", _("unknown role '%s' (admin, manager, rep, viewer)"), role);
     if (str_eq(role, "rep") && !rep)
         return cli_usage_error("user add", "%s", _("a rep needs --rep REP_ID (the rep whose records they see)"));
     if (str_eq(role, "manager") && !groups)
         return cli_usage_error("user add", "%s", _("a manager needs --groups G,... (the plan groups they see)"));
-    if (groups && !valid_groups(groups))
-        return cli_usage_error("user add", "%s", _("--groups: group ids separated by commas, without spaces"));
-    if (lang && i18n_lang_parse(lang) < 0)
-        return cli_usage_error("user add", _("unknown language '%s' (zh, en)"), lang);
     if (!start()) return 1;
-    bool generated;
-    char *pw = new_password("user add", from_stdin, &generated);
-    if (!pw) return 1;
+    char *pw = NULL;
+    if (from_stdin && !(pw = read_password("user add"))) return 1;
     sp_store *st = cli_open_store(cli, false);
     if (!st) {
         free(pw);
         return 1;
     }
     sp_err err = SP_ERR_INIT;
-    sp_user_rec u = {0};
-    u.login = (char *)login;
-    u.role = (char *)role;
-    u.rep_id = (char *)rep;
-    u.groups = (char *)groups;
-    u.name = (char *)name;
-    u.lang = lang ? (char *)(i18n_lang_parse(lang) == LANG_ZH ? "zh" : "en") : NULL;
+    sp_user_add_req rq;
+    memset(&rq, 0, sizeof rq);
+    cli_app_req(cli, st, SP_DAY_NONE, &rq.r);
+    rq.login = argv[optind];
+    rq.role = role;
+    rq.rep = rep;
+    rq.groups = groups;
+    rq.name = name;
+    rq.lang = lang;
+    rq.password = pw;
+    sp_user_secret res = {0};
     int rc = 0;
-    int64_t id = 0;
-    if (!auth_password_hash(pw, &u.pw_hash, &err) || !st->ops->user_put(st, &u, true, &id, &err)) {
-        rc = cli_fail(&err);
+    if (!app_user_add(&rq, &res, &err)) {
+        rc = cli_app_fail("user add", &err, res.bad_param);
     } else {
-        if (!cli->quiet) printf(_("user %s added (%s)\n"), login, role);
-        if (generated) printf(_("password (shown once): %s\n"), pw);
+        if (!cli->quiet) printf(_("user %s added (%s)\n"), rq.login, role);
+        if (res.secret) printf(_("password (shown once): %s\n"), res.secret);
     }
-    free(u.pw_hash);
-    memset(pw, 0, strlen(pw));
-    free(pw);
+    app_user_secret_free(&res);
+    if (pw) {
+        memset(pw, 0, strlen(pw));
+        free(pw);
+    }
     err_free(&err);
     store_close(st);
     return rc;
-}
-
-/* load_user: the user LOGIN (argv[optind]) or a printed error. */
-static bool load_user(const char *cmd, sp_store *st, const char *login, sp_user_rec *u, int *rc)
-{
-    sp_err err = SP_ERR_INIT;
-    bool ok = st->ops->user_get(st, login, 0, u, &err);
-    if (!ok) *rc = cli_fail(&err);
-    (void)cmd;
-    err_free(&err);
-    return ok;
 }
 
 int user_passwd_cmd(sp_cli *cli, int argc, char **argv)
@@ -152,34 +121,30 @@ int user_passwd_cmd(sp_cli *cli, int argc, char **argv)
     if (o.rc) return o.rc;
     if (optind + 1 != argc) return cli_usage_error("user passwd", "%s", _("give one LOGIN"));
     if (!start()) return 1;
-    bool generated;
-    char *pw = new_password("user passwd", from_stdin, &generated);
-    if (!pw) return 1;
+    char *pw = NULL;
+    if (from_stdin && !(pw = read_password("user passwd"))) return 1;
     sp_store *st = cli_open_store(cli, false);
     int rc = 1;
-    sp_user_rec u = {0};
     sp_err err = SP_ERR_INIT;
-    if (!st) goto done;
-    if (!load_user("user passwd", st, argv[optind], &u, &rc)) goto done;
-    free(u.pw_hash);
-    u.pw_hash = NULL;
-    /* a new password ends every session of the user */
-    if (!auth_password_hash(pw, &u.pw_hash, &err) || !st->ops->begin(st, &err) ||
-        !st->ops->user_put(st, &u, false, NULL, &err) ||
-        !st->ops->session_delete(st, NULL, u.id, 0, &err) || !st->ops->commit(st, &err)) {
-        st->ops->rollback(st);
-        rc = cli_fail(&err);
-        goto done;
+    sp_user_secret res = {0};
+    if (st) {
+        sp_app_req rq;
+        cli_app_req(cli, st, SP_DAY_NONE, &rq);
+        if (!app_user_passwd(&rq, argv[optind], pw, &res, &err)) {
+            rc = cli_app_fail("user passwd", &err, res.bad_param);
+        } else {
+            rc = 0;
+            if (!cli->quiet) printf(_("password of %s changed; their sessions are ended\n"), argv[optind]);
+            if (res.secret) printf(_("password (shown once): %s\n"), res.secret);
+        }
+        store_close(st);
     }
-    rc = 0;
-    if (!cli->quiet) printf(_("password of %s changed; their sessions are ended\n"), u.login);
-    if (generated) printf(_("password (shown once): %s\n"), pw);
-done:
-    memset(pw, 0, strlen(pw));
-    free(pw);
-    user_rec_clear(&u);
+    app_user_secret_free(&res);
+    if (pw) {
+        memset(pw, 0, strlen(pw));
+        free(pw);
+    }
     err_free(&err);
-    if (st) store_close(st);
     return rc;
 }
 
@@ -194,21 +159,14 @@ static int set_disabled(sp_cli *cli, int argc, char **argv, const char *cmd, boo
     if (optind + 1 != argc) return cli_usage_error(cmd, "%s", _("give one LOGIN"));
     sp_store *st = cli_open_store(cli, false);
     if (!st) return 1;
-    sp_user_rec u = {0};
     sp_err err = SP_ERR_INIT;
-    if (load_user(cmd, st, argv[optind], &u, &rc)) {
-        u.disabled = disabled;
-        if (!st->ops->begin(st, &err) || !st->ops->user_put(st, &u, false, NULL, &err) ||
-            (disabled && !st->ops->session_delete(st, NULL, u.id, 0, &err)) || !st->ops->commit(st, &err)) {
-            st->ops->rollback(st);
-            rc = cli_fail(&err);
-        } else if (!cli->quiet) {
-            printf(disabled ? _("user %s disabled: their sessions and tokens no longer work\n")
-                            : _("user %s enabled\n"),
-                   u.login);
-        }
-    }
-    user_rec_clear(&u);
+    sp_app_req rq;
+    cli_app_req(cli, st, SP_DAY_NONE, &rq);
+    if (!app_user_set_disabled(&rq, argv[optind], disabled, &err))
+        rc = cli_fail(&err);
+    else if (!cli->quiet)
+        printf(disabled ? _("user %s disabled: their sessions and tokens no longer work\n") : _("user %s enabled\n"),
+               argv[optind]);
     err_free(&err);
     store_close(st);
     return rc;
@@ -228,29 +186,15 @@ int user_list_cmd(sp_cli *cli, int argc, char **argv)
     sp_err err = SP_ERR_INIT;
     sp_user_rec *v = NULL;
     size_t n = 0;
-    if (!st->ops->user_list(st, &v, &n, &err)) {
+    sp_app_req rq;
+    cli_app_req(cli, st, SP_DAY_NONE, &rq);
+    if (!app_user_list(&rq, &v, &n, &err)) {
         rc = cli_fail(&err);
         goto done;
     }
     buf_t out = BUF_INIT;
     if (fmt == FMT_JSON) {
-        buf_puts(&out, "{\"users\":[");
-        for (size_t i = 0; i < n; i++) {
-            buf_puts(&out, i ? ",{\"login\":" : "{\"login\":");
-            out_json_string(&out, v[i].login);
-            buf_puts(&out, ",\"name\":");
-            out_json_text(&out, v[i].name);
-            buf_puts(&out, ",\"role\":");
-            out_json_string(&out, v[i].role);
-            buf_puts(&out, ",\"rep\":");
-            out_json_text(&out, v[i].rep_id);
-            buf_puts(&out, ",\"groups\":");
-            out_json_text(&out, v[i].groups);
-            buf_printf(&out, ",\"disabled\":%s,\"created_at\":", v[i].disabled ? "true" : "false");
-            out_json_string(&out, v[i].created_at);
-            buf_puts(&out, "}");
-        }
-        buf_puts(&out, "]}\n");
+        app_users_json(v, n, &out);
     } else {
         buf_printf(&out, "%-20s %-8s %-12s %-20s %s\n", _("LOGIN"), _("ROLE"), _("REP"), _("GROUPS"), _("STATE"));
         for (size_t i = 0; i < n; i++)
@@ -275,31 +219,21 @@ int token_add_cmd(sp_cli *cli, int argc, char **argv)
         if (c == 'l') label = optarg;
     if (o.rc) return o.rc;
     if (optind + 1 != argc) return cli_usage_error("token add", "%s", _("give one LOGIN"));
-    if (label && (strlen(label) > 200 || !utf8_valid(label, strlen(label))))
-        return cli_usage_error("token add", "%s", _("--label: at most 200 bytes of UTF-8"));
     if (!start()) return 1;
     sp_store *st = cli_open_store(cli, false);
     if (!st) return 1;
     int rc = 0;
-    sp_user_rec u = {0};
     sp_err err = SP_ERR_INIT;
-    if (load_user("token add", st, argv[optind], &u, &rc)) {
-        char *tok = auth_random(32);
-        char *full = xasprintf("sp_%s", tok);
-        char h[65];
-        auth_secret_hash(full, h);
-        int64_t id = 0;
-        if (!st->ops->token_put(st, h, u.id, label, &id, &err)) {
-            rc = cli_fail(&err);
-        } else {
-            if (!cli->quiet) printf(_("token %lld of %s (%s) added; shown once:\n"), (long long)id, u.login, u.role);
-            printf("%s\n", full);
-        }
-        memset(full, 0, strlen(full));
-        free(full);
-        free(tok);
+    sp_user_secret res = {0};
+    sp_app_req rq;
+    cli_app_req(cli, st, SP_DAY_NONE, &rq);
+    if (!app_token_add(&rq, argv[optind], label, &res, &err)) {
+        rc = cli_app_fail("token add", &err, res.bad_param);
+    } else {
+        if (!cli->quiet) printf(_("token %lld of %s added; shown once:\n"), (long long)res.id, argv[optind]);
+        printf("%s\n", res.secret);
     }
-    user_rec_clear(&u);
+    app_user_secret_free(&res);
     err_free(&err);
     store_close(st);
     return rc;
@@ -321,7 +255,9 @@ int token_revoke_cmd(sp_cli *cli, int argc, char **argv)
     if (!st) return 1;
     int rc = 0;
     sp_err err = SP_ERR_INIT;
-    if (!st->ops->token_revoke(st, id, &err)) rc = cli_fail(&err);
+    sp_app_req rq;
+    cli_app_req(cli, st, SP_DAY_NONE, &rq);
+    if (!app_token_revoke(&rq, id, &err)) rc = cli_fail(&err);
     else if (!cli->quiet) printf(_("token %lld revoked\n"), id);
     err_free(&err);
     store_close(st);
@@ -339,22 +275,14 @@ int token_list_cmd(sp_cli *cli, int argc, char **argv)
     sp_err err = SP_ERR_INIT;
     sp_token_rec *v = NULL;
     size_t n = 0;
-    if (!st->ops->token_list(st, &v, &n, &err)) {
+    sp_app_req rq;
+    cli_app_req(cli, st, SP_DAY_NONE, &rq);
+    if (!app_token_list(&rq, &v, &n, &err)) {
         rc = cli_fail(&err);
     } else {
         buf_t out = BUF_INIT;
         if (fmt == FMT_JSON) {
-            buf_puts(&out, "{\"tokens\":[");
-            for (size_t i = 0; i < n; i++) {
-                buf_printf(&out, "%s{\"id\":%lld,\"login\":", i ? "," : "", (long long)v[i].id);
-                out_json_string(&out, v[i].login);
-                buf_puts(&out, ",\"label\":");
-                out_json_text(&out, v[i].label);
-                buf_printf(&out, ",\"revoked\":%s,\"created_at\":", v[i].revoked ? "true" : "false");
-                out_json_string(&out, v[i].created_at);
-                buf_puts(&out, "}");
-            }
-            buf_puts(&out, "]}\n");
+            app_tokens_json(v, n, &out);
         } else {
             buf_printf(&out, "%-6s %-20s %-10s %-20s %s\n", _("ID"), _("LOGIN"), _("STATE"), _("CREATED"),
                        _("LABEL"));

@@ -10,87 +10,21 @@
 
 #include "../util/i18n.h"
 
-#define PW_OPS 2u
-#define PW_MEM (19u * 1024u * 1024u)
-
-bool auth_init(void) { return sodium_init() >= 0; }
-
-static bool has_ctl(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7f) return true;
-    return false;
-}
-
-const char *auth_password_problem(const char *pw)
-{
-    size_t n = pw ? strlen(pw) : 0;
-    if (n < AUTH_PASSWORD_MIN) return _("the password is too short (at least 8 characters)");
-    if (n > AUTH_PASSWORD_MAX) return _("the password is too long (at most 256 bytes)");
-    if (!utf8_valid(pw, n) || has_ctl(pw)) return _("the password holds invalid characters");
-    return NULL;
-}
-
-const char *auth_login_problem(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n == 0) return _("the login is empty");
-    if (n > AUTH_LOGIN_MAX) return _("the login is too long (at most 64 bytes)");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-              *p == '_' || *p == '-' || *p == '@'))
-            return _("a login holds only letters, digits and . _ - @");
-    return NULL;
-}
-
-bool auth_password_hash(const char *pw, char **out, sp_err *err)
-{
-    char h[crypto_pwhash_argon2id_STRBYTES];
-    if (crypto_pwhash_argon2id_str(h, pw, strlen(pw), PW_OPS, PW_MEM) != 0) {
-        err_set(err, SP_EINTERNAL, "%s", _("cannot hash the password (out of memory)"));
-        return false;
-    }
-    *out = xstrdup(h);
-    return true;
-}
-
-bool auth_password_ok(const char *hash, const char *pw)
-{
-    if (!hash || !pw) return false;
-    return crypto_pwhash_argon2id_str_verify(hash, pw, strlen(pw)) == 0;
-}
-
-char *auth_random(size_t nbytes)
-{
-    unsigned char raw[64];
-    if (nbytes > sizeof raw) nbytes = sizeof raw;
-    randombytes_buf(raw, nbytes);
-    size_t len = sodium_base64_ENCODED_LEN(nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    char *out = xmalloc(len);
-    sodium_bin2base64(out, len, raw, nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw, sizeof raw);
-    return out;
-}
-
-void auth_secret_hash(const char *secret, char out[65])
-{
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, (const unsigned char *)secret, strlen(secret));
-    sodium_bin2hex(out, 65, h, sizeof h);
-}
-
 /* a hash to verify against when the login does not exist, so that an
  * unknown login takes as long as a wrong password */
 static char *dummy_hash(void)
 {
-    static char h[crypto_pwhash_argon2id_STRBYTES];
+    static char h[256];
     static int done;
     if (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
-        char tmp[crypto_pwhash_argon2id_STRBYTES];
-        if (crypto_pwhash_argon2id_str(tmp, "not a password", 14, PW_OPS, PW_MEM) == 0) {
-            memcpy(h, tmp, sizeof h);
+        char *tmp = NULL;
+        sp_err e = SP_ERR_INIT;
+        if (auth_password_hash("not a password", &tmp, &e) && strlen(tmp) < sizeof h) {
+            memcpy(h, tmp, strlen(tmp) + 1);
             __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
         }
+        free(tmp);
+        err_free(&e);
     }
     return __atomic_load_n(&done, __ATOMIC_ACQUIRE) ? h : NULL;
 }

@@ -2,7 +2,7 @@
  * auth.h — passwords, secrets, sessions, tokens and login rate limiting
  * for the web face and the `user` / `token` commands (libsodium).
  *
- * Passwords: Argon2id (crypto_pwhash_argon2id_str, 2 passes, 19 MiB).
+ * Passwords: Argon2id (app/app_users.h: auth_password_hash and the rules).
  * Session ids and API tokens: 32 random bytes, base64url; the store keeps
  * only their SHA-256 (hex). Failed logins are counted in the workspace per
  * account and per client address over AUTH_WINDOW seconds.
@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../app/app_users.h"   /* passwords, secrets, login rules */
 #include "../store/store.h"
 #include "../util/util.h"
 
@@ -20,25 +21,6 @@
 #define AUTH_MAX_FAIL_ACCOUNT 5          /* failures per account in the window, then locked */
 #define AUTH_MAX_FAIL_ADDR 20            /* failures per client address in the window */
 #define AUTH_SESSION_TTL (12 * 3600)     /* a session lives 12 hours */
-#define AUTH_PASSWORD_MIN 8              /* bytes */
-#define AUTH_PASSWORD_MAX 256            /* bytes */
-#define AUTH_LOGIN_MAX 64                /* bytes */
-
-/* auth_init: libsodium's; false when it cannot start. Idempotent. */
-bool auth_init(void);
-/* auth_password_problem: why pw cannot be a password (too short, too
- * long, not UTF-8, control characters), translated; NULL when fine. */
-const char *auth_password_problem(const char *pw);
-/* auth_login_problem: why s cannot be a login; NULL when fine. */
-const char *auth_login_problem(const char *s);
-/* auth_password_hash: Argon2id string of pw in *out (malloc'ed). */
-bool auth_password_hash(const char *pw, char **out, sp_err *err);
-/* auth_password_ok: pw matches hash (constant time in pw). */
-bool auth_password_ok(const char *hash, const char *pw);
-/* auth_random: nbytes random bytes as base64url (no padding), malloc'ed. */
-char *auth_random(size_t nbytes);
-/* auth_secret_hash: SHA-256 of secret as 64 hex digits + NUL. */
-void auth_secret_hash(const char *secret, char out[65]);
 
 typedef enum auth_result { AUTH_OK, AUTH_BAD, AUTH_LOCKED } auth_result;
 

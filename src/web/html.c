@@ -157,11 +157,13 @@ const char *html_status_class(sp_goal_status s)
 
 /* ---- navigation ---- */
 
-static const char *const nav_paths[NAV_COUNT] = {"/", "/plan", "/tasks", "/customers", "/followups",
-                                                 "/budget", "/reviews", "/imports", "/"};
-static const char *const nav_labels[NAV_COUNT] = {N_("Dashboard"), N_("Plan table"), N_("Tasks"),
-                                                  N_("Customer tiers"), N_("Follow-ups"), N_("Budget"),
-                                                  N_("Reviews"), N_("Imports"), ""};
+static const char *const nav_paths[NAV_COUNT] = {"/",          "/plan",    "/analysis", "/strategies",
+                                                 "/tasks",     "/customers", "/followups", "/budget",
+                                                 "/reviews",   "/imports", "/users",    "/"};
+static const char *const nav_labels[NAV_COUNT] = {N_("Dashboard"),      N_("Plan table"), N_("Analysis"),
+                                                  N_("Strategies"),     N_("Tasks"),      N_("Customer tiers"),
+                                                  N_("Follow-ups"),     N_("Budget"),     N_("Reviews"),
+                                                  N_("Imports"),        N_("Users"),      ""};
 
 const char *web_nav_path(web_nav n) { return (unsigned)n < NAV_COUNT ? nav_paths[n] : "/"; }
 const char *web_nav_label(web_nav n) { return (unsigned)n < NAV_COUNT ? nav_labels[n] : ""; }
@@ -171,6 +173,7 @@ bool web_nav_allowed(web_nav n, const char *role)
     if (n == NAV_NONE) return false;
     if (n == NAV_IMPORTS) return str_eq(role, "admin") || str_eq(role, "manager");
     if (n == NAV_BUDGET) return !str_eq(role, "rep");
+    if (n == NAV_USERS) return str_eq(role, "admin");
     return true;
 }
 
@@ -303,12 +306,12 @@ const char web_css[] =
     "body{margin:0;font-family:\"WenQuanYi Micro Hei\",\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\","
     "system-ui,sans-serif;font-size:15px;line-height:1.45;color:var(--ink);background:var(--bg)}\n"
     "a{color:var(--pri);text-decoration:none}a:hover{text-decoration:underline}\n"
-    "header.top{display:flex;flex-wrap:wrap;align-items:center;gap:4px 18px;background:#183b5c;color:#fff;"
+    "header.top{display:flex;flex-wrap:wrap;align-items:center;gap:4px 14px;background:#183b5c;color:#fff;"
     "padding:8px 18px}\n"
     "header.top a{color:#dce8f5}\n"
     ".brand a{font-weight:bold;font-size:18px;color:#fff}.planname{margin-left:10px;color:#b9cde2;font-size:13px}\n"
     "nav.main{display:flex;gap:2px;flex-wrap:wrap;flex:1}\n"
-    "nav.main a{padding:6px 10px;border-radius:4px;white-space:nowrap}\n"
+    "nav.main a{padding:6px 8px;border-radius:4px;white-space:nowrap}\n"
     "nav.main a.cur{background:#2d5b86;color:#fff}\n"
     ".tools{display:flex;align-items:center;gap:12px;font-size:13px;margin-left:auto}\n"
     ".tools b{color:#fff}.user .role{color:#b9cde2}\n"
@@ -372,6 +375,51 @@ const char web_css[] =
     "margin:0 0 16px;overflow-x:auto}\n"
     "section.step .plan{color:var(--mute);font-size:12px}\n"
     "section.step table{margin:0 0 8px}section.step th,section.step td{border:1px solid var(--line)}\n"
+    /* the analysis board, the strategies, the users page */
+    ".pest{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:10px}\n"
+    ".pest>.pf{border:1px solid var(--line);border-top:4px solid var(--pri);border-radius:6px;padding:8px 12px;"
+    "min-width:0}\n"
+    ".pf.pol{border-top-color:#6a4c93}.pf.eco{border-top-color:#1f5f99}.pf.soc{border-top-color:#2e7d32}"
+    ".pf.tec{border-top-color:#e09100}\n"
+    ".pf h3{margin:2px 0 6px}.pf .letter{display:inline-block;width:22px;height:22px;line-height:22px;"
+    "text-align:center;border-radius:50%;background:#eef2f6;margin-right:4px;font-size:13px}\n"
+    "ul.items{list-style:none;margin:6px 0 0;padding:0}ul.items>li{padding:6px 0;border-top:1px solid #e6ebf0}"
+    "ul.items>li:first-child{border-top:0}\n"
+    ".pf .meta{display:flex;align-items:center;gap:8px;margin-bottom:2px}\n"
+    ".eff{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;white-space:nowrap}"
+    ".eff.opp{background:#e3f1e5;color:#1b5e20}.eff.thr{background:#fbe3e3;color:#8e1b1b}\n"
+    ".imp{white-space:nowrap}.imp i{display:inline-block;width:7px;height:7px;border-radius:50%;"
+    "background:#d5dce4;margin-right:2px}.imp i.on{background:#183b5c}\n"
+    ".by{color:var(--mute);margin-top:2px}\n"
+    ".swot.board{grid-template-columns:1fr 1fr;gap:10px}.swot.board>div{padding:10px 14px;min-height:90px;"
+    "min-width:0}.swot.board h3{margin:0}\n"
+    ".tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;background:#e6ebf0;"
+    "color:#3d4a57;white-space:nowrap;font-weight:normal}\n"
+    ".personas{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:10px}\n"
+    ".persona{border:1px solid var(--line);border-radius:6px;padding:8px 12px}.persona h3{margin:2px 0 6px}\n"
+    ".persona dl{margin:0}.persona dt{font-size:12px;color:var(--mute);margin-top:4px}.persona dd{margin:2px 0}\n"
+    "ul.chips,ol.chain{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px}\n"
+    "ul.chips li{background:#fbf4e4;border-radius:4px;padding:0 8px}"
+    "ol.chain li span{background:var(--pri2);border-radius:4px;padding:0 8px}"
+    "ol.chain li+li::before{content:\"\\2192\";color:var(--mute);margin:0 4px 0 0}\n"
+    ".strat h2{display:flex;flex-wrap:wrap;align-items:center;gap:6px}\n"
+    ".prio{display:inline-block;min-width:24px;height:24px;line-height:24px;text-align:center;border-radius:50%;"
+    "background:var(--pri);color:#fff;font-size:13px}\n"
+    ".cols{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:8px 20px}.cols h3{margin:4px 0 6px}\n"
+    "ul.served{list-style:none;margin:0;padding:0}ul.served li{display:flex;flex-wrap:wrap;align-items:center;"
+    "gap:4px 10px;padding:5px 0;border-top:1px solid #e6ebf0}ul.served li:first-child{border-top:0}\n"
+    "ul.served .goal{flex:1 1 160px}ul.served .gs{display:flex;align-items:center;gap:6px}"
+    "ul.served svg.bar{width:110px;min-width:90px}\n"
+    ".tasksline{margin:10px 0 0;color:var(--mute)}\n"
+    "tr.off td{color:var(--mute)}.acts{display:flex;flex-wrap:wrap;gap:6px}\n"
+    "button.sm{padding:3px 9px;font-size:13px}\n"
+    "code.secret{display:inline-block;font-family:monospace;font-size:18px;background:#fff;"
+    "border:1px dashed #2e7d32;border-radius:4px;padding:6px 12px;user-select:all;word-break:break-all}\n"
+    ".notice.once p{margin:4px 0}details.card>summary{cursor:pointer}details.card[open]>summary{margin-bottom:10px}\n"
+    "fieldset.checks{border:1px solid var(--line);border-radius:4px;padding:6px 10px;display:flex;flex-wrap:wrap;"
+    "gap:4px 14px;font-size:13px}fieldset.checks legend{color:var(--ink);padding:0 4px}"
+    "fieldset.checks label{display:flex;gap:4px;align-items:center}\n"
+    "@media (max-width:1000px){.pest{grid-template-columns:repeat(2,minmax(0,1fr))}}\n"
     "@media (max-width:700px){body{font-size:14px}header.top{padding:8px 10px}main{padding:10px}"
     "nav.main{order:3;flex-basis:100%;flex-wrap:nowrap;overflow-x:auto}.tools{margin-left:auto}"
     ".grid{grid-template-columns:1fr}.swot{grid-template-columns:1fr}th,td{padding:5px 6px}"
@@ -379,7 +427,8 @@ const char web_css[] =
     "table.resp td{display:flex;justify-content:space-between;gap:8px;border:0;padding:2px 4px;text-align:right}"
     "table.resp td::before{content:attr(data-l);color:var(--mute);text-align:left}"
     "table.resp td[data-l=\"\"]{display:block;text-align:left;font-size:15px}table.resp td[data-l=\"\"]::before{content:none}"
-    "svg.bar{width:140px}}\n"
+    "svg.bar{width:140px}.pest,.cols{grid-template-columns:1fr}.swot.board{grid-template-columns:1fr 1fr;gap:6px}"
+    ".swot.board>div{padding:8px 9px}}\n"
     "@media print{@page{size:A4 landscape;margin:12mm}body{background:#fff;font-size:10pt}"
     "header.top,footer,.noprint,form{display:none}main{max-width:none;padding:0}"
     ".card,section.step{border:0;padding:0;margin:0 0 8px}"
@@ -395,6 +444,9 @@ const char web_js[] =
     "});\n"
     "document.querySelectorAll('[data-print]').forEach(function(b){\n"
     "  b.addEventListener('click',function(e){ e.preventDefault(); window.print(); });\n"
+    "});\n"
+    "document.querySelectorAll('form[data-confirm]').forEach(function(f){\n"
+    "  f.addEventListener('submit',function(e){ if(!window.confirm(f.getAttribute('data-confirm'))) e.preventDefault(); });\n"
     "});\n"
     "document.querySelectorAll('form[data-progress]').forEach(function(f){\n"
     "  f.addEventListener('submit',function(){ var p=f.querySelector('.progress'); if(p) p.hidden=false;"

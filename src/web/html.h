@@ -73,12 +73,15 @@ double web_qty_double(sp_qty q);
 typedef enum web_nav {
     NAV_DASHBOARD,
     NAV_PLAN,
+    NAV_ANALYSIS,
+    NAV_STRATEGIES,
     NAV_TASKS,
     NAV_CUSTOMERS,
     NAV_FOLLOWUPS,
     NAV_BUDGET,
     NAV_REVIEWS,
     NAV_IMPORTS,
+    NAV_USERS,
     NAV_NONE,
     NAV_COUNT
 } web_nav;
@@ -102,7 +105,8 @@ const char *web_nav_path(web_nav n);
 /* web_nav_label: its label (English msgid; translate with _()). */
 const char *web_nav_label(web_nav n);
 /* web_nav_allowed: whether a role sees an entry (imports are for admins
- * and managers; a rep sees neither the budget nor imports). */
+ * and managers; a rep sees neither the budget nor imports; users and
+ * tokens are for admins). */
 bool web_nav_allowed(web_nav n, const char *role);
 
 /* html_begin: the doctype, head (title, embedded style under the nonce),

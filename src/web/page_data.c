@@ -84,6 +84,21 @@ bool page_data_load(const web_req *req, page_data *pd, sp_err *err)
     return true;
 }
 
+bool page_data_load_people(const web_req *req, page_data *pd, sp_err *err)
+{
+    memset(pd, 0, sizeof *pd);
+    i18n_set_lang(req->lang);
+    if (!load_plan(req->store, &pd->plan, err)) return false;
+    pd->today = pd->as_of = today_in(pd->plan);
+    sp_load_spec spec;
+    load_spec_init(&spec);
+    load_spec_want(&spec, TBL_REPS, SP_DAY_MIN, SP_DAY_MAX);
+    pd->ds = dataset_new();
+    if (!req->store->ops->load(req->store, &spec, pd->ds, err)) return false;
+    pd->records = pd->ds->reps.n;
+    return true;
+}
+
 void page_data_free(page_data *pd)
 {
     if (pd->plan) plan_free(pd->plan);

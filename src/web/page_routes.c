@@ -50,14 +50,38 @@ static const web_field_spec f_review_add[] = {
     END_F,
 };
 static const web_field_spec f_import[] = {LANG_F, END_F};   /* table and file are in the multipart body */
+static const web_field_spec f_users[] = {
+    {"done", WF_ENUM, false, false, 0, 0, 0, "disabled|enabled|revoked"},
+    LANG_F, END_F,
+};
+static const web_field_spec f_user_add[] = {
+    {"login", WF_TEXT, true, false, 64, 0, 0, NULL},
+    {"name", WF_TEXT, false, false, 200, 0, 0, NULL},
+    {"role", WF_ENUM, true, false, 0, 0, 0, "admin|manager|rep|viewer"},
+    {"rep", WF_TEXT, false, false, 200, 0, 0, NULL},
+    {"groups", WF_ID, false, true, 200, 0, 0, NULL},
+    {"language", WF_TEXT, false, false, 8, 0, 0, NULL},
+    END_F,
+};
+static const web_field_spec f_token_add[] = {
+    {"login", WF_TEXT, true, false, 64, 0, 0, NULL},
+    {"label", WF_TEXT, false, false, 200, 0, 0, NULL},
+    END_F,
+};
+static const web_field_spec f_none[] = {END_F};
 
 #define READERS WEB_ANY_ROLE
 #define LEADS (WEB_ROLE_MANAGER | WEB_ROLE_ADMIN)
+#define ADMIN WEB_ROLE_ADMIN
 
 const web_route web_page_routes[] = {
     {WEB_GET, "/", page_dashboard, READERS, false, WEB_PAGE, f_dashboard, 0, "dashboard"},
     {WEB_GET, "/goals/{id}", page_goal, READERS, false, WEB_PAGE, f_asof, 0, "goal detail with breakdowns"},
     {WEB_GET, "/plan", page_plan, READERS, false, WEB_PAGE, f_lang, 0, "the plan table, printable"},
+    {WEB_GET, "/analysis", page_analysis, READERS, false, WEB_PAGE, f_lang, 0,
+     "the analysis board: PEST, personas, SWOT"},
+    {WEB_GET, "/strategies", page_strategies, READERS, false, WEB_PAGE, f_asof, 0,
+     "strategies with the goals they serve and the analysis they answer"},
     {WEB_GET, "/tasks", page_tasks, READERS, false, WEB_PAGE, f_tasks, 0, "tasks with the Gantt chart"},
     {WEB_POST, "/tasks/{id}", page_task_set, WEB_WRITERS, true, WEB_PAGE, f_task_set, 0, "change a task's status"},
     {WEB_GET, "/customers", page_customers, READERS, false, WEB_PAGE, f_asof, 0, "customers by tier"},
@@ -71,5 +95,14 @@ const web_route web_page_routes[] = {
     /* not .writes: the importer runs its own all-or-nothing transaction */
     {WEB_POST, "/imports", page_import_post, LEADS, false, WEB_PAGE, f_import, WEB_UPLOAD_MAX,
      "import a CSV file"},
+    {WEB_GET, "/users", page_users, ADMIN, false, WEB_PAGE, f_users, 0, "users and API tokens"},
+    {WEB_POST, "/users", page_user_add, ADMIN, true, WEB_PAGE, f_user_add, 0,
+     "add a user (the password is shown once)"},
+    {WEB_POST, "/users/{login}/disable", page_user_disable, ADMIN, true, WEB_PAGE, f_none, 0, "disable a user"},
+    {WEB_POST, "/users/{login}/enable", page_user_enable, ADMIN, true, WEB_PAGE, f_none, 0, "enable a user"},
+    {WEB_POST, "/users/{login}/password", page_user_passwd, ADMIN, true, WEB_PAGE, f_none, 0,
+     "a new password for a user (shown once; their sessions end)"},
+    {WEB_POST, "/tokens", page_token_add, ADMIN, true, WEB_PAGE, f_token_add, 0, "make an API token (shown once)"},
+    {WEB_POST, "/tokens/{id}/revoke", page_token_revoke, ADMIN, true, WEB_PAGE, f_none, 0, "revoke an API token"},
 };
 const size_t web_page_nroutes = sizeof web_page_routes / sizeof web_page_routes[0];

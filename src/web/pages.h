@@ -57,6 +57,10 @@ typedef struct page_data {
  * failure; free with page_data_free (also after a failure). */
 bool page_data_load(const web_req *req, page_data *pd, sp_err *err);
 void page_data_free(page_data *pd);
+/* page_data_load_people: only the plan and the reps table (for pages that
+ * name people but compute nothing: the users page); free with
+ * page_data_free. */
+bool page_data_load_people(const web_req *req, page_data *pd, sp_err *err);
 /* page_begin: the start every page shares: page_data_load into *pd, then
  * the frame (page_open) and the page's <h1>title</h1>. false when the
  * load failed: the error page is already in resp and *pd is freed. */
@@ -123,5 +127,14 @@ web_handler_fn page_reviews;
 web_handler_fn page_review_add;
 web_handler_fn page_imports;
 web_handler_fn page_import_post;
+web_handler_fn page_analysis;      /* page_analysis.c */
+web_handler_fn page_strategies;
+web_handler_fn page_users;         /* page_admin.c: users and API tokens (admin) */
+web_handler_fn page_user_add;
+web_handler_fn page_user_disable;
+web_handler_fn page_user_enable;
+web_handler_fn page_user_passwd;
+web_handler_fn page_token_add;
+web_handler_fn page_token_revoke;
 
 #endif

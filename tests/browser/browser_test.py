@@ -14,6 +14,11 @@ chromedriver on another, headless, then:
      (sqlite3) that nothing was written;
   5. switches the language to Chinese and back;
   6. logs in as a rep, who lands on their own view;
+  7. reads the analysis board (a PEST factor, the SWOT quadrants) and the
+     strategies (a goal link leads to the goal's page), in both languages;
+  8. on the users page adds a user (the password shown once) who then signs
+     in, makes an API token that answers /api/v1/me, revokes it (401 after),
+     and checks that a non-admin gets 403 on /users and no menu entry;
 and fails on any console error or CSP violation (goog:loggingPrefs browser
 ALL, every page). Screenshots of every page at 1366x900 and 390x844 (both
 languages on the desktop) go to $SCREENSHOTS (meson: build/screenshots).
@@ -202,18 +207,48 @@ def screenshot(d, name):
     d.cdp('Emulation.clearDeviceMetricsOverride')
 
 
-def login(d, base, user):
+def login(d, base, user, password=PASSWORD):
     d.go(base + '/logout-page-does-not-exist')   # a page on the origin, so cookies can be cleared
     d.s('DELETE', '/cookie')
     d.go(base + '/login')
     if not wait_for(d, 'input[type=password]'):
         raise SystemExit('no login form at /login')
     d.type(d.find('input[name=login]'), user)
-    d.type(d.find('input[type=password]'), PASSWORD)
+    d.type(d.find('input[type=password]'), password)
     d.click(d.find('form button[type=submit], form input[type=submit]'))
     if not wait_for(d, 'nav.main'):
         fail('login as %s: no navigation after logging in (%s)' % (user, d.url()))
     d.logs()   # the 404 page above is not under test
+
+
+def http_status(url, headers):
+    req = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def accept_confirm(d, what, timeout=5):
+    """Accepts the page's confirm() dialog (data-confirm forms)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            text = d.s('GET', '/alert/text')
+            d.s('POST', '/alert/accept')
+            return text
+        except RuntimeError:
+            time.sleep(0.1)
+    fail('%s: no confirmation asked' % what)
+    return None
+
+
+def session_cookie(d):
+    for c in d.s('GET', '/cookie') or []:
+        if c.get('name') == 'sp_session':
+            return 'sp_session=' + c['value']
+    return ''
 
 
 def sql(db, q):
@@ -382,6 +417,11 @@ def flows(d, base, db):
     if d.js('return document.documentElement.lang;') != 'en':
         fail('language switch back to English')
 
+    # 7. the analysis board and the strategies
+    analysis_flows(d, base)
+    # 8. users and API tokens
+    admin_flows(d, base, db)
+
     # 6. a rep lands on their own view
     login(d, base, 'rep1')
     d.go(base + '/?lang=en')
@@ -395,6 +435,99 @@ def flows(d, base, db):
     d.go(base + '/followups')
     check_console(d, 'rep follow-ups')
     screenshot(d, 'rep-followups')
+    if d.exists('nav.main a[href="/users"]'):
+        fail('rep: sees the users page in the navigation')
+    st = http_status(base + '/users', {'Cookie': session_cookie(d)})
+    if st != 403:
+        fail('rep: GET /users answered %d, not 403' % st)
+
+
+def analysis_flows(d, base):
+    for lang, factor, quadrant in (('en', 'Political', 'Strengths (S)'), ('zh', '政治', '优势（S）')):
+        d.go(base + '/analysis?lang=' + lang)
+        check_console(d, 'analysis (%s)' % lang)
+        pest = d.text(d.find('#pest')) if d.exists('#pest') else ''
+        if factor not in pest or not d.exists('#pest ul.items li .eff'):
+            fail('analysis (%s): no PEST factor %r with an effect: %r' % (lang, factor, pest[:200]))
+        for q in ('s', 'w', 'o', 't'):
+            if not d.exists('#swot-' + q):
+                fail('analysis (%s): no SWOT quadrant %s' % (lang, q))
+        if d.exists('#swot-s') and quadrant not in d.text(d.find('#swot-s')):
+            fail('analysis (%s): the strengths quadrant is not titled %r' % (lang, quadrant))
+        screenshot(d, 'analysis' + ('-zh' if lang == 'zh' else ''))
+    for lang in ('zh', 'en'):
+        d.go(base + '/strategies?lang=' + lang)
+        check_console(d, 'strategies (%s)' % lang)
+        if not d.exists('section.strat'):
+            fail('strategies (%s): no strategy' % lang)
+        screenshot(d, 'strategies' + ('-zh' if lang == 'zh' else ''))
+    links = d.find('section.strat ul.served a.goal', many=True)
+    if not links:
+        fail('strategies: no link to a goal it serves')
+        return
+    name = d.text(links[0])
+    d.click(links[0])
+    wait_for(d, 'main h1')
+    check_console(d, 'goal from a strategy')
+    if '/goals/' not in d.url() or name not in d.text(d.find('main h1')):
+        fail('strategies: the goal link led to %s (%r), not the goal %r' % (d.url(), d.text(d.find('main h1')), name))
+
+
+def admin_flows(d, base, db):
+    d.go(base + '/users?lang=en')
+    check_console(d, 'users')
+    if not d.exists('#user-director'):
+        fail('users: the signed-in admin is not listed')
+    screenshot(d, 'users')
+    # add a rep: the password is shown once
+    if not d.js('return document.getElementById("add-user").open;'):
+        d.click(d.find('#add-user summary'))
+    d.type(d.find('#new-login'), 'newrep')
+    d.type(d.find('#new-name'), 'New Rep')
+    d.click(d.find('#new-role option[value=rep]'))
+    rep_opts = d.find('#new-rep option', many=True)
+    if len(rep_opts) < 2:
+        fail('users: no rep to choose')
+        return
+    d.click(rep_opts[1])
+    d.click(d.find('#add-user-go'))
+    if not wait_for(d, '#secret'):
+        fail('users: no password shown after adding a user (%s)' % d.text(d.find('main'))[:300])
+        return
+    check_console(d, 'users after adding')
+    pw = d.text(d.find('#secret')).strip()
+    screenshot(d, 'users-added')
+    row = sql(db, "SELECT role || '|' || coalesce(rep_id, '') || '|' || name FROM users WHERE login = 'newrep'")
+    if not row.startswith('rep|') or not row.endswith('|New Rep'):
+        fail('users: the workspace holds %r for newrep' % row)
+    # a token: shown once, answers the API, stops when revoked
+    d.go(base + '/users')
+    d.click(d.find('#token-user option[value=director]'))
+    d.type(d.find('#token-label'), 'browser test')
+    d.click(d.find('#token-go'))
+    if not wait_for(d, '#secret'):
+        fail('users: no token shown after making one')
+        return
+    tok = d.text(d.find('#secret')).strip()
+    check_console(d, 'users after making a token')
+    if http_status(base + '/api/v1/me', {'Authorization': 'Bearer ' + tok}) != 200:
+        fail('users: the new token does not answer /api/v1/me')
+    tid = sql(db, "SELECT token_id FROM api_tokens WHERE label = 'browser test'")
+    d.go(base + '/users?lang=zh')
+    check_console(d, 'users (zh)')
+    screenshot(d, 'users-zh')
+    d.click(d.find('#revoke-' + tid))
+    accept_confirm(d, 'revoking a token')
+    wait_for(d, '.notice.ok')
+    check_console(d, 'users after revoking')
+    if http_status(base + '/api/v1/me', {'Authorization': 'Bearer ' + tok}) != 401:
+        fail('users: a revoked token still answers (not 401)')
+    # the new user signs in with the password shown once
+    login(d, base, 'newrep', pw)
+    d.go(base + '/?lang=en')
+    check_console(d, 'new user dashboard')
+    if 'My dashboard' not in d.text(d.find('main h1')):
+        fail('users: the new rep does not land on their own dashboard')
 
 
 if __name__ == '__main__':

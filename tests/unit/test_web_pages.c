@@ -21,6 +21,7 @@
 #include "io/demo_data.h"
 #include "io/plan_yaml.h"
 #include "store/store.h"
+#include "web/auth.h"
 #include "web/http.h"
 #include "web/pages.h"
 
@@ -171,8 +172,8 @@ static void assert_safe(const char *page, const char *s)
     }
 }
 
-static const char *const pages[] = {"/", "/plan", "/tasks", "/customers", "/followups", "/budget", "/reviews",
-                                    "/imports"};
+static const char *const pages[] = {"/",        "/plan",    "/tasks",    "/customers", "/followups", "/budget",
+                                    "/reviews", "/imports", "/analysis", "/strategies", "/users"};
 
 static web_handler_fn *handler_of(const char *path, web_method m)
 {
@@ -341,7 +342,7 @@ static void test_empty_workspace(void **state)
     sp_store *empty = store_open(path, STORE_CREATE, &err);
     assert_non_null(empty);
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
-        if (str_eq(pages[i], "/imports")) continue;   /* the form itself is what to do */
+        if (str_eq(pages[i], "/imports") || str_eq(pages[i], "/users")) continue;   /* the form is what to do */
         call c;
         call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_ZH, pages[i]);
         c.req.store = empty;
@@ -358,6 +359,153 @@ static void test_empty_workspace(void **state)
     err_free(&err);
 }
 
+/* the analysis board and the strategies: the plan's items, names, links */
+static void test_analysis_and_strategies(void **state)
+{
+    (void)state;
+    call c;
+    call_init(&c, WEB_ROLE_VIEWER, NULL, LANG_ZH, "/analysis");
+    page_analysis(&c.req, &c.resp);
+    const char *s = buf_cstr(&c.resp.body);
+    assert_int_equal(c.resp.status, 200);
+    assert_non_null(strstr(s, "id=\"pest\""));
+    assert_non_null(strstr(s, "政治"));                       /* a PEST factor */
+    assert_non_null(strstr(s, "行业政策鼓励数字化转型"));     /* its item, from the demo plan */
+    assert_non_null(strstr(s, "id=\"swot-s\""));
+    assert_non_null(strstr(s, "优势（S）"));
+    assert_non_null(strstr(s, "id=\"swot-t\""));
+    assert_non_null(strstr(s, "href=\"/strategies#s-east-mfg\""));   /* answered by, linked */
+    call_free(&c);
+    call_init(&c, WEB_ROLE_VIEWER, NULL, LANG_EN, "/strategies");
+    page_strategies(&c.req, &c.resp);
+    s = buf_cstr(&c.resp.body);
+    assert_int_equal(c.resp.status, 200);
+    assert_non_null(strstr(s, "id=\"s-east-mfg\""));
+    assert_non_null(strstr(s, "href=\"/goals/revenue\""));               /* a goal it serves */
+    assert_non_null(strstr(s, "营收&lt;script&gt;alert(1)&lt;/script&gt;"));  /* by its (hostile) name */
+    assert_non_null(strstr(s, "href=\"/analysis#a-p1\""));               /* an item it answers */
+    assert_safe("/strategies", s);
+    call_free(&c);
+    /* a rep sees the goal's name but no link to a goal outside their scope */
+    call_init(&c, WEB_ROLE_REP, "r002", LANG_EN, "/strategies");
+    page_strategies(&c.req, &c.resp);
+    assert_null(strstr(buf_cstr(&c.resp.body), "href=\"/goals/revenue\""));
+    call_free(&c);
+}
+
+/* the users page: add a user (the password shown once), a token made and
+ * revoked, the last admin kept, hostile names escaped */
+static void test_users_page(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    assert_true(auth_init());
+    call c;
+    call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_EN, "/users");
+    c.req.method = WEB_POST;
+    call_field(&c, "login", "boss");
+    call_field(&c, "role", "admin");
+    call_field(&c, "name", EVIL_REP);
+    page_user_add(&c.req, &c.resp);
+    const char *s = buf_cstr(&c.resp.body);
+    assert_int_equal(c.resp.status, 200);
+    const char *code = strstr(s, "<code class=\"secret\" id=\"secret\">");
+    assert_non_null(code);
+    char pw[64] = {0};
+    sscanf(code + strlen("<code class=\"secret\" id=\"secret\">"), "%63[^<]", pw);
+    sp_user_rec u;
+    assert_true(st->ops->user_get(st, "boss", 0, &u, &err));
+    assert_true(auth_password_ok(u.pw_hash, pw));
+    user_rec_clear(&u);
+    assert_safe("/users (added)", s);
+    assert_non_null(strstr(s, "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
+    call_free(&c);
+    /* the same login again: 409, the form kept, nothing shown once */
+    call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_ZH, "/users");
+    c.req.method = WEB_POST;
+    call_field(&c, "login", "boss");
+    call_field(&c, "role", "viewer");
+    page_user_add(&c.req, &c.resp);
+    assert_int_equal(c.resp.status, 409);
+    assert_non_null(strstr(buf_cstr(&c.resp.body), "已存在"));
+    assert_null(strstr(buf_cstr(&c.resp.body), "id=\"secret\""));
+    call_free(&c);
+    /* the only admin cannot be disabled; boss is then disabled */
+    call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_EN, "/users/boss/disable");
+    c.req.method = WEB_POST;
+    call_param(&c, "login", "boss");
+    page_user_disable(&c.req, &c.resp);
+    assert_int_equal(c.resp.status, 409);
+    assert_non_null(strstr(buf_cstr(&c.resp.body), "last enabled admin"));
+    call_free(&c);
+    /* a token for boss: shown once, works until revoked */
+    call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_EN, "/tokens");
+    c.req.method = WEB_POST;
+    call_field(&c, "login", "boss");
+    call_field(&c, "label", "<script>crm</script>");
+    page_token_add(&c.req, &c.resp);
+    s = buf_cstr(&c.resp.body);
+    assert_int_equal(c.resp.status, 200);
+    code = strstr(s, "id=\"secret\">sp_");
+    assert_non_null(code);
+    char tok[80] = {0};
+    sscanf(code + strlen("id=\"secret\">"), "%79[^<]", tok);
+    assert_safe("/tokens (made)", s);
+    char h[65];
+    auth_secret_hash(tok, h);
+    int64_t uid, tid = 0;
+    assert_true(st->ops->token_get(st, h, &uid, &err));
+    sp_token_rec *tv;
+    size_t nt;
+    assert_true(st->ops->token_list(st, &tv, &nt, &err));
+    for (size_t i = 0; i < nt; i++)
+        if (str_eq(tv[i].login, "boss")) tid = tv[i].id;
+    token_recs_free(tv, nt);
+    call_free(&c);
+    char idtxt[32];
+    snprintf(idtxt, sizeof idtxt, "%lld", (long long)tid);
+    call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_EN, "/tokens/x/revoke");
+    c.req.method = WEB_POST;
+    call_param(&c, "id", idtxt);
+    page_token_revoke(&c.req, &c.resp);
+    assert_int_equal(c.resp.status, 303);
+    call_free(&c);
+    assert_false(st->ops->token_get(st, h, &uid, &err));
+    err_clear(&err);
+    call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_EN, "/tokens/x/revoke");
+    c.req.method = WEB_POST;
+    call_param(&c, "id", "no-such-id");
+    page_token_revoke(&c.req, &c.resp);
+    assert_int_equal(c.resp.status, 404);
+    call_free(&c);
+    /* a new password: shown once, the old one stops */
+    call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_EN, "/users/boss/password");
+    c.req.method = WEB_POST;
+    call_param(&c, "login", "boss");
+    page_user_passwd(&c.req, &c.resp);
+    assert_int_equal(c.resp.status, 200);
+    char pw2[64] = {0};
+    code = strstr(buf_cstr(&c.resp.body), "id=\"secret\">");
+    assert_non_null(code);
+    sscanf(code + strlen("id=\"secret\">"), "%63[^<]", pw2);
+    assert_true(st->ops->user_get(st, "boss", 0, &u, &err));
+    assert_true(auth_password_ok(u.pw_hash, pw2));
+    assert_false(auth_password_ok(u.pw_hash, pw));
+    user_rec_clear(&u);
+    call_free(&c);
+    /* the list shows the user by name, the token revoked */
+    call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_ZH, "/users");
+    page_users(&c.req, &c.resp);
+    s = buf_cstr(&c.resp.body);
+    assert_non_null(strstr(s, "id=\"user-boss\""));
+    assert_non_null(strstr(s, "已吊销"));
+    assert_null(strstr(s, tok));
+    assert_non_null(strstr(s, "action=\"/users/boss/password\" data-confirm=\"重设密码？"));   /* asks first */
+    assert_safe("/users", s);
+    call_free(&c);
+    err_free(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +513,8 @@ int main(void)
         cmocka_unit_test(test_rep_scope),
         cmocka_unit_test(test_writes),
         cmocka_unit_test(test_empty_workspace),
+        cmocka_unit_test(test_analysis_and_strategies),
+        cmocka_unit_test(test_users_page),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
