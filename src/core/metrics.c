@@ -795,10 +795,13 @@ static bool in_eff(const ctx_t *c, sp_day d)
 /* t12m_into: T12M(c, d) of every customer into out (n customers). */
 static void t12m_into(const sp_dataset *ds, sp_day d, sp_money *out) { customer_t12m(ds, d, out); }
 
-/* first won deal of each customer (closed_on <= D; ties by deal id) */
+/* first won deal of each customer (closed_on <= D; ties by deal id):
+ * customers of the customers table by their row (the deal's resolved
+ * reference, no string read), others by their interned id */
 typedef struct firsts {
-    sp_ptrmap *by_cust;  /* customer_id -> index in deals */
-    const char **custs;  /* the distinct customer ids, in first-seen order */
+    uint32_t *by_row;    /* per customer row: index in deals + 1, 0 none */
+    sp_ptrmap *by_cust;  /* customer_id -> index in deals (ids without a row) */
+    const char **custs;  /* those ids, in first-seen order */
     size_t n;
 } firsts_t;
 
@@ -811,30 +814,54 @@ SP_ROWVIEW bool deal_before(const sp_deal *a, const sp_deal *b)
 static void firsts_build(const ctx_t *c, firsts_t *f)
 {
     const sp_dataset *ds = c->ds;
+    const sp_deal_cols *t = &ds->deals;
     memset(f, 0, sizeof *f);
+    f->by_row = xcalloc(ds->customers.n ? ds->customers.n : 1, sizeof *f->by_row);
     f->by_cust = ptrmap_new(64);
     size_t cap = 0;
-    for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
-        if (d->stage != STAGE_WON || d->closed_on == SP_DAY_NONE || d->closed_on > c->D) continue;
-        if (!d->customer_id || !deal_exists(c, d)) continue;
-        size_t j;
-        if (ptrmap_get(f->by_cust, d->customer_id, &j)) {
-            const sp_deal prev = deal_at(ds, j);
-            if (deal_before(d, &prev)) ptrmap_put(f->by_cust, d->customer_id, i);
+    for (size_t i = 0; i < t->n; i++) {
+        if (t->stage[i] != STAGE_WON || t->closed_on[i] == SP_DAY_NONE || t->closed_on[i] > c->D) continue;
+        if (!t->customer_id[i] || (t->created_on[i] != SP_DAY_NONE && t->created_on[i] > c->D)) continue;
+        uint32_t ci = t->customer_row[i];
+        if (ci != SP_NOROW && ci < ds->customers.n) {
+            uint32_t prev = f->by_row[ci];
+            if (prev) {
+                const sp_deal d = deal_at(ds, i), p = deal_at(ds, prev - 1);
+                if (!deal_before(&d, &p)) continue;
+            }
+            f->by_row[ci] = (uint32_t)(i + 1);
             continue;
         }
-        ptrmap_put(f->by_cust, d->customer_id, i);
+        const char *cid = ds_str(ds, t->customer_id[i]);
+        size_t j;
+        if (ptrmap_get(f->by_cust, cid, &j)) {
+            const sp_deal d = deal_at(ds, i), p = deal_at(ds, j);
+            if (deal_before(&d, &p)) ptrmap_put(f->by_cust, cid, i);
+            continue;
+        }
+        ptrmap_put(f->by_cust, cid, i);
         if (f->n == cap) {
             cap = cap ? cap * 2 : 256;
             f->custs = xreallocarray(f->custs, cap, sizeof *f->custs);
         }
-        f->custs[f->n++] = d->customer_id;
+        f->custs[f->n++] = cid;
     }
+}
+
+/* firsts_of: the first won deal of deal i's customer (SIZE_MAX: none) */
+static size_t firsts_of(const ctx_t *c, const firsts_t *f, size_t i)
+{
+    const sp_deal_cols *t = &c->ds->deals;
+    if (!t->customer_id[i]) return SIZE_MAX;
+    uint32_t ci = t->customer_row[i];
+    if (ci != SP_NOROW && ci < c->ds->customers.n) return f->by_row[ci] ? (size_t)f->by_row[ci] - 1 : SIZE_MAX;
+    size_t j;
+    return ptrmap_get(f->by_cust, ds_str(c->ds, t->customer_id[i]), &j) ? j : SIZE_MAX;
 }
 
 static void firsts_free(firsts_t *f)
 {
+    free(f->by_row);
     ptrmap_free(f->by_cust);
     free(f->custs);
 }
@@ -879,9 +906,7 @@ static void run_deal_metrics(ctx_t *c)
         case MET_NEW_CUSTOMER_REVENUE_SHARE: {
             bool is_new = d->is_new_customer == 1;
             if (d->is_new_customer < 0) {
-                size_t j;
-                const char *cid = ds_str(ds, ds->deals.customer_id[i]);
-                is_new = cid && ptrmap_get(f.by_cust, cid, &j) && j == i;
+                is_new = firsts_of(c, &f, i) == i;
             }
             r.note = is_new ? (d->is_new_customer < 0 ? "won, first won deal" : "won, new customer")
                             : "won, existing customer";
@@ -903,9 +928,15 @@ static void run_new_customers(ctx_t *c)
     firsts_t f;
     firsts_build(c, &f);
     rec_t r;
-    for (size_t k = 0; k < f.n; k++) {
+    size_t nc = c->ds->customers.n;
+    for (size_t k = 0; k < nc + f.n; k++) {
         size_t j;
-        ptrmap_get(f.by_cust, f.custs[k], &j);
+        if (k < nc) {
+            if (!f.by_row[k]) continue;
+            j = f.by_row[k] - 1;
+        } else {
+            ptrmap_get(f.by_cust, f.custs[k - nc], &j);
+        }
         const sp_deal d_row = deal_at(c->ds, j), *d = &d_row;
         if (!in_eff(c, d->closed_on)) continue;
         fill_deal(c, &r, d, j);
@@ -1652,4 +1683,258 @@ void kpi_result_free(sp_kpi_result *res)
     free(res->explain);
     if (res->pool) strpool_free(res->pool);
     memset(res, 0, sizeof *res);
+}
+
+/* ------------------------------------------------------------------ */
+/* several deal questions in one pass (kpi_compute_jobs)               */
+
+/* job kinds: closed deals in a period, deals open on D (pipeline,
+ * weighted), and the weighted deals open on D that close in P (forecast) */
+enum { JK_CLOSED, JK_OPEN, JK_CLOSING };
+
+/* a filter value set of one dimension as dictionary codes (or size enums) */
+#define JOB_MAXV 8
+typedef struct jobset {
+    uint32_t v[JOB_MAXV];
+    uint8_t n;               /* 0: no filter on the dimension */
+} jobset_t;
+
+typedef struct jobplan {
+    int kind;
+    bool weighted;
+    sp_day lo, hi;           /* JK_CLOSED: the effective period */
+    jobset_t prod, rep;      /* deal columns */
+    int cbit;                /* bit of the customer filter in the mask, -1 none */
+    acc_t acc;
+    bool overflow;
+} jobplan_t;
+
+typedef struct custf {
+    jobset_t region, industry, size;
+} custf_t;
+
+static bool jobset_has(const jobset_t *s, uint32_t x)
+{
+    for (uint8_t i = 0; i < s->n; i++)
+        if (s->v[i] == x) return true;
+    return false;
+}
+
+/* jobset_add: false when the set is full (the job is left to kpi_compute).
+ * A value the dataset does not hold gets code 0, which no record has. */
+static bool jobset_add(jobset_t *s, uint32_t x)
+{
+    if (jobset_has(s, x)) return true;
+    if (s->n == JOB_MAXV) return false;
+    s->v[s->n++] = x;
+    return true;
+}
+
+static bool jobset_eq(const jobset_t *a, const jobset_t *b)
+{
+    if (a->n != b->n) return false;
+    for (uint8_t i = 0; i < a->n; i++)
+        if (!jobset_has(b, a->v[i])) return false;
+    return true;
+}
+
+/* job_size: the enum of a size filter value (SIZE_NONE: matches nothing) */
+static uint32_t job_size(const char *v)
+{
+    for (int s = SIZE_SMALL; s < SIZE_COUNT; s++)
+        if (str_eq(v, size_name((sp_size)s))) return (uint32_t)s;
+    return UINT32_MAX;
+}
+
+/* job_plan: the plan of job j, false when it is not one the pass answers
+ * (the caller computes it with kpi_compute, which also reports errors). */
+static bool job_plan(const sp_dataset *ds, const sp_kpi_job *j, jobplan_t *p, custf_t *cf)
+{
+    const sp_kpi_query *q = &j->q;
+    memset(p, 0, sizeof *p);
+    memset(cf, 0, sizeof *cf);
+    p->cbit = -1;
+    if (q->nby || q->explain || q->period.first > q->period.last) return false;
+    switch (q->metric) {
+    case MET_REVENUE:
+    case MET_DEALS_WON:
+    case MET_AVG_DEAL_SIZE:
+    case MET_WIN_RATE: p->kind = JK_CLOSED; break;
+    case MET_PIPELINE: p->kind = JK_OPEN; break;
+    case MET_WEIGHTED_PIPELINE:
+        p->kind = j->closing ? JK_CLOSING : JK_OPEN;
+        p->weighted = true;
+        break;
+    default: return false;
+    }
+    if (j->closing && q->metric != MET_WEIGHTED_PIPELINE) return false;
+    p->lo = q->period.first;
+    p->hi = day_min(q->period.last, q->as_of);
+    for (size_t i = 0; i < q->where.n; i++) {
+        const sp_filter_kv *kv = &q->where.kv[i];
+        const char *v = kv->value ? kv->value : "";
+        jobset_t *s;
+        uint32_t code;
+        switch (kv->dim) {
+        case DIM_REGION: s = &cf->region; code = dataset_find_code(ds, v); break;
+        case DIM_INDUSTRY: s = &cf->industry; code = dataset_find_code(ds, v); break;
+        case DIM_SIZE: s = &cf->size; code = job_size(v); break;
+        case DIM_REP: s = &p->rep; code = dataset_find_code(ds, v); break;
+        case DIM_PRODUCT: s = &p->prod; code = dataset_find_code(ds, v); break;
+        default: return false;
+        }
+        if (code == UINT32_MAX) return false; /* an unknown size: kpi_query_check says so */
+        if (!jobset_add(s, code)) return false;
+    }
+    return true;
+}
+
+/* cust_match: customer row ci passes customer filter f */
+static bool cust_match(const sp_dataset *ds, const custf_t *f, size_t ci)
+{
+    const sp_customer_cols *t = &ds->customers;
+    if (f->region.n && (!t->region[ci] || !jobset_has(&f->region, t->region[ci]))) return false;
+    if (f->industry.n && (!t->industry[ci] || !jobset_has(&f->industry, t->industry[ci]))) return false;
+    if (f->size.n && (t->size[ci] == SIZE_NONE || !jobset_has(&f->size, t->size[ci]))) return false;
+    return true;
+}
+
+static void job_add(jobplan_t *p, int64_t a, int64_t b)
+{
+    if (__builtin_add_overflow(p->acc.a, a, &p->acc.a)) p->overflow = true;
+    if (__builtin_add_overflow(p->acc.b, b, &p->acc.b)) p->overflow = true;
+}
+
+void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
+{
+    if (n == 0) return;
+    jobplan_t *pl = xcalloc(n, sizeof *pl);
+    size_t *idx = xcalloc(n, sizeof *idx), nidx = 0;
+    custf_t cfs[32];
+    size_t ncf = 0;
+    sp_day D = 0;
+    bool haveD = false, any_open = false, any_closed = false;
+    sp_day clo = SP_DAY_MAX, chi = SP_DAY_MIN;
+    for (size_t k = 0; k < n; k++) {
+        jobs[k].done = false;
+        custf_t cf;
+        if (!job_plan(ds, &jobs[k], &pl[k], &cf)) continue;
+        if (haveD && jobs[k].q.as_of != D) continue; /* one as-of date per pass */
+        sp_err e = SP_ERR_INIT;
+        bool valid = kpi_query_check(&jobs[k].q, &e);
+        err_free(&e);
+        if (!valid) continue;
+        if (cf.region.n || cf.industry.n || cf.size.n) {
+            size_t b = 0;
+            while (b < ncf && !(jobset_eq(&cfs[b].region, &cf.region) && jobset_eq(&cfs[b].industry, &cf.industry) &&
+                                jobset_eq(&cfs[b].size, &cf.size)))
+                b++;
+            if (b == ncf) {
+                if (ncf == 32) continue;
+                cfs[ncf++] = cf;
+            }
+            pl[k].cbit = (int)b;
+        }
+        D = jobs[k].q.as_of;
+        haveD = true;
+        if (pl[k].kind == JK_CLOSED) {
+            any_closed = true;
+            if (pl[k].lo < clo) clo = pl[k].lo;
+            if (pl[k].hi > chi) chi = pl[k].hi;
+        } else {
+            any_open = true;
+        }
+        idx[nidx++] = k;
+    }
+    if (nidx == 0) goto out;
+    /* the customer filters as one bit each per customer row */
+    uint32_t *mask = NULL;
+    if (ncf) {
+        size_t nc = ds->customers.n;
+        mask = xcalloc(nc ? nc : 1, sizeof *mask);
+        for (size_t i = 0; i < nc; i++)
+            for (size_t b = 0; b < ncf; b++)
+                if (cust_match(ds, &cfs[b], i)) mask[i] |= 1u << b;
+    }
+    /* closed-deal jobs first, then the open ones */
+    size_t *cj = xcalloc(nidx, sizeof *cj), *oj = xcalloc(nidx, sizeof *oj), ncj = 0, noj = 0;
+    for (size_t x = 0; x < nidx; x++) {
+        size_t k = idx[x];
+        if (pl[k].kind == JK_CLOSED) cj[ncj++] = k;
+        else oj[noj++] = k;
+    }
+    const sp_deal_cols *t = &ds->deals;
+    for (size_t i = 0; i < t->n; i++) {
+        sp_day cl = t->closed_on[i], cr = t->created_on[i];
+        uint8_t st = t->stage[i];
+        if (any_closed && st != STAGE_OPEN && cl != SP_DAY_NONE && cl >= clo && cl <= chi &&
+            (cr == SP_DAY_NONE || cr <= D)) {
+            uint32_t cm = UINT32_MAX;
+            for (size_t x = 0; x < ncj; x++) {
+                jobplan_t *p = &pl[cj[x]];
+                if (cl < p->lo || cl > p->hi) continue;
+                sp_metric m = jobs[cj[x]].q.metric;
+                if (st != STAGE_WON && m != MET_WIN_RATE) continue;
+                if (p->cbit >= 0) {
+                    if (cm == UINT32_MAX) {
+                        uint32_t ci = t->customer_row[i];
+                        cm = ci == SP_NOROW ? 0 : mask[ci];
+                    }
+                    if (!(cm >> p->cbit & 1)) continue;
+                }
+                if (p->rep.n && (!t->owner[i] || !jobset_has(&p->rep, t->owner[i]))) continue;
+                if (p->prod.n && (!t->product[i] || !jobset_has(&p->prod, t->product[i]))) continue;
+                switch (m) {
+                case MET_REVENUE: job_add(p, t->amount[i], 0); break;
+                case MET_DEALS_WON: job_add(p, 1, 0); break;
+                case MET_AVG_DEAL_SIZE: job_add(p, t->amount[i], 1); break;
+                default: job_add(p, st == STAGE_WON, 1); break; /* win rate */
+                }
+            }
+        }
+        if (any_open && cr != SP_DAY_NONE && cr <= D && (st == STAGE_OPEN || (cl != SP_DAY_NONE && cl > D))) {
+            uint32_t cm = UINT32_MAX;
+            for (size_t x = 0; x < noj; x++) {
+                jobplan_t *p = &pl[oj[x]];
+                if (p->kind == JK_CLOSING) {
+                    /* pace.c closes_in: the expected close date in P, or none
+                     * and P the period running on D */
+                    sp_period P = jobs[oj[x]].q.period;
+                    bool in = t->has_expected_close[i]
+                                  ? t->expected_close_on[i] >= P.first && t->expected_close_on[i] <= P.last
+                                  : D >= P.first && D <= P.last;
+                    if (!in) continue;
+                }
+                if (p->cbit >= 0) {
+                    if (cm == UINT32_MAX) {
+                        uint32_t ci = t->customer_row[i];
+                        cm = ci == SP_NOROW ? 0 : mask[ci];
+                    }
+                    if (!(cm >> p->cbit & 1)) continue;
+                }
+                if (p->rep.n && (!t->owner[i] || !jobset_has(&p->rep, t->owner[i]))) continue;
+                if (p->prod.n && (!t->product[i] || !jobset_has(&p->prod, t->product[i]))) continue;
+                int64_t v = t->amount[i];
+                if (p->weighted &&
+                    __builtin_mul_overflow(t->amount[i], (int64_t)(t->probability[i] > 0 ? t->probability[i] : 0), &v)) {
+                    p->overflow = true;
+                    continue;
+                }
+                job_add(p, v, 0);
+            }
+        }
+    }
+    for (size_t x = 0; x < nidx; x++) {
+        size_t k = idx[x];
+        if (pl[k].overflow) continue; /* kpi_compute says which metric */
+        sp_metric m = jobs[k].q.metric;
+        jobs[k].value = value_of(m, &pl[k].acc, 0);
+        jobs[k].done = true;
+    }
+    free(cj);
+    free(oj);
+    free(mask);
+out:
+    free(pl);
+    free(idx);
 }
