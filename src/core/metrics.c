@@ -482,6 +482,22 @@ typedef struct rec {
     sp_money amount;
 } rec_t;
 
+/* a filter's values of one dimension as dictionary codes (size: the enum),
+ * so that a column is judged without reading its strings; n 0: not set
+ * (too many values, or no filter on the dimension) */
+#define FCODE_MAX 8
+typedef struct fcode {
+    uint32_t v[FCODE_MAX];
+    uint8_t n;
+} fcode_t;
+
+static inline bool fcode_has(const fcode_t *f, uint32_t x)
+{
+    for (uint8_t i = 0; i < f->n; i++)
+        if (f->v[i] == x) return true;
+    return false;
+}
+
 typedef struct ctx {
     const sp_dataset *ds;
     const sp_kpi_query *q;
@@ -495,6 +511,7 @@ typedef struct ctx {
     size_t fn[DIM_COUNT];
     bool need[DIM_COUNT];     /* dims to fill in rec_t */
     bool need_cust;           /* some customer dim is filtered or broken down */
+    fcode_t fcode[DIM_COUNT]; /* region, industry, size, rep, product, source filters as codes */
     /* breakdown */
     int time_slot;            /* index in q->by of the time key or -1 */
     int by_tier;              /* index in q->by of the tier key or -1 */
@@ -760,9 +777,21 @@ static bool cust_pass(const ctx_t *c, size_t ci)
 static void cust_ok_build(ctx_t *c)
 {
     if (!c->fn[DIM_REGION] && !c->fn[DIM_INDUSTRY] && !c->fn[DIM_SIZE]) return;
+    if (metric_kind(c->m) != RK_DEAL) return; /* only the deal passes read it (cust_pass) */
     const sp_dataset *ds = c->ds;
-    c->cust_ok = xcalloc(ds->customers.n ? ds->customers.n : 1, 1);
-    for (size_t i = 0; i < ds->customers.n; i++) {
+    const sp_customer_cols *t = &ds->customers;
+    c->cust_ok = xcalloc(t->n ? t->n : 1, 1);
+    bool codes = (!c->fn[DIM_REGION] || c->fcode[DIM_REGION].n) && (!c->fn[DIM_INDUSTRY] || c->fcode[DIM_INDUSTRY].n) &&
+                 (!c->fn[DIM_SIZE] || c->fcode[DIM_SIZE].n);
+    for (size_t i = 0; i < t->n; i++) {
+        if (codes) {
+            /* the same answer as the strings: equal labels have equal codes */
+            c->cust_ok[i] = (!c->fn[DIM_REGION] || (t->region[i] && fcode_has(&c->fcode[DIM_REGION], t->region[i]))) &&
+                            (!c->fn[DIM_INDUSTRY] ||
+                             (t->industry[i] && fcode_has(&c->fcode[DIM_INDUSTRY], t->industry[i]))) &&
+                            (!c->fn[DIM_SIZE] || (t->size[i] != SIZE_NONE && fcode_has(&c->fcode[DIM_SIZE], t->size[i])));
+            continue;
+        }
         const sp_customer cu = customer_at(ds, i);
         const char *v[3] = {cu.region, cu.industry, size_label(cu.size)};
         static const sp_dim dims[3] = {DIM_REGION, DIM_INDUSTRY, DIM_SIZE};
@@ -776,6 +805,40 @@ static void cust_ok_build(ctx_t *c)
         }
         c->cust_ok[i] = ok;
     }
+}
+
+/* fcode_build: the code sets of the filters on label dimensions */
+static uint32_t size_code(const char *v)
+{
+    for (int s = SIZE_SMALL; s < SIZE_COUNT; s++)
+        if (str_eq(v, size_name((sp_size)s))) return (uint32_t)s;
+    return SIZE_NONE; /* no record's size: matches nothing */
+}
+
+static void fcode_build(ctx_t *c)
+{
+    static const sp_dim dims[] = {DIM_REGION, DIM_INDUSTRY, DIM_SIZE, DIM_REP, DIM_PRODUCT, DIM_SOURCE};
+    for (size_t k = 0; k < sizeof dims / sizeof dims[0]; k++) {
+        sp_dim d = dims[k];
+        fcode_t *f = &c->fcode[d];
+        if (!c->fn[d] || c->fn[d] > FCODE_MAX) continue;
+        for (size_t i = 0; i < c->fn[d]; i++)
+            f->v[f->n++] = d == DIM_SIZE ? size_code(c->fval[d][i]) : dataset_find_code(c->ds, c->fval[d][i]);
+    }
+}
+
+/* lead_prefilter: false when lead row i fails a filter on its own label
+ * columns (judged by code; matches() judges the rest) */
+static bool lead_prefilter(const ctx_t *c, size_t i)
+{
+    const sp_lead_cols *t = &c->ds->leads;
+    const fcode_t *f = c->fcode;
+    if (f[DIM_REGION].n && (!t->region[i] || !fcode_has(&f[DIM_REGION], t->region[i]))) return false;
+    if (f[DIM_INDUSTRY].n && (!t->industry[i] || !fcode_has(&f[DIM_INDUSTRY], t->industry[i]))) return false;
+    if (f[DIM_SOURCE].n && (!t->source[i] || !fcode_has(&f[DIM_SOURCE], t->source[i]))) return false;
+    if (f[DIM_REP].n && (!t->owner[i] || !fcode_has(&f[DIM_REP], t->owner[i]))) return false;
+    if (f[DIM_SIZE].n && (t->size[i] == SIZE_NONE || !fcode_has(&f[DIM_SIZE], t->size[i]))) return false;
+    return true;
 }
 
 /* deal_exists: a deal created after D does not exist as of D. */
@@ -805,10 +868,14 @@ typedef struct firsts {
     size_t n;
 } firsts_t;
 
-SP_ROWVIEW bool deal_before(const sp_deal *a, const sp_deal *b)
+/* deal_before: deal row a closed before deal row b (ties: the smaller id;
+ * the ids' strings are read only for a tie) */
+static bool deal_before(const sp_dataset *ds, size_t a, size_t b)
 {
-    if (a->closed_on != b->closed_on) return a->closed_on < b->closed_on;
-    return strcmp(a->id ? a->id : "", b->id ? b->id : "") < 0;
+    sp_day x = ds->deals.closed_on[a], y = ds->deals.closed_on[b];
+    if (x != y) return x < y;
+    const char *ia = ds_str(ds, ds->deals.id[a]), *ib = ds_str(ds, ds->deals.id[b]);
+    return strcmp(ia ? ia : "", ib ? ib : "") < 0;
 }
 
 static void firsts_build(const ctx_t *c, firsts_t *f)
@@ -825,18 +892,14 @@ static void firsts_build(const ctx_t *c, firsts_t *f)
         uint32_t ci = t->customer_row[i];
         if (ci != SP_NOROW && ci < ds->customers.n) {
             uint32_t prev = f->by_row[ci];
-            if (prev) {
-                const sp_deal d = deal_at(ds, i), p = deal_at(ds, prev - 1);
-                if (!deal_before(&d, &p)) continue;
-            }
+            if (prev && !deal_before(ds, i, prev - 1)) continue;
             f->by_row[ci] = (uint32_t)(i + 1);
             continue;
         }
         const char *cid = ds_str(ds, t->customer_id[i]);
         size_t j;
         if (ptrmap_get(f->by_cust, cid, &j)) {
-            const sp_deal d = deal_at(ds, i), p = deal_at(ds, j);
-            if (deal_before(&d, &p)) ptrmap_put(f->by_cust, cid, i);
+            if (deal_before(ds, i, j)) ptrmap_put(f->by_cust, cid, i);
             continue;
         }
         ptrmap_put(f->by_cust, cid, i);
@@ -951,9 +1014,11 @@ static void run_leads(ctx_t *c)
 {
     rec_t r;
     for (size_t i = 0; i < c->ds->leads.n; i++) {
+        /* the columns first: the row view's strings only for a lead that counts */
+        if (!in_eff(c, c->ds->leads.created_on[i])) continue;
+        if (c->m == MET_QUALIFIED_LEADS && !c->ds->leads.qualified[i]) continue;
+        if (!lead_prefilter(c, i)) continue;
         const sp_lead l_row = lead_at(c->ds, i), *l = &l_row;
-        if (!in_eff(c, l->created_on)) continue;
-        if (c->m == MET_QUALIFIED_LEADS && !l->qualified) continue;
         memset(&r, 0, sizeof r);
         r.v[DIM_REGION] = l->region;
         r.v[DIM_INDUSTRY] = l->industry;
@@ -1580,6 +1645,7 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
     }
 
     c.need_cust = c.need[DIM_REGION] || c.need[DIM_INDUSTRY] || c.need[DIM_SIZE] || c.need[DIM_TIER];
+    fcode_build(&c);
     cust_ok_build(&c);
     /* tiers as of D */
     if (need_tier && ds->customers.n > 0) {
@@ -1848,13 +1914,21 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
     }
     if (nidx == 0) goto out;
     /* the customer filters as one bit each per customer row */
+    /* (a byte per customer when it will do: the deals reach their customers
+     * in random order, and a smaller array stays in the cache) */
+    uint8_t *mask8 = NULL;
     uint32_t *mask = NULL;
     if (ncf) {
         size_t nc = ds->customers.n;
-        mask = xcalloc(nc ? nc : 1, sizeof *mask);
-        for (size_t i = 0; i < nc; i++)
+        if (ncf <= 8) mask8 = xcalloc(nc ? nc : 1, 1);
+        else mask = xcalloc(nc ? nc : 1, sizeof *mask);
+        for (size_t i = 0; i < nc; i++) {
+            uint32_t m = 0;
             for (size_t b = 0; b < ncf; b++)
-                if (cust_match(ds, &cfs[b], i)) mask[i] |= 1u << b;
+                if (cust_match(ds, &cfs[b], i)) m |= 1u << b;
+            if (mask8) mask8[i] = (uint8_t)m;
+            else mask[i] = m;
+        }
     }
     /* closed-deal jobs first, then the open ones */
     size_t *cj = xcalloc(nidx, sizeof *cj), *oj = xcalloc(nidx, sizeof *oj), ncj = 0, noj = 0;
@@ -1878,7 +1952,7 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
                 if (p->cbit >= 0) {
                     if (cm == UINT32_MAX) {
                         uint32_t ci = t->customer_row[i];
-                        cm = ci == SP_NOROW ? 0 : mask[ci];
+                        cm = ci == SP_NOROW ? 0 : mask8 ? mask8[ci] : mask[ci];
                     }
                     if (!(cm >> p->cbit & 1)) continue;
                 }
@@ -1908,7 +1982,7 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
                 if (p->cbit >= 0) {
                     if (cm == UINT32_MAX) {
                         uint32_t ci = t->customer_row[i];
-                        cm = ci == SP_NOROW ? 0 : mask[ci];
+                        cm = ci == SP_NOROW ? 0 : mask8 ? mask8[ci] : mask[ci];
                     }
                     if (!(cm >> p->cbit & 1)) continue;
                 }
@@ -1933,6 +2007,7 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
     }
     free(cj);
     free(oj);
+    free(mask8);
     free(mask);
 out:
     free(pl);
