@@ -1047,10 +1047,13 @@ static void run_activities(ctx_t *c)
     bool visits_only = c->m == MET_VISITS || c->m == MET_VISITS_PER_REP;
     bool per_rep = c->m == MET_VISITS_PER_REP;
     for (size_t i = 0; i < c->ds->activities.n; i++) {
+        /* the columns first: the row view's strings only for an activity that counts */
+        const sp_activity_cols *t = &c->ds->activities;
+        if (!in_eff(c, t->occurred_on[i])) continue;
+        if (visits_only && t->kind[i] != ACT_VISIT) continue;
+        if (c->m == MET_ACTIVE_CUSTOMERS && !t->customer_id[i]) continue;
+        if (c->fcode[DIM_REP].n && (!t->rep[i] || !fcode_has(&c->fcode[DIM_REP], t->rep[i]))) continue;
         const sp_activity a_row = activity_at(c->ds, i), *a = &a_row;
-        if (!in_eff(c, a->occurred_on)) continue;
-        if (visits_only && a->kind != ACT_VISIT) continue;
-        if (c->m == MET_ACTIVE_CUSTOMERS && !c->ds->activities.customer_id[i]) continue;
         memset(&r, 0, sizeof r);
         fill_customer(c, &r, c->ds->activities.customer_row[i], false);
         fill_owner(c, &r, a->rep);
