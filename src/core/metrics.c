@@ -940,9 +940,22 @@ static void run_deal_metrics(ctx_t *c)
     bool need_first = m == MET_NEW_CUSTOMER_REVENUE || m == MET_NEW_CUSTOMER_REVENUE_SHARE;
     if (need_first) firsts_build(c, &f);
     rec_t r;
+    const sp_deal_cols *t = &ds->deals;
     for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
-        if (!in_eff(c, d->closed_on) || !deal_exists(c, d)) continue;
+        /* only the columns a deal metric reads (a column read is its pages
+         * touched: the cost only for the margin) */
+        sp_deal d_row;
+        d_row.closed_on = t->closed_on[i];
+        if (!in_eff(c, d_row.closed_on)) continue;
+        d_row.stage = (sp_stage)t->stage[i];
+        if (d_row.stage == STAGE_OPEN || (d_row.stage != STAGE_WON && m != MET_WIN_RATE)) continue;
+        d_row.created_on = t->created_on[i];
+        d_row.amount = t->amount[i];
+        d_row.is_new_customer = t->is_new_customer[i];
+        d_row.has_cost = m == MET_GROSS_MARGIN && t->has_cost[i];
+        d_row.cost = d_row.has_cost ? t->cost[i] : 0;
+        const sp_deal *d = &d_row;
+        if (!deal_exists(c, d)) continue;
         if (d->stage == STAGE_OPEN) continue;
         if (d->stage != STAGE_WON && m != MET_WIN_RATE) continue;
         if (m == MET_GROSS_MARGIN && !d->has_cost) continue;
@@ -1018,22 +1031,25 @@ static void run_leads(ctx_t *c)
         if (!in_eff(c, c->ds->leads.created_on[i])) continue;
         if (c->m == MET_QUALIFIED_LEADS && !c->ds->leads.qualified[i]) continue;
         if (!lead_prefilter(c, i)) continue;
-        const sp_lead l_row = lead_at(c->ds, i), *l = &l_row;
+        /* only the dimensions the query filters or breaks down by (matches()
+         * and the rows read no others): a column read is its pages touched */
+        const sp_lead_cols *t = &c->ds->leads;
         memset(&r, 0, sizeof r);
-        r.v[DIM_REGION] = l->region;
-        r.v[DIM_INDUSTRY] = l->industry;
-        r.v[DIM_SIZE] = size_label(l->size);
-        r.v[DIM_SOURCE] = l->source;
-        fill_owner(c, &r, l->owner);
-        r.day = l->created_on;
+        if (c->need[DIM_REGION]) r.v[DIM_REGION] = ds_str(c->ds, t->region[i]);
+        if (c->need[DIM_INDUSTRY]) r.v[DIM_INDUSTRY] = ds_str(c->ds, t->industry[i]);
+        if (c->need[DIM_SIZE]) r.v[DIM_SIZE] = size_label((sp_size)t->size[i]);
+        if (c->need[DIM_SOURCE]) r.v[DIM_SOURCE] = ds_str(c->ds, t->source[i]);
+        if (c->need[DIM_REP] || c->need[DIM_TEAM]) fill_owner(c, &r, ds_str(c->ds, t->owner[i]));
+        r.day = t->created_on[i];
         r.table = "leads";
-        r.id = c->q->explain ? ds_str(c->ds, c->ds->leads.id[i]) : NULL;
+        r.id = c->q->explain ? ds_str(c->ds, t->id[i]) : NULL;
         if (!matches(c, &r)) continue;
         if (c->m == MET_LEAD_CONVERSION_RATE) {
-            r.note = l->opportunity_id ? "converted" : "not converted";
-            emit(c, &r, -2, l->opportunity_id != NULL, 1);
+            bool converted = t->opportunity_id[i] != 0; /* code 0: empty */
+            r.note = converted ? "converted" : "not converted";
+            emit(c, &r, -2, converted, 1);
         } else {
-            r.note = l->qualified ? "qualified" : NULL;
+            r.note = t->qualified[i] ? "qualified" : NULL;
             emit(c, &r, -2, 1, 0);
         }
     }

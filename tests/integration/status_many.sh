@@ -150,6 +150,8 @@ for g in walk(d["goals"]):
     print(g["id"], g["metric"], g["period"])
 PY
   : >"$WORK/kpi.txt"
+  # (kpi per goal for two dates from the snapshot: one process per goal)
+  case $mode/$D in auto/2026-11-26 | auto/2026-03-01) ;; *) : >"$WORK/kpi_cmds.txt" ;; esac
   while read -r gid metric period; do
     where=()
     case $gid in
