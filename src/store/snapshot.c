@@ -1367,6 +1367,14 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         free(sec);
         return info->state = SNAP_STALE;
     }
+    /* the strings are read at random (a label here, an id there): no
+     * read-around of their pages, which would map 16 pages for each */
+    if (tl_mapped && ds) {
+        uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t a = ((uintptr_t)(b + sec[SEC_OFF(0)].offset)) & ~(pg - 1);
+        uintptr_t e = (uintptr_t)(b + sec[SEC_HASH].offset + sec[SEC_HASH].bytes);
+        if (e > a) (void)madvise((void *)a, e - a, MADV_RANDOM);
+    }
     if (ds) {
         /* borrow: the columns and the dictionary point into p */
         free(ds->dict.ptr);
