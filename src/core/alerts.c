@@ -301,15 +301,16 @@ static void last_touches(const sp_dataset *ds, sp_day D, sp_day *last_any, sp_da
         if (last_any) last_any[i] = SP_DAY_NONE;
         if (last_visit) last_visit[i] = SP_DAY_NONE;
     }
-    for (size_t i = 0; i < ds->activities.n; i++) {
-        const sp_activity a_row = activity_at(ds, i), *a = &a_row;
-        if (!a->customer_id || a->occurred_on == SP_DAY_NONE || a->occurred_on > D) continue;
-        size_t ci = ds->activities.customer_row[i]; /* resolved by dataset_index */
+    const sp_activity_cols *t = &ds->activities; /* the columns: no string is read */
+    for (size_t i = 0; i < t->n; i++) {
+        sp_day on = t->occurred_on[i];
+        if (!t->customer_id[i] || on == SP_DAY_NONE || on > D) continue;
+        size_t ci = t->customer_row[i]; /* resolved by dataset_index */
         if (ci == SP_NOROW) continue;
-        if (last_any && (last_any[ci] == SP_DAY_NONE || a->occurred_on > last_any[ci])) last_any[ci] = a->occurred_on;
-        if (last_visit && (a->kind == ACT_VISIT || a->kind == ACT_MEETING) &&
-            (last_visit[ci] == SP_DAY_NONE || a->occurred_on > last_visit[ci]))
-            last_visit[ci] = a->occurred_on;
+        if (last_any && (last_any[ci] == SP_DAY_NONE || on > last_any[ci])) last_any[ci] = on;
+        if (last_visit && (t->kind[i] == ACT_VISIT || t->kind[i] == ACT_MEETING) &&
+            (last_visit[ci] == SP_DAY_NONE || on > last_visit[ci]))
+            last_visit[ci] = on;
     }
 }
 
