@@ -304,8 +304,8 @@ static void last_touches(const sp_dataset *ds, sp_day D, sp_day *last_any, sp_da
     const sp_activity_cols *t = &ds->activities; /* the columns: no string is read */
     for (size_t i = 0; i < t->n; i++) {
         sp_day on = t->occurred_on[i];
-        if (!t->customer_id[i] || on == SP_DAY_NONE || on > D) continue;
-        size_t ci = t->customer_row[i]; /* resolved by dataset_index */
+        if (on == SP_DAY_NONE || on > D) continue;
+        size_t ci = t->customer_row[i]; /* resolved by dataset_index (none for an empty customer_id) */
         if (ci == SP_NOROW) continue;
         if (last_any && (last_any[ci] == SP_DAY_NONE || on > last_any[ci])) last_any[ci] = on;
         if (last_visit && (t->kind[i] == ACT_VISIT || t->kind[i] == ACT_MEETING) &&

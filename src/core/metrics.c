@@ -85,15 +85,17 @@ void customer_t12m(const sp_dataset *ds, sp_day d, sp_money *out)
 {
     memset(out, 0, ds->customers.n * sizeof *out);
     sp_day lo = day_minus_year(d);
-    for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal dl_row = deal_at(ds, i), *dl = &dl_row;
-        if (dl->stage != STAGE_WON || dl->closed_on == SP_DAY_NONE) continue;
-        if (dl->closed_on <= lo || dl->closed_on > d || !ds->deals.customer_id[i]) continue; /* the code: no string read */
-        size_t ci = ds->deals.customer_row[i]; /* resolved by dataset_index */
+    const sp_deal_cols *t = &ds->deals; /* the columns: no string is read */
+    for (size_t i = 0; i < t->n; i++) {
+        sp_day cl = t->closed_on[i];
+        if (t->stage[i] != STAGE_WON || cl == SP_DAY_NONE) continue;
+        if (cl <= lo || cl > d || !t->customer_id[i]) continue;
+        size_t ci = t->customer_row[i]; /* resolved by dataset_index */
         /* saturating: a T12M beyond the int64 range is still above every
          * tier's min; sums of T12M are checked where they are made */
-        if (ci != SP_NOROW && __builtin_add_overflow(out[ci], dl->amount, &out[ci]))
-            out[ci] = dl->amount < 0 ? INT64_MIN : INT64_MAX;
+        sp_money amount = t->amount[i];
+        if (ci != SP_NOROW && __builtin_add_overflow(out[ci], amount, &out[ci]))
+            out[ci] = amount < 0 ? INT64_MIN : INT64_MAX;
     }
 }
 
@@ -733,17 +735,15 @@ static const char *size_label(sp_size s) { return s == SIZE_NONE ? NULL : size_n
 static void fill_customer(const ctx_t *c, rec_t *r, size_t ci, bool with_owner)
 {
     if (!c->need_cust && !with_owner) return; /* r is zeroed: all unknown */
-    sp_customer cu_row;
-    const sp_customer *cu = NULL;
-    if (ci != SP_NOROW) {
-        cu_row = customer_at(c->ds, ci);
-        cu = &cu_row;
-    }
-    r->v[DIM_REGION] = cu ? cu->region : NULL;
-    r->v[DIM_INDUSTRY] = cu ? cu->industry : NULL;
-    r->v[DIM_SIZE] = cu ? size_label(cu->size) : NULL;
+    /* only the dimensions the query filters or breaks down by (matches()
+     * and the rows read no others): a column read is its pages touched */
+    const sp_customer_cols *t = &c->ds->customers;
+    bool cu = ci != SP_NOROW;
+    r->v[DIM_REGION] = cu && c->need[DIM_REGION] ? ds_str(c->ds, t->region[ci]) : NULL;
+    r->v[DIM_INDUSTRY] = cu && c->need[DIM_INDUSTRY] ? ds_str(c->ds, t->industry[ci]) : NULL;
+    r->v[DIM_SIZE] = cu && c->need[DIM_SIZE] ? size_label((sp_size)t->size[ci]) : NULL;
     r->v[DIM_TIER] = cu && c->tier_d ? c->tier_d[ci] : NULL;
-    if (with_owner) fill_owner(c, r, cu ? cu->owner : NULL);
+    if (with_owner && (c->need[DIM_REP] || c->need[DIM_TEAM])) fill_owner(c, r, cu ? ds_str(c->ds, t->owner[ci]) : NULL);
 }
 
 /* fill_deal: r from deal d, row i of c->ds->deals. */
@@ -1212,16 +1212,18 @@ static void run_pipeline(ctx_t *c)
  * customer's owner), with its tier as of D from the context. */
 static void customer_rec(const ctx_t *c, rec_t *r, size_t i)
 {
-    const sp_customer cu_row = customer_at(c->ds, i), *cu = &cu_row;
+    /* only the dimensions the query filters or breaks down by, the id only
+     * for a listing: a column read is its pages touched (1M customers) */
+    const sp_customer_cols *t = &c->ds->customers;
     memset(r, 0, sizeof *r);
-    r->v[DIM_REGION] = cu->region;
-    r->v[DIM_INDUSTRY] = cu->industry;
-    r->v[DIM_SIZE] = size_label(cu->size);
+    if (c->need[DIM_REGION]) r->v[DIM_REGION] = ds_str(c->ds, t->region[i]);
+    if (c->need[DIM_INDUSTRY]) r->v[DIM_INDUSTRY] = ds_str(c->ds, t->industry[i]);
+    if (c->need[DIM_SIZE]) r->v[DIM_SIZE] = size_label((sp_size)t->size[i]);
     r->v[DIM_TIER] = c->tier_d ? c->tier_d[i] : NULL;
-    fill_owner(c, r, cu->owner);
+    if (c->need[DIM_REP] || c->need[DIM_TEAM]) fill_owner(c, r, ds_str(c->ds, t->owner[i]));
     r->table = "customers";
-    r->id = cu->id;
-    r->distinct = cu->id;
+    r->id = c->q->explain ? ds_str(c->ds, t->id[i]) : NULL;
+    r->distinct = r->id; /* (no distinct count is made of customers) */
 }
 
 static bool is_renewal_tier(const char *t) { return t && (strcmp(t, "strategic") == 0 || strcmp(t, "key") == 0); }

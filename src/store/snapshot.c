@@ -1352,6 +1352,10 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
                 if (checksum(b + sec[i].offset + r0 * sz, (r1 - r0) * sz, i) != blk[(size_t)c * nb + k]) bad = "block checksum";
             }
             if (!bad && !check_values(&columns[i], b + sec[i].offset + afirst * sz, an, h.rows, ndict)) bad = columns[i].name;
+            if (!bad && bhi > blo) {
+                uint64_t r1 = bhi * SNAP_BLOCK < h.rows[TBL_ACTIVITIES] ? bhi * SNAP_BLOCK : h.rows[TBL_ACTIVITIES];
+                drop(b + sec[i].offset + blo * SNAP_BLOCK * sz, (r1 - blo * SNAP_BLOCK) * sz);
+            }
         }
     }
     for (size_t i = 0; !bad && i < NCOLS; i++)
