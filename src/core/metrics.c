@@ -87,6 +87,8 @@ void customer_t12m(const sp_dataset *ds, sp_day d, sp_money *out)
     sp_day lo = day_minus_year(d);
     const sp_deal_cols *t = &ds->deals; /* the columns: no string is read */
     for (size_t i = 0; i < t->n; i++) {
+        if (i + 32 < t->n && t->customer_row[i + 32] != SP_NOROW)
+            __builtin_prefetch(&out[t->customer_row[i + 32]], 1); /* customers in random order */
         sp_day cl = t->closed_on[i];
         if (t->stage[i] != STAGE_WON || cl == SP_DAY_NONE) continue;
         if (cl <= lo || cl > d || !t->customer_id[i]) continue;
@@ -887,6 +889,8 @@ static void firsts_build(const ctx_t *c, firsts_t *f)
     f->by_cust = ptrmap_new(64);
     size_t cap = 0;
     for (size_t i = 0; i < t->n; i++) {
+        if (i + 32 < t->n && t->customer_row[i + 32] < ds->customers.n)
+            __builtin_prefetch(&f->by_row[t->customer_row[i + 32]], 1); /* customers in random order */
         if (t->stage[i] != STAGE_WON || t->closed_on[i] == SP_DAY_NONE || t->closed_on[i] > c->D) continue;
         if (!t->customer_id[i] || (t->created_on[i] != SP_DAY_NONE && t->created_on[i] > c->D)) continue;
         uint32_t ci = t->customer_row[i];
@@ -1013,9 +1017,13 @@ static void run_new_customers(ctx_t *c)
         } else {
             ptrmap_get(f.by_cust, f.custs[k - nc], &j);
         }
-        const sp_deal d_row = deal_at(c->ds, j), *d = &d_row;
-        if (!in_eff(c, d->closed_on)) continue;
-        fill_deal(c, &r, d, j);
+        /* (the deal's columns fill_deal reads, nothing else: each is a
+         * random read, the deals being reached through their customers) */
+        sp_deal d_row;
+        d_row.closed_on = c->ds->deals.closed_on[j];
+        if (!in_eff(c, d_row.closed_on)) continue;
+        d_row.amount = c->ds->deals.amount[j];
+        fill_deal(c, &r, &d_row, j);
         if (!matches(c, &r)) continue;
         r.note = "first won deal";
         emit(c, &r, -2, 1, 0);
@@ -1962,6 +1970,15 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
     }
     const sp_deal_cols *t = &ds->deals;
     for (size_t i = 0; i < t->n; i++) {
+        /* the customers come in random order: ask for a later deal's
+         * filter byte ahead (a cache miss each otherwise) */
+        if ((mask8 || mask) && i + 32 < t->n) {
+            uint32_t ca = t->customer_row[i + 32];
+            if (ca != SP_NOROW) {
+                if (mask8) __builtin_prefetch(&mask8[ca]);
+                else __builtin_prefetch(&mask[ca]);
+            }
+        }
         sp_day cl = t->closed_on[i], cr = t->created_on[i];
         uint8_t st = t->stage[i];
         if (any_closed && st != STAGE_OPEN && cl != SP_DAY_NONE && cl >= clo && cl <= chi &&

@@ -1265,6 +1265,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
      * the previous one, every gap zero, the file ending aligned after the
      * last: no byte of the file goes unchecked */
     uint64_t expect_off = align_up(table_end);
+    const char *badval = NULL; /* the first column whose values are out of range */
     for (size_t i = 0; !bad && i < NSECTIONS; i++) {
         if (sec[i].offset != expect_off) {
             bad = "section layout";
@@ -1281,8 +1282,15 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
             bad = "section bounds";
         else if (sec[i].bytes && sum_now && checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
             bad = "section checksum";
-        else if (sum_now && i != SEC_HASH && !(i >= SEC_TOFF && i <= SEC_VDAY))
-            drop(b + sec[i].offset, sec[i].bytes); /* (the hash and the indexes are read next) */
+        else if (sum_now && i != SEC_HASH && !(i >= SEC_TOFF && i <= SEC_VDAY)) {
+            /* a column's values are checked while its pages are in memory
+             * (the first bad one is reported below, after the layout and
+             * the dictionary, as before); then its pages are given back
+             * (the hash and the indexes are read next) */
+            if (i < NCOLS && !badval && !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict))
+                badval = columns[i].name;
+            drop(b + sec[i].offset, sec[i].bytes);
+        }
         if (!bad) {
             uint64_t end = sec[i].offset + sec[i].bytes, next = align_up(end);
             if (next > n) bad = "section bounds";
@@ -1358,11 +1366,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
             }
         }
     }
-    for (size_t i = 0; !bad && i < NCOLS; i++)
-        if (real[i] && !(ranged && columns[i].table == TBL_ACTIVITIES)) {
-            if (!check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict)) bad = columns[i].name;
-            else drop(b + sec[i].offset, sec[i].bytes);
-        }
+    if (!bad && badval) bad = badval; /* (checked with its checksum, above) */
     if (bad) {
         free(sec);
         DAMAGED("values out of range (%s)", bad);
