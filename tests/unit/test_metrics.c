@@ -1193,6 +1193,21 @@ static void test_jobs_equal_compute(void **state)
     g = NULL;
 }
 
+
+/* out_json_string: runs of plain bytes copied whole, every escape in place */
+static void test_json_string_escapes(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    out_json_string(&b, "plain 华东");
+    out_json_string(&b, "a\"b\\c\nd\re\tf\x01g\x1f");
+    out_json_string(&b, "\"");
+    out_json_string(&b, "");
+    out_json_string(&b, NULL);
+    assert_string_equal(buf_cstr(&b), "\"plain 华东\"\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001f\"\"\\\"\"\"\"null");
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1220,6 +1235,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_json_csv, setup_main, teardown),
         cmocka_unit_test(test_table_cjk),
         cmocka_unit_test(test_jobs_equal_compute),
+        cmocka_unit_test(test_json_string_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
