@@ -404,7 +404,7 @@ static void review_alerts(const sp_dataset *ds, const int32_t *tier, int32_t rul
         x->days = days;
         x->tier = tier_id;
     }
-    sort_stalest(a->v + start, a->n - start);
+    if (a->n - start > 1) sort_stalest(a->v + start, a->n - start);
 }
 
 /* stale_threshold: the stale follow-up threshold per tier index
@@ -461,7 +461,7 @@ static void stale_alerts(const sp_alerts_input *in, const sp_alerts_cfg *cfg, co
         if (!addressed_to(&x, in->rep)) continue;
         *avec_push(a, ALERT_STALE_FOLLOWUP) = x;
     }
-    sort_stalest(a->v + start, a->n - start);
+    if (a->n - start > 1) sort_stalest(a->v + start, a->n - start);
     leaders_free(&L);
     free(thr);
 }
