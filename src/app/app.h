@@ -241,6 +241,10 @@ bool app_alerts(const sp_alerts_req *rq, sp_alerts_res *res, sp_err *err);
 void app_alerts_free(sp_alerts_res *res);
 /* app_alerts_json: {"as_of", "counts": {kind: n}, "alerts": […]} (SPEC §8). */
 void app_alerts_json(const sp_alerts_res *res, buf_t *out);
+/* app_alerts_json_to: the same, handing out to flush (which empties it)
+ * whenever it holds 64 KiB or more, so that 100k alerts are not one string
+ * in memory; flush NULL: all in out. */
+void app_alerts_json_to(const sp_alerts_res *res, buf_t *out, void (*flush)(buf_t *out, void *ctx), void *ctx);
 
 /* ---- tasks: the task plan with states, schedule, overdue (SPEC §1 step 4) ---- */
 

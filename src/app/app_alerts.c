@@ -160,7 +160,9 @@ static void json_to(buf_t *out, const sp_alert *x)
     buf_putc(out, ']');
 }
 
-void app_alerts_json(const sp_alerts_res *res, buf_t *out)
+void app_alerts_json(const sp_alerts_res *res, buf_t *out) { app_alerts_json_to(res, out, NULL, NULL); }
+
+void app_alerts_json_to(const sp_alerts_res *res, buf_t *out, void (*flush)(buf_t *out, void *ctx), void *ctx)
 {
     const sp_alerts_result *r = &res->alerts;
     buf_puts(out, "{\"as_of\": ");
@@ -230,6 +232,7 @@ void app_alerts_json(const sp_alerts_res *res, buf_t *out)
         }
         json_to(out, x);
         buf_putc(out, '}');
+        if (flush && out->len >= 65536) flush(out, ctx);
     }
     buf_puts(out, r->n ? "\n]}\n" : "]}\n");
 }

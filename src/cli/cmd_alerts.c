@@ -233,6 +233,14 @@ static void render_csv(const sp_alerts_result *r, buf_t *out)
     }
 }
 
+/* emit_chunk: the JSON written so far goes out (stdout), the buffer is reused */
+static void emit_chunk(buf_t *out, void *ctx)
+{
+    (void)ctx;
+    fwrite(out->data ? out->data : "", 1, out->len, stdout);
+    buf_clear(out);
+}
+
 int alerts_cmd(sp_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"rep", required_argument, NULL, 'r'},
@@ -292,13 +300,14 @@ int alerts_cmd(sp_cli *cli, int argc, char **argv)
                       "alerts are skipped"));
         buf_t out = BUF_INIT;
         switch (format) {
-        case FMT_JSON: app_alerts_json(&res, &out); break;
+        case FMT_JSON: app_alerts_json_to(&res, &out, emit_chunk, NULL); break;
         case FMT_CSV: render_csv(&res.alerts, &out); break;
         default:
             render_table(&res.alerts, res.plan, res.ds, res.as_of, cli_is_tty() && !getenv("NO_COLOR"), &out);
             break;
         }
         rc = cli_emit(&out);
+        if (ferror(stdout)) rc = 1; /* a chunk written earlier failed */
     }
     app_alerts_free(&res);
     err_free(&err);

@@ -123,6 +123,45 @@ static int cmp_stalest(const void *pa, const void *pb)
     return sid_cmp(a->customer_id, b->customer_id);
 }
 
+/* sort_stalest: v[0..n) by cmp_stalest, sorting 4-byte indexes and then
+ * moving the alerts into place (the sort's scratch is the indexes', not a
+ * copy of 100k alerts); stable as qsort's merge sort on the alerts was */
+static _Thread_local const sp_alert *sort_base;
+
+static int cmp_stalest_idx(const void *pa, const void *pb)
+{
+    return cmp_stalest(&sort_base[*(const uint32_t *)pa], &sort_base[*(const uint32_t *)pb]);
+}
+
+static void sort_stalest(sp_alert *v, size_t n)
+{
+    if (n < 2) return;
+    if (n >= UINT32_MAX) {
+        qsort(v, n, sizeof *v, cmp_stalest);
+        return;
+    }
+    uint32_t *ix = xcalloc(n, sizeof *ix);
+    for (size_t i = 0; i < n; i++) ix[i] = (uint32_t)i;
+    sort_base = v;
+    qsort(ix, n, sizeof *ix, cmp_stalest_idx);
+    sort_base = NULL;
+    /* v[i] must become old v[ix[i]]: follow each cycle once */
+    for (size_t i = 0; i < n; i++) {
+        if (ix[i] == i) continue;
+        sp_alert t = v[i];
+        size_t j = i;
+        while (ix[j] != i) {
+            size_t k = ix[j];
+            v[j] = v[k];
+            ix[j] = (uint32_t)j;
+            j = k;
+        }
+        v[j] = t;
+        ix[j] = (uint32_t)j;
+    }
+    free(ix);
+}
+
 static int cmp_overdue(const void *pa, const void *pb)
 {
     const sp_alert *a = pa, *b = pb;
@@ -262,15 +301,16 @@ static void last_touches(const sp_dataset *ds, sp_day D, sp_day *last_any, sp_da
         if (last_any) last_any[i] = SP_DAY_NONE;
         if (last_visit) last_visit[i] = SP_DAY_NONE;
     }
-    for (size_t i = 0; i < ds->activities.n; i++) {
-        const sp_activity a_row = activity_at(ds, i), *a = &a_row;
-        if (!a->customer_id || a->occurred_on == SP_DAY_NONE || a->occurred_on > D) continue;
-        size_t ci = ds->activities.customer_row[i]; /* resolved by dataset_index */
+    const sp_activity_cols *t = &ds->activities; /* the columns: no string is read */
+    for (size_t i = 0; i < t->n; i++) {
+        sp_day on = t->occurred_on[i];
+        if (on == SP_DAY_NONE || on > D) continue;
+        size_t ci = t->customer_row[i]; /* resolved by dataset_index (none for an empty customer_id) */
         if (ci == SP_NOROW) continue;
-        if (last_any && (last_any[ci] == SP_DAY_NONE || a->occurred_on > last_any[ci])) last_any[ci] = a->occurred_on;
-        if (last_visit && (a->kind == ACT_VISIT || a->kind == ACT_MEETING) &&
-            (last_visit[ci] == SP_DAY_NONE || a->occurred_on > last_visit[ci]))
-            last_visit[ci] = a->occurred_on;
+        if (last_any && (last_any[ci] == SP_DAY_NONE || on > last_any[ci])) last_any[ci] = on;
+        if (last_visit && (t->kind[i] == ACT_VISIT || t->kind[i] == ACT_MEETING) &&
+            (last_visit[ci] == SP_DAY_NONE || on > last_visit[ci]))
+            last_visit[ci] = on;
     }
 }
 
@@ -291,18 +331,25 @@ static void open_deals(const sp_dataset *ds, sp_day D, sp_day *since, const char
         since[i] = SP_DAY_NONE;
         owner[i] = NULL;
     }
-    for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
-        if (!d->customer_id || !deal_open_on(d, D)) continue;
-        size_t ci = ds->deals.customer_row[i];
+    /* the columns (the ids' strings only for a tie; owners as codes until the end) */
+    const sp_deal_cols *t = &ds->deals;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!t->customer_id[i]) continue;
+        sp_deal d;
+        d.created_on = t->created_on[i];
+        d.stage = (sp_stage)t->stage[i];
+        d.closed_on = t->closed_on[i];
+        if (!deal_open_on(&d, D)) continue;
+        size_t ci = t->customer_row[i];
         if (ci == SP_NOROW) continue;
-        if (since[ci] == SP_DAY_NONE || d->created_on < since[ci] ||
-            (d->created_on == since[ci] && sid_cmp(d->id, ds_str(ds, ds->deals.id[which[ci]])) < 0)) {
-            since[ci] = d->created_on;
-            owner[ci] = d->owner;
+        if (since[ci] == SP_DAY_NONE || d.created_on < since[ci] ||
+            (d.created_on == since[ci] && sid_cmp(ds_str(ds, t->id[i]), ds_str(ds, t->id[which[ci]])) < 0)) {
+            since[ci] = d.created_on;
             which[ci] = i;
         }
     }
+    for (size_t ci = 0; ci < ds->customers.n; ci++)
+        if (since[ci] != SP_DAY_NONE) owner[ci] = ds_str(ds, t->owner[which[ci]]);
     free(which);
 }
 
@@ -357,7 +404,7 @@ static void review_alerts(const sp_dataset *ds, const int32_t *tier, int32_t rul
         x->days = days;
         x->tier = tier_id;
     }
-    if (a->n - start > 1) qsort(a->v + start, a->n - start, sizeof *a->v, cmp_stalest);
+    if (a->n - start > 1) sort_stalest(a->v + start, a->n - start);
 }
 
 /* stale_threshold: the stale follow-up threshold per tier index
@@ -414,7 +461,7 @@ static void stale_alerts(const sp_alerts_input *in, const sp_alerts_cfg *cfg, co
         if (!addressed_to(&x, in->rep)) continue;
         *avec_push(a, ALERT_STALE_FOLLOWUP) = x;
     }
-    if (a->n - start > 1) qsort(a->v + start, a->n - start, sizeof *a->v, cmp_stalest);
+    if (a->n - start > 1) sort_stalest(a->v + start, a->n - start);
     leaders_free(&L);
     free(thr);
 }

@@ -85,15 +85,19 @@ void customer_t12m(const sp_dataset *ds, sp_day d, sp_money *out)
 {
     memset(out, 0, ds->customers.n * sizeof *out);
     sp_day lo = day_minus_year(d);
-    for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal dl_row = deal_at(ds, i), *dl = &dl_row;
-        if (dl->stage != STAGE_WON || dl->closed_on == SP_DAY_NONE) continue;
-        if (dl->closed_on <= lo || dl->closed_on > d || !ds->deals.customer_id[i]) continue; /* the code: no string read */
-        size_t ci = ds->deals.customer_row[i]; /* resolved by dataset_index */
+    const sp_deal_cols *t = &ds->deals; /* the columns: no string is read */
+    for (size_t i = 0; i < t->n; i++) {
+        if (i + 32 < t->n && t->customer_row[i + 32] != SP_NOROW)
+            __builtin_prefetch(&out[t->customer_row[i + 32]], 1); /* customers in random order */
+        sp_day cl = t->closed_on[i];
+        if (t->stage[i] != STAGE_WON || cl == SP_DAY_NONE) continue;
+        if (cl <= lo || cl > d || !t->customer_id[i]) continue;
+        size_t ci = t->customer_row[i]; /* resolved by dataset_index */
         /* saturating: a T12M beyond the int64 range is still above every
          * tier's min; sums of T12M are checked where they are made */
-        if (ci != SP_NOROW && __builtin_add_overflow(out[ci], dl->amount, &out[ci]))
-            out[ci] = dl->amount < 0 ? INT64_MIN : INT64_MAX;
+        sp_money amount = t->amount[i];
+        if (ci != SP_NOROW && __builtin_add_overflow(out[ci], amount, &out[ci]))
+            out[ci] = amount < 0 ? INT64_MIN : INT64_MAX;
     }
 }
 
@@ -482,6 +486,22 @@ typedef struct rec {
     sp_money amount;
 } rec_t;
 
+/* a filter's values of one dimension as dictionary codes (size: the enum),
+ * so that a column is judged without reading its strings; n 0: not set
+ * (too many values, or no filter on the dimension) */
+#define FCODE_MAX 8
+typedef struct fcode {
+    uint32_t v[FCODE_MAX];
+    uint8_t n;
+} fcode_t;
+
+static inline bool fcode_has(const fcode_t *f, uint32_t x)
+{
+    for (uint8_t i = 0; i < f->n; i++)
+        if (f->v[i] == x) return true;
+    return false;
+}
+
 typedef struct ctx {
     const sp_dataset *ds;
     const sp_kpi_query *q;
@@ -495,6 +515,7 @@ typedef struct ctx {
     size_t fn[DIM_COUNT];
     bool need[DIM_COUNT];     /* dims to fill in rec_t */
     bool need_cust;           /* some customer dim is filtered or broken down */
+    fcode_t fcode[DIM_COUNT]; /* region, industry, size, rep, product, source filters as codes */
     /* breakdown */
     int time_slot;            /* index in q->by of the time key or -1 */
     int by_tier;              /* index in q->by of the tier key or -1 */
@@ -716,17 +737,15 @@ static const char *size_label(sp_size s) { return s == SIZE_NONE ? NULL : size_n
 static void fill_customer(const ctx_t *c, rec_t *r, size_t ci, bool with_owner)
 {
     if (!c->need_cust && !with_owner) return; /* r is zeroed: all unknown */
-    sp_customer cu_row;
-    const sp_customer *cu = NULL;
-    if (ci != SP_NOROW) {
-        cu_row = customer_at(c->ds, ci);
-        cu = &cu_row;
-    }
-    r->v[DIM_REGION] = cu ? cu->region : NULL;
-    r->v[DIM_INDUSTRY] = cu ? cu->industry : NULL;
-    r->v[DIM_SIZE] = cu ? size_label(cu->size) : NULL;
+    /* only the dimensions the query filters or breaks down by (matches()
+     * and the rows read no others): a column read is its pages touched */
+    const sp_customer_cols *t = &c->ds->customers;
+    bool cu = ci != SP_NOROW;
+    r->v[DIM_REGION] = cu && c->need[DIM_REGION] ? ds_str(c->ds, t->region[ci]) : NULL;
+    r->v[DIM_INDUSTRY] = cu && c->need[DIM_INDUSTRY] ? ds_str(c->ds, t->industry[ci]) : NULL;
+    r->v[DIM_SIZE] = cu && c->need[DIM_SIZE] ? size_label((sp_size)t->size[ci]) : NULL;
     r->v[DIM_TIER] = cu && c->tier_d ? c->tier_d[ci] : NULL;
-    if (with_owner) fill_owner(c, r, cu ? cu->owner : NULL);
+    if (with_owner && (c->need[DIM_REP] || c->need[DIM_TEAM])) fill_owner(c, r, cu ? ds_str(c->ds, t->owner[ci]) : NULL);
 }
 
 /* fill_deal: r from deal d, row i of c->ds->deals. */
@@ -760,9 +779,21 @@ static bool cust_pass(const ctx_t *c, size_t ci)
 static void cust_ok_build(ctx_t *c)
 {
     if (!c->fn[DIM_REGION] && !c->fn[DIM_INDUSTRY] && !c->fn[DIM_SIZE]) return;
+    if (metric_kind(c->m) != RK_DEAL) return; /* only the deal passes read it (cust_pass) */
     const sp_dataset *ds = c->ds;
-    c->cust_ok = xcalloc(ds->customers.n ? ds->customers.n : 1, 1);
-    for (size_t i = 0; i < ds->customers.n; i++) {
+    const sp_customer_cols *t = &ds->customers;
+    c->cust_ok = xcalloc(t->n ? t->n : 1, 1);
+    bool codes = (!c->fn[DIM_REGION] || c->fcode[DIM_REGION].n) && (!c->fn[DIM_INDUSTRY] || c->fcode[DIM_INDUSTRY].n) &&
+                 (!c->fn[DIM_SIZE] || c->fcode[DIM_SIZE].n);
+    for (size_t i = 0; i < t->n; i++) {
+        if (codes) {
+            /* the same answer as the strings: equal labels have equal codes */
+            c->cust_ok[i] = (!c->fn[DIM_REGION] || (t->region[i] && fcode_has(&c->fcode[DIM_REGION], t->region[i]))) &&
+                            (!c->fn[DIM_INDUSTRY] ||
+                             (t->industry[i] && fcode_has(&c->fcode[DIM_INDUSTRY], t->industry[i]))) &&
+                            (!c->fn[DIM_SIZE] || (t->size[i] != SIZE_NONE && fcode_has(&c->fcode[DIM_SIZE], t->size[i])));
+            continue;
+        }
         const sp_customer cu = customer_at(ds, i);
         const char *v[3] = {cu.region, cu.industry, size_label(cu.size)};
         static const sp_dim dims[3] = {DIM_REGION, DIM_INDUSTRY, DIM_SIZE};
@@ -776,6 +807,40 @@ static void cust_ok_build(ctx_t *c)
         }
         c->cust_ok[i] = ok;
     }
+}
+
+/* fcode_build: the code sets of the filters on label dimensions */
+static uint32_t size_code(const char *v)
+{
+    for (int s = SIZE_SMALL; s < SIZE_COUNT; s++)
+        if (str_eq(v, size_name((sp_size)s))) return (uint32_t)s;
+    return SIZE_NONE; /* no record's size: matches nothing */
+}
+
+static void fcode_build(ctx_t *c)
+{
+    static const sp_dim dims[] = {DIM_REGION, DIM_INDUSTRY, DIM_SIZE, DIM_REP, DIM_PRODUCT, DIM_SOURCE};
+    for (size_t k = 0; k < sizeof dims / sizeof dims[0]; k++) {
+        sp_dim d = dims[k];
+        fcode_t *f = &c->fcode[d];
+        if (!c->fn[d] || c->fn[d] > FCODE_MAX) continue;
+        for (size_t i = 0; i < c->fn[d]; i++)
+            f->v[f->n++] = d == DIM_SIZE ? size_code(c->fval[d][i]) : dataset_find_code(c->ds, c->fval[d][i]);
+    }
+}
+
+/* lead_prefilter: false when lead row i fails a filter on its own label
+ * columns (judged by code; matches() judges the rest) */
+static bool lead_prefilter(const ctx_t *c, size_t i)
+{
+    const sp_lead_cols *t = &c->ds->leads;
+    const fcode_t *f = c->fcode;
+    if (f[DIM_REGION].n && (!t->region[i] || !fcode_has(&f[DIM_REGION], t->region[i]))) return false;
+    if (f[DIM_INDUSTRY].n && (!t->industry[i] || !fcode_has(&f[DIM_INDUSTRY], t->industry[i]))) return false;
+    if (f[DIM_SOURCE].n && (!t->source[i] || !fcode_has(&f[DIM_SOURCE], t->source[i]))) return false;
+    if (f[DIM_REP].n && (!t->owner[i] || !fcode_has(&f[DIM_REP], t->owner[i]))) return false;
+    if (f[DIM_SIZE].n && (t->size[i] == SIZE_NONE || !fcode_has(&f[DIM_SIZE], t->size[i]))) return false;
+    return true;
 }
 
 /* deal_exists: a deal created after D does not exist as of D. */
@@ -795,46 +860,75 @@ static bool in_eff(const ctx_t *c, sp_day d)
 /* t12m_into: T12M(c, d) of every customer into out (n customers). */
 static void t12m_into(const sp_dataset *ds, sp_day d, sp_money *out) { customer_t12m(ds, d, out); }
 
-/* first won deal of each customer (closed_on <= D; ties by deal id) */
+/* first won deal of each customer (closed_on <= D; ties by deal id):
+ * customers of the customers table by their row (the deal's resolved
+ * reference, no string read), others by their interned id */
 typedef struct firsts {
-    sp_ptrmap *by_cust;  /* customer_id -> index in deals */
-    const char **custs;  /* the distinct customer ids, in first-seen order */
+    uint32_t *by_row;    /* per customer row: index in deals + 1, 0 none */
+    sp_ptrmap *by_cust;  /* customer_id -> index in deals (ids without a row) */
+    const char **custs;  /* those ids, in first-seen order */
     size_t n;
 } firsts_t;
 
-SP_ROWVIEW bool deal_before(const sp_deal *a, const sp_deal *b)
+/* deal_before: deal row a closed before deal row b (ties: the smaller id;
+ * the ids' strings are read only for a tie) */
+static bool deal_before(const sp_dataset *ds, size_t a, size_t b)
 {
-    if (a->closed_on != b->closed_on) return a->closed_on < b->closed_on;
-    return strcmp(a->id ? a->id : "", b->id ? b->id : "") < 0;
+    sp_day x = ds->deals.closed_on[a], y = ds->deals.closed_on[b];
+    if (x != y) return x < y;
+    const char *ia = ds_str(ds, ds->deals.id[a]), *ib = ds_str(ds, ds->deals.id[b]);
+    return strcmp(ia ? ia : "", ib ? ib : "") < 0;
 }
 
 static void firsts_build(const ctx_t *c, firsts_t *f)
 {
     const sp_dataset *ds = c->ds;
+    const sp_deal_cols *t = &ds->deals;
     memset(f, 0, sizeof *f);
+    f->by_row = xcalloc(ds->customers.n ? ds->customers.n : 1, sizeof *f->by_row);
     f->by_cust = ptrmap_new(64);
     size_t cap = 0;
-    for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
-        if (d->stage != STAGE_WON || d->closed_on == SP_DAY_NONE || d->closed_on > c->D) continue;
-        if (!d->customer_id || !deal_exists(c, d)) continue;
-        size_t j;
-        if (ptrmap_get(f->by_cust, d->customer_id, &j)) {
-            const sp_deal prev = deal_at(ds, j);
-            if (deal_before(d, &prev)) ptrmap_put(f->by_cust, d->customer_id, i);
+    for (size_t i = 0; i < t->n; i++) {
+        if (i + 32 < t->n && t->customer_row[i + 32] < ds->customers.n)
+            __builtin_prefetch(&f->by_row[t->customer_row[i + 32]], 1); /* customers in random order */
+        if (t->stage[i] != STAGE_WON || t->closed_on[i] == SP_DAY_NONE || t->closed_on[i] > c->D) continue;
+        if (!t->customer_id[i] || (t->created_on[i] != SP_DAY_NONE && t->created_on[i] > c->D)) continue;
+        uint32_t ci = t->customer_row[i];
+        if (ci != SP_NOROW && ci < ds->customers.n) {
+            uint32_t prev = f->by_row[ci];
+            if (prev && !deal_before(ds, i, prev - 1)) continue;
+            f->by_row[ci] = (uint32_t)(i + 1);
             continue;
         }
-        ptrmap_put(f->by_cust, d->customer_id, i);
+        const char *cid = ds_str(ds, t->customer_id[i]);
+        size_t j;
+        if (ptrmap_get(f->by_cust, cid, &j)) {
+            if (deal_before(ds, i, j)) ptrmap_put(f->by_cust, cid, i);
+            continue;
+        }
+        ptrmap_put(f->by_cust, cid, i);
         if (f->n == cap) {
             cap = cap ? cap * 2 : 256;
             f->custs = xreallocarray(f->custs, cap, sizeof *f->custs);
         }
-        f->custs[f->n++] = d->customer_id;
+        f->custs[f->n++] = cid;
     }
+}
+
+/* firsts_of: the first won deal of deal i's customer (SIZE_MAX: none) */
+static size_t firsts_of(const ctx_t *c, const firsts_t *f, size_t i)
+{
+    const sp_deal_cols *t = &c->ds->deals;
+    if (!t->customer_id[i]) return SIZE_MAX;
+    uint32_t ci = t->customer_row[i];
+    if (ci != SP_NOROW && ci < c->ds->customers.n) return f->by_row[ci] ? (size_t)f->by_row[ci] - 1 : SIZE_MAX;
+    size_t j;
+    return ptrmap_get(f->by_cust, ds_str(c->ds, t->customer_id[i]), &j) ? j : SIZE_MAX;
 }
 
 static void firsts_free(firsts_t *f)
 {
+    free(f->by_row);
     ptrmap_free(f->by_cust);
     free(f->custs);
 }
@@ -850,9 +944,22 @@ static void run_deal_metrics(ctx_t *c)
     bool need_first = m == MET_NEW_CUSTOMER_REVENUE || m == MET_NEW_CUSTOMER_REVENUE_SHARE;
     if (need_first) firsts_build(c, &f);
     rec_t r;
+    const sp_deal_cols *t = &ds->deals;
     for (size_t i = 0; i < ds->deals.n; i++) {
-        const sp_deal d_row = deal_at(ds, i), *d = &d_row;
-        if (!in_eff(c, d->closed_on) || !deal_exists(c, d)) continue;
+        /* only the columns a deal metric reads (a column read is its pages
+         * touched: the cost only for the margin) */
+        sp_deal d_row;
+        d_row.closed_on = t->closed_on[i];
+        if (!in_eff(c, d_row.closed_on)) continue;
+        d_row.stage = (sp_stage)t->stage[i];
+        if (d_row.stage == STAGE_OPEN || (d_row.stage != STAGE_WON && m != MET_WIN_RATE)) continue;
+        d_row.created_on = t->created_on[i];
+        d_row.amount = t->amount[i];
+        d_row.is_new_customer = t->is_new_customer[i];
+        d_row.has_cost = m == MET_GROSS_MARGIN && t->has_cost[i];
+        d_row.cost = d_row.has_cost ? t->cost[i] : 0;
+        const sp_deal *d = &d_row;
+        if (!deal_exists(c, d)) continue;
         if (d->stage == STAGE_OPEN) continue;
         if (d->stage != STAGE_WON && m != MET_WIN_RATE) continue;
         if (m == MET_GROSS_MARGIN && !d->has_cost) continue;
@@ -879,9 +986,7 @@ static void run_deal_metrics(ctx_t *c)
         case MET_NEW_CUSTOMER_REVENUE_SHARE: {
             bool is_new = d->is_new_customer == 1;
             if (d->is_new_customer < 0) {
-                size_t j;
-                const char *cid = ds_str(ds, ds->deals.customer_id[i]);
-                is_new = cid && ptrmap_get(f.by_cust, cid, &j) && j == i;
+                is_new = firsts_of(c, &f, i) == i;
             }
             r.note = is_new ? (d->is_new_customer < 0 ? "won, first won deal" : "won, new customer")
                             : "won, existing customer";
@@ -903,12 +1008,22 @@ static void run_new_customers(ctx_t *c)
     firsts_t f;
     firsts_build(c, &f);
     rec_t r;
-    for (size_t k = 0; k < f.n; k++) {
+    size_t nc = c->ds->customers.n;
+    for (size_t k = 0; k < nc + f.n; k++) {
         size_t j;
-        ptrmap_get(f.by_cust, f.custs[k], &j);
-        const sp_deal d_row = deal_at(c->ds, j), *d = &d_row;
-        if (!in_eff(c, d->closed_on)) continue;
-        fill_deal(c, &r, d, j);
+        if (k < nc) {
+            if (!f.by_row[k]) continue;
+            j = f.by_row[k] - 1;
+        } else {
+            ptrmap_get(f.by_cust, f.custs[k - nc], &j);
+        }
+        /* (the deal's columns fill_deal reads, nothing else: each is a
+         * random read, the deals being reached through their customers) */
+        sp_deal d_row;
+        d_row.closed_on = c->ds->deals.closed_on[j];
+        if (!in_eff(c, d_row.closed_on)) continue;
+        d_row.amount = c->ds->deals.amount[j];
+        fill_deal(c, &r, &d_row, j);
         if (!matches(c, &r)) continue;
         r.note = "first won deal";
         emit(c, &r, -2, 1, 0);
@@ -920,24 +1035,29 @@ static void run_leads(ctx_t *c)
 {
     rec_t r;
     for (size_t i = 0; i < c->ds->leads.n; i++) {
-        const sp_lead l_row = lead_at(c->ds, i), *l = &l_row;
-        if (!in_eff(c, l->created_on)) continue;
-        if (c->m == MET_QUALIFIED_LEADS && !l->qualified) continue;
+        /* the columns first: the row view's strings only for a lead that counts */
+        if (!in_eff(c, c->ds->leads.created_on[i])) continue;
+        if (c->m == MET_QUALIFIED_LEADS && !c->ds->leads.qualified[i]) continue;
+        if (!lead_prefilter(c, i)) continue;
+        /* only the dimensions the query filters or breaks down by (matches()
+         * and the rows read no others): a column read is its pages touched */
+        const sp_lead_cols *t = &c->ds->leads;
         memset(&r, 0, sizeof r);
-        r.v[DIM_REGION] = l->region;
-        r.v[DIM_INDUSTRY] = l->industry;
-        r.v[DIM_SIZE] = size_label(l->size);
-        r.v[DIM_SOURCE] = l->source;
-        fill_owner(c, &r, l->owner);
-        r.day = l->created_on;
+        if (c->need[DIM_REGION]) r.v[DIM_REGION] = ds_str(c->ds, t->region[i]);
+        if (c->need[DIM_INDUSTRY]) r.v[DIM_INDUSTRY] = ds_str(c->ds, t->industry[i]);
+        if (c->need[DIM_SIZE]) r.v[DIM_SIZE] = size_label((sp_size)t->size[i]);
+        if (c->need[DIM_SOURCE]) r.v[DIM_SOURCE] = ds_str(c->ds, t->source[i]);
+        if (c->need[DIM_REP] || c->need[DIM_TEAM]) fill_owner(c, &r, ds_str(c->ds, t->owner[i]));
+        r.day = t->created_on[i];
         r.table = "leads";
-        r.id = c->q->explain ? ds_str(c->ds, c->ds->leads.id[i]) : NULL;
+        r.id = c->q->explain ? ds_str(c->ds, t->id[i]) : NULL;
         if (!matches(c, &r)) continue;
         if (c->m == MET_LEAD_CONVERSION_RATE) {
-            r.note = l->opportunity_id ? "converted" : "not converted";
-            emit(c, &r, -2, l->opportunity_id != NULL, 1);
+            bool converted = t->opportunity_id[i] != 0; /* code 0: empty */
+            r.note = converted ? "converted" : "not converted";
+            emit(c, &r, -2, converted, 1);
         } else {
-            r.note = l->qualified ? "qualified" : NULL;
+            r.note = t->qualified[i] ? "qualified" : NULL;
             emit(c, &r, -2, 1, 0);
         }
     }
@@ -951,27 +1071,32 @@ static void run_activities(ctx_t *c)
     bool visits_only = c->m == MET_VISITS || c->m == MET_VISITS_PER_REP;
     bool per_rep = c->m == MET_VISITS_PER_REP;
     for (size_t i = 0; i < c->ds->activities.n; i++) {
-        const sp_activity a_row = activity_at(c->ds, i), *a = &a_row;
-        if (!in_eff(c, a->occurred_on)) continue;
-        if (visits_only && a->kind != ACT_VISIT) continue;
-        if (c->m == MET_ACTIVE_CUSTOMERS && !c->ds->activities.customer_id[i]) continue;
+        /* the columns first: the row view's strings only for an activity that counts */
+        const sp_activity_cols *t = &c->ds->activities;
+        if (!in_eff(c, t->occurred_on[i])) continue;
+        if (visits_only && t->kind[i] != ACT_VISIT) continue;
+        if (c->m == MET_ACTIVE_CUSTOMERS && !t->customer_id[i]) continue;
+        if (c->fcode[DIM_REP].n && (!t->rep[i] || !fcode_has(&c->fcode[DIM_REP], t->rep[i]))) continue;
+        /* only the strings this question reads (a column read is its pages
+         * touched: 10M activities) */
         memset(&r, 0, sizeof r);
-        fill_customer(c, &r, c->ds->activities.customer_row[i], false);
-        fill_owner(c, &r, a->rep);
+        fill_customer(c, &r, t->customer_row[i], false);
+        const char *arep = per_rep || c->need[DIM_REP] || c->need[DIM_TEAM] ? ds_str(c->ds, t->rep[i]) : NULL;
+        fill_owner(c, &r, arep);
         if (per_rep) {
             /* only the visits of the reps it divides by (SPEC §6): active
              * reps of role rep, judged on the rep record for the team, rep,
              * region and industry filters, exactly as the denominator */
-            const sp_rep *rep = a->rep ? dataset_rep(c->ds, a->rep) : NULL;
+            const sp_rep *rep = arep ? dataset_rep(c->ds, arep) : NULL;
             if (!rep || !rep_counted(c, rep)) continue;
             r.v[DIM_REGION] = rep->region;
             r.v[DIM_INDUSTRY] = rep->industry;
         }
-        r.day = a->occurred_on;
+        r.day = t->occurred_on[i];
         r.table = "activities";
-        r.id = c->q->explain ? ds_str(c->ds, c->ds->activities.id[i]) : NULL;
-        r.note = actkind_name(a->kind);
-        r.distinct = a->customer_id;
+        r.id = c->q->explain ? ds_str(c->ds, t->id[i]) : NULL;
+        r.note = actkind_name((sp_actkind)t->kind[i]);
+        r.distinct = c->m == MET_ACTIVE_CUSTOMERS ? ds_str(c->ds, t->customer_id[i]) : NULL;
         if (!matches(c, &r)) continue;
         if (c->m == MET_ACTIVE_CUSTOMERS) emit_distinct(c, &r, -2);
         else emit(c, &r, -2, 1, 0);
@@ -1095,16 +1220,18 @@ static void run_pipeline(ctx_t *c)
  * customer's owner), with its tier as of D from the context. */
 static void customer_rec(const ctx_t *c, rec_t *r, size_t i)
 {
-    const sp_customer cu_row = customer_at(c->ds, i), *cu = &cu_row;
+    /* only the dimensions the query filters or breaks down by, the id only
+     * for a listing: a column read is its pages touched (1M customers) */
+    const sp_customer_cols *t = &c->ds->customers;
     memset(r, 0, sizeof *r);
-    r->v[DIM_REGION] = cu->region;
-    r->v[DIM_INDUSTRY] = cu->industry;
-    r->v[DIM_SIZE] = size_label(cu->size);
+    if (c->need[DIM_REGION]) r->v[DIM_REGION] = ds_str(c->ds, t->region[i]);
+    if (c->need[DIM_INDUSTRY]) r->v[DIM_INDUSTRY] = ds_str(c->ds, t->industry[i]);
+    if (c->need[DIM_SIZE]) r->v[DIM_SIZE] = size_label((sp_size)t->size[i]);
     r->v[DIM_TIER] = c->tier_d ? c->tier_d[i] : NULL;
-    fill_owner(c, r, cu->owner);
+    if (c->need[DIM_REP] || c->need[DIM_TEAM]) fill_owner(c, r, ds_str(c->ds, t->owner[i]));
     r->table = "customers";
-    r->id = cu->id;
-    r->distinct = cu->id;
+    r->id = c->q->explain ? ds_str(c->ds, t->id[i]) : NULL;
+    r->distinct = r->id; /* (no distinct count is made of customers) */
 }
 
 static bool is_renewal_tier(const char *t) { return t && (strcmp(t, "strategic") == 0 || strcmp(t, "key") == 0); }
@@ -1549,6 +1676,7 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
     }
 
     c.need_cust = c.need[DIM_REGION] || c.need[DIM_INDUSTRY] || c.need[DIM_SIZE] || c.need[DIM_TIER];
+    fcode_build(&c);
     cust_ok_build(&c);
     /* tiers as of D */
     if (need_tier && ds->customers.n > 0) {
@@ -1652,4 +1780,276 @@ void kpi_result_free(sp_kpi_result *res)
     free(res->explain);
     if (res->pool) strpool_free(res->pool);
     memset(res, 0, sizeof *res);
+}
+
+/* ------------------------------------------------------------------ */
+/* several deal questions in one pass (kpi_compute_jobs)               */
+
+/* job kinds: closed deals in a period, deals open on D (pipeline,
+ * weighted), and the weighted deals open on D that close in P (forecast) */
+enum { JK_CLOSED, JK_OPEN, JK_CLOSING };
+
+/* a filter value set of one dimension as dictionary codes (or size enums) */
+#define JOB_MAXV 8
+typedef struct jobset {
+    uint32_t v[JOB_MAXV];
+    uint8_t n;               /* 0: no filter on the dimension */
+} jobset_t;
+
+typedef struct jobplan {
+    int kind;
+    bool weighted;
+    sp_day lo, hi;           /* JK_CLOSED: the effective period */
+    jobset_t prod, rep;      /* deal columns */
+    int cbit;                /* bit of the customer filter in the mask, -1 none */
+    acc_t acc;
+    bool overflow;
+} jobplan_t;
+
+typedef struct custf {
+    jobset_t region, industry, size;
+} custf_t;
+
+static bool jobset_has(const jobset_t *s, uint32_t x)
+{
+    for (uint8_t i = 0; i < s->n; i++)
+        if (s->v[i] == x) return true;
+    return false;
+}
+
+/* jobset_add: false when the set is full (the job is left to kpi_compute).
+ * A value the dataset does not hold gets code 0, which no record has. */
+static bool jobset_add(jobset_t *s, uint32_t x)
+{
+    if (jobset_has(s, x)) return true;
+    if (s->n == JOB_MAXV) return false;
+    s->v[s->n++] = x;
+    return true;
+}
+
+static bool jobset_eq(const jobset_t *a, const jobset_t *b)
+{
+    if (a->n != b->n) return false;
+    for (uint8_t i = 0; i < a->n; i++)
+        if (!jobset_has(b, a->v[i])) return false;
+    return true;
+}
+
+/* job_size: the enum of a size filter value (SIZE_NONE: matches nothing) */
+static uint32_t job_size(const char *v)
+{
+    for (int s = SIZE_SMALL; s < SIZE_COUNT; s++)
+        if (str_eq(v, size_name((sp_size)s))) return (uint32_t)s;
+    return UINT32_MAX;
+}
+
+/* job_plan: the plan of job j, false when it is not one the pass answers
+ * (the caller computes it with kpi_compute, which also reports errors). */
+static bool job_plan(const sp_dataset *ds, const sp_kpi_job *j, jobplan_t *p, custf_t *cf)
+{
+    const sp_kpi_query *q = &j->q;
+    memset(p, 0, sizeof *p);
+    memset(cf, 0, sizeof *cf);
+    p->cbit = -1;
+    if (q->nby || q->explain || q->period.first > q->period.last) return false;
+    switch (q->metric) {
+    case MET_REVENUE:
+    case MET_DEALS_WON:
+    case MET_AVG_DEAL_SIZE:
+    case MET_WIN_RATE: p->kind = JK_CLOSED; break;
+    case MET_PIPELINE: p->kind = JK_OPEN; break;
+    case MET_WEIGHTED_PIPELINE:
+        p->kind = j->closing ? JK_CLOSING : JK_OPEN;
+        p->weighted = true;
+        break;
+    default: return false;
+    }
+    if (j->closing && q->metric != MET_WEIGHTED_PIPELINE) return false;
+    p->lo = q->period.first;
+    p->hi = day_min(q->period.last, q->as_of);
+    for (size_t i = 0; i < q->where.n; i++) {
+        const sp_filter_kv *kv = &q->where.kv[i];
+        const char *v = kv->value ? kv->value : "";
+        jobset_t *s;
+        uint32_t code;
+        switch (kv->dim) {
+        case DIM_REGION: s = &cf->region; code = dataset_find_code(ds, v); break;
+        case DIM_INDUSTRY: s = &cf->industry; code = dataset_find_code(ds, v); break;
+        case DIM_SIZE: s = &cf->size; code = job_size(v); break;
+        case DIM_REP: s = &p->rep; code = dataset_find_code(ds, v); break;
+        case DIM_PRODUCT: s = &p->prod; code = dataset_find_code(ds, v); break;
+        default: return false;
+        }
+        if (code == UINT32_MAX) return false; /* an unknown size: kpi_query_check says so */
+        if (!jobset_add(s, code)) return false;
+    }
+    return true;
+}
+
+/* cust_match: customer row ci passes customer filter f */
+static bool cust_match(const sp_dataset *ds, const custf_t *f, size_t ci)
+{
+    const sp_customer_cols *t = &ds->customers;
+    if (f->region.n && (!t->region[ci] || !jobset_has(&f->region, t->region[ci]))) return false;
+    if (f->industry.n && (!t->industry[ci] || !jobset_has(&f->industry, t->industry[ci]))) return false;
+    if (f->size.n && (t->size[ci] == SIZE_NONE || !jobset_has(&f->size, t->size[ci]))) return false;
+    return true;
+}
+
+static void job_add(jobplan_t *p, int64_t a, int64_t b)
+{
+    if (__builtin_add_overflow(p->acc.a, a, &p->acc.a)) p->overflow = true;
+    if (__builtin_add_overflow(p->acc.b, b, &p->acc.b)) p->overflow = true;
+}
+
+void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
+{
+    if (n == 0) return;
+    jobplan_t *pl = xcalloc(n, sizeof *pl);
+    size_t *idx = xcalloc(n, sizeof *idx), nidx = 0;
+    custf_t cfs[32];
+    size_t ncf = 0;
+    sp_day D = 0;
+    bool haveD = false, any_open = false, any_closed = false;
+    sp_day clo = SP_DAY_MAX, chi = SP_DAY_MIN;
+    for (size_t k = 0; k < n; k++) {
+        jobs[k].done = false;
+        custf_t cf;
+        if (!job_plan(ds, &jobs[k], &pl[k], &cf)) continue;
+        if (haveD && jobs[k].q.as_of != D) continue; /* one as-of date per pass */
+        sp_err e = SP_ERR_INIT;
+        bool valid = kpi_query_check(&jobs[k].q, &e);
+        err_free(&e);
+        if (!valid) continue;
+        if (cf.region.n || cf.industry.n || cf.size.n) {
+            size_t b = 0;
+            while (b < ncf && !(jobset_eq(&cfs[b].region, &cf.region) && jobset_eq(&cfs[b].industry, &cf.industry) &&
+                                jobset_eq(&cfs[b].size, &cf.size)))
+                b++;
+            if (b == ncf) {
+                if (ncf == 32) continue;
+                cfs[ncf++] = cf;
+            }
+            pl[k].cbit = (int)b;
+        }
+        D = jobs[k].q.as_of;
+        haveD = true;
+        if (pl[k].kind == JK_CLOSED) {
+            any_closed = true;
+            if (pl[k].lo < clo) clo = pl[k].lo;
+            if (pl[k].hi > chi) chi = pl[k].hi;
+        } else {
+            any_open = true;
+        }
+        idx[nidx++] = k;
+    }
+    if (nidx == 0) goto out;
+    /* the customer filters as one bit each per customer row */
+    /* (a byte per customer when it will do: the deals reach their customers
+     * in random order, and a smaller array stays in the cache) */
+    uint8_t *mask8 = NULL;
+    uint32_t *mask = NULL;
+    if (ncf) {
+        size_t nc = ds->customers.n;
+        if (ncf <= 8) mask8 = xcalloc(nc ? nc : 1, 1);
+        else mask = xcalloc(nc ? nc : 1, sizeof *mask);
+        for (size_t i = 0; i < nc; i++) {
+            uint32_t m = 0;
+            for (size_t b = 0; b < ncf; b++)
+                if (cust_match(ds, &cfs[b], i)) m |= 1u << b;
+            if (mask8) mask8[i] = (uint8_t)m;
+            else mask[i] = m;
+        }
+    }
+    /* closed-deal jobs first, then the open ones */
+    size_t *cj = xcalloc(nidx, sizeof *cj), *oj = xcalloc(nidx, sizeof *oj), ncj = 0, noj = 0;
+    for (size_t x = 0; x < nidx; x++) {
+        size_t k = idx[x];
+        if (pl[k].kind == JK_CLOSED) cj[ncj++] = k;
+        else oj[noj++] = k;
+    }
+    const sp_deal_cols *t = &ds->deals;
+    for (size_t i = 0; i < t->n; i++) {
+        /* the customers come in random order: ask for a later deal's
+         * filter byte ahead (a cache miss each otherwise) */
+        if ((mask8 || mask) && i + 32 < t->n) {
+            uint32_t ca = t->customer_row[i + 32];
+            if (ca != SP_NOROW) {
+                if (mask8) __builtin_prefetch(&mask8[ca]);
+                else __builtin_prefetch(&mask[ca]);
+            }
+        }
+        sp_day cl = t->closed_on[i], cr = t->created_on[i];
+        uint8_t st = t->stage[i];
+        if (any_closed && st != STAGE_OPEN && cl != SP_DAY_NONE && cl >= clo && cl <= chi &&
+            (cr == SP_DAY_NONE || cr <= D)) {
+            uint32_t cm = UINT32_MAX;
+            for (size_t x = 0; x < ncj; x++) {
+                jobplan_t *p = &pl[cj[x]];
+                if (cl < p->lo || cl > p->hi) continue;
+                sp_metric m = jobs[cj[x]].q.metric;
+                if (st != STAGE_WON && m != MET_WIN_RATE) continue;
+                if (p->cbit >= 0) {
+                    if (cm == UINT32_MAX) {
+                        uint32_t ci = t->customer_row[i];
+                        cm = ci == SP_NOROW ? 0 : mask8 ? mask8[ci] : mask[ci];
+                    }
+                    if (!(cm >> p->cbit & 1)) continue;
+                }
+                if (p->rep.n && (!t->owner[i] || !jobset_has(&p->rep, t->owner[i]))) continue;
+                if (p->prod.n && (!t->product[i] || !jobset_has(&p->prod, t->product[i]))) continue;
+                switch (m) {
+                case MET_REVENUE: job_add(p, t->amount[i], 0); break;
+                case MET_DEALS_WON: job_add(p, 1, 0); break;
+                case MET_AVG_DEAL_SIZE: job_add(p, t->amount[i], 1); break;
+                default: job_add(p, st == STAGE_WON, 1); break; /* win rate */
+                }
+            }
+        }
+        if (any_open && cr != SP_DAY_NONE && cr <= D && (st == STAGE_OPEN || (cl != SP_DAY_NONE && cl > D))) {
+            uint32_t cm = UINT32_MAX;
+            for (size_t x = 0; x < noj; x++) {
+                jobplan_t *p = &pl[oj[x]];
+                if (p->kind == JK_CLOSING) {
+                    /* pace.c closes_in: the expected close date in P, or none
+                     * and P the period running on D */
+                    sp_period P = jobs[oj[x]].q.period;
+                    bool in = t->has_expected_close[i]
+                                  ? t->expected_close_on[i] >= P.first && t->expected_close_on[i] <= P.last
+                                  : D >= P.first && D <= P.last;
+                    if (!in) continue;
+                }
+                if (p->cbit >= 0) {
+                    if (cm == UINT32_MAX) {
+                        uint32_t ci = t->customer_row[i];
+                        cm = ci == SP_NOROW ? 0 : mask8 ? mask8[ci] : mask[ci];
+                    }
+                    if (!(cm >> p->cbit & 1)) continue;
+                }
+                if (p->rep.n && (!t->owner[i] || !jobset_has(&p->rep, t->owner[i]))) continue;
+                if (p->prod.n && (!t->product[i] || !jobset_has(&p->prod, t->product[i]))) continue;
+                int64_t v = t->amount[i];
+                if (p->weighted &&
+                    __builtin_mul_overflow(t->amount[i], (int64_t)(t->probability[i] > 0 ? t->probability[i] : 0), &v)) {
+                    p->overflow = true;
+                    continue;
+                }
+                job_add(p, v, 0);
+            }
+        }
+    }
+    for (size_t x = 0; x < nidx; x++) {
+        size_t k = idx[x];
+        if (pl[k].overflow) continue; /* kpi_compute says which metric */
+        sp_metric m = jobs[k].q.metric;
+        jobs[k].value = value_of(m, &pl[k].acc, 0);
+        jobs[k].done = true;
+    }
+    free(cj);
+    free(oj);
+    free(mask8);
+    free(mask);
+out:
+    free(pl);
+    free(idx);
 }

@@ -100,6 +100,24 @@ void kpi_result_free(sp_kpi_result *res);
  * neither (all customers / 1). Problems go to err (SP_EUSAGE). */
 bool kpi_query_check(const sp_kpi_query *q, sp_err *err);
 
+/* Several questions in one pass over the deals: revenue, deals_won,
+ * avg_deal_size, win_rate, pipeline and weighted_pipeline without --by or
+ * --explain, filtered by region, industry, size, rep or product (the
+ * questions of a plan's goals). closing: the weighted pipeline of only the
+ * deals open on D that close in the period (pace.c's forecast: an expected
+ * close date in it, or none and the period running on D). A job the pass
+ * cannot answer (another metric or filter, an invalid query, a sum beyond
+ * the int64 range, an as-of date other than the first job's) is left with
+ * done false: the caller asks kpi_compute, which gives the same value or
+ * the error. The values equal kpi_compute's total. */
+typedef struct sp_kpi_job {
+    sp_kpi_query q;
+    bool closing;
+    sp_kpi_value value;
+    bool done;
+} sp_kpi_job;
+void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n);
+
 /* T12M and tiers (SPEC §6) */
 /* customer_t12m: won revenue of each customer with d − 1 year < closed_on <= d;
  * out[i] for ds->customers.v[i]; deals of customers absent from ds->customers

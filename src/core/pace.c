@@ -496,10 +496,66 @@ void pace_load_spec(const sp_plan *plan, const sp_tier_level *tiers, size_t ntie
     plan_goal_walk(plan, spec_goal, &w);
 }
 
+/* The engine questions of every goal, asked ahead in one pass over the
+ * deals (kpi_compute_jobs): the same (goal, metric, period, as-of date,
+ * closing) that eval_goal asks, in the same unit; those the pass cannot
+ * answer are asked of kpi_compute one by one as before. */
+typedef struct sp_pace_cache {
+    sp_kpi_job *jobs;
+    const sp_goal **goal;
+    size_t n, cap;
+} sp_pace_cache;
+
+static void cache_want(sp_pace_cache *pc, const sp_pace_ctx *c, const sp_goal *g, sp_metric m, sp_period p,
+                       sp_day as_of, bool closing)
+{
+    if (m == MET_MANUAL) return;
+    for (size_t i = 0; i < pc->n; i++) {
+        const sp_kpi_job *j = &pc->jobs[i];
+        if (pc->goal[i] == g && j->q.metric == m && j->q.period.first == p.first && j->q.period.last == p.last &&
+            j->q.as_of == as_of && j->closing == closing)
+            return;
+    }
+    if (pc->n == pc->cap) {
+        pc->cap = pc->cap ? pc->cap * 2 : 32;
+        pc->jobs = xreallocarray(pc->jobs, pc->cap, sizeof *pc->jobs);
+        pc->goal = xreallocarray(pc->goal, pc->cap, sizeof *pc->goal);
+    }
+    sp_kpi_job *j = &pc->jobs[pc->n];
+    memset(j, 0, sizeof *j);
+    goal_query(g, m, p, as_of, c->tiers, c->ntiers, &j->q);
+    j->closing = closing;
+    pc->goal[pc->n++] = g;
+}
+
+/* the cache of the pace_evaluate running on this thread (set and cleared
+ * around its evaluation; sp_pace_ctx is the callers' struct, so the cache
+ * is not one of its fields), with the dataset it was computed over */
+static _Thread_local const sp_pace_cache *tl_cache;
+static _Thread_local const sp_dataset *tl_cache_ds;
+
+static const sp_kpi_job *cache_find(const sp_pace_ctx *c, const sp_goal *g, sp_metric m, sp_period p,
+                                    sp_day as_of, bool closing)
+{
+    const sp_pace_cache *pc = tl_cache_ds == c->ds ? tl_cache : NULL;
+    for (size_t i = 0; pc && i < pc->n; i++) {
+        const sp_kpi_job *j = &pc->jobs[i];
+        if (pc->goal[i] == g && j->q.metric == m && j->q.period.first == p.first && j->q.period.last == p.last &&
+            j->q.as_of == as_of && j->closing == closing)
+            return j->done ? j : NULL;
+    }
+    return NULL;
+}
+
 /* engine_value: metric m of g over p as of as_of, in g's unit. */
 static bool engine_value(const sp_pace_ctx *c, const sp_goal *g, sp_metric m, sp_period p, sp_day as_of,
                          sp_qty *out, sp_err *err)
 {
+    const sp_kpi_job *j = cache_find(c, g, m, p, as_of, false);
+    if (j) {
+        *out = qty_from_kpi(m, &j->value);
+        return true;
+    }
     sp_kpi_query q;
     goal_query(g, m, p, as_of, c->tiers, c->ntiers, &q);
     sp_kpi_result r;
@@ -635,6 +691,11 @@ static bool closes_in(const sp_deal *d, sp_period P, sp_day D)
 static bool weighted_closing_in(const sp_pace_ctx *c, const sp_goal *g, sp_period P, sp_qty *out, sp_err *err)
 {
     sp_day D = c->as_of;
+    const sp_kpi_job *j = cache_find(c, g, MET_WEIGHTED_PIPELINE, P, D, true);
+    if (j) {
+        *out = qty_from_kpi(MET_WEIGHTED_PIPELINE, &j->value);
+        return true;
+    }
     const sp_dataset *ds = c->ds;
     sp_dataset view = *ds; /* shallow: same dictionary, same reps and customers */
     size_t *rows = xcalloc(ds->deals.n ? ds->deals.n : 1, sizeof *rows), n = 0;
@@ -727,10 +788,53 @@ static void eval_tree(eval_state *s, const sp_goal *g, size_t parent, int depth)
         for (size_t i = 0; i < g->splits[k].nchildren; i++) eval_tree(s, &g->splits[k].children[i], me, depth + 1);
 }
 
+typedef struct cache_walk {
+    const sp_pace_ctx *c;
+    sp_pace_cache *pc;
+} cache_walk;
+
+/* cache_goal: the engine questions eval_goal will ask of g */
+static void cache_goal(const sp_goal *g, void *ctx)
+{
+    cache_walk *w = ctx;
+    const sp_pace_ctx *c = w->c;
+    sp_day D = c->as_of;
+    if (g->metric == MET_MANUAL) return;
+    sp_period pp = pace_period(g, D);
+    cache_want(w->pc, c, g, g->metric, pp, D, false);
+    if (uses_seasonal(c->plan, g)) {
+        sp_period ly = shift_year(pp, -1);
+        cache_want(w->pc, c, g, g->metric, ly, day_add_years(D, -1), false);
+        cache_want(w->pc, c, g, g->metric, ly, ly.last < D ? ly.last : D, false);
+    }
+    if (g->per_month && !month_summable(g->metric))
+        for (sp_day d = g->period.first; d <= g->period.last && d <= D;) {
+            sp_period m = month_of(d, g->period);
+            cache_want(w->pc, c, g, g->metric, m, D, false);
+            d = m.last + 1;
+        }
+    if (g->metric == MET_REVENUE && !g->per_month) {
+        cache_want(w->pc, c, g, MET_PIPELINE, g->period, D, false);
+        cache_want(w->pc, c, g, MET_WEIGHTED_PIPELINE, g->period, D, true);
+    }
+}
+
 bool pace_evaluate(const sp_pace_ctx *c, sp_goal_pace **out, size_t *n, sp_err *err)
 {
+    sp_pace_cache pc = {0};
+    const sp_pace_cache *saved = tl_cache;
+    const sp_dataset *saved_ds = tl_cache_ds;
+    cache_walk w = {c, &pc};
+    plan_goal_walk(c->plan, cache_goal, &w);
+    kpi_compute_jobs(c->ds, pc.jobs, pc.n);
+    tl_cache = &pc;
+    tl_cache_ds = c->ds;
     eval_state s = {c, NULL, 0, err, true};
     for (size_t i = 0; i < c->plan->ngoals; i++) eval_tree(&s, &c->plan->goals[i], SIZE_MAX, 0);
+    tl_cache = saved;
+    tl_cache_ds = saved_ds;
+    free(pc.jobs);
+    free(pc.goal);
     if (!s.ok) {
         goal_paces_free(s.v, s.n);
         *out = NULL;

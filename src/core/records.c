@@ -295,6 +295,17 @@ sp_str dataset_code(const sp_dataset *ds, const char *s)
     return 0;
 }
 
+sp_str dataset_find_code(const sp_dataset *ds, const char *s)
+{
+    if (!s || !*s) return 0;
+    if (ds->borrowed) return dataset_code(ds, s);
+    if (!ds->pool || !ds->dict.code_of) return 0;
+    /* the pool is a cache of strings: interning s there adds no code */
+    const char *p = strpool_intern(ds->pool, s, (size_t)-1);
+    size_t c;
+    return ptrmap_get(ds->dict.code_of, p, &c) ? (sp_str)c : 0;
+}
+
 const char *dataset_intern(sp_dataset *ds, const char *s)
 {
     if (!s || !*s) return NULL;

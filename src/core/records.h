@@ -342,6 +342,10 @@ const char *dataset_intern(sp_dataset *ds, const char *s);
  * absent; never adds). dict_hash: the content hash of the borrowed lookup. */
 uint32_t dict_hash(const char *s);
 sp_str dataset_code(const sp_dataset *ds, const char *s);
+/* dataset_find_code: the code of the interned string (label, reference)
+ * with the content of s, any string, owned or borrowed (0 when empty or
+ * absent; never adds a code). */
+sp_str dataset_find_code(const sp_dataset *ds, const char *s);
 /* dataset_index: (re)build the id maps and resolve references to rows;
  * call after loading. */
 void dataset_index(sp_dataset *ds);

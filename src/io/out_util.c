@@ -19,6 +19,14 @@ void out_json_string(buf_t *out, const char *s)
     }
     buf_putc(out, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* a run of bytes that need no escape goes in at once */
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q != '"' && *q != '\\') q++;
+        if (q > p) {
+            buf_append(out, p, (size_t)(q - p));
+            p = q;
+            if (!*p) break;
+        }
         switch (*p) {
         case '"': buf_puts(out, "\\\""); break;
         case '\\': buf_puts(out, "\\\\"); break;

@@ -243,6 +243,25 @@ static uint64_t checksum(const void *p, size_t n, uint64_t seed)
 
 /* ---- writing ---- */
 
+/* ---- verified pages are given back ----
+ * A query verifies every column it may read (checksum, value ranges), which
+ * touches all their pages; most of them the query never reads again (a
+ * month of 2M leads, the ids of 1M customers…). When the bytes are a
+ * read-only mapping of the file (snapshot_open_ex, never a buffer of the
+ * caller's: snapshot_check), the pages are dropped once checked, so the
+ * peak memory counts only the pages the query then reads: they come back
+ * from the page cache with the same bytes (the file is never written in
+ * place: a new snapshot is renamed over it). */
+static _Thread_local bool tl_mapped;
+
+static void drop(const void *p, size_t n)
+{
+    if (!tl_mapped || n == 0) return;
+    uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), e = ((uintptr_t)p + n) & ~(pg - 1);
+    if (e > a) (void)madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
 static size_t align_up(size_t x) { return (x + SNAP_ALIGN - 1) & ~(size_t)(SNAP_ALIGN - 1); }
 static uint64_t round_codes(uint64_t n) { return (n + GROUP_CODES - 1) / GROUP_CODES * GROUP_CODES; }
 
@@ -1362,6 +1381,8 @@ static bool group_ok(const unsigned char *b, const snap_section *sec, const snap
     const uint32_t *off = (const uint32_t *)(b + so->offset);
     for (uint64_t c = 0; c < h->gcodes[g]; c++)
         if (off[c] < bfirst || off[c] >= bend) return false;
+    drop(b + so->offset, so->bytes);
+    drop(b + sb->offset, sb->bytes);
     return true;
 }
 
@@ -1370,6 +1391,7 @@ typedef struct snap_lazy {
     void *zeros;                       /* mapped zeros for the columns not exposed */
     size_t nzeros;
     const unsigned char *base;
+    bool mapped;                       /* base is snapshot_open_ex's mapping (drop) */
     snap_header h;
     snap_section sec[NSECTIONS];
     int group[SP_DICT_LAZY];
@@ -1391,11 +1413,17 @@ static bool hash_ok(const unsigned char *b, const snap_section *sec, const snap_
 static bool lazy_verify(void *ctx, size_t k)
 {
     snap_lazy *z = ctx;
+    bool saved = tl_mapped, ok;
+    tl_mapped = z->mapped;
     if (k == SP_DICT_HASH) {
         const snap_section *x = &z->sec[SEC_HASH];
-        return checksum(z->base + x->offset, x->bytes, SEC_HASH) == x->checksum && hash_ok(z->base, z->sec, &z->h);
+        ok = checksum(z->base + x->offset, x->bytes, SEC_HASH) == x->checksum && hash_ok(z->base, z->sec, &z->h);
+        if (ok) drop(z->base + x->offset, x->bytes);
+    } else {
+        ok = k < SP_DICT_LAZY && group_ok(z->base, z->sec, &z->h, z->group[k], true);
     }
-    return k < SP_DICT_LAZY && group_ok(z->base, z->sec, &z->h, z->group[k], true);
+    tl_mapped = saved;
+    return ok;
 }
 
 static void lazy_free(void *ctx)
@@ -1425,6 +1453,8 @@ static bool index_ok(const unsigned char *b, const snap_section *sec, const snap
             if (day[i] == SP_DAY_NONE || day[i] < SP_DAY_MIN || day[i] > SP_DAY_MAX || (i > off[c] && day[i] <= day[i - 1]))
                 return false;
     }
+    drop(off, (nc + 1) * sizeof *off);
+    drop(day, nd * sizeof *day);
     return true;
 }
 
@@ -1498,6 +1528,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
      * the previous one, every gap zero, the file ending aligned after the
      * last: no byte of the file goes unchecked */
     uint64_t expect_off = align_up(table_end);
+    const char *badval = NULL; /* the first column whose values are out of range */
     for (size_t i = 0; !bad && i < NSECTIONS; i++) {
         if (sec[i].offset != expect_off) {
             bad = "section layout";
@@ -1514,6 +1545,15 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
             bad = "section bounds";
         else if (sec[i].bytes && sum_now && checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
             bad = "section checksum";
+        else if (sum_now && i != SEC_HASH && !(i >= SEC_TOFF && i <= SEC_VDAY)) {
+            /* a column's values are checked while its pages are in memory
+             * (the first bad one is reported below, after the layout and
+             * the dictionary, as before); then its pages are given back
+             * (the hash and the indexes are read next) */
+            if (i < NCOLS && !badval && !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict))
+                badval = columns[i].name;
+            drop(b + sec[i].offset, sec[i].bytes);
+        }
         if (!bad) {
             uint64_t end = sec[i].offset + sec[i].bytes, next = align_up(end);
             if (next > n) bad = "section bounds";
@@ -1550,6 +1590,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
     uint64_t lfirst = ndict - h.gcodes[LABELS];
     (void)hash;
     if (!bad && !want && !hash_ok(b, sec, &h)) bad = "dictionary hash"; /* else checked when first used */
+    if (!bad && !want) drop(b + sec[SEC_HASH].offset, sec[SEC_HASH].bytes);
     for (int k = 0; !bad && k < 2; k++)
         if ((index || !want) && !index_ok(b, sec, &h, k)) bad = k ? "visit index" : "touch index";
     /* ranged: the blocks of the activities holding the days asked for */
@@ -1582,12 +1623,13 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
                 if (checksum(b + sec[i].offset + r0 * sz, (r1 - r0) * sz, i) != blk[(size_t)c * nb + k]) bad = "block checksum";
             }
             if (!bad && !check_values(&columns[i], b + sec[i].offset + afirst * sz, an, h.rows, ndict)) bad = columns[i].name;
+            if (!bad && bhi > blo) {
+                uint64_t r1 = bhi * SNAP_BLOCK < h.rows[TBL_ACTIVITIES] ? bhi * SNAP_BLOCK : h.rows[TBL_ACTIVITIES];
+                drop(b + sec[i].offset + blo * SNAP_BLOCK * sz, (r1 - blo * SNAP_BLOCK) * sz);
+            }
         }
     }
-    for (size_t i = 0; !bad && i < NCOLS; i++)
-        if (real[i] && !(ranged && columns[i].table == TBL_ACTIVITIES) &&
-            !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict))
-            bad = columns[i].name;
+    if (!bad && badval) bad = badval; /* (checked with its checksum, above) */
     if (bad) {
         free(sec);
         DAMAGED("values out of range (%s)", bad);
@@ -1595,6 +1637,14 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
     if (h.data_version != expect_version) {
         free(sec);
         return info->state = SNAP_STALE;
+    }
+    /* the strings are read at random (a label here, an id there): no
+     * read-around of their pages, which would map 16 pages for each */
+    if (tl_mapped && ds) {
+        uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t a = ((uintptr_t)(b + sec[SEC_OFF(0)].offset)) & ~(pg - 1);
+        uintptr_t e = (uintptr_t)(b + sec[SEC_HASH].offset + sec[SEC_HASH].bytes);
+        if (e > a) (void)madvise((void *)a, e - a, MADV_RANDOM);
     }
     if (ds) {
         /* borrow: the columns and the dictionary point into p */
@@ -1612,6 +1662,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         ds->dict.hash_state = want ? 0 : 1;
         snap_lazy *z = xcalloc(1, sizeof *z);
         z->base = b;
+        z->mapped = tl_mapped;
         z->h = h;
         memcpy(z->sec, sec, sizeof z->sec);
         /* the zeros the columns not exposed read (an untouched anonymous
@@ -1728,7 +1779,10 @@ sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t ex
     void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) DAMAGED("cannot map: %s", strerror(errno));
+    bool saved = tl_mapped;
+    tl_mapped = true; /* p is our read-only mapping of the file: verified pages may be dropped */
     sp_snap_state s = snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, touch_only, act_from, act_to);
+    tl_mapped = saved;
     if (s != SNAP_FRESH || !ds) {
         munmap(p, n);
         return s;

@@ -1089,6 +1089,125 @@ static void test_table_cjk(void **state)
     tableout_free(t);
 }
 
+
+/* kpi_compute_jobs (the goals' deal questions in one pass) answers every
+ * question it takes exactly as kpi_compute does, on a generated dataset with
+ * empty cells, records after D, deals without a known customer, filter
+ * values that no record has, several values of one key; the others it
+ * leaves to kpi_compute (done false). */
+static unsigned jseed = 8;
+static unsigned jrnd(unsigned n)
+{
+    jseed = jseed * 1103515245u + 12345u;
+    return (jseed >> 8) % n;
+}
+
+static void test_jobs_equal_compute(void **state)
+{
+    (void)state;
+    g = dataset_new();
+    static const char *regions[] = {"华东", "华北", "华南", NULL};
+    static const char *inds[] = {"制造业", "零售", NULL};
+    static const char *reps[] = {"r1", "r2", "r3", NULL};
+    static const char *prods[] = {"MES", "ERP", NULL};
+    rep("r1", "east", ROLE_REP, true, "华东");
+    rep("r2", "north", ROLE_REP, true, "华北");
+    rep("r3", "east", ROLE_REP, true, "华南");
+    char id[32], cid[32];
+    for (int i = 0; i < 60; i++) {
+        snprintf(id, sizeof id, "c%02d", i);
+        cust(id, regions[jrnd(4)], inds[jrnd(3)], (sp_size)jrnd(SIZE_COUNT), reps[jrnd(4)]);
+    }
+    for (int i = 0; i < 900; i++) {
+        snprintf(id, sizeof id, "d%03d", i);
+        snprintf(cid, sizeof cid, "c%02d", (int)jrnd(66)); /* c60..c65: not in the customers */
+        sp_day created = day("2025-01-01") + (sp_day)jrnd(800);
+        sp_stage st = (sp_stage)jrnd(3);
+        char cr[16], cl[16];
+        day_format(created, cr);
+        day_format(created + (sp_day)jrnd(200), cl);
+        deal(id, cid, reps[jrnd(4)], prods[jrnd(3)], jrnd(17) ? cr : "", st == STAGE_OPEN ? "" : cl, st,
+             (sp_money)jrnd(5000000) - 10000, -1, jrnd(9) ? (int)jrnd(101) : -1, -1, -1);
+    }
+    dataset_index(g);
+    sp_tier_level *tiers;
+    size_t nt;
+    tiers_from_plan(NULL, &tiers, &nt);
+    static const sp_metric mets[] = {MET_REVENUE, MET_DEALS_WON, MET_AVG_DEAL_SIZE, MET_WIN_RATE,
+                                     MET_PIPELINE, MET_WEIGHTED_PIPELINE, MET_GROSS_MARGIN};
+    static const char *periods[] = {"2026", "2026-Q2", "2025-H2", "2027"};
+    static const char *asofs[] = {"2026-11-26", "2026-02-28"};
+    sp_filter_kv fk[][2] = {
+        {{DIM_REGION, (char *)"华东", {0}}, {DIM_REGION, (char *)"华南", {0}}},
+        {{DIM_REGION, (char *)"华东", {0}}, {DIM_INDUSTRY, (char *)"制造业", {0}}},
+        {{DIM_SIZE, (char *)"large", {0}}, {DIM_REP, (char *)"r2", {0}}},
+        {{DIM_PRODUCT, (char *)"MES", {0}}, {DIM_REGION, (char *)"东北", {0}}},
+        {{DIM_TEAM, (char *)"east", {0}}, {DIM_PRODUCT, (char *)"ERP", {0}}},
+    };
+    size_t nfk[] = {2, 2, 2, 1, 2};
+    for (size_t a = 0; a < 2; a++) {
+        sp_kpi_job jobs[7 * 4 * 6];
+        size_t n = 0;
+        for (size_t m = 0; m < 7; m++)
+            for (size_t p = 0; p < 4; p++)
+                for (size_t f = 0; f < 6; f++) {
+                    sp_kpi_job *j = &jobs[n++];
+                    memset(j, 0, sizeof *j);
+                    j->q.metric = mets[m];
+                    const char *why;
+                    assert_true(period_parse(periods[p], 1, &j->q.period, &why));
+                    j->q.period_text = periods[p];
+                    j->q.as_of = day(asofs[a]);
+                    j->q.tiers = tiers;
+                    j->q.ntiers = nt;
+                    if (f < 5) {
+                        j->q.where.kv = fk[f];
+                        j->q.where.n = nfk[f];
+                    }
+                }
+        kpi_compute_jobs(g, jobs, n);
+        size_t done = 0;
+        for (size_t k = 0; k < n; k++) {
+            sp_kpi_result r;
+            memset(&r, 0, sizeof r);
+            sp_err e = SP_ERR_INIT;
+            assert_true(kpi_compute(g, &jobs[k].q, &r, &e));
+            err_free(&e);
+            if (jobs[k].done) {
+                done++;
+                const sp_kpi_value *x = &jobs[k].value, *y = &r.total;
+                if (x->null != y->null || x->ival != y->ival || x->num != y->num || x->den != y->den)
+                    fail_msg("job %zu (%s %s): %lld/%g/%g vs %lld/%g/%g", k, sp_metrics[jobs[k].q.metric].name,
+                             jobs[k].q.period_text, (long long)x->ival, x->num, x->den, (long long)y->ival, y->num,
+                             y->den);
+            } else {
+                /* left: the margin, the team filter */
+                assert_true(jobs[k].q.metric == MET_GROSS_MARGIN || (jobs[k].q.where.n && jobs[k].q.where.kv[0].dim == DIM_TEAM));
+            }
+            kpi_result_free(&r);
+        }
+        assert_int_equal(done, 6 * 4 * 5);
+    }
+    free(tiers);
+    dataset_free(g);
+    g = NULL;
+}
+
+
+/* out_json_string: runs of plain bytes copied whole, every escape in place */
+static void test_json_string_escapes(void **state)
+{
+    (void)state;
+    buf_t b = BUF_INIT;
+    out_json_string(&b, "plain 华东");
+    out_json_string(&b, "a\"b\\c\nd\re\tf\x01g\x1f");
+    out_json_string(&b, "\"");
+    out_json_string(&b, "");
+    out_json_string(&b, NULL);
+    assert_string_equal(buf_cstr(&b), "\"plain 华东\"\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001f\"\"\\\"\"\"\"null");
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1115,6 +1234,8 @@ int main(void)
         cmocka_unit_test(test_load_spec),
         cmocka_unit_test_setup_teardown(test_json_csv, setup_main, teardown),
         cmocka_unit_test(test_table_cjk),
+        cmocka_unit_test(test_jobs_equal_compute),
+        cmocka_unit_test(test_json_string_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
