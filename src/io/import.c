@@ -1204,6 +1204,13 @@ const char *import_column_at(sp_table t, size_t i)
     return table_specs[t].cols[i].name;
 }
 
+bool import_column_required(sp_table t, const char *column)
+{
+    for (size_t i = 0; (unsigned)t < TBL_COUNT && column && i < table_specs[t].n; i++)
+        if (strcmp(table_specs[t].cols[i].name, column) == 0) return table_specs[t].cols[i].required;
+    return false;
+}
+
 sp_import_refs *import_refs_open(sp_store *st, sp_table t, const sp_import_opts *opts, sp_err *err)
 {
     bool want[REF_COUNT] = {false};

@@ -128,6 +128,8 @@ const char *import_column_aliases(sp_table t, const char *column);
  * that take a record field by field (the JSON API) and give the absent
  * columns as empty cells, so that import_parse_row says what is missing. */
 const char *import_column_at(sp_table t, size_t i);
+/* import_column_required: whether a file of t must have that column. */
+bool import_column_required(sp_table t, const char *column);
 
 /* References checked as a file's are (docs/IMPORT.md "References"), for
  * faces that take records one by one: import_refs_open loads what the

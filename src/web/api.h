@@ -12,6 +12,21 @@ extern const web_field_spec api_status_fields[], api_kpi_fields[], api_alerts_fi
 web_handler_fn api_status, api_kpi, api_alerts, api_tasks, api_task_patch, api_records, api_plans, api_reviews,
     api_review_add;
 
+/* What openapi.json says of an API route besides the route table
+ * (api_doc.c): JSON schemas (text) of the request body (NULL: none) and of
+ * the success answer (NULL: no body), its status, and examples. */
+typedef struct api_doc {
+    web_method method;
+    const char *pattern;
+    const char *request, *response;
+    int status;
+    const char *example_request, *example_response;
+} api_doc;
+/* api_doc_find: the entry of a route, or NULL (undocumented). */
+const api_doc *api_doc_find(web_method m, const char *pattern);
+/* api_doc_schemas: the members of components/schemas (no braces). */
+void api_doc_schemas(buf_t *b);
+
 #define API_RECORDS_BODY (2u * 1024u * 1024u)
 #define API_ADMIN WEB_ROLE_ADMIN
 #define API_LEADS (WEB_ROLE_MANAGER | WEB_ROLE_ADMIN)
