@@ -265,7 +265,7 @@ static bool json_records(json_t *j, json_recs *out, web_resp *resp)
 {
     json_t *arr = json_is_array(j) ? j : json_object_get(j, "records");
     size_t n = arr ? json_array_size(arr) : 1;
-    if (arr && (!json_is_array(arr) || n == 0 || n > APP_RECORDS_MAX)) {
+    if (arr && (!json_is_array(arr) || n == 0 || n > APP_RECORDS_MAX || (arr != j && json_object_size(j) != 1))) {
         param_problem(resp, _("records: an array of 1 to %s records"), "1000");
         return false;
     }

@@ -1019,6 +1019,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rc->path = xstrndup(url, 512);
         *con_cls = rc;
         atomic_fetch_add(&s->inflight, 1);
+        tls_store_secs = 0; /* this thread's store time, from now on this request's */
 
         web_method m = web_method_parse(method);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
