@@ -18,7 +18,7 @@ DEB_PACKAGES = build-essential meson ninja-build pkg-config python3 git \
   libcmocka-dev clang libclang-rt-14-dev hyperfine time python3-yaml \
   libcurl4-openssl-dev python3-aiosmtpd python3-icalendar \
   libmicrohttpd-dev libsodium-dev chromium chromium-driver fonts-wqy-microhei \
-  libxlsxwriter-dev libzip-dev libexpat1-dev python3-openpyxl libreoffice-calc-nogui
+  libxlsxwriter-dev libzip-dev libexpat1-dev python3-openpyxl libreoffice-calc-nogui wrk
 
 .PHONY: all deps build demo test test-unit test-asan fuzz fuzz-smoke bench clean
 
@@ -69,7 +69,7 @@ fuzz: $(FUZZ_BUILD)/build.ninja
 	bash tests/fuzz/run.sh $(FUZZ_BUILD) 600
 
 bench: build
-	bash bench/run.sh $(BUILD)/salesplan
+	bash bench/run.sh $(BUILD)/salesplan; rc=$$?; bash bench/web.sh $(BUILD)/salesplan || rc=1; exit $$rc
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

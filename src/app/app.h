@@ -39,6 +39,7 @@
 #include "../core/plandiff.h"
 #include "../core/records.h"
 #include "../core/schedule.h"
+#include "../io/import.h"
 #include "../io/plan_show.h"
 #include "../store/store.h"
 #include "../util/i18n.h"
@@ -591,6 +592,83 @@ typedef struct sp_activity_add_res {
  * SP_EUSAGE. Free with app_activity_add_free. */
 bool app_activity_add(const sp_activity_add_req *rq, sp_activity_add_res *res, sp_err *err);
 void app_activity_add_free(sp_activity_add_res *res);
+
+/* ---- records pushed one by one (the JSON API): upsert, all or nothing ---- */
+
+#define APP_RECORDS_MAX 1000         /* records per call */
+#define APP_RECORD_VALUE_MAX 4096    /* bytes per value */
+
+/* One record as a face received it: field names (the canonical columns of
+ * docs/IMPORT.md, or any of their import aliases) and their values as
+ * text, parsed by the import's rules (import_parse_row). */
+typedef struct sp_record_in {
+    const char *const *keys;
+    const char *const *values;       /* NULL or "": empty (the column's default) */
+    size_t n;
+} sp_record_in;
+
+/* A problem (or a warning) of one record. */
+typedef struct sp_record_msg {
+    size_t index;                    /* the record, from 0 */
+    char *field;                     /* the field as given (or the canonical column); NULL: the record */
+    char *text;                      /* why, translated, without the field */
+    sp_errclass cls;                 /* SP_EINVAL; SP_ENOTFOUND for a customer that does not exist or is
+                                      * outside the caller's scope; SP_EFORBIDDEN a rep outside it */
+} sp_record_msg;
+
+typedef struct sp_records_req {
+    sp_app_req r;
+    sp_table table;
+    const sp_record_in *recs;
+    size_t n;                        /* 1 .. APP_RECORDS_MAX */
+    bool strict;                     /* references that name nothing are errors (import --strict) */
+} sp_records_req;
+
+typedef struct sp_records_res {
+    sp_table table;
+    size_t n;                        /* records written (0 on any error) */
+    sp_any_record *recs;             /* as written; strings owned by the result */
+    size_t matched;                  /* names replaced by ids */
+    sp_record_msg *errors;           /* every problem (nothing written when any) */
+    size_t nerrors;
+    sp_record_msg *warnings;         /* references kept as they are */
+    size_t nwarnings;
+    bool hidden;                     /* an error is a record outside the caller's scope: answer 404 */
+    /* owned storage the records point into */
+    char ***fields;
+    size_t *nfields;
+    size_t nalloc;
+    sp_import_refs *refs;
+} sp_records_res;
+
+/* app_records_upsert: validates every record with the CSV import's rules
+ * and messages (docs/IMPORT.md: columns, aliases, values, references
+ * checked against the workspace and the plans — a name becomes its id, a
+ * value naming nothing is a warning, an error when strict), refuses an
+ * unknown or repeated field and an id used twice in the call, then
+ * upserts them all in ONE transaction; any problem: nothing is written,
+ * false with err listing "record N: field: why" (N from 1) and
+ * res->errors. A record replaces the stored row with its id whole, as an
+ * import does; the store refreshes its snapshot at the commit, as after an
+ * import.
+ * Activities follow `activity add` (app_activity_add): customer_id is
+ * required and must exist inside the caller's scope (else SP_ENOTFOUND,
+ * "no customer 'X'"), rep_id defaults to the rep of a rep scope, else to
+ * the customer's owner, and must be a known rep inside the scope;
+ * occurred_on defaults to the request's as-of date (today) and may not be
+ * after today; kind defaults to visit; activity_id to a new
+ * "act-CUSTOMER-YYYYMMDD-XXXXXXXX". Every other table: only SCOPE_ALL
+ * (else SP_EFORBIDDEN). res zeroed by the caller; free with
+ * app_records_free (also after a failure). */
+bool app_records_upsert(const sp_records_req *rq, sp_records_res *res, sp_err *err);
+void app_records_free(sp_records_res *res);
+/* app_records_json: {"table", "written", "ids": [...], "matched",
+ * "warnings": [{"index", "field", "message"}]}; for activities
+ * {"created": [{"id", "customer_id", "rep_id", "occurred_on", "kind"}]}. */
+void app_records_json(const sp_records_res *res, buf_t *out);
+/* app_records_errors_json: res->errors as a JSON array [{"index",
+ * "field", "message"}] (appended to out). */
+void app_records_errors_json(const sp_records_res *res, buf_t *out);
 
 /* ---- request parameters from text (every face the same messages) ---- */
 

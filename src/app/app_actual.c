@@ -58,38 +58,12 @@ void app_actual_free(sp_actual_res *res) { app_notes_free(&res->notes); }
 
 /* ---- activities ---- */
 
-static bool rep_known(const sp_plan *plan, const sp_dataset *ds, const char *id)
-{
-    for (size_t i = 0; i < ds->reps.n; i++)
-        if (str_eq(ds->rep_rows[i].id, id)) return true;
-    return plan && plan_find_member(plan, id, NULL) != NULL;
-}
-
-/* new_id: "act-CUSTOMER-YYYYMMDD-XXXXXXXX" (8 random hex digits), unique
- * in practice without reading the table, so two writers never pick the
- * same id. */
-static char *new_id(const char *customer, sp_day on)
-{
-    uint32_t r = 0;
-    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        r = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec * 2654435761u;
-    }
-    char db[16];
-    day_format(on, db);
-    char ymd[9] = {db[0], db[1], db[2], db[3], db[5], db[6], db[8], db[9], 0};
-    return xasprintf("act-%s-%s-%08x", customer, ymd, r);
-}
-
+/* app_activity_add: one record through app_records_upsert (the checks and
+ * the write of every face's activities, one or a batch). */
 bool app_activity_add(const sp_activity_add_req *rq, sp_activity_add_res *res, sp_err *err)
 {
     sp_lang lang = app_lang_enter(&rq->r);
-    sp_store *st = rq->r.st;
-    const sp_scope *scope = &rq->r.scope;
     bool ok = false;
-    sp_plan *plan = NULL;
-    sp_dataset *ds = NULL;
     if (!rq->customer_id || !*rq->customer_id) {
         err_set(err, SP_EUSAGE, "%s", _("expects a CUSTOMER id"));
         res->bad_param = true;
@@ -100,62 +74,40 @@ bool app_activity_add(const sp_activity_add_req *rq, sp_activity_add_res *res, s
         res->bad_param = true;
         goto done;
     }
-    if (!app_load_plan(st, rq->r.plan_id, false, &plan, err)) goto done;
-    sp_day today = rq->r.today != SP_DAY_NONE ? rq->r.today : app_today(plan ? plan->timezone : NULL, (int64_t)time(NULL));
-    res->on = rq->on != SP_DAY_NONE ? rq->on : app_as_of(&rq->r, plan);
-    if (res->on > today) {
-        char a[16], b[16];
-        err_set(err, SP_EUSAGE, _("the day %s is after today (%s): log what happened"), day_format(res->on, a),
-                day_format(today, b));
-        res->bad_param = true;
-        goto done;
+    const char *keys[5], *vals[5];
+    char day[16];
+    size_t n = 0;
+    keys[n] = "customer_id", vals[n++] = rq->customer_id;
+    keys[n] = "kind", vals[n++] = actkind_name(rq->kind);
+    if (rq->on != SP_DAY_NONE) keys[n] = "occurred_on", vals[n++] = day_format(rq->on, day);
+    if (rq->rep) keys[n] = "rep_id", vals[n++] = rq->rep;
+    if (rq->id && *rq->id) keys[n] = "activity_id", vals[n++] = rq->id;
+    sp_record_in rec = {keys, vals, n};
+    sp_records_req rr = {.r = rq->r, .table = TBL_ACTIVITIES, .recs = &rec, .n = 1};
+    sp_records_res out;
+    memset(&out, 0, sizeof out);
+    sp_err e = SP_ERR_INIT;
+    if (app_records_upsert(&rr, &out, &e)) {
+        const sp_activity *a = &out.recs[0].activity;
+        res->id = xstrdup(a->id);
+        res->rep = xstrdup(a->rep);
+        res->on = a->occurred_on;
+        ok = true;
+    } else if (out.nerrors) {
+        /* the first problem, as `activity add` says it (without "record 1: field:") */
+        const sp_record_msg *m = &out.errors[0];
+        sp_errclass cls = m->cls == SP_EINVAL ? SP_EUSAGE : m->cls;
+        res->bad_param = cls == SP_EUSAGE;
+        if (cls == SP_EUSAGE && m->field && !str_eq(m->field, "customer_id") && !str_eq(m->field, "rep_id") &&
+            !str_eq(m->field, "occurred_on"))
+            err_set(err, cls, "%s: %s", m->field, m->text);
+        else err_set(err, cls, "%s", m->text);
+    } else {
+        err_set(err, e.cls, "%s", buf_cstr(&e.msg));
     }
-    sp_load_spec spec;
-    load_spec_init(&spec);
-    load_spec_want(&spec, TBL_CUSTOMERS, SP_DAY_MIN, SP_DAY_MAX);
-    load_spec_want(&spec, TBL_REPS, SP_DAY_MIN, SP_DAY_MAX);
-    ds = dataset_new();
-    if (!st->ops->load(st, &spec, ds, err)) goto done;
-    sp_customer c;
-    bool found = false;
-    /* customer ids are not interned: one pass over the loaded customers */
-    for (size_t i = 0; i < ds->customers.n && !found; i++) {
-        c = customer_at(ds, i);
-        found = str_eq(c.id, rq->customer_id);
-    }
-    /* a customer outside the scope is answered as one that does not exist */
-    if (!found ||
-        (scope->kind != SCOPE_ALL && !app_scope_has_rep(scope, plan, ds, c.owner))) {
-        err_set(err, SP_ENOTFOUND, _("no customer '%s'"), rq->customer_id);
-        goto done;
-    }
-    const char *rep = rq->rep;
-    if (!rep) rep = scope->kind == SCOPE_REP ? scope->rep : c.owner;
-    if (!rep || !*rep) {
-        err_set(err, SP_EUSAGE, _("customer %s has no owner: name the rep"), rq->customer_id);
-        res->bad_param = true;
-        goto done;
-    }
-    if (!app_scope_has_rep(scope, plan, ds, rep)) {
-        err_set(err, SP_EFORBIDDEN, _("%s '%s' is outside what you may see"), "rep", rep);
-        goto done;
-    }
-    if (!rep_known(plan, ds, rep)) {
-        err_set(err, SP_EUSAGE, _("unknown rep '%s'"), rep);
-        res->bad_param = true;
-        goto done;
-    }
-    res->rep = xstrdup(rep);
-    res->id = rq->id && *rq->id ? xstrdup(rq->id) : new_id(rq->customer_id, res->on);
-    sp_activity a = {res->id, res->rep, rq->customer_id, res->on, rq->kind};
-    if (!st->ops->begin(st, err) || !st->ops->upsert(st, TBL_ACTIVITIES, &a, err) || !st->ops->commit(st, err)) {
-        st->ops->rollback(st);
-        goto done;
-    }
-    ok = true;
+    err_free(&e);
+    app_records_free(&out);
 done:
-    dataset_free(ds);
-    plan_free(plan);
     app_lang_leave(lang);
     return ok;
 }

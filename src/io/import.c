@@ -1059,6 +1059,8 @@ static void refs_free(import_refs *r)
  * store (read row by row, before the write transaction), the team, budget
  * categories, strategies and tasks from the plans. NULL with err on a
  * store error. */
+static import_refs *refs_load_want(sp_store *st, const bool want[REF_COUNT], const sp_import_opts *opts, sp_err *err);
+
 static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_import_opts *opts, sp_err *err)
 {
     /* only what the file's columns refer to */
@@ -1070,6 +1072,11 @@ static import_refs *refs_load(sp_store *st, const sp_import_cols *m, const sp_im
             if (strcmp(cols[k].name, ref_columns[i].column) == 0 && m->pos[k][0] >= 0)
                 want[ref_columns[i].kind] = true;
     }
+    return refs_load_want(st, want, opts, err);
+}
+
+static import_refs *refs_load_want(sp_store *st, const bool want[REF_COUNT], const sp_import_opts *opts, sp_err *err)
+{
     import_refs *r = xcalloc(1, sizeof *r);
     static const struct {
         ref_kind k;
@@ -1189,6 +1196,37 @@ static void refs_resolve(const import_refs *r, const sp_import_cols *m, sp_any_r
         }
     }
 }
+
+/* ---- the same rules for records given one by one (the JSON API) ---- */
+
+const char *import_column_at(sp_table t, size_t i)
+{
+    if ((unsigned)t >= TBL_COUNT || i >= table_specs[t].n) return NULL;
+    return table_specs[t].cols[i].name;
+}
+
+bool import_column_required(sp_table t, const char *column)
+{
+    for (size_t i = 0; (unsigned)t < TBL_COUNT && column && i < table_specs[t].n; i++)
+        if (strcmp(table_specs[t].cols[i].name, column) == 0) return table_specs[t].cols[i].required;
+    return false;
+}
+
+sp_import_refs *import_refs_open(sp_store *st, sp_table t, const sp_import_opts *opts, sp_err *err)
+{
+    bool want[REF_COUNT] = {false};
+    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++)
+        if (ref_columns[i].t == t) want[ref_columns[i].kind] = true;
+    return refs_load_want(st, want, opts, err);
+}
+
+void import_refs_apply(const sp_import_refs *r, const sp_import_cols *m, sp_any_record *rec, buf_t *warn,
+                       size_t *matched)
+{
+    refs_resolve(r, m, rec, warn, matched);
+}
+
+void import_refs_close(sp_import_refs *r) { refs_free(r); }
 
 /* ---- the import ---- */
 

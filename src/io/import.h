@@ -122,6 +122,29 @@ bool import_parse_row(const sp_import_cols *m, char **fields, size_t n, sp_any_r
  * (for docs and tests); NULL when t has no such column. */
 const char *import_column_aliases(sp_table t, const char *column);
 
+/* import_column_at: the canonical name of the i-th column of table t, in
+ * the order of docs/IMPORT.md; NULL past the last. A name may come twice
+ * (deals: probability as a percentage, then as a fraction). For faces
+ * that take a record field by field (the JSON API) and give the absent
+ * columns as empty cells, so that import_parse_row says what is missing. */
+const char *import_column_at(sp_table t, size_t i);
+/* import_column_required: whether a file of t must have that column. */
+bool import_column_required(sp_table t, const char *column);
+
+/* References checked as a file's are (docs/IMPORT.md "References"), for
+ * faces that take records one by one: import_refs_open loads what the
+ * columns of table t may name (reps and customers of the workspace, the
+ * plans of opts); import_refs_apply replaces a name of one record by its
+ * id (*matched counts them) and appends a "column: why" line to warn for
+ * a value that names nothing or several (a warning, or an error with
+ * strict, as in import_file). The record's strings may point into r
+ * afterwards: use it before import_refs_close. */
+typedef struct import_refs sp_import_refs;
+sp_import_refs *import_refs_open(sp_store *st, sp_table t, const sp_import_opts *opts, sp_err *err);
+void import_refs_apply(const sp_import_refs *r, const sp_import_cols *m, sp_any_record *rec, buf_t *warn,
+                       size_t *matched);
+void import_refs_close(sp_import_refs *r);
+
 /* import_alias_table: for docs/tests, the canonical column of a header as
  * matched (case-blind, aliases); NULL when unknown. */
 const char *import_canonical_column(sp_table t, const char *header);

@@ -159,7 +159,8 @@ void api_tasks(web_req *req, web_resp *resp)
     err_free(&err);
 }
 
-/* json_body: the request body as a JSON object, or a 400 problem. */
+/* json_body: the request body as a JSON object (or, for the records
+ * routes, an array), or a 400 problem. */
 static json_t *json_body(const web_req *req, web_resp *resp)
 {
     if (!req->content_type || strncasecmp(req->content_type, "application/json", 16) != 0) {
@@ -169,7 +170,9 @@ static json_t *json_body(const web_req *req, web_resp *resp)
     }
     json_error_t je;
     json_t *j = req->body ? json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je) : NULL;
-    if (!j || !json_is_object(j)) {
+    bool records = req->route && strncmp(req->route->pattern, "/api/v1/", 8) == 0 &&
+                   table_from_name(req->route->pattern + 8) >= 0;
+    if (!j || !(json_is_object(j) || (records && json_is_array(j)))) {
         char *d = j ? xstrdup(_("the body is not a JSON object"))
                     : xasprintf(_("the body is not valid JSON (line %d, column %d: %s)"), req->body ? je.line : 0,
                                 req->body ? je.column : 0, req->body ? je.text : _("empty"));
@@ -232,178 +235,251 @@ void api_task_patch(web_req *req, web_resp *resp)
     err_free(&err);
 }
 
-/* ---- POST /api/v1/activities: one record or {"records": […]} ---- */
+/* ---- POST /api/v1/{activities|deals|customers|leads|invoices|spend} ---- */
 
-#define API_BATCH_MAX 1000
+/* One record or {"records": [...]} (or a bare array): every record through
+ * app_records_upsert (the CSV import's rules and messages, all or nothing
+ * in one transaction). JSON values become the text an import cell would
+ * hold: strings as they are, numbers in decimal, true / false; null is
+ * an absent field; objects and arrays are refused. */
 
-static int kind_parse(const char *s)
+typedef struct json_recs {
+    sp_record_in *recs;
+    const char **strs;   /* keys and values, borrowed from the JSON or in owned */
+    char **owned;
+    size_t nowned;
+    size_t n;
+} json_recs;
+
+static void json_recs_free(json_recs *r)
 {
-    for (int k = 0; k < ACT_KIND_COUNT; k++)
-        if (str_eq(s, actkind_name((sp_actkind)k))) return k;
-    return -1;
+    for (size_t i = 0; i < r->nowned; i++) free(r->owned[i]);
+    free(r->owned);
+    free(r->strs);
+    free(r->recs);
+    memset(r, 0, sizeof *r);
 }
 
-typedef struct act_in {
-    const char *id, *customer, *rep, *kind, *on;
-} act_in;
-
-static const char *jstr(json_t *o, const char *k, bool *bad)
+/* json_records: the records of body j; false with a problem in resp. */
+static bool json_records(json_t *j, json_recs *out, web_resp *resp)
 {
-    json_t *v = json_object_get(o, k);
-    if (!v || json_is_null(v)) return NULL;
-    if (!json_is_string(v)) {
-        *bad = true;
-        return NULL;
+    json_t *arr = json_is_array(j) ? j : json_object_get(j, "records");
+    size_t n = arr ? json_array_size(arr) : 1;
+    if (arr && (!json_is_array(arr) || n == 0 || n > APP_RECORDS_MAX || (arr != j && json_object_size(j) != 1))) {
+        param_problem(resp, _("records: an array of 1 to %s records"), "1000");
+        return false;
     }
-    return json_string_value(v);
+    if (!arr && json_object_size(j) == 0) {
+        web_problem(resp, 400, "invalid-body", _("Bad request"), _("the body holds no record"));
+        return false;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = arr ? json_array_get(arr, i) : j;
+        if (!json_is_object(o)) {
+            char *d = xasprintf(_("record %zu: not a JSON object"), i + 1);
+            web_problem(resp, 400, "invalid-body", _("Bad request"), d);
+            free(d);
+            return false;
+        }
+        total += json_object_size(o);
+    }
+    out->recs = xcalloc(n, sizeof *out->recs);
+    out->strs = xcalloc(2 * total + 1, sizeof *out->strs);
+    out->owned = xcalloc(total + 1, sizeof *out->owned);
+    out->n = n;
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = arr ? json_array_get(arr, i) : j;
+        const char **keys = out->strs + at;
+        size_t k = 0;
+        const char *key;
+        json_t *v;
+        json_object_foreach(o, key, v) { if (!json_is_null(v)) keys[k++] = key; }
+        const char **vals = keys + k;
+        size_t m = 0;
+        json_object_foreach(o, key, v)
+        {
+            if (json_is_null(v)) continue;
+            char *t = NULL;
+            if (json_is_string(v)) vals[m] = json_string_value(v);
+            else if (json_is_integer(v)) t = xasprintf("%lld", (long long)json_integer_value(v));
+            else if (json_is_real(v)) t = xasprintf("%.15g", json_real_value(v));
+            else if (json_is_boolean(v)) vals[m] = json_is_true(v) ? "true" : "false";
+            else {
+                char *d = xasprintf(_("record %zu: %s: a string, a number, true or false"), i + 1, key);
+                web_problem(resp, 400, "invalid-record", _("Bad request"), d);
+                free(d);
+                return false;
+            }
+            if (t) vals[m] = out->owned[out->nowned++] = t;
+            m++;
+        }
+        out->recs[i] = (sp_record_in){keys, vals, k};
+        at += 2 * k;
+    }
+    return true;
 }
 
-/* All or nothing: every record is checked first against the workspace
- * (the customer exists and its owner is inside the caller's scope — else
- * 404, as for one that does not exist —, the rep inside the scope, the day
- * not after today: the rules of app_activity_add), then all are written
- * in ONE store transaction. A record refused: nothing is written.
- * (app_activity_add stores one record in its own transaction, so a batch
- * cannot be several calls of it.) */
-void api_activities(web_req *req, web_resp *resp)
+/* records_problem: res's errors as problem+json (400 invalid-record, or
+ * 404 when a record is outside the caller's scope) with "errors":
+ * [{"index", "field", "message"}]. */
+static void records_problem(web_resp *resp, const sp_records_res *res, const sp_err *err)
+{
+    buf_t d = BUF_INIT;
+    buf_puts(&d, buf_cstr(&err->msg));
+    while (d.len && d.data[d.len - 1] == '\n') d.data[--d.len] = 0;
+    if (res->hidden) web_problem(resp, 404, "not-found", _("Not found"), buf_cstr(&d));
+    else web_problem(resp, 400, "invalid-record", _("Bad request"), buf_cstr(&d));
+    buf_free(&d);
+    /* the problem object, with the errors member */
+    while (resp->body.len && (resp->body.data[resp->body.len - 1] == '\n' || resp->body.data[resp->body.len - 1] == '}'))
+        resp->body.data[--resp->body.len] = 0;
+    buf_puts(&resp->body, ",\"errors\":");
+    app_records_errors_json(res, &resp->body);
+    buf_puts(&resp->body, "}\n");
+}
+
+void api_records(web_req *req, web_resp *resp)
+{
+    const char *slash = strrchr(req->route->pattern, '/');
+    int t = slash ? table_from_name(slash + 1) : -1;
+    json_t *j = json_body(req, resp);
+    if (!j) return;
+    json_recs in = {0};
+    sp_records_res res;
+    memset(&res, 0, sizeof res);
+    sp_err err = SP_ERR_INIT;
+    if (t < 0) {
+        err_set(&err, SP_EINTERNAL, "route %s: no table", req->route->pattern);
+        web_fail(req, resp, &err);
+        goto out;
+    }
+    if (!json_records(j, &in, resp)) goto out;
+    sp_records_req rq;
+    memset(&rq, 0, sizeof rq);
+    web_app_req(req, &rq.r);
+    rq.table = (sp_table)t;
+    rq.recs = in.recs;
+    rq.n = in.n;
+    rq.strict = truthy(web_field_get(req, "strict"));
+    bool ok = app_records_upsert(&rq, &res, &err);
+    web_count_import(req, rq.table, ok, ok ? res.n : 0);
+    if (ok) {
+        app_records_json(&res, &resp->body);
+        resp->status = 201;
+    } else if (res.nerrors) {
+        records_problem(resp, &res, &err);
+    } else {
+        fail(req, resp, &err);
+    }
+out:
+    app_records_free(&res);
+    json_recs_free(&in);
+    err_free(&err);
+    json_decref(j);
+}
+
+/* ---- reviews: GET and POST /api/v1/reviews ---- */
+
+void api_reviews(web_req *req, web_resp *resp)
+{
+    sp_review_list_req rq;
+    memset(&rq, 0, sizeof rq);
+    web_app_req(req, &rq.r);
+    rq.period = web_field_get(req, "period");
+    if (rq.period && !*rq.period) rq.period = NULL;
+    sp_review_list_res res;
+    memset(&res, 0, sizeof res);
+    sp_err err = SP_ERR_INIT;
+    if (app_review_list(&rq, &res, &err)) app_review_list_json(&res, &resp->body);
+    else fail(req, resp, &err);
+    app_review_list_free(&res);
+    err_free(&err);
+}
+
+/* json_texts: the strings of array a (key names it in the message), at
+ * most APP_REVIEW_ITEMS_MAX + 1 (the verb says when there are too many);
+ * false with a problem. */
+static bool json_texts(json_t *a, const char *key, const char **out, size_t *n, web_resp *resp)
+{
+    *n = 0;
+    if (!a || json_is_null(a)) return true;
+    if (!json_is_array(a) || json_array_size(a) > APP_REVIEW_ITEMS_MAX) {
+        param_problem(resp, _("%s: an array of at most 20 texts"), key);
+        return false;
+    }
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *v = json_array_get(a, i);
+        if (!json_is_string(v)) {
+            param_problem(resp, _("%s: an array of at most 20 texts"), key);
+            return false;
+        }
+        out[(*n)++] = json_string_value(v);
+    }
+    return true;
+}
+
+void api_review_add(web_req *req, web_resp *resp)
 {
     json_t *j = json_body(req, resp);
     if (!j) return;
-    json_t *recs = json_object_get(j, "records");
-    size_t n = recs ? json_array_size(recs) : 1;
-    if (recs && (!json_is_array(recs) || n == 0 || n > API_BATCH_MAX)) {
-        param_problem(resp, _("records: an array of 1 to %s activities"), "1000");
-        json_decref(j);
-        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v)
+    {
+        if (!str_eq(key, "period") && !str_eq(key, "goal") && !str_eq(key, "causes") && !str_eq(key, "lessons") &&
+            !str_eq(key, "actions") && !str_eq(key, "plan_version")) {
+            param_problem(resp, _("unknown field '%s' (period, goal, causes, lessons, actions, plan_version)"), key);
+            json_decref(j);
+            return;
+        }
     }
-    sp_app_req ar;
-    web_app_req(req, &ar);
-    sp_store *st = req->store;
-    buf_t errs = BUF_INIT;
-    sp_activity *acts = xcalloc(n, sizeof *acts);
-    char **owned = xcalloc(2 * n, sizeof *owned);
-    sp_plan *plan = NULL;
-    sp_dataset *ds = NULL;
+    sp_review_add_req rq;
+    memset(&rq, 0, sizeof rq);
+    web_app_req(req, &rq.r);
+    const char *causes[APP_REVIEW_ITEMS_MAX], *lessons[APP_REVIEW_ITEMS_MAX], *actions[APP_REVIEW_ITEMS_MAX];
+    json_t *per = json_object_get(j, "period"), *goal = json_object_get(j, "goal"),
+           *ver = json_object_get(j, "plan_version");
+    if (!per || !json_is_string(per) || !*json_string_value(per)) {
+        web_problem(resp, 400, "invalid-field", _("Bad request"), _("period: required, a period such as 2026-10"));
+        goto out;
+    }
+    if (goal && !json_is_null(goal) && !json_is_string(goal)) {
+        web_problem(resp, 400, "invalid-field", _("Bad request"), _("goal: a goal id"));
+        goto out;
+    }
+    if (ver && !json_is_null(ver) && (!json_is_integer(ver) || json_integer_value(ver) < 1 ||
+                                      json_integer_value(ver) > 1000000)) {
+        web_problem(resp, 400, "invalid-field", _("Bad request"), _("plan_version: a version number from 1"));
+        goto out;
+    }
+    if (!json_texts(json_object_get(j, "causes"), "causes", causes, &rq.ncauses, resp) ||
+        !json_texts(json_object_get(j, "lessons"), "lessons", lessons, &rq.nlessons, resp) ||
+        !json_texts(json_object_get(j, "actions"), "actions", actions, &rq.nactions, resp))
+        goto out;
+    rq.period = json_string_value(per);
+    rq.goal_id = goal && json_is_string(goal) && *json_string_value(goal) ? json_string_value(goal) : NULL;
+    rq.causes = causes;
+    rq.lessons = lessons;
+    rq.actions = actions;
+    rq.plan_version = ver && json_is_integer(ver) ? (int)json_integer_value(ver) : 0;
+    sp_review_add_res res;
+    memset(&res, 0, sizeof res);
     sp_err err = SP_ERR_INIT;
-    if (!app_load_plan(st, ar.plan_id, false, &plan, &err)) {
+    if (app_review_add(&rq, &res, &err)) {
+        buf_printf(&resp->body, "{\"id\":%lld,\"period\":", (long long)res.id);
+        web_json_str(&resp->body, rq.period);
+        buf_puts(&resp->body, ",\"goal\":");
+        if (rq.goal_id) web_json_str(&resp->body, rq.goal_id);
+        else buf_puts(&resp->body, "null");
+        buf_puts(&resp->body, "}\n");
+        resp->status = 201;
+    } else {
         fail(req, resp, &err);
-        goto out;
     }
-    sp_day today = ar.today != SP_DAY_NONE ? ar.today : app_today(plan ? plan->timezone : NULL, (int64_t)time(NULL));
-    sp_load_spec spec;
-    load_spec_init(&spec);
-    load_spec_want(&spec, TBL_CUSTOMERS, SP_DAY_MIN, SP_DAY_MAX);
-    load_spec_want(&spec, TBL_REPS, SP_DAY_MIN, SP_DAY_MAX);
-    ds = dataset_new();
-    if (!st->ops->load(st, &spec, ds, &err)) {
-        fail(req, resp, &err);
-        goto out;
-    }
-    bool hidden = false;
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = recs ? json_array_get(recs, i) : j;
-        bool bad = !json_is_object(o);
-        act_in in = {0};
-        if (!bad) {
-            in.id = jstr(o, "id", &bad);
-            in.customer = jstr(o, "customer_id", &bad);
-            in.rep = jstr(o, "rep_id", &bad);
-            in.kind = jstr(o, "kind", &bad);
-            in.on = jstr(o, "occurred_on", &bad);
-            const char *key;
-            json_t *v;
-            json_object_foreach(o, key, v)
-            {
-                if (!str_eq(key, "id") && !str_eq(key, "customer_id") && !str_eq(key, "rep_id") &&
-                    !str_eq(key, "kind") && !str_eq(key, "occurred_on"))
-                    bad = true;
-            }
-        }
-        int k = in.kind ? kind_parse(in.kind) : (int)ACT_VISIT;
-        sp_day on = ar.as_of != SP_DAY_NONE ? ar.as_of : today;
-        const char *why;
-        if (bad || !in.customer || !*in.customer || k < 0 || (in.on && !date_parse(in.on, &on, &why)) ||
-            (in.id && (strlen(in.id) > 200 || !*in.id)) || strlen(in.customer ? in.customer : "") > 200 ||
-            (in.rep && (strlen(in.rep) > 200 || !*in.rep))) {
-            buf_printf(&errs, _("record %zu: expects customer_id, and optionally id, rep_id, kind "
-                                "(visit, call, email, meeting, other), occurred_on (YYYY-MM-DD)\n"),
-                       i + 1);
-            continue;
-        }
-        if (on > today) {
-            char a[16];
-            buf_printf(&errs, _("record %zu: the day %s is after today\n"), i + 1, day_format(on, a));
-            continue;
-        }
-        sp_customer c;
-        bool found = false;
-        for (size_t r = 0; r < ds->customers.n && !found; r++) {
-            c = customer_at(ds, r);
-            found = str_eq(c.id, in.customer);
-        }
-        if (!found || (ar.scope.kind != SCOPE_ALL && !app_scope_has_rep(&ar.scope, plan, ds, c.owner))) {
-            buf_printf(&errs, _("record %zu: no customer '%s'\n"), i + 1, in.customer);
-            hidden = true;
-            continue;
-        }
-        const char *rep = in.rep ? in.rep : ar.scope.kind == SCOPE_REP ? ar.scope.rep : c.owner;
-        if (!rep || !*rep || !app_scope_has_rep(&ar.scope, plan, ds, rep)) {
-            buf_printf(&errs, _("record %zu: the rep is missing or outside what you may see\n"), i + 1);
-            continue;
-        }
-        owned[2 * i] = xstrdup(rep);
-        if (in.id) {
-            owned[2 * i + 1] = xstrdup(in.id);
-        } else {
-            char d[16];
-            day_format(on, d);
-            char *r8 = auth_random(6);
-            owned[2 * i + 1] = xasprintf("act-%s-%.4s%.2s%.2s-%s", in.customer, d, d + 5, d + 8, r8);
-            free(r8);
-        }
-        acts[i] = (sp_activity){owned[2 * i + 1], owned[2 * i], json_string_value(json_object_get(o, "customer_id")),
-                                on, (sp_actkind)k};
-    }
-    if (errs.len) {
-        errs.data[--errs.len] = 0;
-        if (hidden && n == 1) web_problem(resp, 404, "not-found", _("Not found"), buf_cstr(&errs));
-        else web_problem(resp, hidden ? 404 : 400, hidden ? "not-found" : "invalid-body",
-                         hidden ? _("Not found") : _("Bad request"), buf_cstr(&errs));
-        goto out;
-    }
-    if (!st->ops->begin(st, &err)) {
-        fail(req, resp, &err);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (!st->ops->upsert(st, TBL_ACTIVITIES, &acts[i], &err)) break;
-    if (!err_ok(&err) || !st->ops->commit(st, &err)) {
-        st->ops->rollback(st);
-        fail(req, resp, &err);
-        goto out;
-    }
-    buf_puts(&resp->body, "{\"created\":[");
-    for (size_t i = 0; i < n; i++) {
-        buf_puts(&resp->body, i ? ",{\"id\":" : "{\"id\":");
-        web_json_str(&resp->body, acts[i].id);
-        buf_puts(&resp->body, ",\"customer_id\":");
-        web_json_str(&resp->body, acts[i].customer_id);
-        buf_puts(&resp->body, ",\"rep_id\":");
-        web_json_str(&resp->body, acts[i].rep);
-        char d[16];
-        buf_printf(&resp->body, ",\"occurred_on\":\"%s\",\"kind\":\"%s\"}", day_format(acts[i].occurred_on, d),
-                   actkind_name(acts[i].kind));
-    }
-    buf_puts(&resp->body, "]}\n");
-    resp->status = 201;
-out:
-    for (size_t i = 0; i < 2 * n; i++) free(owned[i]);
-    free(owned);
-    free(acts);
-    dataset_free(ds);
-    plan_free(plan);
     err_free(&err);
-    buf_free(&errs);
+out:
     json_decref(j);
 }
 
@@ -458,3 +534,5 @@ const web_field_spec api_tasks_fields[] = {
 };
 const web_field_spec api_plan_fields[] = {F_PLAN, {.name = NULL}};
 const web_field_spec api_plan_asof_fields[] = {F_PLAN, F_ASOF, {.name = NULL}};
+const web_field_spec api_records_fields[] = {F_PLAN, {.name = "strict", .type = WF_BOOL}, {.name = NULL}};
+const web_field_spec api_reviews_fields[] = {F_PLAN, {.name = "period", .type = WF_PERIOD, .max_len = 32}, {.name = NULL}};

@@ -294,7 +294,8 @@ void page_import_post(web_req *req, web_resp *resp)
         memset(&opts, 0, sizeof opts);
         opts.sink = (sp_import_sink){.note = note_to_buf, .ctx = &notes_buf};
         sp_import_info info;
-        import_file_ex(req->store, (sp_table)t, path, &opts, &stats, &info, &err);
+        bool imported = import_file_ex(req->store, (sp_table)t, path, &opts, &stats, &info, &err);
+        web_count_import(req, t, imported, stats.imported);
         notes = buf_detach(&notes_buf);
     }
     buf_free(&notes_buf);

@@ -163,9 +163,9 @@ static void openapi(web_req *req, web_resp *resp)
     buf_puts(b, "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"salesplan API\",\"version\":\"" SP_VERSION "\"},"
                 "\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\"},"
                 "\"session\":{\"type\":\"apiKey\",\"in\":\"cookie\",\"name\":\"sp_session\"}},"
-                "\"schemas\":{\"Problem\":{\"type\":\"object\",\"required\":[\"type\",\"title\",\"status\"],"
-                "\"properties\":{\"type\":{\"type\":\"string\"},\"title\":{\"type\":\"string\"},"
-                "\"status\":{\"type\":\"integer\"},\"detail\":{\"type\":\"string\"}}}}},\"paths\":{");
+                "\"schemas\":{");
+    api_doc_schemas(b);
+    buf_puts(b, "}},\"paths\":{");
     bool first_path = true;
     size_t n = web_route_count();
     for (size_t i = 0; i < n; i++) {
@@ -240,13 +240,35 @@ static void openapi(web_req *req, web_resp *resp)
                 first_p = false;
             }
             buf_puts(b, "]");
+            const api_doc *doc = api_doc_find(q->method, q->pattern);
+            if (doc && doc->request) {
+                buf_puts(b, ",\"requestBody\":{\"required\":true,\"content\":{\"application/json\":{\"schema\":");
+                buf_puts(b, doc->request);
+                if (doc->example_request) {
+                    buf_puts(b, ",\"example\":");
+                    buf_puts(b, doc->example_request);
+                }
+                buf_puts(b, "}}}");
+            } else if (!doc && q->method != WEB_GET) {
+                buf_puts(b, ",\"requestBody\":{\"required\":false,\"content\":{\"application/json\":{\"schema\":"
+                            "{\"type\":\"object\"}}}}");
+            }
             if (q->method != WEB_GET)
-                buf_printf(b, ",\"requestBody\":{\"required\":false,\"content\":{\"application/json\":{\"schema\":"
-                              "{\"type\":\"object\"}}}},\"x-max-body\":%zu",
-                           q->max_body ? q->max_body : (size_t)WEB_BODY_MAX_DEFAULT);
-            buf_printf(b, ",\"responses\":{\"%s\":{\"description\":\"OK\",\"content\":{\"application/json\":"
-                          "{\"schema\":{\"type\":\"object\"}}}},",
-                       q->method == WEB_POST && q->writes ? "201" : "200");
+                buf_printf(b, ",\"x-max-body\":%zu", q->max_body ? q->max_body : (size_t)WEB_BODY_MAX_DEFAULT);
+            if (!doc) buf_puts(b, ",\"x-undocumented\":true");
+            int ok_status = doc ? doc->status : q->method == WEB_POST && q->writes ? 201 : 200;
+            buf_printf(b, ",\"responses\":{\"%d\":{\"description\":\"%s\"", ok_status,
+                       ok_status == 201 ? "Created" : ok_status == 204 ? "No content" : "OK");
+            if (!doc || doc->response) {
+                buf_puts(b, ",\"content\":{\"application/json\":{\"schema\":");
+                buf_puts(b, doc ? doc->response : "{\"type\":\"object\"}");
+                if (doc && doc->example_response) {
+                    buf_puts(b, ",\"example\":");
+                    buf_puts(b, doc->example_response);
+                }
+                buf_puts(b, "}}");
+            }
+            buf_puts(b, "},");
             buf_puts(b, "\"default\":{\"description\":\"Error\",\"content\":{\"application/problem+json\":"
                         "{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}}}}}");
         }

@@ -105,7 +105,108 @@ typedef struct route_stats {
     _Atomic uint64_t hist[NBUCKETS + 1];  /* cumulative at output */
     _Atomic uint64_t sum_us;
     _Atomic uint64_t count;
+    _Atomic uint64_t store_hist[NBUCKETS + 1];  /* time inside the store per request */
+    _Atomic uint64_t store_sum_us;
 } route_stats;
+
+/* ---- time spent in the store ----
+ * Every worker's store handle gets a copy of its backend's ops whose verbs
+ * time themselves (the outermost call only) into the calling thread's
+ * accumulator: respond() zeroes it before the request and reads it after
+ * the answer. A verb added to sp_store_ops later is passed through untimed
+ * until it is listed here. */
+
+static const sp_store_ops *store_orig;   /* the backend's ops (every worker opens the same workspace) */
+static sp_store_ops store_timed;
+static pthread_once_t store_timed_once = PTHREAD_ONCE_INIT;
+static _Thread_local double tls_store_secs;
+static _Thread_local int tls_store_depth;
+
+static double mono(void);
+
+static double st_enter(void) { return tls_store_depth++ ? 0 : mono(); }
+static void st_leave(double t0)
+{
+    if (--tls_store_depth == 0) tls_store_secs += mono() - t0;
+}
+
+#define ST_WRAP(name, PARAMS, ARGS)                                                                        \
+    static bool st_##name PARAMS                                                                           \
+    {                                                                                                      \
+        double t0 = st_enter();                                                                            \
+        bool ok_ = store_orig->name ARGS;                                                                  \
+        st_leave(t0);                                                                                      \
+        return ok_;                                                                                        \
+    }
+ST_WRAP(begin, (sp_store *s, sp_err *e), (s, e))
+ST_WRAP(commit, (sp_store *s, sp_err *e), (s, e))
+ST_WRAP(upsert, (sp_store *s, sp_table t, const void *rec, sp_err *e), (s, t, rec, e))
+ST_WRAP(load, (sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_err *e), (s, spec, ds, e))
+ST_WRAP(count, (sp_store *s, sp_table t, int64_t *n, sp_err *e), (s, t, n, e))
+ST_WRAP(plan_put, (sp_store *s, const char *id, const char *name, const char *text, const char *reason, int *v,
+                   bool *changed, sp_err *e), (s, id, name, text, reason, v, changed, e))
+ST_WRAP(plan_get, (sp_store *s, const char *id, int v, char **text, sp_err *e), (s, id, v, text, e))
+ST_WRAP(plan_list, (sp_store *s, sp_plan_info **out, size_t *n, sp_err *e), (s, out, n, e))
+ST_WRAP(plan_versions, (sp_store *s, const char *id, sp_plan_info **out, size_t *n, sp_err *e), (s, id, out, n, e))
+ST_WRAP(schema_version, (sp_store *s, int *v, sp_err *e), (s, v, e))
+ST_WRAP(task_set, (sp_store *s, const char *p, const char *t, sp_task_status st, int pr, sp_err *e),
+        (s, p, t, st, pr, e))
+ST_WRAP(task_states, (sp_store *s, const char *p, sp_task_state **out, size_t *n, sp_err *e), (s, p, out, n, e))
+ST_WRAP(review_add, (sp_store *s, const sp_review *r, int64_t *id, sp_err *e), (s, r, id, e))
+ST_WRAP(review_list, (sp_store *s, const char *p, const char *per, sp_review **out, size_t *n, sp_err *e),
+        (s, p, per, out, n, e))
+ST_WRAP(actual_set, (sp_store *s, const char *p, const char *g, sp_day on, int64_t v, sp_err *e), (s, p, g, on, v, e))
+ST_WRAP(actual_list, (sp_store *s, const char *p, const char *g, sp_actual **out, size_t *n, sp_err *e),
+        (s, p, g, out, n, e))
+ST_WRAP(filter_values, (sp_store *s, sp_dim d, const char *v, bool *f, sp_known_value **out, size_t *n, sp_err *e),
+        (s, d, v, f, out, n, e))
+ST_WRAP(each_name, (sp_store *s, sp_table t, void (*fn)(void *, const char *, const char *), void *ctx, sp_err *e),
+        (s, t, fn, ctx, e))
+ST_WRAP(user_get, (sp_store *s, const char *login, int64_t id, sp_user_rec *out, sp_err *e), (s, login, id, out, e))
+ST_WRAP(user_list, (sp_store *s, sp_user_rec **out, size_t *n, sp_err *e), (s, out, n, e))
+ST_WRAP(session_put, (sp_store *s, const char *h, int64_t u, const char *c, int64_t now, int64_t exp, sp_err *e),
+        (s, h, u, c, now, exp, e))
+ST_WRAP(session_get, (sp_store *s, const char *h, int64_t now, int64_t *u, char **c, sp_err *e), (s, h, now, u, c, e))
+ST_WRAP(session_delete, (sp_store *s, const char *h, int64_t u, int64_t now, sp_err *e), (s, h, u, now, e))
+ST_WRAP(token_get, (sp_store *s, const char *h, int64_t *u, sp_err *e), (s, h, u, e))
+ST_WRAP(login_failures, (sp_store *s, const char *k, bool rec, int64_t now, int64_t since, int *n, sp_err *e),
+        (s, k, rec, now, since, n, e))
+ST_WRAP(login_clear, (sp_store *s, const char *k, sp_err *e), (s, k, e))
+
+static void st_rollback(sp_store *s)
+{
+    double t0 = st_enter();
+    store_orig->rollback(s);
+    st_leave(t0);
+}
+
+static void store_timed_init(void)
+{
+    store_timed = *store_orig;
+#define ST_SET(name) if (store_orig->name) store_timed.name = st_##name
+    ST_SET(begin); ST_SET(commit); ST_SET(rollback); ST_SET(upsert); ST_SET(load); ST_SET(count);
+    ST_SET(plan_put); ST_SET(plan_get); ST_SET(plan_list); ST_SET(plan_versions); ST_SET(schema_version);
+    ST_SET(task_set); ST_SET(task_states); ST_SET(review_add); ST_SET(review_list); ST_SET(actual_set);
+    ST_SET(actual_list); ST_SET(filter_values); ST_SET(each_name); ST_SET(user_get); ST_SET(user_list);
+    ST_SET(session_put); ST_SET(session_get); ST_SET(session_delete); ST_SET(token_get);
+    ST_SET(login_failures); ST_SET(login_clear);
+#undef ST_SET
+}
+
+/* store_time: st's ops replaced by the timed copy (same backend). */
+static void store_time(sp_store *st)
+{
+    if (!store_orig) store_orig = st->ops;
+    if (st->ops != store_orig) return; /* another backend: left untimed */
+    pthread_once(&store_timed_once, store_timed_init);
+    st->ops = &store_timed;
+}
+
+/* ---- imports through the server (the API's records, the import page) ---- */
+
+typedef struct import_stats {
+    _Atomic uint64_t ok, failed, rows;
+} import_stats;
 
 /* ---- the server ---- */
 
@@ -127,6 +228,7 @@ typedef struct srv {
     web_config cfg;
     struct MHD_Daemon *d;
     route_stats *stats;        /* web_route_count() + 1 (no route) */
+    import_stats imports[TBL_COUNT];
     _Atomic long inflight;
     _Atomic bool stopping;
     _Atomic uint64_t total;
@@ -155,6 +257,7 @@ typedef struct req_ctx {
     char *path;
     conn_ctx *conn;
     char allow[64];            /* the methods of a known path (405) */
+    double store_secs;         /* time inside the store while answering */
 } req_ctx;
 
 /* per request, passed to handlers as req->server */
@@ -172,6 +275,7 @@ static sp_store *worker_store(srv *s, sp_err *err)
     if (tls_store) return tls_store;
     sp_store *st = store_open(s->cfg.db_url, STORE_WRITE, err);
     if (!st) return NULL;
+    store_time(st);
     store_slot *slot = xcalloc(1, sizeof *slot);
     slot->st = st;
     pthread_mutex_lock(&s->stores_mu);
@@ -250,6 +354,44 @@ void web_metrics(const web_req *req, buf_t *out)
                    (unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000));
         buf_printf(out, "salesplan_http_request_duration_seconds_count{%s} %llu\n", lbl, (unsigned long long)count);
     }
+    buf_puts(out, "# HELP salesplan_store_duration_seconds Time spent inside the workspace store (every store "
+                  "verb: loads, reads, writes, commits) while answering one request, by route.\n"
+                  "# TYPE salesplan_store_duration_seconds histogram\n");
+    for (size_t i = 0; i <= n; i++) {
+        uint64_t count = atomic_load(&s->stats[i].count);
+        if (!count) continue;
+        const web_route *r = web_route_at(i);
+        char lbl[300];
+        snprintf(lbl, sizeof lbl, "method=\"%s\",route=\"%s\"", r ? web_method_name(r->method) : "",
+                 r ? r->pattern : "none");
+        uint64_t cum = 0;
+        for (size_t b = 0; b < NBUCKETS; b++) {
+            cum += atomic_load(&s->stats[i].store_hist[b]);
+            buf_printf(out, "salesplan_store_duration_seconds_bucket{%s,le=\"%g\"} %llu\n", lbl, buckets[b],
+                       (unsigned long long)cum);
+        }
+        cum += atomic_load(&s->stats[i].store_hist[NBUCKETS]);
+        buf_printf(out, "salesplan_store_duration_seconds_bucket{%s,le=\"+Inf\"} %llu\n", lbl,
+                   (unsigned long long)cum);
+        uint64_t us = atomic_load(&s->stats[i].store_sum_us);
+        buf_printf(out, "salesplan_store_duration_seconds_sum{%s} %llu.%06llu\n", lbl,
+                   (unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000));
+        buf_printf(out, "salesplan_store_duration_seconds_count{%s} %llu\n", lbl, (unsigned long long)cum);
+    }
+    buf_puts(out, "# HELP salesplan_imports_total Imports through the server (the import page, the API's record "
+                  "upserts) by table and outcome.\n"
+                  "# TYPE salesplan_imports_total counter\n");
+    for (int t = 0; t < TBL_COUNT; t++) {
+        buf_printf(out, "salesplan_imports_total{table=\"%s\",outcome=\"ok\"} %llu\n", table_name((sp_table)t),
+                   (unsigned long long)atomic_load(&s->imports[t].ok));
+        buf_printf(out, "salesplan_imports_total{table=\"%s\",outcome=\"failed\"} %llu\n",
+                   table_name((sp_table)t), (unsigned long long)atomic_load(&s->imports[t].failed));
+    }
+    buf_puts(out, "# HELP salesplan_import_rows_total Rows written by the imports through the server, by table.\n"
+                  "# TYPE salesplan_import_rows_total counter\n");
+    for (int t = 0; t < TBL_COUNT; t++)
+        buf_printf(out, "salesplan_import_rows_total{table=\"%s\"} %llu\n", table_name((sp_table)t),
+                   (unsigned long long)atomic_load(&s->imports[t].rows));
     buf_printf(out,
                "# HELP salesplan_http_requests_in_flight Requests being received or answered.\n"
                "# TYPE salesplan_http_requests_in_flight gauge\n"
@@ -258,6 +400,14 @@ void web_metrics(const web_req *req, buf_t *out)
                "# TYPE salesplan_uptime_seconds gauge\n"
                "salesplan_uptime_seconds %.0f\n",
                atomic_load(&s->inflight), mono() - s->started);
+}
+
+void web_count_import(const web_req *req, int table, bool ok, size_t rows)
+{
+    if (!req || !req->server || table < 0 || table >= TBL_COUNT) return;
+    srv *s = ((const srv_req *)req->server)->s;
+    atomic_fetch_add(ok ? &s->imports[table].ok : &s->imports[table].failed, 1);
+    if (ok) atomic_fetch_add(&s->imports[table].rows, (uint64_t)rows);
 }
 
 /* ---- the access log ---- */
@@ -397,6 +547,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     atomic_fetch_add(&st->hist[b], 1);
     atomic_fetch_add(&st->sum_us, (uint64_t)(secs * 1e6));
     atomic_fetch_add(&st->count, 1);
+    size_t sb = 0;
+    while (sb < NBUCKETS && rc->store_secs > buckets[sb]) sb++;
+    atomic_fetch_add(&st->store_hist[sb], 1);
+    atomic_fetch_add(&st->store_sum_us, (uint64_t)(rc->store_secs * 1e6));
     atomic_fetch_add(&s->total, 1);
     access_log(s, rc, secs);
     if (rc->conn) {
@@ -445,6 +599,7 @@ static enum MHD_Result send_resp(srv *s, struct MHD_Connection *c, req_ctx *rc, 
     if (atomic_load(&s->stopping)) MHD_add_response_header(r, "Connection", "close");
     rc->status = resp->status;
     rc->bytes = resp->body.len;
+    rc->store_secs = tls_store_secs;
     if (rc->conn) atomic_store(&rc->conn->state, 2);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, r);
     MHD_destroy_response(r);
@@ -602,6 +757,7 @@ static enum MHD_Result respond(srv *s, struct MHD_Connection *c, req_ctx *rc, co
     char *nonce = auth_random(16);
     req.nonce = nonce;
     req.csrf = "";
+    tls_store_secs = 0;
     const char *xfp = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
     if (xfp && str_ieq(xfp, "https")) sr.secure = true;
 
@@ -863,6 +1019,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         rc->path = xstrndup(url, 512);
         *con_cls = rc;
         atomic_fetch_add(&s->inflight, 1);
+        tls_store_secs = 0; /* this thread's store time, from now on this request's */
 
         web_method m = web_method_parse(method);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");

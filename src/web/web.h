@@ -204,6 +204,11 @@ size_t web_field_all(const web_req *req, const char *name, const char **out, siz
 /* web_lang: the language of the request served by the calling thread. */
 sp_lang web_lang(void);
 
+/* web_count_import: counts an import through the server (a CSV upload, the
+ * API's record upserts) for /metrics: table (sp_table), whether it was
+ * written, and the rows written. */
+void web_count_import(const web_req *req, int table, bool ok, size_t rows);
+
 /* ---- building the response ---- */
 
 void web_resp_header(web_resp *resp, const char *name, const char *value);

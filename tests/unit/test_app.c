@@ -550,6 +550,84 @@ static void test_activity_add_scope(void **state)
     err_free(&err);
 }
 
+/* ---- records pushed one by one: app_records_upsert ---- */
+
+static int64_t count_of(sp_table t)
+{
+    sp_err err = SP_ERR_INIT;
+    int64_t n = -1;
+    assert_true(st->ops->count(st, t, &n, &err));
+    err_free(&err);
+    return n;
+}
+
+static void test_records_upsert(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    /* a batch with one bad record: nothing written, index and field named */
+    const char *k1[] = {"deal_id", "customer_id", "created_on", "stage", "amount"};
+    const char *v1[] = {"ut-d1", "c00001", "2026-06-01", "won", "1.5万"};
+    const char *k2[] = {"Opportunity ID", "customer_id", "created_on", "阶段", "金额"};
+    const char *v2[] = {"ut-d2", "c00002", "2026-02-30", "赢单", "abc"};
+    sp_record_in recs[2] = {{k1, v1, 5}, {k2, v2, 5}};
+    sp_records_req rq = {.table = TBL_DEALS, .recs = recs, .n = 2};
+    req_init(&rq.r);
+    int64_t before = count_of(TBL_DEALS);
+    sp_records_res res;
+    memset(&res, 0, sizeof res);
+    assert_false(app_records_upsert(&rq, &res, &err));
+    assert_int_equal(err.cls, SP_EINVAL);
+    assert_int_equal(res.nerrors, 2);
+    assert_int_equal(res.errors[0].index, 1);
+    assert_string_equal(res.errors[0].field, "created_on");
+    assert_int_equal(res.errors[1].index, 1);
+    assert_string_equal(res.errors[1].field, "金额");
+    /* the import's own message, prefixed by the record */
+    assert_non_null(strstr(buf_cstr(&err.msg), "record 2: 金额: not an amount 'abc'"));
+    assert_int_equal(count_of(TBL_DEALS), before);
+    app_records_free(&res);
+    err_clear(&err);
+    /* fixed: both written in one call, aliases and stage words read as an import reads them */
+    v2[2] = "2026-02-28";
+    v2[4] = "3.5";
+    memset(&res, 0, sizeof res);
+    assert_true(app_records_upsert(&rq, &res, &err));
+    assert_int_equal(res.n, 2);
+    assert_int_equal(count_of(TBL_DEALS), before + 2);
+    assert_int_equal(res.recs[0].deal.amount, 1500000);
+    assert_int_equal(res.recs[1].deal.stage, STAGE_WON);
+    assert_int_equal(res.recs[1].deal.amount, 350);
+    app_records_free(&res);
+    /* the same id twice in one call */
+    v2[0] = "ut-d1";
+    memset(&res, 0, sizeof res);
+    assert_false(app_records_upsert(&rq, &res, &err));
+    assert_int_equal(res.nerrors, 1);
+    assert_string_equal(res.errors[0].field, "Opportunity ID");
+    app_records_free(&res);
+    err_clear(&err);
+    /* an unknown column */
+    const char *k3[] = {"customer_id", "name", "colour"};
+    const char *v3[] = {"ut-c1", "UT", "red"};
+    sp_record_in r3 = {k3, v3, 3};
+    sp_records_req rc = {.table = TBL_CUSTOMERS, .recs = &r3, .n = 1};
+    req_init(&rc.r);
+    memset(&res, 0, sizeof res);
+    assert_false(app_records_upsert(&rc, &res, &err));
+    assert_string_equal(res.errors[0].field, "colour");
+    app_records_free(&res);
+    err_clear(&err);
+    /* only SCOPE_ALL writes CRM tables */
+    r3.n = 2;
+    rc.r.scope = rep_scope("r002");
+    memset(&res, 0, sizeof res);
+    assert_false(app_records_upsert(&rc, &res, &err));
+    assert_int_equal(err.cls, SP_EFORBIDDEN);
+    app_records_free(&res);
+    err_free(&err);
+}
+
 /* ---- parameters from text ---- */
 
 static void test_params(void **state)
@@ -728,6 +806,7 @@ int main(void)
         cmocka_unit_test(test_plans_and_reviews),
         cmocka_unit_test(test_task_set_scope),
         cmocka_unit_test(test_activity_add_scope),
+        cmocka_unit_test(test_records_upsert),
         cmocka_unit_test(test_params),
         cmocka_unit_test(test_request_language),
         cmocka_unit_test(test_thread_languages),
