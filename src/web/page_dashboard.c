@@ -335,8 +335,13 @@ static void rank_table(buf_t *o, const web_req *req, const page_data *pd, const 
         const char *id = r.rows[i].key[0];
         if (!id || !*id) continue;
         if (by == BY_REP) {
+            /* leaders, presales and managers are not ranked: the role in the
+             * plan's team, else the reps table's; a rep without a role is */
+            const sp_group *grp = NULL;
+            const sp_member *m = pd->plan ? plan_find_member(pd->plan, id, &grp) : NULL;
             const sp_rep *rep = page_rep(pd, id);
-            if (rep && rep->role != ROLE_REP) continue;   /* leaders and presales are not ranked */
+            sp_role role = m && m->role != ROLE_NONE ? m->role : rep ? rep->role : ROLE_NONE;
+            if (role != ROLE_NONE && role != ROLE_REP) continue;
             if (!page_rep_visible(req, pd, id)) continue;
         }
         rows[n].id = id;

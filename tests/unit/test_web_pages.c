@@ -506,6 +506,45 @@ static void test_users_page(void **state)
     err_free(&err);
 }
 
+/* the leaderboard ranks a rep whose role the reps table leaves empty (and
+ * who is not in the plan's team), never a leader of the plan's team */
+static void test_leaderboard_roles(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    assert_true(st->ops->begin(st, &err));
+    sp_rep r = {"r777", "无角色销售", "mfg", "华东", "制造业", ROLE_NONE, true, NULL};
+    assert_true(st->ops->upsert(st, TBL_REPS, &r, &err));
+    sp_customer cu = {"c777", "七七七公司", "华东", "制造业", "r777", SIZE_MEDIUM, day_from_ymd(2026, 1, 5)};
+    assert_true(st->ops->upsert(st, TBL_CUSTOMERS, &cu, &err));
+    sp_deal d;
+    memset(&d, 0, sizeof d);
+    d.id = "d777";
+    d.customer_id = "c777";
+    d.owner = "r777";
+    d.product = "ERP";
+    d.created_on = day_from_ymd(2026, 3, 1);
+    d.closed_on = day_from_ymd(2026, 10, 10);
+    d.stage = STAGE_WON;
+    d.amount = 99900000;
+    assert_true(st->ops->upsert(st, TBL_DEALS, &d, &err));
+    assert_true(st->ops->commit(st, &err));
+    err_free(&err);
+    call c;
+    call_init(&c, WEB_ROLE_ADMIN, NULL, LANG_ZH, "/");
+    page_dashboard(&c.req, &c.resp);
+    assert_int_equal(c.resp.status, 200);
+    const char *rank = strstr(buf_cstr(&c.resp.body), "<table class=\"rank\">");
+    assert_non_null(rank);
+    const char *end = strstr(rank, "</table>");
+    assert_non_null(end);
+    const char *who = strstr(rank, "无角色销售");
+    assert_true(who && who < end);
+    const char *leader = strstr(rank, "王强");   /* the demo plan's team leader */
+    assert_true(!leader || leader > end);
+    call_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -515,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_empty_workspace),
         cmocka_unit_test(test_analysis_and_strategies),
         cmocka_unit_test(test_users_page),
+        cmocka_unit_test(test_leaderboard_roles),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
