@@ -206,10 +206,14 @@ static void month_ticks(buf_t *out, sp_day a, sp_day b, double L, double pw, dou
     int y, m, d;
     day_to_ymd(a, &y, &m, &d);
     bool mid = d != 1;
+    /* a label is about 6 px a character at font-size 10; one that would
+     * overlap the label before it is left out (its tick stays) */
+    double free_x = 0;
     if (mid) {   /* the month the chart starts in, at its left edge */
         char lab[16];
         snprintf(lab, sizeof lab, "%04d-%02d", y, m);
         text_at(out, L + 2, top - 4, "start", "font-size=\"10\" fill=\"" C_AXIS "\"", lab);
+        free_x = L + 2 + 6.0 * (double)strlen(lab) + 4;
     }
     sp_day t = d == 1 ? a : day_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
     double span = (double)(b - a + 1);
@@ -222,7 +226,10 @@ static void month_ticks(buf_t *out, sp_day a, sp_day b, double L, double pw, dou
         char lab[16];
         if (m == 1 || (count == 0 && !mid)) snprintf(lab, sizeof lab, "%04d-%02d", y, m);
         else snprintf(lab, sizeof lab, "%02d", m);
-        text_at(out, px + 2, top - 4, "start", "font-size=\"10\" fill=\"" C_AXIS "\"", lab);
+        if (px + 2 >= free_x) {
+            text_at(out, px + 2, top - 4, "start", "font-size=\"10\" fill=\"" C_AXIS "\"", lab);
+            free_x = px + 2 + 6.0 * (double)strlen(lab) + 4;
+        }
         x = day_from_ymd(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
     }
 }

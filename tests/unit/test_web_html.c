@@ -254,6 +254,17 @@ static void test_svg(void **state)
     assert_int_equal(count(buf_cstr(&b), "class=\"today\""), 1);
     buf_clear(&b);
 
+    /* today two days before a month starts, tasks months later: the start
+     * month's label stands alone, the next month's would overlap it */
+    svg_gantt_task late[1] = {
+        {"t", NULL, day_from_ymd(2027, 1, 4), day_from_ymd(2027, 2, 28), true, false, false, false, NULL, 0}};
+    svg_gantt(&b, LANG_ZH, late, 1, day_from_ymd(2026, 11, 29), "g");
+    assert_int_equal(count(buf_cstr(&b), ">2026-11</text>"), 1);
+    assert_int_equal(count(buf_cstr(&b), ">12</text>"), 0);
+    assert_int_equal(count(buf_cstr(&b), ">2027-01</text>"), 1);
+    assert_int_equal(count(buf_cstr(&b), ">02</text>"), 1);
+    buf_clear(&b);
+
     svg_budget_line bl[2] = {{evil, 1e7, 5e6, 2e6, false}, {"ads", 1e6, 0, 2e6, true}};
     svg_budget(&b, LANG_ZH, bl, 2, "budget");
     assert_null(strstr(buf_cstr(&b), "<script"));
