@@ -639,3 +639,19 @@ const char *cli_rep_name(const sp_plan *plan, const sp_dataset *ds, const char *
 }
 
 const char *cli_tier_name(const sp_plan *plan, const char *id) { return app_tier_name(plan, id, i18n_lang()); }
+
+/* cli_print_xlsx_diags: check's diagnostics of a plan read from a workbook,
+ * errors first, each at its sheet and cell ("FILE: 目标!G7: error: …"), to
+ * stderr (check FILE.xlsx, plan import FILE.xlsx). */
+void cli_print_xlsx_diags(const char *file, const sp_check_result *res, const sp_xlsx_map *map)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < res->ndiags; i++) {
+            const sp_diag *d = &res->diags[i];
+            if ((pass == 0) != (d->sev == SEV_ERROR)) continue;
+            const char *w = plan_xlsx_where(map, d->pos.line);
+            const char *sev = d->sev == SEV_ERROR ? _("error") : _("warning");
+            if (w) fprintf(stderr, "%s: %s: %s%s%s\n", file, w, sev, _(": "), d->msg);
+            else fprintf(stderr, "%s: %s%s%s\n", file, sev, _(": "), d->msg);
+        }
+}

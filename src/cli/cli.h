@@ -21,6 +21,7 @@
 
 #include "../app/app.h"
 #include "../core/plan.h"
+#include "../io/plan_xlsx.h"
 #include "../store/store.h"
 #include "../util/i18n.h"
 #include "../util/outfile.h"
@@ -246,5 +247,7 @@ int user_enable_cmd(sp_cli *cli, int argc, char **argv);
 int token_add_cmd(sp_cli *cli, int argc, char **argv);
 int token_revoke_cmd(sp_cli *cli, int argc, char **argv);
 int token_list_cmd(sp_cli *cli, int argc, char **argv);
+
+void cli_print_xlsx_diags(const char *file, const sp_check_result *res, const sp_xlsx_map *map);
 
 #endif

@@ -188,81 +188,6 @@ static void close_history(hist_ctx *h)
 
 #define XLSX_MAX_BYTES (64u * 1024 * 1024)   /* as plan import of a workbook */
 
-/* xlsx_remap: each "FILE:LINE:COL: why" line of in (positions in the YAML
- * built from the workbook) as "FILE: SHEET!CELL: why" into out. */
-static void xlsx_remap(const sp_err *in, const char *file, const sp_xlsx_map *map, sp_err *out)
-{
-    const char *s = buf_cstr(&in->msg);
-    size_t fl = strlen(file);
-    while (*s) {
-        size_t n = strcspn(s, "\n");
-        char *line = xstrndup(s, n);
-        int ln = 0, col = 0, used = 0;
-        const char *w = NULL;
-        if (strncmp(line, file, fl) == 0 && sscanf(line + fl, ":%d:%d: %n", &ln, &col, &used) == 2 && used > 0)
-            w = plan_xlsx_where(map, ln);
-        if (w) err_set(out, in->cls, "%s: %s: %s", file, w, line + fl + used);
-        else if (used > 0) err_set(out, in->cls, "%s: %s", file, line + fl + used);
-        else err_set(out, in->cls, "%s", line);
-        free(line);
-        s += n + (s[n] ? 1 : 0);
-    }
-}
-
-/* xlsx_check_file: the workbook at path read into the plan YAML of its
- * cells (io/plan_xlsx.c) and checked like a plan file
- * (plan_yaml_check); *map receives the cell of each YAML line. Errors as
- * plan_yaml_check_file's, every position remapped to its cell. */
-static sp_plan *xlsx_check_file(const char *path, sp_check_result *res, sp_xlsx_map **map, sp_err *err)
-{
-    *map = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(errno));
-        return NULL;
-    }
-    buf_t b = BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    bool big = false;
-    while (!big && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        big = b.len + n > XLSX_MAX_BYTES;
-        if (!big) buf_append(&b, chunk, n);
-    }
-    int rerr = ferror(f) ? errno : 0;
-    fclose(f);
-    if (rerr || big) {
-        if (rerr) err_set(err, SP_EIO, "%s: %s", path, sys_errmsg(rerr));
-        else err_set(err, SP_EINVAL, "%s: %s", path, _("workbook over 64 MiB"));
-        buf_free(&b);
-        return NULL;
-    }
-    char *yaml = plan_xlsx_yaml(b.data ? b.data : "", b.len, path, map, err);
-    buf_free(&b);
-    if (!yaml) return NULL;
-    sp_err perr = SP_ERR_INIT;
-    sp_plan *p = plan_yaml_check(yaml, strlen(yaml), path, res, &perr);
-    free(yaml);
-    if (!err_ok(&perr)) xlsx_remap(&perr, path, *map, err);
-    err_free(&perr);
-    return p;
-}
-
-/* print_xlsx_diags: the diagnostics, errors first, each at its sheet and
- * cell ("FILE: 目标!G7: error: …"), to stderr. */
-static void print_xlsx_diags(const char *file, const sp_check_result *res, const sp_xlsx_map *map)
-{
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < res->ndiags; i++) {
-            const sp_diag *d = &res->diags[i];
-            if ((pass == 0) != (d->sev == SEV_ERROR)) continue;
-            const char *w = plan_xlsx_where(map, d->pos.line);
-            const char *sev = d->sev == SEV_ERROR ? _("error") : _("warning");
-            if (w) fprintf(stderr, "%s: %s: %s%s%s\n", file, w, sev, _(": "), d->msg);
-            else fprintf(stderr, "%s: %s%s%s\n", file, sev, _(": "), d->msg);
-        }
-}
-
 /* ---- rendering ---- */
 
 static const char *const verdict_words[] = {"pass", "warn", "fail", "unknown"};
@@ -472,7 +397,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
     memset(&res, 0, sizeof res);
     sp_xlsx_map *map = NULL;
     bool xlsx = plan_xlsx_is(file);
-    sp_plan *plan = xlsx ? xlsx_check_file(file, &res, &map, &err) : plan_yaml_check_file(file, &res, &err);
+    sp_plan *plan = xlsx ? plan_xlsx_check_file(file, &res, &map, &err) : plan_yaml_check_file(file, &res, &err);
     if (!err_ok(&err)) {
         int rc = 1;
         if (err.cls == SP_EIO) {
@@ -501,7 +426,7 @@ int check_cmd(sp_cli *cli, int argc, char **argv)
         open_history(cli, plan, cli_as_of(as_of, plan), &h);
         plan_check(plan, h.ds ? history_cb : NULL, &h, &res);
     }
-    if (xlsx) print_xlsx_diags(file, &res, map);
+    if (xlsx) cli_print_xlsx_diags(file, &res, map);
     else cli_print_diags(file, &res);
     if (plan) warn_filters(cli, plan, file);
     json_map = map;

@@ -19,21 +19,6 @@
 
 #define FMT_XLSX 100   /* plan export --format xlsx (io/plan_xlsx.c) */
 
-/* print_xlsx_diags: check's diagnostics of a plan read from a workbook,
- * each at its sheet and cell. */
-static void print_xlsx_diags(const char *file, const sp_check_result *res, const sp_xlsx_map *map)
-{
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < res->ndiags; i++) {
-            const sp_diag *d = &res->diags[i];
-            if ((pass == 0) != (d->sev == SEV_ERROR)) continue;
-            const char *w = plan_xlsx_where(map, d->pos.line);
-            const char *sev = d->sev == SEV_ERROR ? _("error") : _("warning");
-            if (w) fprintf(stderr, "%s: %s: %s%s%s\n", file, w, sev, _(": "), d->msg);
-            else fprintf(stderr, "%s: %s%s%s\n", file, sev, _(": "), d->msg);
-        }
-}
-
 int plan_import_cmd(sp_cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
@@ -63,7 +48,7 @@ int plan_import_cmd(sp_cli *cli, int argc, char **argv)
     }
     sp_check_result res = {0};
     plan_check(plan, NULL, NULL, &res);
-    if (xlsx) print_xlsx_diags(file, &res, map);
+    if (xlsx) cli_print_xlsx_diags(file, &res, map);
     else cli_print_diags(file, &res);
     int rc = 0;
     if (res.nerrors) {

@@ -1374,7 +1374,11 @@ static void remap(const sp_err *in, const char *name, const sp_xlsx_map *m, sp_e
     }
 }
 
-sp_plan *plan_xlsx_load_file(const char *path, sp_xlsx_map **mapout, sp_err *err)
+/* file_plan: the workbook at path read (at most 64 MiB) into the plan YAML of
+ * its cells, then parsed (res NULL) or checked into res; every position of
+ * an error remapped to its cell. *mapout receives the map when a plan came
+ * out, or when checking (the diagnostics name cells). */
+static sp_plan *file_plan(const char *path, sp_check_result *res, sp_xlsx_map **mapout, sp_err *err)
 {
     if (mapout) *mapout = NULL;
     FILE *fp = fopen(path, "rb");
@@ -1407,11 +1411,21 @@ sp_plan *plan_xlsx_load_file(const char *path, sp_xlsx_map **mapout, sp_err *err
     buf_free(&b);
     if (!yaml) return NULL;
     sp_err perr = SP_ERR_INIT;
-    sp_plan *p = plan_yaml_parse(yaml, strlen(yaml), path, &perr);
+    sp_plan *p = res ? plan_yaml_check(yaml, strlen(yaml), path, res, &perr) : plan_yaml_parse(yaml, strlen(yaml), path, &perr);
     free(yaml);
-    if (!p) remap(&perr, path, m, err);
+    if (!err_ok(&perr)) remap(&perr, path, m, err);
     err_free(&perr);
-    if (p && mapout) *mapout = m;
+    if ((p || res) && mapout) *mapout = m;
     else plan_xlsx_map_free(m);
     return p;
+}
+
+sp_plan *plan_xlsx_load_file(const char *path, sp_xlsx_map **mapout, sp_err *err)
+{
+    return file_plan(path, NULL, mapout, err);
+}
+
+sp_plan *plan_xlsx_check_file(const char *path, sp_check_result *res, sp_xlsx_map **mapout, sp_err *err)
+{
+    return file_plan(path, res, mapout, err);
 }

@@ -34,6 +34,11 @@ char *plan_xlsx_yaml(const void *data, size_t len, const char *name, sp_xlsx_map
  * *map (may be NULL) receives the line map for later diagnostics. */
 sp_plan *plan_xlsx_load_file(const char *path, sp_xlsx_map **map, sp_err *err);
 
+/* plan_xlsx_check_file: the same workbook checked like a plan file
+ * (plan_yaml_check, for `check`): diagnostics into res, errors at their
+ * cells; *map receives the cell of each YAML line (the caller frees it). */
+sp_plan *plan_xlsx_check_file(const char *path, sp_check_result *res, sp_xlsx_map **map, sp_err *err);
+
 /* plan_xlsx_is: whether path names a workbook (.xlsx, case-blind). */
 bool plan_xlsx_is(const char *path);
 
