@@ -306,6 +306,25 @@ bool web_ready(const web_req *req, buf_t *why)
     return ok;
 }
 
+
+/* put_histogram: one Prometheus histogram series (buckets, +Inf, sum,
+ * count) of the counters hist[0..NBUCKETS] (the last: above every bucket)
+ * and the sum of microseconds. */
+static void put_histogram(buf_t *out, const char *name, const char *lbl, _Atomic uint64_t *hist,
+                          _Atomic uint64_t *sum_us)
+{
+    uint64_t cum = 0;
+    for (size_t b = 0; b < NBUCKETS; b++) {
+        cum += atomic_load(&hist[b]);
+        buf_printf(out, "%s_bucket{%s,le=\"%g\"} %llu\n", name, lbl, buckets[b], (unsigned long long)cum);
+    }
+    cum += atomic_load(&hist[NBUCKETS]);
+    buf_printf(out, "%s_bucket{%s,le=\"+Inf\"} %llu\n", name, lbl, (unsigned long long)cum);
+    uint64_t us = atomic_load(sum_us);
+    buf_printf(out, "%s_sum{%s} %llu.%06llu\n", name, lbl, (unsigned long long)(us / 1000000),
+               (unsigned long long)(us % 1000000));
+    buf_printf(out, "%s_count{%s} %llu\n", name, lbl, (unsigned long long)cum);
+}
 static size_t status_index(int status)
 {
     for (size_t i = 0; i + 1 < NSTATUS; i++)
@@ -341,18 +360,7 @@ void web_metrics(const web_req *req, buf_t *out)
         char lbl[300];
         snprintf(lbl, sizeof lbl, "method=\"%s\",route=\"%s\"", r ? web_method_name(r->method) : "",
                  r ? r->pattern : "none");
-        uint64_t cum = 0;
-        for (size_t b = 0; b < NBUCKETS; b++) {
-            cum += atomic_load(&s->stats[i].hist[b]);
-            buf_printf(out, "salesplan_http_request_duration_seconds_bucket{%s,le=\"%g\"} %llu\n", lbl, buckets[b],
-                       (unsigned long long)cum);
-        }
-        buf_printf(out, "salesplan_http_request_duration_seconds_bucket{%s,le=\"+Inf\"} %llu\n", lbl,
-                   (unsigned long long)count);
-        uint64_t us = atomic_load(&s->stats[i].sum_us);
-        buf_printf(out, "salesplan_http_request_duration_seconds_sum{%s} %llu.%06llu\n", lbl,
-                   (unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000));
-        buf_printf(out, "salesplan_http_request_duration_seconds_count{%s} %llu\n", lbl, (unsigned long long)count);
+        put_histogram(out, "salesplan_http_request_duration_seconds", lbl, s->stats[i].hist, &s->stats[i].sum_us);
     }
     buf_puts(out, "# HELP salesplan_store_duration_seconds Time spent inside the workspace store (every store "
                   "verb: loads, reads, writes, commits) while answering one request, by route.\n"
@@ -364,19 +372,7 @@ void web_metrics(const web_req *req, buf_t *out)
         char lbl[300];
         snprintf(lbl, sizeof lbl, "method=\"%s\",route=\"%s\"", r ? web_method_name(r->method) : "",
                  r ? r->pattern : "none");
-        uint64_t cum = 0;
-        for (size_t b = 0; b < NBUCKETS; b++) {
-            cum += atomic_load(&s->stats[i].store_hist[b]);
-            buf_printf(out, "salesplan_store_duration_seconds_bucket{%s,le=\"%g\"} %llu\n", lbl, buckets[b],
-                       (unsigned long long)cum);
-        }
-        cum += atomic_load(&s->stats[i].store_hist[NBUCKETS]);
-        buf_printf(out, "salesplan_store_duration_seconds_bucket{%s,le=\"+Inf\"} %llu\n", lbl,
-                   (unsigned long long)cum);
-        uint64_t us = atomic_load(&s->stats[i].store_sum_us);
-        buf_printf(out, "salesplan_store_duration_seconds_sum{%s} %llu.%06llu\n", lbl,
-                   (unsigned long long)(us / 1000000), (unsigned long long)(us % 1000000));
-        buf_printf(out, "salesplan_store_duration_seconds_count{%s} %llu\n", lbl, (unsigned long long)cum);
+        put_histogram(out, "salesplan_store_duration_seconds", lbl, s->stats[i].store_hist, &s->stats[i].store_sum_us);
     }
     buf_puts(out, "# HELP salesplan_imports_total Imports through the server (the import page, the API's record "
                   "upserts) by table and outcome.\n"
