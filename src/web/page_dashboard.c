@@ -146,24 +146,33 @@ static void goals_head(buf_t *o)
 
 /* ---- trend ---- */
 
+/* revenue_query: the revenue of goal g's period, under g's filter
+ * narrowed by the dashboard's filters, by one key (the trend's months, the
+ * leaderboard's reps or teams). The caller frees q->where.kv. */
+static void revenue_query(const page_data *pd, const sp_goal *g, const dash_filter *df, sp_bykey by, sp_kpi_query *q)
+{
+    sp_filter gf;
+    funnel_goal_filter(&g->filter, MET_REVENUE, g->period, pd->as_of, &gf);
+    memset(q, 0, sizeof *q);
+    filter_with(&gf, df, &q->where);
+    free(gf.kv);   /* the entries point into the goal's filter */
+    q->metric = MET_REVENUE;
+    q->period = g->period;
+    q->period_text = g->period_text;
+    q->as_of = pd->as_of;
+    q->by[0] = by;
+    q->nby = 1;
+    q->tiers = pd->tiers;
+    q->ntiers = pd->ntiers;
+}
+
+
 /* trend_card: cumulative revenue by month of goal g's period with filter
  * f against g's linear target. */
 static void trend_card(buf_t *o, const web_req *req, const page_data *pd, const sp_goal *g, const dash_filter *df)
 {
-    sp_filter gf, f;
-    funnel_goal_filter(&g->filter, MET_REVENUE, g->period, pd->as_of, &gf);
-    filter_with(&gf, df, &f);
     sp_kpi_query q;
-    memset(&q, 0, sizeof q);
-    q.metric = MET_REVENUE;
-    q.period = g->period;
-    q.period_text = g->period_text;
-    q.as_of = pd->as_of;
-    q.where = f;
-    q.by[0] = BY_MONTH;
-    q.nby = 1;
-    q.tiers = pd->tiers;
-    q.ntiers = pd->ntiers;
+    revenue_query(pd, g, df, BY_MONTH, &q);
     sp_kpi_result r;
     memset(&r, 0, sizeof r);
     sp_err err = SP_ERR_INIT;
@@ -218,8 +227,7 @@ static void trend_card(buf_t *o, const web_req *req, const page_data *pd, const 
     buf_puts(o, "</div>\n");
     kpi_result_free(&r);
     err_free(&err);
-    free(f.kv);
-    free(gf.kv);
+    free(q.where.kv);
 }
 
 /* ---- funnel ---- */
@@ -308,20 +316,8 @@ static sp_qty split_target(const sp_goal_pace *paces, size_t n, const sp_goal *r
 static void rank_table(buf_t *o, const web_req *req, const page_data *pd, const sp_goal_pace *paces, size_t np,
                        const sp_goal *g, sp_bykey by, const dash_filter *df)
 {
-    sp_filter gf, f;
-    funnel_goal_filter(&g->filter, MET_REVENUE, g->period, pd->as_of, &gf);
-    filter_with(&gf, df, &f);
     sp_kpi_query q;
-    memset(&q, 0, sizeof q);
-    q.metric = MET_REVENUE;
-    q.period = g->period;
-    q.period_text = g->period_text;
-    q.as_of = pd->as_of;
-    q.where = f;
-    q.by[0] = by;
-    q.nby = 1;
-    q.tiers = pd->tiers;
-    q.ntiers = pd->ntiers;
+    revenue_query(pd, g, df, by, &q);
     sp_kpi_result r;
     memset(&r, 0, sizeof r);
     sp_err err = SP_ERR_INIT;
@@ -406,8 +402,7 @@ static void rank_table(buf_t *o, const web_req *req, const page_data *pd, const 
 done:
     kpi_result_free(&r);
     err_free(&err);
-    free(f.kv);
-    free(gf.kv);
+    free(q.where.kv);
 }
 
 /* ---- alert tiles ---- */
