@@ -18,7 +18,7 @@ DEB_PACKAGES = build-essential meson ninja-build pkg-config python3 git \
   libcmocka-dev clang libclang-rt-14-dev hyperfine time python3-yaml \
   libcurl4-openssl-dev python3-aiosmtpd python3-icalendar \
   libmicrohttpd-dev libsodium-dev chromium chromium-driver fonts-wqy-microhei \
-  libxlsxwriter-dev libzip-dev libexpat1-dev python3-openpyxl libreoffice-calc-nogui wrk
+  libxlsxwriter-dev libzip-dev libexpat1-dev python3-openpyxl libreoffice-calc-nogui wrk systemd
 
 .PHONY: all deps build demo test test-unit test-asan fuzz fuzz-smoke bench clean
 
