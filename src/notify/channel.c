@@ -5,6 +5,7 @@
  * service's answer (its error codes in a 200 body, rate limits). The
  * payload shapes are documented in docs/NOTIFY.md; keep the two in step.
  */
+#define CURL_DISABLE_TYPECHECK /* curl_easy_setopt is called through a pointer (below) */
 #include <curl/curl.h>
 #include <ctype.h>
 #include <errno.h>
@@ -16,8 +17,31 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../util/dynload.h"
 #include "channel.h"
 #include "sign.h"
+
+/* libcurl is loaded when a channel is first set up (util/dynload.h): the
+ * other commands do not load it and the twenty libraries behind it */
+#define CURL_FNS(X)                                                                                            \
+    X(curl_easy_cleanup) X(curl_easy_getinfo) X(curl_easy_init) X(curl_easy_perform) X(curl_easy_setopt)       \
+    X(curl_easy_strerror) X(curl_global_cleanup) X(curl_global_init) X(curl_slist_append) X(curl_slist_free_all)
+CURL_FNS(DYN_PTR)
+static const char *const curl_names[] = {CURL_FNS(DYN_NAME)};
+static void **const curl_slots[] = {CURL_FNS(DYN_SLOT)};
+static dyn_lib curl_lib = DYN_LIB_INIT;
+#define curl_easy_cleanup dyn_curl_easy_cleanup
+#undef curl_easy_getinfo /* (curl.h's checking macro) */
+#define curl_easy_getinfo dyn_curl_easy_getinfo
+#define curl_easy_init dyn_curl_easy_init
+#define curl_easy_perform dyn_curl_easy_perform
+#undef curl_easy_setopt
+#define curl_easy_setopt dyn_curl_easy_setopt
+#define curl_easy_strerror dyn_curl_easy_strerror
+#define curl_global_cleanup dyn_curl_global_cleanup
+#define curl_global_init dyn_curl_global_init
+#define curl_slist_append dyn_curl_slist_append
+#define curl_slist_free_all dyn_curl_slist_free_all
 
 #define SECRET_MAX 4096
 #define ANSWER_MAX 1000
@@ -65,6 +89,11 @@ void channel_init(sp_channel *ch, const sp_plan *plan, size_t i, const char *id,
     ch->kind = "webhook";
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
         if (str_eq(ch->cfg->kind, kinds[k])) ch->kind = kinds[k];
+    if (!dyn_load(&curl_lib, "libcurl.so.4", curl_names, curl_slots, sizeof curl_names / sizeof *curl_names)) {
+        ch->problem = xasprintf(_("cannot load the network library: %s"), curl_lib.why);
+        return;
+    }
+    ch->curl = true;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (ch->cfg->secret_env) {
         const char *v = getenv(ch->cfg->secret_env);
@@ -93,7 +122,7 @@ void channel_free(sp_channel *ch)
 {
     free(ch->secret);
     free(ch->problem);
-    curl_global_cleanup();
+    if (ch->curl) curl_global_cleanup();
     memset(ch, 0, sizeof *ch);
 }
 

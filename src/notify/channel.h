@@ -16,6 +16,7 @@ typedef struct sp_channel {
     char *secret;                /* from secret_env / secret_file; NULL when unsigned */
     char *problem;               /* why nothing can go through it (no secret, no SMTP
                                   * server…); NULL when it can */
+    bool curl;                   /* libcurl loaded and initialised (channel_free cleans it up) */
 } sp_channel;
 
 /* channel_init: reads the secret (never from the plan) and checks the

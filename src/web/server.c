@@ -39,8 +39,32 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../util/dynload.h"
 #include "auth.h"
 #include "http.h"
+
+/* libmicrohttpd is loaded when the server starts (util/dynload.h): the
+ * other commands do not load it and GnuTLS behind it */
+#define MHD_FNS(X)                                                                                             \
+    X(MHD_add_response_header) X(MHD_create_response_from_buffer) X(MHD_destroy_response)                      \
+    X(MHD_get_connection_info) X(MHD_get_connection_values) X(MHD_get_daemon_info)                             \
+    X(MHD_lookup_connection_value) X(MHD_queue_response) X(MHD_quiesce_daemon) X(MHD_start_daemon)             \
+    X(MHD_stop_daemon)
+MHD_FNS(DYN_PTR)
+static const char *const mhd_names[] = {MHD_FNS(DYN_NAME)};
+static void **const mhd_slots[] = {MHD_FNS(DYN_SLOT)};
+static dyn_lib mhd_lib = DYN_LIB_INIT;
+#define MHD_add_response_header dyn_MHD_add_response_header
+#define MHD_create_response_from_buffer dyn_MHD_create_response_from_buffer
+#define MHD_destroy_response dyn_MHD_destroy_response
+#define MHD_get_connection_info dyn_MHD_get_connection_info
+#define MHD_get_connection_values dyn_MHD_get_connection_values
+#define MHD_get_daemon_info dyn_MHD_get_daemon_info
+#define MHD_lookup_connection_value dyn_MHD_lookup_connection_value
+#define MHD_queue_response dyn_MHD_queue_response
+#define MHD_quiesce_daemon dyn_MHD_quiesce_daemon
+#define MHD_start_daemon dyn_MHD_start_daemon
+#define MHD_stop_daemon dyn_MHD_stop_daemon
 
 /* ---- time ---- */
 
@@ -1135,6 +1159,10 @@ bool web_serve(const web_config *cfg, sp_err *err)
 {
     if (!auth_init()) {
         err_set(err, SP_EINTERNAL, "%s", _("cannot start the crypto library (libsodium)"));
+        return false;
+    }
+    if (!dyn_load(&mhd_lib, "libmicrohttpd.so.12", mhd_names, mhd_slots, sizeof mhd_names / sizeof *mhd_names)) {
+        err_set(err, SP_EINTERNAL, _("cannot load the HTTP library: %s"), mhd_lib.why);
         return false;
     }
     struct sockaddr_storage ss;

@@ -66,4 +66,9 @@ check "… once, with no English from SQLite" test "$(printf '%s\n' "$ERR" | gre
 expect_rc 1 "import of a missing file (zh)" "$SP" --lang zh --db "$WORK/ws-errs.db" import deals "$WORK/missing.csv"
 contains "… says so in Chinese" "$ERR" "文件或目录不存在"
 
+# libcurl and libmicrohttpd are loaded only by the commands that use them
+# (src/util/dynload.h): a query starts without them and their dependencies
+libs=$(LD_DEBUG=libs "$SP" --version 2>&1 >/dev/null | grep -c "calling init: .*\(libcurl\|libmicrohttpd\|libgnutls\)")
+[ "$libs" = 0 ] && ok "--version loads neither libcurl nor libmicrohttpd" || not_ok "--version loaded $libs of libcurl/libmicrohttpd/libgnutls"
+
 finish

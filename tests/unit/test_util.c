@@ -9,11 +9,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/util.h"
+#include "util/dynload.h"
 
 /* ---- buf ---- */
 
@@ -389,6 +391,32 @@ static void test_text_join_lines(void **state)
     buf_free(&b);
 }
 
+/* dyn_load: a library's functions through pointers of their declared
+ * types; a missing library or function is false with a reason, never a
+ * crash at the first call */
+#define LIBM_FNS(X) X(cbrt) X(hypot)
+LIBM_FNS(DYN_PTR)
+static void test_dynload(void **state)
+{
+    (void)state;
+    static const char *const names[] = {LIBM_FNS(DYN_NAME)};
+    static void **const slots[] = {LIBM_FNS(DYN_SLOT)};
+    static dyn_lib lib = DYN_LIB_INIT;
+    assert_true(dyn_load(&lib, "libm.so.6", names, slots, 2));
+    assert_true(dyn_load(&lib, "libm.so.6", names, slots, 2)); /* once: the same answer */
+    assert_true(dyn_cbrt(27.0) > 2.999 && dyn_cbrt(27.0) < 3.001);
+    assert_true(dyn_hypot(3.0, 4.0) > 4.999 && dyn_hypot(3.0, 4.0) < 5.001);
+    static dyn_lib missing = DYN_LIB_INIT;
+    assert_false(dyn_load(&missing, "libsalesplan-no-such-library.so.9", names, slots, 2));
+    assert_non_null(strstr(missing.why, "libsalesplan-no-such-library"));
+    static const char *const bad_names[] = {"cbrt", "salesplan_no_such_function"};
+    static double (*p1)(double), (*p2)(double);
+    static void **const bad_slots[] = {(void **)&p1, (void **)&p2};
+    static dyn_lib nofn = DYN_LIB_INIT;
+    assert_false(dyn_load(&nofn, "libm.so.6", bad_names, bad_slots, 2));
+    assert_non_null(strstr(nofn.why, "salesplan_no_such_function"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_utf8_truncate),
         cmocka_unit_test(test_text_join_lines),
         cmocka_unit_test(test_money_text),
+        cmocka_unit_test(test_dynload),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
