@@ -66,6 +66,7 @@ bool app_kpi(const sp_kpi_req *rq, sp_kpi_res *res, sp_err *err)
     }
     sp_load_spec spec;
     kpi_load_spec(q, &spec);
+    kpi_load_columns(q, &spec); /* only kpi_compute reads this dataset */
     res->ds = dataset_new();
     if (!st->ops->load(st, &spec, res->ds, err) || !kpi_compute(res->ds, q, &res->res, err)) goto done;
     if (rq->limit < res->res.nexplain) res->res.nexplain = rq->limit;

@@ -284,6 +284,106 @@ bool kpi_query_check(const sp_kpi_query *q, sp_err *err)
 static sp_day day_min(sp_day a, sp_day b) { return a < b ? a : b; }
 static sp_day day_max(sp_day a, sp_day b) { return a > b ? a : b; }
 
+/* label filters judged by dictionary code: at most this many values per key */
+#define FCODE_MAX 8
+
+/* kpi_load_columns: narrows spec (kpi_load_spec's for q) to the columns
+ * kpi_compute reads for q; every table it does not narrow keeps every
+ * column. Each column named here is one the loops below read: a column
+ * left out reads as NULL from a snapshot (a crash, never a wrong number),
+ * and the tests ask every metric, filter and breakdown through it. */
+void kpi_load_columns(const sp_kpi_query *q, sp_load_spec *spec)
+{
+    if (q->explain) return; /* the listing reads ids, names and notes */
+    bool need[DIM_COUNT] = {false};
+    size_t nval[DIM_COUNT] = {0};
+    for (size_t i = 0; i < q->where.n; i++) {
+        sp_dim d = q->where.kv[i].dim;
+        need[d] = true;
+        if (++nval[d] > FCODE_MAX) return; /* cust_ok_build then reads whole customer rows */
+    }
+    for (size_t i = 0; i < q->nby && i < KPI_MAX_BY; i++)
+        if (!bykey_is_time(q->by[i])) need[bykey_dim(q->by[i])] = true;
+    sp_metric m = q->metric;
+    rec_kind kind = metric_kind(m);
+    bool owner = need[DIM_REP] || need[DIM_TEAM];
+    bool tier = need[DIM_TIER] || kind == RK_CUSTOMER;
+    uint32_t dc = 0, cc = SP_COL(CUSTOMER, owner_row), lc = 0, ac = 0, ic = 0;
+    /* the customer's dimensions (fill_customer, cust_ok_build, customer_rec) */
+    if (need[DIM_REGION]) cc |= SP_COL(CUSTOMER, region);
+    if (need[DIM_INDUSTRY]) cc |= SP_COL(CUSTOMER, industry);
+    if (need[DIM_SIZE]) cc |= SP_COL(CUSTOMER, size);
+    if (tier) { /* T12M (customer_t12m) and the customers existing as of a day */
+        dc |= SP_COL(DEAL, stage) | SP_COL(DEAL, closed_on) | SP_COL(DEAL, customer_id) | SP_COL(DEAL, customer_row) |
+              SP_COL(DEAL, amount);
+        cc |= SP_COL(CUSTOMER, created_on);
+    }
+    switch (m) {
+    case MET_REVENUE:
+    case MET_DEALS_WON:
+    case MET_AVG_DEAL_SIZE:
+    case MET_WIN_RATE:
+    case MET_SALES_CYCLE_DAYS:
+    case MET_GROSS_MARGIN:
+    case MET_NEW_CUSTOMER_REVENUE:
+    case MET_NEW_CUSTOMER_REVENUE_SHARE:
+    case MET_NEW_CUSTOMERS:
+        /* run_deal_metrics, run_new_customers, fill_deal */
+        dc |= SP_COL(DEAL, closed_on) | SP_COL(DEAL, stage) | SP_COL(DEAL, created_on) | SP_COL(DEAL, amount) |
+              SP_COL(DEAL, customer_row);
+        if (m == MET_GROSS_MARGIN) dc |= SP_COL(DEAL, has_cost) | SP_COL(DEAL, cost);
+        if (m == MET_NEW_CUSTOMER_REVENUE || m == MET_NEW_CUSTOMER_REVENUE_SHARE) dc |= SP_COL(DEAL, is_new_customer);
+        if (m == MET_NEW_CUSTOMER_REVENUE || m == MET_NEW_CUSTOMER_REVENUE_SHARE || m == MET_NEW_CUSTOMERS)
+            dc |= SP_COL(DEAL, customer_id) | SP_COL(DEAL, id); /* firsts_build; ids break ties */
+        break;
+    case MET_PIPELINE:
+    case MET_WEIGHTED_PIPELINE: /* run_pipeline */
+        dc |= SP_COL(DEAL, created_on) | SP_COL(DEAL, closed_on) | SP_COL(DEAL, stage) | SP_COL(DEAL, amount) |
+              SP_COL(DEAL, probability) | SP_COL(DEAL, customer_row);
+        break;
+    case MET_TIER_CUSTOMERS:
+    case MET_TIER_REVENUE_SHARE: /* tier_pass, customer_rec (T12M above) */
+        if (owner) cc |= SP_COL(CUSTOMER, owner);
+        break;
+    case MET_LEADS:
+    case MET_QUALIFIED_LEADS:
+    case MET_LEAD_CONVERSION_RATE: /* run_leads, lead_prefilter: the lead's own labels */
+        lc = SP_COL(LEAD, created_on) | SP_COL(LEAD, qualified);
+        if (m == MET_LEAD_CONVERSION_RATE) lc |= SP_COL(LEAD, opportunity_id);
+        if (need[DIM_REGION]) lc |= SP_COL(LEAD, region);
+        if (need[DIM_INDUSTRY]) lc |= SP_COL(LEAD, industry);
+        if (need[DIM_SIZE]) lc |= SP_COL(LEAD, size);
+        if (need[DIM_SOURCE]) lc |= SP_COL(LEAD, source);
+        if (owner) lc |= SP_COL(LEAD, owner);
+        break;
+    case MET_VISITS:
+    case MET_VISITS_PER_REP:
+    case MET_ACTIVITIES:
+    case MET_ACTIVE_CUSTOMERS: /* run_activities */
+        ac = SP_COL(ACTIVITY, occurred_on) | SP_COL(ACTIVITY, kind) | SP_COL(ACTIVITY, customer_row);
+        if (owner || m == MET_VISITS_PER_REP) ac |= SP_COL(ACTIVITY, rep);
+        if (m == MET_ACTIVE_CUSTOMERS) {
+            ac |= SP_COL(ACTIVITY, customer_id);
+            cc |= SP_COL(CUSTOMER, id); /* customer_number: the customers by id */
+        }
+        break;
+    case MET_COLLECTION_RATE:
+    case MET_COLLECTED: /* run_invoices */
+        ic = SP_COL(INVOICE, issued_on) | SP_COL(INVOICE, due_on) | SP_COL(INVOICE, paid_on) | SP_COL(INVOICE, amount) |
+             SP_COL(INVOICE, paid) | SP_COL(INVOICE, customer_row);
+        if (owner) cc |= SP_COL(CUSTOMER, owner);
+        break;
+    default:
+        return; /* renewal rate (whole deal rows), spend: every column */
+    }
+    if (spec->want[TBL_DEALS] && dc) spec->cols[TBL_DEALS] = dc | (owner ? SP_COL(DEAL, owner) : 0) |
+                                                              (need[DIM_PRODUCT] ? SP_COL(DEAL, product) : 0);
+    if (spec->want[TBL_CUSTOMERS]) spec->cols[TBL_CUSTOMERS] = cc;
+    if (spec->want[TBL_LEADS] && lc) spec->cols[TBL_LEADS] = lc;
+    if (spec->want[TBL_ACTIVITIES] && ac) spec->cols[TBL_ACTIVITIES] = ac;
+    if (spec->want[TBL_INVOICES] && ic) spec->cols[TBL_INVOICES] = ic;
+}
+
 void kpi_load_spec(const sp_kpi_query *q, sp_load_spec *spec)
 {
     load_spec_init(spec);
@@ -402,6 +502,11 @@ typedef struct rowmap {
     size_t n, cap;
     uint32_t *slots; /* index + 1; 0 empty */
     size_t nslots;
+    /* memo: a few recent keys' rows (index + 1; 0 none), direct-mapped by
+     * the key's pointers: a metric loop asks for the same few rows (a
+     * month, a tier) a million times; a hit is checked against the row's
+     * key, so a stale entry only costs the lookup */
+    uint32_t memo[64];
 } rowmap_t;
 
 static uint64_t mix64(uint64_t x)
@@ -434,7 +539,22 @@ static void rowmap_rehash(rowmap_t *m, size_t nslots)
 }
 
 /* rowmap_get: the row of key k, created (zero) when absent. */
+static row_t *rowmap_find(rowmap_t *m, const void *const *k, bool create);
+
 static row_t *rowmap_get(rowmap_t *m, const void *const *k, bool create)
+{
+    uintptr_t x = (uintptr_t)k[0] ^ ((uintptr_t)k[1] >> 3) ^ ((uintptr_t)k[2] >> 6);
+    uint32_t *slot = &m->memo[(x ^ x >> 6 ^ x >> 12) & 63];
+    if (*slot && *slot <= m->n) {
+        row_t *r = &m->rows[*slot - 1];
+        if (r->key[0] == k[0] && r->key[1] == k[1] && r->key[2] == k[2]) return r;
+    }
+    row_t *r = rowmap_find(m, k, create);
+    if (r) *slot = (uint32_t)(r - m->rows) + 1;
+    return r;
+}
+
+static row_t *rowmap_find(rowmap_t *m, const void *const *k, bool create)
 {
     if (m->nslots == 0) rowmap_rehash(m, 64);
     size_t s = (size_t)key_hash(k) & (m->nslots - 1);
@@ -489,7 +609,6 @@ typedef struct rec {
 /* a filter's values of one dimension as dictionary codes (size: the enum),
  * so that a column is judged without reading its strings; n 0: not set
  * (too many values, or no filter on the dimension) */
-#define FCODE_MAX 8
 typedef struct fcode {
     uint32_t v[FCODE_MAX];
     uint8_t n;
@@ -955,7 +1074,7 @@ static void run_deal_metrics(ctx_t *c)
         if (d_row.stage == STAGE_OPEN || (d_row.stage != STAGE_WON && m != MET_WIN_RATE)) continue;
         d_row.created_on = t->created_on[i];
         d_row.amount = t->amount[i];
-        d_row.is_new_customer = t->is_new_customer[i];
+        d_row.is_new_customer = need_first ? t->is_new_customer[i] : 0;
         d_row.has_cost = m == MET_GROSS_MARGIN && t->has_cost[i];
         d_row.cost = d_row.has_cost ? t->cost[i] : 0;
         const sp_deal *d = &d_row;
@@ -1108,7 +1227,16 @@ static void run_invoices(ctx_t *c)
 {
     rec_t r;
     for (size_t i = 0; i < c->ds->invoices.n; i++) {
-        const sp_invoice v_row = invoice_at(c->ds, i), *v = &v_row;
+        /* the columns kpi_load_columns names, not the row view (a listing
+         * alone reads the id) */
+        const sp_invoice_cols *t = &c->ds->invoices;
+        sp_invoice v_row;
+        v_row.issued_on = t->issued_on[i];
+        v_row.due_on = t->due_on[i];
+        v_row.paid_on = t->paid_on[i];
+        v_row.amount = t->amount[i];
+        v_row.paid = t->paid[i];
+        const sp_invoice *v = &v_row;
         if (v->issued_on != SP_DAY_NONE && v->issued_on > c->D) continue; /* invisible */
         memset(&r, 0, sizeof r);
         r.table = "invoices";
@@ -1182,8 +1310,16 @@ static void run_pipeline(ctx_t *c)
     bool weighted = c->m == MET_WEIGHTED_PIPELINE;
     bool per_bucket = c->time_slot >= 0;
     for (size_t i = 0; i < c->ds->deals.n; i++) {
-        const sp_deal d_row = deal_at(c->ds, i), *d = &d_row;
-        if (d->created_on == SP_DAY_NONE || d->created_on > c->D) continue;
+        /* the columns kpi_load_columns names, not the row view */
+        const sp_deal_cols *t = &c->ds->deals;
+        sp_deal d_row;
+        d_row.created_on = t->created_on[i];
+        if (d_row.created_on == SP_DAY_NONE || d_row.created_on > c->D) continue;
+        d_row.closed_on = t->closed_on[i];
+        d_row.stage = (sp_stage)t->stage[i];
+        d_row.amount = t->amount[i];
+        d_row.probability = t->probability[i];
+        const sp_deal *d = &d_row;
         bool open_d = deal_open_at(d, c->D);
         if (!open_d && !per_bucket) continue;
         if (!cust_pass(c, c->ds->deals.customer_row[i])) continue;

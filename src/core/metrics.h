@@ -86,6 +86,9 @@ typedef struct sp_kpi_result {
 
 /* kpi_load_spec: what the dataset must hold for q. */
 void kpi_load_spec(const sp_kpi_query *q, sp_load_spec *spec);
+/* kpi_load_columns: narrows spec (from kpi_load_spec(q)) to the columns
+ * kpi_compute reads for q (sp_load_spec.cols). */
+void kpi_load_columns(const sp_kpi_query *q, sp_load_spec *spec);
 /* kpi_compute: computes q over ds into res (zeroed by the caller; freed by
  * kpi_result_free). ds must be indexed. Errors (bad filter value for the
  * metric) go to err (SP_EUSAGE); a sum beyond the int64 range is an

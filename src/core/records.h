@@ -384,7 +384,36 @@ typedef struct sp_load_spec {
      * indexes (sp_dataset.touch, .visit) may give those and no activities.
      * Unions keep it only when every part has it. */
     bool activities_touch_only;
+    /* cols[t]: the columns of table t the computation reads, one bit per
+     * column in SP_*_COLS order (SP_COL(...) below); 0: every column. A
+     * store may leave the others out (a snapshot then gives them as NULL
+     * columns: reading one is a crash, never a silent zero), so only a
+     * caller that knows every column its computation reads narrows it
+     * (kpi_load_columns). Unions: 0 wins, else the bits are or-ed. */
+    uint32_t cols[TBL_COUNT];
 } sp_load_spec;
+
+/* column numbers per table, in SP_*_COLS order: SP_COL(DEAL, amount) is
+ * the bit of deals.amount in sp_load_spec.cols[TBL_DEALS] */
+#define SP_COLNUM_REP(T, name) SP_COLNUM_REP_##name,
+#define SP_COLNUM_CUSTOMER(T, name) SP_COLNUM_CUSTOMER_##name,
+#define SP_COLNUM_LEAD(T, name) SP_COLNUM_LEAD_##name,
+#define SP_COLNUM_DEAL(T, name) SP_COLNUM_DEAL_##name,
+#define SP_COLNUM_ACTIVITY(T, name) SP_COLNUM_ACTIVITY_##name,
+#define SP_COLNUM_INVOICE(T, name) SP_COLNUM_INVOICE_##name,
+#define SP_COLNUM_SPEND(T, name) SP_COLNUM_SPEND_##name,
+enum { SP_REP_COLS(SP_COLNUM_REP) SP_COLNUM_REP_COUNT };
+enum { SP_CUSTOMER_COLS(SP_COLNUM_CUSTOMER) SP_COLNUM_CUSTOMER_COUNT };
+enum { SP_LEAD_COLS(SP_COLNUM_LEAD) SP_COLNUM_LEAD_COUNT };
+enum { SP_DEAL_COLS(SP_COLNUM_DEAL) SP_COLNUM_DEAL_COUNT };
+enum { SP_ACTIVITY_COLS(SP_COLNUM_ACTIVITY) SP_COLNUM_ACTIVITY_COUNT };
+enum { SP_INVOICE_COLS(SP_COLNUM_INVOICE) SP_COLNUM_INVOICE_COUNT };
+enum { SP_SPEND_COLS(SP_COLNUM_SPEND) SP_COLNUM_SPEND_COUNT };
+#define SP_COL(TABLE, name) (UINT32_C(1) << SP_COLNUM_##TABLE##_##name)
+_Static_assert(SP_COLNUM_DEAL_COUNT <= 32 && SP_COLNUM_CUSTOMER_COUNT <= 32 && SP_COLNUM_LEAD_COUNT <= 32 &&
+                   SP_COLNUM_ACTIVITY_COUNT <= 32 && SP_COLNUM_INVOICE_COUNT <= 32 && SP_COLNUM_SPEND_COUNT <= 32 &&
+                   SP_COLNUM_REP_COUNT <= 32,
+               "a column mask is 32 bits");
 
 /* load_spec_init: nothing wanted, unbounded ranges, every kind. */
 void load_spec_init(sp_load_spec *s);

@@ -1358,6 +1358,24 @@ static bool check_values(const coldesc *c, const void *p, size_t n, const uint64
     return true; /* money: any int64 */
 }
 
+/* sum_and_check: column c's n bytes at p match want_sum (seed: the
+ * section's number), and, when vals is not NULL, *vals says whether every
+ * value is in range: one pass, a chunk at a time, so that each chunk is
+ * checked while in the cache */
+static bool sum_and_check(const unsigned char *p, size_t n, uint64_t seed, uint64_t want_sum, const coldesc *c,
+                          const uint64_t rows[], uint64_t ndict, bool *vals)
+{
+    const size_t step = 64 * 1024; /* a multiple of every element size */
+    ck_t ck;
+    ck_init(&ck, seed);
+    for (size_t at = 0; at < n; at += step) {
+        size_t len = n - at < step ? n - at : step;
+        ck_update(&ck, p + at, len);
+        if (vals && *vals && !check_values(c, p + at, len / c->size, rows, ndict)) *vals = false;
+    }
+    return ck_final(&ck) == want_sum;
+}
+
 /* closure: the tables to verify and expose: the wanted ones (all when
  * want is NULL) and those their resolved references point into. */
 static void closure(const bool *want, bool out[TBL_COUNT])
@@ -1436,7 +1454,7 @@ static void lazy_free(void *ctx)
 sp_snap_state snapshot_check(const void *p, size_t n, int schema_version, uint64_t expect_version,
                              sp_snap_info *info, sp_dataset *ds, const bool *want)
 {
-    return snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, false, SP_DAY_MIN, SP_DAY_MAX);
+    return snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, NULL, false, SP_DAY_MIN, SP_DAY_MAX);
 }
 
 /* index_ok: day index k (0 touch, 1 visit): offsets from 0 rising to the
@@ -1459,8 +1477,8 @@ static bool index_ok(const unsigned char *b, const snap_section *sec, const snap
 }
 
 sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
-                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only,
-                                sp_day act_from, sp_day act_to)
+                                sp_snap_info *info, sp_dataset *ds, const bool *want, const uint32_t *cols,
+                                bool touch_only, sp_day act_from, sp_day act_to)
 {
     bool use[TBL_COUNT], eager[NGROUPS];
     bool wants[TBL_COUNT], index = false;
@@ -1480,10 +1498,16 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
      * table; of a table only referred to (closure), its references alone
      * (so that rows stay in bounds): its other columns read as zeros (empty
      * strings, no rows' values), as if the table were not loaded */
-    bool real[NCOLS];
-    for (size_t i = 0; i < NCOLS; i++) {
+    /* gone[c]: column c of a wanted table that the computation does not
+     * read (cols, sp_load_spec.cols): neither verified nor exposed, its
+     * slot NULL, so that a read of it is a crash, never a silent zero; the
+     * references are always verified and exposed */
+    bool real[NCOLS], gone[NCOLS];
+    for (size_t i = 0, k = 0; i < NCOLS; i++) {
         int t = columns[i].table;
-        real[i] = use[t] && (!want || want[t] || is_row(&columns[i]));
+        k = i > 0 && columns[i - 1].table == t ? k + 1 : 0; /* the column's number in its table */
+        gone[i] = use[t] && want && want[t] && cols && cols[t] && !(cols[t] >> k & 1) && !is_row(&columns[i]);
+        real[i] = use[t] && (!want || want[t] || is_row(&columns[i])) && !gone[i];
     }
     for (int g = 0; g < NGROUPS; g++) eager[g] = !want || g == LABELS || g == 0; /* group 0: code 0 only */
     memset(info, 0, sizeof *info);
@@ -1543,17 +1567,23 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         else if (sec[i].offset % SNAP_ALIGN || sec[i].offset < table_end || sec[i].offset > n ||
                  sec[i].bytes > n - sec[i].offset)
             bad = "section bounds";
-        else if (sec[i].bytes && sum_now && checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
+        else if (sec[i].bytes && sum_now && i < NCOLS) {
+            /* a column: its checksum and its values in one pass, a chunk at a
+             * time while the chunk is in the cache (the first bad value is
+             * reported below, after the layout and the dictionary); then its
+             * pages are given back, unless the query named the columns it
+             * reads (cols): it reads these next */
+            bool vals = true;
+            if (!sum_and_check(b + sec[i].offset, sec[i].bytes, i, sec[i].checksum, &columns[i], h.rows, ndict,
+                               badval ? NULL : &vals))
+                bad = "section checksum";
+            else if (!vals) badval = columns[i].name;
+            int t = columns[i].table;
+            if (!(cols && want && want[t] && cols[t])) drop(b + sec[i].offset, sec[i].bytes);
+        } else if (sec[i].bytes && sum_now && checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
             bad = "section checksum";
-        else if (sum_now && i != SEC_HASH && !(i >= SEC_TOFF && i <= SEC_VDAY)) {
-            /* a column's values are checked while its pages are in memory
-             * (the first bad one is reported below, after the layout and
-             * the dictionary, as before); then its pages are given back
-             * (the hash and the indexes are read next) */
-            if (i < NCOLS && !badval && !check_values(&columns[i], b + sec[i].offset, h.rows[columns[i].table], h.rows, ndict))
-                badval = columns[i].name;
-            drop(b + sec[i].offset, sec[i].bytes);
-        }
+        else if (sum_now && i != SEC_HASH && !(i >= SEC_TOFF && i <= SEC_VDAY))
+            drop(b + sec[i].offset, sec[i].bytes); /* (the hash and the indexes are read next) */
         if (!bad) {
             uint64_t end = sec[i].offset + sec[i].bytes, next = align_up(end);
             if (next > n) bad = "section bounds";
@@ -1618,6 +1648,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         an = aend > afirst ? aend - afirst : 0;
         for (int c = 0; !bad && c < ACT_NCOLS; c++) {
             size_t i = ACT_FIRST + (size_t)c, sz = columns[i].size;
+            if (!real[i]) continue; /* not read (gone) */
             for (uint64_t k = blo; !bad && k < bhi; k++) {
                 uint64_t r0 = k * SNAP_BLOCK, r1 = r0 + SNAP_BLOCK < h.rows[TBL_ACTIVITIES] ? r0 + SNAP_BLOCK : h.rows[TBL_ACTIVITIES];
                 if (checksum(b + sec[i].offset + r0 * sz, (r1 - r0) * sz, i) != blk[(size_t)c * nb + k]) bad = "block checksum";
@@ -1669,7 +1700,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
          * mapping: no memory) */
         uint64_t zbytes = 0;
         for (size_t i = 0; i < NCOLS; i++)
-            if (use[columns[i].table] && !real[i] && h.rows[columns[i].table] * columns[i].size > zbytes)
+            if (use[columns[i].table] && !real[i] && !gone[i] && h.rows[columns[i].table] * columns[i].size > zbytes)
                 zbytes = h.rows[columns[i].table] * columns[i].size;
         if (zbytes) {
             void *zm = mmap(NULL, zbytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1700,7 +1731,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         ds->dict.lazy_free = lazy_free;
         for (size_t i = 0; i < NCOLS; i++) {
             uint64_t skip = ranged && columns[i].table == TBL_ACTIVITIES ? afirst * columns[i].size : 0;
-            *column_slot(ds, &columns[i]) = real[i] ? (void *)(b + sec[i].offset + skip) : z->zeros;
+            *column_slot(ds, &columns[i]) = real[i] ? (void *)(b + sec[i].offset + skip) : gone[i] ? NULL : z->zeros;
         }
         for (int t = 0; t < TBL_COUNT; t++) {
             size_t *tn = table_of(ds, t);
@@ -1755,11 +1786,12 @@ static void unmap(void *owner)
 sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
                             const bool *want, sp_snap_info *info)
 {
-    return snapshot_open_ex(path, schema_version, expect_version, ds, want, false, SP_DAY_MIN, SP_DAY_MAX, info);
+    return snapshot_open_ex(path, schema_version, expect_version, ds, want, NULL, false, SP_DAY_MIN, SP_DAY_MAX, info);
 }
 
 sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
-                               const bool *want, bool touch_only, sp_day act_from, sp_day act_to, sp_snap_info *info)
+                               const bool *want, const uint32_t *cols, bool touch_only, sp_day act_from, sp_day act_to,
+                               sp_snap_info *info)
 {
     sp_snap_info local;
     if (!info) info = &local;
@@ -1781,7 +1813,7 @@ sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t ex
     if (p == MAP_FAILED) DAMAGED("cannot map: %s", strerror(errno));
     bool saved = tl_mapped;
     tl_mapped = true; /* p is our read-only mapping of the file: verified pages may be dropped */
-    sp_snap_state s = snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, touch_only, act_from, act_to);
+    sp_snap_state s = snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, cols, touch_only, act_from, act_to);
     tl_mapped = saved;
     if (s != SNAP_FRESH || !ds) {
         munmap(p, n);
@@ -1806,7 +1838,7 @@ static sp_snap_base *base_of(const void *p, size_t n, int schema_version, uint64
 {
     sp_snap_info info;
     bool none[TBL_COUNT] = {false};
-    if (snapshot_check_ex(p, n, schema_version, expect_version, &info, NULL, none, false, SP_DAY_MIN, SP_DAY_MAX) !=
+    if (snapshot_check_ex(p, n, schema_version, expect_version, &info, NULL, none, NULL, false, SP_DAY_MIN, SP_DAY_MAX) !=
         SNAP_FRESH)
         return NULL;
     sp_snap_base *b = xcalloc(1, sizeof *b);

@@ -154,13 +154,16 @@ sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expec
  * SP_DAY_MIN..SP_DAY_MAX), only the blocks of rows holding those days are
  * verified and exposed (the activities are stored sorted by day): a
  * superset of the rows asked for. With want NULL every section is verified
- * (the indexes too) but the indexes are not exposed. */
+ * (the indexes too) but the indexes are not exposed. cols (NULL: all; per
+ * table as sp_load_spec.cols, 0: all) leaves out the columns of a wanted
+ * table that the computation does not read: not verified, their slots
+ * NULL in ds (the references are always verified and exposed). */
 sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
-                                sp_snap_info *info, sp_dataset *ds, const bool *want, bool touch_only,
-                                sp_day act_from, sp_day act_to);
+                                sp_snap_info *info, sp_dataset *ds, const bool *want, const uint32_t *cols,
+                                bool touch_only, sp_day act_from, sp_day act_to);
 sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
-                               const bool *want, bool touch_only, sp_day act_from, sp_day act_to,
-                               sp_snap_info *info);
+                               const bool *want, const uint32_t *cols, bool touch_only, sp_day act_from,
+                               sp_day act_to, sp_snap_info *info);
 
 /* snapshot_fix_checksums: recomputes the checksums of the bytes p[0..n)
  * in place (sections in bounds only). For tests and the fuzz target, so

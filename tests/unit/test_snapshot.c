@@ -340,6 +340,50 @@ static void test_lazy_text(void **state)
     free(b);
 }
 
+/* columns: a query reads only the columns its load spec names; the others
+ * are neither verified nor exposed (NULL), the references always are */
+static void test_masked_columns(void **state)
+{
+    (void)state;
+    size_t n;
+    unsigned char *b = slurp(&n);
+    sp_snap_info info;
+    bool want[TBL_COUNT] = {0};
+    want[TBL_DEALS] = true;
+    uint32_t cols[TBL_COUNT] = {0};
+    cols[TBL_DEALS] = SP_COL(DEAL, closed_on) | SP_COL(DEAL, stage) | SP_COL(DEAL, amount);
+    sp_dataset *m = dataset_new();
+    assert_int_equal(snapshot_check_ex(b, n, SP_SCHEMA_VERSION, 42, &info, m, want, cols, false, SP_DAY_MIN, SP_DAY_MAX),
+                     SNAP_FRESH);
+    assert_true(m->deals.n >= 2);
+    assert_true(m->deals.amount[0] == INT64_MAX && m->deals.amount[1] == INT64_MIN);
+    assert_null(m->deals.id);
+    assert_null(m->deals.cost);
+    assert_null(m->deals.product);
+    assert_non_null(m->deals.customer_row); /* a reference: always */
+    assert_non_null(m->customers.owner_row);
+    dataset_free(m);
+    /* the amounts damaged: a query that does not read them opens the file,
+     * one that reads them refuses it */
+    static const int64_t pair[2] = {INT64_MAX, INT64_MIN};
+    unsigned char *at = NULL;
+    for (size_t k = 0; k + sizeof pair <= n; k += 8)
+        if (memcmp(b + k, pair, sizeof pair) == 0) at = b + k;
+    assert_non_null(at);
+    at[0] ^= 1;
+    cols[TBL_DEALS] = SP_COL(DEAL, closed_on) | SP_COL(DEAL, stage);
+    m = dataset_new();
+    assert_int_equal(snapshot_check_ex(b, n, SP_SCHEMA_VERSION, 42, &info, m, want, cols, false, SP_DAY_MIN, SP_DAY_MAX),
+                     SNAP_FRESH);
+    assert_null(m->deals.amount);
+    dataset_free(m);
+    cols[TBL_DEALS] |= SP_COL(DEAL, amount);
+    assert_int_equal(snapshot_check_ex(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, want, cols, false, SP_DAY_MIN, SP_DAY_MAX),
+                     SNAP_DAMAGED);
+    assert_int_equal(snapshot_check(b, n, SP_SCHEMA_VERSION, 42, &info, NULL, want), SNAP_DAMAGED);
+    free(b);
+}
+
 /* the day indexes: with the activities wanted only for last touches, the
  * snapshot gives per customer its activity days and visit days (no
  * activities), and the last day on or before any date equals a scan */
@@ -362,7 +406,7 @@ static void test_touch_index(void **state)
     want[TBL_ACTIVITIES] = want[TBL_DEALS] = true;
     sp_dataset *m = dataset_new();
     sp_snap_info info;
-    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, true, SP_DAY_MIN, SP_DAY_MAX, &info), SNAP_FRESH);
+    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, NULL, true, SP_DAY_MIN, SP_DAY_MAX, &info), SNAP_FRESH);
     assert_int_equal(m->activities.n, 0);
     assert_int_equal(m->customers.n, 2);
     assert_non_null(m->touch.off);
@@ -375,7 +419,7 @@ static void test_touch_index(void **state)
     dataset_free(m);
     /* without touch_only: the activities, no index */
     m = dataset_new();
-    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, false, SP_DAY_MIN, SP_DAY_MAX, &info), SNAP_FRESH);
+    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, NULL, false, SP_DAY_MIN, SP_DAY_MAX, &info), SNAP_FRESH);
     assert_int_equal(m->activities.n, g->activities.n);
     assert_null(m->touch.off);
     dataset_free(m);
@@ -391,7 +435,7 @@ static void test_activity_range(void **state)
     sp_day from = day("2026-03-01"), to = day("2026-03-01");
     sp_dataset *m = dataset_new();
     sp_snap_info info;
-    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, false, from, to, &info), SNAP_FRESH);
+    assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, NULL, false, from, to, &info), SNAP_FRESH);
     size_t in_g = 0, in_m = 0;
     for (size_t i = 0; i < g->activities.n; i++) in_g += g->activities.occurred_on[i] >= from && g->activities.occurred_on[i] <= to;
     for (size_t i = 0; i < m->activities.n; i++) in_m += m->activities.occurred_on[i] >= from && m->activities.occurred_on[i] <= to;
@@ -410,7 +454,7 @@ static void test_activity_range(void **state)
     memcpy(at, &d9, 4);
     snapshot_fix_checksums(b, n);
     m = dataset_new();
-    assert_int_equal(snapshot_check_ex(b, n, SP_SCHEMA_VERSION, 42, &info, m, want, false, from, to), SNAP_DAMAGED);
+    assert_int_equal(snapshot_check_ex(b, n, SP_SCHEMA_VERSION, 42, &info, m, want, NULL, false, from, to), SNAP_DAMAGED);
     assert_non_null(strstr(info.why, "block"));
     dataset_free(m);
     free(b);
@@ -424,6 +468,7 @@ int main(void)
         cmocka_unit_test(test_damage),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_lazy_text),
+        cmocka_unit_test(test_masked_columns),
         cmocka_unit_test(test_touch_index),
         cmocka_unit_test(test_activity_range),
     };
