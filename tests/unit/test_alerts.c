@@ -255,6 +255,31 @@ static void test_stale_per_tier(void **state)
     dataset_free(g);
 }
 
+/* ties by customer id in strcmp order, whatever the ids' lengths and
+ * shared prefixes (the sort compares their first 8 bytes as integers) */
+static void test_stale_tie_order(void **state)
+{
+    (void)state;
+    setup_ds();
+    const char *ids[] = {"customer-10", "customer-9", "customer", "custome", "c", "customer-10a", "客户2", "客户10",
+                         "Customer-1", "customer-1"};
+    size_t n = sizeof ids / sizeof *ids;
+    char did[16], aid[16];
+    for (size_t i = 0; i < n; i++) {
+        cust(ids[i], "r2");
+        snprintf(did, sizeof did, "d%zu", i);
+        snprintf(aid, sizeof aid, "a%zu", i);
+        deal(did, ids[i], "r2", -100, 0, true, STAGE_OPEN, 1);
+        act(aid, ids[i], -20, ACT_EMAIL); /* all 20 days */
+    }
+    sp_alerts_result r;
+    run(NULL, NULL, STALE, &r);
+    assert_int_equal(r.n, n);
+    for (size_t i = 1; i < n; i++) assert_true(strcmp(r.v[i - 1].customer_id, r.v[i].customer_id) < 0);
+    alerts_result_free(&r);
+    dataset_free(g);
+}
+
 /* escalation past 14 days (more than 14) to the plan group's leader L;
  * --rep L sees only the escalated one; ordering stalest first, ties by
  * customer id. */
@@ -737,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_stale_as_of),
         cmocka_unit_test(test_stale_per_tier),
         cmocka_unit_test(test_stale_escalation_order),
+        cmocka_unit_test(test_stale_tie_order),
         cmocka_unit_test(test_leader_from_reps),
         cmocka_unit_test(test_task_overdue),
         cmocka_unit_test(test_goal_off_pace),
