@@ -129,7 +129,11 @@ int serve_cmd(sp_cli *cli, int argc, char **argv)
     }
     hint_first_user(cfg.db_url);
     sp_err err = SP_ERR_INIT;
+    /* one load per request on every worker: the snapshot is mapped and
+     * verified once, not per request */
+    store_snapshot_cache(true);
     int rc = web_serve(&cfg, &err) ? 0 : cli_fail(&err);
+    store_snapshot_cache(false);
     err_free(&err);
     return rc;
 }

@@ -404,6 +404,7 @@ void pace_spec_union(sp_load_spec *dst, const sp_load_spec *src)
         if (t == TBL_DEALS)
             dst->deals_closed_only = dst->want[t] ? dst->deals_closed_only && src->deals_closed_only
                                                   : src->deals_closed_only;
+        if (t == TBL_ACTIVITIES) dst->day_indexes = dst->day_indexes || src->day_indexes;
         /* columns: every one (0) when either part reads every one */
         dst->cols[t] = dst->want[t] && (!dst->cols[t] || !src->cols[t]) ? 0 : dst->cols[t] | src->cols[t];
         load_spec_want(dst, (sp_table)t, src->from[t], src->to[t]);

@@ -384,6 +384,10 @@ typedef struct sp_load_spec {
      * indexes (sp_dataset.touch, .visit) may give those and no activities.
      * Unions keep it only when every part has it. */
     bool activities_touch_only;
+    /* day_indexes: give the day indexes (sp_dataset.touch, .visit) too when
+     * the store holds them, beside the activities asked for (a page that
+     * shows both goals on activities and the stale follow-ups). Unions: or. */
+    bool day_indexes;
     /* cols[t]: the columns of table t the computation reads, one bit per
      * column in SP_*_COLS order (SP_COL(...) below); 0: every column. A
      * store may leave the others out (a snapshot then gives them as NULL

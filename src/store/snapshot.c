@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "../util/outfile.h"
@@ -192,10 +194,13 @@ static inline void ck_block(ck_t *c, const unsigned char *b)
     }
 }
 
+static _Thread_local uint64_t tl_ck_bytes; /* bytes checksummed by this thread (snapshot_checked_bytes) */
+
 static void ck_update(ck_t *c, const void *p, size_t n)
 {
     const unsigned char *b = p;
     c->total += n;
+    tl_ck_bytes += n;
     if (c->nbuf) {
         size_t take = 32 - c->nbuf < n ? 32 - c->nbuf : n;
         memcpy(c->buf + c->nbuf, b, take);
@@ -1307,6 +1312,30 @@ bool snapshot_write_prepare(const char *path, const char *workspace, const sp_da
 
 /* ---- checking ---- */
 
+/* What a process has verified of one mapping of the file, so that a
+ * long-running process (the server: one load per request, on several
+ * threads) verifies each section once per mapping, not once per load: the
+ * bytes of a mapping never change (the file is never written in place: a
+ * new snapshot is renamed over it, and a new mapping is made of it). Flags
+ * only go from 0 to 1; two threads verifying the same section at once both
+ * find it good. */
+typedef struct snap_seen {
+    _Atomic unsigned char sec[NSECTIONS];   /* checksum (and a column's values) good */
+    _Atomic unsigned char group[NGROUPS];   /* dictionary group good (group_ok) */
+    _Atomic unsigned char hash, index[2];
+    _Atomic unsigned char *blk;             /* activities: per column × block, its checksum good */
+    size_t nblk;
+} snap_seen;
+
+static _Thread_local snap_seen *tl_seen;
+
+/* SEEN(field): verified already; SEE(field): verified now (no record: nothing) */
+#define SEEN(field) (tl_seen && atomic_load_explicit(&tl_seen->field, memory_order_acquire))
+#define SEE(field)                                                                                             \
+    do {                                                                                                       \
+        if (tl_seen) atomic_store_explicit(&tl_seen->field, 1, memory_order_release);                          \
+    } while (0)
+
 #define DAMAGED(...)                                                                   \
     do {                                                                               \
         snprintf(info->why, sizeof info->why, __VA_ARGS__);                            \
@@ -1410,6 +1439,7 @@ typedef struct snap_lazy {
     size_t nzeros;
     const unsigned char *base;
     bool mapped;                       /* base is snapshot_open_ex's mapping (drop) */
+    snap_seen *seen;                   /* what this process verified of the mapping (NULL: none kept) */
     snap_header h;
     snap_section sec[NSECTIONS];
     int group[SP_DICT_LAZY];
@@ -1432,15 +1462,23 @@ static bool lazy_verify(void *ctx, size_t k)
 {
     snap_lazy *z = ctx;
     bool saved = tl_mapped, ok;
+    snap_seen *saved_seen = tl_seen;
     tl_mapped = z->mapped;
+    tl_seen = z->seen;
     if (k == SP_DICT_HASH) {
         const snap_section *x = &z->sec[SEC_HASH];
-        ok = checksum(z->base + x->offset, x->bytes, SEC_HASH) == x->checksum && hash_ok(z->base, z->sec, &z->h);
-        if (ok) drop(z->base + x->offset, x->bytes);
+        ok = SEEN(hash) ||
+             (checksum(z->base + x->offset, x->bytes, SEC_HASH) == x->checksum && hash_ok(z->base, z->sec, &z->h));
+        if (ok && !SEEN(hash)) {
+            drop(z->base + x->offset, x->bytes);
+            SEE(hash);
+        }
     } else {
-        ok = k < SP_DICT_LAZY && group_ok(z->base, z->sec, &z->h, z->group[k], true);
+        ok = k < SP_DICT_LAZY && (SEEN(group[z->group[k]]) || group_ok(z->base, z->sec, &z->h, z->group[k], true));
+        if (ok) SEE(group[z->group[k]]);
     }
     tl_mapped = saved;
+    tl_seen = saved_seen;
     return ok;
 }
 
@@ -1476,13 +1514,31 @@ static bool index_ok(const unsigned char *b, const snap_section *sec, const snap
     return true;
 }
 
+/* seen_blocks: the per-block flags of the activities (n = columns ×
+ * blocks), made on first use; NULL when they cannot be (then every block is
+ * verified as without a record) */
+static pthread_mutex_t seen_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic unsigned char *seen_blocks(snap_seen *v, size_t n)
+{
+    pthread_mutex_lock(&seen_mu);
+    if (!v->blk) {
+        v->blk = calloc(n ? n : 1, 1);
+        v->nblk = v->blk ? n : 0;
+    }
+    _Atomic unsigned char *r = v->nblk == n ? v->blk : NULL;
+    pthread_mutex_unlock(&seen_mu);
+    return r;
+}
+
 sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
                                 sp_snap_info *info, sp_dataset *ds, const bool *want, const uint32_t *cols,
-                                bool touch_only, sp_day act_from, sp_day act_to)
+                                int touch_only, sp_day act_from, sp_day act_to)
 {
     bool use[TBL_COUNT], eager[NGROUPS];
     bool wants[TBL_COUNT], index = false;
-    if (want && touch_only && want[TBL_ACTIVITIES]) {
+    if (want && touch_only == SNAP_WITH_INDEXES && want[TBL_ACTIVITIES]) {
+        index = true; /* the activities as asked, and the day indexes beside them */
+    } else if (want && touch_only && want[TBL_ACTIVITIES]) {
         /* the activities only for last touches: the day indexes instead */
         memcpy(wants, want, sizeof wants);
         wants[TBL_ACTIVITIES] = false;
@@ -1567,6 +1623,8 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         else if (sec[i].offset % SNAP_ALIGN || sec[i].offset < table_end || sec[i].offset > n ||
                  sec[i].bytes > n - sec[i].offset)
             bad = "section bounds";
+        else if (sum_now && SEEN(sec[i]))
+            ; /* verified by an earlier load of this mapping */
         else if (sec[i].bytes && sum_now && i < NCOLS) {
             /* a column: its checksum and its values in one pass, a chunk at a
              * time while the chunk is in the cache (the first bad value is
@@ -1578,12 +1636,16 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
                                badval ? NULL : &vals))
                 bad = "section checksum";
             else if (!vals) badval = columns[i].name;
+            else if (!badval) SEE(sec[i]);
             int t = columns[i].table;
             if (!(cols && want && want[t] && cols[t])) drop(b + sec[i].offset, sec[i].bytes);
         } else if (sec[i].bytes && sum_now && checksum(b + sec[i].offset, sec[i].bytes, i) != sec[i].checksum)
             bad = "section checksum";
-        else if (sum_now && i != SEC_HASH && !(i >= SEC_TOFF && i <= SEC_VDAY))
+        else if (sum_now && i != SEC_HASH && !(i >= SEC_TOFF && i <= SEC_VDAY)) {
             drop(b + sec[i].offset, sec[i].bytes); /* (the hash and the indexes are read next) */
+            SEE(sec[i]);
+        } else if (sum_now)
+            SEE(sec[i]); /* the hash's or an index's checksum (their contents: below) */
         if (!bad) {
             uint64_t end = sec[i].offset + sec[i].bytes, next = align_up(end);
             if (next > n) bad = "section bounds";
@@ -1608,8 +1670,11 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
     info->strings = ndict;
     info->data_version = h.data_version;
     /* the dictionary: the eager groups whole, the hash (labels only) */
-    for (int g = 0; !bad && g < NGROUPS; g++)
-        if (eager[g] && !group_ok(b, sec, &h, g, true)) bad = "dictionary";
+    for (int g = 0; !bad && g < NGROUPS; g++) {
+        if (!eager[g] || SEEN(group[g])) continue;
+        if (!group_ok(b, sec, &h, g, true)) bad = "dictionary";
+        else SEE(group[g]);
+    }
     if (bad) {
         free(sec);
         DAMAGED("%s", bad);
@@ -1619,10 +1684,16 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
     const uint32_t *hash = (const uint32_t *)(b + sec[SEC_HASH].offset);
     uint64_t lfirst = ndict - h.gcodes[LABELS];
     (void)hash;
-    if (!bad && !want && !hash_ok(b, sec, &h)) bad = "dictionary hash"; /* else checked when first used */
+    if (!bad && !want && !SEEN(hash)) { /* else checked when first used */
+        if (!hash_ok(b, sec, &h)) bad = "dictionary hash";
+        else SEE(hash); /* (its checksum: with the sections, above) */
+    }
     if (!bad && !want) drop(b + sec[SEC_HASH].offset, sec[SEC_HASH].bytes);
-    for (int k = 0; !bad && k < 2; k++)
-        if ((index || !want) && !index_ok(b, sec, &h, k)) bad = k ? "visit index" : "touch index";
+    for (int k = 0; !bad && k < 2; k++) {
+        if (!(index || !want) || SEEN(index[k])) continue;
+        if (!index_ok(b, sec, &h, k)) bad = k ? "visit index" : "touch index";
+        else SEE(index[k]);
+    }
     /* ranged: the blocks of the activities holding the days asked for */
     uint64_t afirst = 0, an = h.rows[TBL_ACTIVITIES];
     if (!bad && ranged) {
@@ -1649,11 +1720,17 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         for (int c = 0; !bad && c < ACT_NCOLS; c++) {
             size_t i = ACT_FIRST + (size_t)c, sz = columns[i].size;
             if (!real[i]) continue; /* not read (gone) */
+            _Atomic unsigned char *bseen = tl_seen ? seen_blocks(tl_seen, (size_t)ACT_NCOLS * nb) : NULL;
+            bool all_seen = bseen != NULL;
             for (uint64_t k = blo; !bad && k < bhi; k++) {
+                if (bseen && atomic_load_explicit(&bseen[(size_t)c * nb + k], memory_order_acquire)) continue;
+                all_seen = false;
                 uint64_t r0 = k * SNAP_BLOCK, r1 = r0 + SNAP_BLOCK < h.rows[TBL_ACTIVITIES] ? r0 + SNAP_BLOCK : h.rows[TBL_ACTIVITIES];
                 if (checksum(b + sec[i].offset + r0 * sz, (r1 - r0) * sz, i) != blk[(size_t)c * nb + k]) bad = "block checksum";
+                else if (!check_values(&columns[i], b + sec[i].offset + r0 * sz, r1 - r0, h.rows, ndict)) bad = columns[i].name;
+                else if (bseen) atomic_store_explicit(&bseen[(size_t)c * nb + k], 1, memory_order_release);
             }
-            if (!bad && !check_values(&columns[i], b + sec[i].offset + afirst * sz, an, h.rows, ndict)) bad = columns[i].name;
+            if (all_seen) continue; /* (nothing verified: nothing to give back) */
             if (!bad && bhi > blo) {
                 uint64_t r1 = bhi * SNAP_BLOCK < h.rows[TBL_ACTIVITIES] ? bhi * SNAP_BLOCK : h.rows[TBL_ACTIVITIES];
                 drop(b + sec[i].offset + blo * SNAP_BLOCK * sz, (r1 - blo * SNAP_BLOCK) * sz);
@@ -1694,6 +1771,7 @@ sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uin
         snap_lazy *z = xcalloc(1, sizeof *z);
         z->base = b;
         z->mapped = tl_mapped;
+        z->seen = tl_seen;
         z->h = h;
         memcpy(z->sec, sec, sizeof z->sec);
         /* the zeros the columns not exposed read (an untouched anonymous
@@ -1771,16 +1849,60 @@ void snapshot_fix_checksums(void *p, size_t n)
 
 /* ---- mapping ---- */
 
+/* A mapping of the file, with what this process verified of it. With the
+ * cache on (snapshot_cache(true): the server), the current mapping is kept
+ * and shared by the loads that find the same file (device, inode, size,
+ * change and modification times): each section is verified once per
+ * mapping, not once per request. A dataset holds a reference; a mapping is
+ * unmapped when no dataset holds it and it is not the current one. */
 typedef struct snap_map {
     void *p;
     size_t n;
+    dev_t dev;
+    ino_t ino;
+    struct timespec mtime, ctime;
+    char *path;
+    unsigned refs;                     /* datasets, + 1 while current (under map_mu) */
+    snap_seen seen;
 } snap_map;
+
+static pthread_mutex_t map_mu = PTHREAD_MUTEX_INITIALIZER;
+static snap_map *map_cur;              /* the cache (NULL when off or nothing yet) */
+static atomic_bool map_cache_on;
+
+static void map_unref(snap_map *m) /* under map_mu */
+{
+    if (--m->refs) return;
+    if (m->n) munmap(m->p, m->n);
+    free(m->seen.blk);
+    free(m->path);
+    free(m);
+}
 
 static void unmap(void *owner)
 {
-    snap_map *m = owner;
-    if (m->n) munmap(m->p, m->n);
-    free(m);
+    pthread_mutex_lock(&map_mu);
+    map_unref(owner);
+    pthread_mutex_unlock(&map_mu);
+}
+
+uint64_t snapshot_checked_bytes(void) { return tl_ck_bytes; }
+
+void snapshot_cache(bool on)
+{
+    atomic_store(&map_cache_on, on);
+    if (on) return;
+    pthread_mutex_lock(&map_mu);
+    if (map_cur) map_unref(map_cur);
+    map_cur = NULL;
+    pthread_mutex_unlock(&map_mu);
+}
+
+static bool same_file(const snap_map *m, const char *path, const struct stat *st)
+{
+    return m->dev == st->st_dev && m->ino == st->st_ino && m->n == (size_t)st->st_size &&
+           m->mtime.tv_sec == st->st_mtim.tv_sec && m->mtime.tv_nsec == st->st_mtim.tv_nsec &&
+           m->ctime.tv_sec == st->st_ctim.tv_sec && m->ctime.tv_nsec == st->st_ctim.tv_nsec && strcmp(m->path, path) == 0;
 }
 
 sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
@@ -1790,7 +1912,7 @@ sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expec
 }
 
 sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
-                               const bool *want, const uint32_t *cols, bool touch_only, sp_day act_from, sp_day act_to,
+                               const bool *want, const uint32_t *cols, int touch_only, sp_day act_from, sp_day act_to,
                                sp_snap_info *info)
 {
     sp_snap_info local;
@@ -1807,21 +1929,51 @@ sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t ex
         close(fd);
         DAMAGED("not a regular, non-empty file");
     }
-    size_t n = (size_t)st.st_size;
-    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    bool cache = atomic_load(&map_cache_on);
+    snap_map *m = NULL;
+    pthread_mutex_lock(&map_mu);
+    if (cache && map_cur && same_file(map_cur, path, &st)) {
+        m = map_cur;
+        m->refs++;
+    }
+    pthread_mutex_unlock(&map_mu);
+    if (!m) {
+        size_t n = (size_t)st.st_size;
+        void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            close(fd);
+            DAMAGED("cannot map: %s", strerror(errno));
+        }
+        m = xcalloc(1, sizeof *m);
+        m->p = p;
+        m->n = n;
+        m->dev = st.st_dev;
+        m->ino = st.st_ino;
+        m->mtime = st.st_mtim;
+        m->ctime = st.st_ctim;
+        m->path = xstrdup(path);
+        m->refs = 1;
+        if (cache) {
+            pthread_mutex_lock(&map_mu);
+            if (map_cur) map_unref(map_cur);
+            map_cur = m;
+            m->refs++;
+            pthread_mutex_unlock(&map_mu);
+        }
+    }
     close(fd);
-    if (p == MAP_FAILED) DAMAGED("cannot map: %s", strerror(errno));
     bool saved = tl_mapped;
+    snap_seen *saved_seen = tl_seen;
     tl_mapped = true; /* p is our read-only mapping of the file: verified pages may be dropped */
-    sp_snap_state s = snapshot_check_ex(p, n, schema_version, expect_version, info, ds, want, cols, touch_only, act_from, act_to);
+    tl_seen = cache ? &m->seen : NULL;
+    sp_snap_state s = snapshot_check_ex(m->p, m->n, schema_version, expect_version, info, ds, want, cols, touch_only,
+                                        act_from, act_to);
     tl_mapped = saved;
+    tl_seen = saved_seen;
     if (s != SNAP_FRESH || !ds) {
-        munmap(p, n);
+        unmap(m);
         return s;
     }
-    snap_map *m = xmalloc(sizeof *m);
-    m->p = p;
-    m->n = n;
     ds->owner = m;
     ds->release = unmap;
     dataset_index(ds);

@@ -153,17 +153,28 @@ sp_snap_state snapshot_open(const char *path, int schema_version, uint64_t expec
  * Otherwise, when the activities are wanted over [act_from, act_to] (not
  * SP_DAY_MIN..SP_DAY_MAX), only the blocks of rows holding those days are
  * verified and exposed (the activities are stored sorted by day): a
- * superset of the rows asked for. With want NULL every section is verified
+ * superset of the rows asked for. touch_only SNAP_WITH_INDEXES: the
+ * activities as asked and the day indexes too. With want NULL every section is verified
  * (the indexes too) but the indexes are not exposed. cols (NULL: all; per
  * table as sp_load_spec.cols, 0: all) leaves out the columns of a wanted
  * table that the computation does not read: not verified, their slots
  * NULL in ds (the references are always verified and exposed). */
+#define SNAP_WITH_INDEXES 2 /* touch_only: the activities as asked, and the day indexes beside them */
 sp_snap_state snapshot_check_ex(const void *p, size_t n, int schema_version, uint64_t expect_version,
                                 sp_snap_info *info, sp_dataset *ds, const bool *want, const uint32_t *cols,
-                                bool touch_only, sp_day act_from, sp_day act_to);
+                                int touch_only, sp_day act_from, sp_day act_to);
 sp_snap_state snapshot_open_ex(const char *path, int schema_version, uint64_t expect_version, sp_dataset *ds,
-                               const bool *want, const uint32_t *cols, bool touch_only, sp_day act_from,
+                               const bool *want, const uint32_t *cols, int touch_only, sp_day act_from,
                                sp_day act_to, sp_snap_info *info);
+
+/* snapshot_cache: on, the process keeps its current mapping of the file
+ * and what it verified of it, shared by every later load (any thread) that
+ * finds the same file: each section is verified once per mapping. For a
+ * long-running process (the server); off (the default) maps and verifies
+ * at every load, and frees the kept mapping. */
+void snapshot_cache(bool on);
+/* snapshot_checked_bytes: the bytes this thread has checksummed so far (tests) */
+uint64_t snapshot_checked_bytes(void);
 
 /* snapshot_fix_checksums: recomputes the checksums of the bytes p[0..n)
  * in place (sections in bounds only). For tests and the fuzz target, so

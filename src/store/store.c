@@ -3,6 +3,7 @@
  * and helpers common to every backend.
  */
 #include "store.h"
+#include "snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,5 +68,7 @@ double store_wait_limit(void)
 static FILE *wait_notice;
 
 void store_set_wait_notice(FILE *f) { wait_notice = f; }
+
+void store_snapshot_cache(bool on) { snapshot_cache(on); }
 
 FILE *store_wait_notice(void) { return wait_notice; }

@@ -274,6 +274,11 @@ double store_wait_limit(void);
  * another (the CLI passes stderr when it is a terminal); NULL = silent
  * (the default). Set once at start-up, before any thread. */
 void store_set_wait_notice(FILE *f);
+
+/* store_snapshot_cache: for a long-running process (serve): keep the
+ * workspace snapshot's mapping between loads and verify each part of it
+ * once (store/snapshot.h snapshot_cache) instead of at every load. */
+void store_snapshot_cache(bool on);
 /* store_wait_notice: the stream set above, or NULL. */
 FILE *store_wait_notice(void);
 /* store_default_url: --db value, else $SALESPLAN_DB, else "./salesplan.db". */

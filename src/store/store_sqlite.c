@@ -1045,7 +1045,8 @@ static bool sq_load(sp_store *s, const sp_load_spec *spec, sp_dataset *ds, sp_er
         char *path = snap_file(q);
         sp_err e = SP_ERR_INIT;
         if (path && read_data_version(q->db, &v, &e)) {
-            sp_snap_state st = snapshot_open_ex(path, SP_SCHEMA_VERSION, v, ds, spec->want, spec->cols, spec->activities_touch_only,
+            sp_snap_state st = snapshot_open_ex(path, SP_SCHEMA_VERSION, v, ds, spec->want, spec->cols,
+                                                spec->activities_touch_only ? 1 : spec->day_indexes ? SNAP_WITH_INDEXES : 0,
                                                 spec->from[TBL_ACTIVITIES], spec->to[TBL_ACTIVITIES], NULL);
             if (st == SNAP_FRESH) {
                 free(path);

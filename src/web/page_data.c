@@ -77,6 +77,7 @@ bool page_data_load(const web_req *req, page_data *pd, sp_err *err)
     sp_load_spec spec;
     load_spec_init(&spec);
     for (int t = 0; t < TBL_COUNT; t++) load_spec_want(&spec, (sp_table)t, SP_DAY_MIN, SP_DAY_MAX);
+    spec.day_indexes = true; /* the stale follow-ups by binary search, not a pass over every activity */
     pd->ds = dataset_new();
     if (!st->ops->load(st, &spec, pd->ds, err)) return false;
     pd->records = pd->ds->reps.n + pd->ds->customers.n + pd->ds->leads.n + pd->ds->deals.n +
@@ -149,9 +150,15 @@ const sp_rep *page_rep(const page_data *pd, const char *id)
 {
     if (!id || !pd->ds || !pd->ds->rep_rows) return NULL;
     const sp_rep *r = dataset_rep(pd->ds, id);   /* a pointer the dataset gave: one lookup */
-    for (size_t i = 0; !r && i < pd->ds->reps.n; i++)
-        if (str_eq(pd->ds->rep_rows[i].id, id)) r = &pd->ds->rep_rows[i];
-    return r;
+    if (r) return r;
+    /* an id from elsewhere (a kpi row's key, the request): the dataset's
+     * own string for it, by content (one hash lookup, not a scan of every
+     * rep for every row of a leaderboard) */
+    sp_str c = dataset_find_code(pd->ds, id);
+    if (c) return dataset_rep(pd->ds, ds_str(pd->ds, c));
+    for (size_t i = 0; i < pd->ds->reps.n; i++) /* (a rep id is always in the dictionary: a safety net) */
+        if (str_eq(pd->ds->rep_rows[i].id, id)) return &pd->ds->rep_rows[i];
+    return NULL;
 }
 
 bool page_customer(const page_data *pd, const char *id, sp_customer *out)

@@ -41,6 +41,14 @@ same() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1 (got '$2', wanted '$3
 ADM="Authorization: Bearer ${TOK[admin]}"
 DEALCOLS="deal_id||'|'||customer_id||'|'||coalesce(owner_rep_id,'')||'|'||coalesce(product,'')||'|'||created_on||'|'||coalesce(closed_on,'')||'|'||stage||'|'||amount||'|'||coalesce(probability,'')"
 
+# the server keeps its mapping of the snapshot between requests (verified
+# once): asked before the write, it must answer from the new file after it
+want0=$(q "SELECT SUM(amount) FROM deals WHERE stage='won' AND closed_on BETWEEN '2026-06-01' AND '2026-06-30' AND created_on <= '2026-06-30'")
+for i in 1 2; do
+  call GET "/api/v1/kpi?metric=revenue&period=2026-06&as_of=2026-06-30" "$ADM"
+  same "GET /api/v1/kpi revenue of June before the write (#$i, the snapshot mapped once) = plain SQL" "$(j "round(d['total'] * 100)")" "$want0"
+done
+
 # ---- upsert, read back with plain SQL ----
 OK_DEALS=0 FAILED_DEALS=0 ROWS_DEALS=0
 call POST /api/v1/deals "$ADM" '{"records": [

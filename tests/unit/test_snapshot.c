@@ -384,6 +384,81 @@ static void test_masked_columns(void **state)
     free(b);
 }
 
+/* the cache (the server): a second load of the same file verifies nothing
+ * it verified before; a new file (renamed into place) is verified again,
+ * damage and all; without the cache every load verifies */
+static void test_cache(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_snapshot_cache-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char file[64], tmp[64];
+    snprintf(file, sizeof file, "%s/ws.db.snap", dir);
+    snprintf(tmp, sizeof tmp, "%s/new", dir);
+    /* the sample and 5000 more deals: a file mostly of deal columns */
+    sp_dataset *big = build();
+    for (int i = 0; i < 5000; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "x%d", i);
+        sp_deal d = {0};
+        d.id = id, d.customer_id = "c1", d.owner = "r1", d.stage = STAGE_WON, d.amount = 100 + i;
+        d.created_on = d.closed_on = day("2026-01-05"), d.expected_close_on = SP_DAY_NONE;
+        d.probability = -1, d.is_new_customer = -1, d.is_renewal = -1;
+        dataset_push_deal(big, &d);
+    }
+    dataset_index(big);
+    sp_err err = SP_ERR_INIT;
+    assert_true(snapshot_write(file, NULL, big, 42, SP_SCHEMA_VERSION, &err));
+    dataset_free(big);
+    bool want[TBL_COUNT] = {0};
+    want[TBL_DEALS] = true;
+    sp_snap_info info;
+    for (int on = 0; on < 2; on++) {
+        snapshot_cache(on);
+        uint64_t c0 = snapshot_checked_bytes();
+        sp_dataset *m1 = dataset_new();
+        assert_int_equal(snapshot_open_ex(file, SP_SCHEMA_VERSION, 42, m1, want, NULL, false, SP_DAY_MIN, SP_DAY_MAX, &info),
+                         SNAP_FRESH);
+        uint64_t c1 = snapshot_checked_bytes();
+        sp_dataset *m2 = dataset_new();
+        assert_int_equal(snapshot_open_ex(file, SP_SCHEMA_VERSION, 42, m2, want, NULL, false, SP_DAY_MIN, SP_DAY_MAX, &info),
+                         SNAP_FRESH);
+        uint64_t c2 = snapshot_checked_bytes();
+        assert_true(c1 - c0 > 5000 * 40);
+        if (on) assert_true((c2 - c1) * 20 < c1 - c0); /* the header and section table only */
+        else assert_int_equal(c2 - c1, c1 - c0);
+        assert_string_equal(deal_at(m2, 0).id, "d1");
+        dataset_free(m1);
+        assert_true(m2->deals.n == 5002 && m2->deals.amount[5001] == 100 + 4999); /* the mapping lives while a dataset holds it */
+        dataset_free(m2);
+    }
+    /* a damaged copy renamed into place: a new file, verified again */
+    FILE *f = fopen(file, "rb");
+    assert_non_null(f);
+    static unsigned char b[1 << 20];
+    size_t n = fread(b, 1, sizeof b, f);
+    fclose(f);
+    assert_true(n > 0 && n < sizeof b);
+    int64_t last = 100 + 4999;
+    unsigned char *at = NULL;
+    for (size_t k = 0; k + 8 <= n; k += 8)
+        if (memcmp(b + k, &last, 8) == 0) at = b + k;
+    assert_non_null(at);
+    at[0] ^= 1;
+    f = fopen(tmp, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, n, f), n);
+    fclose(f);
+    assert_int_equal(rename(tmp, file), 0);
+    sp_dataset *m3 = dataset_new();
+    assert_int_equal(snapshot_open_ex(file, SP_SCHEMA_VERSION, 42, m3, want, NULL, false, SP_DAY_MIN, SP_DAY_MAX, &info),
+                     SNAP_DAMAGED);
+    dataset_free(m3);
+    snapshot_cache(false);
+    unlink(file);
+    rmdir(dir);
+}
+
 /* the day indexes: with the activities wanted only for last touches, the
  * snapshot gives per customer its activity days and visit days (no
  * activities), and the last day on or before any date equals a scan */
@@ -422,6 +497,20 @@ static void test_touch_index(void **state)
     assert_int_equal(snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, NULL, false, SP_DAY_MIN, SP_DAY_MAX, &info), SNAP_FRESH);
     assert_int_equal(m->activities.n, g->activities.n);
     assert_null(m->touch.off);
+    dataset_free(m);
+    /* with the indexes beside them (a page): both, the same last days */
+    m = dataset_new();
+    assert_int_equal(
+        snapshot_open_ex(path, SP_SCHEMA_VERSION, 42, m, want, NULL, SNAP_WITH_INDEXES, SP_DAY_MIN, SP_DAY_MAX, &info),
+        SNAP_FRESH);
+    assert_int_equal(m->activities.n, g->activities.n);
+    assert_non_null(m->touch.off);
+    assert_non_null(m->visit.off);
+    for (size_t ci = 0; ci < m->customers.n; ci++)
+        for (sp_day d = day("2025-12-01"); d <= day("2026-04-01"); d += 7) {
+            assert_int_equal(day_index_last(&m->touch, ci, d), brute_last(g, ci, d, false));
+            assert_int_equal(day_index_last(&m->visit, ci, d), brute_last(g, ci, d, true));
+        }
     dataset_free(m);
 }
 
@@ -469,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_lazy_text),
         cmocka_unit_test(test_masked_columns),
+        cmocka_unit_test(test_cache),
         cmocka_unit_test(test_touch_index),
         cmocka_unit_test(test_activity_range),
     };
