@@ -165,6 +165,45 @@ static void log_form(buf_t *o, const web_req *req, const char *customer)
     buf_puts(o, "</button></form>");
 }
 
+#define FOLLOWUP_GROUPS 50 /* reps on a page */
+#define FOLLOWUP_ROWS 20   /* customers of a rep on a page of all reps */
+
+/* followups_query: the query string of a follow-ups link: the as-of date
+ * kept, then rep (when given) or page (when > 1) */
+static void followups_query(buf_t *o, const web_req *req, const char *rep, size_t page)
+{
+    const char *asof = web_field_get(req, "as_of");
+    const char *sep = "?"; /* (in an attribute: & as &amp;) */
+    if (asof && *asof) {
+        buf_puts(o, "?as_of=");
+        html_url(o, asof);
+        sep = "&amp;";
+    }
+    if (rep) {
+        buf_printf(o, "%srep=", sep);
+        html_url(o, rep);
+    } else if (page > 1) {
+        buf_printf(o, "%spage=%zu", sep, page);
+    }
+}
+
+/* followups_group_end: closes a rep's table, with a link to all of its
+ * customers when only some were shown */
+static void followups_group_end(buf_t *o, const web_req *req, const char *rep, size_t cnt, size_t shown, bool all)
+{
+    buf_puts(o, "</tbody></table></div>");
+    if (!all && shown < cnt) {
+        buf_puts(o, "<p class=\"small\"><a href=\"/followups");
+        followups_query(o, req, rep, 0);
+        buf_puts(o, "\">");
+        char line[80];
+        snprintf(line, sizeof line, _("all %zu of this rep"), cnt);
+        web_html(o, line);
+        buf_puts(o, "</a></p>");
+    }
+    buf_puts(o, "</div>\n");
+}
+
 void page_followups(web_req *req, web_resp *resp)
 {
     buf_t *o = &resp->body;
@@ -202,14 +241,46 @@ void page_followups(web_req *req, web_resp *resp)
     } else if (n == 0) {
         html_notice(o, "ok", _("No stale follow-up: every customer with an open deal was touched recently."));
     }
+    /* at scale a page shows a part: FOLLOWUP_GROUPS reps a page, each with
+     * its FOLLOWUP_ROWS stalest customers and a link to all of them
+     * (?rep=ID), pages of reps by ?page=N */
+    size_t ngroups = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || !str_eq(v[i]->owner ? v[i]->owner : "", v[i - 1]->owner ? v[i - 1]->owner : "")) ngroups++;
+    const char *only = web_field_get(req, "rep");
+    if (only && !*only) only = NULL;
+    const char *pf = web_field_get(req, "page");
+    size_t npages = ngroups ? (ngroups + FOLLOWUP_GROUPS - 1) / FOLLOWUP_GROUPS : 1;
+    size_t pg = pf && *pf ? (size_t)strtoul(pf, NULL, 10) : 1;
+    if (pg < 1) pg = 1;
+    if (pg > npages) pg = npages;
+    if (n > 0) {
+        buf_puts(o, "<p class=\"small muted\">");
+        char line[160];
+        snprintf(line, sizeof line, _("%zu customers of %zu reps"), n, ngroups);
+        web_html(o, line);
+        if (only) {
+            buf_puts(o, " · <a href=\"/followups");
+            followups_query(o, req, NULL, 0);
+            buf_puts(o, "\">");
+            web_html(o, _("all reps"));
+            buf_puts(o, "</a>");
+        }
+        buf_puts(o, "</p>");
+    }
     const char *cur = NULL;
+    size_t group = 0, shown = 0, cnt = 0;
+    bool skip = true;
     for (size_t i = 0; i < n; i++) {
         const sp_alert *a = v[i];
-        if (!cur || !str_eq(cur, a->owner)) {
-            if (cur) buf_puts(o, "</tbody></table></div></div>\n");
+        if (!cur || !str_eq(cur, a->owner ? a->owner : "")) {
+            if (cur && !skip) followups_group_end(o, req, cur, cnt, shown, only != NULL);
             cur = a->owner ? a->owner : "";
-            size_t cnt = 0;
+            group++;
+            cnt = shown = 0;
             for (size_t k = i; k < n && str_eq(v[k]->owner ? v[k]->owner : "", cur); k++) cnt++;
+            skip = only ? !str_eq(cur, only) : group <= (pg - 1) * FOLLOWUP_GROUPS || group > pg * FOLLOWUP_GROUPS;
+            if (skip) continue;
             buf_puts(o, "<div class=\"card\"><h2>");
             web_html(o, page_rep_name(&pd, cur));
             buf_printf(o, " <span class=\"small muted\">(%zu)</span></h2><div class=\"scroll\"><table "
@@ -223,6 +294,8 @@ void page_followups(web_req *req, web_resp *resp)
             web_html(o, _("days"));
             buf_puts(o, "</th><th></th></tr></thead><tbody>\n");
         }
+        if (skip || (!only && shown >= FOLLOWUP_ROWS)) continue;
+        shown++;
         buf_puts(o, "<tr id=\"stale-");
         web_attr(o, a->customer_id);
         buf_puts(o, "\"><td data-l=\"\"><b>");
@@ -248,7 +321,28 @@ void page_followups(web_req *req, web_resp *resp)
         if (req->user && req->user->role != WEB_ROLE_VIEWER) log_form(o, req, a->customer_id);
         buf_puts(o, "</td></tr>\n");
     }
-    if (cur) buf_puts(o, "</tbody></table></div></div>\n");
+    if (cur && !skip) followups_group_end(o, req, cur, cnt, shown, only != NULL);
+    if (!only && npages > 1) { /* the pages of reps */
+        buf_puts(o, "<p class=\"pager\">");
+        if (pg > 1) {
+            buf_puts(o, "<a href=\"/followups");
+            followups_query(o, req, NULL, pg - 1);
+            buf_puts(o, "\">");
+            web_html(o, _("← previous"));
+            buf_puts(o, "</a> ");
+        }
+        char line[80];
+        snprintf(line, sizeof line, _("page %zu of %zu"), pg, npages);
+        web_html(o, line);
+        if (pg < npages) {
+            buf_puts(o, " <a href=\"/followups");
+            followups_query(o, req, NULL, pg + 1);
+            buf_puts(o, "\">");
+            web_html(o, _("next →"));
+            buf_puts(o, "</a>");
+        }
+        buf_puts(o, "</p>");
+    }
     free(v);
     alerts_result_free(&al);
     page_close(req, resp);

@@ -19,6 +19,11 @@ static const web_field_spec f_dashboard[] = {
     ASOF_F, OK_F, LANG_F, END_F,
 };
 static const web_field_spec f_asof[] = {ASOF_F, OK_F, LANG_F, END_F};
+static const web_field_spec f_followups[] = {
+    {"rep", WF_TEXT, false, false, 200, 0, 0, NULL},
+    {"page", WF_INT, false, false, 0, 1, 1000000, NULL},
+    ASOF_F, OK_F, LANG_F, END_F,
+};
 static const web_field_spec f_lang[] = {LANG_F, END_F};
 static const web_field_spec f_tasks[] = {
     {"owner", WF_TEXT, false, false, 200, 0, 0, NULL},
@@ -85,7 +90,7 @@ const web_route web_page_routes[] = {
     {WEB_GET, "/tasks", page_tasks, READERS, false, WEB_PAGE, f_tasks, 0, "tasks with the Gantt chart"},
     {WEB_POST, "/tasks/{id}", page_task_set, WEB_WRITERS, true, WEB_PAGE, f_task_set, 0, "change a task's status"},
     {WEB_GET, "/customers", page_customers, READERS, false, WEB_PAGE, f_asof, 0, "customers by tier"},
-    {WEB_GET, "/followups", page_followups, READERS, false, WEB_PAGE, f_asof, 0, "stale follow-ups per rep"},
+    {WEB_GET, "/followups", page_followups, READERS, false, WEB_PAGE, f_followups, 0, "stale follow-ups per rep"},
     {WEB_POST, "/activities", page_activity_add, WEB_WRITERS, true, WEB_PAGE, f_activity, 0,
      "log a visit or a call"},
     {WEB_GET, "/budget", page_budget, WEB_ROLE_VIEWER | LEADS, false, WEB_PAGE, f_asof, 0, "budget burn"},
