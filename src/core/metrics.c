@@ -644,6 +644,7 @@ typedef struct ctx {
     int32_t *day_bucket;      /* eff day offset -> bucket index */
     /* customer tiers as of D */
     const char **tier_d;      /* per customer, NULL: none */
+    sp_money *t12m_d;         /* per customer, T12M as of D when tier_d was made (tier_pass at D reuses it) */
     uint8_t *cust_ok;         /* per customer row: passes the region/industry/size filters (NULL: none) */
     /* accumulation */
     rowmap_t rows;
@@ -1430,10 +1431,12 @@ static bool tier_in_filter(const ctx_t *c, const char *id)
 }
 
 /* tier_pass: tier_customers / tier_revenue_share as of t into bucket b. */
-static void tier_pass(ctx_t *c, sp_day t, int b, sp_money *t12m)
+static void tier_pass(ctx_t *c, sp_day t, int b, sp_money *scratch)
 {
     const sp_dataset *ds = c->ds;
-    t12m_into(ds, t, t12m);
+    const sp_money *t12m = scratch;
+    if (c->t12m_d && t == c->D) t12m = c->t12m_d; /* made already, for the tiers as of D */
+    else t12m_into(ds, t, scratch);
     rec_t r;
     for (size_t i = 0; i < ds->customers.n; i++) {
         /* a customer created after t did not exist yet (records after the
@@ -1816,11 +1819,11 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
     cust_ok_build(&c);
     /* tiers as of D */
     if (need_tier && ds->customers.n > 0) {
-        sp_money *t = xcalloc(ds->customers.n, sizeof *t);
+        sp_money *t = xmalloc(ds->customers.n * sizeof *t); /* (customer_t12m zeroes it) */
         customer_t12m(ds, c.D, t);
-        c.tier_d = xcalloc(ds->customers.n, sizeof *c.tier_d);
+        c.tier_d = xmalloc(ds->customers.n * sizeof *c.tier_d);
         for (size_t i = 0; i < ds->customers.n; i++) c.tier_d[i] = tier_of(q->tiers, q->ntiers, t[i]);
-        free(t);
+        c.t12m_d = t;
     }
 
     /* time buckets of the effective period */
@@ -1898,6 +1901,7 @@ bool kpi_compute(const sp_dataset *ds, const sp_kpi_query *q, sp_kpi_result *res
 
     for (int d = 0; d < DIM_COUNT; d++) free(c.fval[d]);
     free(c.tier_d);
+    free(c.t12m_d);
     free(c.cust_ok);
     free(c.buckets);
     free(c.day_bucket);
