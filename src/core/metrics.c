@@ -1942,6 +1942,7 @@ typedef struct jobplan {
     sp_day lo, hi;           /* JK_CLOSED: the effective period */
     jobset_t prod, rep;      /* deal columns */
     int cbit;                /* bit of the customer filter in the mask, -1 none */
+    bool newc;               /* new-customer revenue (share): needs the first won deals */
     acc_t acc;
     bool overflow;
 } jobplan_t;
@@ -1997,6 +1998,11 @@ static bool job_plan(const sp_dataset *ds, const sp_kpi_job *j, jobplan_t *p, cu
     case MET_DEALS_WON:
     case MET_AVG_DEAL_SIZE:
     case MET_WIN_RATE: p->kind = JK_CLOSED; break;
+    case MET_NEW_CUSTOMER_REVENUE:
+    case MET_NEW_CUSTOMER_REVENUE_SHARE: /* the first won deals found once for the pass */
+        p->kind = JK_CLOSED;
+        p->newc = true;
+        break;
     case MET_PIPELINE: p->kind = JK_OPEN; break;
     case MET_WEIGHTED_PIPELINE:
         p->kind = j->closing ? JK_CLOSING : JK_OPEN;
@@ -2050,8 +2056,12 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
     custf_t cfs[32];
     size_t ncf = 0;
     sp_day D = 0;
-    bool haveD = false, any_open = false, any_closed = false;
+    bool haveD = false, any_open = false, any_closed = false, any_newc = false;
     sp_day clo = SP_DAY_MAX, chi = SP_DAY_MIN;
+    ctx_t fc;          /* for firsts_build / firsts_of: the dataset and D */
+    firsts_t firsts;
+    memset(&fc, 0, sizeof fc);
+    memset(&firsts, 0, sizeof firsts);
     for (size_t k = 0; k < n; k++) {
         jobs[k].done = false;
         custf_t cf;
@@ -2074,6 +2084,7 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
         }
         D = jobs[k].q.as_of;
         haveD = true;
+        if (pl[k].newc) any_newc = true;
         if (pl[k].kind == JK_CLOSED) {
             any_closed = true;
             if (pl[k].lo < clo) clo = pl[k].lo;
@@ -2100,6 +2111,11 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
             if (mask8) mask8[i] = (uint8_t)m;
             else mask[i] = m;
         }
+    }
+    if (any_newc) { /* each customer's first won deal as of D (ties by id), once */
+        fc.ds = ds;
+        fc.D = D;
+        firsts_build(&fc, &firsts);
     }
     /* closed-deal jobs first, then the open ones */
     size_t *cj = xcalloc(nidx, sizeof *cj), *oj = xcalloc(nidx, sizeof *oj), ncj = 0, noj = 0;
@@ -2142,6 +2158,14 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
                 case MET_REVENUE: job_add(p, t->amount[i], 0); break;
                 case MET_DEALS_WON: job_add(p, 1, 0); break;
                 case MET_AVG_DEAL_SIZE: job_add(p, t->amount[i], 1); break;
+                case MET_NEW_CUSTOMER_REVENUE:
+                case MET_NEW_CUSTOMER_REVENUE_SHARE: { /* as run_deal_metrics */
+                    int8_t nc = t->is_new_customer[i];
+                    bool is_new = nc == 1 || (nc < 0 && firsts_of(&fc, &firsts, i) == i);
+                    if (m == MET_NEW_CUSTOMER_REVENUE) job_add(p, is_new ? t->amount[i] : 0, 0);
+                    else job_add(p, is_new ? t->amount[i] : 0, t->amount[i]);
+                    break;
+                }
                 default: job_add(p, st == STAGE_WON, 1); break; /* win rate */
                 }
             }
@@ -2189,6 +2213,7 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
     free(oj);
     free(mask8);
     free(mask);
+    if (any_newc) firsts_free(&firsts);
 out:
     free(pl);
     free(idx);
