@@ -41,7 +41,7 @@ bool app_status(const sp_status_req *rq, sp_status_res *res, sp_err *err)
     tiers_from_plan(plan, &tiers, &ntiers);
     ds = dataset_new();
     sp_load_spec spec;
-    pace_load_spec(plan, tiers, ntiers, res->as_of, &spec);
+    pace_load_columns(plan, tiers, ntiers, res->as_of, &spec); /* status reads only what pace_evaluate does */
     if (!st->ops->actual_list(st, plan->id, NULL, &manual, &nmanual, err) || !st->ops->load(st, &spec, ds, err))
         goto done;
     sp_pace_ctx ctx = {plan, ds, tiers, ntiers, manual, nmanual, res->as_of};

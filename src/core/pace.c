@@ -455,39 +455,40 @@ static sp_period pace_period(const sp_goal *g, sp_day d)
     return month_of(x, g->period);
 }
 
-static void want_query(sp_load_spec *spec, const sp_goal *g, sp_metric m, sp_period p, sp_day as_of,
-                       const sp_tier_level *tiers, size_t ntiers)
-{
-    if (m == MET_MANUAL) return;
-    sp_kpi_query q;
-    goal_query(g, m, p, as_of, tiers, ntiers, &q);
-    sp_load_spec s;
-    kpi_load_spec(&q, &s);
-    pace_spec_union(spec, &s);
-}
-
 typedef struct spec_walk {
     const sp_plan *plan;
     const sp_tier_level *tiers;
     size_t ntiers;
     sp_day D;
     sp_load_spec *spec;
+    bool columns;                      /* narrow to the columns the engine reads (pace_load_columns) */
 } spec_walk;
+
+static void want_query(const spec_walk *w, const sp_goal *g, sp_metric m, sp_period p, sp_day as_of)
+{
+    if (m == MET_MANUAL) return;
+    sp_kpi_query q;
+    goal_query(g, m, p, as_of, w->tiers, w->ntiers, &q);
+    sp_load_spec s;
+    kpi_load_spec(&q, &s);
+    if (w->columns) kpi_load_columns(&q, &s); /* (the same columns whatever the period or a time breakdown) */
+    pace_spec_union(w->spec, &s);
+}
 
 static void spec_goal(const sp_goal *g, void *ctx)
 {
     spec_walk *w = ctx;
     sp_period P = g->period;
-    want_query(w->spec, g, g->metric, P, w->D, w->tiers, w->ntiers);
+    want_query(w, g, g->metric, P, w->D);
     sp_period pp = pace_period(g, w->D);
     if (uses_seasonal(w->plan, g)) {
         sp_period ly = shift_year(pp, -1);
-        want_query(w->spec, g, g->metric, ly, day_add_years(w->D, -1), w->tiers, w->ntiers);
-        want_query(w->spec, g, g->metric, ly, ly.last < w->D ? ly.last : w->D, w->tiers, w->ntiers);
+        want_query(w, g, g->metric, ly, day_add_years(w->D, -1));
+        want_query(w, g, g->metric, ly, ly.last < w->D ? ly.last : w->D);
     }
     if (g->metric == MET_REVENUE && !g->per_month) {
-        want_query(w->spec, g, MET_PIPELINE, P, w->D, w->tiers, w->ntiers);
-        want_query(w->spec, g, MET_WEIGHTED_PIPELINE, P, w->D, w->tiers, w->ntiers);
+        want_query(w, g, MET_PIPELINE, P, w->D);
+        want_query(w, g, MET_WEIGHTED_PIPELINE, P, w->D);
     }
 }
 
@@ -495,8 +496,19 @@ void pace_load_spec(const sp_plan *plan, const sp_tier_level *tiers, size_t ntie
                     sp_load_spec *spec)
 {
     load_spec_init(spec);
-    spec_walk w = {plan, tiers, ntiers, as_of, spec};
+    spec_walk w = {plan, tiers, ntiers, as_of, spec, false};
     plan_goal_walk(plan, spec_goal, &w);
+}
+
+void pace_load_columns(const sp_plan *plan, const sp_tier_level *tiers, size_t ntiers, sp_day as_of,
+                       sp_load_spec *spec)
+{
+    load_spec_init(spec);
+    spec_walk w = {plan, tiers, ntiers, as_of, spec, true};
+    plan_goal_walk(plan, spec_goal, &w);
+    /* pace reads whole deal rows of its own (the open deals closing in a
+     * period: weighted_closing_in); the engine's columns of the others */
+    spec->cols[TBL_DEALS] = 0;
 }
 
 /* The engine questions of every goal, asked ahead in one pass over the

@@ -149,6 +149,12 @@ typedef struct sp_pace_ctx {
  * periods for seasonal pacing, months of per-month goals, pipelines). */
 void pace_load_spec(const sp_plan *plan, const sp_tier_level *tiers, size_t ntiers, sp_day as_of,
                     sp_load_spec *spec);
+/* pace_load_columns: the same, narrowed to the columns pace_evaluate reads
+ * (sp_load_spec.cols: the engine's columns of each question, every column
+ * of the deals): for a caller that reads nothing else from the dataset
+ * (app_status). */
+void pace_load_columns(const sp_plan *plan, const sp_tier_level *tiers, size_t ntiers, sp_day as_of,
+                       sp_load_spec *spec);
 /* pace_evaluate: every goal of c->plan in pre-order (parents first) into
  * *out (malloc'ed, *n entries; free with goal_paces_free). false with err
  * when the engine rejects a goal's query. */
