@@ -1128,21 +1128,15 @@ static void run_new_customers(ctx_t *c)
     firsts_t f;
     firsts_build(c, &f);
     rec_t r;
-    size_t nc = c->ds->customers.n;
-    for (size_t k = 0; k < nc + f.n; k++) {
-        size_t j;
-        if (k < nc) {
-            if (!f.by_row[k]) continue;
-            j = f.by_row[k] - 1;
-        } else {
-            ptrmap_get(f.by_cust, f.custs[k - nc], &j);
-        }
-        /* (the deal's columns fill_deal reads, nothing else: each is a
-         * random read, the deals being reached through their customers) */
+    /* the deals in order (their columns read front to back), each counted
+     * when it is its customer's first won deal: every customer once */
+    const sp_deal_cols *t = &c->ds->deals;
+    for (size_t j = 0; j < t->n; j++) {
+        if (!in_eff(c, t->closed_on[j]) || t->stage[j] != STAGE_WON) continue;
+        if (firsts_of(c, &f, j) != j) continue;
         sp_deal d_row;
-        d_row.closed_on = c->ds->deals.closed_on[j];
-        if (!in_eff(c, d_row.closed_on)) continue;
-        d_row.amount = c->ds->deals.amount[j];
+        d_row.closed_on = t->closed_on[j];
+        d_row.amount = t->amount[j];
         fill_deal(c, &r, &d_row, j);
         if (!matches(c, &r)) continue;
         r.note = "first won deal";
