@@ -165,7 +165,17 @@ bool funnel_gather(const sp_plan *plan, const sp_dataset *ds, const sp_goal *g, 
     sp_kpi_value val[FQ_COUNT];
     memset(val, 0, sizeof val);
     bool ok = true;
+    /* the deal questions in one pass over the deals (kpi_compute_jobs, the
+     * same values); the others, and any it cannot answer, one by one */
+    sp_kpi_job jobs[FQ_COUNT];
+    memset(jobs, 0, sizeof jobs);
+    for (int i = 0; i < FQ_COUNT; i++) jobs[i].q = fq.q[i];
+    kpi_compute_jobs(ds, jobs, FQ_COUNT);
     for (int i = 0; i < FQ_COUNT && ok; i++) {
+        if (jobs[i].done) {
+            val[i] = jobs[i].value;
+            continue;
+        }
         sp_kpi_result r;
         memset(&r, 0, sizeof r);
         ok = kpi_compute(ds, &fq.q[i], &r, err);
