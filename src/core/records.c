@@ -274,23 +274,32 @@ sp_str dataset_code(const sp_dataset *ds, const char *s)
         return ptrmap_get(d->code_of, s, &c) ? (sp_str)c : 0;
     }
     if (!d->nhash) return 0;
-    if (!d->hash_state) {
+    /* The hash is read before it is verified (16 MB at scale 1, for one
+     * filter value): a probed entry is used only when it is a label's code
+     * (verified strings) and its string equals s, so a hit is right
+     * whatever the hash holds. Only a miss needs the hash verified
+     * (lazy_verify, once): then a miss is a miss; a damaged hash, or an
+     * entry that is not a label's code, and every label is looked at. */
+    uint32_t h = dict_hash(s);
+    bool bad = d->hash_state < 0;
+    for (size_t j = h & (d->nhash - 1), k = 0; !bad && k < d->nhash; j = (j + 1) & (d->nhash - 1), k++) {
+        uint32_t c = d->hash[j];
+        if (!c) break;
+        if (c < d->vfirst || c >= d->n) {
+            bad = true;
+            break;
+        }
+        const char *t = ds_str(ds, c);
+        if (t && strcmp(t, s) == 0) return c;
+    }
+    if (!bad && !d->hash_state) {
         sp_dict *w = (sp_dict *)d; /* a cache: the dataset stays logically const */
         w->hash_state = d->lazy_verify && d->lazy_verify(d->lazy_ctx, SP_DICT_HASH) ? 1 : -1;
     }
-    if (d->hash_state < 0) { /* a damaged hash is never read: look at every label */
-        for (size_t c = d->vfirst; c < d->n; c++) {
-            const char *t = ds_str(ds, (sp_str)c);
-            if (t && strcmp(t, s) == 0) return (sp_str)c;
-        }
-        return 0;
-    }
-    uint32_t h = dict_hash(s);
-    for (size_t j = h & (d->nhash - 1), k = 0; k < d->nhash; j = (j + 1) & (d->nhash - 1), k++) {
-        uint32_t c = d->hash[j];
-        if (!c) return 0;
-        const char *t = ds_str(ds, c);
-        if (t && strcmp(t, s) == 0) return c;
+    if (!bad && d->hash_state > 0) return 0;
+    for (size_t c = d->vfirst; c < d->n; c++) { /* every label */
+        const char *t = ds_str(ds, (sp_str)c);
+        if (t && strcmp(t, s) == 0) return (sp_str)c;
     }
     return 0;
 }

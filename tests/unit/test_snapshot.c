@@ -459,6 +459,73 @@ static void test_cache(void **state)
     rmdir(dir);
 }
 
+/* the lookup by content in a borrowed dictionary: the hash is read before
+ * it is verified, so whatever it holds (right, wrong codes, codes that are
+ * not labels, nothing) the answer is the label's code, or 0 for a string
+ * that is no label; the hash is verified (once) only to trust a miss */
+static int hash_checks;
+static bool hash_verdict;
+static bool fake_verify(void *ctx, size_t k)
+{
+    (void)ctx;
+    if (k == SP_DICT_HASH) hash_checks++;
+    return hash_verdict;
+}
+
+static void test_lookup_hint(void **state)
+{
+    (void)state;
+    static const char blob[] = "\0x\0华东\0华南\0西北";
+    static const uint32_t off[] = {0, 1, 3, 10, 17};
+    enum { NH = 8 };
+    const char *labels[] = {"华东", "华南", "西北"};
+    for (int variant = 0; variant < 4; variant++) {
+        uint32_t hash[NH] = {0};
+        if (variant == 0) /* right */
+            for (uint32_t c = 2; c <= 4; c++) {
+                uint32_t j = dict_hash(labels[c - 2]) & (NH - 1);
+                while (hash[j]) j = (j + 1) & (NH - 1);
+                hash[j] = c;
+            }
+        if (variant == 1) /* wrong codes everywhere */
+            for (int j = 0; j < NH; j++) hash[j] = 2 + (uint32_t)j % 3;
+        if (variant == 2) /* codes that are not labels' (1: a text; 99: none) */
+            for (int j = 0; j < NH; j++) hash[j] = j % 2 ? 1 : 99;
+        /* variant 3: empty */
+        for (int verdict = 0; verdict < 2; verdict++) {
+            sp_dataset *ds = dataset_new();
+            ds->borrowed = true;
+            free(ds->dict.ptr); /* (as snapshot_check makes it: no owned strings) */
+            ds->dict.ptr = NULL;
+            ptrmap_free(ds->dict.code_of);
+            ds->dict.code_of = NULL;
+            ds->dict.blob = blob;
+            ds->dict.off = off;
+            ds->dict.n = ds->dict.cap = 5;
+            ds->dict.vfirst = 2; /* codes 2..4: the labels */
+            ds->dict.hash = hash;
+            ds->dict.nhash = NH;
+            ds->dict.hash_state = 0;
+            ds->dict.lazy_verify = fake_verify;
+            hash_verdict = verdict == 1 && variant == 0; /* only the right hash passes its check */
+            hash_checks = 0;
+            for (uint32_t c = 2; c <= 4; c++) assert_int_equal(dataset_code(ds, labels[c - 2]), c);
+            if (variant == 0) assert_int_equal(hash_checks, 0); /* hits need no verified hash */
+            assert_int_equal(dataset_code(ds, "东北"), 0);
+            assert_int_equal(dataset_code(ds, "x"), 0); /* a text, not a label */
+            assert_int_equal(dataset_code(ds, "东北"), 0);
+            assert_true(hash_checks <= 1); /* verified once at most */
+            if (variant == 0) assert_int_equal(hash_checks, 1); /* a miss needed it */
+            ds->dict.hash = NULL; /* (borrowed: not freed) */
+            ds->dict.blob = NULL;
+            ds->dict.off = NULL;
+            ds->dict.lazy_verify = NULL;
+            ds->dict.n = ds->dict.cap = 0;
+            dataset_free(ds);
+        }
+    }
+}
+
 /* the day indexes: with the activities wanted only for last touches, the
  * snapshot gives per customer its activity days and visit days (no
  * activities), and the last day on or before any date equals a scan */
@@ -559,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_lazy_text),
         cmocka_unit_test(test_masked_columns),
         cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_lookup_hint),
         cmocka_unit_test(test_touch_index),
         cmocka_unit_test(test_activity_range),
     };
