@@ -670,19 +670,73 @@ static void sq_global(void);
 /* The id set of an import file: a private temporary database (journal
  * off: it dies with the set; one transaction, never committed, so no
  * per-row commit; a small cache: the rest goes to a temporary file, not to
- * memory). Its own connection: another thread may use it. */
+ * memory). Its own connection: another thread may use it.
+ *
+ * Most files list their ids in increasing order (exports sorted by key):
+ * while each id is greater (strcmp) than the one before, it cannot have
+ * come before, and the ids only go, with their lines, to an unlinked
+ * temporary file (the run), not to the database. The first id out of
+ * order moves the run into the database (in key order: appends), and
+ * from there every id is looked up. */
 struct sp_idset {
     sqlite3 *db;
     sqlite3_stmt *ins, *get;
+    FILE *run;               /* the increasing ids so far, or NULL (in the database) */
+    char *last;              /* the last id of the run */
+    size_t last_cap;
+    bool any;                /* the run has an id */
 };
 
 static void sq_idset_close(sp_idset *set)
 {
     if (!set) return;
+    if (set->run) fclose(set->run);
+    free(set->last);
     sqlite3_finalize(set->ins);
     sqlite3_finalize(set->get);
     sqlite3_close(set->db);
     free(set);
+}
+
+/* idset_insert: id with its line into the database (new: *dup false). */
+static int idset_insert(sp_idset *set, const char *id, size_t len, size_t line, bool *dup)
+{
+    sqlite3_bind_text(set->ins, 1, id, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(set->ins, 2, (sqlite3_int64)line);
+    int rc = sqlite3_step(set->ins);
+    sqlite3_reset(set->ins);
+    *dup = rc == SQLITE_DONE && sqlite3_changes(set->db) == 0;
+    return rc;
+}
+
+/* idset_unrun: the run's ids into the database; the run ends. */
+static int idset_unrun(sp_idset *set)
+{
+    FILE *f = set->run;
+    set->run = NULL;
+    int rc = SQLITE_DONE;
+    if (fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0) rc = SQLITE_IOERR;
+    char *id = NULL;
+    size_t cap = 0;
+    for (;;) {
+        uint32_t len;
+        uint64_t line;
+        if (rc != SQLITE_DONE || fread(&len, sizeof len, 1, f) != 1) break;
+        if (len + 1 > cap) {
+            cap = (size_t)len + 64;
+            id = xrealloc(id, cap);
+        }
+        if (fread(id, 1, len, f) != len || fread(&line, sizeof line, 1, f) != 1) {
+            rc = SQLITE_IOERR;
+            break;
+        }
+        bool dup;
+        rc = idset_insert(set, id, len, (size_t)line, &dup);
+    }
+    if (rc == SQLITE_DONE && ferror(f)) rc = SQLITE_IOERR;
+    free(id);
+    fclose(f);
+    return rc;
 }
 
 static sp_idset *sq_idset_open(sp_store *s, sp_err *err)
@@ -710,17 +764,36 @@ static sp_idset *sq_idset_open(sp_store *s, sp_err *err)
         sq_idset_close(set);
         return NULL;
     }
+    set->run = tmpfile(); /* none: every id goes to the database */
+    if (set->run) setvbuf(set->run, NULL, _IOFBF, (size_t)1 << 20);
     return set;
 }
 
 static bool sq_idset_add(sp_idset *set, const char *id, size_t line, size_t *first, sp_err *err)
 {
     *first = 0;
-    sqlite3_bind_text(set->ins, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(set->ins, 2, (sqlite3_int64)line);
-    int rc = sqlite3_step(set->ins);
-    sqlite3_reset(set->ins);
-    if (rc == SQLITE_DONE && sqlite3_changes(set->db) == 0) {
+    size_t len = strlen(id);
+    int rc = SQLITE_DONE;
+    if (set->run && len < UINT32_MAX) {
+        if (!set->any || strcmp(id, set->last) > 0) { /* greater than every id before */
+            uint32_t l32 = (uint32_t)len;
+            uint64_t l64 = (uint64_t)line;
+            if (fwrite(&l32, sizeof l32, 1, set->run) == 1 && fwrite(id, 1, len, set->run) == len &&
+                fwrite(&l64, sizeof l64, 1, set->run) == 1) {
+                if (len + 1 > set->last_cap) {
+                    set->last_cap = len + 64;
+                    set->last = xrealloc(set->last, set->last_cap);
+                }
+                memcpy(set->last, id, len + 1);
+                set->any = true;
+                return true;
+            }
+        }
+        rc = idset_unrun(set);
+    }
+    bool dup = false;
+    if (rc == SQLITE_DONE) rc = idset_insert(set, id, len, line, &dup);
+    if (dup) {
         sqlite3_bind_text(set->get, 1, id, -1, SQLITE_STATIC);
         rc = sqlite3_step(set->get);
         if (rc == SQLITE_ROW) {
