@@ -324,6 +324,18 @@ static void bind_day(sqlite3_stmt *st, int i, sp_day d)
     sqlite3_bind_text(st, i, b, -1, SQLITE_TRANSIENT);
 }
 
+/* bind_day_at: bind_day with the text in b (no copy): b must stay until
+ * the statement is stepped (the upserts' few dates per row) */
+static void bind_day_at(sqlite3_stmt *st, int i, sp_day d, char b[16])
+{
+    if (d == SP_DAY_NONE) {
+        sqlite3_bind_null(st, i);
+        return;
+    }
+    day_format(d, b);
+    sqlite3_bind_text(st, i, b, -1, SQLITE_STATIC);
+}
+
 static void bind_tri(sqlite3_stmt *st, int i, sp_tri t)
 {
     if (t < 0) sqlite3_bind_null(st, i);
@@ -527,6 +539,7 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
         if (rc != SQLITE_OK) return sq_error(q->db, rc, "prepare", err);
     }
     sqlite3_stmt *st = q->upsert[t];
+    char dbuf[3][16]; /* the row's dates as text, bound without a copy */
     switch (t) {
     case TBL_REPS: {
         const sp_rep *r = rec;
@@ -548,13 +561,13 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
         bind_text(st, 4, r->industry);
         bind_text(st, 5, r->size ? size_name(r->size) : NULL);
         bind_text(st, 6, r->owner);
-        bind_day(st, 7, r->created_on);
+        bind_day_at(st, 7, r->created_on, dbuf[0]);
         break;
     }
     case TBL_LEADS: {
         const sp_lead *r = rec;
         bind_text(st, 1, r->id);
-        bind_day(st, 2, r->created_on);
+        bind_day_at(st, 2, r->created_on, dbuf[0]);
         bind_text(st, 3, r->source);
         bind_text(st, 4, r->region);
         bind_text(st, 5, r->industry);
@@ -570,8 +583,8 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
         bind_text(st, 2, r->customer_id);
         bind_text(st, 3, r->owner);
         bind_text(st, 4, r->product);
-        bind_day(st, 5, r->created_on);
-        bind_day(st, 6, r->closed_on);
+        bind_day_at(st, 5, r->created_on, dbuf[0]);
+        bind_day_at(st, 6, r->closed_on, dbuf[1]);
         bind_text(st, 7, stage_name(r->stage));
         sqlite3_bind_int64(st, 8, r->amount);
         if (r->has_cost) sqlite3_bind_int64(st, 9, r->cost);
@@ -580,13 +593,13 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
         else sqlite3_bind_null(st, 10);
         bind_tri(st, 11, r->is_new_customer);
         bind_tri(st, 12, r->is_renewal);
-        bind_day(st, 13, r->has_expected_close ? r->expected_close_on : SP_DAY_NONE);
+        bind_day_at(st, 13, r->has_expected_close ? r->expected_close_on : SP_DAY_NONE, dbuf[2]);
         break;
     }
     case TBL_ACTIVITIES: {
         const sp_activity *r = rec;
         bind_text(st, 1, r->id);
-        bind_day(st, 2, r->occurred_on);
+        bind_day_at(st, 2, r->occurred_on, dbuf[0]);
         bind_text(st, 3, r->rep);
         bind_text(st, 4, r->customer_id);
         bind_text(st, 5, actkind_name(r->kind));
@@ -597,17 +610,17 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
         bind_text(st, 1, r->id);
         bind_text(st, 2, r->deal_id);
         bind_text(st, 3, r->customer_id);
-        bind_day(st, 4, r->issued_on);
-        bind_day(st, 5, r->due_on);
+        bind_day_at(st, 4, r->issued_on, dbuf[0]);
+        bind_day_at(st, 5, r->due_on, dbuf[1]);
         sqlite3_bind_int64(st, 6, r->amount);
         sqlite3_bind_int64(st, 7, r->paid);
-        bind_day(st, 8, r->paid_on);
+        bind_day_at(st, 8, r->paid_on, dbuf[2]);
         break;
     }
     case TBL_SPEND: {
         const sp_spend *r = rec;
         bind_text(st, 1, r->id);
-        bind_day(st, 2, r->spent_on);
+        bind_day_at(st, 2, r->spent_on, dbuf[0]);
         bind_text(st, 3, r->category);
         sqlite3_bind_int64(st, 4, r->amount);
         bind_text(st, 5, r->strategy_id);
@@ -619,9 +632,8 @@ static bool sq_upsert(sp_store *s, sp_table t, const void *rec, sp_err *err)
         err_set(err, SP_EINTERNAL, "upsert: bad table %d", (int)t);
         return false;
     }
-    int rc = sqlite3_step(st);
+    int rc = sqlite3_step(st); /* every parameter was bound: no clearing */
     sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
     if (rc != SQLITE_DONE) return sq_error(q->db, rc, table_name(t), err);
     rows_note(q, t, *(const char *const *)rec); /* every record starts with its id */
     return true;
