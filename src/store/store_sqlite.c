@@ -1065,6 +1065,165 @@ static void full_spec(sp_load_spec *spec)
 
 static bool write_row(void *ctx, sp_table t, const void *rec) { return snapshot_writer_row(ctx, t, rec); }
 
+/* ---- a table's rows for the snapshot, read on a second thread ----
+ * While the snapshot writer takes one batch of rows, a feeder thread steps
+ * the query for the next (SQLite's reading and the writer's lookups and
+ * writes each get a core). The connection is the feeder's alone until it
+ * ends; the records' strings are copied into the batch. */
+#define FEED_ROWS 2048
+#define FEED_N 3
+
+typedef union feed_rec {
+    sp_rep rep;
+    sp_customer customer;
+    sp_lead lead;
+    sp_deal deal;
+    sp_activity activity;
+    sp_invoice invoice;
+    sp_spend spend;
+} feed_rec;
+
+typedef struct feed_batch {
+    feed_rec rec[FEED_ROWS];
+    size_t n;
+    char *arena;
+    size_t alen, acap;
+} feed_batch;
+
+typedef struct feeder {
+    sq_store *q;
+    sp_table t;
+    const sp_load_spec *spec;
+    feed_batch *b;              /* FEED_N */
+    bool full[FEED_N];
+    size_t pi, ci;
+    bool done, stop, ok;
+    sp_err err;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} feeder;
+
+/* feed_strs: the number of leading string members of table t's record */
+static int feed_strs(sp_table t, size_t *size)
+{
+    switch (t) {
+    case TBL_REPS: *size = sizeof(sp_rep); return 5;
+    case TBL_CUSTOMERS: *size = sizeof(sp_customer); return 5;
+    case TBL_LEADS: *size = sizeof(sp_lead); return 6;
+    case TBL_DEALS: *size = sizeof(sp_deal); return 4;
+    case TBL_ACTIVITIES: *size = sizeof(sp_activity); return 3;
+    case TBL_INVOICES: *size = sizeof(sp_invoice); return 3;
+    default: *size = sizeof(sp_spend); return 5;
+    }
+}
+
+/* feed_hand: the batch being filled goes to the writer (its strings from
+ * offsets to pointers); waits for the next one to be free. false: the
+ * writer stopped. */
+static bool feed_hand(feeder *f)
+{
+    feed_batch *b = &f->b[f->pi];
+    size_t size;
+    int ns = feed_strs(f->t, &size);
+    for (size_t r = 0; r < b->n; r++)
+        for (int i = 0; i < ns; i++) {
+            const char **s = (const char **)(void *)&b->rec[r] + i;
+            if (*s) *s = b->arena + ((uintptr_t)*s - 1);
+        }
+    pthread_mutex_lock(&f->mu);
+    f->full[f->pi] = true;
+    f->pi = (f->pi + 1) % FEED_N;
+    pthread_cond_broadcast(&f->cv);
+    while (f->full[f->pi] && !f->stop) pthread_cond_wait(&f->cv, &f->mu);
+    bool go = !f->stop;
+    pthread_mutex_unlock(&f->mu);
+    f->b[f->pi].n = 0;
+    f->b[f->pi].alen = 0;
+    return go;
+}
+
+static bool feed_row(void *ctx, sp_table t, const void *rec)
+{
+    feeder *f = ctx;
+    feed_batch *b = &f->b[f->pi];
+    size_t size;
+    int ns = feed_strs(t, &size);
+    feed_rec *d = &b->rec[b->n];
+    memcpy(d, rec, size);
+    for (int i = 0; i < ns; i++) {
+        const char **s = (const char **)(void *)d + i;
+        if (!*s) continue;
+        size_t len = strlen(*s) + 1;
+        if (b->alen + len > b->acap) {
+            b->acap = (b->alen + len) * 2;
+            b->arena = xrealloc(b->arena, b->acap);
+        }
+        memcpy(b->arena + b->alen, *s, len);
+        *s = (const char *)(uintptr_t)(b->alen + 1);
+        b->alen += len;
+    }
+    return ++b->n < FEED_ROWS || feed_hand(f);
+}
+
+static void *feed_main(void *arg)
+{
+    feeder *f = arg;
+    f->ok = load_rows(f->q, f->t, f->spec, feed_row, f, &f->err);
+    if (f->ok && f->b[f->pi].n) feed_hand(f);
+    pthread_mutex_lock(&f->mu);
+    f->done = true;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+    return NULL;
+}
+
+/* feed_rows: every row load_rows gives for t, to the writer w, the query
+ * stepped on a second thread (on this one when none can be started). */
+static bool feed_rows(sq_store *q, sp_table t, const sp_load_spec *spec, sp_snap_writer *w, sp_err *err)
+{
+    feeder f = {.q = q, .t = t, .spec = spec, .err = SP_ERR_INIT};
+    f.b = xcalloc(FEED_N, sizeof *f.b);
+    pthread_mutex_init(&f.mu, NULL);
+    pthread_cond_init(&f.cv, NULL);
+    pthread_t th;
+    bool ok = true;
+    if (pthread_create(&th, NULL, feed_main, &f) != 0) {
+        ok = load_rows(q, t, spec, write_row, w, err);
+    } else {
+        bool writer_ok = true;
+        for (;;) {
+            pthread_mutex_lock(&f.mu);
+            while (!f.full[f.ci] && !f.done) pthread_cond_wait(&f.cv, &f.mu);
+            bool have = f.full[f.ci];
+            pthread_mutex_unlock(&f.mu);
+            if (!have) break;
+            feed_batch *b = &f.b[f.ci];
+            for (size_t r = 0; writer_ok && r < b->n; r++) writer_ok = snapshot_writer_row(w, t, &b->rec[r]);
+            pthread_mutex_lock(&f.mu);
+            f.full[f.ci] = false;
+            f.ci = (f.ci + 1) % FEED_N;
+            if (!writer_ok) f.stop = true;
+            pthread_cond_broadcast(&f.cv);
+            pthread_mutex_unlock(&f.mu);
+            if (!writer_ok) break;
+        }
+        pthread_join(th, NULL);
+        ok = writer_ok && f.ok;
+        if (writer_ok && !f.ok) { /* the query's error, here */
+            const char *m = buf_cstr(&f.err.msg);
+            size_t len = strlen(m);
+            while (len && m[len - 1] == '\n') len--;
+            err_set(err, f.err.cls ? f.err.cls : SP_EINTERNAL, "%.*s", (int)len, m);
+        }
+    }
+    err_free(&f.err);
+    for (int i = 0; i < FEED_N; i++) free(f.b[i].arena);
+    free(f.b);
+    pthread_mutex_destroy(&f.mu);
+    pthread_cond_destroy(&f.cv);
+    return ok;
+}
+
 /* snap_stream: inside the caller's transaction, streams every CRM row
  * (what a full load returns) into a new snapshot of data version v:
  * counts first, then each table in one scan; memory stays bounded. *out:
@@ -1080,7 +1239,7 @@ static bool snap_stream(sq_store *q, const char *path, uint64_t v, sp_outfile **
     sp_snap_writer *w = snapshot_writer_open(path, sqlite3_db_filename(q->db, "main"), rows, v, SP_SCHEMA_VERSION, err);
     if (!w) return false;
     for (int t = 0; t < TBL_COUNT; t++)
-        if (!load_rows(q, (sp_table)t, &spec, write_row, w, err)) {
+        if (!feed_rows(q, (sp_table)t, &spec, w, err)) {
             snapshot_writer_abort(w);
             return false;
         }
@@ -1108,7 +1267,7 @@ static bool snap_patch(sq_store *q, const char *path, uint64_t v, const sp_snap_
                                                   SP_SCHEMA_VERSION, base, err);
     if (!w) return false;
     for (int t = 0; t < TBL_COUNT; t++) {
-        bool ok = wrote & (1u << t) ? load_rows(q, (sp_table)t, &spec, write_row, w, err)
+        bool ok = wrote & (1u << t) ? feed_rows(q, (sp_table)t, &spec, w, err)
                                     : snapshot_writer_copy(w, (sp_table)t);
         if (!ok) {
             snapshot_writer_abort(w);
