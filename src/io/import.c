@@ -375,6 +375,10 @@ struct sp_import_cols {
      * ones are empty (Pipedrive's Won time / Lost time) */
     int pos[32][MAX_ALT];
     int rank[32][MAX_ALT];
+    /* the reference columns of the table (ref_columns) the file has: the
+     * kind each names and its spec index (found once, not per row) */
+    int nref;
+    int ref_kind[4], ref_spec[4];
 };
 
 void import_cols_free(sp_import_cols *m)
@@ -401,6 +405,8 @@ static void note(const sp_import_sink *sink, sp_note_kind k, size_t line, const 
     sink->note(sink->ctx, &(sp_import_note){k, line, buf_cstr(&b)});
     buf_free(&b);
 }
+
+static void cols_refs(sp_import_cols *m);
 
 sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char *file, const sp_import_sink *sink,
                                 sp_err *err)
@@ -475,6 +481,7 @@ sp_import_cols *import_cols_new(sp_table t, char **header, size_t n, const char 
         import_cols_free(m);
         return NULL;
     }
+    cols_refs(m);
     return m;
 }
 
@@ -817,6 +824,25 @@ static const struct {
     {TBL_SPEND, "strategy_id", REF_STRATEGY},  {TBL_SPEND, "task_id", REF_TASK},
 };
 
+/* cols_refs: the reference columns of m's table that its file has, in
+ * ref_columns order (the order refs_resolve checks them in). */
+static void cols_refs(sp_import_cols *m)
+{
+    const colspec *cols = table_specs[m->table].cols;
+    m->nref = 0;
+    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++) {
+        if (ref_columns[i].t != m->table) continue;
+        for (size_t k = 0; k < table_specs[m->table].n; k++) {
+            if (strcmp(cols[k].name, ref_columns[i].column) != 0 || m->pos[k][0] < 0) continue;
+            if (m->nref < 4) {
+                m->ref_kind[m->nref] = ref_columns[i].kind;
+                m->ref_spec[m->nref++] = (int)k;
+            }
+            break;
+        }
+    }
+}
+
 /* The records of one kind a reference may name: their ids and display names
  * as NUL-terminated strings in one blob, found through two open-addressing
  * tables of blob offsets (with 32 bits of the hash and the head of each id
@@ -1149,16 +1175,11 @@ static const char *ref_noun(ref_kind k)
 static void refs_prefetch(const import_refs *r, const sp_import_cols *m, const sp_any_record *rec)
 {
     const colspec *cols = table_specs[m->table].cols;
-    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++) {
-        if (ref_columns[i].t != m->table) continue;
-        const ref_set *set = &r->k[ref_columns[i].kind];
+    for (int i = 0; i < m->nref; i++) {
+        const ref_set *set = &r->k[m->ref_kind[i]];
         if (!set->icap) continue;
-        for (size_t k = 0; k < table_specs[m->table].n; k++) {
-            if (strcmp(cols[k].name, ref_columns[i].column) != 0 || m->pos[k][0] < 0) continue;
-            const char *v = *(const char *const *)((const char *)rec + cols[k].off);
-            if (v && *v) __builtin_prefetch(&set->ids[slot_of(hash_str(v), set->icap)]);
-            break;
-        }
+        const char *v = *(const char *const *)((const char *)rec + cols[m->ref_spec[i]].off);
+        if (v && *v) __builtin_prefetch(&set->ids[slot_of(hash_str(v), set->icap)]);
     }
 }
 
@@ -1170,29 +1191,25 @@ static void refs_resolve(const import_refs *r, const sp_import_cols *m, sp_any_r
                          size_t *matched)
 {
     const colspec *cols = table_specs[m->table].cols;
-    for (size_t i = 0; i < sizeof ref_columns / sizeof ref_columns[0]; i++) {
-        if (ref_columns[i].t != m->table) continue;
-        const ref_set *set = &r->k[ref_columns[i].kind];
+    for (int i = 0; i < m->nref; i++) {
+        ref_kind kind = (ref_kind)m->ref_kind[i];
+        const ref_set *set = &r->k[kind];
         if (!set->known) continue;
-        for (size_t k = 0; k < table_specs[m->table].n; k++) {
-            if (strcmp(cols[k].name, ref_columns[i].column) != 0 || m->pos[k][0] < 0) continue;
-            const char **field = (const char **)((char *)rec + cols[k].off);
-            const char *v = *field;
-            if (!v || !*v || set->full || set_id(set, v)) break;
-            const char *col = m->header[m->pos[k][0]];
-            const name_slot *e = set_name(set, v);
-            char qb[64];
-            if (e && e->n == 1) {
-                *field = blob_str(set, e->id);
-                (*matched)++;
-            } else if (e) {
-                problem(bad, col, _("'%s' is the name of %u %s (%s, %s…): give the id"),
-                        quote_value(v, qb, sizeof qb), e->n, ref_noun(ref_columns[i].kind), blob_str(set, e->id),
-                        blob_str(set, e->id2));
-            } else {
-                ref_missing(bad, col, ref_columns[i].kind, quote_value(v, qb, sizeof qb));
-            }
-            break;
+        int k = m->ref_spec[i];
+        const char **field = (const char **)((char *)rec + cols[k].off);
+        const char *v = *field;
+        if (!v || !*v || set->full || set_id(set, v)) continue;
+        const char *col = m->header[m->pos[k][0]];
+        const name_slot *e = set_name(set, v);
+        char qb[64];
+        if (e && e->n == 1) {
+            *field = blob_str(set, e->id);
+            (*matched)++;
+        } else if (e) {
+            problem(bad, col, _("'%s' is the name of %u %s (%s, %s…): give the id"), quote_value(v, qb, sizeof qb),
+                    e->n, ref_noun(kind), blob_str(set, e->id), blob_str(set, e->id2));
+        } else {
+            ref_missing(bad, col, kind, quote_value(v, qb, sizeof qb));
         }
     }
 }

@@ -188,6 +188,53 @@ static void *idset_thread(void *arg)
     return NULL;
 }
 
+/* store->idset_*: ids in increasing order (kept aside, not looked up),
+ * then the same id again, then one that came long before, then more
+ * increasing ones: every repeat gives the line it came with first. */
+static void test_idset_sorted_run(void **state)
+{
+    (void)state;
+    sp_err err = SP_ERR_INIT;
+    sp_store *st = store_open(dbpath, STORE_CREATE, &err);
+    assert_non_null(st);
+    sp_idset *set = st->ops->idset_open(st, &err);
+    assert_non_null(set);
+    size_t first = 99;
+    char id[32];
+    for (int i = 0; i < 20000; i++) {
+        snprintf(id, sizeof id, "a%08d", i);
+        assert_true(st->ops->idset_add(set, id, (size_t)i + 2, &first, &err));
+        assert_int_equal(first, 0);
+    }
+    /* the last one again: not greater, so a repeat */
+    assert_true(st->ops->idset_add(set, "a00019999", 30000, &first, &err));
+    assert_int_equal(first, 20001);
+    /* one from the start, and one never seen but smaller than the last */
+    assert_true(st->ops->idset_add(set, "a00000003", 30001, &first, &err));
+    assert_int_equal(first, 5);
+    assert_true(st->ops->idset_add(set, "a000000035", 30002, &first, &err));
+    assert_int_equal(first, 0);
+    assert_true(st->ops->idset_add(set, "a000000035", 30003, &first, &err));
+    assert_int_equal(first, 30002);
+    /* greater again: still looked up (the set stays in the database) */
+    assert_true(st->ops->idset_add(set, "b1", 30004, &first, &err));
+    assert_int_equal(first, 0);
+    assert_true(st->ops->idset_add(set, "b1", 30005, &first, &err));
+    assert_int_equal(first, 30004);
+    assert_true(st->ops->idset_add(set, "a00010000", 30006, &first, &err));
+    assert_int_equal(first, 10002);
+    st->ops->idset_close(set);
+    /* a set closed while its ids are still aside */
+    set = st->ops->idset_open(st, &err);
+    assert_non_null(set);
+    assert_true(st->ops->idset_add(set, "x1", 2, &first, &err));
+    assert_true(st->ops->idset_add(set, "x2", 3, &first, &err));
+    assert_int_equal(first, 0);
+    st->ops->idset_close(set);
+    store_close(st);
+    err_free(&err);
+}
+
 static void test_idset(void **state)
 {
     (void)state;
@@ -222,6 +269,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_notes_as_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warnings_truncated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idset_sorted_run, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
