@@ -168,6 +168,9 @@ else:
 PY
 }
 
+# the import's files reach the disk before the questions are timed (its
+# writeback otherwise runs during the first ones)
+sync
 echo "== dashboard (as of $asof; a cold process each)"
 dash_s=0; dash_q=0; dash_sm=0; dash_qm=0
 dash() {
