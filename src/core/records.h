@@ -98,6 +98,18 @@ typedef struct sp_spend {
     sp_money amount;
 } sp_spend;
 
+/* One record of any table (which member is meant follows the table): a
+ * parsed CSV row (io/import.h), a row read back for the snapshot. */
+typedef union sp_any_record {
+    sp_rep rep;
+    sp_customer customer;
+    sp_lead lead;
+    sp_deal deal;
+    sp_activity activity;
+    sp_invoice invoice;
+    sp_spend spend;
+} sp_any_record;
+
 /* ---- the dataset: one column per field ----
  *
  * Each table is a set of fixed-width columns of equal length n: dates as

@@ -90,16 +90,7 @@ typedef struct sp_import_info {
 bool import_file_ex(sp_store *st, sp_table t, const char *path, const sp_import_opts *opts,
                     sp_import_stats *stats, sp_import_info *info, sp_err *err);
 
-/* One parsed record of any table (which member is meant follows the table). */
-typedef union sp_any_record {
-    sp_rep rep;
-    sp_customer customer;
-    sp_lead lead;
-    sp_deal deal;
-    sp_activity activity;
-    sp_invoice invoice;
-    sp_spend spend;
-} sp_any_record;
+/* (sp_any_record, one parsed record of any table: core/records.h) */
 
 /* The mapping of a file's header onto the columns of a table. */
 typedef struct sp_import_cols sp_import_cols;

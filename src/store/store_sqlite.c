@@ -1073,15 +1073,7 @@ static bool write_row(void *ctx, sp_table t, const void *rec) { return snapshot_
 #define FEED_ROWS 2048
 #define FEED_N 3
 
-typedef union feed_rec {
-    sp_rep rep;
-    sp_customer customer;
-    sp_lead lead;
-    sp_deal deal;
-    sp_activity activity;
-    sp_invoice invoice;
-    sp_spend spend;
-} feed_rec;
+typedef sp_any_record feed_rec;
 
 typedef struct feed_batch {
     feed_rec rec[FEED_ROWS];
