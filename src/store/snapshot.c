@@ -1007,15 +1007,7 @@ static void pend_add(sp_snap_writer *w, int t, const void *rec, int ns)
     memcpy(p, rec, t == TBL_DEALS ? sizeof(sp_deal) : t == TBL_ACTIVITIES ? sizeof(sp_activity) : sizeof(sp_invoice));
     for (int i = 0; i < ns; i++) {
         const char **f = pend_str(p, i);
-        if (!*f) continue;
-        size_t len = strlen(*f) + 1;
-        if (w->parena_n + len > w->parena_cap) {
-            w->parena_cap = (w->parena_n + len) * 2;
-            w->parena = xrealloc(w->parena, w->parena_cap);
-        }
-        memcpy(w->parena + w->parena_n, *f, len);
-        *f = (const char *)(uintptr_t)(w->parena_n + 1);
-        w->parena_n += len;
+        if (*f) *f = (const char *)arena_add(&w->parena, &w->parena_n, &w->parena_cap, *f);
     }
     if (w->npend == PEND_ROWS) pend_drain(w);
 }

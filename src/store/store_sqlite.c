@@ -1144,15 +1144,7 @@ static bool feed_row(void *ctx, sp_table t, const void *rec)
     memcpy(d, rec, size);
     for (int i = 0; i < ns; i++) {
         const char **s = (const char **)(void *)d + i;
-        if (!*s) continue;
-        size_t len = strlen(*s) + 1;
-        if (b->alen + len > b->acap) {
-            b->acap = (b->alen + len) * 2;
-            b->arena = xrealloc(b->arena, b->acap);
-        }
-        memcpy(b->arena + b->alen, *s, len);
-        *s = (const char *)(uintptr_t)(b->alen + 1);
-        b->alen += len;
+        if (*s) *s = (const char *)arena_add(&b->arena, &b->alen, &b->acap, *s);
     }
     return ++b->n < FEED_ROWS || feed_hand(f);
 }

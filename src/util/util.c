@@ -45,6 +45,19 @@ void *xreallocarray(void *p, size_t count, size_t size)
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
+uintptr_t arena_add(char **a, size_t *n, size_t *cap, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    if (*n + len > *cap) {
+        *cap = (*n + len) * 2;
+        *a = xrealloc(*a, *cap);
+    }
+    memcpy(*a + *n, s, len);
+    uintptr_t at = (uintptr_t)*n + 1;
+    *n += len;
+    return at;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
     char *p = xmalloc(size_add(n, 1));

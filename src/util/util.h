@@ -27,6 +27,10 @@ void *xrealloc(void *p, size_t n);
 /* xreallocarray: realloc to count*size, aborting on overflow. */
 void *xreallocarray(void *p, size_t count, size_t size);
 char *xstrdup(const char *s);
+/* arena_add: appends s and its NUL to the growable block *a (*n bytes used
+ * of *cap), returning s's offset + 1 (so that 0 stays free for none): the
+ * strings of a batch of records kept as offsets while the block may move. */
+uintptr_t arena_add(char **a, size_t *n, size_t *cap, const char *s);
 char *xstrndup(const char *s, size_t n);
 /* xasprintf: formatted string in a new allocation; caller frees. */
 char *xasprintf(const char *fmt, ...) SP_PRINTF(1, 2);

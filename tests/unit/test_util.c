@@ -391,6 +391,23 @@ static void test_text_join_lines(void **state)
     buf_free(&b);
 }
 
+/* arena_add: offsets + 1 that stay right while the block grows */
+static void test_arena_add(void **state)
+{
+    (void)state;
+    char *a = NULL;
+    size_t n = 0, cap = 0;
+    uintptr_t at[300];
+    char want[300][16];
+    for (int i = 0; i < 300; i++) {
+        snprintf(want[i], sizeof want[i], i % 7 ? "客户%d" : "", i);
+        at[i] = arena_add(&a, &n, &cap, want[i]);
+        assert_true(at[i] >= 1 && n <= cap);
+    }
+    for (int i = 0; i < 300; i++) assert_string_equal(a + at[i] - 1, want[i]);
+    free(a);
+}
+
 /* dyn_load: a library's functions through pointers of their declared
  * types; a missing library or function is false with a reason, never a
  * crash at the first call */
@@ -430,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_text_join_lines),
         cmocka_unit_test(test_money_text),
         cmocka_unit_test(test_dynload),
+        cmocka_unit_test(test_arena_add),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
