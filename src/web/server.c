@@ -349,6 +349,22 @@ static void put_histogram(buf_t *out, const char *name, const char *lbl, _Atomic
                (unsigned long long)(us % 1000000));
     buf_printf(out, "%s_count{%s} %llu\n", name, lbl, (unsigned long long)cum);
 }
+
+/* put_route_histograms: histogram `name` of every route that answered
+ * (routes 0..n, n: none matched): request time, or time in the store */
+static void put_route_histograms(buf_t *out, srv *s, size_t n, const char *name, bool store)
+{
+    for (size_t i = 0; i <= n; i++) {
+        if (!atomic_load(&s->stats[i].count)) continue;
+        const web_route *r = web_route_at(i);
+        char lbl[300];
+        snprintf(lbl, sizeof lbl, "method=\"%s\",route=\"%s\"", r ? web_method_name(r->method) : "",
+                 r ? r->pattern : "none");
+        route_stats *st = &s->stats[i];
+        if (store) put_histogram(out, name, lbl, st->store_hist, &st->store_sum_us);
+        else put_histogram(out, name, lbl, st->hist, &st->sum_us);
+    }
+}
 static size_t status_index(int status)
 {
     for (size_t i = 0; i + 1 < NSTATUS; i++)
@@ -377,27 +393,11 @@ void web_metrics(const web_req *req, buf_t *out)
     buf_puts(out, "# HELP salesplan_http_request_duration_seconds Time from the request's first byte handled to "
                   "the end of the answer, by route.\n"
                   "# TYPE salesplan_http_request_duration_seconds histogram\n");
-    for (size_t i = 0; i <= n; i++) {
-        uint64_t count = atomic_load(&s->stats[i].count);
-        if (!count) continue;
-        const web_route *r = web_route_at(i);
-        char lbl[300];
-        snprintf(lbl, sizeof lbl, "method=\"%s\",route=\"%s\"", r ? web_method_name(r->method) : "",
-                 r ? r->pattern : "none");
-        put_histogram(out, "salesplan_http_request_duration_seconds", lbl, s->stats[i].hist, &s->stats[i].sum_us);
-    }
+    put_route_histograms(out, s, n, "salesplan_http_request_duration_seconds", false);
     buf_puts(out, "# HELP salesplan_store_duration_seconds Time spent inside the workspace store (every store "
                   "verb: loads, reads, writes, commits) while answering one request, by route.\n"
                   "# TYPE salesplan_store_duration_seconds histogram\n");
-    for (size_t i = 0; i <= n; i++) {
-        uint64_t count = atomic_load(&s->stats[i].count);
-        if (!count) continue;
-        const web_route *r = web_route_at(i);
-        char lbl[300];
-        snprintf(lbl, sizeof lbl, "method=\"%s\",route=\"%s\"", r ? web_method_name(r->method) : "",
-                 r ? r->pattern : "none");
-        put_histogram(out, "salesplan_store_duration_seconds", lbl, s->stats[i].store_hist, &s->stats[i].store_sum_us);
-    }
+    put_route_histograms(out, s, n, "salesplan_store_duration_seconds", true);
     buf_puts(out, "# HELP salesplan_imports_total Imports through the server (the import page, the API's record "
                   "upserts) by table and outcome.\n"
                   "# TYPE salesplan_imports_total counter\n");
