@@ -2042,6 +2042,24 @@ static void job_add(jobplan_t *p, int64_t a, int64_t b)
     if (__builtin_add_overflow(p->acc.b, b, &p->acc.b)) p->overflow = true;
 }
 
+/* job_deal_passes: deal row i passes job p's filters: its customer's bit
+ * of the filter mask (*cm: the row's mask, read once per deal,
+ * UINT32_MAX until then), its owner and product by code */
+static bool job_deal_passes(const jobplan_t *p, const sp_deal_cols *t, size_t i, const uint8_t *mask8,
+                            const uint32_t *mask, uint32_t *cm)
+{
+    if (p->cbit >= 0) {
+        if (*cm == UINT32_MAX) {
+            uint32_t ci = t->customer_row[i];
+            *cm = ci == SP_NOROW ? 0 : mask8 ? mask8[ci] : mask[ci];
+        }
+        if (!(*cm >> p->cbit & 1)) return false;
+    }
+    if (p->rep.n && (!t->owner[i] || !jobset_has(&p->rep, t->owner[i]))) return false;
+    if (p->prod.n && (!t->product[i] || !jobset_has(&p->prod, t->product[i]))) return false;
+    return true;
+}
+
 void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
 {
     if (n == 0) return;
@@ -2139,15 +2157,7 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
                 if (cl < p->lo || cl > p->hi) continue;
                 sp_metric m = jobs[cj[x]].q.metric;
                 if (st != STAGE_WON && m != MET_WIN_RATE) continue;
-                if (p->cbit >= 0) {
-                    if (cm == UINT32_MAX) {
-                        uint32_t ci = t->customer_row[i];
-                        cm = ci == SP_NOROW ? 0 : mask8 ? mask8[ci] : mask[ci];
-                    }
-                    if (!(cm >> p->cbit & 1)) continue;
-                }
-                if (p->rep.n && (!t->owner[i] || !jobset_has(&p->rep, t->owner[i]))) continue;
-                if (p->prod.n && (!t->product[i] || !jobset_has(&p->prod, t->product[i]))) continue;
+                if (!job_deal_passes(p, t, i, mask8, mask, &cm)) continue;
                 switch (m) {
                 case MET_REVENUE: job_add(p, t->amount[i], 0); break;
                 case MET_DEALS_WON: job_add(p, 1, 0); break;
@@ -2177,15 +2187,7 @@ void kpi_compute_jobs(const sp_dataset *ds, sp_kpi_job *jobs, size_t n)
                                   : D >= P.first && D <= P.last;
                     if (!in) continue;
                 }
-                if (p->cbit >= 0) {
-                    if (cm == UINT32_MAX) {
-                        uint32_t ci = t->customer_row[i];
-                        cm = ci == SP_NOROW ? 0 : mask8 ? mask8[ci] : mask[ci];
-                    }
-                    if (!(cm >> p->cbit & 1)) continue;
-                }
-                if (p->rep.n && (!t->owner[i] || !jobset_has(&p->rep, t->owner[i]))) continue;
-                if (p->prod.n && (!t->product[i] || !jobset_has(&p->prod, t->product[i]))) continue;
+                if (!job_deal_passes(p, t, i, mask8, mask, &cm)) continue;
                 int64_t v = t->amount[i];
                 if (p->weighted &&
                     __builtin_mul_overflow(t->amount[i], (int64_t)(t->probability[i] > 0 ? t->probability[i] : 0), &v)) {
