@@ -66,7 +66,7 @@ static const char *pest_label(sp_pest_factor f)
 
 static const char *effect_label(sp_effect e) { return e == EFFECT_THREAT ? _("threat") : _("opportunity"); }
 
-static const char *category_label(sp_strategy_cat c)
+const char *plan_category_label(sp_strategy_cat c)
 {
     static const char *const v[] = {N_("market"), N_("product / service"), N_("customer operation"), N_("channel")};
     return (unsigned)c < sizeof v / sizeof v[0] ? _(v[c]) : "";
@@ -615,7 +615,7 @@ static void step_strategy(writer *w)
             if (k) buf_puts(&answers, _("; "));
             analysis_text(p, s->answers[k], &answers);
         }
-        const char *row[5] = {prio, s->name ? s->name : s->id, category_label(s->category), buf_cstr(&goals),
+        const char *row[5] = {prio, s->name ? s->name : s->id, plan_category_label(s->category), buf_cstr(&goals),
                               buf_cstr(&answers)};
         tbl_row(t, row);
         buf_free(&goals);

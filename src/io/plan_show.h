@@ -24,6 +24,9 @@ typedef enum sp_show_format { SHOW_TEXT, SHOW_MD, SHOW_HTML } sp_show_format;
 
 #define PLAN_SHOW_STEPS 6
 
+/* plan_category_label: a strategy category's name in the thread's language */
+const char *plan_category_label(sp_strategy_cat c);
+
 /* plan_show: appends the plan table of p to out: every step when step is
  * 0, else only step 1..PLAN_SHOW_STEPS. */
 void plan_show(const sp_plan *p, int step, sp_show_format fmt, buf_t *out);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../core/budget.h"
+#include "../io/plan_show.h"
 #include "pages.h"
 
 /* ---- labels ---- */
@@ -25,12 +26,6 @@ static const char *pest_label(sp_pest_factor f)
 {
     static const char *const v[PEST_COUNT] = {N_("political"), N_("economic"), N_("social"), N_("technological")};
     return (unsigned)f < PEST_COUNT ? _(v[f]) : "";
-}
-
-static const char *category_label(sp_strategy_cat c)
-{
-    static const char *const v[] = {N_("market"), N_("product / service"), N_("customer operation"), N_("channel")};
-    return (unsigned)c < sizeof v / sizeof v[0] ? _(v[c]) : "";
 }
 
 static const char *size_label(sp_size s)
@@ -572,7 +567,7 @@ void page_strategies(web_req *req, web_resp *resp)
         }
         web_html(o, strategy_name(s));
         buf_puts(o, " <span class=\"tag\">");
-        web_html(o, category_label(s->category));
+        web_html(o, plan_category_label(s->category));
         buf_puts(o, "</span></h2><div class=\"cols\">");
         served_goals(o, req, &pd, s, paces, np);
         answered_items(o, p, s);
